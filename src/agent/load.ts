@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { AgentLoadError, type AgentProblem } from './problems.ts';
+import { AgentFile, type AgentFileData } from './schema.ts';
+
+/** A field the agent collects from the caller, normalised. */
+export interface CollectSpec {
+  field: string;
+  description?: string;
+  required: boolean;
+}
+
+/** A loaded, validated agent folder. */
+export interface Agent {
+  readonly name: string;
+  readonly dir: string;
+  /** Path of agent.yaml as the user named it (for messages). */
+  readonly file: string;
+  readonly config: AgentFileData;
+  /** The persona's system prompt, read from `prompt` or `promptFile`. */
+  readonly prompt: string;
+  readonly collect: CollectSpec[];
+  /** Hash of the folder's files: conversations record which version of the agent they talked to. */
+  readonly version: string;
+}
+
+const COLLECT_DESCRIPTIONS: Record<string, string> = {
+  name: "the caller's full name",
+  email: "the caller's email address",
+  company: "the caller's company name",
+  problem: 'the problem the caller wants solved, in their words',
+  phone: "the caller's phone number",
+};
+
+/** Loads and validates an agent folder; throws AgentLoadError listing every problem. */
+export async function loadAgent(dir: string): Promise<Agent> {
+  const absDir = resolve(dir);
+  const fileName = ['agent.yaml', 'agent.yml'].find((f) => existsSync(join(absDir, f)));
+  const file = join(dir, fileName ?? 'agent.yaml');
+  if (!fileName) throw new AgentLoadError([{ file, line: 1, column: 1, field: '', message: 'agent.yaml not found in this folder' }]);
+
+  const source = await readFile(join(absDir, fileName), 'utf8');
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems: AgentProblem[] = [];
+  const at = (offset: number) => {
+    const p = lines.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+
+  for (const e of doc.errors) problems.push({ file, ...at(e.pos[0]), field: '', message: `YAML: ${e.message.split('\n')[0]}` });
+  if (problems.length) throw new AgentLoadError(problems);
+
+  const parsed = AgentFile.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, doc, file, at));
+    problems.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new AgentLoadError(problems);
+  }
+  const config = parsed.data;
+  const point = (path: (string | number)[], message: string) => problems.push({ file, ...at(locate(doc, path)), field: path.join('.'), message });
+
+  let prompt = config.persona.prompt ?? '';
+  if (config.persona.prompt && config.persona.promptFile) point(['persona', 'promptFile'], 'set prompt or promptFile, not both');
+  else if (config.persona.promptFile) {
+    const promptPath = join(absDir, config.persona.promptFile);
+    if (!existsSync(promptPath)) point(['persona', 'promptFile'], `file not found: ${config.persona.promptFile}`);
+    else prompt = await readFile(promptPath, 'utf8');
+  } else if (!config.persona.prompt) point(['persona'], 'persona needs a prompt (or a promptFile)');
+
+  const seenTools = new Map<string, number>();
+  config.tools.forEach((t, i) => {
+    const name = t.type === 'webhook' ? t.name : t.type;
+    if (seenTools.has(name)) point(['tools', i], `tool "${name}" is declared twice (first at tools.${seenTools.get(name)})`);
+    seenTools.set(name, i);
+  });
+
+  const collect = config.collect.map((c): CollectSpec => (typeof c === 'string' ? { field: c, description: COLLECT_DESCRIPTIONS[c], required: true } : c));
+  const seenFields = new Set<string>();
+  collect.forEach((c, i) => {
+    if (seenFields.has(c.field)) point(['collect', i], `field "${c.field}" is listed twice`);
+    seenFields.add(c.field);
+  });
+
+  if (problems.length) throw new AgentLoadError(problems);
+  return {
+    name: config.name ?? basename(absDir).toLowerCase().replace(/[^a-z0-9-]+/g, '-'),
+    dir: absDir,
+    file,
+    config,
+    prompt: prompt.trim(),
+    collect,
+    version: await folderHash(absDir),
+  };
+}
+
+function issueProblems(issue: z.core.$ZodIssue, doc: Document, file: string, at: (o: number) => { line: number; column: number }): AgentProblem[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ file, ...at(locate(doc, [...path, key], true)), field: [...path, key].join('.'), message: `unknown field "${key}"` }));
+  }
+  let message = issue.message;
+  if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required field is missing';
+  return [{ file, ...at(locate(doc, path)), field: path.join('.'), message }];
+}
+
+/** Offset of the node at `path`, or of the deepest existing key on the way to it. */
+function locate(doc: Document, path: (string | number)[], atKey = false): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return offset;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+      // Point at the value when there is one, so "must be a URL" lands on the URL.
+      const last = seg === path[path.length - 1];
+      if (!(atKey && last) && node && (node as Node).range && (isScalar(node) || last)) offset = (node as Node).range![0];
+    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+      node = node.items[seg];
+      offset = (node as Node).range?.[0] ?? offset;
+    } else return offset;
+  }
+  return offset;
+}
+
+async function folderHash(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const walk = async (d: string): Promise<void> => {
+    const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) hash.update(relative(dir, p)).update('\0').update(await readFile(p)).update('\0');
+    }
+  };
+  await walk(dir);
+  return hash.digest('hex').slice(0, 12);
+}

@@ -1,0 +1,203 @@
+import { z } from 'zod';
+
+// One schema describes the whole agent folder, including blocks that later parts of
+// Parley implement, so the file format is designed once and validated everywhere.
+// Strings may hold `${ENV_NAME}` references; they are resolved where they are used.
+
+const duration = (d: number) => z.number().nonnegative().default(d);
+
+/** Who the agent is and how it opens the conversation. */
+export const Persona = z.strictObject({
+  prompt: z.string().optional().describe('System prompt. Use this or promptFile.'),
+  promptFile: z.string().optional().describe('Path (relative to the agent folder) of a Markdown file holding the system prompt.'),
+  firstMessage: z.string().min(1).describe('Spoken as soon as a conversation starts, before the caller says anything.'),
+  language: z.string().default('en').describe('BCP-47 language of the conversation, e.g. en, en-US, pl.'),
+  tone: z.string().optional().describe('A few words on tone, added to the prompt, e.g. "warm, brief, no jargon".'),
+});
+
+/** A text-to-speech voice: provider:model plus a voice id. */
+export const VoiceChoice = z.strictObject({
+  tts: z.string().default('local:flite').describe('provider:model, e.g. elevenlabs:eleven_flash_v2_5, openai:gpt-4o-mini-tts, cartesia:sonic-2, local:flite.'),
+  voiceId: z.string().optional().describe('Stock or cloned voice id of that provider.'),
+  speed: z.number().min(0.5).max(2).default(1),
+});
+
+export const Voice = VoiceChoice.extend({
+  fallback: z.array(VoiceChoice).default([]).describe('Voices to try in order when the main one fails.'),
+});
+
+/** Turn-taking settings: when the caller has finished, and when they really interrupt. */
+export const TurnSettings = z.strictObject({
+  minEndpointingDelayMs: duration(500).describe('Silence after speech before the turn may end.'),
+  maxEndpointingDelayMs: duration(3000).describe('Longest wait for an unfinished-sounding turn.'),
+  minInterruptionMs: duration(500).describe('Caller speech needed before the agent yields.'),
+  minInterruptionWords: z.number().int().nonnegative().default(1),
+  backchannels: z.array(z.string()).default(['mm-hmm', 'uh-huh', 'yeah', 'okay', 'right', 'yes', 'mhm']),
+  falseInterruptionTimeoutMs: duration(1500).describe('Resume the agent if an interruption brings no words within this time.'),
+});
+
+export const Listen = z.strictObject({
+  stt: z.string().default('local:pocketsphinx').describe('provider:model, e.g. deepgram:nova-3, openai:gpt-4o-mini-transcribe, local:pocketsphinx.'),
+  turn: TurnSettings.prefault({}),
+  silenceReprompt: z.number().positive().default(8).describe('Seconds of caller silence before a gentle reprompt.'),
+  silenceEnd: z.number().positive().default(20).describe('Seconds of caller silence before the agent ends politely.'),
+});
+
+/** The language model and its tool loop. */
+export const Brain = z.strictObject({
+  llm: z.string().default('openai:gpt-4.1-mini').describe('provider:model — openai, anthropic, google, groq, ollama, vllm, llamacpp, openai-compatible.'),
+  baseURL: z.string().optional().describe('Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, Groq).'),
+  apiKey: z.string().optional().describe('Usually ${ENV_NAME}; defaults to the provider’s standard env var.'),
+  temperature: z.number().min(0).max(2).default(0.4),
+  maxToolRounds: z.number().int().min(1).max(20).default(4).describe('Most model→tool→model rounds in one agent turn.'),
+  fallback: z.array(z.string()).default([]).describe('Models to try in order when the main one fails.'),
+});
+
+export const Knowledge = z.strictObject({
+  sources: z.array(z.string()).default(['knowledge/']).describe('Files or folders (relative to the agent folder) and http(s) URLs.'),
+  strict: z.boolean().default(true).describe('Answer only from the documents; otherwise say so and offer the intro call.'),
+  topK: z.number().int().min(1).max(20).default(4).describe('Chunks retrieved for each caller turn.'),
+  unknownAnswer: z
+    .string()
+    .default("I don't have that in our materials, so I won't guess. I can set up a short intro call with someone who can answer it. Would that help?")
+    .describe('What a strict agent says to a question its documents do not answer.'),
+});
+
+/** A field the agent collects from the caller. */
+export const CollectField = z.union([
+  z.string(),
+  z.strictObject({
+    field: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case'),
+    description: z.string().optional(),
+    required: z.boolean().default(true),
+  }),
+]);
+
+const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const toolName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'letters, digits, _ and - only, starting with a letter');
+
+/** An external endpoint the agent may call: CRM, n8n/Zapier/Make automation, order lookup. */
+export const WebhookTool = z.strictObject({
+  type: z.literal('webhook'),
+  name: toolName,
+  description: z.string().min(1).describe('Tells the model when to use the tool.'),
+  method: HttpMethod.default('POST'),
+  url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').describe('Fixed in the file; the model can never change it.'),
+  headers: z
+    .record(z.string(), z.string())
+    .superRefine((headers, ctx) => {
+      for (const [h, v] of Object.entries(headers)) {
+        if (/^(authorization|x-api-key|api-key|x-auth-token)$/i.test(h) && !v.includes('${')) {
+          ctx.addIssue({ code: 'custom', path: [h], message: 'put the secret in the environment and write ${ENV_NAME} here' });
+        }
+      }
+    })
+    .default({})
+    .describe('Use ${ENV_NAME} for secrets.'),
+  parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }).describe('JSON Schema of the arguments the model fills in.'),
+  timeoutMs: z.number().int().positive().default(8000),
+  retries: z.number().int().min(0).max(3).default(1).describe('Retries on network errors and 5xx for idempotent methods.'),
+});
+
+export const BuiltinTool = z.strictObject({
+  type: z.enum(['end_call', 'save_lead', 'search_knowledge', 'transfer']),
+  description: z.string().optional(),
+  number: z.string().optional().describe('transfer: the human’s phone number.'),
+});
+
+export const Tool = z.preprocess(
+  (v) => (typeof v === 'string' ? { type: v } : v),
+  z.discriminatedUnion('type', [WebhookTool, BuiltinTool]),
+);
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM-HH:MM');
+
+export const Calendar = z.discriminatedUnion('provider', [
+  z.strictObject({
+    provider: z.literal('builtin'),
+    hours: z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(hhmm)).default({ mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }),
+    slotMinutes: z.number().int().min(5).default(30),
+    bufferMinutes: z.number().int().min(0).default(0),
+    closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+    horizonDays: z.number().int().min(1).default(14),
+    minNoticeMinutes: z.number().int().min(0).default(120),
+  }),
+  z.strictObject({
+    provider: z.literal('calcom'),
+    apiKey: z.string().default('${CALCOM_API_KEY}'),
+    eventTypeId: z.number().int(),
+    baseURL: z.string().default('https://api.cal.com'),
+  }),
+  z.strictObject({
+    provider: z.literal('calendly'),
+    token: z.string().default('${CALENDLY_TOKEN}'),
+    eventType: z.string().describe('Event type URI, https://api.calendly.com/event_types/…'),
+    baseURL: z.string().default('https://api.calendly.com'),
+  }),
+]);
+
+export const Widget = z.strictObject({
+  color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'use a hex colour like #4f46e5').default('#4f46e5'),
+  position: z.enum(['bottom-right', 'bottom-left']).default('bottom-right'),
+  label: z.string().default('Talk to us'),
+  avatar: z.string().optional(),
+});
+
+export const Channels = z.strictObject({
+  web: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      allowedOrigins: z.array(z.string()).default([]).describe('Hosts allowed to embed the widget: example.com, *.example.com, localhost:8080.'),
+      widget: Widget.prefault({}),
+    })
+    .prefault({}),
+  phone: z
+    .strictObject({
+      number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'use E.164, e.g. +14155550123').optional(),
+      accountSid: z.string().default('${TWILIO_ACCOUNT_SID}'),
+      authToken: z.string().default('${TWILIO_AUTH_TOKEN}'),
+    })
+    .optional(),
+});
+
+export const Limits = z.strictObject({
+  maxDurationSec: z.number().int().positive().default(600),
+  conversationsPerIpPerHour: z.number().int().positive().default(10),
+  maxConcurrent: z.number().int().positive().default(5),
+  dailyBudgetUsd: z.number().nonnegative().default(10),
+  dailyMinutes: z.number().nonnegative().default(300),
+  maxBookingsPerConversation: z.number().int().min(0).default(1),
+});
+
+/** The whole `agent.yaml`. */
+export const AgentFile = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and -').optional().describe('Defaults to the folder name.'),
+  description: z.string().optional(),
+  persona: Persona,
+  voice: Voice.prefault({}),
+  listen: Listen.prefault({}),
+  latency: z.enum(['fast', 'balanced', 'quality']).default('balanced'),
+  brain: Brain.prefault({}),
+  knowledge: Knowledge.prefault({}),
+  collect: z.array(CollectField).default([]),
+  tools: z.array(Tool).default([]),
+  calendar: Calendar.optional(),
+  timeZone: z.string().default('UTC').refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Warsaw, America/New_York)').describe('IANA zone of the business, e.g. Europe/Warsaw.'),
+  channels: Channels.prefault({}),
+  limits: Limits.prefault({}),
+});
+
+export type AgentFileInput = z.input<typeof AgentFile>;
+export type AgentFileData = z.output<typeof AgentFile>;
+export type WebhookToolConfig = z.output<typeof WebhookTool>;
+export type ToolConfig = z.output<typeof Tool>;
+export type CalendarConfig = z.output<typeof Calendar>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,101 @@
+import { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { Conversation, type AgentOutput } from '../session/conversation.ts';
+import type { ToolCallRecord } from '../store/records.ts';
+import { bold, dim, exitOnAgentError } from './output.ts';
+import { openAgentRuntime } from './runtime.ts';
+
+/**
+ * `parley chat <agent-dir>`: a text conversation with the agent. In a terminal it is a REPL;
+ * with piped input it reads one caller line per line and prints one agent reply per line,
+ * so conversations can be scripted.
+ */
+export function command(): Command {
+  return new Command('chat')
+    .description('talk to an agent in the terminal (text)')
+    .argument('<agent-dir>', 'folder holding agent.yaml')
+    .option('--verbose', 'with piped input, print tool calls to stderr')
+    .action(async (dir: string, opts: { verbose?: boolean }) => {
+      const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      const log = (line: string) => process.stderr.write(`${dim(line)}\n`);
+      const rt = await openAgentRuntime(dir, { log }).catch(exitOnAgentError);
+      let lastTool: ToolCallRecord | undefined;
+      const conversation = new Conversation({
+        agent: rt.agent,
+        store: rt.store,
+        models: rt.models,
+        channel: 'text',
+        caller: 'terminal',
+        onEvent: (_, e) => {
+          if (e.type === 'tool.call') lastTool = e.call;
+        },
+      });
+      const ac = new AbortController();
+      process.once('SIGINT', () => ac.abort());
+
+      const first = await conversation.start();
+      log(`conversation ${conversation.id} with ${rt.agent.name} · model ${rt.modelLabel}`);
+      if (interactive) {
+        console.log(dim('Type to talk. /trace shows the last tool call, /quit ends.'));
+        console.log(`${bold('agent ›')} ${first}`);
+      } else console.log(oneLine(first));
+
+      const rl = createInterface({ input: process.stdin, terminal: interactive, prompt: interactive ? `${bold('you ›')} ` : '' });
+      if (interactive) rl.prompt();
+      for await (const line of rl) {
+        const text = line.trim();
+        if (!text) {
+          if (interactive) rl.prompt();
+          continue;
+        }
+        if (interactive && text === '/quit') break;
+        if (interactive && text === '/trace') {
+          console.log(lastTool ? formatTrace(lastTool) : dim('no tool has been called yet'));
+          rl.prompt();
+          continue;
+        }
+        if (interactive) process.stdout.write(`${bold('agent ›')} `);
+        let reply = '';
+        for await (const out of conversation.reply(text, { signal: ac.signal })) {
+          if (out.type === 'text') {
+            reply += out.text;
+            if (interactive) process.stdout.write(out.text);
+          } else if (out.type === 'tool' && (interactive || opts.verbose)) {
+            const line = formatTool(out);
+            if (interactive) process.stdout.write(`\n${dim(line)}\n${bold('agent ›')} `);
+            else log(line);
+          }
+        }
+        if (interactive) process.stdout.write('\n');
+        else console.log(oneLine(reply));
+        if (conversation.ended) break;
+        if (interactive) rl.prompt();
+      }
+      rl.close();
+      await conversation.end(ac.signal.aborted ? 'interrupted' : conversation.ended ? 'agent ended' : 'caller left');
+      await rt.store.close();
+    });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n+\s*/g, ' ').trim();
+}
+
+function formatTool(out: Extract<AgentOutput, { type: 'tool' }>): string {
+  const result = out.error ? `error: ${out.error}` : JSON.stringify(out.output);
+  return `  ⚙ ${out.name}(${JSON.stringify(out.input)}) → ${clip(result, 200)}`;
+}
+
+function formatTrace(call: ToolCallRecord): string {
+  return [
+    bold(`${call.name}  (${call.durationMs} ms${call.error ? `, error: ${call.error}` : ''})`),
+    `${bold('input')}     ${JSON.stringify(call.input)}`,
+    `${bold('request')}   ${JSON.stringify(call.request ?? null, null, 2)}`,
+    `${bold('response')}  ${JSON.stringify(call.response ?? null, null, 2)}`,
+    `${bold('result')}    ${clip(JSON.stringify(call.result), 2000)}`,
+  ].join('\n');
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n)}…` : s;
+}

@@ -1,0 +1,57 @@
+import { Command } from 'commander';
+import { Records, type ConversationRecord } from '../store/records.ts';
+import { openStore } from '../store/store.ts';
+import { bold, dim } from './output.ts';
+
+/** `parley conversations list|show`: read the conversation records. */
+export function command(): Command {
+  const cmd = new Command('conversations').description('list and inspect recorded conversations');
+  cmd
+    .command('list')
+    .description('most recent conversations first')
+    .option('--json', 'print JSON')
+    .option('--agent <name>', 'only this agent')
+    .option('--limit <n>', 'how many', '50')
+    .action(async (o: { json?: boolean; agent?: string; limit: string }) => {
+      const store = await openStore();
+      const rows = await new Records(store.db).list({ agent: o.agent, limit: Number(o.limit) });
+      await store.close();
+      if (o.json) return console.log(JSON.stringify(rows, null, 2));
+      if (!rows.length) return console.log('no conversations yet');
+      for (const r of rows) {
+        console.log(`${r.id.slice(0, 8)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${r.agent.padEnd(18)} ${r.channel.padEnd(5)} ${String(r.turns).padStart(3)} turns  ${r.lead ? 'lead ' : '     '} ${r.endReason ?? (r.endedAt ? '' : 'open')}`);
+      }
+    });
+  cmd
+    .command('show')
+    .description('one conversation: turns, knowledge used, tool calls with request and raw response, lead')
+    .argument('<id>', 'conversation id (a unique prefix is enough)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const store = await openStore();
+      const rec = await new Records(store.db).get(id);
+      await store.close();
+      if (!rec) {
+        console.error(`parley: no single conversation matches "${id}"`);
+        process.exit(1);
+      }
+      console.log(o.json ? JSON.stringify(rec, null, 2) : formatRecord(rec));
+    });
+  return cmd;
+}
+
+function formatRecord(r: ConversationRecord): string {
+  const lines = [bold(`conversation ${r.id}`), `agent ${r.agent} (version ${r.agentVersion}) · ${r.channel} ${r.direction} · ${r.startedAt} → ${r.endedAt ?? 'open'}${r.endReason ? ` (${r.endReason})` : ''}`, ''];
+  for (const t of r.turns) {
+    lines.push(`${bold(t.role === 'agent' ? 'agent ›' : 'caller ›')} ${t.text}${t.interrupted ? dim(` [interrupted; heard: ${t.heardText}]`) : ''}`);
+    for (const k of t.knowledge) lines.push(dim(`    📄 ${k.source} › ${k.heading} (${k.score.toFixed(2)})`));
+    if (t.grounding === 'declined') lines.push(dim('    (no document matched: declined to guess)'));
+    for (const c of r.toolCalls.filter((c) => c.turnSeq === t.seq)) {
+      lines.push(dim(`    ⚙ ${c.name}(${JSON.stringify(c.input)}) ${c.durationMs} ms${c.error ? ` error: ${c.error}` : ''}`));
+      if (c.request) lines.push(dim(`      request  ${JSON.stringify(c.request)}`));
+      if (c.response) lines.push(dim(`      response ${JSON.stringify(c.response)}`));
+    }
+  }
+  if (r.lead) lines.push('', bold('lead'), ...Object.entries(r.lead).map(([k, v]) => `  ${k}: ${v}`));
+  return lines.join('\n');
+}

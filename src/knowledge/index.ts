@@ -1,0 +1,20 @@
+// The knowledge block of an agent: read documents, cut them into chunks, index and search them.
+export { chunkBlocks, HEADING_SEPARATOR, type Chunk, type ChunkOptions } from './chunk.ts';
+export { formatOfPath, type Block, type KnowledgeFormat } from './document.ts';
+export { parseHtml } from './html.ts';
+export {
+  ingestKnowledge,
+  type IngestOptions,
+  type IngestProgress,
+  type IngestReport,
+  type IngestStatus,
+  type KnowledgeSpec,
+} from './ingest.ts';
+export { parseMarkdown } from './markdown.ts';
+export { parsePdf } from './pdf.ts';
+export { readDocument, type SourceBytes } from './read.ts';
+export { searchKnowledge, type KnowledgeHit, type SearchOptions } from './search.ts';
+export { resolveSources, type ResolvedSources, type SourceRef } from './sources.ts';
+export { contentTerms, ftsQuery, isStopWord } from './terms.ts';
+export { parsePlainText } from './text.ts';
+export { fetchSource, formatOfResponse, isUrlSource, type FetchSourceOptions } from './url.ts';

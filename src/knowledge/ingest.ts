@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Store } from '../store/store.ts';
+import { chunkBlocks, type Chunk } from './chunk.ts';
+import { readDocument, type SourceBytes } from './read.ts';
+import { resolveSources, type SourceRef } from './sources.ts';
+import { fetchSource } from './url.ts';
+
+/** What the agent's knowledge is made of: its name, its folder, and `knowledge.sources` from agent.yaml. */
+export interface KnowledgeSpec {
+  agent: string;
+  /** The agent folder; relative sources are resolved against it and stored relative to it. */
+  dir: string;
+  /** Files, folders (walked recursively) and http(s) URLs. */
+  sources: string[];
+}
+
+/** What happened to one source during an ingest. */
+export type IngestStatus = 'added' | 'updated' | 'unchanged' | 'removed' | 'failed';
+
+/** Progress after each source, for a progress bar. */
+export interface IngestProgress {
+  done: number;
+  total: number;
+  source: string;
+  status: IngestStatus;
+}
+
+/** How an ingest is run. */
+export interface IngestOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IngestProgress) => void;
+  /** Used for URL sources (tests pass a fake); global fetch by default. */
+  fetch?: typeof fetch;
+  /** Per-URL time limit in milliseconds (default 20 000). */
+  urlTimeoutMs?: number;
+}
+
+/** The outcome of an ingest: counts per status, what failed and why, and the agent's chunk total afterwards. */
+export interface IngestReport {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  failed: { source: string; message: string }[];
+  /** Files inside source folders in formats Parley cannot read; not an error. */
+  skipped: { source: string; reason: string }[];
+  /** Chunks indexed for the agent once the ingest is done. */
+  chunks: number;
+}
+
+const INSERT_BATCH = 200; // rows per INSERT, well under SQLite's bound-parameter limit
+
+/**
+ * Brings an agent's knowledge index in line with its sources: new and changed documents are read,
+ * chunked and indexed (one transaction per source), unchanged ones (same sha256) are skipped, and
+ * documents no longer among the sources are removed. A source that fails keeps its previous chunks.
+ */
+export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: IngestOptions = {}): Promise<IngestReport> {
+  const { signal } = o;
+  const report: IngestReport = { added: 0, updated: 0, unchanged: 0, removed: 0, failed: [], skipped: [], chunks: 0 };
+  const resolved = await resolveSources(spec.dir, spec.sources, { signal });
+  report.skipped = resolved.skipped;
+
+  const stored = new Map(
+    (await store.db.selectFrom('knowledge_sources').select(['source', 'hash']).where('agent', '=', spec.agent).execute()).map((r) => [r.source, r.hash]),
+  );
+  const current = new Set(resolved.refs.map((r) => r.name));
+  const gone = [...stored.keys()].filter((name) => !current.has(name));
+  const total = resolved.failed.length + resolved.refs.length + gone.length;
+  let done = 0;
+  const progress = (source: string, status: IngestStatus) => {
+    if (status !== 'failed') report[status]++; // failures are recorded with their message
+    o.onProgress?.({ done: ++done, total, source, status });
+  };
+
+  for (const f of resolved.failed) {
+    report.failed.push(f);
+    progress(f.source, 'failed');
+  }
+  for (const ref of resolved.refs) {
+    signal?.throwIfAborted();
+    let status: IngestStatus;
+    try {
+      status = await ingestOne(store, spec.agent, ref, stored.get(ref.name), o);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      report.failed.push({ source: ref.name, message: (e as Error).message });
+      status = 'failed';
+    }
+    progress(ref.name, status);
+  }
+  for (const name of gone) {
+    signal?.throwIfAborted();
+    await store.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('knowledge_chunks').where('agent', '=', spec.agent).where('source', '=', name).execute();
+      await tx.deleteFrom('knowledge_sources').where('agent', '=', spec.agent).where('source', '=', name).execute();
+    });
+    progress(name, 'removed');
+  }
+
+  const sum = await store.db
+    .selectFrom('knowledge_sources')
+    .select((eb) => eb.fn.sum<number | string | null>('chunks').as('n'))
+    .where('agent', '=', spec.agent)
+    .executeTakeFirst();
+  report.chunks = Number(sum?.n ?? 0);
+  return report;
+}
+
+/** Reads one source and, when its bytes changed, replaces its chunks. */
+async function ingestOne(store: Store, agent: string, ref: SourceRef, previousHash: string | undefined, o: IngestOptions): Promise<IngestStatus> {
+  const source = await load(ref, o);
+  const hash = createHash('sha256').update(source.bytes).digest('hex');
+  if (hash === previousHash) return 'unchanged';
+  let chunks: Chunk[];
+  try {
+    chunks = chunkBlocks(await readDocument(source, { signal: o.signal }));
+  } catch (e) {
+    if (o.signal?.aborted) throw e;
+    throw new Error(`cannot read it as ${source.format}: ${(e as Error).message}`, { cause: e });
+  }
+  o.signal?.throwIfAborted();
+  await replaceChunks(store, agent, ref.name, hash, chunks);
+  return previousHash === undefined ? 'added' : 'updated';
+}
+
+async function load(ref: SourceRef, o: IngestOptions): Promise<SourceBytes> {
+  if (ref.kind === 'url') return fetchSource(ref.name, { signal: o.signal, fetch: o.fetch, timeoutMs: o.urlTimeoutMs });
+  return { bytes: await readFile(ref.path, { signal: o.signal }), format: ref.format };
+}
+
+/** One transaction: the old chunks go, the new ones come in, the source row records the new hash. */
+async function replaceChunks(store: Store, agent: string, source: string, hash: string, chunks: Chunk[]): Promise<void> {
+  await store.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('knowledge_chunks').where('agent', '=', agent).where('source', '=', source).execute();
+    const rows = chunks.map((c, seq) => ({ agent, source, heading: c.heading, text: c.text, seq }));
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await tx.insertInto('knowledge_chunks').values(rows.slice(i, i + INSERT_BATCH)).execute();
+    }
+    await tx
+      .insertInto('knowledge_sources')
+      .values({ agent, source, hash, chunks: chunks.length, ingested_at: new Date().toISOString() })
+      .onConflict((oc) => oc.columns(['agent', 'source']).doUpdateSet({ hash, chunks: chunks.length, ingested_at: new Date().toISOString() }))
+      .execute();
+  });
+}

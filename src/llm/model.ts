@@ -1,0 +1,96 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModel } from 'ai';
+import { resolveSecrets } from '../agent/secrets.ts';
+
+/** Which model to use and where: a `provider:model` string plus optional server and key. */
+export interface ModelChoice {
+  spec: string;
+  baseURL?: string;
+  /** May hold `${ENV_NAME}`. */
+  apiKey?: string;
+}
+
+/** The model setting is missing or incomplete; the message says exactly what to set. */
+export class ModelConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelConfigError';
+  }
+}
+
+interface ProviderInfo {
+  keyEnv?: string;
+  /** Default server for OpenAI-compatible providers. */
+  baseURL?: string;
+  keyRequired: boolean;
+}
+
+/** Providers Parley knows by name; anything OpenAI-compatible works through `openai-compatible` + baseURL. */
+export const PROVIDERS: Record<string, ProviderInfo> = {
+  openai: { keyEnv: 'OPENAI_API_KEY', keyRequired: true },
+  anthropic: { keyEnv: 'ANTHROPIC_API_KEY', keyRequired: true },
+  google: { keyEnv: 'GOOGLE_GENERATIVE_AI_API_KEY', keyRequired: true },
+  groq: { keyEnv: 'GROQ_API_KEY', baseURL: 'https://api.groq.com/openai/v1', keyRequired: true },
+  ollama: { baseURL: 'http://127.0.0.1:11434/v1', keyRequired: false },
+  vllm: { baseURL: 'http://127.0.0.1:8000/v1', keyRequired: false },
+  llamacpp: { baseURL: 'http://127.0.0.1:8080/v1', keyRequired: false },
+  'openai-compatible': { keyEnv: 'PARLEY_LLM_API_KEY', keyRequired: false },
+};
+
+/** The agent's model choice with the PARLEY_LLM / PARLEY_LLM_BASE_URL / PARLEY_LLM_API_KEY overrides applied. */
+export function modelChoice(brain: { llm: string; baseURL?: string; apiKey?: string }, env: NodeJS.ProcessEnv = process.env): ModelChoice {
+  if (env.PARLEY_LLM) return { spec: env.PARLEY_LLM, baseURL: env.PARLEY_LLM_BASE_URL || undefined, apiKey: env.PARLEY_LLM_API_KEY || undefined };
+  return { spec: brain.llm, baseURL: env.PARLEY_LLM_BASE_URL || brain.baseURL, apiKey: env.PARLEY_LLM_API_KEY || brain.apiKey };
+}
+
+/** Splits `provider:model`, rejecting strings that name no known provider. */
+export function parseModelSpec(spec: string): { provider: string; model: string } {
+  const i = spec.indexOf(':');
+  const provider = i > 0 ? spec.slice(0, i) : '';
+  const model = i > 0 ? spec.slice(i + 1) : '';
+  if (!provider || !model) throw new ModelConfigError(`model "${spec}" must look like provider:model, e.g. openai:gpt-4.1-mini (set brain.llm in agent.yaml or PARLEY_LLM)`);
+  if (!PROVIDERS[provider]) throw new ModelConfigError(`unknown model provider "${provider}" in "${spec}"; use one of ${Object.keys(PROVIDERS).join(', ')}`);
+  return { provider, model };
+}
+
+/** Builds the AI SDK model for a choice, or throws ModelConfigError naming the env var or setting to provide. */
+export function resolveModel(choice: ModelChoice, env: NodeJS.ProcessEnv = process.env): LanguageModel {
+  const { provider, model } = parseModelSpec(choice.spec);
+  const info = PROVIDERS[provider];
+  const apiKey = choice.apiKey ? resolveSecrets(choice.apiKey, `the model ${choice.spec}`, env) : info.keyEnv ? env[info.keyEnv] : undefined;
+  if (info.keyRequired && !apiKey) {
+    throw new ModelConfigError(
+      `no API key for ${choice.spec}: set ${info.keyEnv} in the environment, ` +
+        `or choose another model with PARLEY_LLM (e.g. PARLEY_LLM=ollama:llama3.2 with Ollama running, ` +
+        `or PARLEY_LLM=openai-compatible:MODEL PARLEY_LLM_BASE_URL=http://host:port/v1)`,
+    );
+  }
+  const baseURL = choice.baseURL ?? info.baseURL;
+  switch (provider) {
+    case 'openai':
+      // Chat Completions: the wire format every OpenAI-compatible proxy and our test fake speak.
+      return createOpenAI({ apiKey, baseURL }).chat(model);
+    case 'anthropic':
+      return createAnthropic({ apiKey, baseURL })(model);
+    case 'google':
+      return createGoogleGenerativeAI({ apiKey, baseURL })(model);
+    default:
+      if (!baseURL) throw new ModelConfigError(`${choice.spec} needs a server URL: set brain.baseURL in agent.yaml or PARLEY_LLM_BASE_URL (e.g. http://127.0.0.1:11434/v1)`);
+      return createOpenAICompatible({ name: provider, baseURL, apiKey, includeUsage: true })(model);
+  }
+}
+
+/** The first model of a local Ollama server, when one is running; lets the demo work with no API key. */
+export async function detectOllama(signal: AbortSignal, base = 'http://127.0.0.1:11434'): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${base}/api/tags`, { signal: AbortSignal.any([signal, AbortSignal.timeout(800)]) });
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as { models?: { name: string }[] };
+    return body.models?.[0]?.name;
+  } catch {
+    return undefined;
+  }
+}

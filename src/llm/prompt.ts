@@ -1,0 +1,71 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Agent } from '../agent/load.ts';
+
+/** A knowledge chunk as the model sees it. */
+export interface GroundingChunk {
+  source: string;
+  heading: string;
+  text: string;
+}
+
+/** "Tuesday, 24 November 2026, 14:05 (Europe/Warsaw, UTC+01:00)" — the business's own clock. */
+export function describeNow(now: Temporal.Instant, timeZone: string): string {
+  const zoned = now.toZonedDateTimeISO(timeZone);
+  const date = zoned.toLocaleString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+  const time = `${String(zoned.hour).padStart(2, '0')}:${String(zoned.minute).padStart(2, '0')}`;
+  return `${date}, ${time} (${timeZone}, UTC${zoned.offset})`;
+}
+
+const SPOKEN_STYLE = [
+  'Everything you write is spoken aloud to the caller. Use short, natural sentences.',
+  'No markdown, lists, headings, emojis or URLs; say numbers, prices and times the way a person would say them.',
+  'Ask one question at a time and keep each answer to two or three sentences unless the caller asks for more.',
+].join(' ');
+
+/** The system prompt: persona, tone and language, the business's current time, what to collect, and grounding rules. */
+export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
+  const { config } = agent;
+  const parts: string[] = [agent.prompt];
+  const style = [`Speak in the language "${config.persona.language}" unless the caller clearly uses another.`];
+  if (config.persona.tone) style.push(`Tone: ${config.persona.tone}.`);
+  parts.push(`${SPOKEN_STYLE} ${style.join(' ')}`);
+
+  parts.push(
+    `It is now ${describeNow(now, config.timeZone)}. The business works in the time zone ${config.timeZone}; ` +
+      'state times in that zone unless the caller names their own zone, and then say both.',
+  );
+
+  if (agent.collect.length) {
+    const fields = agent.collect.map((c) => `- ${c.field}${c.description ? `: ${c.description}` : ''}${c.required ? '' : ' (optional)'}`);
+    parts.push(
+      [
+        'Collect these details from the caller naturally during the conversation, one at a time, without interrogating:',
+        ...fields,
+        'As soon as you learn any of them, call save_lead with everything known so far.',
+        'Before relying on a name or an email, read its spelling back letter by letter and ask the caller to confirm it.',
+      ].join('\n'),
+    );
+  }
+
+  if (config.knowledge.strict) {
+    parts.push(
+      'Answer questions about the business only from the DOCUMENTS given with the caller’s message or returned by search_knowledge. ' +
+        'If they do not contain the answer, say plainly that you do not know and offer to book a short intro call with the team. ' +
+        'Never invent prices, dates, names, policies or facts.',
+    );
+  } else {
+    parts.push('Prefer the DOCUMENTS given with the caller’s message when they answer the question; say when you are unsure.');
+  }
+  parts.push('When the caller is done or says goodbye, say a short goodbye and call end_call.');
+  return parts.filter(Boolean).join('\n\n');
+}
+
+/** The caller's words with the documents found for them, as the model receives them for this turn only. */
+export function groundedCallerMessage(heardText: string, chunks: GroundingChunk[], strict: boolean): string {
+  if (!chunks.length) {
+    const note = strict ? 'No document matches this message. If it asks about the business, do not answer from memory.' : 'No document matches this message.';
+    return `${heardText}\n\n[DOCUMENTS]\n${note}\n[/DOCUMENTS]`;
+  }
+  const docs = chunks.map((c, i) => `(${i + 1}) ${c.source}${c.heading ? ` › ${c.heading}` : ''}\n${c.text}`).join('\n\n');
+  return `${heardText}\n\n[DOCUMENTS]\n${docs}\n[/DOCUMENTS]`;
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { isStepCount, streamText, type LanguageModel, type ModelMessage } from 'ai';
+import { Temporal } from 'temporal-polyfill';
+import type { Agent } from '../agent/load.ts';
+import { secretValues } from '../agent/secrets.ts';
+import { contentTerms, searchKnowledge } from '../knowledge/index.ts';
+import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
+import { Records } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import type { KnowledgeMatch, ToolContext } from '../tools/context.ts';
+import { agentTools } from '../tools/registry.ts';
+import type { ConversationEvent, EventSink } from './events.ts';
+import { mustDeclineUngrounded } from './grounding.ts';
+import { Recorder } from './recorder.ts';
+
+/** What the agent produces during one turn, in order. */
+export type AgentOutput =
+  | { type: 'text'; text: string }
+  | { type: 'tool'; name: string; input: unknown; output: unknown; error?: string }
+  | { type: 'end'; reason: string };
+
+export interface ConversationOptions {
+  agent: Agent;
+  store: Store;
+  /** Models to try in order: the agent's model, then its fallbacks. */
+  models: LanguageModel[];
+  channel?: 'text' | 'web' | 'phone';
+  direction?: 'inbound' | 'outbound';
+  caller?: string | null;
+  fetch?: typeof fetch;
+  env?: NodeJS.ProcessEnv;
+  clock?: () => Date;
+  /** Extra listeners (live views, metrics); the recorder always listens. */
+  onEvent?: EventSink;
+}
+
+const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
+
+/**
+ * One conversation: the first message, then caller turn → knowledge → model and tools → agent turn,
+ * every step recorded as it happens. Text in, text out; the voice loop drives the same object.
+ */
+export class Conversation {
+  readonly id = randomUUID();
+  readonly agent: Agent;
+  readonly history: ModelMessage[] = [];
+  readonly lead: Record<string, string> = {};
+  #o: ConversationOptions;
+  #recorder: Recorder;
+  #seq = -1;
+  #endReason: string | undefined;
+  #ended = false;
+  #secrets: string[];
+
+  constructor(o: ConversationOptions) {
+    if (!o.models.length) throw new Error('a conversation needs at least one language model');
+    this.#o = o;
+    this.agent = o.agent;
+    this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
+    this.#secrets = secretValues(o.agent.config, o.env ?? process.env);
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Opens the record and returns the first message; it never depends on the model, so it always fires. */
+  async start(): Promise<string> {
+    const { agent } = this;
+    const at = this.#now();
+    this.#emit({ type: 'conversation.started', at, agent: agent.name, agentVersion: agent.version, channel: this.#o.channel ?? 'text', direction: this.#o.direction ?? 'inbound', caller: this.#o.caller ?? null });
+    const text = agent.config.persona.firstMessage;
+    this.history.push({ role: 'assistant', content: text });
+    this.#emit({ type: 'turn.agent', at, turn: { seq: ++this.#seq, role: 'agent', text, heardText: text, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null } });
+    await this.#recorder.flush();
+    return text;
+  }
+
+  /** One caller turn: yields the agent's words as they are written, and its tool calls. */
+  async *reply(callerText: string, o: { signal?: AbortSignal } = {}): AsyncGenerator<AgentOutput> {
+    if (this.#ended) throw new Error('this conversation has ended');
+    const signal = o.signal ?? new AbortController().signal;
+    const { config } = this.agent;
+    const heard = callerText.trim();
+    const callerAt = this.#now();
+    const callerSeq = ++this.#seq;
+    this.#emit({ type: 'turn.caller', at: callerAt, turn: { seq: callerSeq, role: 'caller', text: heard, heardText: heard, interrupted: false, grounding: null, startedAt: callerAt, endedAt: callerAt, latency: null } });
+
+    const hits = await this.#search(heard, config.knowledge.topK, signal);
+    this.#emit({
+      type: 'knowledge.hits',
+      at: this.#now(),
+      seq: callerSeq,
+      grounding: hits.length ? 'chunks' : 'no-match',
+      hits: hits.map((h) => ({ chunkId: h.chunkId, source: h.source, heading: h.heading, score: h.score })),
+    });
+
+    const agentSeq = ++this.#seq;
+    const startedAt = this.#now();
+    const t0 = performance.now();
+    let text = '';
+    let firstTokenMs: number | null = null;
+    let grounding: string | null = hits.length ? 'chunks' : null;
+
+    if (config.knowledge.strict && mustDeclineUngrounded(heard, contentTerms(heard), hits.map((h) => `${h.heading} ${h.text}`))) {
+      text = config.knowledge.unknownAnswer;
+      grounding = 'declined';
+      firstTokenMs = 0;
+      yield { type: 'text', text };
+      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
+    } else {
+      for await (const out of this.#runModel(heard, hits, agentSeq, signal)) {
+        if (out.type === 'text') {
+          if (firstTokenMs === null) firstTokenMs = performance.now() - t0;
+          text += out.text;
+        }
+        yield out;
+      }
+    }
+
+    const endedAt = this.#now();
+    const interrupted = signal.aborted;
+    this.#emit({
+      type: 'turn.agent',
+      at: endedAt,
+      turn: { seq: agentSeq, role: 'agent', text, heardText: text, interrupted, grounding, startedAt, endedAt, latency: { llmFirstTokenMs: round(firstTokenMs), totalMs: round(performance.now() - t0) } },
+    });
+    if (this.#endReason) {
+      yield { type: 'end', reason: this.#endReason };
+      await this.end(this.#endReason);
+    }
+    await this.#recorder.flush();
+  }
+
+  /** Ends the conversation (idempotent) and waits until the record is written. */
+  async end(reason: string): Promise<void> {
+    if (this.#ended) return this.#recorder.flush();
+    this.#ended = true;
+    this.#emit({ type: 'conversation.ended', at: this.#now(), reason });
+    await this.#recorder.flush();
+  }
+
+  async *#runModel(heard: string, hits: KnowledgeMatch[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
+    const { config } = this.agent;
+    const messages: ModelMessage[] = [...this.history, { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict) }];
+    const instructions = buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime()));
+    const tools = agentTools(this.#toolContext(agentSeq));
+
+    for (const [i, model] of this.#o.models.entries()) {
+      let produced = false;
+      try {
+        const result = streamText({
+          model,
+          instructions,
+          messages,
+          tools,
+          temperature: config.brain.temperature,
+          stopWhen: isStepCount(config.brain.maxToolRounds + 1),
+          maxRetries: 1,
+          abortSignal: signal,
+          onError: () => {}, // errors arrive as 'error' parts below; the SDK would otherwise log them
+        });
+        for await (const part of result.stream) {
+          if (part.type === 'text-delta' && part.text) {
+            produced = true;
+            yield { type: 'text', text: part.text };
+          } else if (part.type === 'tool-result') {
+            produced = true;
+            yield { type: 'tool', name: part.toolName, input: part.input, output: part.output };
+          } else if (part.type === 'tool-error') {
+            produced = true;
+            yield { type: 'tool', name: part.toolName, input: part.input, output: null, error: String(part.error) };
+          } else if (part.type === 'error') {
+            throw part.error;
+          }
+        }
+        const response = await result.response;
+        this.history.push({ role: 'user', content: heard }, ...response.messages);
+        return;
+      } catch (e) {
+        if (signal.aborted) {
+          this.history.push({ role: 'user', content: heard });
+          return;
+        }
+        const last = i === this.#o.models.length - 1;
+        this.#emit({ type: 'error', at: this.#now(), where: `llm:${modelName(model)}`, message: this.#scrub(e instanceof Error ? e.message : String(e)) });
+        // Once words have been said, a retry on another model would repeat them: apologise instead.
+        if (produced || last) {
+          yield { type: 'text', text: (produced ? ' ' : '') + APOLOGY };
+          this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: APOLOGY });
+          return;
+        }
+      }
+    }
+  }
+
+  #toolContext(agentSeq: number): ToolContext {
+    return {
+      agent: this.agent,
+      conversationId: this.id,
+      turnSeq: () => agentSeq,
+      emit: (e) => this.#emit(e),
+      lead: this.lead,
+      requestEnd: (reason) => {
+        this.#endReason ??= reason;
+      },
+      searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
+      fetch: this.#o.fetch ?? fetch,
+      env: this.#o.env ?? process.env,
+      now: this.#clock,
+    };
+  }
+
+  async #search(query: string, limit: number, _signal: AbortSignal): Promise<KnowledgeMatch[]> {
+    return searchKnowledge(this.#o.store, this.agent.name, query, { limit });
+  }
+
+  #emit(event: ConversationEvent): void {
+    void this.#recorder.record(this.id, event);
+    this.#o.onEvent?.(this.id, event);
+  }
+
+  #scrub(text: string): string {
+    return this.#secrets.reduce((t, s) => t.split(s).join('[secret]'), text);
+  }
+
+  #clock = (): Date => (this.#o.clock ? this.#o.clock() : new Date());
+  #now = (): string => this.#clock().toISOString();
+}
+
+function round(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms * 10) / 10;
+}
+
+function modelName(model: LanguageModel): string {
+  return typeof model === 'string' ? model : `${model.provider}:${model.modelId}`;
+}

@@ -1,0 +1,18 @@
+import type { ToolCallRecord, TurnRecord } from '../store/records.ts';
+
+// Every step of a conversation emits a typed, timestamped event. The recorder turns
+// events into the conversation record; metrics and the CLI read the same events.
+
+/** Everything that can happen in a conversation, in the order it happens. */
+export type ConversationEvent =
+  | { type: 'conversation.started'; at: string; agent: string; agentVersion: string; channel: string; direction: string; caller: string | null }
+  | { type: 'turn.caller'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
+  | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge'] }
+  | { type: 'tool.call'; at: string; call: ToolCallRecord }
+  | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
+  | { type: 'lead.saved'; at: string; fields: Record<string, string> }
+  | { type: 'error'; at: string; where: string; message: string }
+  | { type: 'conversation.ended'; at: string; reason: string };
+
+/** Receives a conversation's events (the recorder, metrics, a live view). */
+export type EventSink = (conversationId: string, event: ConversationEvent) => void;

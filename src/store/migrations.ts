@@ -1,0 +1,128 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+/** Dialect-specific bits of the schema (full-text search differs between SQLite and Postgres). */
+export type StoreKind = 'sqlite' | 'postgres';
+
+const initial = (kind: StoreKind): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('conversations')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('agent_version', 'text', (c) => c.notNull())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('direction', 'text', (c) => c.notNull().defaultTo('inbound'))
+      .addColumn('caller', 'text')
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('ended_at', 'text')
+      .addColumn('end_reason', 'text')
+      .execute();
+    await db.schema.createIndex('conversations_agent_started').on('conversations').columns(['agent', 'started_at']).execute();
+
+    const serial = kind === 'sqlite' ? 'integer' : 'serial';
+    await db.schema
+      .createTable('turns')
+      .addColumn('id', serial, (c) => (kind === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('heard_text', 'text')
+      .addColumn('interrupted', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('grounding', 'text')
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('ended_at', 'text')
+      .addColumn('latency', 'text')
+      .addUniqueConstraint('turns_conversation_seq', ['conversation_id', 'seq'])
+      .execute();
+
+    await db.schema
+      .createTable('tool_calls')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('turn_seq', 'integer', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('input', 'text', (c) => c.notNull())
+      .addColumn('request', 'text')
+      .addColumn('response', 'text')
+      .addColumn('result', 'text')
+      .addColumn('error', 'text')
+      .addColumn('started_at', 'text', (c) => c.notNull())
+      .addColumn('duration_ms', 'integer')
+      .execute();
+    await db.schema.createIndex('tool_calls_conversation').on('tool_calls').column('conversation_id').execute();
+
+    await db.schema
+      .createTable('knowledge_hits')
+      .addColumn('id', serial, (c) => (kind === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('turn_seq', 'integer', (c) => c.notNull())
+      .addColumn('chunk_id', 'integer', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('heading', 'text', (c) => c.notNull())
+      .addColumn('score', 'real', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('knowledge_hits_conversation').on('knowledge_hits').column('conversation_id').execute();
+
+    await db.schema
+      .createTable('leads')
+      .addColumn('conversation_id', 'text', (c) => c.primaryKey().references('conversations.id').onDelete('cascade'))
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('fields', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('events')
+      .addColumn('id', serial, (c) => (kind === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('data', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('events_conversation').on('events').column('conversation_id').execute();
+
+    await db.schema
+      .createTable('knowledge_sources')
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('hash', 'text', (c) => c.notNull())
+      .addColumn('chunks', 'integer', (c) => c.notNull())
+      .addColumn('ingested_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('knowledge_sources_pk', ['agent', 'source'])
+      .execute();
+
+    await db.schema
+      .createTable('knowledge_chunks')
+      .addColumn('id', serial, (c) => (kind === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('heading', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('knowledge_chunks_agent_source').on('knowledge_chunks').columns(['agent', 'source']).execute();
+
+    if (kind === 'sqlite') {
+      // External-content FTS5 index kept in step with knowledge_chunks by triggers.
+      await sql`CREATE VIRTUAL TABLE knowledge_fts USING fts5(heading, text, content='knowledge_chunks', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')`.execute(db);
+      await sql`CREATE TRIGGER knowledge_chunks_ai AFTER INSERT ON knowledge_chunks BEGIN
+        INSERT INTO knowledge_fts(rowid, heading, text) VALUES (new.id, new.heading, new.text); END`.execute(db);
+      await sql`CREATE TRIGGER knowledge_chunks_ad AFTER DELETE ON knowledge_chunks BEGIN
+        INSERT INTO knowledge_fts(knowledge_fts, rowid, heading, text) VALUES ('delete', old.id, old.heading, old.text); END`.execute(db);
+    } else {
+      await sql`ALTER TABLE knowledge_chunks ADD COLUMN tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('english', heading), 'A') || to_tsvector('english', text)) STORED`.execute(db);
+      await sql`CREATE INDEX knowledge_chunks_tsv ON knowledge_chunks USING gin(tsv)`.execute(db);
+    }
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
+/** Every migration, in order; names sort lexically. */
+export function migrations(kind: StoreKind): MigrationProvider {
+  return { getMigrations: async () => ({ '0001_initial': initial(kind) }) };
+}

@@ -1,0 +1,212 @@
+import type { Kysely } from 'kysely';
+import type { ConversationTable, Tables } from './tables.ts';
+
+// Conversation records: written as things happen, read back whole for the CLI,
+// the dashboard and replay. JSON columns are parsed on the way out.
+
+/** A tool call as recorded: what the model asked, the exact request built, the raw response, what the model got back. */
+export interface ToolCallRecord {
+  id: string;
+  turnSeq: number;
+  name: string;
+  input: unknown;
+  request: unknown;
+  response: unknown;
+  result: unknown;
+  error: string | null;
+  startedAt: string;
+  durationMs: number | null;
+}
+
+export interface TurnRecord {
+  seq: number;
+  role: 'agent' | 'caller';
+  text: string;
+  heardText: string | null;
+  interrupted: boolean;
+  grounding: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  latency: Record<string, number | null> | null;
+  knowledge: { chunkId: number; source: string; heading: string; score: number }[];
+}
+
+/** One conversation, everything the store knows about it. */
+export interface ConversationRecord {
+  id: string;
+  agent: string;
+  agentVersion: string;
+  channel: string;
+  direction: string;
+  caller: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  turns: TurnRecord[];
+  toolCalls: ToolCallRecord[];
+  lead: Record<string, string> | null;
+}
+
+export interface ConversationSummary {
+  id: string;
+  agent: string;
+  channel: string;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  turns: number;
+  lead: boolean;
+}
+
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+const parse = (v: string | null): unknown => (v == null ? null : JSON.parse(v));
+
+/** Write and read conversation records through one query layer. */
+export class Records {
+  readonly db: Kysely<Tables>;
+  constructor(db: Kysely<Tables>) {
+    this.db = db;
+  }
+
+  async startConversation(c: Omit<ConversationTable, 'ended_at' | 'end_reason'>): Promise<void> {
+    await this.db.insertInto('conversations').values({ ...c, ended_at: null, end_reason: null }).execute();
+  }
+
+  async endConversation(id: string, at: string, reason: string): Promise<void> {
+    await this.db.updateTable('conversations').set({ ended_at: at, end_reason: reason }).where('id', '=', id).where('ended_at', 'is', null).execute();
+  }
+
+  async appendEvent(conversationId: string, at: string, type: string, data: unknown): Promise<void> {
+    await this.db.insertInto('events').values({ conversation_id: conversationId, at, type, data: JSON.stringify(data) }).execute();
+  }
+
+  async addTurn(conversationId: string, t: Omit<TurnRecord, 'knowledge'>): Promise<void> {
+    await this.db
+      .insertInto('turns')
+      .values({
+        conversation_id: conversationId,
+        seq: t.seq,
+        role: t.role,
+        text: t.text,
+        heard_text: t.heardText,
+        interrupted: t.interrupted ? 1 : 0,
+        grounding: t.grounding,
+        started_at: t.startedAt,
+        ended_at: t.endedAt,
+        latency: json(t.latency ?? undefined),
+      })
+      .execute();
+  }
+
+  async setTurnGrounding(conversationId: string, seq: number, grounding: string): Promise<void> {
+    await this.db.updateTable('turns').set({ grounding }).where('conversation_id', '=', conversationId).where('seq', '=', seq).execute();
+  }
+
+  async addToolCall(conversationId: string, c: ToolCallRecord): Promise<void> {
+    await this.db
+      .insertInto('tool_calls')
+      .values({
+        id: c.id,
+        conversation_id: conversationId,
+        turn_seq: c.turnSeq,
+        name: c.name,
+        input: JSON.stringify(c.input ?? null),
+        request: json(c.request),
+        response: json(c.response),
+        result: json(c.result),
+        error: c.error,
+        started_at: c.startedAt,
+        duration_ms: c.durationMs,
+      })
+      .execute();
+  }
+
+  async addKnowledgeHits(conversationId: string, turnSeq: number, hits: TurnRecord['knowledge']): Promise<void> {
+    if (!hits.length) return;
+    await this.db
+      .insertInto('knowledge_hits')
+      .values(hits.map((h) => ({ conversation_id: conversationId, turn_seq: turnSeq, chunk_id: h.chunkId, source: h.source, heading: h.heading, score: h.score })))
+      .execute();
+  }
+
+  /** Saves the fields collected so far; later calls merge into earlier ones. */
+  async saveLead(conversationId: string, agent: string, fields: Record<string, string>, at: string): Promise<Record<string, string>> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('leads').select('fields').where('conversation_id', '=', conversationId).executeTakeFirst();
+      const merged = { ...(row ? (JSON.parse(row.fields) as Record<string, string>) : {}), ...fields };
+      if (row) await tx.updateTable('leads').set({ fields: JSON.stringify(merged), updated_at: at }).where('conversation_id', '=', conversationId).execute();
+      else await tx.insertInto('leads').values({ conversation_id: conversationId, agent, fields: JSON.stringify(merged), created_at: at, updated_at: at }).execute();
+      return merged;
+    });
+  }
+
+  async list(o: { agent?: string; channel?: string; limit?: number } = {}): Promise<ConversationSummary[]> {
+    let q = this.db
+      .selectFrom('conversations as c')
+      .select((eb) => [
+        'c.id',
+        'c.agent',
+        'c.channel',
+        'c.started_at',
+        'c.ended_at',
+        'c.end_reason',
+        eb.selectFrom('turns').select(eb.fn.countAll<number>().as('n')).whereRef('turns.conversation_id', '=', 'c.id').as('turns'),
+        eb.selectFrom('leads').select(eb.fn.countAll<number>().as('n')).whereRef('leads.conversation_id', '=', 'c.id').as('leads'),
+      ])
+      .orderBy('c.started_at', 'desc')
+      .limit(o.limit ?? 50);
+    if (o.agent) q = q.where('c.agent', '=', o.agent);
+    if (o.channel) q = q.where('c.channel', '=', o.channel);
+    const rows = await q.execute();
+    return rows.map((r) => ({ id: r.id, agent: r.agent, channel: r.channel, startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason, turns: Number(r.turns ?? 0), lead: Number(r.leads ?? 0) > 0 }));
+  }
+
+  /** The whole record of one conversation; an id prefix is enough when it is unique. */
+  async get(idOrPrefix: string): Promise<ConversationRecord | undefined> {
+    const matches = await this.db.selectFrom('conversations').selectAll().where('id', 'like', `${idOrPrefix.replace(/[%_]/g, '')}%`).limit(2).execute();
+    if (matches.length !== 1) return undefined;
+    const c = matches[0];
+    const [turns, calls, hits, lead] = await Promise.all([
+      this.db.selectFrom('turns').selectAll().where('conversation_id', '=', c.id).orderBy('seq').execute(),
+      this.db.selectFrom('tool_calls').selectAll().where('conversation_id', '=', c.id).orderBy('started_at').execute(),
+      this.db.selectFrom('knowledge_hits').selectAll().where('conversation_id', '=', c.id).orderBy('id').execute(),
+      this.db.selectFrom('leads').select('fields').where('conversation_id', '=', c.id).executeTakeFirst(),
+    ]);
+    return {
+      id: c.id,
+      agent: c.agent,
+      agentVersion: c.agent_version,
+      channel: c.channel,
+      direction: c.direction,
+      caller: c.caller,
+      startedAt: c.started_at,
+      endedAt: c.ended_at,
+      endReason: c.end_reason,
+      turns: turns.map((t) => ({
+        seq: t.seq,
+        role: t.role as 'agent' | 'caller',
+        text: t.text,
+        heardText: t.heard_text,
+        interrupted: t.interrupted === 1,
+        grounding: t.grounding,
+        startedAt: t.started_at,
+        endedAt: t.ended_at,
+        latency: parse(t.latency) as Record<string, number | null> | null,
+        knowledge: hits.filter((h) => h.turn_seq === t.seq).map((h) => ({ chunkId: h.chunk_id, source: h.source, heading: h.heading, score: h.score })),
+      })),
+      toolCalls: calls.map((t) => ({
+        id: t.id,
+        turnSeq: t.turn_seq,
+        name: t.name,
+        input: parse(t.input),
+        request: parse(t.request),
+        response: parse(t.response),
+        result: parse(t.result),
+        error: t.error,
+        startedAt: t.started_at,
+        durationMs: t.duration_ms,
+      })),
+      lead: lead ? (JSON.parse(lead.fields) as Record<string, string>) : null,
+    };
+  }
+}

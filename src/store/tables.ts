@@ -1,0 +1,101 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** The store's tables, as Kysely sees them. JSON columns hold text so SQLite and Postgres agree. */
+export interface Tables {
+  conversations: ConversationTable;
+  turns: TurnTable;
+  tool_calls: ToolCallTable;
+  knowledge_hits: KnowledgeHitTable;
+  leads: LeadTable;
+  events: EventTable;
+  knowledge_sources: KnowledgeSourceTable;
+  knowledge_chunks: KnowledgeChunkTable;
+}
+
+export interface ConversationTable {
+  id: string;
+  agent: string;
+  agent_version: string;
+  channel: string; // 'text' | 'web' | 'phone'
+  direction: string; // 'inbound' | 'outbound'
+  caller: string | null;
+  started_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+}
+
+export interface TurnTable {
+  id: Generated<number>;
+  conversation_id: string;
+  seq: number;
+  role: string; // 'agent' | 'caller'
+  text: string;
+  heard_text: string | null;
+  interrupted: number;
+  grounding: string | null; // 'chunks' | 'no-match' | null
+  started_at: string;
+  ended_at: string | null;
+  latency: string | null; // JSON: per-stage milliseconds
+}
+
+export interface ToolCallTable {
+  id: string;
+  conversation_id: string;
+  turn_seq: number;
+  name: string;
+  input: string; // JSON
+  request: string | null; // JSON: exactly what was sent
+  response: string | null; // JSON: raw response received
+  result: string | null; // JSON: what the model got back
+  error: string | null;
+  started_at: string;
+  duration_ms: number | null;
+}
+
+export interface KnowledgeHitTable {
+  id: Generated<number>;
+  conversation_id: string;
+  turn_seq: number;
+  chunk_id: number;
+  source: string;
+  heading: string;
+  score: number;
+}
+
+export interface LeadTable {
+  conversation_id: string;
+  agent: string;
+  fields: string; // JSON object of collected fields
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventTable {
+  id: Generated<number>;
+  conversation_id: string;
+  at: string;
+  type: string;
+  data: string; // JSON
+}
+
+export interface KnowledgeSourceTable {
+  agent: string;
+  source: string; // relative path or URL
+  hash: string;
+  chunks: number;
+  ingested_at: string;
+}
+
+export interface KnowledgeChunkTable {
+  id: Generated<number>;
+  agent: string;
+  source: string;
+  heading: string;
+  text: string;
+  seq: number;
+}
+
+export type ConversationRow = Selectable<ConversationTable>;
+export type TurnRow = Selectable<TurnTable>;
+export type ToolCallRow = Selectable<ToolCallTable>;
+export type NewToolCall = Insertable<ToolCallTable>;

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import type { ToolContext } from './context.ts';
+import type { ToolSpec } from './traced.ts';
+
+/** end_call: the agent hangs up after its goodbye has been spoken. */
+export function endCallTool(ctx: ToolContext): ToolSpec<{ reason?: string }> {
+  return {
+    name: 'end_call',
+    description: 'End the conversation after your goodbye. Use when the caller is done, says goodbye, or asks to stop.',
+    inputSchema: z.object({ reason: z.string().max(200).optional().describe('Why the conversation ends, in a few words.') }),
+    run: async ({ reason }) => {
+      ctx.requestEnd(reason?.trim() || 'agent ended the call');
+      return { result: { ok: true, note: 'The conversation ends after your current reply. Keep the goodbye short.' } };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { tool, type FlexibleSchema, type Tool, type ToolExecutionOptions } from 'ai';
+import type { ToolContext, ToolOutcome } from './context.ts';
+
+/** A tool as Parley defines it: a name, what it is for, its input schema, and how to run it. */
+export interface ToolSpec<I> {
+  name: string;
+  description: string;
+  inputSchema: FlexibleSchema<I>;
+  run(input: I, signal: AbortSignal, callId: string): Promise<ToolOutcome>;
+}
+
+/**
+ * Wraps a tool so every call is recorded with its input, request, raw response, result,
+ * duration and error — the three places a wrong answer can come from, side by side.
+ * A tool that throws is recorded and the model is told it failed, so it can apologise aloud.
+ */
+export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
+  return tool<I, unknown, {}>({
+    description: spec.description,
+    inputSchema: spec.inputSchema,
+    execute: async (input: I, options: ToolExecutionOptions<{}>) => {
+      const started = ctx.now();
+      const signal = options.abortSignal ?? new AbortController().signal;
+      let outcome: ToolOutcome;
+      try {
+        outcome = await spec.run(input, signal, options.toolCallId);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        outcome = { result: { error: `${spec.name} failed: ${message}. Apologise briefly and offer another way forward.` }, error: message };
+      }
+      const at = ctx.now();
+      ctx.emit({
+        type: 'tool.call',
+        at: at.toISOString(),
+        call: {
+          id: options.toolCallId,
+          turnSeq: ctx.turnSeq(),
+          name: spec.name,
+          input,
+          request: outcome.request,
+          response: outcome.response,
+          result: outcome.result,
+          error: outcome.error ?? null,
+          startedAt: started.toISOString(),
+          durationMs: at.getTime() - started.getTime(),
+        },
+      });
+      return outcome.result;
+    },
+  }) as Tool;
+}

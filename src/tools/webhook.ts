@@ -1,0 +1,123 @@
+import { jsonSchema } from 'ai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WebhookToolConfig } from '../agent/schema.ts';
+import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
+import type { ToolContext, ToolOutcome } from './context.ts';
+import type { ToolSpec } from './traced.ts';
+
+// A webhook tool calls an endpoint declared in agent.yaml: a CRM, an order lookup,
+// an n8n/Zapier/Make automation. The URL and headers come from the file, never
+// from the model; the model only fills in the arguments its JSON Schema allows.
+
+const MAX_RESULT_CHARS = 4000;
+const MAX_RECORDED_CHARS = 64 * 1024;
+
+/** The webhook declared in agent.yaml as a tool the model can call. */
+export function webhookTool(ctx: ToolContext, cfg: WebhookToolConfig): ToolSpec<Record<string, unknown>> {
+  return {
+    name: cfg.name,
+    description: cfg.description,
+    inputSchema: jsonSchema<Record<string, unknown>>(cfg.parameters as never),
+    run: (input, signal, callId) => callWebhook(ctx, cfg, input, signal, callId),
+  };
+}
+
+/** Checks the model's arguments against the declared schema's required fields and simple types. */
+export function argumentProblems(schema: Record<string, unknown>, args: unknown): string[] {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return ['arguments must be an object'];
+  const problems: string[] = [];
+  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[] }>;
+  for (const key of (schema.required ?? []) as string[]) if ((args as Record<string, unknown>)[key] === undefined) problems.push(`missing "${key}"`);
+  for (const [key, value] of Object.entries(args)) {
+    const p = props[key];
+    if (!p) {
+      if (schema.additionalProperties === false) problems.push(`unexpected "${key}"`);
+      continue;
+    }
+    const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+    const expected = p.type === 'integer' ? 'number' : p.type;
+    if (expected && actual !== expected) problems.push(`"${key}" should be ${p.type}, got ${actual}`);
+    if (p.enum && !p.enum.includes(value)) problems.push(`"${key}" must be one of ${p.enum.map(String).join(', ')}`);
+  }
+  return problems;
+}
+
+async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Record<string, unknown>, signal: AbortSignal, callId: string): Promise<ToolOutcome> {
+  const problems = argumentProblems(cfg.parameters, args);
+  if (problems.length) return { result: { error: `invalid arguments: ${problems.join('; ')}` }, error: `invalid arguments: ${problems.join('; ')}` };
+
+  const where = `tools.${cfg.name}`;
+  const url = new URL(resolveSecrets(cfg.url, `${where}.url`, ctx.env));
+  const hasBody = cfg.method !== 'GET' && cfg.method !== 'DELETE';
+  if (!hasBody) for (const [k, v] of Object.entries(args)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'parley-webhook/0.1' };
+  for (const [k, v] of Object.entries(cfg.headers)) headers[k] = resolveSecrets(v, `${where}.headers.${k}`, ctx.env);
+  if (hasBody) headers['content-type'] = 'application/json';
+  // Receivers can drop a retried delivery they have already handled.
+  headers['idempotency-key'] = `${ctx.conversationId}:${callId}`;
+  const body = hasBody ? JSON.stringify(args) : undefined;
+
+  // The record shows the request exactly as sent, except secret values, which stay as ${NAME}.
+  const request = {
+    method: cfg.method,
+    url: redactUrl(url, cfg.url, ctx.env),
+    headers: { ...headers, ...Object.fromEntries(Object.entries(cfg.headers).filter(([, v]) => secretRefs(v).length)) },
+    body: hasBody ? args : undefined,
+  };
+
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    try {
+      const res = await ctx.fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeoutMs)]) });
+      const text = await res.text();
+      const parsed = parseBody(text, res.headers.get('content-type'));
+      const response = { status: res.status, headers: { 'content-type': res.headers.get('content-type') }, body: clip(parsed, MAX_RECORDED_CHARS), attempts: attempt };
+      if ((res.status >= 500 || res.status === 429) && attempt <= cfg.retries) {
+        await sleep(backoffMs(attempt), undefined, { signal });
+        continue;
+      }
+      if (!res.ok) return { request, response, result: { error: `the endpoint answered HTTP ${res.status}`, body: clip(parsed, MAX_RESULT_CHARS) }, error: `HTTP ${res.status}` };
+      return { request, response, result: clip(parsed, MAX_RESULT_CHARS) };
+    } catch (e) {
+      if (signal.aborted) throw e;
+      const message = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${cfg.timeoutMs} ms` : (e as Error).message;
+      if (attempt <= cfg.retries) {
+        await sleep(backoffMs(attempt), undefined, { signal });
+        continue;
+      }
+      return { request, response: { error: message, attempts: attempt }, result: { error: `the endpoint could not be reached (${message})` }, error: message };
+    }
+  }
+}
+
+function backoffMs(attempt: number): number {
+  return 200 * 2 ** (attempt - 1);
+}
+
+function parseBody(text: string, contentType: string | null): unknown {
+  if (contentType?.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      /* not JSON after all: keep the text */
+    }
+  }
+  return text;
+}
+
+function clip(value: unknown, max: number): unknown {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.length <= max) return value;
+  return `${text.slice(0, max)}… [${text.length - max} more characters]`;
+}
+
+/** The URL with any secret value that came from `${NAME}` put back as `${NAME}`. */
+function redactUrl(url: URL, template: string, env: NodeJS.ProcessEnv): string {
+  let text = url.toString();
+  for (const name of secretRefs(template)) {
+    const value = env[name];
+    if (value) text = text.split(encodeURIComponent(value)).join(`\${${name}}`).split(value).join(`\${${name}}`);
+  }
+  return text;
+}
