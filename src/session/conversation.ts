@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isStepCount, streamText, type LanguageModel, type ModelMessage } from 'ai';
+import type { LanguageModel, ModelMessage } from 'ai';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretValues } from '../agent/secrets.ts';
@@ -11,6 +11,7 @@ import type { KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import { agentTools } from '../tools/registry.ts';
 import type { ConversationEvent, EventSink } from './events.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
+import { modelTurn } from './model-turn.ts';
 import { Recorder } from './recorder.ts';
 
 /** What the agent produces during one turn, in order. */
@@ -142,55 +143,24 @@ export class Conversation {
 
   async *#runModel(heard: string, hits: KnowledgeMatch[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
     const { config } = this.agent;
-    const messages: ModelMessage[] = [...this.history, { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict) }];
-    const instructions = buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime()));
-    const tools = agentTools(this.#toolContext(agentSeq));
-
-    for (const [i, model] of this.#o.models.entries()) {
-      let produced = false;
-      try {
-        const result = streamText({
-          model,
-          instructions,
-          messages,
-          tools,
-          temperature: config.brain.temperature,
-          stopWhen: isStepCount(config.brain.maxToolRounds + 1),
-          maxRetries: 1,
-          abortSignal: signal,
-          onError: () => {}, // errors arrive as 'error' parts below; the SDK would otherwise log them
-        });
-        for await (const part of result.stream) {
-          if (part.type === 'text-delta' && part.text) {
-            produced = true;
-            yield { type: 'text', text: part.text };
-          } else if (part.type === 'tool-result') {
-            produced = true;
-            yield { type: 'tool', name: part.toolName, input: part.input, output: part.output };
-          } else if (part.type === 'tool-error') {
-            produced = true;
-            yield { type: 'tool', name: part.toolName, input: part.input, output: null, error: String(part.error) };
-          } else if (part.type === 'error') {
-            throw part.error;
-          }
-        }
-        const response = await result.response;
-        this.history.push({ role: 'user', content: heard }, ...response.messages);
-        return;
-      } catch (e) {
-        if (signal.aborted) {
-          this.history.push({ role: 'user', content: heard });
-          return;
-        }
-        const last = i === this.#o.models.length - 1;
-        this.#emit({ type: 'error', at: this.#now(), where: `llm:${modelName(model)}`, message: this.#scrub(e instanceof Error ? e.message : String(e)) });
-        // Once words have been said, a retry on another model would repeat them: apologise instead.
-        if (produced || last) {
-          yield { type: 'text', text: (produced ? ' ' : '') + APOLOGY };
-          this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: APOLOGY });
-          return;
-        }
-      }
+    const turn = modelTurn({
+      models: this.#o.models,
+      instructions: buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime())),
+      // The documents ride with this turn only; history keeps the caller's plain words.
+      messages: [...this.history, { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict) }],
+      tools: agentTools(this.#toolContext(agentSeq)),
+      temperature: config.brain.temperature,
+      maxToolRounds: config.brain.maxToolRounds,
+      signal,
+      onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(e instanceof Error ? e.message : String(e)) }),
+    });
+    let step = await turn.next();
+    for (; !step.done; step = await turn.next()) yield step.value;
+    const result = step.value;
+    this.history.push({ role: 'user', content: heard }, ...result.messages);
+    if (result.failed) {
+      yield { type: 'text', text: (result.spoke ? ' ' : '') + APOLOGY };
+      this.history.push({ role: 'assistant', content: APOLOGY });
     }
   }
 
@@ -230,8 +200,4 @@ export class Conversation {
 
 function round(ms: number | null): number | null {
   return ms === null ? null : Math.round(ms * 10) / 10;
-}
-
-function modelName(model: LanguageModel): string {
-  return typeof model === 'string' ? model : `${model.provider}:${model.modelId}`;
 }

@@ -1,0 +1,80 @@
+import { isStepCount, streamText, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
+import type { AgentOutput } from './conversation.ts';
+
+/** Everything one agent turn needs from the language model side. */
+export interface ModelTurnInput {
+  /** The agent's model first, then its fallbacks. */
+  models: LanguageModel[];
+  instructions: string;
+  messages: ModelMessage[];
+  tools: ToolSet;
+  temperature: number;
+  maxToolRounds: number;
+  signal: AbortSignal;
+  /** Called for each model that failed, before the next one is tried. */
+  onModelError(model: string, error: unknown): void;
+}
+
+/** How the turn ended: the messages to append to history, and whether words were produced. */
+export interface ModelTurnResult {
+  messages: ModelMessage[];
+  spoke: boolean;
+  failed: boolean;
+}
+
+/**
+ * Streams one agent turn: text as it is written and tool results as they come. Tries the
+ * fallback models in order while nothing has been said yet; once words are out, a retry would
+ * repeat them, so the caller is told the turn failed instead. When the tool rounds run out
+ * without a word for the caller, one last round without tools makes the model answer.
+ */
+export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput, ModelTurnResult> {
+  for (const [i, model] of o.models.entries()) {
+    let produced = false;
+    let spoke = false;
+    const messages: ModelMessage[] = [];
+    try {
+      for (const final of [false, true]) {
+        const result = streamText({
+          model,
+          instructions: o.instructions,
+          messages: [...o.messages, ...messages],
+          tools: o.tools,
+          toolChoice: final ? 'none' : 'auto',
+          temperature: o.temperature,
+          stopWhen: isStepCount(final ? 1 : o.maxToolRounds + 1),
+          // A caller is waiting: move on to the next model at once rather than back off and retry.
+          maxRetries: i < o.models.length - 1 ? 0 : 1,
+          abortSignal: o.signal,
+          onError: () => {}, // errors arrive as 'error' parts below; the SDK would otherwise log them
+        });
+        for await (const part of result.stream) {
+          if (part.type === 'text-delta' && part.text) {
+            produced = spoke = true;
+            yield { type: 'text', text: part.text };
+          } else if (part.type === 'tool-result') {
+            produced = true;
+            yield { type: 'tool', name: part.toolName, input: part.input, output: part.output };
+          } else if (part.type === 'tool-error') {
+            produced = true;
+            yield { type: 'tool', name: part.toolName, input: part.input, output: null, error: String(part.error) };
+          } else if (part.type === 'error') {
+            throw part.error;
+          }
+        }
+        messages.push(...(await result.response).messages);
+        if (spoke || final || (await result.finishReason) !== 'tool-calls') break;
+      }
+      return { messages, spoke, failed: false };
+    } catch (e) {
+      if (o.signal.aborted) return { messages, spoke, failed: false };
+      o.onModelError(modelName(model), e);
+      if (produced || i === o.models.length - 1) return { messages: [], spoke, failed: true };
+    }
+  }
+  return { messages: [], spoke: false, failed: true };
+}
+
+function modelName(model: LanguageModel): string {
+  return typeof model === 'string' ? model : `${model.provider}:${model.modelId}`;
+}

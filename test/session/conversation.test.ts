@@ -1,0 +1,128 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { loadAgent, type Agent } from '../../src/agent/load.ts';
+import { ingestKnowledge } from '../../src/knowledge/index.ts';
+import { Conversation, type AgentOutput } from '../../src/session/conversation.ts';
+import { Records } from '../../src/store/records.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
+import { EXAMPLE } from '../helpers/cli.ts';
+
+const model = (fake: FakeOpenAI, name = 'fake') => createOpenAICompatible({ name, baseURL: fake.url, apiKey: 'test' })('fake-model');
+
+async function collect(it: AsyncIterable<AgentOutput>): Promise<{ text: string; outputs: AgentOutput[] }> {
+  const outputs: AgentOutput[] = [];
+  for await (const o of it) outputs.push(o);
+  return { text: outputs.flatMap((o) => (o.type === 'text' ? [o.text] : [])).join(''), outputs };
+}
+
+const toolMessages = (r: ChatRequest) => r.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(String(m.content)));
+
+describe('Conversation (in process, against the fake model)', () => {
+  let store: Store;
+  let agent: Agent;
+  let primary: FakeOpenAI;
+  let backup: FakeOpenAI;
+
+  before(async () => {
+    store = await openStore('file::memory:');
+    agent = await loadAgent(EXAMPLE);
+    await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources });
+    primary = await startFakeOpenAI();
+    backup = await startFakeOpenAI();
+  });
+  after(async () => {
+    await primary.close();
+    await backup.close();
+    await store.close();
+  });
+  beforeEach(() => {
+    assert.equal(primary.pending() + backup.pending(), 0, 'previous test left scripted steps unused');
+  });
+
+  const events = async (id: string) => (await store.db.selectFrom('events').selectAll().where('conversation_id', '=', id).orderBy('id').execute()).map((e) => ({ type: e.type, data: JSON.parse(e.data) }));
+
+  it('fires the first message without asking the model and records it', async () => {
+    const c = new Conversation({ agent, store, models: [model(primary)] });
+    const before = primary.requests.length;
+    assert.equal(await c.start(), agent.config.persona.firstMessage);
+    assert.equal(primary.requests.length, before);
+    const rec = await new Records(store.db).get(c.id);
+    assert.equal(rec?.turns[0].text, agent.config.persona.firstMessage);
+  });
+
+  it('falls back to the next model when the first fails before saying anything, and records the failure', async () => {
+    primary.push({ error: { status: 503, message: 'overloaded' } });
+    backup.push({ text: 'We work with HubSpot, Pipedrive and Salesforce.' });
+    const c = new Conversation({ agent, store, models: [model(primary, 'primary'), model(backup, 'backup')] });
+    await c.start();
+    const { text } = await collect(c.reply('Which CRMs do you integrate with?'));
+    assert.equal(text, 'We work with HubSpot, Pipedrive and Salesforce.');
+    const errors = (await events(c.id)).filter((e) => e.type === 'error');
+    assert.equal(errors.length, 1);
+    assert.match(errors[0].data.where, /^llm:primary/);
+    assert.match(errors[0].data.message, /overloaded/);
+  });
+
+  it('apologises aloud when every model fails, and the conversation goes on', async () => {
+    primary.push({ error: { status: 500, message: 'boom' } }, { error: { status: 500, message: 'boom' } }, { text: 'Yes, we work in English and Polish.' });
+    const c = new Conversation({ agent, store, models: [model(primary)] });
+    await c.start();
+    const first = await collect(c.reply('Do you work with companies outside Poland?'));
+    assert.match(first.text, /^Sorry, I'm having trouble/);
+    const second = await collect(c.reply('Do you work with companies outside Poland?'));
+    assert.equal(second.text, 'Yes, we work in English and Polish.');
+    const rec = await new Records(store.db).get(c.id);
+    assert.deepEqual(rec?.turns.map((t) => t.role), ['agent', 'caller', 'agent', 'caller', 'agent']);
+  });
+
+  it('bounds the tool loop by maxToolRounds, then makes the model answer without tools', async () => {
+    const rounds = agent.config.brain.maxToolRounds;
+    for (let i = 0; i < rounds + 1; i++) primary.push({ toolCalls: [{ name: 'search_knowledge', args: { query: `care plan ${i}` } }] });
+    primary.push((r) => {
+      assert.equal(r.tool_choice, 'none');
+      return { text: 'The Essential care plan is 350 euros a month.' };
+    });
+    const c = new Conversation({ agent, store, models: [model(primary)] });
+    await c.start();
+    const before = primary.requests.length;
+    const { text, outputs } = await collect(c.reply('How much are the care plans?'));
+    assert.equal(text, 'The Essential care plan is 350 euros a month.');
+    assert.equal(primary.requests.length - before, rounds + 2);
+    assert.equal(outputs.filter((o) => o.type === 'tool').length, rounds + 1);
+    const rec = await new Records(store.db).get(c.id);
+    const search = rec?.toolCalls[0];
+    assert.equal(search?.name, 'search_knowledge');
+    assert.deepEqual(search?.request, { query: 'care plan 0' });
+    assert.ok((search?.response as { hits: { source: string }[] }).hits.some((h) => h.source === 'knowledge/pricing.md'));
+  });
+
+  it('a failing tool is recorded with its error and the model is told to apologise', async () => {
+    primary.push({ toolCalls: [{ name: 'notify_sales_team', args: { name: 'Jo Bloggs', email: 'jo@bloggs.dev', problem: 'slow onboarding' } }] }, (r) => {
+      assert.match(JSON.stringify(toolMessages(r).at(-1)), /CRM_WEBHOOK_URL is not set.*Apologise/);
+      return { text: "Sorry, I couldn't pass that on just now; a consultant will still get your details." };
+    });
+    const c = new Conversation({ agent, store, models: [model(primary)], env: {} });
+    await c.start();
+    const { text } = await collect(c.reply('Please pass my details to your team: Jo Bloggs, jo@bloggs.dev, slow onboarding.'));
+    assert.match(text, /^Sorry, I couldn't pass that on/);
+    const call = (await new Records(store.db).get(c.id))?.toolCalls[0];
+    assert.equal(call?.name, 'notify_sales_team');
+    assert.match(call?.error ?? '', /environment variable CRM_WEBHOOK_URL is not set \(needed by tools\.notify_sales_team\.url\)/);
+  });
+
+  it('end_call ends the conversation after the goodbye and records why', async () => {
+    primary.push({ text: 'Thanks for calling, goodbye!', toolCalls: [{ name: 'end_call', args: { reason: 'caller is done' } }] }, { text: '' });
+    const c = new Conversation({ agent, store, models: [model(primary)] });
+    await c.start();
+    const { text, outputs } = await collect(c.reply("That's everything, thanks. Bye!"));
+    assert.equal(text, 'Thanks for calling, goodbye!');
+    assert.deepEqual(outputs.at(-1), { type: 'end', reason: 'caller is done' });
+    assert.equal(c.ended, true);
+    await assert.rejects(collect(c.reply('hello?')), /ended/);
+    const rec = await new Records(store.db).get(c.id);
+    assert.equal(rec?.endReason, 'caller is done');
+    assert.ok(rec?.endedAt);
+  });
+});
