@@ -6,7 +6,7 @@
 const QUESTION_START = /^(what|what's|whats|who|whom|whose|which|when|where|why|how|do|does|did|is|are|was|were|can|could|will|would|should|shall|may|might|have|has|tell me|i wonder)\b/i;
 
 // Words that point at what the agent itself does rather than at facts in the documents.
-const OWN_TASK = /\b(book|booking|schedule|reschedule|call|calls|meeting|appointment|slot|slots|availab\w*|calendar|time|times|today|tomorrow|tonight|morning|afternoon|evening|week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|my name|my email|spell|repeat|again|you there|hear me|bye|goodbye|thanks|thank you|help me)\b/i;
+const OWN_TASK = /\b(book|booking|schedule|reschedule|call|calls|meeting|appointment|slot|slots|availab\w*|calendar|time|times|today|tomorrow|tonight|morning|afternoon|evening|week|weekend|monday|tuesday|wednesday|thursday|friday|saturday|sunday|my name|my email|spell|repeat|again|you there|hear me|bye|goodbye|thanks|thank you|help me|your name|real person|human|person|robot|bot|machine|recording|ai|artificial)\b/i;
 
 /** Whether a caller's words read as a question (by punctuation or by how they start). */
 export function looksLikeQuestion(text: string): boolean {

@@ -163,7 +163,9 @@ export class Records {
 
   /** The whole record of one conversation; an id prefix is enough when it is unique. */
   async get(idOrPrefix: string): Promise<ConversationRecord | undefined> {
-    const matches = await this.db.selectFrom('conversations').selectAll().where('id', 'like', `${idOrPrefix.replace(/[%_]/g, '')}%`).limit(2).execute();
+    const prefix = idOrPrefix.replace(/[^0-9a-f-]/gi, '');
+    if (prefix.length < 4) return undefined; // too short to mean one conversation
+    const matches = await this.db.selectFrom('conversations').selectAll().where('id', 'like', `${prefix}%`).limit(2).execute();
     if (matches.length !== 1) return undefined;
     const c = matches[0];
     const [turns, calls, hits, lead] = await Promise.all([

@@ -47,9 +47,12 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
   if (problems.length) return { result: { error: `invalid arguments: ${problems.join('; ')}` }, error: `invalid arguments: ${problems.join('; ')}` };
 
   const where = `tools.${cfg.name}`;
-  const url = new URL(resolveSecrets(cfg.url, `${where}.url`, ctx.env));
   const hasBody = cfg.method !== 'GET' && cfg.method !== 'DELETE';
-  if (!hasBody) for (const [k, v] of Object.entries(args)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+  const withArgs = (u: URL): URL => {
+    if (!hasBody) for (const [k, v] of Object.entries(args)) u.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+    return u;
+  };
+  const url = withArgs(new URL(resolveSecrets(cfg.url, `${where}.url`, ctx.env)));
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'parley-webhook/0.1' };
   for (const [k, v] of Object.entries(cfg.headers)) headers[k] = resolveSecrets(v, `${where}.headers.${k}`, ctx.env);
   if (hasBody) headers['content-type'] = 'application/json';
@@ -60,7 +63,7 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
   // The record shows the request exactly as sent, except secret values, which stay as ${NAME}.
   const request = {
     method: cfg.method,
-    url: redactUrl(url, cfg.url, ctx.env),
+    url: redactUrl(url, cfg.url, ctx.env, withArgs),
     headers: { ...headers, ...Object.fromEntries(Object.entries(cfg.headers).filter(([, v]) => secretRefs(v).length)) },
     body: hasBody ? args : undefined,
   };
@@ -113,7 +116,14 @@ function clip(value: unknown, max: number): unknown {
 }
 
 /** The URL with any secret value that came from `${NAME}` put back as `${NAME}`. */
-function redactUrl(url: URL, template: string, env: NodeJS.ProcessEnv): string {
+function redactUrl(url: URL, template: string, env: NodeJS.ProcessEnv, withArgs: (u: URL) => URL): string {
+  // Build the same URL with a plain marker where each secret goes: adding arguments re-encodes the
+  // whole query (a value's "+", "~" or space changes form), so searching for the value can miss it.
+  const names = [...new Set(secretRefs(template))];
+  const marker = (i: number) => `parleysecret${i}x`;
+  const shadow = names.reduce((t, n, i) => t.split(`\${${n}}`).join(marker(i)), template);
+  if (names.length && URL.canParse(shadow)) return names.reduce((t, n, i) => t.split(marker(i)).join(`\${${n}}`), withArgs(new URL(shadow)).toString());
+  // The whole URL is a secret (url: ${CRM_WEBHOOK_URL}): put the name back wherever the value shows.
   let text = url.toString();
   for (const name of secretRefs(template)) {
     const value = env[name];
