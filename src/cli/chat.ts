@@ -40,7 +40,7 @@ export function command(): Command {
         console.log(`${bold('agent ›')} ${first}`);
       } else console.log(oneLine(first));
 
-      const rl = createInterface({ input: process.stdin, terminal: interactive, prompt: interactive ? `${bold('you ›')} ` : '' });
+      const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, prompt: interactive ? `${bold('you ›')} ` : '' });
       if (interactive) rl.prompt();
       for await (const line of rl) {
         const text = line.trim();
@@ -54,20 +54,25 @@ export function command(): Command {
           rl.prompt();
           continue;
         }
-        if (interactive) process.stdout.write(`${bold('agent ›')} `);
         let reply = '';
+        let speaking = false; // whether the "agent ›" line is open
         for await (const out of conversation.reply(text, { signal: ac.signal })) {
           if (out.type === 'text') {
             reply += out.text;
-            if (interactive) process.stdout.write(out.text);
+            if (!interactive) continue;
+            if (!speaking) process.stdout.write(`${bold('agent ›')} `);
+            speaking = true;
+            process.stdout.write(out.text);
           } else if (out.type === 'tool' && (interactive || opts.verbose)) {
-            const line = formatTool(out);
-            if (interactive) process.stdout.write(`\n${dim(line)}\n${bold('agent ›')} `);
-            else log(line);
+            if (!interactive) log(formatTool(out));
+            else {
+              process.stdout.write(`${speaking ? '\n' : ''}${dim(formatTool(out))}\n`);
+              speaking = false;
+            }
           }
         }
-        if (interactive) process.stdout.write('\n');
-        else console.log(oneLine(reply));
+        if (interactive && speaking) process.stdout.write('\n');
+        else if (!interactive) console.log(oneLine(reply));
         if (conversation.ended) break;
         if (interactive) rl.prompt();
       }
