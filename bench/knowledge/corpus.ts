@@ -1,6 +1,6 @@
 // A deterministic, realistic-ish corpus for the knowledge benchmark: business words plus a long
-// tail of invented ones, drawn with a Zipf distribution like real text, so common terms match
-// thousands of chunks and rare ones a handful.
+// tail of invented ones, drawn with a Zipf-like distribution as in real text, so common terms
+// match thousands of chunks and rare ones a handful.
 
 /** A seeded random number generator (mulberry32): the same corpus on every run. */
 export function seeded(seed: number): () => number {
@@ -32,8 +32,18 @@ const FUNCTION_WORDS = 'the of and to in for is on that with as by at from or ar
 
 const SYLLABLES = 'ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko la le li lo lu ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi vo za ze zi zo'.split(' ');
 
+/**
+ * Zipf–Mandelbrot, offset by the ~100 most frequent English words, which are function words
+ * (drawn separately in `prose`): the commonest content word is ~0.3% of content tokens and
+ * a query term is typically found in 1–10% of chunks.
+ */
+export const REALISTIC = { offset: 100, exponent: 1.05 };
+
+/** Plain Zipf over content words: a handful of them are in nearly every chunk, so queries match most of the corpus. */
+export const HEAVY = { offset: 0, exponent: 1.07 };
+
 /** A vocabulary of `size` content words, most frequent first, with a sampler following Zipf's law. */
-export function vocabulary(size: number, random: () => number): { words: string[]; sample(): string } {
+export function vocabulary(size: number, random: () => number, shape: { offset: number; exponent: number } = REALISTIC): { words: string[]; sample(): string } {
   const words = [...DOMAIN];
   const seen = new Set(words);
   while (words.length < size) {
@@ -52,7 +62,7 @@ export function vocabulary(size: number, random: () => number): { words: string[
   }
   const cdf: number[] = [];
   let total = 0;
-  for (let r = 1; r <= words.length; r++) cdf.push((total += 1 / r ** 1.07));
+  for (let r = 1; r <= words.length; r++) cdf.push((total += 1 / (r + shape.offset) ** shape.exponent));
   return {
     words,
     sample() {

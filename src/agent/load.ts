@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
 import { AgentLoadError, type AgentProblem } from './problems.ts';
 import { AgentFile, type AgentFileData } from './schema.ts';
+import { parseYamlSource } from './yaml-problems.ts';
 
 /** A field the agent collects from the caller, normalised. */
 export interface CollectSpec {
@@ -24,7 +23,7 @@ export interface Agent {
   /** The persona's system prompt, read from `prompt` or `promptFile`. */
   readonly prompt: string;
   readonly collect: CollectSpec[];
-  /** Hash of the folder's files: conversations record which version of the agent they talked to. */
+  /** Hash of the folder's files (not its tests/): conversations record which version of the agent they talked to. */
   readonly version: string;
 }
 
@@ -43,26 +42,18 @@ export async function loadAgent(dir: string): Promise<Agent> {
   const file = join(dir, fileName ?? 'agent.yaml');
   if (!fileName) throw new AgentLoadError([{ file, line: 1, column: 1, field: '', message: 'agent.yaml not found in this folder' }]);
 
-  const source = await readFile(join(absDir, fileName), 'utf8');
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems: AgentProblem[] = [];
-  const at = (offset: number) => {
-    const p = lines.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
+  const yaml = parseYamlSource(await readFile(join(absDir, fileName), 'utf8'), file);
+  if (yaml.syntaxProblems.length) throw new AgentLoadError(yaml.syntaxProblems);
 
-  for (const e of doc.errors) problems.push({ file, ...at(e.pos[0]), field: '', message: `YAML: ${e.message.split('\n')[0]}` });
-  if (problems.length) throw new AgentLoadError(problems);
-
-  const parsed = AgentFile.safeParse(doc.toJS() ?? {});
+  const parsed = AgentFile.safeParse(yaml.doc.toJS() ?? {});
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...issueProblems(issue, doc, file, at));
+    const problems = yaml.issues(parsed.error.issues);
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new AgentLoadError(problems);
   }
   const config = parsed.data;
-  const point = (path: (string | number)[], message: string) => problems.push({ file, ...at(locate(doc, path)), field: path.join('.'), message });
+  const problems: AgentProblem[] = [];
+  const point = (path: (string | number)[], message: string) => problems.push(yaml.problem(path, message));
 
   let prompt = config.persona.prompt ?? '';
   if (config.persona.prompt && config.persona.promptFile) point(['persona', 'promptFile'], 'set prompt or promptFile, not both');
@@ -98,43 +89,14 @@ export async function loadAgent(dir: string): Promise<Agent> {
   };
 }
 
-function issueProblems(issue: z.core.$ZodIssue, doc: Document, file: string, at: (o: number) => { line: number; column: number }): AgentProblem[] {
-  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ file, ...at(locate(doc, [...path, key], true)), field: [...path, key].join('.'), message: `unknown field "${key}"` }));
-  }
-  let message = issue.message;
-  if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required field is missing';
-  return [{ file, ...at(locate(doc, path)), field: path.join('.'), message }];
-}
-
-/** Offset of the node at `path`, or of the deepest existing key on the way to it. */
-function locate(doc: Document, path: (string | number)[], atKey = false): number {
-  let node: unknown = doc.contents;
-  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
-  for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return offset;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value;
-      // Point at the value when there is one, so "must be a URL" lands on the URL.
-      const last = seg === path[path.length - 1];
-      if (!(atKey && last) && node && (node as Node).range && (isScalar(node) || last)) offset = (node as Node).range![0];
-    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
-      node = node.items[seg];
-      offset = (node as Node).range?.[0] ?? offset;
-    } else return offset;
-  }
-  return offset;
-}
-
 async function folderHash(dir: string): Promise<string> {
   const hash = createHash('sha256');
   const walk = async (d: string): Promise<void> => {
     const entries = (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      // Test scenarios describe the agent, they are not part of it: adding one is not a new version.
+      if (d === dir && e.name === 'tests' && e.isDirectory()) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
       else if (e.isFile()) hash.update(relative(dir, p)).update('\0').update(await readFile(p)).update('\0');

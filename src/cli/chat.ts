@@ -24,6 +24,7 @@ export function command(): Command {
         agent: rt.agent,
         store: rt.store,
         models: rt.models,
+        calendar: rt.calendar,
         channel: 'text',
         caller: 'terminal',
         onEvent: (_, e) => {

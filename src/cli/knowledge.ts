@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadAgent } from '../agent/load.ts';
 import { ingestKnowledge, searchKnowledge } from '../knowledge/index.ts';
 import { openStore } from '../store/store.ts';
+import { knowledgeSpec } from './runtime.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 
 /** `parley knowledge ingest|search`: index an agent's documents and query them. */
@@ -15,11 +16,12 @@ export function command(): Command {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
       const store = await openStore();
       const bar = progressBar();
-      const report = await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources }, { onProgress: bar.update });
+      const report = await ingestKnowledge(store, knowledgeSpec(agent), { onProgress: bar.update });
       bar.done();
       await store.close();
       console.log(`${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.removed} removed · ${report.chunks} chunks indexed`);
       for (const f of report.failed) console.error(`could not read ${f.source}: ${f.message}`);
+      for (const f of report.skipped) console.error(`skipped ${f.source}: ${f.reason}`);
       if (report.failed.length) process.exitCode = 1;
     });
   cmd

@@ -1,8 +1,11 @@
 import type { LanguageModel } from 'ai';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadAgent, type Agent } from '../agent/load.ts';
 import { ingestKnowledge } from '../knowledge/index.ts';
 import { detectOllama, modelChoice, ModelConfigError, resolveModel } from '../llm/model.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { calendarFor, type CalendarProvider } from '../tools/calendar/index.ts';
 
 /** An agent ready to talk: loaded, its knowledge indexed, its models resolved. */
 export interface AgentRuntime {
@@ -11,6 +14,8 @@ export interface AgentRuntime {
   models: LanguageModel[];
   /** Which model answers, for the user to see. */
   modelLabel: string;
+  /** The agent's calendar, when agent.yaml has a `calendar` block. */
+  calendar?: CalendarProvider;
 }
 
 /** The agent's model and fallbacks; with no key at all, a running local Ollama is used instead of failing. */
@@ -34,13 +39,20 @@ export async function agentModels(agent: Agent, env: NodeJS.ProcessEnv = process
   }
 }
 
+/** The agent's knowledge sources; the default `knowledge/` folder may simply not exist. */
+export function knowledgeSpec(agent: Agent): { agent: string; dir: string; sources: string[] } {
+  const { sources } = agent.config.knowledge;
+  const implicit = sources.length === 1 && sources[0] === 'knowledge/' && !existsSync(join(agent.dir, 'knowledge'));
+  return { agent: agent.name, dir: agent.dir, sources: implicit ? [] : sources };
+}
+
 /** Loads an agent folder, opens the store, brings the knowledge index up to date and resolves the models. */
 export async function openAgentRuntime(dir: string, o: { log?: (line: string) => void } = {}): Promise<AgentRuntime> {
   const agent = await loadAgent(dir);
   const { models, label } = await agentModels(agent);
   const store = await openStore();
-  const report = await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources }, {});
+  const report = await ingestKnowledge(store, knowledgeSpec(agent), {});
   if (report.added + report.updated + report.removed > 0) o.log?.(`knowledge: ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.chunks} chunks`);
   for (const f of report.failed) o.log?.(`knowledge: could not read ${f.source}: ${f.message}`);
-  return { agent, store, models, modelLabel: label };
+  return { agent, store, models, modelLabel: label, calendar: calendarFor(agent, { store, env: process.env }) };
 }

@@ -108,10 +108,13 @@ export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: Inge
   return report;
 }
 
+// Bump when reading or chunking rules change, so unchanged files are re-chunked once.
+const INDEX_FORMAT = 'parley-knowledge-1';
+
 /** Reads one source and, when its bytes changed, replaces its chunks. */
 async function ingestOne(store: Store, agent: string, ref: SourceRef, previousHash: string | undefined, o: IngestOptions): Promise<IngestStatus> {
   const source = await load(ref, o);
-  const hash = createHash('sha256').update(source.bytes).digest('hex');
+  const hash = createHash('sha256').update(`${INDEX_FORMAT}\0`).update(source.bytes).digest('hex');
   if (hash === previousHash) return 'unchanged';
   let chunks: Chunk[];
   try {

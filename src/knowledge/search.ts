@@ -21,16 +21,35 @@ export interface SearchOptions {
   signal?: AbortSignal;
 }
 
-// bm25() is lower-is-better and negative; weights follow the column order (heading, text).
-const SEARCH_SQL = `
-  SELECT c.id AS id, c.source AS source, c.heading AS heading, c.text AS text, bm25(knowledge_fts, 2.0, 1.0) AS rank
-  FROM knowledge_fts JOIN knowledge_chunks c ON c.id = knowledge_fts.rowid
-  WHERE knowledge_fts MATCH ? AND c.agent = ?
-  ORDER BY rank
-  LIMIT ?`;
+// bm25() is lower-is-better and negative; the weights follow the FTS columns (heading, text).
+// The FTS query ranks rowids only; chunk rows are read for the few winners, not for every match.
+const RANK = 'bm25(knowledge_fts, 2.0, 1.0)';
+const SQL = {
+  // The best matches of any agent; cheap, and enough whenever the agent owns most of them.
+  anyAgent: `
+    SELECT c.id AS id, c.agent AS agent, c.source AS source, c.heading AS heading, c.text AS text, r.rank AS rank
+    FROM (SELECT rowid AS id, ${RANK} AS rank FROM knowledge_fts WHERE knowledge_fts MATCH ? ORDER BY rank LIMIT ?) r
+    JOIN knowledge_chunks c ON c.id = r.id
+    ORDER BY r.rank`,
+  // Only the agent's chunks: its ids come from the (agent, source) index, and the unary + keeps
+  // SQLite from driving the FTS lookup row by row from that list (seconds instead of milliseconds).
+  oneAgent: `
+    SELECT c.id AS id, c.agent AS agent, c.source AS source, c.heading AS heading, c.text AS text, r.rank AS rank
+    FROM (SELECT rowid AS id, ${RANK} AS rank FROM knowledge_fts
+          WHERE knowledge_fts MATCH ? AND +rowid IN (SELECT id FROM knowledge_chunks WHERE agent = ?)
+          ORDER BY rank LIMIT ?) r
+    JOIN knowledge_chunks c ON c.id = r.id
+    WHERE c.agent = ?
+    ORDER BY r.rank`,
+};
 
-// One prepared statement per open database: preparing costs more than running the search.
-const statements = new WeakMap<DatabaseSync, StatementSync>();
+// How many more matches than asked for the cheap query fetches before filtering by agent.
+const OVERFETCH = 4;
+
+type Row = { id: number; agent: string; source: string; heading: string; text: string; rank: number };
+
+// Prepared once per open database: preparing costs more than running a search.
+const prepared = new WeakMap<DatabaseSync, Record<keyof typeof SQL, StatementSync>>();
 
 /**
  * The agent's chunks that best match free text, best first. Every hit contains at least one of the
@@ -44,15 +63,21 @@ export async function searchKnowledge(store: Store, agent: string, query: string
   const match = ftsQuery(query);
   if (!match) return [];
   const limit = Number.isFinite(o.limit) ? Math.min(100, Math.max(1, Math.floor(o.limit as number))) : 5;
-  const rows = statement(store.sqlite).all(match, agent, limit) as { id: number; source: string; heading: string; text: string; rank: number }[];
-  return rows.map((r) => ({ chunkId: Number(r.id), source: r.source, heading: r.heading, text: r.text, score: Math.max(-r.rank, Number.MIN_VALUE) }));
+  const s = statements(store.sqlite);
+  // The agent's best chunks, in order, are the agent's among the overall best — exact as long as
+  // enough of them are there, or every match was seen. Otherwise ask for the agent's alone.
+  const wide = limit * OVERFETCH;
+  const best = s.anyAgent.all(match, wide) as Row[];
+  let rows = best.filter((r) => r.agent === agent);
+  if (rows.length < limit && best.length === wide) rows = s.oneAgent.all(match, agent, limit, agent) as Row[];
+  return rows.slice(0, limit).map((r) => ({ chunkId: Number(r.id), source: r.source, heading: r.heading, text: r.text, score: Math.max(-r.rank, Number.MIN_VALUE) }));
 }
 
-function statement(db: DatabaseSync): StatementSync {
-  let stmt = statements.get(db);
-  if (!stmt) {
-    stmt = db.prepare(SEARCH_SQL);
-    statements.set(db, stmt);
+function statements(db: DatabaseSync): Record<keyof typeof SQL, StatementSync> {
+  let s = prepared.get(db);
+  if (!s) {
+    s = { anyAgent: db.prepare(SQL.anyAgent), oneAgent: db.prepare(SQL.oneAgent) };
+    prepared.set(db, s);
   }
-  return stmt;
+  return s;
 }

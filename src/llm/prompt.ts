@@ -56,6 +56,13 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   } else {
     parts.push('Prefer the DOCUMENTS given with the caller’s message when they answer the question; say when you are unsure.');
   }
+  if (config.calendar) {
+    parts.push(
+      'To book the intro call: call check_availability with the caller’s own words for when, and offer only the times it returns, ' +
+        'two or three at a time, in its "say" wording. Never suggest a time it did not return. Before book_call, spell the name and the email ' +
+        'back letter by letter and wait for the caller to say yes. After booking, confirm the day and time aloud.',
+    );
+  }
   parts.push('When the caller is done or says goodbye, say a short goodbye and call end_call.');
   return parts.filter(Boolean).join('\n\n');
 }

@@ -7,7 +7,8 @@ import { contentTerms, searchKnowledge } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
-import type { KnowledgeMatch, ToolContext } from '../tools/context.ts';
+import type { CalendarProvider } from '../tools/calendar/types.ts';
+import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import { agentTools } from '../tools/registry.ts';
 import type { ConversationEvent, EventSink } from './events.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
@@ -33,6 +34,8 @@ export interface ConversationOptions {
   clock?: () => Date;
   /** Extra listeners (live views, metrics); the recorder always listens. */
   onEvent?: EventSink;
+  /** The agent's calendar; without one, the booking tools are not offered. */
+  calendar?: CalendarProvider;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -46,6 +49,9 @@ export class Conversation {
   readonly agent: Agent;
   readonly history: ModelMessage[] = [];
   readonly lead: Record<string, string> = {};
+  readonly booking: BookingState = { offered: [], bookings: [] };
+  /** What was said, turn by turn (the heard text): the booking rules read it. */
+  readonly transcript: { role: 'agent' | 'caller'; text: string }[] = [];
   #o: ConversationOptions;
   #recorder: Recorder;
   #seq = -1;
@@ -175,6 +181,9 @@ export class Conversation {
         this.#endReason ??= reason;
       },
       searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
+      transcript: () => [...this.transcript],
+      calendar: this.#o.calendar,
+      booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
       env: this.#o.env ?? process.env,
       now: this.#clock,
@@ -186,6 +195,7 @@ export class Conversation {
   }
 
   #emit(event: ConversationEvent): void {
+    if (event.type === 'turn.agent' || event.type === 'turn.caller') this.transcript.push({ role: event.turn.role, text: event.turn.heardText ?? event.turn.text });
     void this.#recorder.record(this.id, event);
     this.#o.onEvent?.(this.id, event);
   }

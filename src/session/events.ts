@@ -1,4 +1,4 @@
-import type { ToolCallRecord, TurnRecord } from '../store/records.ts';
+import type { BookingRecord, ToolCallRecord, TurnRecord } from '../store/records.ts';
 
 // Every step of a conversation emits a typed, timestamped event. The recorder turns
 // events into the conversation record; metrics and the CLI read the same events.
@@ -11,6 +11,7 @@ export type ConversationEvent =
   | { type: 'tool.call'; at: string; call: ToolCallRecord }
   | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'lead.saved'; at: string; fields: Record<string, string> }
+  | { type: 'booking.made'; at: string; booking: BookingRecord }
   | { type: 'error'; at: string; where: string; message: string }
   | { type: 'conversation.ended'; at: string; reason: string };
 

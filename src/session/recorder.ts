@@ -47,6 +47,7 @@ export class Recorder {
       case 'conversation.ended':
         await r.endConversation(id, e.at, e.reason);
         break;
+      case 'booking.made':
       case 'error':
         break;
     }

@@ -122,7 +122,34 @@ const initial = (kind: StoreKind): Migration => ({
   },
 });
 
+// Bookings made by the built-in calendar. The unique (agent, start) index is what stops two
+// conversations racing for one slot from both winning; it covers live bookings only, so a
+// cancelled one frees its slot. (agent, idempotency_key) makes a retried book_call return the
+// booking it already made. Text columns and a partial index work on SQLite and Postgres alike.
+const bookings = (): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('bookings')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('conversation_id', 'text')
+      .addColumn('start', 'text', (c) => c.notNull())
+      .addColumn('end', 'text', (c) => c.notNull())
+      .addColumn('attendee', 'text', (c) => c.notNull())
+      .addColumn('notes', 'text')
+      .addColumn('idempotency_key', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('bookings_agent_idempotency_key', ['agent', 'idempotency_key'])
+      .execute();
+    await db.schema.createIndex('bookings_agent_start').on('bookings').columns(['agent', 'start']).unique().where(sql.ref('status'), '<>', sql.lit('cancelled')).execute();
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind) }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings() }) };
 }

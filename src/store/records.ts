@@ -31,6 +31,19 @@ export interface TurnRecord {
   knowledge: { chunkId: number; source: string; heading: string; score: number }[];
 }
 
+/** A booking made during a conversation, as the calendar confirmed it. */
+export interface BookingRecord {
+  id: string;
+  provider: string;
+  start: string;
+  end: string;
+  status: string;
+  url?: string;
+  /** The business zone the time was offered in. */
+  timeZone: string;
+  attendee: { name: string; email: string; timeZone: string; company?: string };
+}
+
 /** One conversation, everything the store knows about it. */
 export interface ConversationRecord {
   id: string;
@@ -45,6 +58,7 @@ export interface ConversationRecord {
   turns: TurnRecord[];
   toolCalls: ToolCallRecord[];
   lead: Record<string, string> | null;
+  bookings: BookingRecord[];
 }
 
 export interface ConversationSummary {
@@ -168,11 +182,12 @@ export class Records {
     const matches = await this.db.selectFrom('conversations').selectAll().where('id', 'like', `${prefix}%`).limit(2).execute();
     if (matches.length !== 1) return undefined;
     const c = matches[0];
-    const [turns, calls, hits, lead] = await Promise.all([
+    const [turns, calls, hits, lead, bookings] = await Promise.all([
       this.db.selectFrom('turns').selectAll().where('conversation_id', '=', c.id).orderBy('seq').execute(),
       this.db.selectFrom('tool_calls').selectAll().where('conversation_id', '=', c.id).orderBy('started_at').execute(),
       this.db.selectFrom('knowledge_hits').selectAll().where('conversation_id', '=', c.id).orderBy('id').execute(),
       this.db.selectFrom('leads').select('fields').where('conversation_id', '=', c.id).executeTakeFirst(),
+      this.db.selectFrom('events').select('data').where('conversation_id', '=', c.id).where('type', '=', 'booking.made').orderBy('id').execute(),
     ]);
     return {
       id: c.id,
@@ -209,6 +224,7 @@ export class Records {
         durationMs: t.duration_ms,
       })),
       lead: lead ? (JSON.parse(lead.fields) as Record<string, string>) : null,
+      bookings: bookings.map((b) => (JSON.parse(b.data) as { booking: BookingRecord }).booking),
     };
   }
 }

@@ -10,6 +10,7 @@ export interface Tables {
   events: EventTable;
   knowledge_sources: KnowledgeSourceTable;
   knowledge_chunks: KnowledgeChunkTable;
+  bookings: BookingTable;
 }
 
 export interface ConversationTable {
@@ -93,6 +94,19 @@ export interface KnowledgeChunkTable {
   heading: string;
   text: string;
   seq: number;
+}
+
+export interface BookingTable {
+  id: string;
+  agent: string;
+  conversation_id: string | null;
+  start: string; // ISO-8601 UTC instant, `2026-12-01T09:00:00Z`
+  end: string;
+  attendee: string; // JSON: Attendee
+  notes: string | null;
+  idempotency_key: string;
+  status: string; // 'confirmed' | 'cancelled'
+  created_at: string;
 }
 
 export type ConversationRow = Selectable<ConversationTable>;

@@ -1,5 +1,6 @@
 import type { Agent } from '../agent/load.ts';
 import type { ConversationEvent } from '../session/events.ts';
+import type { Booking, CalendarProvider, Slot } from './calendar/types.ts';
 
 /** A knowledge chunk found for a query. */
 export interface KnowledgeMatch {
@@ -22,6 +23,12 @@ export interface ToolContext {
   /** Ask the session to end the conversation once the agent has finished speaking. */
   requestEnd(reason: string): void;
   searchKnowledge(query: string, limit: number, signal: AbortSignal): Promise<KnowledgeMatch[]>;
+  /** What has been said so far, in order (the heard text of each turn). */
+  transcript(): { role: 'agent' | 'caller'; text: string }[];
+  /** The agent's calendar, when it has one. */
+  readonly calendar?: CalendarProvider;
+  /** Booking state of this conversation: the slots last offered and the bookings made. */
+  readonly booking: BookingState;
   readonly fetch: typeof fetch;
   readonly env: NodeJS.ProcessEnv;
   now(): Date;
@@ -33,4 +40,11 @@ export interface ToolOutcome {
   request?: unknown;
   response?: unknown;
   error?: string;
+}
+
+/** What the booking tools remember within one conversation. */
+export interface BookingState {
+  /** Slots from the latest check_availability: the only times the agent may book. */
+  offered: Slot[];
+  bookings: Booking[];
 }

@@ -1,1 +1,3 @@
 export * from './openai.ts';
+export * from './calcom.ts';
+export * from './calendly.ts';

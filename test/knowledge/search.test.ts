@@ -113,6 +113,23 @@ describe('searching knowledge', () => {
     assert.deepEqual(await searchKnowledge(store, 'nobody', 'audit'), []);
   });
 
+  it('finds a small agent’s chunks even when a bigger agent’s outrank them all', async () => {
+    const big = folderWith({ 'big.md': Array.from({ length: 40 }, (_, i) => `## Refund ${i}\n\nRefund refund refund policy number ${i}.`).join('\n\n') });
+    const small = folderWith({ 'small.md': Array.from({ length: 7 }, (_, i) => `## Note ${i}\n\nA long note that mentions a refund once, among many other words about item ${i}.`).join('\n\n') });
+    try {
+      await ingestKnowledge(store, { agent: 'big', dir: big.dir, sources: ['big.md'] });
+      await ingestKnowledge(store, { agent: 'small', dir: small.dir, sources: ['small.md'] });
+      const hits = await searchKnowledge(store, 'small', 'refund policy', { limit: 5 });
+      assert.equal(hits.length, 5);
+      assert.ok(hits.every((h) => h.source === 'small.md'));
+      const bigHits = await searchKnowledge(store, 'big', 'refund policy', { limit: 5 });
+      assert.ok(bigHits.every((h) => h.source === 'big.md') && bigHits.length === 5);
+    } finally {
+      big.dispose();
+      small.dispose();
+    }
+  });
+
   it('honours the limit', async () => {
     assert.equal((await searchKnowledge(store, 'sales', 'price project month EUR audit', { limit: 2 })).length, 2);
     assert.ok((await searchKnowledge(store, 'sales', 'price project month EUR audit')).length <= 5);

@@ -78,7 +78,13 @@ describe('buildSystemPrompt', () => {
     const prompt = buildSystemPrompt(none, now);
     assert.doesNotMatch(prompt, /Collect these details/);
     assert.doesNotMatch(prompt, /call save_lead with everything known/);
-    assert.doesNotMatch(prompt, /letter by letter/);
+    assert.doesNotMatch(prompt, /read its spelling back letter by letter/);
+  });
+
+  it('adds the booking rules only when the agent has a calendar', () => {
+    assert.match(buildSystemPrompt(agent, now), /offer only the times it returns/);
+    const noCalendar = { ...agent, config: { ...agent.config, calendar: undefined } } as Agent;
+    assert.doesNotMatch(buildSystemPrompt(noCalendar, now), /offer only the times it returns/);
   });
 
   it('asks for the spelling of names and emails to be read back', () => {

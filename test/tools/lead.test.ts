@@ -4,6 +4,7 @@ import type { Agent, CollectSpec } from '../../src/agent/load.ts';
 import type { ConversationEvent } from '../../src/session/events.ts';
 import type { ToolContext } from '../../src/tools/context.ts';
 import { isEmail, saveLeadTool } from '../../src/tools/lead.ts';
+import { toolContext } from '../helpers/tool-context.ts';
 
 const COLLECT: CollectSpec[] = [
   { field: 'name', description: "the caller's full name", required: true },
@@ -13,20 +14,8 @@ const COLLECT: CollectSpec[] = [
 ];
 
 function context(collect: CollectSpec[] = COLLECT) {
-  const events: ConversationEvent[] = [];
   const lead: Record<string, string> = {};
-  const ctx: ToolContext = {
-    agent: { name: 'test-agent', collect } as unknown as Agent,
-    conversationId: 'conv-1',
-    turnSeq: () => 1,
-    emit: (e) => events.push(e),
-    lead,
-    requestEnd: () => {},
-    searchKnowledge: async () => [],
-    fetch,
-    env: {},
-    now: () => new Date('2026-01-15T12:00:00.000Z'),
-  };
+  const { ctx, events } = toolContext({ agent: { name: 'test-agent', collect }, lead });
   return { ctx, events, lead };
 }
 

@@ -10,24 +10,12 @@ import type { ToolContext } from '../../src/tools/context.ts';
 import { tracedTool } from '../../src/tools/traced.ts';
 import { argumentProblems, webhookTool } from '../../src/tools/webhook.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
+import { toolContext } from '../helpers/tool-context.ts';
 
 const TOKEN = 'tok-9f8e7d6c5b4a';
 
 function context(env: NodeJS.ProcessEnv = { TOKEN }) {
-  const events: ConversationEvent[] = [];
-  const ctx: ToolContext = {
-    agent: { name: 'test-agent', collect: [] } as unknown as Agent,
-    conversationId: 'conv-1',
-    turnSeq: () => 3,
-    emit: (e) => events.push(e),
-    lead: {},
-    requestEnd: () => {},
-    searchKnowledge: async () => [],
-    fetch,
-    env,
-    now: () => new Date('2026-01-15T12:00:00.000Z'),
-  };
-  return { ctx, events };
+  return toolContext({ agent: { name: 'test-agent', collect: [] }, turnSeq: () => 3, env });
 }
 
 const leadSchema = {

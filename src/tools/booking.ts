@@ -1,0 +1,163 @@
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+import { SlotUnavailableError, type CalendarCall, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
+import { resolveWhen, sayTime } from './calendar/when.ts';
+import { confirmedAloud } from './confirmation.ts';
+import type { ToolContext, ToolOutcome } from './context.ts';
+import { isEmail } from './lead.ts';
+import type { ToolSpec } from './traced.ts';
+
+// check_availability and book_call. The rules that keep a booking right are enforced here,
+// in code: only offered slots can be booked, the name and email must have been spelled back
+// and confirmed, the slot is re-checked just before booking, the lead is saved first, and
+// one idempotency key per conversation means a retry never books twice.
+
+const MAX_OFFERED = 8;
+const DEFAULT_DAYS = 7;
+
+/** check_availability: open slots for what the caller asked ("tomorrow afternoon"), said the way a person says them. */
+export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvider): ToolSpec<{ when?: string; callerTimeZone?: string }> {
+  return {
+    name: 'check_availability',
+    description: 'Find open times for the intro call. Pass the caller’s own words for when (e.g. "tomorrow afternoon", "next Tuesday at 3") and their time zone if they named one.',
+    inputSchema: z.object({
+      when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
+      callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller if they mentioned where they are, e.g. America/New_York.'),
+    }),
+    run: async ({ when, callerTimeZone }, signal) => {
+      const zone = ctx.agent.config.timeZone;
+      const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
+      const callerZone = validZone(callerTimeZone);
+      let from = now;
+      let to = now.add({ hours: 24 * DEFAULT_DAYS });
+      if (when?.trim()) {
+        const range = resolveWhen(when, { now, timeZone: zone, callerZone });
+        if ('error' in range) return { result: { error: range.error } };
+        from = Temporal.Instant.compare(range.from.toInstant(), now) > 0 ? range.from.toInstant() : now;
+        to = range.to.toInstant();
+      }
+      const { call, exchanges } = tracing(signal);
+      const slots = (await calendar.availability({ from: from.toString(), to: to.toString(), timeZone: zone }, call)).filter((s) => Temporal.Instant.compare(Temporal.Instant.from(s.start), now) > 0);
+      const offered = spread(slots, zone, MAX_OFFERED);
+      ctx.booking.offered = offered;
+      const result = offered.length
+        ? {
+            timeZone: zone,
+            slots: offered.map((s) => ({ start: s.start, say: sayTime(s.start, { timeZone: zone, callerZone, now }) })),
+            note: 'Offer only these times, two or three at a time, using the "say" wording. To book, pass the exact "start" value.',
+          }
+        : { timeZone: zone, slots: [], note: 'No open times in that range. Offer to look at another day.' };
+      return { ...exchangeFields(exchanges), result };
+    },
+  };
+}
+
+const BookInput = z.object({
+  start: z.string().describe('The exact "start" of one of the slots check_availability returned.'),
+  name: z.string().min(2).max(200).describe('Full name, as spelled back to and confirmed by the caller.'),
+  email: z.string().max(320).describe('Email, as spelled back to and confirmed by the caller.'),
+  company: z.string().max(200).optional(),
+  problem: z.string().max(2000).optional().describe('What the caller wants to solve, for the consultant.'),
+  callerTimeZone: z.string().max(64).optional(),
+});
+
+/** book_call: books an offered slot once the caller has confirmed the spelling of their name and email. */
+export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): ToolSpec<z.infer<typeof BookInput>> {
+  return {
+    name: 'book_call',
+    description: 'Book the intro call in one of the offered slots. Only after you have spelled the name and email back and the caller said yes.',
+    inputSchema: BookInput,
+    run: async (input, signal) => {
+      const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
+      const zone = ctx.agent.config.timeZone;
+      const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
+      const email = input.email.trim().toLowerCase();
+      const name = input.name.trim();
+      const start = normalizeInstant(input.start);
+
+      const max = ctx.agent.config.limits.maxBookingsPerConversation;
+      if (ctx.booking.bookings.length >= max) return refuse(`this conversation already booked ${ctx.booking.bookings.length} call(s); the limit is ${max}`);
+      const slot = start && ctx.booking.offered.find((s) => normalizeInstant(s.start) === start);
+      if (!slot) return refuse('that time is not one of the slots check_availability offered; call check_availability and offer one of its times');
+      if (Temporal.Instant.compare(Temporal.Instant.from(slot.start), now) <= 0) return refuse('that time has already passed');
+      if (!isEmail(email)) return refuse(`"${input.email}" is not a valid email address; ask the caller to spell it again`);
+      const transcript = ctx.transcript();
+      if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
+      if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller (e.g. "j-o-h-n dot s-m-i-t-h at acme dot com") and wait for a yes before booking');
+
+      // The lead first: if the calendar fails now, nothing the caller told us is lost.
+      const lead = { name, email, ...(input.company ? { company: input.company } : {}), ...(input.problem ? { problem: input.problem } : {}) };
+      Object.assign(ctx.lead, lead);
+      ctx.emit({ type: 'lead.saved', at: ctx.now().toISOString(), fields: lead });
+
+      const { call, exchanges } = tracing(signal);
+      const attendee = { name, email, timeZone: validZone(input.callerTimeZone) ?? zone, company: input.company };
+      try {
+        // Re-check just before booking: another conversation may have taken it.
+        const fresh = await calendar.availability({ from: slot.start, to: slot.end, timeZone: zone }, call);
+        if (!fresh.some((s) => normalizeInstant(s.start) === start)) throw new SlotUnavailableError();
+        const booking = await calendar.book({ start: slot.start, attendee, notes: input.problem, idempotencyKey: `${ctx.conversationId}:booking:${ctx.booking.bookings.length}`, conversationId: ctx.conversationId }, call);
+        ctx.booking.bookings.push(booking);
+        ctx.emit({ type: 'booking.made', at: ctx.now().toISOString(), booking: { ...booking, provider: calendar.id, attendee, timeZone: zone } });
+        const say = sayTime(booking.start, { timeZone: zone, callerZone: validZone(input.callerTimeZone), now });
+        const result =
+          booking.status === 'link'
+            ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
+            : booking.status === 'pending'
+              ? { booked: false, requested: true, start: booking.start, say, timeZone: zone, note: `The request for ${say} is with the team, who confirm it by email to ${email}. Do not say it is confirmed.` }
+              : { booked: true, start: booking.start, say, timeZone: zone, note: `Confirm aloud: ${say}. A calendar invitation goes to ${email}.` };
+        return { ...exchangeFields(exchanges), result };
+      } catch (e) {
+        if (signal.aborted) throw e;
+        ctx.booking.offered = ctx.booking.offered.filter((s) => s.start !== slot.start);
+        const gone = e instanceof SlotUnavailableError;
+        const message = gone ? 'that time was just taken' : `the calendar did not answer (${(e as Error).message})`;
+        return {
+          ...exchangeFields(exchanges),
+          result: { booked: false, error: message, note: gone ? 'Apologise and offer another of the times, or check availability again.' : 'Apologise: the details are saved and the team will email times. Do not claim it is booked.' },
+          error: message,
+        };
+      }
+    },
+  };
+}
+
+/** The calendar exchanges of one tool call, collected for its trace. */
+function tracing(signal: AbortSignal): { call: CalendarCall; exchanges: HttpExchange[] } {
+  const exchanges: HttpExchange[] = [];
+  return { exchanges, call: { signal, trace: (x) => exchanges.push(x) } };
+}
+
+function exchangeFields(exchanges: HttpExchange[]): Pick<ToolOutcome, 'request' | 'response'> {
+  if (!exchanges.length) return {};
+  if (exchanges.length === 1) return { request: exchanges[0].request, response: exchanges[0].response };
+  return { request: exchanges.map((x) => x.request), response: exchanges.map((x) => x.response) };
+}
+
+/** At most `max` slots, spread over the days found rather than all on the first morning. */
+function spread(slots: Slot[], zone: string, max: number): Slot[] {
+  const byDay = new Map<string, Slot[]>();
+  for (const s of [...slots].sort((a, b) => a.start.localeCompare(b.start))) {
+    const day = Temporal.Instant.from(s.start).toZonedDateTimeISO(zone).toPlainDate().toString();
+    byDay.set(day, [...(byDay.get(day) ?? []), s]);
+  }
+  const perDay = Math.max(2, Math.ceil(max / Math.max(1, byDay.size)));
+  return [...byDay.values()].flatMap((day) => day.slice(0, perDay)).slice(0, max);
+}
+
+function normalizeInstant(text: string): string | undefined {
+  try {
+    return Temporal.Instant.from(text.trim()).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+function validZone(zone: string | undefined): string | undefined {
+  if (!zone) return undefined;
+  try {
+    return Temporal.Now.zonedDateTimeISO(zone).timeZoneId;
+  } catch {
+    return undefined;
+  }
+}
