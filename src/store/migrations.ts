@@ -39,7 +39,8 @@ const initial = (kind: StoreKind): Migration => ({
 
     await db.schema
       .createTable('tool_calls')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      // Tool-call ids come from the model provider and are unique only within one conversation.
+      .addColumn('id', 'text', (c) => c.notNull())
       .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
       .addColumn('turn_seq', 'integer', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
@@ -50,6 +51,7 @@ const initial = (kind: StoreKind): Migration => ({
       .addColumn('error', 'text')
       .addColumn('started_at', 'text', (c) => c.notNull())
       .addColumn('duration_ms', 'integer')
+      .addPrimaryKeyConstraint('tool_calls_pk', ['conversation_id', 'id'])
       .execute();
     await db.schema.createIndex('tool_calls_conversation').on('tool_calls').column('conversation_id').execute();
 
