@@ -18,6 +18,7 @@ import { Recorder } from './recorder.ts';
 /** What the agent produces during one turn, in order. */
 export type AgentOutput =
   | { type: 'text'; text: string }
+  | { type: 'tool-start'; name: string }
   | { type: 'tool'; name: string; input: unknown; output: unknown; error?: string }
   | { type: 'end'; reason: string };
 
@@ -55,6 +56,8 @@ export class Conversation {
   #o: ConversationOptions;
   #recorder: Recorder;
   #seq = -1;
+  /** Where the last agent turn's messages start in history, and its sequence number. */
+  #lastAgent: { seq: number; historyFrom: number } | undefined;
   #endReason: string | undefined;
   #ended = false;
   #secrets: string[];
@@ -103,6 +106,7 @@ export class Conversation {
     });
 
     const agentSeq = ++this.#seq;
+    this.#lastAgent = { seq: agentSeq, historyFrom: this.history.length + 1 }; // after the caller's message
     const startedAt = this.#now();
     const t0 = performance.now();
     let text = '';
@@ -136,6 +140,29 @@ export class Conversation {
       yield { type: 'end', reason: this.#endReason };
       await this.end(this.#endReason);
     }
+    await this.#recorder.flush();
+  }
+
+  /**
+   * The caller interrupted the last agent turn after hearing only `heardText`: history and the
+   * record are cut back to it, so the model never believes it said what was never played.
+   */
+  async interrupted(heardText: string): Promise<void> {
+    const last = this.#lastAgent;
+    if (!last) return;
+    const heard = heardText.trim();
+    // Keep the tool calls that ran (they happened), drop the words that were never played.
+    const kept = this.history.splice(last.historyFrom).flatMap((m): ModelMessage[] => {
+      if (m.role === 'tool') return [m];
+      if (m.role !== 'assistant' || typeof m.content === 'string') return [];
+      const calls = m.content.filter((p) => p.type === 'tool-call');
+      return calls.length ? [{ ...m, content: calls }] : [];
+    });
+    this.history.push(...kept);
+    if (heard) this.history.push({ role: 'assistant', content: heard });
+    const entry = this.transcript.findLast((t) => t.role === 'agent');
+    if (entry) entry.text = heard;
+    this.#emit({ type: 'turn.heard', at: this.#now(), seq: last.seq, heardText: heard });
     await this.#recorder.flush();
   }
 

@@ -9,6 +9,7 @@ export type ConversationEvent =
   | { type: 'turn.caller'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge'] }
   | { type: 'tool.call'; at: string; call: ToolCallRecord }
+  | { type: 'turn.heard'; at: string; seq: number; heardText: string }
   | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'lead.saved'; at: string; fields: Record<string, string> }
   | { type: 'booking.made'; at: string; booking: BookingRecord }

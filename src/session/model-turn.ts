@@ -52,6 +52,9 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           if (part.type === 'text-delta' && part.text) {
             produced = spoke = true;
             yield { type: 'text', text: part.text };
+          } else if (part.type === 'tool-call') {
+            // Announced before the tool runs, so a voice session can fill a long wait.
+            yield { type: 'tool-start', name: part.toolName };
           } else if (part.type === 'tool-result') {
             produced = true;
             yield { type: 'tool', name: part.toolName, input: part.input, output: part.output };
@@ -62,7 +65,7 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
             throw part.error;
           }
         }
-        messages.push(...(await result.response).messages);
+        messages.push(...(await result.responseMessages));
         if (spoke || final || (await result.finishReason) !== 'tool-calls') break;
       }
       return { messages, spoke, failed: false };

@@ -38,6 +38,9 @@ export class Recorder {
         await r.setTurnGrounding(id, e.seq, e.grounding);
         await r.addKnowledgeHits(id, e.seq, e.hits);
         break;
+      case 'turn.heard':
+        await r.setHeard(id, e.seq, e.heardText);
+        break;
       case 'tool.call':
         await r.addToolCall(id, e.call);
         break;

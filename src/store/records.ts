@@ -116,6 +116,11 @@ export class Records {
     await this.db.updateTable('turns').set({ grounding }).where('conversation_id', '=', conversationId).where('seq', '=', seq).execute();
   }
 
+  /** Marks an agent turn interrupted, keeping only the words the caller heard. */
+  async setHeard(conversationId: string, seq: number, heardText: string): Promise<void> {
+    await this.db.updateTable('turns').set({ heard_text: heardText, interrupted: 1 }).where('conversation_id', '=', conversationId).where('seq', '=', seq).execute();
+  }
+
   async addToolCall(conversationId: string, c: ToolCallRecord): Promise<void> {
     await this.db
       .insertInto('tool_calls')

@@ -125,4 +125,29 @@ describe('Conversation (in process, against the fake model)', () => {
     assert.equal(rec?.endReason, 'caller is done');
     assert.ok(rec?.endedAt);
   });
+
+  it('an interruption cuts history and the record back to the words the caller heard', async () => {
+    primary.push(
+      { toolCalls: [{ name: 'save_lead', args: { name: 'Jo Bloggs' } }] },
+      { text: 'Thanks Jo. The Essential plan is 350 euros a month and the Growth plan is 900 euros a month.' },
+      (r) => {
+        const assistant = r.messages.filter((m) => m.role === 'assistant').map((m) => String(m.content ?? ''));
+        assert.ok(assistant.includes('Thanks Jo. The Essential plan'), 'the heard words are what the model believes it said');
+        assert.ok(!JSON.stringify(r.messages).includes('Growth plan'), 'unheard words are gone from history');
+        assert.ok(r.messages.some((m) => m.role === 'tool'), 'the tool call that ran is kept');
+        return { text: 'The Growth plan? It is 900 euros a month.' };
+      },
+    );
+    const c = new Conversation({ agent, store, models: [model(primary)] });
+    await c.start();
+    const { outputs } = await collect(c.reply("I'm Jo Bloggs. How much are your care plans?"));
+    assert.ok(outputs.some((o) => o.type === 'tool-start' && o.name === 'save_lead'));
+    await c.interrupted('Thanks Jo. The Essential plan');
+    assert.equal((await collect(c.reply('Sorry, which plan did you say?'))).text, 'The Growth plan? It is 900 euros a month.');
+    const rec = await new Records(store.db).get(c.id);
+    const cut = rec?.turns[2];
+    assert.equal(cut?.interrupted, true);
+    assert.equal(cut?.heardText, 'Thanks Jo. The Essential plan');
+    assert.match(cut?.text ?? '', /Growth plan/, 'the record keeps what was generated too');
+  });
 });
