@@ -8,6 +8,8 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   chat: () => import('./chat.ts'),
   knowledge: () => import('./knowledge.ts'),
   conversations: () => import('./conversations.ts'),
+  test: () => import('./test.ts'),
+  replay: () => import('./replay.ts'),
 };
 
 const program = new Command('parley')

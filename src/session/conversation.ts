@@ -143,6 +143,22 @@ export class Conversation {
     await this.#recorder.flush();
   }
 
+  /** The agent says a fixed line (a reprompt, a goodbye) with no model: recorded like any agent turn. */
+  async say(text: string): Promise<void> {
+    if (this.#ended) return;
+    const at = this.#now();
+    const seq = ++this.#seq;
+    this.#lastAgent = { seq, historyFrom: this.history.length };
+    this.history.push({ role: 'assistant', content: text });
+    this.#emit({ type: 'turn.agent', at, turn: { seq, role: 'agent', text, heardText: text, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null } });
+    await this.#recorder.flush();
+  }
+
+  /** Adds the voice loop's stage timings to the last agent turn's latency. */
+  noteLatency(latency: Record<string, number | null>): void {
+    if (this.#lastAgent) this.#emit({ type: 'turn.latency', at: this.#now(), seq: this.#lastAgent.seq, latency });
+  }
+
   /**
    * The caller interrupted the last agent turn after hearing only `heardText`: history and the
    * record are cut back to it, so the model never believes it said what was never played.

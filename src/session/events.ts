@@ -10,6 +10,8 @@ export type ConversationEvent =
   | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge'] }
   | { type: 'tool.call'; at: string; call: ToolCallRecord }
   | { type: 'turn.heard'; at: string; seq: number; heardText: string }
+  | { type: 'turn.latency'; at: string; seq: number; latency: Record<string, number | null> }
+  | { type: 'recording.saved'; at: string; path: string; durationMs: number }
   | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'lead.saved'; at: string; fields: Record<string, string> }
   | { type: 'booking.made'; at: string; booking: BookingRecord }

@@ -41,6 +41,9 @@ export class Recorder {
       case 'turn.heard':
         await r.setHeard(id, e.seq, e.heardText);
         break;
+      case 'turn.latency':
+        await r.mergeLatency(id, e.seq, e.latency);
+        break;
       case 'tool.call':
         await r.addToolCall(id, e.call);
         break;
@@ -51,6 +54,7 @@ export class Recorder {
         await r.endConversation(id, e.at, e.reason);
         break;
       case 'booking.made':
+      case 'recording.saved':
       case 'error':
         break;
     }

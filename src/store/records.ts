@@ -59,6 +59,8 @@ export interface ConversationRecord {
   toolCalls: ToolCallRecord[];
   lead: Record<string, string> | null;
   bookings: BookingRecord[];
+  /** The stereo recording (caller left, agent right), when the conversation had audio. */
+  recording?: { path: string; durationMs: number } | null;
 }
 
 export interface ConversationSummary {
@@ -119,6 +121,14 @@ export class Records {
   /** Marks an agent turn interrupted, keeping only the words the caller heard. */
   async setHeard(conversationId: string, seq: number, heardText: string): Promise<void> {
     await this.db.updateTable('turns').set({ heard_text: heardText, interrupted: 1 }).where('conversation_id', '=', conversationId).where('seq', '=', seq).execute();
+  }
+
+  /** Adds stage timings to a turn's latency record. */
+  async mergeLatency(conversationId: string, seq: number, latency: Record<string, number | null>): Promise<void> {
+    const row = await this.db.selectFrom('turns').select('latency').where('conversation_id', '=', conversationId).where('seq', '=', seq).executeTakeFirst();
+    if (!row) return;
+    const merged = { ...((parse(row.latency) as Record<string, number | null>) ?? {}), ...latency };
+    await this.db.updateTable('turns').set({ latency: JSON.stringify(merged) }).where('conversation_id', '=', conversationId).where('seq', '=', seq).execute();
   }
 
   async addToolCall(conversationId: string, c: ToolCallRecord): Promise<void> {
@@ -192,8 +202,9 @@ export class Records {
       this.db.selectFrom('tool_calls').selectAll().where('conversation_id', '=', c.id).orderBy('started_at').execute(),
       this.db.selectFrom('knowledge_hits').selectAll().where('conversation_id', '=', c.id).orderBy('id').execute(),
       this.db.selectFrom('leads').select('fields').where('conversation_id', '=', c.id).executeTakeFirst(),
-      this.db.selectFrom('events').select('data').where('conversation_id', '=', c.id).where('type', '=', 'booking.made').orderBy('id').execute(),
+      this.db.selectFrom('events').select(['type', 'data']).where('conversation_id', '=', c.id).where('type', 'in', ['booking.made', 'recording.saved']).orderBy('id').execute(),
     ]);
+    const recording = bookings.findLast((e) => e.type === 'recording.saved');
     return {
       id: c.id,
       agent: c.agent,
@@ -229,7 +240,8 @@ export class Records {
         durationMs: t.duration_ms,
       })),
       lead: lead ? (JSON.parse(lead.fields) as Record<string, string>) : null,
-      bookings: bookings.map((b) => (JSON.parse(b.data) as { booking: BookingRecord }).booking),
+      bookings: bookings.filter((e) => e.type === 'booking.made').map((b) => (JSON.parse(b.data) as { booking: BookingRecord }).booking),
+      recording: recording ? (JSON.parse(recording.data) as { path: string; durationMs: number }) : null,
     };
   }
 }

@@ -1,0 +1,120 @@
+import type { ToolCallRecord } from '../store/records.ts';
+import type { ExpectData, ToolExpectationData, TurnExpectData } from './format.ts';
+import { mismatch, show, shownPattern, textPattern } from './match.ts';
+import { exchange, type ScenarioRun } from './result.ts';
+import { localTime, scenarioInstant } from './time.ts';
+
+// The checks behind `expect`: each returns what did not hold, with the path of the
+// expectation (so the report can point into the file) and the caller turn it is about.
+
+/** An expectation that did not hold, before it is given a file position. */
+export interface Finding {
+  path: (string | number)[];
+  turn?: number;
+  message: string;
+}
+
+type Run = Pick<ScenarioRun, 'transcript' | 'toolCalls' | 'lead' | 'bookings' | 'callerTurns' | 'endedByAgent' | 'endReason'>;
+
+/** Checks the agent's reply to caller turn `k` (1-based); `path` is where its `expect` is written. */
+export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (string | number)[]): Finding[] {
+  const { agent, caller } = exchange(run, k);
+  const out: Finding[] = [];
+  const fail = (key: string | (string | number)[], message: string) => out.push({ path: [...path, ...(Array.isArray(key) ? key : [key])], turn: k, message });
+  if (!agent) return [{ path, turn: k, message: 'the agent never answered this turn' }];
+
+  expect.says?.forEach((p, i) => {
+    if (textPattern(p).find(agent.text) === undefined) fail(expect.says!.length > 1 ? ['says', i] : 'says', `the reply does not say ${shownPattern(p)}`);
+  });
+  expect.neverSays?.forEach((p, i) => {
+    const found = textPattern(p).find(agent.text);
+    if (found !== undefined) fail(expect.neverSays!.length > 1 ? ['neverSays', i] : 'neverSays', `the reply says ${shownPattern(p)} ("${found}")`);
+  });
+  const docs = caller?.documents ?? [];
+  expect.documents?.forEach((p, i) => {
+    if (!docs.some((d) => textPattern(p).find(d) !== undefined)) {
+      fail(expect.documents!.length > 1 ? ['documents', i] : 'documents', `no document retrieved for this turn matches ${shownPattern(p)} (retrieved: ${docs.length ? docs.join('; ') : 'none'})`);
+    }
+  });
+  if (expect.declined === true && agent.grounding !== 'declined') fail('declined', 'expected the agent to decline (knowledge.unknownAnswer, model not asked); it answered');
+  if (expect.declined === false && agent.grounding === 'declined') fail('declined', 'the agent declined: no document covered the question, so it said knowledge.unknownAnswer');
+  expect.toolCalled?.forEach((t, i) => {
+    const problem = toolProblem(t, agent.tools, 'on this turn');
+    if (problem) fail(['toolCalled', i], problem);
+  });
+  expect.toolNotCalled?.forEach((name, i) => {
+    const call = agent.tools.find((c) => c.name === name);
+    if (call) fail(['toolNotCalled', i], `${name} was called (${show(call.input)})`);
+  });
+  return out;
+}
+
+/** Checks the whole conversation against `expect` (all but the rubric, which needs a judge). */
+export function checkConversation(expect: ExpectData, run: Run, timeZone: string): Finding[] {
+  const out: Finding[] = [];
+  const fail = (path: (string | number)[], message: string, turn?: number) => out.push({ path: ['expect', ...path], message, ...(turn !== undefined ? { turn } : {}) });
+  const agentTurns = run.transcript.filter((t) => t.role === 'agent');
+  const turnOf = (call: ToolCallRecord) => run.transcript.find((t) => t.seq === call.turnSeq)?.turn;
+
+  expect.says?.forEach((p, i) => {
+    if (!agentTurns.some((t) => textPattern(p).find(t.text) !== undefined)) fail(expect.says!.length > 1 ? ['says', i] : ['says'], `the agent never says ${shownPattern(p)}`);
+  });
+  expect.neverSays?.forEach((p, i) => {
+    for (const t of agentTurns) {
+      const found = textPattern(p).find(t.text);
+      if (found === undefined) continue;
+      fail(expect.neverSays!.length > 1 ? ['neverSays', i] : ['neverSays'], `the agent says ${shownPattern(p)} ("${found}")`, t.turn);
+      break;
+    }
+  });
+  expect.toolCalled?.forEach((t, i) => {
+    const problem = toolProblem(t, run.toolCalls, 'in the conversation');
+    const near = run.toolCalls.find((c) => c.name === t.name);
+    if (problem) fail(['toolCalled', i], problem, near && turnOf(near));
+  });
+  expect.toolNotCalled?.forEach((name, i) => {
+    const call = run.toolCalls.find((c) => c.name === name);
+    if (call) fail(['toolNotCalled', i], `${name} was called (${show(call.input)})`, turnOf(call));
+  });
+  if (expect.collected) {
+    for (const [field, want] of Object.entries(expect.collected)) {
+      const problem = mismatch(want, run.lead[field], [field]);
+      if (problem) fail(['collected', field], Object.keys(run.lead).length ? `collected ${problem}` : 'nothing was collected (save_lead was never called with a value)');
+    }
+  }
+  if (expect.booking === false && run.bookings.length) {
+    fail(['booking'], `a call was booked for ${localTime(run.bookings[0].start, timeZone)} (${timeZone})`);
+  } else if (expect.booking) {
+    const want = expect.booking;
+    const start = want.start === undefined ? undefined : scenarioInstant(want.start, timeZone)?.toString();
+    const problems = run.bookings.map((b) => {
+      if (want.localTime && localTime(b.start, timeZone) !== want.localTime.replace('T', ' ')) return `booked for ${localTime(b.start, timeZone)}, expected ${want.localTime} (${timeZone})`;
+      if (start && b.start !== start) return `booked for ${b.start}, expected ${start}`;
+      const who = want.attendee === undefined ? undefined : mismatch(want.attendee, b.attendee, ['attendee']);
+      return who;
+    });
+    if (!run.bookings.length) fail(['booking'], 'no call was booked');
+    else if (!problems.includes(undefined)) fail(['booking'], problems[0] ?? 'no matching booking');
+  }
+  if (expect.endedByAgent === true && !run.endedByAgent) fail(['endedByAgent'], 'the agent did not end the conversation (end_call was not called)');
+  if (expect.endedByAgent === false && run.endedByAgent) fail(['endedByAgent'], `the agent ended the conversation (${run.endReason})`, run.callerTurns);
+  return out;
+}
+
+/** Checks `expect.maxTurns`: the conversation was over (agent ended it, or a simulated caller was done) within N caller turns. */
+export function checkMaxTurns(max: number | undefined, run: Run, finished: boolean): Finding[] {
+  if (max === undefined) return [];
+  if (run.callerTurns > max) return [{ path: ['expect', 'maxTurns'], message: `the caller needed ${run.callerTurns} turns, more than ${max}` }];
+  if (!finished) return [{ path: ['expect', 'maxTurns'], message: `the conversation was not over after ${run.callerTurns} caller turns` }];
+  return [];
+}
+
+/** Why no call among `calls` satisfies a toolCalled expectation, or undefined when one does. */
+function toolProblem(t: ToolExpectationData, calls: ToolCallRecord[], where: string): string | undefined {
+  const named = calls.filter((c) => c.name === t.name);
+  if (!named.length) return `${t.name} was not called ${where} (calls: ${calls.length ? [...new Set(calls.map((c) => c.name))].join(', ') : 'none'})`;
+  const check = (want: unknown, actual: unknown, key: string) => (want === undefined ? undefined : mismatch(want, actual, [key]));
+  const problems = named.map((c) => check(t.args, c.input, 'args') ?? check(t.request, c.request, 'request') ?? check(t.result, c.result, 'result'));
+  if (problems.includes(undefined)) return undefined;
+  return `${t.name} was called, but ${problems[0]}`;
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { patternProblem } from './match.ts';
+
+// The scenario file: one conversation to run against an agent, what the caller says (or who
+// the caller is), what the world answers (model script, webhook and calendar stubs, clock),
+// and what must be true of the agent's side, per turn and for the whole conversation.
+
+/** Text to look for: `/regex/flags`, or plain text matched as a case-insensitive substring. */
+const Pattern = z.string().min(1).superRefine((s, ctx) => {
+  const problem = patternProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const Patterns = z.union([Pattern, z.array(Pattern).min(1)]).transform((p) => (Array.isArray(p) ? p : [p]));
+
+/** Any YAML value whose strings are patterns (tool arguments, collected fields, requests). */
+const ValuePattern = z.unknown().superRefine((value, ctx) => {
+  const walk = (v: unknown, path: (string | number)[]): void => {
+    if (typeof v === 'string') {
+      const problem = patternProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', path, message: problem });
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+  };
+  walk(value, []);
+});
+
+const toolName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'a tool name: letters, digits, _ and -');
+
+/** A tool call that must happen: by name, optionally with its arguments, the request it built and its result (partial matches). */
+const ToolExpectation = z
+  .union([
+    toolName,
+    z.strictObject({
+      name: toolName,
+      args: ValuePattern.optional().describe('Arguments the model passed; only the keys given are checked.'),
+      request: ValuePattern.optional().describe('The request the tool built (method, url, headers, body); only the keys given are checked.'),
+      result: ValuePattern.optional().describe('What the tool gave back to the model, e.g. { booked: false }; only the keys given are checked.'),
+    }),
+  ])
+  .transform((t) => (typeof t === 'string' ? { name: t } : t));
+const ToolExpectations = z.union([ToolExpectation, z.array(ToolExpectation)]).transform((t) => (Array.isArray(t) ? t : [t]));
+const ToolNames = z.union([toolName, z.array(toolName)]).transform((t) => (Array.isArray(t) ? t : [t]));
+
+/** What must be true of the agent's reply to one caller turn. */
+export const TurnExpect = z.strictObject({
+  says: Patterns.optional().describe('Every pattern appears in the reply.'),
+  neverSays: Patterns.optional().describe('No pattern appears in the reply.'),
+  documents: Patterns.optional().describe('Each pattern matches a document retrieved for this turn ("source › heading").'),
+  declined: z.boolean().optional().describe('true: answered with knowledge.unknownAnswer without asking the model; false: not declined.'),
+  toolCalled: ToolExpectations.optional(),
+  toolNotCalled: ToolNames.optional(),
+});
+
+export const CallerTurn = z.strictObject({
+  say: z.string().min(1).describe('What the caller says.'),
+  expect: TurnExpect.optional(),
+});
+
+/** A language model plays the caller (PARLEY_CALLER_LLM, else the agent's model). */
+export const SimulatedCaller = z.strictObject({
+  persona: z.string().min(1).describe('Who the caller is.'),
+  goal: z.string().min(1).describe('What the caller wants; the caller stops once it is reached.'),
+  maxTurns: z.number().int().min(1).max(50).default(8),
+});
+
+export const Caller = z
+  .strictObject({
+    turns: z.array(CallerTurn).min(1).optional(),
+    simulate: SimulatedCaller.optional(),
+  })
+  .refine((c) => Boolean(c.turns) !== Boolean(c.simulate), 'give either caller.turns or caller.simulate');
+
+/** One scripted model response, as the fake OpenAI-compatible server plays it. */
+export const ModelStep = z
+  .strictObject({
+    text: z.string().optional(),
+    toolCalls: z.array(z.strictObject({ name: toolName, args: z.record(z.string(), z.unknown()).default({}) })).min(1).optional(),
+    error: z.strictObject({ status: z.number().int().min(400).max(599), message: z.string().default('scripted failure') }).optional(),
+  })
+  .refine((s) => s.text !== undefined || s.toolCalls || s.error, 'a step needs text, toolCalls or error');
+
+/** A webhook's answer: given once, or a list answered in order (the last one repeats). */
+const WebhookAnswer = z.strictObject({
+  status: z.number().int().min(200).max(599).default(200),
+  body: z.unknown().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export const CalendarStub = z.strictObject({
+  slots: z
+    .array(z.union([z.string(), z.strictObject({ start: z.string(), end: z.string() })]))
+    .describe('Open slots: instants ("2026-12-01T14:00:00Z") or local times in the agent’s zone ("2026-12-01 15:00").'),
+  slotMinutes: z.number().int().min(5).default(30),
+});
+
+export const Stubs = z.strictObject({
+  tools: z.record(toolName, z.union([WebhookAnswer, z.array(WebhookAnswer).min(1)]).transform((a) => (Array.isArray(a) ? a : [a]))).default({}),
+  calendar: CalendarStub.optional(),
+  now: z.string().optional().describe('Fixed clock: an instant with offset, or a local time in the agent’s zone.'),
+});
+
+/** What must be true of the whole conversation. */
+export const Expect = z.strictObject({
+  says: Patterns.optional().describe('Each pattern appears in some agent turn.'),
+  neverSays: Patterns.optional().describe('No agent turn says any pattern.'),
+  toolCalled: ToolExpectations.optional(),
+  toolNotCalled: ToolNames.optional(),
+  collected: z.record(z.string(), ValuePattern).optional().describe('Lead fields saved by the end (patterns).'),
+  booking: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        localTime: z.string().regex(/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$/, 'use YYYY-MM-DD HH:MM (the agent’s time zone)').optional(),
+        start: z.string().optional().describe('The booked instant, e.g. 2026-12-01T14:00:00Z.'),
+        attendee: ValuePattern.optional(),
+      }),
+    ])
+    .optional()
+    .describe('false: nothing was booked.'),
+  endedByAgent: z.boolean().optional(),
+  maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
+  rubric: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((r) => (Array.isArray(r) ? r : [r])).optional(),
+});
+
+/** A whole scenario file. */
+export const ScenarioFile = z.strictObject({
+  name: z.string().min(1).optional().describe('Defaults to the file name.'),
+  description: z.string().optional(),
+  caller: Caller,
+  model: z.strictObject({ script: z.array(ModelStep).describe('Replies of the agent’s model, one per request. [] proves the model is never asked.') }).optional(),
+  stubs: Stubs.prefault({}),
+  expect: Expect.prefault({}),
+});
+
+export type ScenarioData = z.output<typeof ScenarioFile>;
+export type TurnExpectData = z.output<typeof TurnExpect>;
+export type ExpectData = z.output<typeof Expect>;
+export type ToolExpectationData = z.output<typeof ToolExpectation>;
+export type ModelStepData = z.output<typeof ModelStep>;
+export type WebhookAnswerData = z.output<typeof WebhookAnswer>;
+export type CalendarStubData = z.output<typeof CalendarStub>;
+export type SimulatedCallerData = z.output<typeof SimulatedCaller>;

@@ -1,0 +1,41 @@
+import type { LanguageModel } from 'ai';
+import { MissingSecretError } from '../agent/secrets.ts';
+import { ModelConfigError, resolveModel } from '../llm/model.ts';
+
+// Scenarios use up to three language models: the agent's own (unless model.script plays it),
+// one playing a simulated caller, and one judging rubrics. The last two default to the
+// agent's model and can each be set apart, so a cheap model can judge an expensive one.
+
+/** Where a scenario run gets its language models; each may throw ModelConfigError when none is configured. */
+export interface ScenarioModels {
+  /** The agent's model and its fallbacks (used when a scenario has no model.script). */
+  agent(): Promise<LanguageModel[]>;
+  /** Plays `caller.simulate`: PARLEY_CALLER_LLM, else the agent's model. */
+  caller(): Promise<LanguageModel>;
+  /** Judges `expect.rubric`: PARLEY_JUDGE_LLM, else the agent's model. */
+  judge(): Promise<LanguageModel>;
+}
+
+/**
+ * The models of a scenario run. `agentModels` resolves the agent's configured models (the CLI
+ * passes its own resolution, which also finds a local Ollama); each is resolved once, when first needed.
+ */
+export function scenarioModels(agentModels: () => Promise<LanguageModel[]>, env: NodeJS.ProcessEnv = process.env): ScenarioModels {
+  const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+    let p: Promise<T> | undefined;
+    return () => (p ??= f());
+  };
+  const agent = once(agentModels);
+  const own = (kind: 'CALLER' | 'JUDGE') =>
+    once(async () => {
+      const spec = env[`PARLEY_${kind}_LLM`];
+      if (!spec) return (await agent())[0];
+      return resolveModel({ spec, baseURL: env[`PARLEY_${kind}_LLM_BASE_URL`] || undefined, apiKey: env[`PARLEY_${kind}_LLM_API_KEY`] || undefined }, env);
+    });
+  return { agent, caller: own('CALLER'), judge: own('JUDGE') };
+}
+
+/** Whether an error only says that a model is not configured (the scenario is skipped, not failed). */
+export function isModelMissing(e: unknown): e is Error {
+  return e instanceof ModelConfigError || e instanceof MissingSecretError;
+}

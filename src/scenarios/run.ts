@@ -1,0 +1,255 @@
+import type { LanguageModel } from 'ai';
+import { startFakeOpenAI, type FakeOpenAI, type FakeStep } from '../../test/fakes/openai.ts';
+import type { Agent } from '../agent/load.ts';
+import { resolveModel } from '../llm/model.ts';
+import { Conversation } from '../session/conversation.ts';
+import type { ConversationEvent } from '../session/events.ts';
+import type { BookingRecord, ToolCallRecord } from '../store/records.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { calendarFor } from '../tools/calendar/index.ts';
+import type { CalendarProvider } from '../tools/calendar/types.ts';
+import { checkConversation, checkMaxTurns, checkTurn, type Finding } from './expectations.ts';
+import { judgeRubric } from './judge.ts';
+import { storeWithKnowledge, type KnowledgeTemplate } from './knowledge.ts';
+import type { Scenario } from './load.ts';
+import { isModelMissing, type ScenarioModels } from './models.ts';
+import type { Failure, RunTurn, ScenarioRun } from './result.ts';
+import { nextCallerLine } from './simulated-caller.ts';
+import { StubCalendar } from './stub-calendar.ts';
+import { stubWebhooks } from './stub-webhooks.ts';
+import { scenarioInstant } from './time.ts';
+
+// Runs one scenario through the real Conversation in text mode: the same knowledge gate, tool
+// loop, tools and recorder as a live conversation, with the world around it (model, webhooks,
+// calendar, clock) played by the scenario. The fake OpenAI-compatible server from test/fakes
+// — the one exported to users as `parley/testing` — plays `model.script`.
+
+/** How to run scenarios for one agent. */
+export interface RunOptions {
+  agent: Agent;
+  models: ScenarioModels;
+  /** The agent's indexed documents, copied into a fresh in-memory store for each run. */
+  knowledge?: KnowledgeTemplate;
+  /** Run (and record) in this store instead, e.g. the real one for a replay; it is left open. */
+  store?: Store;
+  env?: NodeJS.ProcessEnv;
+  /** The clock, when the scenario does not fix one with `stubs.now`. */
+  clock?: () => Date;
+  /** The `caller` recorded on the conversation; `scenario:<name>` by default. */
+  caller?: string;
+  signal?: AbortSignal;
+}
+
+/** Runs a scenario once and checks every expectation. */
+export async function runScenario(scenario: Scenario, o: RunOptions): Promise<ScenarioRun> {
+  const t0 = performance.now();
+  const { agent } = o;
+  const data = scenario.data;
+  const signal = o.signal ?? new AbortController().signal;
+  const findings: Finding[] = [];
+  const notes: string[] = [];
+  const run: ScenarioRun = {
+    scenario: scenario.name,
+    file: scenario.file,
+    status: 'passed',
+    failures: [],
+    notes,
+    conversationId: null,
+    transcript: [],
+    toolCalls: [],
+    lead: {},
+    bookings: [],
+    callerTurns: 0,
+    endedByAgent: false,
+    endReason: null,
+    durationMs: 0,
+  };
+  const done = (): ScenarioRun => {
+    // In conversation order, then file order: the first failure is the first thing that went wrong.
+    run.failures = findings.map((f) => failure(scenario, f)).sort((a, b) => (a.turn ?? Infinity) - (b.turn ?? Infinity) || a.line - b.line || a.column - b.column);
+    if (run.status !== 'skipped') run.status = run.failures.length ? 'failed' : 'passed';
+    run.durationMs = Math.round(performance.now() - t0);
+    return run;
+  };
+  const skip = (reason: string): ScenarioRun => {
+    run.status = 'skipped';
+    run.skipReason = reason;
+    return done();
+  };
+
+  let fake: FakeOpenAI | undefined;
+  let store: Store | undefined;
+  let conversation: Conversation | undefined;
+  const events: ConversationEvent[] = [];
+  try {
+    let models: LanguageModel[];
+    if (data.model) {
+      // Past the end of the script the fake answers 400, which is not retried: a scenario
+      // that outruns its script fails at once instead of waiting out the SDK's back-off.
+      const overrun: FakeStep = () => {
+        fake?.push(overrun);
+        return { error: { status: 400, message: 'parley test: model.script has no step left for this request' } };
+      };
+      fake = await startFakeOpenAI({ steps: [...data.model.script.map((s) => ({ ...s })), overrun] });
+      models = [resolveModel({ spec: 'openai-compatible:scripted', baseURL: fake.url, apiKey: 'scripted' }, {})];
+    } else {
+      try {
+        models = await o.models.agent();
+      } catch (e) {
+        if (isModelMissing(e)) return skip(`no language model for the agent (${e.message}); add model.script to run it without one`);
+        throw e;
+      }
+    }
+    let callerModel: LanguageModel | undefined;
+    if (data.caller.simulate) {
+      try {
+        callerModel = await o.models.caller();
+      } catch (e) {
+        if (isModelMissing(e)) return skip(`no language model for the simulated caller (${e.message}); set PARLEY_CALLER_LLM`);
+        throw e;
+      }
+    }
+
+    store = o.store ?? (o.knowledge ? await storeWithKnowledge(o.knowledge, agent.name) : await openStore('file::memory:'));
+    const zone = agent.config.timeZone;
+    const fixed = data.stubs.now === undefined ? undefined : scenarioInstant(data.stubs.now, zone);
+    const clock = fixed ? () => new Date(fixed.epochMilliseconds) : o.clock;
+    const hooks = stubWebhooks(agent, data.stubs.tools, o.env ?? process.env);
+    const calendar: CalendarProvider | undefined = data.stubs.calendar
+      ? StubCalendar.fromScenario(data.stubs.calendar, zone)
+      : calendarFor(agent, { store, env: hooks.env, fetch: hooks.fetch, now: clock });
+    conversation = new Conversation({
+      agent,
+      store,
+      models,
+      channel: 'text',
+      caller: o.caller ?? `scenario:${scenario.name}`,
+      fetch: hooks.fetch,
+      env: hooks.env,
+      clock,
+      calendar,
+      onEvent: (_, e) => void events.push(e),
+    });
+    run.conversationId = conversation.id;
+    await conversation.start();
+
+    // Requests the scripted model had received when each caller turn began: where a script ran out.
+    const requestsBefore: number[] = [];
+    const say = async (text: string): Promise<void> => {
+      requestsBefore.push(fake?.requests.length ?? 0);
+      run.callerTurns++;
+      for await (const _ of conversation!.reply(text, { signal }));
+    };
+    let callerDone = false;
+    if (data.caller.turns) {
+      for (const [i, turn] of data.caller.turns.entries()) {
+        if (conversation.ended) {
+          findings.push({ path: ['caller', 'turns', i], turn: i, message: `the agent ended the conversation after turn ${i}; ${data.caller.turns.length - i} scripted caller turn(s) were never said` });
+          break;
+        }
+        await say(turn.say);
+      }
+    } else if (data.caller.simulate && callerModel) {
+      const sim = data.caller.simulate;
+      while (!conversation.ended && run.callerTurns < sim.maxTurns) {
+        const line = await nextCallerLine(callerModel, sim, conversation.transcript, signal);
+        if (line.say) await say(line.say);
+        if (line.done || !line.say) {
+          callerDone = true;
+          break;
+        }
+      }
+    }
+    run.endedByAgent = conversation.ended;
+    if (!conversation.ended) await conversation.end(callerDone ? 'caller reached its goal' : 'scenario finished');
+    collect(run, events);
+
+    data.caller.turns?.forEach((turn, i) => {
+      if (turn.expect && i < run.callerTurns) findings.push(...checkTurn(turn.expect, i + 1, run, ['caller', 'turns', i, 'expect']));
+    });
+    findings.push(...checkConversation(data.expect, run, zone));
+    findings.push(...checkMaxTurns(data.expect.maxTurns, run, run.endedByAgent || callerDone));
+    if (fake && data.model) findings.push(...scriptUsage(fake, data.model.script.length, requestsBefore));
+    for (const tool of new Set(hooks.unstubbed.map((u) => u.tool))) {
+      const call = tool && run.toolCalls.find((c) => c.name === tool);
+      const hosts = [...new Set(hooks.unstubbed.filter((u) => !u.tool).map((u) => u.host))].join(', ');
+      findings.push({
+        path: tool ? ['stubs', 'tools'] : ['stubs', 'calendar'],
+        turn: call ? run.transcript.find((t) => t.seq === call.turnSeq)?.turn : undefined,
+        message: tool
+          ? `${tool} tried to reach the network; scenarios never do: add stubs.tools.${tool} with the answer it should get`
+          : `a request to ${hosts} was refused: scenarios never reach the network (a cal.com or Calendly calendar needs stubs.calendar)`,
+      });
+    }
+    for (const [i, rubric] of (data.expect.rubric ?? []).entries()) {
+      let judge: LanguageModel;
+      try {
+        judge = await o.models.judge();
+      } catch (e) {
+        if (!isModelMissing(e)) throw e;
+        notes.push(`rubric not judged (no judge model: set PARLEY_JUDGE_LLM or the agent's model key): ${rubric}`);
+        continue;
+      }
+      const path = ['expect', 'rubric', ...(data.expect.rubric!.length > 1 ? [i] : [])];
+      try {
+        const verdict = await judgeRubric(judge, rubric, run.transcript, signal);
+        if (!verdict.pass) findings.push({ path, message: `judged as broken: ${verdict.reason}` });
+      } catch (e) {
+        if (signal.aborted) throw e;
+        findings.push({ path, message: `could not be judged: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    }
+    return done();
+  } catch (e) {
+    if (signal.aborted) throw e;
+    findings.push({ path: [], turn: run.callerTurns || undefined, message: `the scenario could not run: ${e instanceof Error ? e.message : String(e)}` });
+    // Show what happened up to the failure, and close the record.
+    await conversation?.end('scenario error').catch(() => {});
+    if (!run.transcript.length) collect(run, events);
+    return done();
+  } finally {
+    await fake?.close();
+    if (store && !o.store) await store.close();
+  }
+}
+
+/** Builds the run's transcript, tool calls, lead and bookings from the conversation's events. */
+function collect(run: ScenarioRun, events: ConversationEvent[]): void {
+  const turns: RunTurn[] = [];
+  let callerTurn = 0;
+  for (const e of events) {
+    if (e.type === 'turn.caller' || e.type === 'turn.agent') {
+      if (e.type === 'turn.caller') callerTurn++;
+      turns.push({ seq: e.turn.seq, turn: callerTurn, role: e.turn.role, text: e.turn.heardText ?? e.turn.text, grounding: e.turn.grounding, documents: [], tools: [] });
+    } else if (e.type === 'knowledge.hits') {
+      const t = turns.find((x) => x.seq === e.seq);
+      if (t) t.documents = e.hits.map((h) => (h.heading ? `${h.source} › ${h.heading}` : h.source));
+    } else if (e.type === 'tool.call') run.toolCalls.push(e.call);
+    else if (e.type === 'lead.saved') Object.assign(run.lead, e.fields);
+    else if (e.type === 'booking.made') run.bookings.push(e.booking as BookingRecord);
+    else if (e.type === 'conversation.ended') run.endReason = e.reason;
+  }
+  // A tool call is emitted before the agent turn it belongs to is complete.
+  for (const call of run.toolCalls) turns.find((t) => t.seq === call.turnSeq && t.role === 'agent')?.tools.push(call as ToolCallRecord);
+  run.transcript = turns;
+}
+
+/** Whether the scripted model was asked exactly as many times as the script has steps. */
+function scriptUsage(fake: FakeOpenAI, steps: number, requestsBefore: number[]): Finding[] {
+  const asked = fake.requests.length;
+  const unused = fake.pending() - 1; // the overrun step always waits at the end
+  if (asked > steps) {
+    // The caller turn during which the script ran out.
+    const turn = requestsBefore.findLastIndex((n) => n <= steps) + 1;
+    return [{ path: ['model', 'script'], turn: turn || undefined, message: `the agent's model was asked more often than model.script has steps (${steps}): the conversation needed a model reply the script does not have` }];
+  }
+  if (unused > 0) {
+    const first = steps - unused;
+    return [{ path: ['model', 'script', first], message: `${unused} of ${steps} model.script steps were never used (from step ${first + 1} on): the agent asked its model fewer times than scripted` }];
+  }
+  return [];
+}
+
+function failure(scenario: Scenario, f: Finding): Failure {
+  return { field: f.path.join('.'), ...scenario.at(f.path), ...(f.turn !== undefined ? { turn: f.turn } : {}), message: f.message };
+}

@@ -1,0 +1,148 @@
+import type { Channel } from '../../channels/channel.ts';
+import type { TextToSpeech, VoiceConfig } from '../../speech/types.ts';
+import { SpokenTimeline } from './heard-text.ts';
+
+/** Converts PCM16 between sample rates (stateful, so chunk boundaries don't click). */
+export type ResamplerFactory = (fromRate: number, toRate: number) => (pcm: Int16Array) => Int16Array;
+
+/** The audio of one agent turn: every chunk kept, so a paused turn can resume where it stopped. */
+interface TurnAudio {
+  timeline: SpokenTimeline;
+  chunks: Int16Array[];
+  /** Samples (at the door's rate) of this turn handed to the door so far. */
+  sentSamples: number;
+  /** The door's heardMs() when this turn's first sample would play. */
+  baseHeardMs: number;
+  paused: boolean;
+  /** Playout position (ms into the turn) where the pause happened. */
+  pausedAtMs: number;
+}
+
+/**
+ * The agent's mouth: speaks one turn's pieces through the TTS, piece by piece so every word
+ * maps to a stretch of audio, queues the audio at the door, and can pause, resume or stop it
+ * and say which words the caller actually heard.
+ */
+export class AgentVoice {
+  #channel: Channel;
+  #tts: TextToSpeech;
+  #voice: VoiceConfig;
+  #toDoor: (pcm: Int16Array) => Int16Array;
+  #rate: number;
+  #turn: TurnAudio | undefined;
+  /** Everything handed to the door and not cleared, in ms: where the next turn starts playing. */
+  #queuedMs = 0;
+
+  constructor(o: { channel: Channel; tts: TextToSpeech; voice: VoiceConfig; resampler: ResamplerFactory }) {
+    this.#channel = o.channel;
+    this.#tts = o.tts;
+    this.#voice = o.voice;
+    this.#rate = o.channel.outputSampleRate;
+    this.#toDoor = o.tts.sampleRate === this.#rate ? (pcm) => pcm : o.resampler(o.tts.sampleRate, this.#rate);
+  }
+
+  /**
+   * Speaks a turn's pieces as they arrive; resolves when all audio is queued (not played).
+   * `onFirstAudio` fires when the first chunk reaches the door.
+   */
+  async speak(pieces: AsyncIterable<string>, o: { signal: AbortSignal; onFirstAudio?: () => void; onPiece?: (text: string) => void }): Promise<void> {
+    const heard = this.#channel.heardMs();
+    const turn: TurnAudio = { timeline: new SpokenTimeline(), chunks: [], sentSamples: 0, baseHeardMs: Math.max(heard, this.#queuedMs), paused: false, pausedAtMs: 0 };
+    this.#queuedMs = turn.baseHeardMs;
+    this.#turn = turn;
+    let first = true;
+    for await (const piece of pieces) {
+      if (o.signal.aborted) break;
+      turn.timeline.add(piece, 0);
+      o.onPiece?.(piece);
+      for await (const raw of this.#tts.speak(once(piece), { voice: this.#voice, signal: o.signal })) {
+        if (o.signal.aborted) break;
+        const pcm = this.#toDoor(raw);
+        if (!pcm.length) continue;
+        turn.chunks.push(pcm);
+        turn.timeline.extendLast((pcm.length * 1000) / this.#rate);
+        if (!turn.paused) this.#send(turn, pcm);
+        if (first) {
+          first = false;
+          o.onFirstAudio?.();
+        }
+      }
+    }
+  }
+
+  /** Milliseconds of this turn's audio still to be played (0 when silent). */
+  remainingMs(): number {
+    const t = this.#turn;
+    if (!t || t.paused) return 0;
+    return Math.max(0, this.#queuedMs - this.#channel.heardMs());
+  }
+
+  /** Whether audio of the current turn is queued or playing. */
+  get speaking(): boolean {
+    return this.remainingMs() > 0;
+  }
+
+  /** The words of the current turn the caller has heard so far. */
+  heardText(): string {
+    const t = this.#turn;
+    return t ? t.timeline.heardText(this.#positionMs(t)) : '';
+  }
+
+  /** The text generated for the current turn (heard or not). */
+  fullText(): string {
+    return this.#turn?.timeline.fullText() ?? '';
+  }
+
+  /** Stops playout now but keeps the turn, in case the interruption was only noise. */
+  pause(): void {
+    const t = this.#turn;
+    if (!t || t.paused) return;
+    t.pausedAtMs = this.#positionMs(t);
+    t.paused = true;
+    this.#channel.clear();
+    this.#queuedMs = this.#channel.heardMs();
+  }
+
+  /** Plays on from where pause() stopped. */
+  resume(): void {
+    const t = this.#turn;
+    if (!t || !t.paused) return;
+    t.paused = false;
+    const skip = Math.round((t.pausedAtMs * this.#rate) / 1000);
+    t.baseHeardMs = this.#queuedMs - t.pausedAtMs;
+    t.sentSamples = 0;
+    let offset = 0;
+    for (const c of t.chunks) {
+      const from = Math.max(0, skip - offset);
+      offset += c.length;
+      t.sentSamples += Math.min(c.length, from);
+      if (from < c.length) this.#send(t, from ? c.subarray(from) : c);
+    }
+  }
+
+  /** Drops the rest of the turn; returns the words heard. */
+  stop(): string {
+    const t = this.#turn;
+    if (!t) return '';
+    const heard = t.timeline.heardText(t.paused ? t.pausedAtMs : this.#positionMs(t));
+    this.#channel.clear();
+    this.#queuedMs = this.#channel.heardMs();
+    this.#turn = undefined;
+    return heard;
+  }
+
+  #send(t: TurnAudio, pcm: Int16Array): void {
+    this.#channel.play(pcm);
+    t.sentSamples += pcm.length;
+    this.#queuedMs = t.baseHeardMs + (t.sentSamples * 1000) / this.#rate;
+  }
+
+  #positionMs(t: TurnAudio): number {
+    if (t.paused) return t.pausedAtMs;
+    return Math.max(0, Math.min(this.#channel.heardMs() - t.baseHeardMs, (t.sentSamples * 1000) / this.#rate));
+  }
+}
+
+async function* once(text: string): AsyncGenerator<string> {
+  yield text;
+}
