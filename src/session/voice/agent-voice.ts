@@ -74,7 +74,13 @@ export class AgentVoice {
   remainingMs(): number {
     const t = this.#turn;
     if (!t || t.paused) return 0;
-    return Math.max(0, this.#queuedMs - this.#channel.heardMs());
+    const left = this.#queuedMs - this.#channel.heardMs();
+    return left < 1 ? 0 : left; // below a millisecond is float residue, not audio
+  }
+
+  /** Whether the current turn is paused (it still has audio to play). */
+  get paused(): boolean {
+    return this.#turn?.paused ?? false;
   }
 
   /** Whether audio of the current turn is queued or playing. */

@@ -201,8 +201,8 @@ export class VoiceSession {
     return new Promise((resolve) => {
       const check = () => {
         const left = this.#voice.remainingMs();
-        if (signal.aborted || left <= 0) resolve();
-        else this.#timers.set(check, Math.min(left + 5, 200));
+        if (signal.aborted || (left <= 0 && !this.#voice.paused)) resolve();
+        else this.#timers.set(check, this.#voice.paused ? 50 : Math.min(left + 5, 200));
       };
       check();
     });

@@ -1,0 +1,193 @@
+// In-memory stand-ins for the voice loop's edges: a door that plays audio in real time, a
+// recogniser and a VAD the test drives, and a TTS of known timing. Used by the voice session
+// tests and the voice-loop benchmark, where the audio itself does not matter but time does.
+import type { Channel, ClientEvent } from '../../src/channels/channel.ts';
+import type { SttEvent, SttStream, SpeechToText, TextToSpeech } from '../../src/speech/types.ts';
+
+/** A door that "plays" queued audio at real-time speed and remembers what it did. */
+export class MemoryChannel implements Channel {
+  readonly inputSampleRate: number;
+  readonly outputSampleRate: number;
+  readonly events: ClientEvent[] = [];
+  /** Every play/clear with its time, for assertions on what reached the caller. */
+  readonly log: { at: number; op: 'play' | 'clear'; ms: number }[] = [];
+  closedWith: string | undefined;
+  #queuedMs = 0; // not yet played
+  #playedMs = 0;
+  #last = performance.now();
+  #frames: Int16Array[] = [];
+  #wake: (() => void) | undefined;
+  #hungUp = false;
+  #listeners: ((e: ClientEvent) => void)[] = [];
+
+  constructor(o: { inputSampleRate?: number; outputSampleRate?: number } = {}) {
+    this.inputSampleRate = o.inputSampleRate ?? 16000;
+    this.outputSampleRate = o.outputSampleRate ?? 16000;
+  }
+
+  /** The caller speaks (or is silent): one frame of audio in. */
+  pushCallerAudio(pcm: Int16Array): void {
+    this.#frames.push(pcm);
+    this.#wake?.();
+  }
+
+  hangUp(): void {
+    this.#hungUp = true;
+    this.#wake?.();
+  }
+
+  async *audio(): AsyncIterable<Int16Array> {
+    for (;;) {
+      if (this.#frames.length) {
+        yield this.#frames.shift()!;
+        continue;
+      }
+      if (this.#hungUp) return;
+      await new Promise<void>((r) => (this.#wake = r));
+    }
+  }
+
+  play(pcm: Int16Array): void {
+    this.#advance();
+    const ms = (pcm.length * 1000) / this.outputSampleRate;
+    this.#queuedMs += ms;
+    this.log.push({ at: performance.now(), op: 'play', ms });
+  }
+
+  clear(): void {
+    this.#advance();
+    this.#queuedMs = 0;
+    this.log.push({ at: performance.now(), op: 'clear', ms: 0 });
+  }
+
+  heardMs(): number {
+    this.#advance();
+    return this.#playedMs;
+  }
+
+  /** Milliseconds queued but not yet played. */
+  pendingMs(): number {
+    this.#advance();
+    return this.#queuedMs;
+  }
+
+  send(event: ClientEvent): void {
+    this.events.push(event);
+    for (const l of this.#listeners) l(event);
+  }
+
+  /** Resolves at the first event matching `test` (already sent or still to come). */
+  waitFor(test: (e: ClientEvent) => boolean): Promise<ClientEvent> {
+    const seen = this.events.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const l = (e: ClientEvent) => {
+        if (!test(e)) return;
+        this.#listeners = this.#listeners.filter((x) => x !== l);
+        resolve(e);
+      };
+      this.#listeners.push(l);
+    });
+  }
+
+  close(reason: string): void {
+    this.closedWith = reason;
+  }
+
+  #advance(): void {
+    const now = performance.now();
+    const step = Math.min(now - this.#last, this.#queuedMs);
+    this.#playedMs += step;
+    this.#queuedMs -= step;
+    this.#last = now;
+  }
+}
+
+/** A recogniser whose words the test dictates. */
+export class ScriptedStt implements SpeechToText {
+  readonly id = 'scripted:stt';
+  readonly sampleRate = 16000;
+  #stream: (SttStream & { emit(e: SttEvent): void }) | undefined;
+  pushedSamples = 0;
+
+  stream(): SttStream {
+    const queue: SttEvent[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const self = this;
+    const s = {
+      push(pcm: Int16Array) {
+        self.pushedSamples += pcm.length;
+      },
+      end() {
+        ended = true;
+        wake?.();
+      },
+      emit(e: SttEvent) {
+        queue.push(e);
+        wake?.();
+      },
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          if (queue.length) {
+            yield queue.shift()!;
+            continue;
+          }
+          if (ended) return;
+          await new Promise<void>((r) => (wake = r));
+        }
+      },
+    };
+    this.#stream = s;
+    return s;
+  }
+
+  /** The recogniser "hears" words. */
+  hear(text: string, type: 'partial' | 'final' = 'final'): void {
+    this.#stream?.emit({ type, text, atMs: 0 });
+  }
+}
+
+/** A VAD the test switches: the next pushed frame reports the queued transition. */
+export class ScriptedVad {
+  #pending: ('speech-start' | 'speech-end')[] = [];
+  start(): void {
+    this.#pending.push('speech-start');
+  }
+  stop(): void {
+    this.#pending.push('speech-end');
+  }
+  push(): { type: 'speech-start' | 'speech-end'; atMs: number }[] {
+    return this.#pending.splice(0).map((type) => ({ type, atMs: 0 }));
+  }
+}
+
+/** A TTS that speaks `msPerChar` of silence per character, first audio after `firstAudioMs`. */
+export class TimedTts implements TextToSpeech {
+  readonly id = 'timed:tts';
+  readonly sampleRate: number;
+  readonly spoken: string[] = [];
+  #msPerChar: number;
+  #firstAudioMs: number;
+
+  constructor(o: { sampleRate?: number; msPerChar?: number; firstAudioMs?: number } = {}) {
+    this.sampleRate = o.sampleRate ?? 16000;
+    this.#msPerChar = o.msPerChar ?? 50;
+    this.#firstAudioMs = o.firstAudioMs ?? 0;
+  }
+
+  async *speak(text: AsyncIterable<string>, o: { signal: AbortSignal }): AsyncIterable<Int16Array> {
+    for await (const piece of text) {
+      if (o.signal.aborted) return;
+      this.spoken.push(piece);
+      if (this.#firstAudioMs) await new Promise((r) => setTimeout(r, this.#firstAudioMs));
+      let samples = Math.round((piece.length * this.#msPerChar * this.sampleRate) / 1000);
+      const chunk = Math.round(this.sampleRate / 50); // 20 ms
+      while (samples > 0 && !o.signal.aborted) {
+        const n = Math.min(chunk, samples);
+        samples -= n;
+        yield new Int16Array(n);
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { loadAgent, type Agent } from '../../src/agent/load.ts';
+import { ingestKnowledge } from '../../src/knowledge/index.ts';
+import { Conversation } from '../../src/session/conversation.ts';
+import { VoiceSession } from '../../src/session/voice/voice-session.ts';
+import { Records } from '../../src/store/records.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
+import { EXAMPLE } from '../helpers/cli.ts';
+
+const TURN = { minEndpointingDelayMs: 50, maxEndpointingDelayMs: 300, minInterruptionMs: 60, minInterruptionWords: 1, backchannels: ['mm-hmm', 'yeah', 'okay'], falseInterruptionTimeoutMs: 150 };
+const FRAME = new Int16Array(320);
+
+describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
+  let store: Store;
+  let agent: Agent;
+  let llm: FakeOpenAI;
+  before(async () => {
+    store = await openStore('file::memory:');
+    const example = await loadAgent(EXAMPLE);
+    // A short greeting keeps the tests quick: audio plays in real time.
+    agent = { ...example, config: { ...example.config, persona: { ...example.config.persona, firstMessage: 'Hi, this is Ada. How can I help?' } } };
+    await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources });
+    llm = await startFakeOpenAI();
+  });
+  after(async () => {
+    await llm.close();
+    await store.close();
+  });
+
+  function session(o: { msPerChar?: number } = {}) {
+    const channel = new MemoryChannel();
+    const stt = new ScriptedStt();
+    const vad = new ScriptedVad();
+    const tts = new TimedTts({ msPerChar: o.msPerChar ?? 20 });
+    const conversation = new Conversation({ agent, store, models: [createOpenAICompatible({ name: 'fake', baseURL: llm.url })('m')], channel: 'web' });
+    const voice = new VoiceSession({ conversation, channel, stt, tts, vad, resampler: () => (p) => p, voice: { speed: 1 }, language: 'en', turn: TURN, silenceReprompt: 30, silenceEnd: 60 });
+    const ac = new AbortController();
+    const running = voice.run(ac.signal);
+    /** The caller says something: VAD start, words, VAD end. */
+    const say = (text: string, kind: 'partial' | 'final' = 'final') => {
+      vad.start();
+      channel.pushCallerAudio(FRAME);
+      stt.hear(text, kind);
+      vad.stop();
+      channel.pushCallerAudio(FRAME);
+    };
+    return { channel, stt, vad, tts, conversation, voice, running, ac, say };
+  }
+
+  const speaking = (c: MemoryChannel, n = 1) => c.waitFor(((count) => (e) => e.type === 'state' && e.state === 'speaking' && ++count >= n)(0));
+  const listening = (c: MemoryChannel, n = 1) => c.waitFor(((count) => (e) => e.type === 'state' && e.state === 'listening' && ++count >= n)(0));
+
+  it('plays the greeting at once, answers a turn by streaming speech, and records latency', async () => {
+    const s = session();
+    await speaking(s.channel);
+    await listening(s.channel);
+    assert.equal(s.tts.spoken.join(' '), agent.config.persona.firstMessage, 'the greeting is spoken before anything else');
+    const greetingPieces = s.tts.spoken.length;
+    llm.push({ text: 'Sure, I can help with that. The audit costs 2,400 euros.' });
+    s.say('How much is the audit?');
+    await speaking(s.channel, 2);
+    await listening(s.channel, 2);
+    assert.deepEqual(s.tts.spoken.slice(greetingPieces), ['Sure, I can help with that.', 'The audit costs 2,400 euros.']);
+    s.channel.hangUp();
+    await s.running;
+    const rec = await new Records(store.db).get(s.conversation.id);
+    assert.equal(rec?.endReason, 'caller hung up');
+    const lat = rec?.turns[2].latency ?? {};
+    for (const k of ['endpointingMs', 'llmFirstTokenMs', 'ttsFirstAudioMs', 'voiceToVoiceMs']) assert.equal(typeof lat[k], 'number', k);
+  });
+
+  it('barge-in: speech stops as soon as the interruption is confirmed, and history keeps only the heard words', async () => {
+    const s = session({ msPerChar: 40 });
+    await listening(s.channel); // greeting done
+    llm.push({ text: 'The Essential plan is 350 euros a month. The Growth plan is 900 euros a month and includes a monthly review call.' });
+    s.say('What do care plans cost?');
+    await speaking(s.channel, 2);
+    // Let the first sentence (40 chars × 40 ms) be heard, then talk over the agent.
+    const from = s.channel.heardMs();
+    await new Promise<void>((r) => {
+      const check = () => (s.channel.heardMs() - from > 1700 ? r() : setTimeout(check, 20));
+      check();
+    });
+    s.vad.start();
+    s.channel.pushCallerAudio(FRAME);
+    await new Promise((r) => setTimeout(r, TURN.minInterruptionMs + 20)); // speech lasting past the pause threshold
+    s.channel.pushCallerAudio(FRAME);
+    s.stt.hear('wait', 'partial');
+    await listening(s.channel, 2);
+    const clearAt = s.channel.log.findLast((l) => l.op === 'clear')!.at;
+    assert.equal(s.channel.pendingMs(), 0, 'nothing left queued at the door');
+    assert.ok(!s.channel.log.some((l) => l.op === 'play' && l.at > clearAt), 'no audio after the clear');
+    s.stt.hear('wait, which plan has the review call?');
+    s.vad.stop();
+    llm.push((r) => {
+      const said = r.messages.filter((m) => m.role === 'assistant').map((m) => String(m.content)).at(-1) ?? '';
+      assert.match(said, /^The Essential plan is 350 euros a month\./);
+      assert.doesNotMatch(said, /review call/);
+      return { text: 'The Growth plan.' };
+    });
+    s.channel.pushCallerAudio(FRAME);
+    await listening(s.channel, 3);
+    s.channel.hangUp();
+    await s.running;
+    const rec = await new Records(store.db).get(s.conversation.id);
+    const cut = rec?.turns[2];
+    assert.equal(cut?.interrupted, true);
+    assert.match(cut?.heardText ?? '', /^The Essential plan is 350 euros a month\./);
+    assert.equal(rec?.turns[4].text, 'The Growth plan.');
+  });
+
+  it('"mm-hmm" while the agent talks does not interrupt; a noise with no words pauses and resumes', async () => {
+    const s = session({ msPerChar: 30 });
+    await listening(s.channel);
+    llm.push({ text: 'We build workflow automations and AI assistants for service businesses with five to two hundred people.' });
+    s.say('What do you do?');
+    await speaking(s.channel, 2);
+    s.say('mm-hmm'); // short backchannel
+    s.vad.start(); // a cough: long enough to pause, no words
+    s.channel.pushCallerAudio(FRAME);
+    await new Promise((r) => setTimeout(r, TURN.minInterruptionMs + 30));
+    s.vad.stop();
+    s.channel.pushCallerAudio(FRAME);
+    await listening(s.channel, 2);
+    const rec = await new Records(store.db).get(s.conversation.id);
+    assert.equal(rec?.turns.length, 3, 'no caller turn came from the backchannel or the noise');
+    assert.equal(rec?.turns[2].interrupted, false);
+    const clears = s.channel.log.filter((l) => l.op === 'clear').length;
+    assert.equal(clears, 1, 'paused once for the noise');
+    const playedAfterClear = s.channel.log.filter((l) => l.op === 'play' && l.at > s.channel.log.find((x) => x.op === 'clear')!.at);
+    assert.ok(playedAfterClear.length > 0, 'resumed: audio played again after the pause');
+    s.channel.hangUp();
+    await s.running;
+  });
+});
