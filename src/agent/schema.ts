@@ -96,7 +96,7 @@ export const WebhookTool = z.strictObject({
     .describe('Use ${ENV_NAME} for secrets.'),
   parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }).describe('JSON Schema of the arguments the model fills in.'),
   timeoutMs: z.number().int().positive().default(8000),
-  retries: z.number().int().min(0).max(3).default(1).describe('Retries on network errors and 5xx for idempotent methods.'),
+  retries: z.number().int().min(0).max(3).default(1).describe('Retries on network errors, 5xx and 429, with the same Idempotency-Key header.'),
 });
 
 export const BuiltinTool = z.strictObject({

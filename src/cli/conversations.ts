@@ -53,5 +53,8 @@ function formatRecord(r: ConversationRecord): string {
     }
   }
   if (r.lead) lines.push('', bold('lead'), ...Object.entries(r.lead).map(([k, v]) => `  ${k}: ${v}`));
+  for (const b of r.bookings) lines.push('', bold('booking'), `  ${b.start} (${b.status}, ${b.provider}) for ${b.attendee.name} <${b.attendee.email}>, business zone ${b.timeZone}${b.url ? `, ${b.url}` : ''}`);
+  if (r.recording) lines.push('', bold('recording'), `  ${r.recording.path} (${(r.recording.durationMs / 1000).toFixed(1)} s, caller left, agent right)`);
+  if (r.errors?.length) lines.push('', bold('errors'), ...r.errors.map((e) => `  ${e.at} ${e.where}: ${e.message}`));
   return lines.join('\n');
 }

@@ -61,6 +61,8 @@ export class Conversation {
   #endReason: string | undefined;
   #ended = false;
   #secrets: string[];
+  /** What the agent's webhooks are about: a question they can answer is not off-topic. */
+  #toolTopics: string[];
 
   constructor(o: ConversationOptions) {
     if (!o.models.length) throw new Error('a conversation needs at least one language model');
@@ -68,6 +70,7 @@ export class Conversation {
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
     this.#secrets = secretValues(o.agent.config, o.env ?? process.env);
+    this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
   }
 
   get ended(): boolean {
@@ -113,7 +116,7 @@ export class Conversation {
     let firstTokenMs: number | null = null;
     let grounding: string | null = hits.length ? 'chunks' : null;
 
-    if (config.knowledge.strict && mustDeclineUngrounded(heard, contentTerms(heard), hits.map((h) => `${h.heading} ${h.text}`))) {
+    if (config.knowledge.strict && mustDeclineUngrounded(heard, contentTerms(heard), [...hits.map((h) => `${h.heading} ${h.text}`), ...this.#toolTopics])) {
       text = config.knowledge.unknownAnswer;
       grounding = 'declined';
       firstTokenMs = 0;

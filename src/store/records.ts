@@ -61,6 +61,8 @@ export interface ConversationRecord {
   bookings: BookingRecord[];
   /** The stereo recording (caller left, agent right), when the conversation had audio. */
   recording?: { path: string; durationMs: number } | null;
+  /** Failures during the conversation (a model that failed, a recorder error), in order. */
+  errors?: { at: string; where: string; message: string }[];
 }
 
 export interface ConversationSummary {
@@ -202,7 +204,7 @@ export class Records {
       this.db.selectFrom('tool_calls').selectAll().where('conversation_id', '=', c.id).orderBy('started_at').execute(),
       this.db.selectFrom('knowledge_hits').selectAll().where('conversation_id', '=', c.id).orderBy('id').execute(),
       this.db.selectFrom('leads').select('fields').where('conversation_id', '=', c.id).executeTakeFirst(),
-      this.db.selectFrom('events').select(['type', 'data']).where('conversation_id', '=', c.id).where('type', 'in', ['booking.made', 'recording.saved']).orderBy('id').execute(),
+      this.db.selectFrom('events').select(['type', 'data', 'at']).where('conversation_id', '=', c.id).where('type', 'in', ['booking.made', 'recording.saved', 'error']).orderBy('id').execute(),
     ]);
     const recording = bookings.findLast((e) => e.type === 'recording.saved');
     return {
@@ -242,6 +244,7 @@ export class Records {
       lead: lead ? (JSON.parse(lead.fields) as Record<string, string>) : null,
       bookings: bookings.filter((e) => e.type === 'booking.made').map((b) => (JSON.parse(b.data) as { booking: BookingRecord }).booking),
       recording: recording ? (JSON.parse(recording.data) as { path: string; durationMs: number }) : null,
+      errors: bookings.filter((e) => e.type === 'error').map((e) => ({ at: e.at, ...(JSON.parse(e.data) as { where: string; message: string }) })),
     };
   }
 }

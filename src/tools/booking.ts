@@ -47,7 +47,9 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
             note: 'Offer only these times, two or three at a time, using the "say" wording. To book, pass the exact "start" value.',
           }
         : { timeZone: zone, slots: [], note: 'No open times in that range. Offer to look at another day.' };
-      return { ...exchangeFields(exchanges), result };
+      // A calendar with no HTTP (the built-in one) still shows what was asked and what came back.
+      const trace = exchanges.length ? exchangeFields(exchanges) : { request: { calendar: calendar.id, from: from.toString(), to: to.toString(), timeZone: zone }, response: { slots } };
+      return { ...trace, result };
     },
   };
 }

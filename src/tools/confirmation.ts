@@ -10,7 +10,7 @@ const lettersOnly = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}
 
 /** How the value sounds when read back with "dot", "at", "dash", as letters and digits only. */
 function spokenLetters(value: string): string {
-  const words = value.toLowerCase().replace(/\./g, ' dot ').replace(/@/g, ' at ').replace(/-/g, ' dash ').replace(/_/g, ' underscore ').replace(/\+/g, ' plus ');
+  const words = value.toLowerCase().replace(/\./g, ' dot ').replace(/@/g, ' at ').replace(/-/g, ' dash ').replace(/_/g, ' underscore ').replace(/\+/g, ' plus ').replace(/['’]/g, ' apostrophe ');
   return lettersOnly(words);
 }
 

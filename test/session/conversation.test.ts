@@ -63,6 +63,9 @@ describe('Conversation (in process, against the fake model)', () => {
     assert.equal(errors.length, 1);
     assert.match(errors[0].data.where, /^llm:primary/);
     assert.match(errors[0].data.message, /overloaded/);
+    const rec = await new Records(store.db).get(c.id);
+    assert.equal(rec?.errors?.length, 1, 'the failure is part of the conversation record');
+    assert.match(rec?.errors?.[0].where ?? '', /^llm:primary/);
   });
 
   it('apologises aloud when every model fails, and the conversation goes on', async () => {

@@ -114,3 +114,11 @@ describe('mustDeclineUngrounded', () => {
     assert.equal(mustDeclineUngrounded('What is this about?', [], []), false);
   });
 });
+
+describe('a webhook that answers the question counts as coverage', () => {
+  it('does not decline an order question when a tool looks up order status', () => {
+    const q = 'Where is my order A10023?';
+    assert.equal(decline(q, []), true);
+    assert.equal(decline(q, ['order status Look up the status of an order by its number']), false);
+  });
+});

@@ -17,6 +17,10 @@ describe('confirmedAloud: the spelling was read back and the caller said yes', (
     assert.equal(confirmedAloud('joe@x.io', [agent('That is j o e at x dot i o, correct?'), caller('correct')]), true);
   });
 
+  it("accepts a name with an apostrophe spelled out", () => {
+    assert.equal(confirmedAloud("O'Brien", [agent('That is O apostrophe B-r-i-e-n?'), caller('Yes.')]), true);
+  });
+
   it('refuses when the agent only repeated the value without spelling it', () => {
     assert.equal(confirmedAloud('john.smith@acme.com', [agent('Your email is john.smith@acme.com, right?'), caller('Yes.')]), false);
   });
