@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   conversations: () => import('./conversations.ts'),
   test: () => import('./test.ts'),
   replay: () => import('./replay.ts'),
+  init: () => import('./init.ts'),
 };
 
 const program = new Command('parley')
