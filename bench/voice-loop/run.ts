@@ -64,10 +64,15 @@ const model = new MockLanguageModelV4({
 const tts: TextToSpeech = {
   id: 'bench:tts',
   sampleRate: SAMPLE_RATE,
+  streamingInput: true, // like LiveKit's fake: one input stream, first audio a fixed time after the first text
   async *speak(text, o) {
+    let readyAt: number | undefined;
     for await (const piece of text) {
-      probe.ttsFirstText ??= now();
-      await sleep(TTS_TTFB_MS);
+      if (readyAt === undefined) {
+        probe.ttsFirstText ??= now();
+        readyAt = now() + TTS_TTFB_MS;
+        await sleep(TTS_TTFB_MS);
+      }
       for (let i = 0; i < piece.length && !o.signal.aborted; i++) {
         probe.ttsFirstAudio ??= now();
         yield new Int16Array(FRAME);
@@ -78,7 +83,9 @@ const tts: TextToSpeech = {
 
 // ---- the door: "plays" instantly, timestamps each turn's first frame
 class BenchChannel extends MemoryChannel {
+  #playedMs = 0;
   override play(pcm: Int16Array): void {
+    this.#playedMs += (pcm.length * 1000) / SAMPLE_RATE;
     const t = now();
     if (firstFrame) {
       probe.firstFrame = t;
@@ -88,7 +95,7 @@ class BenchChannel extends MemoryChannel {
     super.play(pcm);
   }
   override heardMs(): number {
-    return 1e12; // plays instantly, like the LiveKit harness's output
+    return this.#playedMs; // plays instantly, like the LiveKit harness's output
   }
 }
 
@@ -141,6 +148,7 @@ for (let i = 0; i < WARMUP + TURNS; i++) {
   const t0 = now();
   stt.hear(USER_TEXT);
   vad.stop();
+  channel.pushCallerAudio(new Int16Array(320)); // end of speech is seen at T0, as the STT event is in LiveKit's run
   const t1 = await Promise.race([frame, sleep(5000).then(() => null)]);
   if (t1 === null) throw new Error(`turn ${i}: no audio within 5 s; probe=${JSON.stringify(probe)}`);
   await turnDone;

@@ -14,9 +14,16 @@ export class Recorder {
     this.#onError = onError;
   }
 
-  /** Queues one event; each is its own write, so a crash loses at most the event in flight. */
+  /**
+   * Queues one event; each is its own write, so a crash loses at most the events of the current
+   * moment. Writes start on the next turn of the event loop, after the caller's request to the
+   * model has gone out: recording never sits on the path to the first word.
+   */
   record(conversationId: string, event: ConversationEvent): Promise<void> {
-    this.#tail = this.#tail.then(() => this.#write(conversationId, event)).catch(this.#onError);
+    this.#tail = this.#tail
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.#write(conversationId, event))
+      .catch(this.#onError);
     return this.#tail;
   }
 

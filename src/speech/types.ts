@@ -39,6 +39,11 @@ export interface TextToSpeech {
   readonly id: string;
   /** Sample rate of the audio it yields. */
   readonly sampleRate: number;
+  /**
+   * The vendor takes text as it is written (a WebSocket input stream) and decides itself when to
+   * start audio; the session then streams tokens straight in instead of waiting for a clause.
+   */
+  readonly streamingInput?: boolean;
   /** Speaks text as it arrives (clauses or tokens); yields PCM16 chunks as soon as they exist. */
   speak(text: AsyncIterable<string>, o: { voice: VoiceConfig; signal: AbortSignal }): AsyncIterable<Int16Array>;
 }

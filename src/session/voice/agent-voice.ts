@@ -1,5 +1,6 @@
 import type { Channel } from '../../channels/channel.ts';
 import type { TextToSpeech, VoiceConfig } from '../../speech/types.ts';
+import { speakablePieces } from './chunker.ts';
 import { SpokenTimeline } from './heard-text.ts';
 
 /** Converts PCM16 between sample rates (stateful, so chunk boundaries don't click). */
@@ -42,30 +43,39 @@ export class AgentVoice {
   }
 
   /**
-   * Speaks a turn's pieces as they arrive; resolves when all audio is queued (not played).
-   * `onFirstAudio` fires when the first chunk reaches the door.
+   * Speaks a turn's words as the model writes them; resolves when all audio is queued (not
+   * played). A TTS with streaming input gets the words at once; any other gets them a clause at
+   * a time, so every word maps to its stretch of audio.
    */
-  async speak(pieces: AsyncIterable<string>, o: { signal: AbortSignal; onFirstAudio?: () => void; onPiece?: (text: string) => void }): Promise<void> {
+  async speak(words: AsyncIterable<string>, o: { signal: AbortSignal; onFirstAudio?: () => void }): Promise<void> {
     const heard = this.#channel.heardMs();
     const turn: TurnAudio = { timeline: new SpokenTimeline(), chunks: [], sentSamples: 0, baseHeardMs: Math.max(heard, this.#queuedMs), paused: false, pausedAtMs: 0 };
     this.#queuedMs = turn.baseHeardMs;
     this.#turn = turn;
-    let first = true;
-    for await (const piece of pieces) {
+    const first = { pending: true };
+    if (this.#tts.streamingInput) {
+      const text = tap(words, (t) => turn.timeline.appendText(t));
+      await this.#play(turn, text, first, o);
+      return;
+    }
+    for await (const piece of speakablePieces(words)) {
       if (o.signal.aborted) break;
       turn.timeline.add(piece, 0);
-      o.onPiece?.(piece);
-      for await (const raw of this.#tts.speak(once(piece), { voice: this.#voice, signal: o.signal })) {
-        if (o.signal.aborted) break;
-        const pcm = this.#toDoor(raw);
-        if (!pcm.length) continue;
-        turn.chunks.push(pcm);
-        turn.timeline.extendLast((pcm.length * 1000) / this.#rate);
-        if (!turn.paused) this.#send(turn, pcm);
-        if (first) {
-          first = false;
-          o.onFirstAudio?.();
-        }
+      await this.#play(turn, once(piece), first, o);
+    }
+  }
+
+  async #play(turn: TurnAudio, text: AsyncIterable<string>, first: { pending: boolean }, o: { signal: AbortSignal; onFirstAudio?: () => void }): Promise<void> {
+    for await (const raw of this.#tts.speak(text, { voice: this.#voice, signal: o.signal })) {
+      if (o.signal.aborted) break;
+      const pcm = this.#toDoor(raw);
+      if (!pcm.length) continue;
+      turn.chunks.push(pcm);
+      turn.timeline.extendLast((pcm.length * 1000) / this.#rate);
+      if (!turn.paused) this.#send(turn, pcm);
+      if (first.pending) {
+        first.pending = false;
+        o.onFirstAudio?.();
       }
     }
   }
@@ -151,4 +161,11 @@ export class AgentVoice {
 
 async function* once(text: string): AsyncGenerator<string> {
   yield text;
+}
+
+async function* tap(text: AsyncIterable<string>, see: (t: string) => void): AsyncGenerator<string> {
+  for await (const t of text) {
+    see(t);
+    yield t;
+  }
 }

@@ -19,6 +19,13 @@ export class SpokenTimeline {
     this.#endMs += durationMs;
   }
 
+  /** Adds text to the last piece (a streaming TTS takes words, not pieces). */
+  appendText(text: string): void {
+    const last = this.#pieces.at(-1);
+    if (last) last.text += text;
+    else this.add(text, 0);
+  }
+
   /** Extends the last piece (audio for a piece often arrives in several chunks). */
   extendLast(durationMs: number): void {
     const last = this.#pieces.at(-1);

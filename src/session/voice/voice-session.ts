@@ -2,7 +2,6 @@ import type { Channel } from '../../channels/channel.ts';
 import type { SpeechToText, SttEvent, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
 import type { Conversation } from '../conversation.ts';
 import { AgentVoice, type ResamplerFactory } from './agent-voice.ts';
-import { speakablePieces } from './chunker.ts';
 import { TextQueue } from './text-queue.ts';
 import { TurnTaking, type Timers, type TurnSettings } from './turn-taking.ts';
 
@@ -173,7 +172,7 @@ export class VoiceSession {
 
   #speakTurn(words: AsyncIterable<string>, lat: Record<string, number | null> | null, abort = new AbortController(), produce: Promise<void> = Promise.resolve()): AgentTurn {
     const done = (async () => {
-      await this.#voice.speak(speakablePieces(words), {
+      await this.#voice.speak(words, {
         signal: abort.signal,
         onFirstAudio: () => {
           if (lat) lat.ttsFirstAudioMs = this.clockMs;
