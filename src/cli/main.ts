@@ -10,6 +10,8 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   conversations: () => import('./conversations.ts'),
   test: () => import('./test.ts'),
   replay: () => import('./replay.ts'),
+  voices: () => import('./voices.ts'),
+  models: () => import('./models.ts'),
   init: () => import('./init.ts'),
 };
 

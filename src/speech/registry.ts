@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { SpeechUnavailableError, type SpeechToText, type TextToSpeech } from './types.ts';
+import { DeepgramStt } from './stt/deepgram.ts';
+import { OpenAIStt } from './stt/openai.ts';
+import { createPocketsphinxStt } from './stt/pocketsphinx.ts';
+import { CartesiaTts } from './tts/cartesia.ts';
+import { ElevenLabsTts } from './tts/elevenlabs.ts';
+import { createFliteTts } from './tts/flite.ts';
+import { OpenAITts } from './tts/openai.ts';
+
+// agent.yaml names speech as `provider:model` (listen.stt, voice.tts); this turns the string into
+// a provider. Keys come only from the environment and are checked here, so a missing key is an
+// error naming the variable before any call is made. `<VENDOR>_BASE_URL` points a provider at
+// another server (a proxy, or a fake in tests).
+
+/** Where providers get their keys, HTTP client and (optionally) server from. */
+export interface SpeechSetup {
+  env: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+  /** Overrides the provider's server (and its `<VENDOR>_BASE_URL`). */
+  baseURL?: string;
+}
+
+/** The cloud vendors Parley speaks to, with the variables that configure each. */
+export const VENDORS = {
+  deepgram: { key: 'DEEPGRAM_API_KEY', base: 'DEEPGRAM_BASE_URL' },
+  openai: { key: 'OPENAI_API_KEY', base: 'OPENAI_BASE_URL' },
+  elevenlabs: { key: 'ELEVENLABS_API_KEY', base: 'ELEVENLABS_BASE_URL' },
+  cartesia: { key: 'CARTESIA_API_KEY', base: 'CARTESIA_BASE_URL' },
+} as const;
+
+/** A cloud vendor's name. */
+export type Vendor = keyof typeof VENDORS;
+
+/** Key, server and fetch for a vendor; throws SpeechUnavailableError naming the missing variable. */
+export function vendorAccess(vendor: Vendor, o: SpeechSetup, neededBy: string = vendor): { apiKey: string; baseURL?: string; fetch?: typeof fetch } {
+  const v = VENDORS[vendor];
+  const apiKey = o.env[v.key];
+  if (!apiKey) {
+    throw new SpeechUnavailableError(`${neededBy} needs ${v.key}: set it in the environment, never in agent files`);
+  }
+  const baseURL = o.baseURL ?? (o.env[v.base] || undefined);
+  return { apiKey, ...(baseURL ? { baseURL } : {}), ...(o.fetch ? { fetch: o.fetch } : {}) };
+}
+
+/** Splits "deepgram:nova-3" into provider and model (the model may itself contain colons). */
+export function parseSpeechSpec(spec: string): { provider: string; model: string } {
+  const at = spec.indexOf(':');
+  if (at <= 0 || at === spec.length - 1) throw new SpeechUnavailableError(`"${spec}" is not provider:model (e.g. deepgram:nova-3, local:pocketsphinx)`);
+  return { provider: spec.slice(0, at).toLowerCase(), model: spec.slice(at + 1) };
+}
+
+/** The speech-to-text provider a `listen.stt` string names. */
+export function sttFor(spec: string, o: SpeechSetup): SpeechToText {
+  const { provider, model } = parseSpeechSpec(spec);
+  switch (provider) {
+    case 'deepgram':
+      return new DeepgramStt({ model, ...vendorAccess('deepgram', o, spec) });
+    case 'openai':
+      return new OpenAIStt({ model, ...vendorAccess('openai', o, spec) });
+    case 'local':
+      if (model === 'pocketsphinx') return createPocketsphinxStt();
+      throw new SpeechUnavailableError(`unknown local recogniser "${model}" in "${spec}"; use local:pocketsphinx, or sherpa:<model>`);
+    case 'sherpa':
+      return sherpaStub(model, o.env);
+    default:
+      throw new SpeechUnavailableError(`unknown speech-to-text provider "${provider}" in "${spec}"; use deepgram, openai, local or sherpa`);
+  }
+}
+
+/** The text-to-speech provider a `voice.tts` string names. */
+export function ttsFor(spec: string, o: SpeechSetup): TextToSpeech {
+  const { provider, model } = parseSpeechSpec(spec);
+  switch (provider) {
+    case 'elevenlabs':
+      return new ElevenLabsTts({ model, ...vendorAccess('elevenlabs', o, spec) });
+    case 'openai':
+      return new OpenAITts({ model, ...vendorAccess('openai', o, spec) });
+    case 'cartesia':
+      return new CartesiaTts({ model, ...vendorAccess('cartesia', o, spec) });
+    case 'local':
+      if (model === 'flite') return createFliteTts();
+      throw new SpeechUnavailableError(`unknown local voice engine "${model}" in "${spec}"; use local:flite, or sherpa:<model>`);
+    case 'sherpa':
+      return sherpaStub(model, o.env);
+    default:
+      throw new SpeechUnavailableError(`unknown text-to-speech provider "${provider}" in "${spec}"; use elevenlabs, openai, cartesia, local or sherpa`);
+  }
+}
+
+/** Where downloaded local models live: PARLEY_MODELS_DIR, or ~/.cache/parley/models. */
+export function modelsDir(env: NodeJS.ProcessEnv): string {
+  return env.PARLEY_MODELS_DIR || join(env.HOME || homedir(), '.cache', 'parley', 'models');
+}
+
+/** sherpa-onnx models are optional downloads: say how to get one, or that the engine isn't wired yet. */
+function sherpaStub(model: string, env: NodeJS.ProcessEnv): never {
+  const dir = join(modelsDir(env), model);
+  if (!existsSync(dir)) {
+    throw new SpeechUnavailableError(`sherpa:${model} needs its model files in ${dir}: run \`parley models pull ${model}\` (once, with internet), or set PARLEY_MODELS_DIR to where your models are`);
+  }
+  throw new SpeechUnavailableError(`sherpa:${model} is downloaded (${dir}) but the sherpa-onnx engine is not wired into Parley yet; use local:pocketsphinx / local:flite for offline speech meanwhile`);
+}
