@@ -16,7 +16,8 @@ import { Conversation } from '../../src/session/conversation.ts';
 import { VoiceSession } from '../../src/session/voice/voice-session.ts';
 import { openStore } from '../../src/store/store.ts';
 import type { TextToSpeech } from '../../src/speech/types.ts';
-import { MemoryChannel, ScriptedStt, ScriptedVad } from '../../test/fakes/voice.ts';
+import type { Channel, ClientEvent } from '../../src/channels/channel.ts';
+import { ScriptedStt, ScriptedVad } from '../../test/fakes/voice.ts';
 
 const TURNS = Number(process.argv[2] ?? 200);
 const WARMUP = Number(process.argv[3] ?? 10);
@@ -81,22 +82,47 @@ const tts: TextToSpeech = {
   },
 };
 
-// ---- the door: "plays" instantly, timestamps each turn's first frame
-class BenchChannel extends MemoryChannel {
+// ---- the door: "plays" instantly and keeps nothing, timestamps each turn's first frame
+class BenchChannel implements Channel {
+  readonly inputSampleRate = 16000;
+  readonly outputSampleRate = SAMPLE_RATE;
   #playedMs = 0;
-  override play(pcm: Int16Array): void {
-    this.#playedMs += (pcm.length * 1000) / SAMPLE_RATE;
-    const t = now();
+  #frames: Int16Array[] = [];
+  #wake: (() => void) | undefined;
+  #hungUp = false;
+  onState: ((state: string) => void) | undefined;
+  pushCallerAudio(pcm: Int16Array): void {
+    this.#frames.push(pcm);
+    this.#wake?.();
+  }
+  hangUp(): void {
+    this.#hungUp = true;
+    this.#wake?.();
+  }
+  async *audio(): AsyncIterable<Int16Array> {
+    for (;;) {
+      const f = this.#frames.shift();
+      if (f) yield f;
+      else if (this.#hungUp) return;
+      else await new Promise<void>((r) => (this.#wake = r));
+    }
+  }
+  play(pcm: Int16Array): void {
     if (firstFrame) {
-      probe.firstFrame = t;
+      const t = now();
       firstFrame(t);
       firstFrame = undefined;
     }
-    super.play(pcm);
+    this.#playedMs += (pcm.length * 1000) / SAMPLE_RATE;
   }
-  override heardMs(): number {
+  clear(): void {}
+  heardMs(): number {
     return this.#playedMs; // plays instantly, like the LiveKit harness's output
   }
+  send(e: ClientEvent): void {
+    if (e.type === 'state') this.onState?.(e.state);
+  }
+  close(): void {}
 }
 
 const config = AgentFile.parse({
@@ -107,7 +133,7 @@ const config = AgentFile.parse({
 const agent: Agent = { name: 'bench', dir: '.', file: 'agent.yaml', config, prompt: config.persona.prompt ?? '', collect: [], version: 'bench' };
 const store = await openStore(process.env.PARLEY_DATABASE_URL ?? 'file::memory:');
 const rss0 = process.memoryUsage().rss;
-const channel = new BenchChannel({ inputSampleRate: 16000, outputSampleRate: SAMPLE_RATE });
+const channel = new BenchChannel();
 const stt = new ScriptedStt();
 const vad = new ScriptedVad();
 const conversation = new Conversation({ agent, store, models: [model], channel: 'web' });
@@ -126,11 +152,8 @@ const session = new VoiceSession({
 });
 const running = session.run(new AbortController().signal);
 const mic = setInterval(() => channel.pushCallerAudio(new Int16Array(320)), 20);
-const listening = () => new Promise<void>((r) => {
-  const n = channel.events.filter((e) => e.type === 'state' && e.state === 'listening').length;
-  void channel.waitFor(((seen) => (e) => e.type === 'state' && e.state === 'listening' && ++seen > n)(0)).then(() => r());
-});
-await channel.waitFor((e) => e.type === 'state' && e.state === 'listening');
+const listening = () => new Promise<void>((r) => (channel.onState = (s) => s === 'listening' && r()));
+await listening();
 
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();

@@ -108,7 +108,7 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     await s.running;
     const rec = await new Records(store.db).get(s.conversation.id);
     const cut = rec?.turns[2];
-    assert.equal(cut?.interrupted, true);
+    assert.equal(cut?.interrupted, true, JSON.stringify(rec?.turns.map((t) => [t.seq, t.role, t.text.slice(0, 40), t.interrupted, t.heardText?.slice(0, 40)])));
     assert.match(cut?.heardText ?? '', /^The Essential plan is 350 euros a month\./);
     assert.equal(rec?.turns[4].text, 'The Growth plan.');
   });

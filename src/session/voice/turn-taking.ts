@@ -143,6 +143,7 @@ export class TurnTaking {
 
   #start(which: 'end' | 'pause' | 'resume', fn: () => void, ms: number): void {
     this.#cancel(which);
+    if (ms <= 0) return fn(); // a timer would still cost a millisecond or more
     this.#timers.set(which, this.#t.set(() => {
       this.#timers.delete(which);
       fn();

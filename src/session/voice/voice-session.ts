@@ -134,7 +134,9 @@ export class VoiceSession {
   async #respond(text: string, speechEndMs: number | null): Promise<void> {
     if (this.#ended) return;
     this.#clearSilence();
-    if (this.#current) await this.#interrupt();
+    if (this.#current) void this.#interrupt();
+    // The cut-back of an interrupted turn must land before the next turn starts.
+    await this.#interrupting;
     const committedMs = this.clockMs;
     const lat: Record<string, number | null> = { speechEndMs, sttFinalMs: this.#finalAtMs, committedMs, llmFirstTokenMs: null, ttsFirstAudioMs: null };
     this.#o.channel.send({ type: 'state', state: 'thinking' });
@@ -207,11 +209,18 @@ export class VoiceSession {
     });
   }
 
+  #interrupting: Promise<void> = Promise.resolve();
+
   /** The caller really interrupted: stop speaking at once and keep only what was heard. */
-  async #interrupt(): Promise<void> {
+  #interrupt(): Promise<void> {
     const turn = this.#current;
-    if (!turn) return;
+    if (!turn) return this.#interrupting;
     this.#current = undefined;
+    this.#interrupting = this.#cutBack(turn);
+    return this.#interrupting;
+  }
+
+  async #cutBack(turn: AgentTurn): Promise<void> {
     const heard = this.#voice.stop(); // clears the door's queue: silence within a frame
     turn.abort.abort();
     this.#turns.agentSpeaking(false);
