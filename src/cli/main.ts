@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   voices: () => import('./voices.ts'),
   models: () => import('./models.ts'),
   init: () => import('./init.ts'),
+  calendar: () => import('./calendar.ts'),
 };
 
 const program = new Command('parley')

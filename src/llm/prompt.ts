@@ -46,7 +46,7 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
         'Collect these details from the caller naturally during the conversation, one at a time, without interrogating:',
         ...fields,
         'As soon as you learn any of them, call save_lead with everything known so far.',
-        'Before relying on a name or an email, read its spelling back letter by letter and ask the caller to confirm it.',
+        'Before relying on a name or an email, read its spelling back letter by letter and ask the caller to confirm it (save_lead returns a readBack wording to use).',
       ].join('\n'),
     );
   }

@@ -5,6 +5,7 @@ import { resolveWhen, sayTime } from './calendar/when.ts';
 import { confirmedAloud } from './confirmation.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { isEmail } from './lead.ts';
+import { parseSpokenEmail } from './spelling.ts';
 import type { ToolSpec } from './traced.ts';
 
 // check_availability and book_call. The rules that keep a booking right are enforced here,
@@ -73,7 +74,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
       const zone = ctx.agent.config.timeZone;
       const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
-      const email = input.email.trim().toLowerCase();
+      const email = isEmail(input.email.trim()) ? input.email.trim().toLowerCase() : (parseSpokenEmail(input.email) ?? input.email.trim());
       const name = input.name.trim();
       const start = normalizeInstant(input.start);
 

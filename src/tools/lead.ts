@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ToolContext } from './context.ts';
+import { parseSpokenEmail, spellOut } from './spelling.ts';
 import type { ToolSpec } from './traced.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
@@ -23,15 +24,19 @@ export function saveLeadTool(ctx: ToolContext): ToolSpec<Record<string, string |
       for (const f of fields) {
         const value = input[f.field]?.trim();
         if (!value) continue;
-        if (f.field === 'email' && !isEmail(value)) rejected.push(`email "${value}" is not a valid address; ask the caller to spell it again`);
-        else clean[f.field] = value;
+        // Recognisers write what they hear: "john dot smith at acme dot com" is an address too.
+        const email = f.field === 'email' ? (isEmail(value) ? value.toLowerCase() : parseSpokenEmail(value)) : undefined;
+        if (f.field === 'email' && !email) rejected.push(`email "${value}" is not a valid address; ask the caller to spell it again`);
+        else clean[f.field] = email ?? value;
       }
       if (Object.keys(clean).length) {
         Object.assign(ctx.lead, clean);
         ctx.emit({ type: 'lead.saved', at: ctx.now().toISOString(), fields: clean });
       }
       const missing = fields.filter((f) => f.required && !ctx.lead[f.field]).map((f) => f.field);
-      const result = { saved: { ...ctx.lead }, stillMissing: missing, ...(rejected.length ? { rejected } : {}) };
+      // How to read the name and email back so the caller can check each letter.
+      const readBack = Object.fromEntries(['name', 'email'].filter((k) => clean[k]).map((k) => [k, spellOut(clean[k])]));
+      const result = { saved: { ...ctx.lead }, stillMissing: missing, ...(Object.keys(readBack).length ? { readBack } : {}), ...(rejected.length ? { rejected } : {}) };
       return { result, error: rejected.length ? rejected.join('; ') : undefined };
     },
   };

@@ -88,7 +88,7 @@ describe('buildSystemPrompt', () => {
   });
 
   it('asks for the spelling of names and emails to be read back', () => {
-    assert.match(buildSystemPrompt(agent, now), /Before relying on a name or an email, read its spelling back letter by letter and ask the caller to confirm it\./);
+    assert.match(buildSystemPrompt(agent, now), /Before relying on a name or an email, read its spelling back letter by letter and ask the caller to confirm it/);
   });
 
   it('holds a strict agent to its documents', () => {

@@ -52,11 +52,11 @@ describe('save_lead tool', () => {
     const first = await spec.run({ name: '  Jan Kowalski ' }, never, 'c1');
     assert.deepEqual(lead, { name: 'Jan Kowalski' });
     assert.equal(first.error, undefined);
-    assert.deepEqual(first.result, { saved: { name: 'Jan Kowalski' }, stillMissing: ['email', 'problem'] });
+    assert.deepEqual(first.result, { saved: { name: 'Jan Kowalski' }, stillMissing: ['email', 'problem'], readBack: { name: 'J-a-n, K-o-w-a-l-s-k-i' } });
 
     const second = await spec.run({ email: 'jan@example.com', company: 'Acme' }, never, 'c2');
     assert.deepEqual(lead, { name: 'Jan Kowalski', email: 'jan@example.com', company: 'Acme' });
-    assert.deepEqual(second.result, { saved: { name: 'Jan Kowalski', email: 'jan@example.com', company: 'Acme' }, stillMissing: ['problem'] });
+    assert.deepEqual(second.result, { saved: { name: 'Jan Kowalski', email: 'jan@example.com', company: 'Acme' }, stillMissing: ['problem'], readBack: { email: 'j-a-n at e-x-a-m-p-l-e dot com' } });
 
     const third = await spec.run({ problem: 'invoices by hand', name: 'Jan K. Kowalski' }, never, 'c3');
     assert.deepEqual(lead, { name: 'Jan K. Kowalski', email: 'jan@example.com', company: 'Acme', problem: 'invoices by hand' });
@@ -73,16 +73,24 @@ describe('save_lead tool', () => {
     const { ctx, events, lead } = context();
     const spec = saveLeadTool(ctx);
 
-    const outcome = await spec.run({ name: 'Ana', email: 'ana at example dot com' }, never, 'c1');
+    const outcome = await spec.run({ name: 'Ana', email: 'ana at example' }, never, 'c1');
 
     assert.deepEqual(lead, { name: 'Ana' });
     const result = outcome.result as LeadResult;
     assert.deepEqual(result.saved, { name: 'Ana' });
     assert.deepEqual(result.stillMissing, ['email', 'problem']);
     assert.equal(result.rejected?.length, 1);
-    assert.match(result.rejected![0], /email "ana at example dot com" is not a valid address; ask the caller to spell it again/);
+    assert.match(result.rejected![0], /email "ana at example" is not a valid address; ask the caller to spell it again/);
     assert.match(outcome.error ?? '', /not a valid address/);
     assert.deepEqual(events.map((e) => (e.type === 'lead.saved' ? e.fields : e)), [{ name: 'Ana' }]);
+  });
+
+  it('turns a spoken email into an address and gives the read-back wording', async () => {
+    const { ctx, lead } = context();
+    const outcome = await saveLeadTool(ctx).run({ name: 'Ana Li', email: 'ana dot li at example dot com' }, never, 'c1');
+    assert.equal(lead.email, 'ana.li@example.com');
+    const result = outcome.result as LeadResult & { readBack: Record<string, string> };
+    assert.deepEqual(result.readBack, { name: 'A-n-a, L-i', email: 'a-n-a dot l-i at e-x-a-m-p-l-e dot com' });
   });
 
   it('does not overwrite a good email with a bad one', async () => {
