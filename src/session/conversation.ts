@@ -157,6 +157,12 @@ export class Conversation {
     await this.#recorder.flush();
   }
 
+  /** Records where the conversation's stereo recording was saved. */
+  async noteRecording(path: string, durationMs: number): Promise<void> {
+    this.#emit({ type: 'recording.saved', at: this.#now(), path, durationMs: Math.round(durationMs) });
+    await this.#recorder.flush();
+  }
+
   /** Adds the voice loop's stage timings to the last agent turn's latency. */
   noteLatency(latency: Record<string, number | null>): void {
     if (this.#lastAgent) this.#emit({ type: 'turn.latency', at: this.#now(), seq: this.#lastAgent.seq, latency });

@@ -4,12 +4,15 @@ import { after, before, describe, it } from 'node:test';
 import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { ingestKnowledge } from '../../src/knowledge/index.ts';
 import { Conversation } from '../../src/session/conversation.ts';
+import { ConversationRecording } from '../../src/session/voice/recording.ts';
 import { VoiceSession } from '../../src/session/voice/voice-session.ts';
+import { decodeWav, deinterleave } from '../../src/audio/wav.ts';
+import { readFileSync } from 'node:fs';
 import { Records } from '../../src/store/records.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
-import { EXAMPLE } from '../helpers/cli.ts';
+import { EXAMPLE, tempDir } from '../helpers/cli.ts';
 
 const TURN = { minEndpointingDelayMs: 50, maxEndpointingDelayMs: 300, minInterruptionMs: 60, minInterruptionWords: 1, backchannels: ['mm-hmm', 'yeah', 'okay'], falseInterruptionTimeoutMs: 150 };
 const FRAME = new Int16Array(320);
@@ -31,13 +34,13 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     await store.close();
   });
 
-  function session(o: { msPerChar?: number } = {}) {
+  function session(o: { msPerChar?: number; recording?: ConversationRecording } = {}) {
     const channel = new MemoryChannel();
     const stt = new ScriptedStt();
     const vad = new ScriptedVad();
     const tts = new TimedTts({ msPerChar: o.msPerChar ?? 20 });
     const conversation = new Conversation({ agent, store, models: [createOpenAICompatible({ name: 'fake', baseURL: llm.url })('m')], channel: 'web' });
-    const voice = new VoiceSession({ conversation, channel, stt, tts, vad, resampler: () => (p) => p, voice: { speed: 1 }, language: 'en', turn: TURN, silenceReprompt: 30, silenceEnd: 60 });
+    const voice = new VoiceSession({ conversation, channel, stt, tts, vad, resampler: () => (p) => p, voice: { speed: 1 }, language: 'en', turn: TURN, silenceReprompt: 30, silenceEnd: 60, onAudio: o.recording?.onAudio });
     const ac = new AbortController();
     const running = voice.run(ac.signal);
     /** The caller says something: VAD start, words, VAD end. */
@@ -54,8 +57,9 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
   const speaking = (c: MemoryChannel, n = 1) => c.waitFor(((count) => (e) => e.type === 'state' && e.state === 'speaking' && ++count >= n)(0));
   const listening = (c: MemoryChannel, n = 1) => c.waitFor(((count) => (e) => e.type === 'state' && e.state === 'listening' && ++count >= n)(0));
 
-  it('plays the greeting at once, answers a turn by streaming speech, and records latency', async () => {
-    const s = session();
+  it('plays the greeting at once, answers a turn by streaming speech, and records latency and audio', async () => {
+    const recording = new ConversationRecording(tempDir());
+    const s = session({ recording });
     await speaking(s.channel);
     await listening(s.channel);
     assert.equal(s.tts.spoken.join(' '), agent.config.persona.firstMessage, 'the greeting is spoken before anything else');
@@ -67,8 +71,16 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     assert.deepEqual(s.tts.spoken.slice(greetingPieces), ['Sure, I can help with that.', 'The audit costs 2,400 euros.']);
     s.channel.hangUp();
     await s.running;
+    const path = await recording.save(s.conversation);
     const rec = await new Records(store.db).get(s.conversation.id);
     assert.equal(rec?.endReason, 'caller hung up');
+    assert.equal(rec?.recording?.path, path);
+    const wav = decodeWav(readFileSync(path));
+    assert.equal(wav.channels, 2);
+    const [caller, agentSide] = deinterleave(wav.pcm, 2);
+    assert.ok(agentSide.some((x) => x !== 0), 'the agent is on the right channel');
+    assert.ok(caller.every((x) => x === 0), 'the (silent) caller is on the left channel');
+    assert.ok((rec?.recording?.durationMs ?? 0) > 500);
     const lat = rec?.turns[2].latency ?? {};
     for (const k of ['endpointingMs', 'llmFirstTokenMs', 'ttsFirstAudioMs', 'voiceToVoiceMs']) assert.equal(typeof lat[k], 'number', k);
   });

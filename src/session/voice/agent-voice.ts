@@ -34,7 +34,10 @@ export class AgentVoice {
   /** Everything handed to the door and not cleared, in ms: where the next turn starts playing. */
   #queuedMs = 0;
 
-  constructor(o: { channel: Channel; tts: TextToSpeech; voice: VoiceConfig; resampler: ResamplerFactory }) {
+  #onQueued: ((pcm: Int16Array, sampleRate: number, startsInMs: number) => void) | undefined;
+
+  constructor(o: { channel: Channel; tts: TextToSpeech; voice: VoiceConfig; resampler: ResamplerFactory; onQueued?: (pcm: Int16Array, sampleRate: number, startsInMs: number) => void }) {
+    this.#onQueued = o.onQueued;
     this.#channel = o.channel;
     this.#tts = o.tts;
     this.#voice = o.voice;
@@ -148,6 +151,8 @@ export class AgentVoice {
   }
 
   #send(t: TurnAudio, pcm: Int16Array): void {
+    // Tell the recording where this audio will sit: after everything already queued.
+    this.#onQueued?.(pcm, this.#rate, Math.max(0, this.#queuedMs - this.#channel.heardMs()));
     this.#channel.play(pcm);
     t.sentSamples += pcm.length;
     this.#queuedMs = t.baseHeardMs + (t.sentSamples * 1000) / this.#rate;

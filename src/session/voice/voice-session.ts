@@ -68,7 +68,13 @@ export class VoiceSession {
     this.#timers = o.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.#now = o.now ?? (() => performance.now());
     this.#t0 = this.#now();
-    this.#voice = new AgentVoice({ channel: o.channel, tts: o.tts, voice: o.voice, resampler: o.resampler });
+    this.#voice = new AgentVoice({
+      channel: o.channel,
+      tts: o.tts,
+      voice: o.voice,
+      resampler: o.resampler,
+      onQueued: (pcm, rate, inMs) => o.onAudio?.('agent', pcm, rate, this.clockMs + inMs),
+    });
     this.#turns = new TurnTaking(
       o.turn,
       {
