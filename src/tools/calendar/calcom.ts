@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { OncePerKey } from './once-per-key.ts';
 import type { CalendarConfig } from '../../agent/schema.ts';
 import { bearer, exchange, templated, vendorMessage, type Secret } from './http.ts';
 import { SlotUnavailableError, type Attendee, type Booking, type CalendarCall, type CalendarProvider, type Slot } from './types.ts';
@@ -36,7 +37,7 @@ export class CalcomCalendar implements CalendarProvider {
   readonly #fetch: typeof fetch;
   readonly #now: () => Date;
   readonly #language: string | undefined;
-  readonly #booked = new Map<string, Promise<Booking>>();
+  readonly #booked = new OncePerKey<Booking>();
   #lengthMinutes: number | undefined;
 
   constructor(o: { config: CalcomConfig; env: NodeJS.ProcessEnv; fetch?: typeof fetch; now?: () => Date; language?: string }) {
@@ -75,12 +76,7 @@ export class CalcomCalendar implements CalendarProvider {
   }
 
   book(b: { start: string; attendee: Attendee; notes?: string; idempotencyKey: string }, call: CalendarCall): Promise<Booking> {
-    const known = this.#booked.get(b.idempotencyKey);
-    if (known) return known;
-    const booking = this.#book(b, call);
-    this.#booked.set(b.idempotencyKey, booking);
-    booking.catch(() => this.#booked.delete(b.idempotencyKey)); // a failed attempt may be retried
-    return booking;
+    return this.#booked.run(b.idempotencyKey, () => this.#book(b, call));
   }
 
   async #book(b: { start: string; attendee: Attendee; notes?: string; idempotencyKey: string }, call: CalendarCall): Promise<Booking> {
