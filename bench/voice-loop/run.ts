@@ -10,6 +10,7 @@ import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV4 } from 'ai/test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import type { Agent } from '../../src/agent/load.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import { Conversation } from '../../src/session/conversation.ts';
@@ -156,8 +157,12 @@ const listening = () => new Promise<void>((r) => (channel.onState = (s) => s ===
 await listening();
 
 const gc = (globalThis as { gc?: () => void }).gc;
+// Heap in use outside the code and trusted (bytecode) spaces: compiled code keeps growing while
+// the program warms up and is not memory a conversation keeps.
+const dataHeap = () => getHeapSpaceStatistics().filter((sp) => !/^(code|trusted|shared_trusted)/.test(sp.space_name)).reduce((a, sp) => a + sp.space_used_size, 0);
 gc?.();
-const heapStart = process.memoryUsage().heapUsed;
+const heapStart = dataHeap();
+const spaces0 = Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.space_used_size]));
 const eld = monitorEventLoopDelay({ resolution: 1 });
 const rows: Record<string, number>[] = [];
 for (let i = 0; i < WARMUP + TURNS; i++) {
@@ -173,8 +178,13 @@ for (let i = 0; i < WARMUP + TURNS; i++) {
   vad.stop();
   channel.pushCallerAudio(new Int16Array(320)); // end of speech is seen at T0, as the STT event is in LiveKit's run
   const t1 = await Promise.race([frame, sleep(5000).then(() => null)]);
+  model.doStreamCalls.length = 0; // the mock keeps every call's prompt: not Parley's memory
   if (t1 === null) throw new Error(`turn ${i}: no audio within 5 s; probe=${JSON.stringify(probe)}`);
   await turnDone;
+  if (process.env.SNAP && (i === WARMUP + 20 || i === WARMUP + TURNS - 1)) {
+    gc?.();
+    (await import('node:v8')).writeHeapSnapshot(`/tmp/snap-${i}.heapsnapshot`);
+  }
   if (i >= WARMUP) {
     const total = t1 - t0;
     const llmTtft = probe.llmFirstTok - probe.llmStart;
@@ -190,7 +200,8 @@ const stats = (k: string) => {
   return { p50: +pct(v, 0.5).toFixed(2), p90: +pct(v, 0.9).toFixed(2), p99: +pct(v, 0.99).toFixed(2), max: +Math.max(...v).toFixed(2) };
 };
 gc?.();
-const heapEnd = process.memoryUsage().heapUsed;
+const heapEnd = dataHeap();
+if (process.env.SPACES) for (const sp of getHeapSpaceStatistics()) console.log(sp.space_name, ((sp.space_used_size - spaces0[sp.space_name]) / 1e3).toFixed(1), 'KB');
 const result = {
   engine: 'parley',
   node: process.version,
