@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { AgentLoadError, type AgentProblem } from './problems.ts';
+import { applyLatencyPreset } from './latency-presets.ts';
 import { AgentFile, type AgentFileData } from './schema.ts';
 import { parseYamlSource } from './yaml-problems.ts';
 
@@ -45,13 +46,14 @@ export async function loadAgent(dir: string): Promise<Agent> {
   const yaml = parseYamlSource(await readFile(join(absDir, fileName), 'utf8'), file);
   if (yaml.syntaxProblems.length) throw new AgentLoadError(yaml.syntaxProblems);
 
-  const parsed = AgentFile.safeParse(yaml.doc.toJS() ?? {});
+  const raw = yaml.doc.toJS() ?? {};
+  const parsed = AgentFile.safeParse(raw);
   if (!parsed.success) {
     const problems = yaml.issues(parsed.error.issues);
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new AgentLoadError(problems);
   }
-  const config = parsed.data;
+  const config = applyLatencyPreset(parsed.data, raw);
   const problems: AgentProblem[] = [];
   const point = (path: (string | number)[], message: string) => problems.push(yaml.problem(path, message));
 

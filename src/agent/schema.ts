@@ -17,7 +17,7 @@ export const Persona = z.strictObject({
 
 /** A text-to-speech voice: provider:model plus a voice id. */
 export const VoiceChoice = z.strictObject({
-  tts: z.string().default('local:flite').describe('provider:model, e.g. elevenlabs:eleven_flash_v2_5, openai:gpt-4o-mini-tts, cartesia:sonic-2, local:flite.'),
+  tts: z.string().default('local:flite').describe('provider:model (or just provider, for the latency preset\'s model), e.g. elevenlabs:eleven_flash_v2_5, openai:gpt-4o-mini-tts, cartesia:sonic-2, local:flite.'),
   voiceId: z.string().optional().describe('Stock or cloned voice id of that provider.'),
   speed: z.number().min(0.5).max(2).default(1),
 });
@@ -176,7 +176,7 @@ export const AgentFile = z.strictObject({
   persona: Persona,
   voice: Voice.prefault({}),
   listen: Listen.prefault({}),
-  latency: z.enum(['fast', 'balanced', 'quality']).default('balanced'),
+  latency: z.enum(['fast', 'balanced', 'quality']).default('balanced').describe('Preset for models and turn settings the file does not set itself; see docs/latency.md.'),
   brain: Brain.prefault({}),
   knowledge: Knowledge.prefault({}),
   collect: z.array(CollectField).default([]),
