@@ -128,3 +128,23 @@ function frameSize(sampleRate: number, frameMs: number): number {
   if (size < 1) throw new RangeError(`a ${frameMs} ms frame at ${sampleRate} Hz holds no samples`);
   return size;
 }
+
+/** Little-endian PCM16 from byte chunks that may split a sample (vendor audio streams). */
+export class Pcm16Decoder {
+  #carry: number | undefined;
+
+  decode(bytes: Uint8Array): Int16Array {
+    let all = bytes;
+    if (this.#carry !== undefined) {
+      all = new Uint8Array(bytes.length + 1);
+      all[0] = this.#carry;
+      all.set(bytes, 1);
+    }
+    const n = all.length >> 1;
+    this.#carry = all.length % 2 ? all[all.length - 1] : undefined;
+    const out = new Int16Array(n);
+    const v = new DataView(all.buffer, all.byteOffset, n * 2);
+    for (let i = 0; i < n; i++) out[i] = v.getInt16(i * 2, true);
+    return out;
+  }
+}

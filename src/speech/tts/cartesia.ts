@@ -1,3 +1,4 @@
+import { Pcm16Decoder } from '../../audio/frame.ts';
 import WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -62,7 +63,7 @@ export class CartesiaTts implements TextToSpeech {
     const contextId = randomUUID();
     const audio = new AsyncQueue<Int16Array>();
     const ws = new WebSocket(this.url());
-    const pcm = new Pcm16();
+    const pcm = new Pcm16Decoder();
     const pieces = clauses(text)[Symbol.asyncIterator]();
     let done = false;
     let cancel = false;
@@ -226,24 +227,4 @@ async function handshakeError(res: IncomingMessage): Promise<Error> {
 
 function origin(base = 'https://api.cartesia.ai'): string {
   return base.replace(/\/+$/, '');
-}
-
-/** Little-endian 16-bit samples from chunks that may split a sample. */
-class Pcm16 {
-  #carry: number | undefined;
-
-  decode(bytes: Uint8Array): Int16Array {
-    let all = bytes;
-    if (this.#carry !== undefined) {
-      all = new Uint8Array(bytes.length + 1);
-      all[0] = this.#carry;
-      all.set(bytes, 1);
-    }
-    const n = all.length >> 1;
-    this.#carry = all.length % 2 ? all[all.length - 1] : undefined;
-    const out = new Int16Array(n);
-    const v = new DataView(all.buffer, all.byteOffset, n * 2);
-    for (let i = 0; i < n; i++) out[i] = v.getInt16(i * 2, true);
-    return out;
-  }
 }

@@ -1,3 +1,4 @@
+import { Pcm16Decoder } from '../../audio/frame.ts';
 import type { TextToSpeech, VoiceConfig, VoiceInfo } from '../types.ts';
 
 // OpenAI speech (POST /v1/audio/speech, https://platform.openai.com/docs/api-reference/audio/createSpeech)
@@ -57,7 +58,7 @@ export class OpenAITts implements TextToSpeech {
       signal,
     });
     if (!res.ok || !res.body) throw await openAIError(res, 'speech');
-    const pcm = new Pcm16();
+    const pcm = new Pcm16Decoder();
     for await (const bytes of res.body) {
       const samples = pcm.decode(bytes);
       if (samples.length) yield samples;
@@ -83,28 +84,6 @@ async function* clauses(text: AsyncIterable<string>): AsyncGenerator<string> {
     }
   }
   if (buffer.trim()) yield buffer.trim();
-}
-
-/** Little-endian 16-bit samples from a byte stream whose chunks may split a sample. */
-class Pcm16 {
-  #carry: number | undefined;
-
-  decode(bytes: Uint8Array): Int16Array {
-    const all = this.#carry === undefined ? bytes : concat(this.#carry, bytes);
-    const n = all.length >> 1;
-    this.#carry = all.length % 2 ? all[all.length - 1] : undefined;
-    const out = new Int16Array(n);
-    const v = new DataView(all.buffer, all.byteOffset, n * 2);
-    for (let i = 0; i < n; i++) out[i] = v.getInt16(i * 2, true);
-    return out;
-  }
-}
-
-function concat(first: number, rest: Uint8Array): Uint8Array {
-  const out = new Uint8Array(rest.length + 1);
-  out[0] = first;
-  out.set(rest, 1);
-  return out;
 }
 
 async function openAIError(res: Response, what: string): Promise<Error> {
