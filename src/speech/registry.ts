@@ -5,10 +5,12 @@ import { SpeechUnavailableError, type SpeechToText, type TextToSpeech } from './
 import { DeepgramStt } from './stt/deepgram.ts';
 import { OpenAIStt } from './stt/openai.ts';
 import { createPocketsphinxStt } from './stt/pocketsphinx.ts';
+import { SherpaStt } from './stt/sherpa.ts';
 import { CartesiaTts } from './tts/cartesia.ts';
 import { ElevenLabsTts } from './tts/elevenlabs.ts';
 import { createFliteTts } from './tts/flite.ts';
 import { OpenAITts } from './tts/openai.ts';
+import { looksLikeVoice, SherpaTts } from './tts/sherpa.ts';
 
 // agent.yaml names speech as `provider:model` (listen.stt, voice.tts); this turns the string into
 // a provider. Keys come only from the environment and are checked here, so a missing key is an
@@ -63,8 +65,11 @@ export function sttFor(spec: string, o: SpeechSetup): SpeechToText {
     case 'local':
       if (model === 'pocketsphinx') return createPocketsphinxStt();
       throw new SpeechUnavailableError(`unknown local recogniser "${model}" in "${spec}"; use local:pocketsphinx, or sherpa:<model>`);
-    case 'sherpa':
-      return sherpaStub(model, o.env);
+    case 'sherpa': {
+      const dir = sherpaFolder(model, o.env);
+      if (looksLikeVoice(dir)) throw new SpeechUnavailableError(`sherpa:${model} is a text-to-speech voice, not a recogniser; use it as voice.tts, and a recogniser (e.g. sherpa:sherpa-onnx-whisper-tiny.en) as listen.stt`);
+      return new SherpaStt({ name: model, dir });
+    }
     default:
       throw new SpeechUnavailableError(`unknown speech-to-text provider "${provider}" in "${spec}"; use deepgram, openai, local or sherpa`);
   }
@@ -84,7 +89,7 @@ export function ttsFor(spec: string, o: SpeechSetup): TextToSpeech {
       if (model === 'flite') return createFliteTts();
       throw new SpeechUnavailableError(`unknown local voice engine "${model}" in "${spec}"; use local:flite, or sherpa:<model>`);
     case 'sherpa':
-      return sherpaStub(model, o.env);
+      return new SherpaTts({ name: model, dir: sherpaFolder(model, o.env) });
     default:
       throw new SpeechUnavailableError(`unknown text-to-speech provider "${provider}" in "${spec}"; use elevenlabs, openai, cartesia, local or sherpa`);
   }
@@ -95,11 +100,11 @@ export function modelsDir(env: NodeJS.ProcessEnv): string {
   return env.PARLEY_MODELS_DIR || join(env.HOME || homedir(), '.cache', 'parley', 'models');
 }
 
-/** sherpa-onnx models are optional downloads: say how to get one, or that the engine isn't wired yet. */
-function sherpaStub(model: string, env: NodeJS.ProcessEnv): never {
+/** sherpa-onnx models are optional downloads: the model's folder, or how to get it. */
+export function sherpaFolder(model: string, env: NodeJS.ProcessEnv): string {
   const dir = join(modelsDir(env), model);
   if (!existsSync(dir)) {
     throw new SpeechUnavailableError(`sherpa:${model} needs its model files in ${dir}: run \`parley models pull ${model}\` (once, with internet), or set PARLEY_MODELS_DIR to where your models are`);
   }
-  throw new SpeechUnavailableError(`sherpa:${model} is downloaded (${dir}) but the sherpa-onnx engine is not wired into Parley yet; use local:pocketsphinx / local:flite for offline speech meanwhile`);
+  return dir;
 }

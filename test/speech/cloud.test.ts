@@ -520,11 +520,11 @@ describe('speech registry', () => {
     assert.throws(() => ttsFor('nova-3', { env: {} }), /not provider:model/);
   });
 
-  it('sherpa:<model> says how to download a missing model, and that the engine is not wired when present', () => {
+  it('sherpa:<model> says how to download a missing model, and which file an incomplete one lacks', () => {
     const dir = tempDir();
     const env = { PARLEY_MODELS_DIR: dir };
     assert.throws(() => sttFor('sherpa:sherpa-onnx-whisper-tiny.en', { env }), (e: Error) => e instanceof SpeechUnavailableError && e.message.includes('parley models pull sherpa-onnx-whisper-tiny.en') && e.message.includes(dir));
     mkdirSync(join(dir, 'kokoro-en-v0_19'));
-    assert.throws(() => ttsFor('sherpa:kokoro-en-v0_19', { env }), /downloaded .* not wired/);
+    assert.throws(() => ttsFor('sherpa:kokoro-en-v0_19', { env }), (e: Error) => e instanceof SpeechUnavailableError && /tokens\.txt/.test(e.message) && e.message.includes('parley models pull kokoro-en-v0_19'));
   });
 });
