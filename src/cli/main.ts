@@ -14,6 +14,8 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   models: () => import('./models.ts'),
   init: () => import('./init.ts'),
   calendar: () => import('./calendar.ts'),
+  dev: () => import('./dev.ts'),
+  serve: () => import('./serve.ts'),
 };
 
 const program = new Command('parley')

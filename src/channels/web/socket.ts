@@ -1,0 +1,219 @@
+import type { Channel, ClientEvent } from '../channel.ts';
+
+// The web door (widget and sandbox) over one WebSocket. Binary frames: PCM16 mono little-endian,
+// 16 kHz from the browser, `outputSampleRate` from the server. Text frames: JSON events. The
+// browser reports playout with `played` (cumulative ms of agent audio it has played), which is
+// what heardMs() returns, so a barge-in keeps exactly what the caller heard. Until the first
+// `played` arrives, playout is estimated by the wall clock. See docs/protocol.md.
+
+/** The socket as the door needs it (a `ws` WebSocket fits). */
+export interface WebSocketLike {
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
+}
+
+/** Messages the browser sends (besides audio); `played` and `mute` are handled by the door itself. */
+export type ClientMessage =
+  | { type: 'start'; mode: 'voice' | 'text' }
+  | { type: 'text'; text: string }
+  | { type: 'mute'; muted: boolean }
+  | { type: 'end' }
+  | { type: 'played'; ms: number };
+
+/** Events the server sends: the session's ClientEvents plus the door's own. */
+export type ServerEvent = ClientEvent | { type: 'ready'; sampleRate: number; conversationId: string } | { type: 'clear' };
+
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const CLOSE_NORMAL = 1000;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_TOO_BIG = 1009;
+
+export interface WebChannelOptions {
+  outputSampleRate: 16000 | 24000;
+  /** `start`, `text` and `end` from the browser, once they are valid. */
+  onMessage: (m: Exclude<ClientMessage, { type: 'played' | 'mute' }>) => void;
+  /** The socket closed, for whatever reason. */
+  onClose?: (code: number, reason: string) => void;
+  now?: () => number;
+}
+
+export class WebChannel implements Channel {
+  readonly inputSampleRate = 16000;
+  readonly outputSampleRate: number;
+  #socket: WebSocketLike;
+  #o: WebChannelOptions;
+  #now: () => number;
+  #mode: 'voice' | 'text' | undefined;
+  #muted = false;
+  #closed = false;
+  #frames: Int16Array[] = [];
+  #wake: (() => void) | undefined;
+  #hungUp = false;
+  /** Playout as the browser reports it; null until it first does. */
+  #reportedMs: number | null = null;
+  /** Wall-clock estimate for browsers that have not reported yet. */
+  #estQueuedMs = 0;
+  #estPlayedMs = 0;
+  #estLast: number;
+  /** Agent audio sent since the door opened (the most that can have been heard). */
+  #sentMs = 0;
+
+  constructor(socket: WebSocketLike, o: WebChannelOptions) {
+    this.#socket = socket;
+    this.#o = o;
+    this.outputSampleRate = o.outputSampleRate;
+    this.#now = o.now ?? (() => performance.now());
+    this.#estLast = this.#now();
+    socket.on('message', (data, isBinary) => this.#receive(data, isBinary));
+    socket.on('close', (code, reason) => {
+      this.#closed = true;
+      this.hangUp();
+      this.#o.onClose?.(code, reason.toString());
+    });
+  }
+
+  get mode(): 'voice' | 'text' | undefined {
+    return this.#mode;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The caller is gone: the audio stream ends. */
+  hangUp(): void {
+    this.#hungUp = true;
+    this.#wake?.();
+  }
+
+  async *audio(): AsyncIterable<Int16Array> {
+    for (;;) {
+      if (this.#frames.length) {
+        yield this.#frames.shift()!;
+        continue;
+      }
+      if (this.#hungUp) return;
+      await new Promise<void>((r) => (this.#wake = r));
+      this.#wake = undefined;
+    }
+  }
+
+  play(pcm: Int16Array): void {
+    if (this.#closed || !pcm.length) return;
+    this.#advance();
+    const ms = (pcm.length * 1000) / this.outputSampleRate;
+    this.#sentMs += ms;
+    this.#estQueuedMs += ms;
+    this.#socket.send(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+  }
+
+  clear(): void {
+    this.#advance();
+    this.#estQueuedMs = 0;
+    this.#sendJson({ type: 'clear' });
+  }
+
+  heardMs(): number {
+    if (this.#reportedMs !== null) return Math.min(this.#reportedMs, this.#sentMs);
+    this.#advance();
+    return this.#estPlayedMs;
+  }
+
+  send(event: ServerEvent): void {
+    this.#sendJson(event);
+  }
+
+  close(reason: string): void {
+    this.#shut(CLOSE_NORMAL, reason);
+  }
+
+  /** Closes this session for a protocol violation (1008) or an oversized frame (1009). */
+  fail(code: number, reason: string): void {
+    this.#shut(code, reason);
+  }
+
+  #shut(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.hangUp();
+    // A close reason is at most 123 bytes.
+    this.#socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
+  }
+
+  #sendJson(event: ServerEvent): void {
+    if (!this.#closed) this.#socket.send(JSON.stringify(event));
+  }
+
+  #advance(): void {
+    const now = this.#now();
+    const step = Math.min(now - this.#estLast, this.#estQueuedMs);
+    this.#estPlayedMs += step;
+    this.#estQueuedMs -= step;
+    this.#estLast = now;
+  }
+
+  #receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (this.#closed) return;
+    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    if (buf.byteLength > MAX_FRAME_BYTES) return this.fail(CLOSE_TOO_BIG, `frame of ${buf.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+    if (isBinary) return this.#audioFrame(buf);
+    const m = parseClientMessage(buf.toString('utf8'));
+    if (typeof m === 'string') return this.fail(CLOSE_POLICY, m);
+    switch (m.type) {
+      case 'played':
+        this.#reportedMs = Math.max(this.#reportedMs ?? 0, m.ms);
+        return;
+      case 'mute':
+        this.#muted = m.muted;
+        return;
+      case 'start':
+        if (this.#mode) return this.fail(CLOSE_POLICY, 'session already started');
+        this.#mode = m.mode;
+        break;
+      case 'text':
+        if (!this.#mode) return this.fail(CLOSE_POLICY, 'send start before text');
+        break;
+      case 'end':
+        this.hangUp();
+        break;
+    }
+    this.#o.onMessage(m);
+  }
+
+  #audioFrame(buf: Buffer): void {
+    if (this.#mode !== 'voice') return this.fail(CLOSE_POLICY, this.#mode ? 'audio in a text session' : 'audio before start');
+    if (buf.byteLength % 2) return this.fail(CLOSE_POLICY, 'audio frame is not whole PCM16 samples');
+    const pcm = new Int16Array(buf.byteLength / 2);
+    if (!this.#muted) Buffer.from(pcm.buffer).set(buf);
+    this.#frames.push(pcm); // muted: silence keeps the caller's clock running
+    this.#wake?.();
+  }
+}
+
+/** A client message, or why it is not one. */
+export function parseClientMessage(text: string): ClientMessage | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return 'malformed JSON';
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'a message must be a JSON object';
+  const m = v as Record<string, unknown>;
+  switch (m.type) {
+    case 'start':
+      return m.mode === 'voice' || m.mode === 'text' ? { type: 'start', mode: m.mode } : 'start needs mode "voice" or "text"';
+    case 'text':
+      return typeof m.text === 'string' && m.text.trim() ? { type: 'text', text: m.text } : 'text needs a non-empty string "text"';
+    case 'mute':
+      return typeof m.muted === 'boolean' ? { type: 'mute', muted: m.muted } : 'mute needs a boolean "muted"';
+    case 'end':
+      return { type: 'end' };
+    case 'played':
+      return typeof m.ms === 'number' && Number.isFinite(m.ms) && m.ms >= 0 ? { type: 'played', ms: m.ms } : 'played needs a non-negative number "ms"';
+    default:
+      return `unknown message type ${JSON.stringify(String(m.type)).slice(0, 40)}`;
+  }
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT, runParley, tempDir } from '../helpers/cli.ts';
+import { agentsFolder } from './helpers.ts';
+
+describe('parley dev / parley serve', () => {
+  it('serve refuses to start without PARLEY_ADMIN_TOKEN', async () => {
+    const r = await runParley(['serve', agentsFolder(), '--port', '0']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /PARLEY_ADMIN_TOKEN/);
+  });
+
+  it('dev serves /healthz for the agents in a folder, and stops on SIGTERM', { timeout: 20_000 }, async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'dev', agentsFolder(), '--port', '0'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: 'http://127.0.0.1:9/v1', PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const seen = (d: Buffer) => {
+        out += d;
+        const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+        if (m) resolve(m[1]);
+      };
+      child.stdout.on('data', seen);
+      child.stderr.on('data', seen);
+      child.on('close', () => reject(new Error(`exited early: ${out}`)));
+    });
+    assert.match(out, /PARLEY_SESSION_SECRET is not set/);
+    assert.match(out, /skipping .*broken/);
+    assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { ok: true, agents: ['ada'] });
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  });
+});

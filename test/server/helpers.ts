@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { tempDir } from '../helpers/cli.ts';
+
+export const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
+
+/** A folder with one good agent (`ada`) and one broken one. */
+export function agentsFolder(): string {
+  const dir = tempDir('parley-server-');
+  mkdirSync(join(dir, 'ada'));
+  writeFileSync(
+    join(dir, 'ada', 'agent.yaml'),
+    [
+      'name: ada',
+      'persona:',
+      '  prompt: You are Ada, a helpful assistant for a test shop.',
+      `  firstMessage: ${GREETING}`,
+      'knowledge:',
+      '  sources: []',
+      '  strict: false',
+      'listen:',
+      '  turn: { minEndpointingDelayMs: 50, maxEndpointingDelayMs: 300, minInterruptionMs: 60, falseInterruptionTimeoutMs: 150 }',
+      'channels:',
+      '  web:',
+      '    allowedOrigins: [shop.example.com, "*.example.org", "widgets.test:8443"]',
+      '',
+    ].join('\n'),
+  );
+  mkdirSync(join(dir, 'broken'));
+  writeFileSync(join(dir, 'broken', 'agent.yaml'), 'name: broken\npersona: [this is not valid\n');
+  return dir;
+}
+
+export type ServerEvent = { type: string; [k: string]: unknown };
+
+/** A browser stand-in: a socket with its events, binary frames and close code collected. */
+export interface TestClient {
+  ws: WebSocket;
+  events: ServerEvent[];
+  audio: Buffer[];
+  closed: Promise<{ code: number; reason: string }>;
+  waitFor(test: (e: ServerEvent) => boolean, timeoutMs?: number): Promise<ServerEvent>;
+  json(m: unknown): void;
+}
+
+export function connect(url: string, origin?: string): TestClient {
+  const ws = new WebSocket(url, origin ? { origin } : {});
+  const events: ServerEvent[] = [];
+  const audio: Buffer[] = [];
+  let listeners: (() => void)[] = [];
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) audio.push(data as Buffer);
+    else events.push(JSON.parse(String(data)) as ServerEvent);
+    for (const l of listeners) l();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  ws.on('error', (e) => process.env.DEBUG_WS && console.error('ws error', e));
+  return {
+    ws,
+    events,
+    audio,
+    closed,
+    json: (m) => ws.send(JSON.stringify(m)),
+    waitFor(test, timeoutMs = 5000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out; events so far: ${JSON.stringify(events)}`)), timeoutMs);
+        const check = () => {
+          const hit = events.find(test);
+          if (!hit) return;
+          clearTimeout(timer);
+          listeners = listeners.filter((l) => l !== check);
+          resolve(hit);
+        };
+        listeners.push(check);
+        check();
+      });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { after, before, describe, it } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { WebChannel } from '../../src/channels/web/socket.ts';
+import { buildServer } from '../../src/server/app.ts';
+import { Records } from '../../src/store/records.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
+import { agentsFolder, connect, GREETING } from './helpers.ts';
+
+const SHOP = 'https://shop.example.com';
+
+describe('WebChannel', () => {
+  it('reports heardMs from the browser\'s `played`, capped at what was sent', () => {
+    const socket = Object.assign(new EventEmitter(), { sent: [] as unknown[], send(d: unknown) { this.sent.push(d); }, close() {} });
+    const channel = new WebChannel(socket, { outputSampleRate: 16000, onMessage: () => {} });
+    channel.play(new Int16Array(1600)); // 100 ms
+    assert.ok(socket.sent[0] instanceof Uint8Array && socket.sent[0].byteLength === 3200);
+    socket.emit('message', Buffer.from(JSON.stringify({ type: 'played', ms: 40 })), false);
+    assert.equal(channel.heardMs(), 40);
+    socket.emit('message', Buffer.from(JSON.stringify({ type: 'played', ms: 500 })), false);
+    assert.equal(channel.heardMs(), 100);
+    channel.clear();
+    assert.deepEqual(JSON.parse(String(socket.sent.at(-1))), { type: 'clear' });
+  });
+});
+
+describe('server: the voice door with scripted ears and a timed mouth', () => {
+  let app: FastifyInstance;
+  let base: string;
+  let store: Store;
+  let llm: FakeOpenAI;
+  const made: { stt: ScriptedStt; vad: ScriptedVad; tts: TimedTts }[] = [];
+
+  before(async () => {
+    llm = await startFakeOpenAI();
+    store = await openStore('file::memory:');
+    app = await buildServer({
+      agentsDir: agentsFolder(),
+      store,
+      mode: 'serve',
+      outputSampleRate: 16000,
+      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url },
+      speech: () => {
+        const s = { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: 2 }) };
+        made.push(s);
+        return s;
+      },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+    await llm.close();
+  });
+
+  it('refuses localhost outside dev mode', async () => {
+    const res = await fetch(`${base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: 'http://localhost:3000' } });
+    assert.equal(res.status, 403);
+  });
+
+  it('takes audio in, sends the greeting as binary frames, and waits for `played` before listening', async () => {
+    const { url } = (await (await fetch(`${base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
+    const c = connect(url, SHOP);
+    const ready = await c.waitFor((e) => e.type === 'ready');
+    assert.equal(ready.sampleRate, 16000);
+    c.json({ type: 'start', mode: 'voice' });
+    await c.waitFor((e) => e.type === 'state' && e.state === 'speaking');
+    const greeting = await c.waitFor((e) => e.type === 'agent_text' && e.final === true);
+    assert.equal(greeting.text, GREETING);
+    const bytes = c.audio.reduce((n, b) => n + b.byteLength, 0);
+    const ms = (bytes / 2 / 16000) * 1000;
+    assert.ok(ms >= GREETING.length * 2 * 0.9, `the greeting's audio arrived (${ms} ms)`);
+
+    // Caller audio goes to the recogniser.
+    for (let i = 0; i < 5; i++) c.ws.send(Buffer.alloc(640));
+    // The browser says it has played nothing yet: the agent is still speaking, however long it takes.
+    c.json({ type: 'played', ms: 0 });
+    await new Promise((r) => setTimeout(r, ms + 150));
+    assert.ok(!c.events.some((e) => e.type === 'state' && e.state === 'listening'), 'not listening before the greeting was played');
+    c.json({ type: 'played', ms });
+    await c.waitFor((e) => e.type === 'state' && e.state === 'listening');
+    assert.ok(made[0].stt.pushedSamples >= 5 * 320, 'caller audio reached the recogniser');
+
+    // A spoken turn: speech starts, words are heard, speech ends; the answer is spoken back.
+    llm.push({ text: 'The audit costs 2,400 euros.' });
+    made[0].vad.start();
+    c.ws.send(Buffer.alloc(640));
+    made[0].stt.hear('How much is the audit?');
+    made[0].vad.stop();
+    c.ws.send(Buffer.alloc(640));
+    await c.waitFor((e) => e.type === 'transcript' && e.text === 'How much is the audit?' && e.final === true);
+    await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'The audit costs 2,400 euros.');
+
+    c.json({ type: 'end' });
+    const end = await c.waitFor((e) => e.type === 'end');
+    assert.equal(end.reason, 'caller hung up');
+    assert.equal((await c.closed).code, 1000);
+    const rec = await new Records(store.db).get(String(ready.conversationId));
+    assert.equal(rec?.endReason, 'caller hung up');
+  });
+});
