@@ -7,8 +7,8 @@ import { sttFor, ttsFor } from '../speech/registry.ts';
 import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { loadAgents, type LoadedAgent } from './agents.ts';
 import { Metrics } from './metrics.ts';
-import { originAllowed } from './origins.ts';
-import { SessionTokens } from './tokens.ts';
+import { originAllowed } from '../guard/origins.ts';
+import { SessionTokens } from '../guard/session-tokens.ts';
 import { runWebSession, type SpeechFactory } from './web-session.ts';
 
 export interface ServerOptions {
