@@ -1,3 +1,4 @@
+import { openAIError } from '../openai-error.ts';
 import { concat } from '../../audio/frame.ts';
 import { createEnergyVad } from '../../audio/energy-vad.ts';
 import { createSileroVad, type VoiceActivity } from '../../audio/vad.ts';
@@ -157,18 +158,4 @@ class UtteranceStream implements SttStream {
     this.#buffer = [];
     this.#events.end();
   }
-}
-
-/** An error naming the status, OpenAI's message and what to do about it. */
-async function openAIError(res: Response, what: string): Promise<Error> {
-  const raw = await res.text().catch(() => '');
-  let message = raw.slice(0, 300);
-  try {
-    message = (JSON.parse(raw) as { error?: { message?: string } }).error?.message ?? message;
-  } catch {
-    // not JSON: keep the text
-  }
-  const hint =
-    res.status === 401 ? ' — check OPENAI_API_KEY' : res.status === 429 ? ' — rate limited or out of quota; retry later or check billing' : '';
-  return Object.assign(new Error(`openai ${what} failed: HTTP ${res.status} ${message}${hint}`), { status: res.status });
 }

@@ -1,3 +1,4 @@
+import { openAIError } from '../openai-error.ts';
 import { Pcm16Decoder } from '../../audio/frame.ts';
 import type { TextToSpeech, VoiceConfig, VoiceInfo } from '../types.ts';
 
@@ -84,17 +85,4 @@ async function* clauses(text: AsyncIterable<string>): AsyncGenerator<string> {
     }
   }
   if (buffer.trim()) yield buffer.trim();
-}
-
-async function openAIError(res: Response, what: string): Promise<Error> {
-  const raw = await res.text().catch(() => '');
-  let message = raw.slice(0, 300);
-  try {
-    message = (JSON.parse(raw) as { error?: { message?: string } }).error?.message ?? message;
-  } catch {
-    // not JSON: keep the text
-  }
-  const hint =
-    res.status === 401 ? ' — check OPENAI_API_KEY' : res.status === 429 ? ' — rate limited or out of quota; retry later or check billing' : '';
-  return Object.assign(new Error(`openai ${what} failed: HTTP ${res.status} ${message}${hint}`), { status: res.status });
 }
