@@ -35,7 +35,8 @@ export interface ServerOptions {
 /** The Fastify app: health, metrics, web session tokens and the web socket door. */
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Session tokens travel in the socket's path, and are longer than Fastify's default 100-character parameter.
-  const app = Fastify({ logger: o.logger ?? false, maxParamLength: 1024 });
+  // Session tokens are longer than the router's default 100-character path parameter.
+  const app = Fastify({ logger: o.logger ?? false, routerOptions: { maxParamLength: 1024 } });
   const log = (line: string) => app.log.info(line);
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const agents = await loadAgents(o.agentsDir, { store, env: o.env, log: (l) => app.log.warn(l) });
