@@ -1,11 +1,11 @@
 import type { LanguageModel } from 'ai';
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { loadAgent, type Agent } from '../agent/load.ts';
+import { ingestKnowledge } from '../knowledge/index.ts';
 import { knowledgeSpec } from '../knowledge/spec.ts';
 import { agentModels } from '../llm/agent-models.ts';
-import { ingestKnowledge } from '../knowledge/index.ts';
 import type { Store } from '../store/store.ts';
 import { calendarFor, type CalendarProvider } from '../tools/calendar/index.ts';
 
@@ -15,30 +15,140 @@ export interface LoadedAgent {
   models: LanguageModel[];
   modelLabel: string;
   calendar?: CalendarProvider;
+  /** The folder it was loaded from. */
+  dir: string;
+  loadedAt: Date;
 }
 
+/** An agent folder that did not load (or whose last edit did not), and why. */
+export interface AgentProblem {
+  dir: string;
+  message: string;
+  /** Still serving the last version that loaded. */
+  serving?: string;
+}
+
+interface RegistryOptions {
+  store: Store;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+const isAgentDir = (d: string) => existsSync(join(d, 'agent.yaml')) || existsSync(join(d, 'agent.yml'));
+
 /**
- * Every agent under `dir`: the folder itself when it holds agent.yaml, else each subfolder that
- * does. An agent that fails to load (bad YAML, missing model key) is reported and skipped.
+ * The agents a server runs: every agent folder under one folder (or that folder itself). A folder
+ * that fails to load is reported and skipped; when an edit breaks an agent that was loaded, the
+ * last good version keeps serving. Sessions take the LoadedAgent they start with and keep it.
  */
-export async function loadAgents(dir: string, o: { store: Store; env: NodeJS.ProcessEnv; log: (line: string) => void }): Promise<Map<string, LoadedAgent>> {
-  const isAgent = (d: string) => existsSync(join(d, 'agent.yaml')) || existsSync(join(d, 'agent.yml'));
-  const dirs = isAgent(dir)
-    ? [dir]
-    : (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && isAgent(join(dir, e.name))).map((e) => join(dir, e.name)).sort();
-  const agents = new Map<string, LoadedAgent>();
-  for (const d of dirs) {
+export class AgentRegistry {
+  readonly root: string;
+  #o: RegistryOptions;
+  #byDir = new Map<string, LoadedAgent>();
+  #problems = new Map<string, AgentProblem>();
+  #watcher: FSWatcher | undefined;
+  #pending = new Map<string, NodeJS.Timeout>();
+  #reloading: Promise<void> = Promise.resolve();
+
+  private constructor(root: string, o: RegistryOptions) {
+    this.root = resolve(root);
+    this.#o = o;
+  }
+
+  static async open(root: string, o: RegistryOptions): Promise<AgentRegistry> {
+    const r = new AgentRegistry(root, o);
+    for (const d of await r.#agentDirs()) await r.reload(d);
+    return r;
+  }
+
+  get(name: string): LoadedAgent | undefined {
+    for (const a of this.#byDir.values()) if (a.agent.name === name) return a;
+    return undefined;
+  }
+
+  names(): string[] {
+    return this.list().map((a) => a.agent.name);
+  }
+
+  list(): LoadedAgent[] {
+    return [...this.#byDir.values()].sort((a, b) => a.agent.name.localeCompare(b.agent.name));
+  }
+
+  problems(): AgentProblem[] {
+    return [...this.#problems.values()];
+  }
+
+  /** (Re)loads one agent folder; on failure the previous version, if any, stays. */
+  async reload(dir: string): Promise<LoadedAgent | undefined> {
+    const d = resolve(dir);
+    const previous = this.#byDir.get(d);
+    if (!isAgentDir(d)) {
+      if (previous) this.#o.log(`agent ${previous.agent.name} removed (${d} has no agent.yaml)`);
+      this.#byDir.delete(d);
+      this.#problems.delete(d);
+      return undefined;
+    }
     try {
       const agent = await loadAgent(d);
-      if (agents.has(agent.name)) throw new Error(`an agent named "${agent.name}" is already loaded`);
-      const { models, label } = await agentModels(agent, o.env);
-      const report = await ingestKnowledge(o.store, knowledgeSpec(agent), {});
-      for (const f of report.failed) o.log(`${agent.name}: knowledge: could not read ${f.source}: ${f.message}`);
-      agents.set(agent.name, { agent, models, modelLabel: label, calendar: calendarFor(agent, { store: o.store, env: o.env }) });
-      o.log(`agent ${agent.name} loaded from ${d} (model ${label})`);
+      const clash = this.get(agent.name);
+      if (clash && clash.dir !== d) throw new Error(`an agent named "${agent.name}" is already loaded from ${clash.dir}`);
+      const { models, label } = await agentModels(agent, this.#o.env);
+      const report = await ingestKnowledge(this.#o.store, knowledgeSpec(agent), {});
+      for (const f of report.failed) this.#o.log(`${agent.name}: knowledge: could not read ${f.source}: ${f.message}`);
+      const loaded: LoadedAgent = { agent, models, modelLabel: label, calendar: calendarFor(agent, { store: this.#o.store, env: this.#o.env }), dir: d, loadedAt: new Date() };
+      this.#byDir.set(d, loaded);
+      this.#problems.delete(d);
+      this.#o.log(`agent ${agent.name} ${previous ? 'reloaded' : 'loaded'} from ${d} (model ${label}, version ${agent.version})`);
+      return loaded;
     } catch (e) {
-      o.log(`skipping ${d}: ${e instanceof Error ? e.message : String(e)}`);
+      const message = e instanceof Error ? e.message : String(e);
+      this.#problems.set(d, { dir: d, message, serving: previous?.agent.version });
+      this.#o.log(previous ? `${d}: the edit did not load, still serving version ${previous.agent.version}: ${message}` : `skipping ${d}: ${message}`);
+      return previous;
     }
   }
-  return agents;
+
+  /** Reloads an agent when a file in its folder changes (debounced), and picks up new agent folders. */
+  watch(): void {
+    if (this.#watcher) return;
+    this.#watcher = watch(this.root, { recursive: true }, (_, file) => {
+      if (!file) return;
+      const parts = String(file).split(sep);
+      // Stores, recordings and editor droppings are not agent files.
+      if (parts.some((p) => p.startsWith('.') || p === 'node_modules' || p.endsWith('~'))) return;
+      const dir = isAgentDir(this.root) ? this.root : join(this.root, parts[0]!);
+      if (dir !== this.root && parts.length === 1 && !isAgentDir(dir) && !this.#byDir.has(dir)) return;
+      clearTimeout(this.#pending.get(dir));
+      this.#pending.set(
+        dir,
+        setTimeout(() => {
+          this.#pending.delete(dir);
+          this.#reloading = this.#reloading.then(() => this.reload(dir)).then(() => undefined, () => undefined);
+        }, 150),
+      );
+    });
+  }
+
+  /** Resolves once every reload the watcher has started is finished (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.#pending.size) await new Promise((r) => setTimeout(r, 50));
+    await this.#reloading;
+  }
+
+  close(): void {
+    this.#watcher?.close();
+    for (const t of this.#pending.values()) clearTimeout(t);
+    this.#pending.clear();
+  }
+
+  async #agentDirs(): Promise<string[]> {
+    if (isAgentDir(this.root)) return [this.root];
+    const entries = await readdir(this.root, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && isAgentDir(join(this.root, e.name))).map((e) => join(this.root, e.name)).sort();
+  }
+
+  /** The folder as shown to people: relative to the root. */
+  label(dir: string): string {
+    return relative(this.root, dir) || '.';
+  }
 }

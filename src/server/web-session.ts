@@ -1,32 +1,12 @@
-import { createResampler } from '../audio/resample.ts';
-import { WebChannel } from '../channels/web/socket.ts';
+import { WebChannel, type WebSocketLike } from '../channels/web/socket.ts';
 import { Conversation } from '../session/conversation.ts';
-import { ConversationRecording } from '../session/voice/recording.ts';
-import { VoiceSession, type SpeechDetector } from '../session/voice/voice-session.ts';
-import type { SpeechToText, TextToSpeech } from '../speech/types.ts';
-import type { Store } from '../store/store.ts';
 import type { LoadedAgent } from './agents.ts';
-import type { Metrics } from './metrics.ts';
-import type { WebSocketLike } from '../channels/web/socket.ts';
-import type { Agent } from '../agent/load.ts';
-
-/** Ears, mouth and VAD for one voice session; `close` (when present) releases native resources. */
-export interface SessionSpeech {
-  stt: SpeechToText;
-  tts: TextToSpeech;
-  vad: SpeechDetector & { close?(): void };
-}
-export type SpeechFactory = (agent: Agent) => SessionSpeech | Promise<SessionSpeech>;
+import type { ServerContext } from './context.ts';
+import { runVoiceConversation } from './voice-conversation.ts';
 
 export interface WebSessionDeps {
   loaded: LoadedAgent;
-  store: Store;
-  env: NodeJS.ProcessEnv;
-  speech: SpeechFactory;
-  metrics: Metrics;
-  outputSampleRate: 16000 | 24000;
-  recordingsDir?: string;
-  log: (line: string) => void;
+  ctx: ServerContext;
 }
 
 /**
@@ -34,19 +14,21 @@ export interface WebSessionDeps {
  * mode the browser starts — text (the Conversation directly, replies streamed as agent_text) or
  * voice (a VoiceSession). Returns when the session is over and its record written.
  */
-export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: string): { done: Promise<void>; abort: () => void } {
+export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: string): { done: Promise<void>; abort: () => void; conversationId: string } {
   const { agent, models, calendar } = d.loaded;
+  const { ctx } = d;
   const ac = new AbortController();
   const conversation = new Conversation({
     agent,
-    store: d.store,
+    store: ctx.store,
     models,
     calendar,
-    env: d.env,
+    env: ctx.env,
+    fetch: ctx.fetch,
     channel: 'web',
     caller: origin || null,
     onEvent: (_, e) => {
-      if (e.type === 'turn.caller') d.metrics.turnsTotal++;
+      if (e.type === 'turn.caller') ctx.metrics.turnsTotal++;
     },
   });
   let finish!: () => void;
@@ -55,7 +37,7 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
   let started = false;
 
   const channel = new WebChannel(socket, {
-    outputSampleRate: d.outputSampleRate,
+    outputSampleRate: ctx.outputSampleRate,
     onMessage: (m) => {
       if (m.type === 'start') {
         started = true;
@@ -74,10 +56,10 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
       if (channel.mode === 'text') texting = texting.then(() => endText('caller left'));
     },
   });
-  channel.send({ type: 'ready', sampleRate: d.outputSampleRate, conversationId: conversation.id });
+  channel.send({ type: 'ready', sampleRate: ctx.outputSampleRate, conversationId: conversation.id });
 
   const fail = (e: unknown) => {
-    d.log(`session ${conversation.id}: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log(`session ${conversation.id}: ${e instanceof Error ? e.message : String(e)}`);
     channel.send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   };
 
@@ -123,36 +105,15 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
   }
 
   async function runVoice(): Promise<void> {
-    let speech: SessionSpeech | undefined;
     try {
-      speech = await d.speech(agent);
-      const { config } = agent;
-      const recording = d.recordingsDir ? new ConversationRecording(d.recordingsDir) : undefined;
-      const session = new VoiceSession({
-        conversation,
-        channel,
-        stt: speech.stt,
-        tts: speech.tts,
-        vad: speech.vad,
-        resampler: createResampler,
-        voice: { voiceId: config.voice.voiceId, speed: config.voice.speed, language: config.persona.language },
-        language: config.persona.language,
-        turn: config.listen.turn,
-        silenceReprompt: config.listen.silenceReprompt,
-        silenceEnd: config.listen.silenceEnd,
-        onAudio: recording?.onAudio,
-      });
-      await session.run(ac.signal);
-      if (recording) await recording.save(conversation).catch(fail);
+      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordingsDir: ctx.recordingsDir, signal: ac.signal });
     } catch (e) {
       fail(e);
-      await conversation.end('error').catch(() => {});
       channel.fail(1011, 'voice session failed');
     } finally {
-      speech?.vad.close?.();
       finish();
     }
   }
 
-  return { done, abort: () => ac.abort() };
+  return { done, abort: () => ac.abort(), conversationId: conversation.id };
 }

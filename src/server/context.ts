@@ -1,0 +1,46 @@
+import type { FastifyRequest } from 'fastify';
+import type { SessionTokens } from '../guard/session-tokens.ts';
+import type { Store } from '../store/store.ts';
+import type { AgentRegistry } from './agents.ts';
+import type { Metrics } from './metrics.ts';
+import type { SpeechFactory } from './voice-conversation.ts';
+
+/** A running session as the server tracks it: which agent and door, how to stop it, when it is over. */
+export interface LiveSession {
+  agent: string;
+  door: 'web' | 'phone';
+  conversationId: string;
+  abort: () => void;
+  done: Promise<void>;
+}
+
+/** What every group of routes shares: the agents, the store, the settings of this server. */
+export interface ServerContext {
+  agents: AgentRegistry;
+  store: Store;
+  env: NodeJS.ProcessEnv;
+  mode: 'dev' | 'serve';
+  metrics: Metrics;
+  speech: SpeechFactory;
+  tokens: SessionTokens;
+  outputSampleRate: 16000 | 24000;
+  recordingsDir?: string;
+  /** Sessions running now; they remove themselves when done. */
+  live: Set<LiveSession>;
+  /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */
+  baseUrl(req: FastifyRequest): string;
+  now(): number;
+  fetch: typeof fetch;
+  log(line: string): void;
+  warn(line: string): void;
+}
+
+/** Tracks a session until it is done, keeping the metrics and the live set right. */
+export function track(ctx: ServerContext, s: LiveSession): void {
+  ctx.metrics.sessionStarted(s.agent);
+  ctx.live.add(s);
+  void s.done.finally(() => {
+    ctx.live.delete(s);
+    ctx.metrics.sessionEnded();
+  });
+}

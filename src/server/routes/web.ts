@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CLOSE_POLICY } from '../../channels/web/socket.ts';
+import { originAllowed } from '../../guard/origins.ts';
+import type { LoadedAgent } from '../agents.ts';
+import { track, type ServerContext } from '../context.ts';
+import { runWebSession } from '../web-session.ts';
+
+/** The web door: session tokens for allowed origins, and the socket they open. See docs/protocol.md. */
+export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const dev = ctx.mode === 'dev';
+
+  /** The agent, when it exists, has the web door on and this Origin may use it; else why not. */
+  const admit = (name: string, origin: string | undefined): { loaded: LoadedAgent } | { status: number; error: string } => {
+    const loaded = ctx.agents.get(name);
+    if (!loaded) return { status: 404, error: `no agent named "${name}"` };
+    const web = loaded.agent.config.channels.web;
+    if (!web.enabled) return { status: 403, error: `the web channel of "${name}" is disabled` };
+    if (!origin) return dev ? { loaded } : { status: 403, error: 'an Origin header is required' };
+    if (!originAllowed(origin, web.allowedOrigins, { dev })) return { status: 403, error: `origin ${origin} is not in channels.web.allowedOrigins of "${name}"` };
+    return { loaded };
+  };
+
+  const cors = (req: FastifyRequest, reply: { header(k: string, v: string): unknown }) => {
+    const origin = req.headers.origin;
+    if (origin) reply.header('access-control-allow-origin', origin);
+    reply.header('vary', 'Origin');
+  };
+
+  app.options<{ Params: { agent: string } }>('/v1/agents/:agent/sessions', async (req, reply) => {
+    const r = admit(req.params.agent, req.headers.origin);
+    if ('error' in r) return reply.code(r.status).send({ error: r.error });
+    cors(req, reply);
+    reply.header('access-control-allow-methods', 'POST');
+    reply.header('access-control-allow-headers', 'content-type');
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: { agent: string } }>('/v1/agents/:agent/sessions', async (req, reply) => {
+    const origin = req.headers.origin;
+    const r = admit(req.params.agent, origin);
+    if ('error' in r) {
+      // The widget reads the reason to show "not available on this site".
+      cors(req, reply);
+      return reply.code(r.status).send({ error: r.error });
+    }
+    cors(req, reply);
+    const token = ctx.tokens.issue(req.params.agent, origin ?? '');
+    return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/sessions/${token}` };
+  });
+
+  app.get<{ Params: { token: string } }>('/v1/sessions/:token', { websocket: true }, (socket, req) => {
+    const origin = req.headers.origin ?? '';
+    const check = ctx.tokens.redeem(req.params.token, { origin });
+    if (!check.ok) return socket.close(CLOSE_POLICY, check.reason);
+    const r = admit(check.claims.agent, origin || undefined);
+    if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
+    const session = runWebSession(socket, { loaded: r.loaded, ctx }, origin);
+    track(ctx, { agent: check.claims.agent, door: 'web', ...session });
+  });
+}

@@ -1,0 +1,57 @@
+import type { Agent } from '../agent/load.ts';
+import { createResampler } from '../audio/resample.ts';
+import type { Channel } from '../channels/channel.ts';
+import type { Conversation } from '../session/conversation.ts';
+import { ConversationRecording } from '../session/voice/recording.ts';
+import { VoiceSession, type SpeechDetector } from '../session/voice/voice-session.ts';
+import type { SpeechToText, TextToSpeech } from '../speech/types.ts';
+
+/** Ears, mouth and VAD for one voice session; `close` (when present) releases native resources. */
+export interface SessionSpeech {
+  stt: SpeechToText;
+  tts: TextToSpeech;
+  vad: SpeechDetector & { close?(): void };
+}
+export type SpeechFactory = (agent: Agent, door: { sampleRate: number }) => SessionSpeech | Promise<SessionSpeech>;
+
+/**
+ * The voice loop on any door (web socket, Twilio stream): builds the agent's speech, runs the
+ * VoiceSession until the caller or the agent ends it, saves the recording. Throws when the
+ * session could not run; the conversation record is ended either way.
+ */
+export async function runVoiceConversation(o: {
+  conversation: Conversation;
+  channel: Channel;
+  speech: SpeechFactory;
+  recordingsDir?: string;
+  signal: AbortSignal;
+}): Promise<void> {
+  const { agent } = o.conversation;
+  const { config } = agent;
+  let speech: SessionSpeech | undefined;
+  try {
+    speech = await o.speech(agent, { sampleRate: o.channel.inputSampleRate });
+    const recording = o.recordingsDir ? new ConversationRecording(o.recordingsDir) : undefined;
+    const session = new VoiceSession({
+      conversation: o.conversation,
+      channel: o.channel,
+      stt: speech.stt,
+      tts: speech.tts,
+      vad: speech.vad,
+      resampler: createResampler,
+      voice: { voiceId: config.voice.voiceId, speed: config.voice.speed, language: config.persona.language },
+      language: config.persona.language,
+      turn: config.listen.turn,
+      silenceReprompt: config.listen.silenceReprompt,
+      silenceEnd: config.listen.silenceEnd,
+      onAudio: recording?.onAudio,
+    });
+    await session.run(o.signal);
+    if (recording) await recording.save(o.conversation);
+  } catch (e) {
+    await o.conversation.end('error').catch(() => {});
+    throw e;
+  } finally {
+    speech?.vad.close?.();
+  }
+}
