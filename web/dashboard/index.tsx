@@ -1,0 +1,2 @@
+// The dashboard (being built).
+export {};

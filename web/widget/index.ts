@@ -1,0 +1,2 @@
+// The embeddable widget: see docs/widget.md (being built).
+export {};
