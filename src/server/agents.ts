@@ -20,6 +20,14 @@ export interface LoadedAgent {
   loadedAt: Date;
 }
 
+/** What a reload did: loaded (or reloaded), kept the last good version, or removed the agent. */
+export interface AgentChange {
+  dir: string;
+  outcome: 'loaded' | 'failed' | 'removed';
+  name?: string;
+  message?: string;
+}
+
 /** An agent folder that did not load (or whose last edit did not), and why. */
 export interface AgentProblem {
   dir: string;
@@ -49,6 +57,7 @@ export class AgentRegistry {
   #watcher: FSWatcher | undefined;
   #pending = new Map<string, NodeJS.Timeout>();
   #reloading: Promise<void> = Promise.resolve();
+  #listeners = new Set<(change: AgentChange) => void>();
 
   private constructor(root: string, o: RegistryOptions) {
     this.root = resolve(root);
@@ -86,6 +95,7 @@ export class AgentRegistry {
       if (previous) this.#o.log(`agent ${previous.agent.name} removed (${d} has no agent.yaml)`);
       this.#byDir.delete(d);
       this.#problems.delete(d);
+      this.#emit({ dir: d, outcome: 'removed', name: previous?.agent.name });
       return undefined;
     }
     try {
@@ -99,11 +109,13 @@ export class AgentRegistry {
       this.#byDir.set(d, loaded);
       this.#problems.delete(d);
       this.#o.log(`agent ${agent.name} ${previous ? 'reloaded' : 'loaded'} from ${d} (model ${label}, version ${agent.version})`);
+      this.#emit({ dir: d, outcome: 'loaded', name: agent.name });
       return loaded;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.#problems.set(d, { dir: d, message, serving: previous?.agent.version });
       this.#o.log(previous ? `${d}: the edit did not load, still serving version ${previous.agent.version}: ${message}` : `skipping ${d}: ${message}`);
+      this.#emit({ dir: d, outcome: 'failed', name: previous?.agent.name, message });
       return previous;
     }
   }
@@ -129,10 +141,14 @@ export class AgentRegistry {
     });
   }
 
-  /** Resolves once every reload the watcher has started is finished (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.#pending.size) await new Promise((r) => setTimeout(r, 50));
-    await this.#reloading;
+  /** Calls `listener` after every reload; returns a function that stops it. */
+  onChange(listener: (change: AgentChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(change: AgentChange): void {
+    for (const l of this.#listeners) l(change);
   }
 
   close(): void {
