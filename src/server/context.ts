@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { SessionTokens } from '../guard/session-tokens.ts';
+import { Conversation } from '../session/conversation.ts';
 import type { Store } from '../store/store.ts';
-import type { AgentRegistry } from './agents.ts';
+import type { AgentRegistry, LoadedAgent } from './agents.ts';
 import type { Metrics } from './metrics.ts';
 import type { SpeechFactory } from './voice-conversation.ts';
 
@@ -37,10 +38,27 @@ export interface ServerContext {
 
 /** Tracks a session until it is done, keeping the metrics and the live set right. */
 export function track(ctx: ServerContext, s: LiveSession): void {
-  ctx.metrics.sessionStarted(s.agent);
+  ctx.metrics.sessionStarted(s.agent, s.door);
   ctx.live.add(s);
   void s.done.finally(() => {
     ctx.live.delete(s);
-    ctx.metrics.sessionEnded();
+    ctx.metrics.sessionEnded(s.door);
+  });
+}
+
+/** A new conversation with a loaded agent, on this server's store, feeding its metrics. */
+export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { channel: 'web' | 'phone'; direction?: 'inbound' | 'outbound'; caller: string | null }): Conversation {
+  const name = loaded.agent.name;
+  return new Conversation({
+    agent: loaded.agent,
+    models: loaded.models,
+    calendar: loaded.calendar,
+    store: ctx.store,
+    env: ctx.env,
+    fetch: ctx.fetch,
+    channel: o.channel,
+    direction: o.direction ?? 'inbound',
+    caller: o.caller,
+    onEvent: (_, e) => ctx.metrics.observe(name, e),
   });
 }

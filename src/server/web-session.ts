@@ -1,7 +1,6 @@
 import { WebChannel, type WebSocketLike } from '../channels/web/socket.ts';
-import { Conversation } from '../session/conversation.ts';
 import type { LoadedAgent } from './agents.ts';
-import type { ServerContext } from './context.ts';
+import { newConversation, type ServerContext } from './context.ts';
 import { runVoiceConversation } from './voice-conversation.ts';
 
 export interface WebSessionDeps {
@@ -15,22 +14,10 @@ export interface WebSessionDeps {
  * voice (a VoiceSession). Returns when the session is over and its record written.
  */
 export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: string): { done: Promise<void>; abort: () => void; conversationId: string } {
-  const { agent, models, calendar } = d.loaded;
   const { ctx } = d;
   const ac = new AbortController();
-  const conversation = new Conversation({
-    agent,
-    store: ctx.store,
-    models,
-    calendar,
-    env: ctx.env,
-    fetch: ctx.fetch,
-    channel: 'web',
-    caller: origin || null,
-    onEvent: (_, e) => {
-      if (e.type === 'turn.caller') ctx.metrics.turnsTotal++;
-    },
-  });
+  const conversation = newConversation(ctx, d.loaded, { channel: 'web', caller: origin || null });
+
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
   let texting: Promise<void> = Promise.resolve();

@@ -49,9 +49,12 @@ describe('server: web session tokens and the text door', () => {
     const res = await fetch(`${base}/healthz`);
     assert.deepEqual(await res.json(), { ok: true, agents: ['ada'] });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    assert.match(metrics, /^parley_active_sessions \d+$/m);
-    assert.match(metrics, /^parley_turns_total \d+$/m);
-    assert.match(metrics, /^parley_sessions_total\{agent="ada"\} \d+$/m);
+    assert.match(metrics, /^parley_active_sessions\{door="web"\} 0$/m);
+    assert.match(metrics, /^parley_active_sessions\{door="phone"\} 0$/m);
+    assert.match(metrics, /^parley_turns_total\{agent="ada"\} 0$/m);
+    assert.match(metrics, /^parley_sessions_total\{agent="ada",door="web"\} 0$/m);
+    assert.match(metrics, /^# TYPE parley_turn_latency_seconds histogram$/m);
+    assert.match(metrics, /^# TYPE parley_errors_total counter$/m);
   });
 
   it('issues tokens to allowed origins and refuses the rest with 403', async () => {
@@ -94,7 +97,8 @@ describe('server: web session tokens and the text door', () => {
     assert.equal(rec.channel, 'web');
     assert.deepEqual(rec.turns.map((t) => t.role), ['agent', 'caller', 'agent']);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    assert.match(metrics, /^parley_turns_total [1-9]\d*$/m);
+    assert.match(metrics, /^parley_turns_total\{agent="ada"\} 1$/m);
+    assert.match(metrics, /^parley_sessions_total\{agent="ada",door="web"\} [1-9]\d*$/m);
   });
 
   it('refuses a replayed token', async () => {

@@ -86,7 +86,7 @@ describe('parley dev: agents reload when their files change', () => {
     mkdirSync(join(dir, 'cy'));
     writeFileSync(join(dir, 'cy', 'agent.yaml'), agentYaml('Hi from Cy.'));
     await added;
-    assert.deepEqual((await (await fetch(`${base}/healthz`)).json()).agents, ['bea', 'cy']);
+    assert.deepEqual(((await (await fetch(`${base}/healthz`)).json()) as { agents: string[] }).agents, ['bea', 'cy']);
     const removed = nextChange((c) => c.outcome === 'removed');
     rmSync(join(dir, 'cy'), { recursive: true });
     assert.equal((await removed).name, 'cy');

@@ -103,5 +103,10 @@ describe('server: the voice door with scripted ears and a timed mouth', () => {
     assert.equal((await c.closed).code, 1000);
     const rec = await new Records(store.db).get(String(ready.conversationId));
     assert.equal(rec?.endReason, 'caller hung up');
+    // The answered turn's latency reached the metrics, stage by stage.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    assert.match(metrics, /^parley_turn_latency_seconds_count\{stage="voiceToVoice"\} 1$/m);
+    assert.match(metrics, /^parley_turn_latency_seconds_bucket\{stage="llmFirstToken",le="\+Inf"\} 1$/m);
+    assert.match(metrics, /^parley_turns_total\{agent="ada"\} 1$/m);
   });
 });
