@@ -44,6 +44,7 @@ export async function runVoiceConversation(o: {
       turn: config.listen.turn,
       silenceReprompt: config.listen.silenceReprompt,
       silenceEnd: config.listen.silenceEnd,
+      maxDurationSec: config.limits.maxDurationSec,
       onAudio: recording?.onAudio,
     });
     await session.run(o.signal);

@@ -15,6 +15,7 @@ export interface WebSessionDeps {
  */
 export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: string): { done: Promise<void>; abort: () => void; conversationId: string } {
   const { ctx } = d;
+  const { agent } = d.loaded;
   const ac = new AbortController();
   const conversation = newConversation(ctx, d.loaded, { channel: 'web', caller: origin || null });
 
@@ -55,6 +56,12 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
       const first = await conversation.start();
       channel.send({ type: 'agent_text', text: first, final: true });
       channel.send({ type: 'state', state: 'listening' });
+      // limits.maxDurationSec holds for typed conversations too: the turn in flight is cut off.
+      const limit = setTimeout(() => {
+        ac.abort();
+        texting = texting.then(() => endText('time limit'));
+      }, agent.config.limits.maxDurationSec * 1000);
+      void done.then(() => clearTimeout(limit));
     } catch (e) {
       fail(e);
       channel.fail(1011, 'could not start the conversation');

@@ -34,13 +34,13 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     await store.close();
   });
 
-  function session(o: { msPerChar?: number; recording?: ConversationRecording } = {}) {
+  function session(o: { msPerChar?: number; recording?: ConversationRecording; silenceReprompt?: number; silenceEnd?: number; maxDurationSec?: number } = {}) {
     const channel = new MemoryChannel();
     const stt = new ScriptedStt();
     const vad = new ScriptedVad();
     const tts = new TimedTts({ msPerChar: o.msPerChar ?? 20 });
     const conversation = new Conversation({ agent, store, models: [createOpenAICompatible({ name: 'fake', baseURL: llm.url })('m')], channel: 'web' });
-    const voice = new VoiceSession({ conversation, channel, stt, tts, vad, resampler: () => (p) => p, voice: { speed: 1 }, language: 'en', turn: TURN, silenceReprompt: 30, silenceEnd: 60, onAudio: o.recording?.onAudio });
+    const voice = new VoiceSession({ conversation, channel, stt, tts, vad, resampler: () => (p) => p, voice: { speed: 1 }, language: 'en', turn: TURN, silenceReprompt: o.silenceReprompt ?? 30, silenceEnd: o.silenceEnd ?? 60, maxDurationSec: o.maxDurationSec, onAudio: o.recording?.onAudio });
     const ac = new AbortController();
     const running = voice.run(ac.signal);
     /** The caller says something: VAD start, words, VAD end. */
@@ -147,5 +147,30 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     assert.ok(playedAfterClear.length > 0, 'resumed: audio played again after the pause');
     s.channel.hangUp();
     await s.running;
+  });
+
+  it('silence: reprompts once, then ends politely and records why', async () => {
+    const s = session({ msPerChar: 5, silenceReprompt: 0.3, silenceEnd: 0.9 });
+    await s.running;
+    const rec = await new Records(store.db).get(s.conversation.id);
+    assert.equal(rec?.endReason, 'silence');
+    const agentLines = rec!.turns.filter((t) => t.role === 'agent').map((t) => t.text);
+    assert.equal(agentLines.length, 3, agentLines.join(' | '));
+    assert.equal(agentLines[1], 'Are you still there?');
+    assert.match(agentLines[2]!, /end the call/);
+    assert.ok(s.tts.spoken.join(' ').endsWith(agentLines[2]!), 'the goodbye was spoken, not only recorded');
+  });
+
+  it('maxDurationSec: wraps up before the limit, then says goodbye and ends at it', async () => {
+    const s = session({ msPerChar: 5, maxDurationSec: 1.2 });
+    const started = performance.now();
+    await s.running;
+    const took = performance.now() - started;
+    const rec = await new Records(store.db).get(s.conversation.id);
+    assert.equal(rec?.endReason, 'time limit');
+    const agentLines = rec!.turns.filter((t) => t.role === 'agent').map((t) => t.text);
+    assert.match(agentLines.at(-2)!, /wrap up/, 'the wrap-up came before the limit');
+    assert.match(agentLines.at(-1)!, /time limit/);
+    assert.ok(took >= 1200, `ended at the limit, not before (${took.toFixed(0)} ms)`);
   });
 });

@@ -24,6 +24,8 @@ export interface VoiceSessionOptions {
   /** Seconds of caller silence before a reprompt, and before ending politely. */
   silenceReprompt: number;
   silenceEnd: number;
+  /** Hard limit on the conversation's length (limits.maxDurationSec); the agent wraps up shortly before. */
+  maxDurationSec?: number;
   /** Receives caller and agent audio with their session time, for the stereo recording. */
   onAudio?: (who: 'caller' | 'agent', pcm: Int16Array, sampleRate: number, atMs: number) => void;
   timers?: Timers;
@@ -37,6 +39,8 @@ const FILLERS: Record<string, string> = {
   search_knowledge: 'Let me look that up. ',
 };
 const REPROMPT = 'Are you still there?';
+const WRAP_UP = "We're almost out of time for this call, so let's wrap up.";
+const TIME_UP = "We've reached the time limit for this call. Thank you for calling, goodbye!";
 const GOODBYE = "I haven't heard anything for a while, so I'll end the call here. Thanks for calling, goodbye!";
 
 /** A turn the agent is answering: its cancel switch and when it is fully queued. */
@@ -102,6 +106,7 @@ export class VoiceSession {
     const hearing = this.#hear(ears);
     const listening = this.#listen(ears, signal);
     signal.addEventListener('abort', () => void this.#end('interrupted'), { once: true });
+    this.#armDeadline();
     await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
     ears.end();
     await hearing.catch(() => {});
@@ -261,9 +266,39 @@ export class VoiceSession {
     if (thenEnd) await this.#end('silence');
   }
 
+  /**
+   * limits.maxDurationSec: shortly before the limit the agent says it must wrap up (after the turn
+   * it is speaking, never over it); at the limit it cuts in, says goodbye and ends the call.
+   */
+  #armDeadline(): void {
+    const max = this.#o.maxDurationSec;
+    if (!max) return;
+    const lead = Math.min(30, max * 0.1);
+    this.#deadline.push(
+      this.#timers.set(() => void this.#wrapUp(), (max - lead) * 1000),
+      this.#timers.set(() => void this.#timeUp(), max * 1000),
+    );
+  }
+
+  #deadline: unknown[] = [];
+
+  async #wrapUp(): Promise<void> {
+    while (this.#current && !this.#ended) await this.#current.done;
+    await this.#sayFixed(WRAP_UP, false);
+  }
+
+  async #timeUp(): Promise<void> {
+    if (this.#ended) return;
+    await this.#interrupt();
+    this.#clearSilence();
+    await this.#sayFixed(TIME_UP, false);
+    await this.#end('time limit');
+  }
+
   async #end(reason: string): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
+    for (const h of this.#deadline) this.#timers.clear(h);
     this.#clearSilence();
     this.#turns.close();
     this.#current?.abort.abort();
