@@ -1,0 +1,161 @@
+// The admin API as the dashboard uses it (docs/dashboard.md). Same-origin requests carry the
+// login cookie; a 401 means the login expired, so the page goes back to the login form.
+
+export interface AgentInfo {
+  name: string;
+  description: string | null;
+  version: string;
+  folder: string;
+  model: string;
+  stt: string;
+  tts: string;
+  voiceId: string | null;
+  language: string;
+  timeZone: string;
+  tools: string[];
+  calendar: string | null;
+  channels: {
+    web: { enabled: boolean; allowedOrigins: string[]; widget: { color: string; position: string; label: string; avatar?: string } };
+    phone: { number: string | null } | null;
+  };
+  limits: Record<string, number>;
+  knowledge: { sources: number; indexedSources: number; chunks: number; strict: boolean };
+  loadedAt: string;
+  problem: string | null;
+}
+
+export interface AgentProblem {
+  folder: string;
+  message: string;
+  serving: string | null;
+}
+
+export type Outcome = 'booked' | 'lead' | 'open' | 'error' | 'ended-by-agent' | 'caller-left';
+export const OUTCOMES: Outcome[] = ['booked', 'lead', 'open', 'error', 'ended-by-agent', 'caller-left'];
+export const DOORS = ['web', 'phone', 'text'];
+
+export interface ConversationItem {
+  id: string;
+  agent: string;
+  door: string;
+  direction: string;
+  caller: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  endReason: string | null;
+  outcome: Outcome;
+  turns: number;
+  lead: boolean;
+  bookings: number;
+  recording: boolean;
+  preview: string | null;
+}
+
+export interface Bar {
+  stage: 'endpointing' | 'stt' | 'llm' | 'tts' | 'first-audio' | 'total';
+  label: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface KnowledgeHit {
+  chunkId: number;
+  source: string;
+  heading: string;
+  score: number;
+}
+
+export interface Turn {
+  seq: number;
+  role: 'agent' | 'caller';
+  text: string;
+  heardText: string | null;
+  interrupted: boolean;
+  grounding: string | null;
+  startedAt: string;
+  atMs: number;
+  seekMs: number;
+  latency: Record<string, number | null> | null;
+  knowledge: KnowledgeHit[];
+  toolCalls: string[];
+  waterfall: Bar[];
+}
+
+export interface ToolCall {
+  id: string;
+  turnSeq: number;
+  name: string;
+  input: unknown;
+  request: unknown;
+  response: unknown;
+  result: unknown;
+  error: string | null;
+  startedAt: string;
+  durationMs: number | null;
+  atMs: number;
+  agentSaidNext: string | null;
+  agentSaidNextSeq: number | null;
+}
+
+export interface Booking {
+  id: string;
+  provider: string;
+  start: string;
+  end: string;
+  status: string;
+  url?: string;
+  timeZone: string;
+  attendee: { name: string; email: string; timeZone: string; company?: string };
+}
+
+export interface ConversationDetail {
+  id: string;
+  agent: string;
+  agentVersion: string;
+  door: string;
+  direction: string;
+  caller: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  endReason: string | null;
+  outcome: Outcome;
+  turns: Turn[];
+  toolCalls: ToolCall[];
+  lead: Record<string, string> | null;
+  bookings: Booking[];
+  errors: { at: string; where: string; message: string }[];
+  recording: { url: string; durationMs: number; offsetMs: number } | null;
+}
+
+export interface LiveSession {
+  agent: string;
+  door: string;
+  conversationId: string;
+}
+
+/** GET or POST one admin endpoint; throws with the server's error message. */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...init.headers } });
+  if (res.status === 401) {
+    location.href = '/dashboard/login';
+    throw new Error('not logged in');
+  }
+  const body = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body as T;
+}
+
+export const getAgents = () => api<{ agents: AgentInfo[]; problems: AgentProblem[] }>('/v1/admin/agents');
+export const getEmbed = (agent: string) => api<{ agent: string; snippet: string; widgetUrl: string; webEnabled: boolean; allowedOrigins: string[] }>(`/v1/admin/agents/${encodeURIComponent(agent)}/embed`);
+export const getSessions = () => api<{ sessions: LiveSession[] }>('/v1/admin/sessions');
+export const getConversation = (id: string) => api<ConversationDetail>(`/v1/admin/conversations/${encodeURIComponent(id)}`);
+export const openSandbox = (agent: string) => api<{ token: string; url: string }>(`/v1/admin/agents/${encodeURIComponent(agent)}/sessions`, { method: 'POST' });
+
+export function listConversations(filter: Record<string, string>, cursor?: string) {
+  const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v));
+  if (cursor) q.set('cursor', cursor);
+  q.set('limit', '50');
+  return api<{ conversations: ConversationItem[]; nextCursor: string | null }>(`/v1/admin/conversations?${q}`);
+}

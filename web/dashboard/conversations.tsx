@@ -1,0 +1,153 @@
+import { useEffect, useState } from 'preact/hooks';
+import { DOORS, getAgents, listConversations, OUTCOMES, type ConversationItem } from './api.ts';
+import { href, navigate } from './router.ts';
+import { dateTime, duration, ErrorBox, Loading, OutcomeBadge, outcomeLabel, useLoad } from './ui.tsx';
+
+// The conversations list: filters live in the URL (so a filtered view can be shared), newest
+// first, 50 at a time with "Load more".
+
+const FILTERS = ['agent', 'door', 'outcome', 'from', 'to'] as const;
+
+export function Conversations({ query }: { query: Record<string, string> }) {
+  const filter = Object.fromEntries(FILTERS.map((k) => [k, query[k] ?? ''])) as Record<(typeof FILTERS)[number], string>;
+  const agents = useLoad(getAgents, []);
+  const [rows, setRows] = useState<ConversationItem[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<string>();
+  const [loading, setLoading] = useState(true);
+  const key = JSON.stringify(filter);
+
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    setError(undefined);
+    listConversations(filter).then(
+      (page) => {
+        if (!live) return;
+        setRows(page.conversations);
+        setCursor(page.nextCursor);
+        setLoading(false);
+      },
+      (e: Error) => {
+        if (!live) return;
+        setError(e.message);
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  const more = async () => {
+    if (!cursor) return;
+    setLoading(true);
+    try {
+      const page = await listConversations(filter, cursor);
+      setRows((r) => [...r, ...page.conversations]);
+      setCursor(page.nextCursor);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  const set = (k: string, v: string) => navigate('/conversations', { ...filter, [k]: v }, { replace: true });
+  const active = FILTERS.some((k) => filter[k]);
+
+  return (
+    <div>
+      <div class="page-head">
+        <h1>Conversations</h1>
+      </div>
+      <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          Agent
+          <select value={filter.agent} onChange={(e) => set('agent', e.currentTarget.value)}>
+            <option value="">All agents</option>
+            {agents.data?.agents.map((a) => (
+              <option value={a.name}>{a.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Door
+          <select value={filter.door} onChange={(e) => set('door', e.currentTarget.value)}>
+            <option value="">Any door</option>
+            {DOORS.map((d) => (
+              <option value={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Outcome
+          <select value={filter.outcome} onChange={(e) => set('outcome', e.currentTarget.value)}>
+            <option value="">Any outcome</option>
+            {OUTCOMES.map((o) => (
+              <option value={o}>{outcomeLabel(o)}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input type="date" value={filter.from} onChange={(e) => set('from', e.currentTarget.value)} />
+        </label>
+        <label>
+          To
+          <input type="date" value={filter.to} onChange={(e) => set('to', e.currentTarget.value)} />
+        </label>
+        {active && (
+          <button type="button" class="btn ghost" onClick={() => navigate('/conversations', {}, { replace: true })}>
+            Clear filters
+          </button>
+        )}
+      </form>
+      {error && <ErrorBox message={error} />}
+      {!error && !loading && !rows.length && <div class="empty">{active ? 'No conversation matches these filters.' : 'No conversations yet. Try an agent in the sandbox.'}</div>}
+      {rows.length > 0 && (
+        <table class="table clickable">
+          <thead>
+            <tr>
+              <th>Started</th>
+              <th>Agent</th>
+              <th>Door</th>
+              <th>Outcome</th>
+              <th class="num">Duration</th>
+              <th class="num">Turns</th>
+              <th>First words</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr onClick={() => (location.hash = href(`/conversations/${c.id}`))}>
+                <td class="nowrap">
+                  <a href={href(`/conversations/${c.id}`)}>{dateTime(c.startedAt)}</a>
+                </td>
+                <td>{c.agent}</td>
+                <td>
+                  {c.door}
+                  {c.recording && <span class="muted" title="has a recording"> ♪</span>}
+                </td>
+                <td>
+                  <OutcomeBadge outcome={c.outcome} />
+                </td>
+                <td class="num nowrap">{duration(c.durationMs)}</td>
+                <td class="num">{c.turns}</td>
+                <td class="preview">{c.preview ?? <span class="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {loading && <Loading />}
+      {cursor && !loading && (
+        <div class="center">
+          <button class="btn" onClick={more}>
+            Load more
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
