@@ -167,6 +167,19 @@ export const Limits = z.strictObject({
   dailyBudgetUsd: z.number().nonnegative().default(10),
   dailyMinutes: z.number().nonnegative().default(300),
   maxBookingsPerConversation: z.number().int().min(0).default(1),
+  prices: z
+    .strictObject({
+      llm: z.record(z.string(), z.strictObject({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() })).optional(),
+      sttPerMinute: z.record(z.string(), z.number().nonnegative()).optional(),
+      ttsPer1kChars: z.record(z.string(), z.number().nonnegative()).optional(),
+      phonePerMinute: z.strictObject({ inbound: z.number().nonnegative(), outbound: z.number().nonnegative() }).optional(),
+    })
+    .optional()
+    .describe('Prices (USD) for the cost estimate and dailyBudgetUsd, over the built-in list prices; keys are provider or provider:model.'),
+});
+
+export const Privacy = z.strictObject({
+  retentionDays: z.number().positive().optional().describe('Delete conversations (transcripts, tool calls, lead, recording) older than this many days. Unset: keep them.'),
 });
 
 /** The whole `agent.yaml`. */
@@ -185,6 +198,7 @@ export const AgentFile = z.strictObject({
   timeZone: z.string().default('UTC').refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Warsaw, America/New_York)').describe('IANA zone of the business, e.g. Europe/Warsaw.'),
   channels: Channels.prefault({}),
   limits: Limits.prefault({}),
+  privacy: Privacy.prefault({}),
 });
 
 export type AgentFileInput = z.input<typeof AgentFile>;

@@ -3,12 +3,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { createSileroVad, voiceActivityFromTurn } from '../audio/vad.ts';
 import { MAX_FRAME_BYTES } from '../channels/web/socket.ts';
+import { Admission } from '../guard/admission.ts';
+import { MemoryRateWindow } from '../guard/rate-window.ts';
+import { redactPersonalData } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
+import { purgeOldConversations } from '../store/retention.ts';
 import { sttFor, ttsFor } from '../speech/registry.ts';
 import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { AgentRegistry } from './agents.ts';
 import type { ServerContext } from './context.ts';
 import { Metrics } from './metrics.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webRoutes } from './routes/web.ts';
 import type { SpeechFactory } from './voice-conversation.ts';
@@ -33,6 +38,8 @@ export interface ServerOptions {
   recordingsDir?: string;
   /** Clock for token expiry (ms since epoch). */
   now?: () => number;
+  /** Most sessions this server runs at once (default PARLEY_MAX_SESSIONS, else 200). */
+  maxSessions?: number;
   /** HTTP client for tools and vendor APIs (tests point it at fakes). */
   fetch?: typeof fetch;
   logger?: boolean;
@@ -41,7 +48,9 @@ export interface ServerOptions {
 /** The Fastify app: health, metrics, and the doors, over one set of agents and one store. */
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Session tokens travel in the socket's path, and are longer than the router's default 100-character parameter.
-  const app = Fastify({ logger: o.logger ?? false, routerOptions: { maxParamLength: 1024 } });
+  // Behind a reverse proxy, PARLEY_TRUST_PROXY (true, a hop count, or addresses) makes req.ip the caller's, not the proxy's.
+  const redact = o.env.PARLEY_REDACT_LOGS ? o.env.PARLEY_REDACT_LOGS !== 'false' : o.mode === 'serve';
+  const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog } } : false, routerOptions: { maxParamLength: 1024 }, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const warn = (line: string) => app.log.warn(line);
   const agents = await AgentRegistry.open(o.agentsDir, { store, env: o.env, log: warn });
@@ -54,6 +63,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     warn('PARLEY_SESSION_SECRET is not set: using a random secret for this process, so session tokens do not survive a restart or work across several servers');
   }
   const publicUrl = (o.publicUrl ?? o.env.PARLEY_PUBLIC_URL)?.replace(/\/+$/, '');
+  const live: ServerContext['live'] = new Set();
   const ctx: ServerContext = {
     agents,
     store,
@@ -68,21 +78,31 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         vad: createSileroVad(voiceActivityFromTurn(agent.config.listen.turn)),
       })),
     tokens: new SessionTokens({ secret, now: o.now }),
+    admission: new Admission({
+      store,
+      window: new MemoryRateWindow({ now: o.now }),
+      maxSessions: o.maxSessions ?? (Number(o.env.PARLEY_MAX_SESSIONS) || 200),
+      running: (agent) => (agent ? [...live].filter((s) => s.agent === agent).length : live.size),
+      now: o.now,
+    }),
     outputSampleRate: o.outputSampleRate ?? 24000,
     recordingsDir: o.recordingsDir ?? (o.env.PARLEY_RECORDINGS_DIR || undefined),
-    live: new Set(),
+    live,
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
     fetch: o.fetch ?? fetch,
-    log: (line) => app.log.info(line),
-    warn,
+    log: (line) => app.log.info(redact ? redactPersonalData(line) : line),
+    warn: (line) => warn(redact ? redactPersonalData(line) : line),
   };
 
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await healthRoutes(app, ctx);
   await webRoutes(app, ctx);
+  await adminRoutes(app, ctx);
 
+  const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {
+    clearInterval(retention);
     agents.close();
     for (const s of ctx.live) s.abort();
   });
@@ -92,6 +112,34 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   app.decorate('parley', ctx);
   return app;
+}
+
+/** Request lines in the log without session tokens (they are in the socket's path) or query strings. */
+function requestForLog(req: { method: string; url: string; ip?: string }): Record<string, unknown> {
+  return { method: req.method, url: req.url.replace(/\/v1\/sessions\/[^/?]+/, '/v1/sessions/…').replace(/\?.*$/, ''), remoteAddress: req.ip };
+}
+
+/** Applies each agent's privacy.retentionDays now and every hour after. */
+function keepRetention(ctx: ServerContext): NodeJS.Timeout {
+  const purge = async () => {
+    for (const { agent } of ctx.agents.list()) {
+      const days = agent.config.privacy.retentionDays;
+      if (!days) continue;
+      const r = await purgeOldConversations(ctx.store, agent.name, days).catch((e: Error) => (ctx.warn(`retention for ${agent.name} failed: ${e.message}`), null));
+      if (r?.conversations) ctx.log(`retention: deleted ${r.conversations} conversations (${r.recordings} recordings) of ${agent.name} older than ${days} days`);
+    }
+  };
+  void purge();
+  const timer = setInterval(() => void purge(), 3_600_000);
+  timer.unref();
+  return timer;
+}
+
+function trustProxy(v: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return (_: string, hop: number) => hop < Number(v);
+  return v;
 }
 
 declare module 'fastify' {

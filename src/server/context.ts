@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Admission } from '../guard/admission.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import { Conversation } from '../session/conversation.ts';
 import type { Store } from '../store/store.ts';
@@ -24,6 +25,8 @@ export interface ServerContext {
   metrics: Metrics;
   speech: SpeechFactory;
   tokens: SessionTokens;
+  /** Limits every new conversation passes: concurrency, daily budget, per-caller rate. */
+  admission: Admission;
   outputSampleRate: 16000 | 24000;
   recordingsDir?: string;
   /** Sessions running now; they remove themselves when done. */

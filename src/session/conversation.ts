@@ -13,7 +13,9 @@ import { agentTools } from '../tools/registry.ts';
 import type { ConversationEvent, EventSink } from './events.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
 import { modelTurn } from './model-turn.ts';
+import { estimateCost, priceTable } from './cost.ts';
 import { Recorder } from './recorder.ts';
+import { Usage } from './usage.ts';
 
 /** What the agent produces during one turn, in order. */
 export type AgentOutput =
@@ -53,6 +55,9 @@ export class Conversation {
   readonly booking: BookingState = { offered: [], bookings: [] };
   /** What was said, turn by turn (the heard text): the booking rules read it. */
   readonly transcript: { role: 'agent' | 'caller'; text: string }[] = [];
+  /** What this conversation consumed from paid providers (the voice loop adds speech). */
+  readonly usage = new Usage();
+  #startedAt: number | undefined;
   #o: ConversationOptions;
   #recorder: Recorder;
   #seq = -1;
@@ -81,6 +86,7 @@ export class Conversation {
   async start(): Promise<string> {
     const { agent } = this;
     const at = this.#now();
+    this.#startedAt = Date.parse(at);
     this.#emit({ type: 'conversation.started', at, agent: agent.name, agentVersion: agent.version, channel: this.#o.channel ?? 'text', direction: this.#o.direction ?? 'inbound', caller: this.#o.caller ?? null });
     const text = agent.config.persona.firstMessage;
     this.history.push({ role: 'assistant', content: text });
@@ -195,7 +201,11 @@ export class Conversation {
   async end(reason: string): Promise<void> {
     if (this.#ended) return this.#recorder.flush();
     this.#ended = true;
-    this.#emit({ type: 'conversation.ended', at: this.#now(), reason });
+    const at = this.#now();
+    const durationSec = this.#startedAt === undefined ? 0 : Math.max(0, (Date.parse(at) - this.#startedAt) / 1000);
+    if (this.#o.channel === 'phone') this.usage.data.phoneSeconds = durationSec;
+    const cost = estimateCost(this.usage.data, priceTable(this.agent.config.limits.prices), this.#o.direction);
+    this.#emit({ type: 'conversation.ended', at, reason, durationSec, usage: this.usage.data, cost });
     await this.#recorder.flush();
   }
 
@@ -210,6 +220,7 @@ export class Conversation {
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
       signal,
+      onUsage: (model, input, output) => this.usage.addTokens(model, input, output),
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(e instanceof Error ? e.message : String(e)) }),
     });
     let step = await turn.next();

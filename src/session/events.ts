@@ -1,3 +1,5 @@
+import type { CostEstimate } from './cost.ts';
+import type { UsageData } from './usage.ts';
 import type { BookingRecord, ToolCallRecord, TurnRecord } from '../store/records.ts';
 
 // Every step of a conversation emits a typed, timestamped event. The recorder turns
@@ -16,7 +18,7 @@ export type ConversationEvent =
   | { type: 'lead.saved'; at: string; fields: Record<string, string> }
   | { type: 'booking.made'; at: string; booking: BookingRecord }
   | { type: 'error'; at: string; where: string; message: string }
-  | { type: 'conversation.ended'; at: string; reason: string };
+  | { type: 'conversation.ended'; at: string; reason: string; durationSec?: number; usage?: UsageData; cost?: CostEstimate };
 
 /** Receives a conversation's events (the recorder, metrics, a live view). */
 export type EventSink = (conversationId: string, event: ConversationEvent) => void;

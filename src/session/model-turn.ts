@@ -13,6 +13,8 @@ export interface ModelTurnInput {
   signal: AbortSignal;
   /** Called for each model that failed, before the next one is tried. */
   onModelError(model: string, error: unknown): void;
+  /** Tokens a model used for one request (for the cost estimate). */
+  onUsage?(model: string, inputTokens: number | undefined, outputTokens: number | undefined): void;
 }
 
 /** How the turn ended: the messages to append to history, and whether words were produced. */
@@ -66,6 +68,8 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           }
         }
         messages.push(...(await result.responseMessages));
+        const used = await result.usage;
+        o.onUsage?.(modelName(model), used.inputTokens, used.outputTokens);
         if (spoke || final || (await result.finishReason) !== 'tool-calls') break;
       }
       return { messages, spoke, failed: false };
@@ -78,6 +82,7 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
   return { messages: [], spoke: false, failed: true };
 }
 
+/** `openai:gpt-4.1-mini`: the AI SDK's provider id without its API flavour (`openai.responses`). */
 function modelName(model: LanguageModel): string {
-  return typeof model === 'string' ? model : `${model.provider}:${model.modelId}`;
+  return typeof model === 'string' ? model : `${model.provider.split('.')[0]}:${model.modelId}`;
 }

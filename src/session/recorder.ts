@@ -58,7 +58,7 @@ export class Recorder {
         await r.saveLead(id, this.#agent, e.fields, e.at);
         break;
       case 'conversation.ended':
-        await r.endConversation(id, e.at, e.reason);
+        await r.endConversation(id, e.at, e.reason, { durationSec: e.durationSec, usage: e.usage, costUsd: e.cost?.usd });
         break;
       case 'booking.made':
       case 'recording.saved':

@@ -151,7 +151,20 @@ const bookings = (): Migration => ({
   },
 });
 
+// What a conversation consumed and cost, written when it ends: the daily budget sums cost_usd and
+// duration_sec over one agent's conversations of the day (index on agent, started_at exists).
+const usage = (): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('conversations').addColumn('duration_sec', 'real').execute();
+    await db.schema.alterTable('conversations').addColumn('cost_usd', 'real').execute();
+    await db.schema.alterTable('conversations').addColumn('usage', 'text').execute();
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings() }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage() }) };
 }

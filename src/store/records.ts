@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { ConversationTable, Tables } from './tables.ts';
 
 // Conversation records: written as things happen, read back whole for the CLI,
@@ -76,6 +76,41 @@ export interface ConversationSummary {
   lead: boolean;
 }
 
+/**
+ * How a conversation turned out, first match wins: `booked` (a booking was made), `lead` (a lead was
+ * saved), `open` (not ended yet), `error` (the session failed), `ended-by-agent` (the agent called
+ * end_call, or ended after silence), `caller-left` (any other end: the caller hung up or left).
+ */
+export type Outcome = 'booked' | 'lead' | 'open' | 'error' | 'ended-by-agent' | 'caller-left';
+export const OUTCOMES: readonly Outcome[] = ['booked', 'lead', 'open', 'error', 'ended-by-agent', 'caller-left'];
+/** End reasons the doors write when the agent (not the caller) closed the conversation. */
+const AGENT_END_REASONS = ['agent ended', 'agent ended the call', 'silence'];
+const ERROR_END_REASONS = ['error', 'scenario error'];
+
+/** Filters for `Records.search`: all optional; `from` inclusive and `to` exclusive, ISO-8601 UTC. */
+export interface ConversationFilter {
+  agent?: string;
+  /** The door: `text` (terminal, tests), `web` or `phone`. */
+  channel?: string;
+  outcome?: Outcome;
+  from?: string;
+  to?: string;
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** One row of the conversations list, with its derived outcome. */
+export interface ConversationListItem extends ConversationSummary {
+  direction: string;
+  caller: string | null;
+  outcome: Outcome;
+  bookings: number;
+  recording: boolean;
+  /** The caller's first words, for the list. */
+  preview: string | null;
+}
+
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 const parse = (v: string | null): unknown => (v == null ? null : JSON.parse(v));
 
@@ -86,12 +121,28 @@ export class Records {
     this.db = db;
   }
 
-  async startConversation(c: Omit<ConversationTable, 'ended_at' | 'end_reason'>): Promise<void> {
-    await this.db.insertInto('conversations').values({ ...c, ended_at: null, end_reason: null }).execute();
+  async startConversation(c: Omit<ConversationTable, 'ended_at' | 'end_reason' | 'duration_sec' | 'cost_usd' | 'usage'>): Promise<void> {
+    await this.db.insertInto('conversations').values({ ...c, ended_at: null, end_reason: null, duration_sec: null, cost_usd: null, usage: null }).execute();
   }
 
-  async endConversation(id: string, at: string, reason: string): Promise<void> {
-    await this.db.updateTable('conversations').set({ ended_at: at, end_reason: reason }).where('id', '=', id).where('ended_at', 'is', null).execute();
+  async endConversation(id: string, at: string, reason: string, spent: { durationSec?: number; usage?: unknown; costUsd?: number } = {}): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      .set({ ended_at: at, end_reason: reason, duration_sec: spent.durationSec ?? null, cost_usd: spent.costUsd ?? null, usage: json(spent.usage) })
+      .where('id', '=', id)
+      .where('ended_at', 'is', null)
+      .execute();
+  }
+
+  /** What one agent's conversations started since `since` (ISO) cost and lasted, summed: the daily budget. */
+  async spentSince(agent: string, since: string): Promise<{ usd: number; minutes: number; conversations: number }> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => [eb.fn.sum<number>('cost_usd').as('usd'), eb.fn.sum<number>('duration_sec').as('seconds'), eb.fn.countAll<number>().as('n')])
+      .where('agent', '=', agent)
+      .where('started_at', '>=', since)
+      .executeTakeFirst();
+    return { usd: Number(row?.usd ?? 0), minutes: Number(row?.seconds ?? 0) / 60, conversations: Number(row?.n ?? 0) };
   }
 
   async appendEvent(conversationId: string, at: string, type: string, data: unknown): Promise<void> {
@@ -192,6 +243,69 @@ export class Records {
     return rows.map((r) => ({ id: r.id, agent: r.agent, channel: r.channel, startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason, turns: Number(r.turns ?? 0), lead: Number(r.leads ?? 0) > 0 }));
   }
 
+  /** Conversations matching `f`, newest first, a page at a time (keyset pagination on start time and id). */
+  async search(f: ConversationFilter = {}): Promise<{ items: ConversationListItem[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(Math.trunc(f.limit ?? 50), 1), 200);
+    let q = this.db
+      .selectFrom('conversations as c')
+      .select((eb) => [
+        'c.id',
+        'c.agent',
+        'c.channel',
+        'c.direction',
+        'c.caller',
+        'c.started_at',
+        'c.ended_at',
+        'c.end_reason',
+        eb.selectFrom('turns').select(eb.fn.countAll<number>().as('n')).whereRef('turns.conversation_id', '=', 'c.id').as('turns'),
+        eb.selectFrom('leads').select(eb.fn.countAll<number>().as('n')).whereRef('leads.conversation_id', '=', 'c.id').as('leads'),
+        eb.selectFrom('events').select(eb.fn.countAll<number>().as('n')).whereRef('events.conversation_id', '=', 'c.id').where('events.type', '=', 'booking.made').as('bookings'),
+        eb.selectFrom('events').select(eb.fn.countAll<number>().as('n')).whereRef('events.conversation_id', '=', 'c.id').where('events.type', '=', 'recording.saved').as('recordings'),
+        eb.selectFrom('turns').select('turns.text').whereRef('turns.conversation_id', '=', 'c.id').where('turns.role', '=', 'caller').orderBy('turns.seq').limit(1).as('preview'),
+        outcomeOf(eb).as('outcome'),
+      ])
+      .orderBy('c.started_at', 'desc')
+      .orderBy('c.id', 'desc')
+      .limit(limit + 1);
+    if (f.agent) q = q.where('c.agent', '=', f.agent);
+    if (f.channel) q = q.where('c.channel', '=', f.channel);
+    if (f.from) q = q.where('c.started_at', '>=', f.from);
+    if (f.to) q = q.where('c.started_at', '<', f.to);
+    if (f.outcome) q = q.where((eb) => eb(outcomeOf(eb), '=', f.outcome!));
+    if (f.cursor) {
+      const after = decodeCursor(f.cursor);
+      q = q.where((eb) => eb.or([eb('c.started_at', '<', after.startedAt), eb.and([eb('c.started_at', '=', after.startedAt), eb('c.id', '<', after.id)])]));
+    }
+    const rows = await q.execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        agent: r.agent,
+        channel: r.channel,
+        direction: r.direction,
+        caller: r.caller,
+        startedAt: r.started_at,
+        endedAt: r.ended_at,
+        endReason: r.end_reason,
+        turns: Number(r.turns ?? 0),
+        lead: Number(r.leads ?? 0) > 0,
+        bookings: Number(r.bookings ?? 0),
+        recording: Number(r.recordings ?? 0) > 0,
+        preview: r.preview ?? null,
+        outcome: r.outcome as Outcome,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+    };
+  }
+
+  /** The outcome of one conversation (see `Outcome`), or undefined when there is no such conversation. */
+  async outcome(id: string): Promise<Outcome | undefined> {
+    const row = await this.db.selectFrom('conversations as c').select((eb) => outcomeOf(eb).as('outcome')).where('c.id', '=', id).executeTakeFirst();
+    return row?.outcome as Outcome | undefined;
+  }
+
   /** The whole record of one conversation; an id prefix is enough when it is unique. */
   async get(idOrPrefix: string): Promise<ConversationRecord | undefined> {
     const prefix = idOrPrefix.replace(/[^0-9a-f-]/gi, '');
@@ -247,4 +361,41 @@ export class Records {
       errors: bookings.filter((e) => e.type === 'error').map((e) => ({ at: e.at, ...(JSON.parse(e.data) as { where: string; message: string }) })),
     };
   }
+}
+
+/** The `Outcome` of conversation `c`, as one portable SQL expression (CASE over EXISTS), so it can be filtered on. */
+function outcomeOf(eb: ExpressionBuilder<Tables & { c: ConversationTable }, 'c'>) {
+  return eb
+    .case()
+    .when(eb.exists(eb.selectFrom('events').select('events.id').whereRef('events.conversation_id', '=', 'c.id').where('events.type', '=', 'booking.made')))
+    .then('booked')
+    .when(eb.exists(eb.selectFrom('leads').select('leads.conversation_id').whereRef('leads.conversation_id', '=', 'c.id')))
+    .then('lead')
+    .when('c.ended_at', 'is', null)
+    .then('open')
+    .when('c.end_reason', 'in', ERROR_END_REASONS)
+    .then('error')
+    .when(
+      eb.or([
+        eb('c.end_reason', 'in', AGENT_END_REASONS),
+        eb.exists(eb.selectFrom('tool_calls').select('tool_calls.id').whereRef('tool_calls.conversation_id', '=', 'c.id').where('tool_calls.name', '=', 'end_call')),
+      ]),
+    )
+    .then('ended-by-agent')
+    .else('caller-left')
+    .end();
+}
+
+function encodeCursor(c: { startedAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([c.startedAt, c.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { startedAt: string; id: string } {
+  try {
+    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof startedAt === 'string' && typeof id === 'string') return { startedAt, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new RangeError('malformed cursor');
 }

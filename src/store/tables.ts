@@ -23,6 +23,10 @@ export interface ConversationTable {
   started_at: string;
   ended_at: string | null;
   end_reason: string | null;
+  duration_sec: number | null;
+  cost_usd: number | null;
+  /** JSON UsageData (src/session/usage.ts). */
+  usage: string | null;
 }
 
 export interface TurnTable {

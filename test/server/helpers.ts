@@ -24,6 +24,8 @@ export function agentsFolder(): string {
       'channels:',
       '  web:',
       '    allowedOrigins: [shop.example.com, "*.example.org", "widgets.test:8443"]',
+      '# Every test connects from 127.0.0.1: room for all of them.',
+      'limits: { conversationsPerIpPerHour: 1000 }',
       '',
     ].join('\n'),
   );
@@ -44,8 +46,8 @@ export interface TestClient {
   json(m: unknown): void;
 }
 
-export function connect(url: string, origin?: string): TestClient {
-  const ws = new WebSocket(url, origin ? { origin } : {});
+export function connect(url: string, origin?: string, headers?: Record<string, string>): TestClient {
+  const ws = new WebSocket(url, { ...(origin ? { origin } : {}), ...(headers ? { headers } : {}) });
   const events: ServerEvent[] = [];
   const audio: Buffer[] = [];
   let listeners: (() => void)[] = [];

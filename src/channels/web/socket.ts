@@ -29,6 +29,8 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const CLOSE_NORMAL = 1000;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
+/** The server is at capacity: the browser may try again later. */
+export const CLOSE_TRY_AGAIN = 1013;
 
 export interface WebChannelOptions {
   outputSampleRate: 16000 | 24000;

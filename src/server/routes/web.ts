@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CLOSE_POLICY } from '../../channels/web/socket.ts';
+import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
 import { originAllowed } from '../../guard/origins.ts';
 import type { LoadedAgent } from '../agents.ts';
 import { track, type ServerContext } from '../context.ts';
@@ -44,6 +44,12 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       return reply.code(r.status).send({ error: r.error });
     }
     cors(req, reply);
+    const admitted = await ctx.admission.check(r.loaded, req.ip);
+    if (!admitted.ok) {
+      ctx.metrics.refused(admitted.code);
+      if (admitted.retryAfterSec) reply.header('retry-after', String(admitted.retryAfterSec));
+      return reply.code(admitted.status).send({ error: admitted.reason, code: admitted.code });
+    }
     const token = ctx.tokens.issue(req.params.agent, origin ?? '');
     return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/sessions/${token}` };
   });
@@ -54,6 +60,12 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     if (!check.ok) return socket.close(CLOSE_POLICY, check.reason);
     const r = admit(check.claims.agent, origin || undefined);
     if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
+    // Tokens issued while there was room may arrive together: capacity is checked again here.
+    const room = ctx.admission.capacity(r.loaded);
+    if (!room.ok) {
+      ctx.metrics.refused(room.code);
+      return socket.close(CLOSE_TRY_AGAIN, room.reason.slice(0, 123));
+    }
     const session = runWebSession(socket, { loaded: r.loaded, ctx }, origin);
     track(ctx, { agent: check.claims.agent, door: 'web', ...session });
   });

@@ -127,6 +127,7 @@ export class VoiceSession {
         } else this.#turns.speechEnd(this.clockMs);
       }
       ears.push(pcm);
+      this.#o.conversation.usage.addSpeechIn(this.#o.stt.id, pcm.length / 16000);
     }
   }
 
@@ -194,6 +195,7 @@ export class VoiceSession {
         },
       });
       await produce.catch(() => {});
+      this.#o.conversation.usage.addSpeechOut(this.#o.tts.id, this.#voice.fullText().length);
       if (abort.signal.aborted) return;
       if (lat) this.#o.conversation.noteLatency(stages(lat));
       this.#o.channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
@@ -260,6 +262,7 @@ export class VoiceSession {
     const abort = new AbortController();
     this.#current = { abort, done: Promise.resolve() };
     await this.#voice.speak(single(text), { signal: abort.signal, onFirstAudio: () => this.#turns.agentSpeaking(true) });
+    this.#o.conversation.usage.addSpeechOut(this.#o.tts.id, text.length);
     await this.#playedOut(abort.signal);
     this.#turns.agentSpeaking(false);
     this.#current = undefined;

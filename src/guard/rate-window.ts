@@ -1,0 +1,44 @@
+// Sliding-window counters for admission limits (conversations per IP per hour). This one lives in
+// the process; a cluster swaps in a shared implementation of the same interface (docs/deploy.md).
+
+/** Counts events per key over a sliding window. */
+export interface RateWindow {
+  /** Records one event under `key` if fewer than `limit` happened within `windowMs`; else says when one frees up. */
+  take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
+}
+
+/** A RateWindow in this process's memory: at most `limit` timestamps per key, idle keys pruned. */
+export class MemoryRateWindow implements RateWindow {
+  #hits = new Map<string, number[]>();
+  #now: () => number;
+  #lastPrune = 0;
+
+  constructor(o: { now?: () => number } = {}) {
+    this.#now = o.now ?? Date.now;
+  }
+
+  async take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+    const now = this.#now();
+    this.#prune(now, windowMs);
+    const since = now - windowMs;
+    const hits = (this.#hits.get(key) ?? []).filter((t) => t > since);
+    if (hits.length >= limit) {
+      this.#hits.set(key, hits);
+      return { ok: false, retryAfterMs: Math.max(1, hits[0]! + windowMs - now) };
+    }
+    hits.push(now);
+    this.#hits.set(key, hits);
+    return { ok: true };
+  }
+
+  /** Keys whose newest event left the window are dropped, so a flood of addresses cannot grow memory for long. */
+  #prune(now: number, windowMs: number): void {
+    if (now - this.#lastPrune < 60_000) return;
+    this.#lastPrune = now;
+    for (const [k, hits] of this.#hits) if (!hits.length || hits.at(-1)! <= now - windowMs) this.#hits.delete(k);
+  }
+
+  get keys(): number {
+    return this.#hits.size;
+  }
+}
