@@ -1,14 +1,12 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { createSileroVad, voiceActivityFromTurn } from '../audio/vad.ts';
 import { MAX_FRAME_BYTES } from '../channels/web/socket.ts';
 import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
 import { redactPersonalData } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
 import { purgeOldConversations } from '../store/retention.ts';
-import { sttFor, ttsFor } from '../speech/registry.ts';
 import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { AgentRegistry } from './agents.ts';
 import type { ServerContext } from './context.ts';
@@ -16,7 +14,7 @@ import { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { webRoutes } from './routes/web.ts';
-import type { SpeechFactory } from './voice-conversation.ts';
+import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
 
 export interface ServerOptions {
   /** A folder of agent folders, or one agent folder. */
@@ -70,13 +68,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     env: o.env,
     mode: o.mode,
     metrics: new Metrics(),
-    speech:
-      o.speech ??
-      ((agent) => ({
-        stt: sttFor(agent.config.listen.stt, { env: o.env }),
-        tts: ttsFor(agent.config.voice.tts, { env: o.env }),
-        vad: createSileroVad(voiceActivityFromTurn(agent.config.listen.turn)),
-      })),
+    speech: o.speech ?? ((agent, setting) => agentSpeech(agent, o.env, setting)),
     tokens: new SessionTokens({ secret, now: o.now }),
     admission: new Admission({
       store,

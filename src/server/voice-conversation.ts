@@ -4,6 +4,9 @@ import type { Channel } from '../channels/channel.ts';
 import type { Conversation } from '../session/conversation.ts';
 import { ConversationRecording } from '../session/voice/recording.ts';
 import { VoiceSession, type SpeechDetector } from '../session/voice/voice-session.ts';
+import { createSileroVad, voiceActivityFromTurn } from '../audio/vad.ts';
+import { sttFor, ttsFor } from '../speech/registry.ts';
+import { FallbackTts, type VoiceOption } from '../speech/tts/fallback.ts';
 import type { SpeechToText, TextToSpeech } from '../speech/types.ts';
 
 /** Ears, mouth and VAD for one voice session; `close` (when present) releases native resources. */
@@ -12,7 +15,34 @@ export interface SessionSpeech {
   tts: TextToSpeech;
   vad: SpeechDetector & { close?(): void };
 }
-export type SpeechFactory = (agent: Agent, door: { sampleRate: number }) => SessionSpeech | Promise<SessionSpeech>;
+/** What a speech factory is told: the door's rate, and where to report an engine that failed. */
+export interface SpeechSetting {
+  sampleRate: number;
+  onFailure(where: string, error: unknown): void;
+}
+export type SpeechFactory = (agent: Agent, o: SpeechSetting) => SessionSpeech | Promise<SessionSpeech>;
+
+/**
+ * The agent's own ears and mouth: listen.stt, voice.tts with voice.fallback behind it (an engine
+ * whose key or model is missing is skipped with a note), and Silero VAD with listen.turn settings.
+ */
+export function agentSpeech(agent: Agent, env: NodeJS.ProcessEnv, o: SpeechSetting): SessionSpeech {
+  const { voice, listen, persona } = agent.config;
+  const options: VoiceOption[] = [];
+  for (const [i, v] of [voice, ...voice.fallback].entries()) {
+    try {
+      options.push({ tts: ttsFor(v.tts, { env }), voice: { voiceId: v.voiceId, speed: v.speed, language: persona.language } });
+    } catch (e) {
+      if (i === 0) throw e;
+      o.onFailure(`tts:${v.tts}`, e);
+    }
+  }
+  return {
+    stt: sttFor(listen.stt, { env }),
+    tts: options.length === 1 ? options[0]!.tts : new FallbackTts(options, { onFailure: (engine, e) => o.onFailure(`tts:${engine}`, e), resampler: createResampler }),
+    vad: createSileroVad(voiceActivityFromTurn(listen.turn)),
+  };
+}
 
 /**
  * The voice loop on any door (web socket, Twilio stream): builds the agent's speech, runs the
@@ -30,7 +60,7 @@ export async function runVoiceConversation(o: {
   const { config } = agent;
   let speech: SessionSpeech | undefined;
   try {
-    speech = await o.speech(agent, { sampleRate: o.channel.inputSampleRate });
+    speech = await o.speech(agent, { sampleRate: o.channel.inputSampleRate, onFailure: (where, e) => o.conversation.noteError(where, e) });
     const recording = o.recordingsDir ? new ConversationRecording(o.recordingsDir) : undefined;
     const session = new VoiceSession({
       conversation: o.conversation,

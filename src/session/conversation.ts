@@ -174,6 +174,11 @@ export class Conversation {
     if (this.#lastAgent) this.#emit({ type: 'turn.latency', at: this.#now(), seq: this.#lastAgent.seq, latency });
   }
 
+  /** Records a failure outside the model (speech engines, the door) under `where`, e.g. `tts:elevenlabs:…`. */
+  noteError(where: string, error: unknown): void {
+    this.#emit({ type: 'error', at: this.#now(), where, message: this.#scrub(error instanceof Error ? error.message : String(error)) });
+  }
+
   /**
    * The caller interrupted the last agent turn after hearing only `heardText`: history and the
    * record are cut back to it, so the model never believes it said what was never played.

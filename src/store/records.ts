@@ -63,6 +63,10 @@ export interface ConversationRecord {
   recording?: { path: string; durationMs: number } | null;
   /** Failures during the conversation (a model that failed, a recorder error), in order. */
   errors?: { at: string; where: string; message: string }[];
+  /** Once ended: how long it lasted, what it used from paid providers, and its estimated cost (USD). */
+  durationSec?: number | null;
+  usage?: unknown;
+  costUsd?: number | null;
 }
 
 export interface ConversationSummary {
@@ -359,6 +363,9 @@ export class Records {
       bookings: bookings.filter((e) => e.type === 'booking.made').map((b) => (JSON.parse(b.data) as { booking: BookingRecord }).booking),
       recording: recording ? (JSON.parse(recording.data) as { path: string; durationMs: number }) : null,
       errors: bookings.filter((e) => e.type === 'error').map((e) => ({ at: e.at, ...(JSON.parse(e.data) as { where: string; message: string }) })),
+      durationSec: c.duration_sec,
+      usage: parse(c.usage),
+      costUsd: c.cost_usd,
     };
   }
 }

@@ -107,14 +107,26 @@ export class MemoryChannel implements Channel {
 export class ScriptedStt implements SpeechToText {
   readonly id = 'scripted:stt';
   readonly sampleRate = 16000;
-  #stream: (SttStream & { emit(e: SttEvent): void }) | undefined;
+  #stream: (SttStream & { emit(e: SttEvent): void; fail(e: Error): void }) | undefined;
   pushedSamples = 0;
+  /** Streams opened so far (a session reopens one that failed). */
+  opened = 0;
+  #openWaiters: { n: number; resolve: () => void }[] = [];
+
+  /** Resolves once `n` streams have been opened. */
+  whenOpened(n: number): Promise<void> {
+    if (this.opened >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#openWaiters.push({ n, resolve }));
+  }
 
   stream(): SttStream {
     const queue: SttEvent[] = [];
     let wake: (() => void) | undefined;
     let ended = false;
+    let failure: Error | undefined;
     const self = this;
+    this.opened++;
+    for (const w of this.#openWaiters.filter((w) => this.opened >= w.n)) w.resolve();
     const s = {
       push(pcm: Int16Array) {
         self.pushedSamples += pcm.length;
@@ -127,8 +139,13 @@ export class ScriptedStt implements SpeechToText {
         queue.push(e);
         wake?.();
       },
+      fail(e: Error) {
+        failure = e;
+        wake?.();
+      },
       async *[Symbol.asyncIterator]() {
         for (;;) {
+          if (failure) throw failure;
           if (queue.length) {
             yield queue.shift()!;
             continue;
@@ -146,6 +163,11 @@ export class ScriptedStt implements SpeechToText {
   hear(text: string, type: 'partial' | 'final' = 'final'): void {
     this.#stream?.emit({ type, text, atMs: 0 });
   }
+
+  /** The open stream fails, as a vendor socket that drops. */
+  fail(message = 'recogniser connection lost'): void {
+    this.#stream?.fail(new Error(message));
+  }
 }
 
 /** A VAD the test switches: the next pushed frame reports the queued transition. */
@@ -159,6 +181,25 @@ export class ScriptedVad {
   }
   push(): { type: 'speech-start' | 'speech-end'; atMs: number }[] {
     return this.#pending.splice(0).map((type) => ({ type, atMs: 0 }));
+  }
+}
+
+/** A TTS that fails: at once, or after `afterChunks` chunks of audio (a vendor that drops mid-sentence). */
+export class FailingTts implements TextToSpeech {
+  readonly id: string;
+  readonly sampleRate = 16000;
+  calls = 0;
+  #afterChunks: number;
+  constructor(o: { id?: string; afterChunks?: number } = {}) {
+    this.id = o.id ?? 'failing:tts';
+    this.#afterChunks = o.afterChunks ?? 0;
+  }
+  async *speak(text: AsyncIterable<string>): AsyncIterable<Int16Array> {
+    this.calls++;
+    for await (const _ of text) {
+      for (let i = 0; i < this.#afterChunks; i++) yield new Int16Array(320).fill(500);
+      throw new Error(`${this.id} returned 503 Service Unavailable`);
+    }
   }
 }
 

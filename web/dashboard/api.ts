@@ -126,6 +126,9 @@ export interface ConversationDetail {
   lead: Record<string, string> | null;
   bookings: Booking[];
   errors: { at: string; where: string; message: string }[];
+  /** Estimated cost (USD) from the price table, once the conversation ended. */
+  costUsd: number | null;
+  usage: unknown;
   recording: { url: string; durationMs: number; offsetMs: number } | null;
 }
 

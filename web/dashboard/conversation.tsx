@@ -55,6 +55,7 @@ function ConversationView({ c }: { c: ConversationDetail }) {
         <Fact k="Started" v={dateTime(c.startedAt)} />
         <Fact k="Duration" v={duration(c.durationMs)} />
         <Fact k="Ended" v={c.endReason ?? (c.endedAt ? '—' : 'still open')} />
+        <Fact k="Est. cost" v={c.costUsd === null ? '—' : `$${c.costUsd.toFixed(4)}`} />
         <Fact k="Agent version" v={<code>{c.agentVersion.slice(0, 12)}</code>} />
       </dl>
       <div class="split">

@@ -278,6 +278,8 @@ export function conversationView(rec: ConversationRecord, outcome: Outcome) {
     lead: rec.lead,
     bookings: rec.bookings,
     errors: rec.errors ?? [],
+    costUsd: rec.costUsd ?? null,
+    usage: rec.usage ?? null,
     // The recording starts with the conversation: a turn's `atMs` is its place in the audio.
     recording: rec.recording ? { url: `/v1/admin/conversations/${rec.id}/recording`, durationMs: rec.recording.durationMs, offsetMs: 0, channels: { left: 'caller', right: 'agent' } } : null,
   };

@@ -1,5 +1,5 @@
 import type { Channel } from '../../channels/channel.ts';
-import type { SpeechToText, SttEvent, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
+import type { SpeechToText, SttStream, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
 import type { Conversation } from '../conversation.ts';
 import { AgentVoice, type ResamplerFactory } from './agent-voice.ts';
 import { TextQueue } from './text-queue.ts';
@@ -39,6 +39,7 @@ const FILLERS: Record<string, string> = {
   search_knowledge: 'Let me look that up. ',
 };
 const REPROMPT = 'Are you still there?';
+const CANNOT_HEAR = "Sorry, I'm having trouble hearing you right now. Please try again a little later. Goodbye!";
 const WRAP_UP = "We're almost out of time for this call, so let's wrap up.";
 const TIME_UP = "We've reached the time limit for this call. Thank you for calling, goodbye!";
 const GOODBYE = "I haven't heard anything for a while, so I'll end the call here. Thanks for calling, goodbye!";
@@ -98,22 +99,28 @@ export class VoiceSession {
 
   /** Runs the conversation until the agent ends it or the caller hangs up. */
   async run(signal: AbortSignal): Promise<void> {
-    const { conversation, channel, stt } = this.#o;
+    const { conversation, channel } = this.#o;
     const first = await conversation.start();
     // The greeting comes from the file and goes out at once: it cannot fail to fire.
     this.#current = this.#speakTurn(single(first), null);
-    const ears = stt.stream({ language: this.#o.language, signal });
-    const hearing = this.#hear(ears);
-    const listening = this.#listen(ears, signal);
+    this.#ears = this.#openEars(signal);
+    const hearing = this.#hear(signal);
+    const listening = this.#listen(signal);
     signal.addEventListener('abort', () => void this.#end('interrupted'), { once: true });
     this.#armDeadline();
     await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
-    ears.end();
+    this.#ears.end();
     await hearing.catch(() => {});
     channel.close(this.#ended ? 'ended' : 'closed');
   }
 
-  async #listen(ears: { push(pcm: Int16Array): void }, signal: AbortSignal): Promise<void> {
+  #ears!: SttStream;
+
+  #openEars(signal: AbortSignal): SttStream {
+    return this.#o.stt.stream({ language: this.#o.language, signal });
+  }
+
+  async #listen(signal: AbortSignal): Promise<void> {
     const { channel, vad, resampler, onAudio } = this.#o;
     const to16k = channel.inputSampleRate === 16000 ? (pcm: Int16Array) => pcm : resampler(channel.inputSampleRate, 16000);
     for await (const frame of channel.audio()) {
@@ -126,17 +133,31 @@ export class VoiceSession {
           this.#turns.speechStart(this.clockMs);
         } else this.#turns.speechEnd(this.clockMs);
       }
-      ears.push(pcm);
+      this.#ears.push(pcm);
       this.#o.conversation.usage.addSpeechIn(this.#o.stt.id, pcm.length / 16000);
     }
   }
 
-  async #hear(ears: AsyncIterable<SttEvent>): Promise<void> {
-    for await (const e of ears) {
-      if (this.#ended) break;
-      this.#o.channel.send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
-      this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
-      this.#turns.transcript({ ...e, atMs: this.clockMs });
+  /**
+   * Reads the recogniser. A stream that fails is recorded and reopened once (a dropped vendor
+   * socket); a second failure means the agent cannot hear, so it says so and ends the call.
+   */
+  async #hear(signal: AbortSignal): Promise<void> {
+    for (let failures = 0; ; ) {
+      try {
+        for await (const e of this.#ears) {
+          if (this.#ended) return;
+          this.#o.channel.send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
+          this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
+          this.#turns.transcript({ ...e, atMs: this.clockMs });
+        }
+        return;
+      } catch (e) {
+        if (this.#ended || signal.aborted) return;
+        this.#o.conversation.noteError(`stt:${this.#o.stt.id}`, e);
+        if (++failures > 1) return void this.#cannotGoOn(CANNOT_HEAR, 'speech recognition failed');
+        this.#ears = this.#openEars(signal);
+      }
     }
   }
 
@@ -186,14 +207,24 @@ export class VoiceSession {
 
   #speakTurn(words: AsyncIterable<string>, lat: Record<string, number | null> | null, abort = new AbortController(), produce: Promise<void> = Promise.resolve()): AgentTurn {
     const done = (async () => {
-      await this.#voice.speak(words, {
-        signal: abort.signal,
-        onFirstAudio: () => {
-          if (lat) lat.ttsFirstAudioMs = this.clockMs;
-          this.#turns.agentSpeaking(true);
-          this.#o.channel.send({ type: 'state', state: 'speaking' });
-        },
-      });
+      try {
+        await this.#voice.speak(words, {
+          signal: abort.signal,
+          onFirstAudio: () => {
+            if (lat) lat.ttsFirstAudioMs = this.clockMs;
+            this.#turns.agentSpeaking(true);
+            this.#o.channel.send({ type: 'state', state: 'speaking' });
+          },
+        });
+      } catch (e) {
+        // Every voice failed: the words still reach the captions and the record, then the call ends.
+        abort.abort();
+        await produce.catch(() => {});
+        this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${e instanceof Error ? e.message : String(e)}`));
+        this.#o.channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+        this.#current = undefined;
+        return void this.#end('speech failed');
+      }
       await produce.catch(() => {});
       this.#o.conversation.usage.addSpeechOut(this.#o.tts.id, this.#voice.fullText().length);
       if (abort.signal.aborted) return;
@@ -261,7 +292,14 @@ export class VoiceSession {
     await this.#o.conversation.say(text);
     const abort = new AbortController();
     this.#current = { abort, done: Promise.resolve() };
-    await this.#voice.speak(single(text), { signal: abort.signal, onFirstAudio: () => this.#turns.agentSpeaking(true) });
+    try {
+      await this.#voice.speak(single(text), { signal: abort.signal, onFirstAudio: () => this.#turns.agentSpeaking(true) });
+    } catch (e) {
+      this.#current = undefined;
+      this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${e instanceof Error ? e.message : String(e)}`));
+      this.#o.channel.send({ type: 'agent_text', text, final: true });
+      return void (await this.#end('speech failed'));
+    }
     this.#o.conversation.usage.addSpeechOut(this.#o.tts.id, text.length);
     await this.#playedOut(abort.signal);
     this.#turns.agentSpeaking(false);
@@ -296,6 +334,14 @@ export class VoiceSession {
     this.#clearSilence();
     await this.#sayFixed(TIME_UP, false);
     await this.#end('time limit');
+  }
+
+  /** Something the call cannot do without (hearing): say so, if the voice still works, and end. */
+  async #cannotGoOn(words: string, reason: string): Promise<void> {
+    await this.#interrupt();
+    this.#clearSilence();
+    await this.#sayFixed(words, false);
+    await this.#end(reason);
   }
 
   async #end(reason: string): Promise<void> {
