@@ -48,7 +48,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Session tokens travel in the socket's path, and are longer than the router's default 100-character parameter.
   // Behind a reverse proxy, PARLEY_TRUST_PROXY (true, a hop count, or addresses) makes req.ip the caller's, not the proxy's.
   const redact = o.env.PARLEY_REDACT_LOGS ? o.env.PARLEY_REDACT_LOGS !== 'false' : o.mode === 'serve';
-  const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog } } : false, routerOptions: { maxParamLength: 1024 }, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
+  const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog } } : false, routerOptions: { maxParamLength: 1024 }, bodyLimit: 64 * 1024, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const warn = (line: string) => app.log.warn(line);
   const agents = await AgentRegistry.open(o.agentsDir, { store, env: o.env, log: warn });

@@ -6,7 +6,7 @@ import { tempDir } from '../helpers/cli.ts';
 export const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
 
 /** A folder with one good agent (`ada`) and one broken one. */
-export function agentsFolder(): string {
+export function agentsFolder(limits = '{ conversationsPerIpPerHour: 1000 }'): string {
   const dir = tempDir('parley-server-');
   mkdirSync(join(dir, 'ada'));
   writeFileSync(
@@ -25,7 +25,7 @@ export function agentsFolder(): string {
       '  web:',
       '    allowedOrigins: [shop.example.com, "*.example.org", "widgets.test:8443"]',
       '# Every test connects from 127.0.0.1: room for all of them.',
-      'limits: { conversationsPerIpPerHour: 1000 }',
+      `limits: ${limits}`,
       '',
     ].join('\n'),
   );

@@ -26,6 +26,9 @@ export type ClientMessage =
 export type ServerEvent = ClientEvent | { type: 'ready'; sampleRate: number; conversationId: string } | { type: 'clear' };
 
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Messages a socket may send: a burst of this many, refilled at MESSAGES_PER_SECOND (audio is 50/s). */
+export const MESSAGE_BURST = 400;
+export const MESSAGES_PER_SECOND = 200;
 export const CLOSE_NORMAL = 1000;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_TOO_BIG = 1009;
@@ -61,6 +64,9 @@ export class WebChannel implements Channel {
   #estLast: number;
   /** Agent audio sent since the door opened (the most that can have been heard). */
   #sentMs = 0;
+  /** Token bucket for incoming messages: a client flooding the socket is closed, not queued. */
+  #allowance = MESSAGE_BURST;
+  #allowanceAt: number;
 
   constructor(socket: WebSocketLike, o: WebChannelOptions) {
     this.#socket = socket;
@@ -68,6 +74,7 @@ export class WebChannel implements Channel {
     this.outputSampleRate = o.outputSampleRate;
     this.#now = o.now ?? (() => performance.now());
     this.#estLast = this.#now();
+    this.#allowanceAt = this.#estLast;
     socket.on('message', (data, isBinary) => this.#receive(data, isBinary));
     socket.on('close', (code, reason) => {
       this.#closed = true;
@@ -158,6 +165,10 @@ export class WebChannel implements Channel {
 
   #receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
     if (this.#closed) return;
+    const t = this.#now();
+    this.#allowance = Math.min(MESSAGE_BURST, this.#allowance + ((t - this.#allowanceAt) * MESSAGES_PER_SECOND) / 1000);
+    this.#allowanceAt = t;
+    if (--this.#allowance < 0) return this.fail(CLOSE_POLICY, `more than ${MESSAGES_PER_SECOND} messages a second`);
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (buf.byteLength > MAX_FRAME_BYTES) return this.fail(CLOSE_TOO_BIG, `frame of ${buf.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
     if (isBinary) return this.#audioFrame(buf);
