@@ -6,23 +6,28 @@
 // and a fake streaming TTS (first 20 ms frame TTS_TTFB_MS after its first text, then the rest
 // of each text piece's audio pushed at once, MS_PER_CHAR of audio per character). The door plays
 // agent audio in real time (heardMs follows the wall clock), so a turn lasts as long as its audio.
-// Caller audio: every session gets a 20 ms 16 kHz frame of low-level noise (≈ −60 dBFS) every
-// 20 ms from PHASES shared setIntervals (sessions are split into PHASES groups whose ticks are
-// offset by 20/PHASES ms, as frames from many sockets do not all land at once; PHASES=1 pushes
-// to everyone in one tick). Turn-taking is driven by a ScriptedVad whose events are returned
-// instead of Silero's (the noise never triggers Silero anyway), while Silero still runs on every
-// frame. Each caller speaks SPEECH_MS, then the STT emits the final words and speech ends (T0);
+// Caller audio: every session gets a 20 ms 16 kHz frame every 20 ms from PHASES shared
+// setIntervals (sessions are split into PHASES groups whose ticks are offset by 20/PHASES ms, as
+// frames from many sockets do not all land at once; PHASES=1 pushes to everyone in one tick):
+// while the caller speaks, real speech (flite, looped); otherwise background noise at NOISE_DB
+// dBFS (−66: echo-cancelled browser silence; try −45 for a noisy room, where the gate stays open).
+// Turn-taking is driven by a ScriptedVad whose events are returned instead of Silero's, while the
+// VAD under test still runs: VAD=gated (default: noise gate + pooled Silero, as the server runs it,
+// `listen.noiseGateDb`), VAD=silero (one Silero per session on every frame) or VAD=off. Each caller speaks SPEECH_MS, then the STT emits the final words and speech ends (T0);
 // the door timestamps the turn's first agent frame (T1): voice-to-voice = T1 − T0 (includes the
 // fakes' LLM_TTFT_MS + TTS_TTFB_MS). After the agent's audio has played and the session is
 // listening again, the caller waits GAP_MS and speaks again.
 // Usage: node --expose-gc bench/voice-concurrency/run.ts [N=50] [seconds=30]
-//   env: WARMUP_S=3 PHASES=4 SPEECH_MS=1000 GAP_MS=1000 LLM_TTFT_MS=300 LLM_ITL_MS=20 TTS_TTFB_MS=50 MS_PER_CHAR=30 SILERO=1
+//   env: WARMUP_S=3 PHASES=4 SPEECH_MS=1000 GAP_MS=1000 LLM_TTFT_MS=300 LLM_ITL_MS=20 TTS_TTFB_MS=50 MS_PER_CHAR=30 VAD=gated NOISE_DB=-66
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV4 } from 'ai/test';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Agent } from '../../src/agent/load.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import { createSileroVad, voiceActivityFromTurn, type VoiceActivity } from '../../src/audio/vad.ts';
+import { GatedVoiceActivity, VoiceActivityPool } from '../../src/audio/gated-vad.ts';
+import { splitFrames } from '../../src/audio/frame.ts';
+import { spoken } from '../../test/speech/spoken.ts';
 import { Conversation } from '../../src/session/conversation.ts';
 import { VoiceSession, type SpeechDetector } from '../../src/session/voice/voice-session.ts';
 import { openStore } from '../../src/store/store.ts';
@@ -41,7 +46,9 @@ const LLM_TTFT_MS = env('LLM_TTFT_MS', 300);
 const LLM_ITL_MS = env('LLM_ITL_MS', 20);
 const TTS_TTFB_MS = env('TTS_TTFB_MS', 50);
 const MS_PER_CHAR = env('MS_PER_CHAR', 30);
-const SILERO = env('SILERO', 1) === 1;
+const VAD = (process.env.VAD ?? (process.env.SILERO === '0' ? 'off' : 'gated')) as 'gated' | 'silero' | 'off';
+const SILERO = VAD !== 'off';
+const NOISE_DB = env('NOISE_DB', -66);
 const RATE = 16000; // door in/out and TTS all at 16 kHz: no resampling in the loop
 const FRAME = RATE / 50;
 const USER_TEXTS = ['what is the weather like in paris today', 'can I book a call for tomorrow afternoon', 'how much does the basic plan cost', 'thanks, that is all'];
@@ -181,20 +188,26 @@ const agent: Agent = { name: 'bench', dir: '.', file: 'agent.yaml', config, prom
 const store = await openStore('file::memory:');
 const vadSettings = voiceActivityFromTurn(config.listen.turn);
 if (SILERO) createSileroVad(vadSettings).close(); // load the native addon + ONNX runtime before the baseline
+const pool = new VoiceActivityPool(() => createSileroVad(vadSettings), { maxIdle: N, spare: 2 });
+const speech = splitFrames((await spoken('What is the weather like in Paris today? Can I book a call for tomorrow afternoon?', { beforeMs: 0, afterMs: 0 })).pcm, 16000);
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const rssBase = process.memoryUsage().rss;
+// Callers talk about a third of the time here; detectors are made before the run, as a server warms up.
+const WARM = env('VAD_WARM', Math.ceil(N * 0.4));
+if (VAD === 'gated') pool.prewarm(WARM);
 
-// noise: ±16 of 32767 (≈ −66 dBFS), 50 different frames cycled
-const noise = Array.from({ length: 50 }, () => Int16Array.from({ length: FRAME }, () => Math.round((Math.random() * 2 - 1) * 16)));
+// background noise at NOISE_DB dBFS (uniform noise: RMS = amplitude/√3), 50 different frames cycled
+const amplitude = 32768 * 10 ** (NOISE_DB / 20) * Math.sqrt(3);
+const noise = Array.from({ length: 50 }, () => Int16Array.from({ length: FRAME }, () => Math.round((Math.random() * 2 - 1) * amplitude)));
 
-type Sess = { door: BenchDoor; stt: ScriptedStt; vad: BenchVad; session: VoiceSession; running: Promise<void>; abort: AbortController };
+type Sess = { door: BenchDoor; stt: ScriptedStt; vad: BenchVad; session: VoiceSession; running: Promise<void>; abort: AbortController; talking: boolean; word: number };
 const sessions: Sess[] = [];
 const greeted: Promise<void>[] = [];
 for (let i = 0; i < N; i++) {
   const door = new BenchDoor();
   const stt = new ScriptedStt();
-  const vad = new BenchVad(SILERO ? createSileroVad(vadSettings) : null);
+  const vad = new BenchVad(VAD === 'silero' ? createSileroVad(vadSettings) : VAD === 'gated' ? new GatedVoiceActivity(pool) : null);
   const conversation = new Conversation({ agent, store, models: [model], channel: 'web' });
   const session = new VoiceSession({
     conversation, channel: door, stt, tts, vad,
@@ -204,7 +217,7 @@ for (let i = 0; i < N; i++) {
   });
   greeted.push(new Promise<void>((r) => (door.onListening = r)));
   const abort = new AbortController();
-  sessions.push({ door, stt, vad, session, abort, running: session.run(abort.signal) });
+  sessions.push({ door, stt, vad, session, abort, running: session.run(abort.signal), talking: false, word: i * 7 });
 }
 
 // caller audio: PHASES interval groups, offset by 20/PHASES ms
@@ -222,7 +235,7 @@ for (let p = 0; p < PHASES; p++) {
       const due = Math.floor((now() - start) / 20) + 1;
       for (; sent < due; sent++) {
         const f = noise[frameNo++ % noise.length];
-        for (const s of group) s.door.pushCallerAudio(f);
+        for (const s of group) s.door.pushCallerAudio(s.talking ? speech[s.word++ % speech.length] : f);
         framesPushed += group.length;
       }
     }, 20));
@@ -241,7 +254,9 @@ async function caller(s: Sess, idx: number): Promise<void> {
   await sleep(Math.random() * (SPEECH_MS + GAP_MS + 2000)); // spread the turns
   for (let k = idx; !stopping; k++) {
     s.vad.scripted.start();
+    s.talking = true;
     await sleep(SPEECH_MS);
+    s.talking = false;
     if (stopping) break;
     const back = new Promise<boolean>((r) => (s.door.onListening = () => r(true)));
     const first = new Promise<number>((r) => (s.door.onFirstFrame = r));
@@ -275,7 +290,11 @@ measuring = true;
 const cpu0 = process.cpuUsage();
 const t0 = now();
 let rssPeak = process.memoryUsage().rss;
-const rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 500);
+const lentSamples: number[] = [];
+const rssTimer = setInterval(() => {
+  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  lentSamples.push(pool.lent);
+}, 500);
 await sleep(SECONDS * 1000);
 measuring = false;
 const wallS = (now() - t0) / 1000;
@@ -301,24 +320,26 @@ const cores = (cpu.user + cpu.system) / 1e6 / wallS;
 const result = {
   engine: 'parley',
   node: process.version,
-  config: { N, SECONDS, WARMUP_S, PHASES, SILERO, SPEECH_MS, GAP_MS, LLM_TTFT_MS, LLM_ITL_MS, TTS_TTFB_MS, MS_PER_CHAR, store: 'shared file::memory:' },
+  config: { N, SECONDS, WARMUP_S, PHASES, VAD, NOISE_DB, SPEECH_MS, GAP_MS, LLM_TTFT_MS, LLM_ITL_MS, TTS_TTFB_MS, MS_PER_CHAR, store: 'shared file::memory:' },
   eventLoopLag_ms: { p50: r2(eld.percentile(50) / 1e6), p99: r2(eld.percentile(99) / 1e6), max: r2(eld.max / 1e6) },
   cpu: { cores_used: r2(cores), user_s: r2(cpu.user / 1e6), system_s: r2(cpu.system / 1e6), wall_s: r2(wallS) },
   sessions_per_core: r2(N / cores),
   caller_frames: { due: Math.round(framesDue), pushed: framesIn, processed: framesMeasured, processed_pct: r2((100 * framesMeasured) / framesDue) },
+  silero_pool: { detectors: pool.created, lent_avg: r2(lentSamples.reduce((a, b) => a + b, 0) / Math.max(1, lentSamples.length)), lent_max: Math.max(0, ...lentSamples) },
   silero: { frames: framesMeasured, us_per_frame: r2((sileroMs * 1000) / Math.max(1, framesMeasured)), share_of_cpu: r2(sileroMs / 1000 / ((cpu.user + cpu.system) / 1e6)), core_pct_per_stream: r2((sileroMs / 10) / wallS / N) },
   memory_mb: { rss_base: r2(rssBase / 1e6), rss_started: r2(rssStarted / 1e6), rss_end: r2(rssEnd / 1e6), rss_peak: r2(rssPeak / 1e6), per_session_started: r2((rssStarted - rssBase) / 1e6 / N), per_session_end: r2((rssEnd - rssBase) / 1e6 / N) },
   turns: { completed: turns, per_s: r2(turns / wallS), timeouts },
   voiceToVoice_ms: { p50: r2(pct(v2v, 0.5)), p99: r2(pct(v2v, 0.99)), fakes_ms: LLM_TTFT_MS + TTS_TTFB_MS },
 };
 const rows: [string, string][] = [
-  ['sessions', `${N} (Silero ${SILERO ? 'on' : 'off'}, ${PHASES} mic phases)`],
+  ['sessions', `${N} (VAD ${VAD}, background ${NOISE_DB} dBFS, ${PHASES} mic phases)`],
+  ['Silero detectors alive (pool)', VAD === 'gated' ? `${pool.created}, lent on average ${result.silero_pool.lent_avg}, at most ${result.silero_pool.lent_max}` : VAD === 'silero' ? `${N}` : '0'],
   ['window', `${r2(wallS)} s after ${WARMUP_S} s warm-up`],
   ['event-loop lag p50 / p99 / max', `${result.eventLoopLag_ms.p50} / ${result.eventLoopLag_ms.p99} / ${result.eventLoopLag_ms.max} ms`],
   ['CPU (cores used)', `${result.cpu.cores_used}`],
   ['sessions per core', `${result.sessions_per_core}`],
   ['caller frames due / pushed / through VAD', `${result.caller_frames.due} / ${framesIn} / ${framesMeasured} (${result.caller_frames.processed_pct}%)`],
-  ['Silero per 20 ms frame', `${result.silero.us_per_frame} µs (${Math.round(result.silero.share_of_cpu * 100)}% of process CPU, ${result.silero.core_pct_per_stream}% of a core per stream)`],
+  ['VAD per 20 ms frame (gate + Silero)', `${result.silero.us_per_frame} µs (${Math.round(result.silero.share_of_cpu * 100)}% of process CPU, ${result.silero.core_pct_per_stream}% of a core per stream)`],
   ['RSS base / started / end / peak', `${result.memory_mb.rss_base} / ${result.memory_mb.rss_started} / ${result.memory_mb.rss_end} / ${result.memory_mb.rss_peak} MB`],
   ['RSS per session (started / end)', `${result.memory_mb.per_session_started} / ${result.memory_mb.per_session_end} MB`],
   ['turns completed', `${turns} (${result.turns.per_s}/s), ${timeouts} timed out`],

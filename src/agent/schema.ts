@@ -41,6 +41,7 @@ export const Listen = z.strictObject({
   turn: TurnSettings.prefault({}),
   silenceReprompt: z.number().positive().default(8).describe('Seconds of caller silence before a gentle reprompt.'),
   silenceEnd: z.number().positive().default(20).describe('Seconds of caller silence before the agent ends politely.'),
+  noiseGateDb: z.number().max(0).default(-55).describe('Caller audio quieter than this (dBFS) is not shown to the VAD, which saves CPU and memory per call; -100 or lower shows it every frame.'),
 });
 
 /** The language model and its tool loop. */

@@ -4,7 +4,8 @@ import type { Channel } from '../channels/channel.ts';
 import type { Conversation } from '../session/conversation.ts';
 import { ConversationRecording } from '../session/voice/recording.ts';
 import { VoiceSession, type SpeechDetector } from '../session/voice/voice-session.ts';
-import { createSileroVad, voiceActivityFromTurn } from '../audio/vad.ts';
+import { GatedVoiceActivity, sharedSileroPool } from '../audio/gated-vad.ts';
+import { voiceActivityFromTurn } from '../audio/vad.ts';
 import { sttFor, ttsFor } from '../speech/registry.ts';
 import { FallbackTts, type VoiceOption } from '../speech/tts/fallback.ts';
 import type { SpeechToText, TextToSpeech } from '../speech/types.ts';
@@ -40,7 +41,7 @@ export function agentSpeech(agent: Agent, env: NodeJS.ProcessEnv, o: SpeechSetti
   return {
     stt: sttFor(listen.stt, { env }),
     tts: options.length === 1 ? options[0]!.tts : new FallbackTts(options, { onFailure: (engine, e) => o.onFailure(`tts:${engine}`, e), resampler: createResampler }),
-    vad: createSileroVad(voiceActivityFromTurn(listen.turn)),
+    vad: new GatedVoiceActivity(sharedSileroPool(voiceActivityFromTurn(listen.turn)), { gateDb: listen.noiseGateDb }),
   };
 }
 

@@ -1,0 +1,196 @@
+import { dbfs } from './frame.ts';
+import { createSileroVad, type VoiceActivity, type VoiceActivityEvent, type VoiceActivitySettings } from './vad.ts';
+
+// Silero on every 20 ms frame of every call costs ~0.2 ms of CPU and a ~10 MB ONNX session per
+// caller, most of it spent on silence. A noise gate in front of it runs Silero only where there
+// is sound: while the caller's audio stays below `gateDb` (quieter than any speech; echo-cancelled
+// browser silence sits near −70 dBFS, a phone line near −60), nothing can be speech and Silero is
+// not asked. When a frame crosses the gate, a detector is taken from a shared pool, fed the last
+// `preRollMs` of audio (so the onset is not lost) and then every frame, until it has seen speech
+// end and the audio has stayed under the gate for `hangoverMs`; then it goes back to the pool.
+// Detectors are therefore held by callers who are making sound, not by every open call.
+// A gate at or below −100 dB is open all the time: Silero then sees every frame, as without it.
+
+/** Lends Silero detectors (reset before each loan) and takes them back. */
+export interface DetectorPool {
+  acquire(): VoiceActivity;
+  release(vad: VoiceActivity): void;
+}
+
+/**
+ * A DetectorPool keeping up to `maxIdle` detectors between loans. Making a Silero detector takes
+ * ~100 ms of blocked event loop (it loads the model), so the pool keeps `spare` idle ones ready,
+ * topping up after a loan on a later turn of the event loop rather than inside a caller's frame.
+ */
+export class VoiceActivityPool implements DetectorPool {
+  #idle: VoiceActivity[] = [];
+  #make: () => VoiceActivity;
+  #maxIdle: number;
+  #spare: number;
+  #topUp: NodeJS.Immediate | undefined;
+  /** Detectors alive (lent or idle): what the pool costs in memory. */
+  created = 0;
+  lent = 0;
+
+  constructor(make: () => VoiceActivity, o: { maxIdle?: number; spare?: number } = {}) {
+    this.#make = make;
+    this.#maxIdle = o.maxIdle ?? 16;
+    this.#spare = Math.min(o.spare ?? 0, this.#maxIdle);
+  }
+
+  /** Makes detectors now until `n` are idle (at start-up, before callers arrive). */
+  prewarm(n: number): void {
+    while (this.#idle.length < Math.min(n, Math.max(this.#maxIdle, n))) {
+      this.created++;
+      this.#idle.push(this.#make());
+    }
+  }
+
+  acquire(): VoiceActivity {
+    this.lent++;
+    const vad = this.#idle.pop() ?? (this.created++, this.#make());
+    if (this.#idle.length < this.#spare && !this.#topUp) {
+      this.#topUp = setImmediate(() => {
+        this.#topUp = undefined;
+        if (this.#idle.length < this.#spare) {
+          this.created++;
+          this.#idle.push(this.#make());
+        }
+      });
+      this.#topUp.unref();
+    }
+    return vad;
+  }
+
+  release(vad: VoiceActivity): void {
+    this.lent--;
+    if (this.#idle.length >= this.#maxIdle) {
+      vad.close();
+      this.created--;
+      return;
+    }
+    vad.reset();
+    this.#idle.push(vad);
+  }
+
+  close(): void {
+    for (const v of this.#idle.splice(0)) v.close();
+  }
+}
+
+const pools = new Map<string, VoiceActivityPool>();
+
+/** The process's pool of Silero detectors with these settings (agents with the same turn settings share one). */
+export function sharedSileroPool(settings: VoiceActivitySettings): VoiceActivityPool {
+  const key = JSON.stringify(settings);
+  let pool = pools.get(key);
+  if (!pool) pools.set(key, (pool = new VoiceActivityPool(() => createSileroVad(settings), { spare: 2 })));
+  return pool;
+}
+
+export interface GateSettings {
+  /** Frames quieter than this (dBFS, RMS) are not speech and are not shown to Silero. */
+  gateDb: number;
+  /** Audio before the gate opened that Silero still gets, for soft onsets. */
+  preRollMs: number;
+  /** How long the audio must stay under the gate, with no speech open, before the detector is returned. */
+  hangoverMs: number;
+}
+
+export const DEFAULT_GATE: GateSettings = { gateDb: -55, preRollMs: 200, hangoverMs: 300 };
+
+const RATE = 16000;
+
+/** A VoiceActivity that borrows a Silero detector from `pool` only while there is sound. */
+export class GatedVoiceActivity implements VoiceActivity {
+  readonly sampleRate = RATE;
+  #pool: DetectorPool;
+  #s: GateSettings;
+  #vad: VoiceActivity | undefined;
+  /** Samples pushed since creation: this detector's clock. */
+  #pushed = 0;
+  /** Where the borrowed detector's clock 0 is on ours (samples). */
+  #offset = 0;
+  #lastLoud = -Infinity;
+  #preRoll: Int16Array[] = [];
+  #preRollSamples = 0;
+  #closed = false;
+
+  constructor(pool: DetectorPool, settings: Partial<GateSettings> = {}) {
+    this.#pool = pool;
+    this.#s = { ...DEFAULT_GATE, ...settings };
+  }
+
+  get speaking(): boolean {
+    return this.#vad?.speaking ?? false;
+  }
+
+  /** Whether a Silero detector is lent to this caller now. */
+  get listening(): boolean {
+    return this.#vad !== undefined;
+  }
+
+  push(pcm: Int16Array): VoiceActivityEvent[] {
+    if (this.#closed || !pcm.length) return [];
+    const start = this.#pushed;
+    this.#pushed += pcm.length;
+    if (this.#s.gateDb <= -100 || dbfs(pcm) >= this.#s.gateDb) this.#lastLoud = this.#pushed;
+    if (!this.#vad) {
+      if (this.#lastLoud !== this.#pushed) {
+        this.#keepPreRoll(pcm);
+        return [];
+      }
+      this.#vad = this.#pool.acquire();
+      this.#offset = start - this.#preRollSamples;
+      const events: VoiceActivityEvent[] = [];
+      for (const f of this.#preRoll) events.push(...this.#vad.push(f));
+      this.#preRoll = [];
+      this.#preRollSamples = 0;
+      events.push(...this.#vad.push(pcm));
+      return this.#shift(events);
+    }
+    const events = this.#vad.push(pcm);
+    if (!this.#vad.speaking && this.#pushed - this.#lastLoud >= (this.#s.hangoverMs * RATE) / 1000) this.#giveBack();
+    return this.#shift(events);
+  }
+
+  flush(): VoiceActivityEvent[] {
+    if (!this.#vad) return [];
+    const events = this.#shift(this.#vad.flush());
+    this.#giveBack();
+    return events;
+  }
+
+  reset(): void {
+    if (this.#vad) this.#giveBack();
+    this.#pushed = 0;
+    this.#lastLoud = -Infinity;
+    this.#preRoll = [];
+    this.#preRollSamples = 0;
+  }
+
+  close(): void {
+    if (this.#vad) this.#giveBack();
+    this.#closed = true;
+  }
+
+  #giveBack(): void {
+    const vad = this.#vad!;
+    this.#vad = undefined;
+    this.#pool.release(vad);
+  }
+
+  #keepPreRoll(pcm: Int16Array): void {
+    this.#preRoll.push(pcm);
+    this.#preRollSamples += pcm.length;
+    const keep = (this.#s.preRollMs * RATE) / 1000;
+    while (this.#preRoll.length > 1 && this.#preRollSamples - this.#preRoll[0]!.length >= keep) this.#preRollSamples -= this.#preRoll.shift()!.length;
+  }
+
+  /** The borrowed detector's times, on this detector's clock. */
+  #shift(events: VoiceActivityEvent[]): VoiceActivityEvent[] {
+    if (!events.length) return events;
+    const ms = (this.#offset * 1000) / RATE;
+    return events.map((e) => ({ ...e, atMs: e.atMs + ms }));
+  }
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { concat, silence, splitFrames } from '../../src/audio/frame.ts';
+import { GatedVoiceActivity, VoiceActivityPool } from '../../src/audio/gated-vad.ts';
+import { createSileroVad, type VoiceActivity, type VoiceActivityEvent } from '../../src/audio/vad.ts';
+import { spoken } from '../speech/spoken.ts';
+import { noise } from './signals.ts';
+
+function detect(vad: VoiceActivity, pcm: Int16Array): VoiceActivityEvent[] {
+  const events = splitFrames(pcm, 16000).flatMap((f) => vad.push(f));
+  return [...events, ...vad.flush()];
+}
+
+describe('noise-gated Silero with a shared pool', () => {
+  it('finds the same speech as Silero on every frame, within two Silero windows', async () => {
+    const quiet = (ms: number, seed: number) => noise(ms, 16000, 0.0005, seed); // ≈ −71 dBFS, echo-cancelled silence
+    for (const text of ['Book an intro call for tomorrow.', 'Can we talk on Friday afternoon at three?']) {
+      const a = await spoken(text, { beforeMs: 0, afterMs: 0 });
+      const pcm = concat([quiet(1500, 1), a.pcm, quiet(1200, 2), a.pcm, quiet(1500, 3)]);
+      const always = detect(createSileroVad(), pcm);
+      const pool = new VoiceActivityPool(() => createSileroVad());
+      const gated = detect(new GatedVoiceActivity(pool), pcm);
+      assert.deepEqual(gated.map((e) => e.type), ['speech-start', 'speech-end', 'speech-start', 'speech-end'], text);
+      assert.deepEqual(always.map((e) => e.type), gated.map((e) => e.type));
+      for (const [i, e] of gated.entries()) assert.ok(Math.abs(e.atMs - always[i]!.atMs) <= 64, `${e.type} at ${e.atMs} vs ${always[i]!.atMs} ms`);
+      assert.equal(pool.lent, 0, 'the detector went back after the speech');
+    }
+  });
+
+  it('holds a detector only while there is sound, and lends one detector to callers who speak in turn', async () => {
+    const pool = new VoiceActivityPool(() => createSileroVad());
+    const a = new GatedVoiceActivity(pool);
+    const b = new GatedVoiceActivity(pool);
+    for (const f of splitFrames(silence(2000, 16000), 16000)) {
+      a.push(f);
+      b.push(f);
+    }
+    assert.equal(pool.created, 0, 'no Silero for silence');
+    const s = await spoken('What does an audit cost?', { beforeMs: 200, afterMs: 1500 });
+    const heardA = splitFrames(s.pcm, 16000).flatMap((f) => a.push(f));
+    assert.equal(a.listening, false, 'returned after the hangover');
+    const heardB = splitFrames(s.pcm, 16000).flatMap((f) => b.push(f));
+    assert.deepEqual(heardA.map((e) => e.type), ['speech-start', 'speech-end']);
+    assert.deepEqual(heardB.map((e) => e.type), ['speech-start', 'speech-end']);
+    assert.equal(pool.created, 1, 'the second caller reused the first caller\'s detector');
+    // Both pushed 2 s of silence, then the words: on their own clocks, the same times.
+    assert.ok(Math.abs(heardB[0]!.atMs - heardA[0]!.atMs) <= 40 && heardA[0]!.atMs >= 2000, `times are on each caller's own clock (${heardA[0]!.atMs}, ${heardB[0]!.atMs})`);
+  });
+
+  it('a gate at −100 dB or below is always open', () => {
+    const pool = new VoiceActivityPool(() => createSileroVad());
+    const v = new GatedVoiceActivity(pool, { gateDb: -120 });
+    v.push(silence(20, 16000));
+    assert.equal(v.listening, true);
+  });
+});
