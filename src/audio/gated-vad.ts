@@ -84,7 +84,11 @@ const pools = new Map<string, VoiceActivityPool>();
 export function sharedSileroPool(settings: VoiceActivitySettings): VoiceActivityPool {
   const key = JSON.stringify(settings);
   let pool = pools.get(key);
-  if (!pool) pools.set(key, (pool = new VoiceActivityPool(() => createSileroVad(settings), { spare: 2 })));
+  if (!pool) {
+    pool = new VoiceActivityPool(() => createSileroVad(settings), { spare: 2 });
+    pool.prewarm(1); // throws VoiceActivityUnavailableError here, where callers can fall back, not mid-call
+    pools.set(key, pool);
+  }
   return pool;
 }
 

@@ -1,7 +1,8 @@
 import { openAIError } from '../openai-error.ts';
 import { concat } from '../../audio/frame.ts';
 import { createEnergyVad } from '../../audio/energy-vad.ts';
-import { createSileroVad, type VoiceActivity } from '../../audio/vad.ts';
+import { GatedVoiceActivity, sharedSileroPool } from '../../audio/gated-vad.ts';
+import { DEFAULT_VOICE_ACTIVITY, type VoiceActivity } from '../../audio/vad.ts';
 import { encodeWav } from '../../audio/wav.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import type { SpeechToText, SttEvent, SttStream } from '../types.ts';
@@ -66,7 +67,8 @@ export class OpenAIStt implements SpeechToText {
 
 function defaultVad(): VoiceActivity {
   try {
-    return createSileroVad({ minSilenceMs: 500 });
+    // Behind the noise gate and from the shared pool, like the session's own VAD: a caller holds a detector only while making sound.
+    return new GatedVoiceActivity(sharedSileroPool({ ...DEFAULT_VOICE_ACTIVITY, minSilenceMs: 500 }));
   } catch {
     return createEnergyVad({ minSilenceMs: 500 });
   }

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { toFloat32 } from '../../audio/frame.ts';
 import { createEnergyVad } from '../../audio/energy-vad.ts';
-import { createSileroVad, VoiceActivityUnavailableError, type VoiceActivity } from '../../audio/vad.ts';
+import { GatedVoiceActivity, sharedSileroPool } from '../../audio/gated-vad.ts';
+import { DEFAULT_VOICE_ACTIVITY, VoiceActivityUnavailableError, type VoiceActivity } from '../../audio/vad.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import { checkOnnxFiles, configPaths, defaultThreads, listFolder, loadSherpaOnnx, need, pickOnnx, tokensFile, type ModelFolder } from '../sherpa-files.ts';
 import { SpeechUnavailableError, type SpeechToText, type SttEvent, type SttStream } from '../types.ts';
@@ -198,7 +199,7 @@ export class SherpaStt implements SpeechToText {
 /** Silero through sherpa-onnx when it loads, else the energy VAD. */
 function makeVad(endSilenceMs: number): VoiceActivity {
   try {
-    return createSileroVad({ minSilenceMs: endSilenceMs });
+    return new GatedVoiceActivity(sharedSileroPool({ ...DEFAULT_VOICE_ACTIVITY, minSilenceMs: endSilenceMs }));
   } catch (err) {
     if (!(err instanceof VoiceActivityUnavailableError)) throw err;
     return createEnergyVad({ minSilenceMs: endSilenceMs });
