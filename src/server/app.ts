@@ -8,6 +8,8 @@ import { redactPersonalData } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
 import { purgeOldConversations } from '../store/retention.ts';
 import { databaseUrl, openStore, type Store } from '../store/store.ts';
+import { sharedSileroPool } from '../audio/gated-vad.ts';
+import { voiceActivityFromTurn } from '../audio/vad.ts';
 import { AgentRegistry } from './agents.ts';
 import type { ServerContext } from './context.ts';
 import { Metrics } from './metrics.ts';
@@ -54,6 +56,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const agents = await AgentRegistry.open(o.agentsDir, { store, env: o.env, log: warn });
   if (!agents.names().length) warn(`no agent could be loaded from ${o.agentsDir}`);
   if (o.watch ?? o.mode === 'dev') agents.watch();
+  if (!o.speech) warmVoiceActivity(agents, Number(o.env.PARLEY_VAD_WARM ?? 2), warn);
 
   let secret = o.env.PARLEY_SESSION_SECRET;
   if (!secret) {
@@ -95,6 +98,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {
     clearInterval(retention);
+    ctx.metrics.close();
     agents.close();
     for (const s of ctx.live) s.abort();
   });
@@ -104,6 +108,21 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   app.decorate('parley', ctx);
   return app;
+}
+
+/**
+ * Makes each agent's Silero detectors before the first caller: one takes ~100 ms of blocked event
+ * loop, which a caller's audio should not wait for. PARLEY_VAD_WARM per distinct turn setting.
+ */
+function warmVoiceActivity(agents: AgentRegistry, n: number, warn: (line: string) => void): void {
+  for (const { agent } of agents.list()) {
+    try {
+      sharedSileroPool(voiceActivityFromTurn(agent.config.listen.turn)).prewarm(n);
+    } catch (e) {
+      warn(`voice activity detection is not available, voice sessions will fail: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+  }
 }
 
 /** Request lines in the log without session tokens (they are in the socket's path) or query strings. */

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ConversationEvent } from '../session/events.ts';
 
 // What /metrics exposes, in Prometheus text format: sessions by door, turns, per-stage turn
@@ -24,6 +25,16 @@ export class Metrics {
   #latency = new Map<string, Histogram>();
   #errors = new Map<string, number>();
   #refused = new Map<string, number>();
+  /** Event-loop delay since the last scrape: a voice server that lags delays every caller's audio. */
+  #lag = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.#lag.enable();
+  }
+
+  close(): void {
+    this.#lag.disable();
+  }
 
   get activeSessions(): number {
     let n = 0;
@@ -91,6 +102,11 @@ export class Metrics {
 
     family('parley_refused_total', 'counter', 'Sessions and calls refused, by reason.');
     for (const [k, v] of this.#refused) out.push(`parley_refused_total{${k}} ${v}`);
+
+    family('parley_event_loop_lag_seconds', 'gauge', 'Event-loop delay since the previous scrape, by quantile.');
+    for (const q of [50, 99]) out.push(`parley_event_loop_lag_seconds{quantile="${q / 100}"} ${round(this.#lag.percentile(q) / 1e9)}`);
+    out.push(`parley_event_loop_lag_seconds{quantile="1"} ${round(this.#lag.max / 1e9)}`);
+    this.#lag.reset();
     return `${out.join('\n')}\n`;
   }
 }
