@@ -39,7 +39,7 @@ export function agentSpeech(agent: Agent, env: NodeJS.ProcessEnv, o: SpeechSetti
     }
   }
   return {
-    stt: sttFor(listen.stt, { env }),
+    stt: sttFor(listen.stt, { env, turn: listen.turn }),
     tts: options.length === 1 ? options[0]!.tts : new FallbackTts(options, { onFailure: (engine, e) => o.onFailure(`tts:${engine}`, e), resampler: createResampler }),
     vad: new GatedVoiceActivity(sharedSileroPool(voiceActivityFromTurn(listen.turn)), { gateDb: listen.noiseGateDb }),
   };

@@ -23,6 +23,8 @@ export interface SpeechSetup {
   fetch?: typeof fetch;
   /** Overrides the provider's server (and its `<VENDOR>_BASE_URL`). */
   baseURL?: string;
+  /** The agent's listen.turn: recognisers that endpoint themselves (Deepgram) are told the same silence. */
+  turn?: { minEndpointingDelayMs: number; maxEndpointingDelayMs: number };
 }
 
 /** The cloud vendors Parley speaks to, with the variables that configure each. */
@@ -59,7 +61,13 @@ export function sttFor(spec: string, o: SpeechSetup): SpeechToText {
   const { provider, model } = parseSpeechSpec(spec);
   switch (provider) {
     case 'deepgram':
-      return new DeepgramStt({ model, ...vendorAccess('deepgram', o, spec) });
+      // Deepgram finalizes after `endpointing` ms of silence; ask for no more than our own endpointing
+      // waits, so its final is in before turn-taking needs it (its UtteranceEnd minimum is 1000 ms).
+      return new DeepgramStt({
+        model,
+        ...vendorAccess('deepgram', o, spec),
+        ...(o.turn ? { endpointingMs: Math.max(10, Math.min(o.turn.minEndpointingDelayMs, 500)), utteranceEndMs: Math.max(1000, o.turn.maxEndpointingDelayMs) } : {}),
+      });
     case 'openai':
       return new OpenAIStt({ model, ...vendorAccess('openai', o, spec) });
     case 'local':

@@ -114,6 +114,16 @@ describe('deepgram:nova-3 (live WebSocket) against the fake', () => {
     assert.deepEqual(c.controls, ['{"type":"CloseStream"}']);
   });
 
+  it('takes its endpointing from the agent\'s listen.turn when built for an agent', async () => {
+    const s = sttFor('deepgram:nova-3', { env: { DEEPGRAM_API_KEY: KEY, DEEPGRAM_BASE_URL: fake.url }, turn: { minEndpointingDelayMs: 200, maxEndpointingDelayMs: 2500 } }).stream({ language: 'en', signal: new AbortController().signal });
+    s.push(ms100());
+    s.end();
+    await events(s);
+    const q = fake.connections.at(-1)!.query;
+    assert.equal(q.endpointing, '200');
+    assert.equal(q.utterance_end_ms, '2500');
+  });
+
   it('streams interim words while audio is still coming, then the final text', async () => {
     const s = stt().stream({ language: 'en', signal: new AbortController().signal });
     const seen: SttEvent[] = [];
