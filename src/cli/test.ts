@@ -11,6 +11,8 @@ import { patternProblem } from '../scenarios/match.ts';
 import { scenarioModels } from '../scenarios/models.ts';
 import { formatOutcome, formatSummary, terminalStyle, totals, type ScenarioOutcome, type TestReport } from '../scenarios/report.ts';
 import { runScenario } from '../scenarios/run.ts';
+import { DEFAULT_CALLER_VOICE, scenarioSpeech, type ScenarioSpeech } from '../scenarios/voice-speech.ts';
+import { SpeechUnavailableError } from '../speech/types.ts';
 import { Records } from '../store/records.ts';
 import { openStore } from '../store/store.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
@@ -18,21 +20,26 @@ import { agentModels, knowledgeSpec } from './runtime.ts';
 
 /**
  * `parley test [agent-dir]`: runs the scenarios in the agent's tests/ folder through a real
- * text conversation and exits 1 when any fails; `--from <id>` writes a scenario from a
- * recorded conversation instead.
+ * text conversation (or, with `--voice`, through the full voice loop) and exits 1 when any
+ * fails; `--from <id>` writes a scenario from a recorded conversation instead.
  */
 export function command(): Command {
   return new Command('test')
-    .description("run the scenarios in an agent's tests/ folder (text mode); exit 1 when any fails")
+    .description("run the scenarios in an agent's tests/ folder; exit 1 when any fails")
     .argument('[agent-dir]', 'folder holding agent.yaml', '.')
-    .option('--voice', 'run the scenarios through the voice loop (not available in this build)')
+    .option('--voice', 'run the scenarios marked `modes: [voice]` through the full voice loop: each caller turn spoken by a local voice, heard through the agent\'s VAD and speech-to-text, answered in its voice; latency budgets are checked')
+    .option('--stt <provider:model>', "with --voice: the agent's ears instead of listen.stt, e.g. local:pocketsphinx")
+    .option('--tts <provider:model>', "with --voice: the agent's voice instead of voice.tts, e.g. local:flite")
+    .option('--caller-voice <provider:model[@voice]>', `with --voice: the caller's voice (default ${DEFAULT_CALLER_VOICE}), e.g. local:flite@slt`)
     .option('--filter <name>', 'only scenarios whose name or file name contains this (or matches /regex/)')
     .option('--repeat <n>', 'run each scenario N times and report its pass rate', '1')
     .option('--junit <file>', 'also write the results as JUnit XML')
     .option('--json <file>', 'also write the results as JSON')
     .option('--from <conversation-id>', "write a scenario from a recorded conversation into the agent's tests/ folder and print its path")
-    .action(async (dir: string, o: { voice?: boolean; filter?: string; repeat: string; junit?: string; json?: string; from?: string }) => {
-      if (o.voice) fail(2, 'voice mode needs the voice loop (not available in this build); run `parley test` without --voice to test in text mode');
+    .action(async (dir: string, o: { voice?: boolean; stt?: string; tts?: string; callerVoice?: string; filter?: string; repeat: string; junit?: string; json?: string; from?: string }) => {
+      const speechFlags = ([['--stt', o.stt], ['--tts', o.tts], ['--caller-voice', o.callerVoice]] as const).filter(([, v]) => v !== undefined).map(([f]) => f);
+      if (speechFlags.length && !o.voice) fail(2, `${speechFlags.join(', ')} ${speechFlags.length === 1 ? 'applies' : 'apply'} only in voice mode: add --voice`);
+      if (o.voice && o.from) fail(2, '--from writes a scenario; it does not run one, so --voice does not apply');
       const repeat = Number(o.repeat);
       if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) fail(2, `--repeat must be a whole number from 1 to 1000, not "${o.repeat}"`);
       const filterProblem = o.filter === undefined ? undefined : patternProblem(o.filter);
@@ -41,13 +48,28 @@ export function command(): Command {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
       if (o.from) return writeFromRecord(agent, o.from);
 
-      const { scenarios, problems } = await loadScenarios(agent, { filter: o.filter });
+      const mode = o.voice ? 'voice' : 'text';
+      const { scenarios, problems, otherMode } = await loadScenarios(agent, { filter: o.filter, mode });
       if (problems.length) {
         for (const p of problems) console.error(formatProblem(p));
         fail(1, `${problems.length} problem${problems.length === 1 ? '' : 's'} found in scenario files`);
       }
+      if (!scenarios.length && otherMode.length && o.voice) {
+        fail(1, `no scenario${o.filter ? ` matching "${o.filter}"` : ''} in ${testsDir(agent)} runs in voice mode (${otherMode.length} ${otherMode.length === 1 ? 'is' : 'are'} text only): add \`modes: [text, voice]\` to the ones to run by voice`);
+      }
+      if (!scenarios.length && otherMode.length) fail(1, `no scenario${o.filter ? ` matching "${o.filter}"` : ''} in ${testsDir(agent)} runs in text mode (${otherMode.length} ${otherMode.length === 1 ? 'is' : 'are'} voice only): run them with --voice`);
       if (!scenarios.length) {
         fail(1, o.filter ? `no scenario in ${testsDir(agent)} matches "${o.filter}"` : `no scenarios in ${testsDir(agent)}: add one (docs/testing-agents.md) or write one from a conversation with --from <id>`);
+      }
+      let voice: ScenarioSpeech | undefined;
+      if (o.voice) {
+        try {
+          voice = scenarioSpeech(agent, { stt: o.stt, tts: o.tts, callerVoice: o.callerVoice }, process.env);
+        } catch (e) {
+          if (!(e instanceof SpeechUnavailableError)) throw e;
+          const agentOwn = /\((listen\.stt|voice\.tts)\)/.test(e.message);
+          fail(2, `voice mode: ${e.message}${agentOwn ? ' — or test with local engines: --stt local:pocketsphinx --tts local:flite' : ''}`);
+        }
       }
 
       const ac = new AbortController();
@@ -56,13 +78,15 @@ export function command(): Command {
       const knowledge = await indexKnowledge(agent, knowledgeSpec(agent).sources, ac.signal);
       for (const f of knowledge.report.failed) console.error(dim(`knowledge: could not read ${f.source}: ${f.message}`));
       const models = scenarioModels(async () => (await agentModels(agent)).models);
-      console.log(bold(`parley test · ${agent.name} (version ${agent.version}) · ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}${repeat > 1 ? ` × ${repeat} runs` : ''}`));
+      console.log(bold(`parley test · ${agent.name} (version ${agent.version}) · ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}${repeat > 1 ? ` × ${repeat} runs` : ''}${voice ? ' · voice' : ''}`));
+      if (voice) console.log(dim(`ears ${voice.stt.id} · voice ${voice.tts.id}${voice.voiceId ? `@${voice.voiceId}` : ''} · caller ${voice.caller.label}`));
+      else if (otherMode.length) console.log(dim(`(${otherMode.length} voice-only scenario${otherMode.length === 1 ? '' : 's'} not run: use --voice)`));
 
       const report: TestReport = { agent: agent.name, version: agent.version, repeat, outcomes: [], durationMs: 0 };
       for (const scenario of scenarios) {
         const outcome: ScenarioOutcome = { name: scenario.name, file: scenario.file, runs: [] };
         for (let i = 0; i < repeat && !ac.signal.aborted; i++) {
-          const run = await runScenario(scenario, { agent, knowledge, models, signal: ac.signal });
+          const run = await runScenario(scenario, { agent, knowledge, models, voice, signal: ac.signal });
           outcome.runs.push(run);
           if (run.status === 'skipped') break; // the missing model will not appear on the next run
         }

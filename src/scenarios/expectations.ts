@@ -1,7 +1,7 @@
 import type { ToolCallRecord } from '../store/records.ts';
-import type { ExpectData, ToolExpectationData, TurnExpectData } from './format.ts';
+import { LATENCY_STAGES, type ExpectData, type LatencyBudgetData, type ToolExpectationData, type TurnExpectData } from './format.ts';
 import { mismatch, show, shownPattern, textPattern } from './match.ts';
-import { exchange, type ScenarioRun } from './result.ts';
+import { exchange, type RunTurn, type ScenarioRun } from './result.ts';
 import { localTime, scenarioInstant } from './time.ts';
 
 // The checks behind `expect`: each returns what did not hold, with the path of the
@@ -14,14 +14,21 @@ export interface Finding {
   message: string;
 }
 
-type Run = Pick<ScenarioRun, 'transcript' | 'toolCalls' | 'lead' | 'bookings' | 'callerTurns' | 'endedByAgent' | 'endReason'>;
+type Run = Pick<ScenarioRun, 'mode' | 'transcript' | 'toolCalls' | 'lead' | 'bookings' | 'callerTurns' | 'endedByAgent' | 'endReason'>;
 
 /** Checks the agent's reply to caller turn `k` (1-based); `path` is where its `expect` is written. */
 export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (string | number)[]): Finding[] {
   const { agent, caller } = exchange(run, k);
   const out: Finding[] = [];
   const fail = (key: string | (string | number)[], message: string) => out.push({ path: [...path, ...(Array.isArray(key) ? key : [key])], turn: k, message });
-  if (!agent) return [{ path, turn: k, message: 'the agent never answered this turn' }];
+  expect.heard?.forEach((p, i) => {
+    if (caller && textPattern(p).find(caller.text) === undefined) fail(expect.heard!.length > 1 ? ['heard', i] : 'heard', `the agent heard "${caller.text}", which does not contain ${shownPattern(p)}${caller.said !== undefined ? ` (the caller said "${caller.said}")` : ''}`);
+  });
+  if (!agent) return [...out, { path, turn: k, message: 'the agent never answered this turn' }];
+  if (expect.latency && run.mode === 'voice') {
+    const problem = overBudget(expect.latency, agent, true);
+    if (problem) fail(['latency', problem.stage], problem.message);
+  }
 
   expect.says?.forEach((p, i) => {
     if (textPattern(p).find(agent.text) === undefined) fail(expect.says!.length > 1 ? ['says', i] : 'says', `the reply does not say ${shownPattern(p)}`);
@@ -96,6 +103,14 @@ export function checkConversation(expect: ExpectData, run: Run, timeZone: string
     if (!run.bookings.length) fail(['booking'], 'no call was booked');
     else if (!problems.includes(undefined)) fail(['booking'], problems[0] ?? 'no matching booking');
   }
+  if (expect.latency && run.mode === 'voice') {
+    // Every answer to a caller turn; the first message and fixed lines (reprompts) are not answers.
+    for (let k = 1; k <= run.callerTurns; k++) {
+      const { agent } = exchange(run, k);
+      const problem = agent && overBudget(expect.latency, agent, false);
+      if (problem) fail(['latency', problem.stage], `turn ${k}: ${problem.message}`, k);
+    }
+  }
   if (expect.endedByAgent === true && !run.endedByAgent) fail(['endedByAgent'], 'the agent did not end the conversation (end_call was not called)');
   if (expect.endedByAgent === false && run.endedByAgent) fail(['endedByAgent'], `the agent ended the conversation (${run.endReason})`, run.callerTurns);
   return out;
@@ -107,6 +122,33 @@ export function checkMaxTurns(max: number | undefined, run: Run, finished: boole
   if (run.callerTurns > max) return [{ path: ['expect', 'maxTurns'], message: `the caller needed ${run.callerTurns} turns, more than ${max}` }];
   if (!finished) return [{ path: ['expect', 'maxTurns'], message: `the conversation was not over after ${run.callerTurns} caller turns` }];
   return [];
+}
+
+const STAGE_NAMES: Record<string, string> = { endpointingMs: 'endpointing', sttFinalMs: 'STT final', llmFirstTokenMs: 'model first token', ttsFirstAudioMs: 'first audio', voiceToVoiceMs: 'voice-to-voice' };
+
+/** The stage timings of an agent turn, as the report shows them: `voice-to-voice 1840 ms (endpointing 500 ms, …)`. */
+export function formatLatency(latency: Record<string, number | null>): string {
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? 'not measured' : `${Math.round(v)} ms`);
+  const parts = LATENCY_STAGES.filter((s) => s !== 'voiceToVoiceMs' && s in latency).map((s) => `${STAGE_NAMES[s]} ${ms(latency[s])}`);
+  return `voice-to-voice ${ms(latency.voiceToVoiceMs)}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/**
+ * The first stage of an agent turn over its budget, with the measured numbers. A stage the voice
+ * loop did not time counts as over when `strict` (a budget written for this very turn).
+ */
+function overBudget(budget: LatencyBudgetData, agent: RunTurn, strict: boolean): { stage: string; message: string } | undefined {
+  for (const stage of LATENCY_STAGES) {
+    const max = budget[stage];
+    if (max === undefined) continue;
+    const got = agent.latency?.[stage];
+    if (got === null || got === undefined) {
+      if (strict) return { stage, message: `${stage} was not measured on this turn (the answer was ${agent.latency ? 'not timed at this stage' : 'never timed: interrupted, or not spoken'})` };
+      continue;
+    }
+    if (got > max) return { stage, message: `${stage} was ${Math.round(got)} ms, over the budget of ${max} ms: ${formatLatency(agent.latency!)}` };
+  }
+  return undefined;
 }
 
 /** Why no call among `calls` satisfies a toolCalled expectation, or undefined when one does. */

@@ -41,8 +41,27 @@ const ToolExpectation = z
 const ToolExpectations = z.union([ToolExpectation, z.array(ToolExpectation)]).transform((t) => (Array.isArray(t) ? t : [t]));
 const ToolNames = z.union([toolName, z.array(toolName)]).transform((t) => (Array.isArray(t) ? t : [t]));
 
+/** The voice loop's stages (docs/latency.md), each timed on every agent turn in voice mode. */
+export const LATENCY_STAGES = ['endpointingMs', 'sttFinalMs', 'llmFirstTokenMs', 'ttsFirstAudioMs', 'voiceToVoiceMs'] as const;
+export type LatencyStage = (typeof LATENCY_STAGES)[number];
+
+const budgetMs = z.number().positive().max(600_000);
+/** Most milliseconds each named stage may take on a turn; checked in voice mode only. */
+const LatencyBudget = z
+  .strictObject({
+    endpointingMs: budgetMs.optional().describe('Caller stopped speaking → turn committed.'),
+    sttFinalMs: budgetMs.optional().describe('Caller stopped speaking → final transcript.'),
+    llmFirstTokenMs: budgetMs.optional().describe('Turn committed → first words from the model.'),
+    ttsFirstAudioMs: budgetMs.optional().describe('First words → first audio from the voice.'),
+    voiceToVoiceMs: budgetMs.optional().describe('Caller stopped speaking → agent audio starts.'),
+  })
+  // Only when the keys are known: an unknown one is its own, clearer problem.
+  .refine((b) => Object.keys(b).length > 0, { message: `name at least one stage: ${LATENCY_STAGES.join(', ')}`, when: (p) => !p.issues.length });
+
 /** What must be true of the agent's reply to one caller turn. */
 export const TurnExpect = z.strictObject({
+  heard: Patterns.optional().describe('Every pattern appears in what the agent heard (voice mode: the STT transcript; text mode: the words as written).'),
+  latency: LatencyBudget.optional().describe('Voice mode: the most milliseconds each stage of the answer may take.'),
   says: Patterns.optional().describe('Every pattern appears in the reply.'),
   neverSays: Patterns.optional().describe('No pattern appears in the reply.'),
   documents: Patterns.optional().describe('Each pattern matches a document retrieved for this turn ("source › heading").'),
@@ -119,6 +138,7 @@ export const Expect = z.strictObject({
     .describe('false: nothing was booked.'),
   endedByAgent: z.boolean().optional(),
   maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
+  latency: LatencyBudget.optional().describe('Voice mode: the budget every answer to a caller turn must keep.'),
   rubric: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((r) => (Array.isArray(r) ? r : [r])).optional(),
 });
 
@@ -126,6 +146,12 @@ export const Expect = z.strictObject({
 export const ScenarioFile = z.strictObject({
   name: z.string().min(1).optional().describe('Defaults to the file name.'),
   description: z.string().optional(),
+  modes: z
+    .array(z.enum(['text', 'voice']))
+    .min(1)
+    .default(['text'])
+    .transform((m) => [...new Set(m)])
+    .describe('Which runs include it: `parley test` runs the text ones, `parley test --voice` the voice ones.'),
   caller: Caller,
   model: z.strictObject({ script: z.array(ModelStep).describe('Replies of the agent’s model, one per request. [] proves the model is never asked.') }).optional(),
   stubs: Stubs.prefault({}),
@@ -140,3 +166,6 @@ export type ModelStepData = z.output<typeof ModelStep>;
 export type WebhookAnswerData = z.output<typeof WebhookAnswer>;
 export type CalendarStubData = z.output<typeof CalendarStub>;
 export type SimulatedCallerData = z.output<typeof SimulatedCaller>;
+export type LatencyBudgetData = z.output<typeof LatencyBudget>;
+/** How a scenario is run: typed text, or speech through the voice loop. */
+export type ScenarioMode = 'text' | 'voice';

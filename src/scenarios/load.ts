@@ -6,7 +6,7 @@ import type { AgentProblem } from '../agent/problems.ts';
 import { parseYamlSource, type Position, type YamlSource } from '../agent/yaml-problems.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import { agentTools } from '../tools/registry.ts';
-import { ScenarioFile, type ScenarioData } from './format.ts';
+import { ScenarioFile, type ScenarioData, type ScenarioMode } from './format.ts';
 import { textPattern } from './match.ts';
 import { scenarioInstant } from './time.ts';
 
@@ -24,6 +24,8 @@ export interface Scenario {
 export interface LoadedScenarios {
   scenarios: Scenario[];
   problems: AgentProblem[];
+  /** Scenarios that match the filter but are not marked for the mode asked for. */
+  otherMode: Scenario[];
 }
 
 /** The folder of an agent's scenarios, as the user would name it. */
@@ -34,12 +36,14 @@ export function testsDir(agent: Agent): string {
 /**
  * Reads and validates every `*.yaml`/`*.yml` under the agent's `tests/` folder (sorted by path),
  * checking each against the agent too: tools it names exist, stubs replace webhooks, times parse.
- * `filter` keeps scenarios whose name or file name contains it (or matches it, as `/regex/`).
+ * `filter` keeps scenarios whose name or file name contains it (or matches it, as `/regex/`);
+ * `mode` keeps those whose `modes` include it (all of them when not given).
  */
-export async function loadScenarios(agent: Agent, o: { filter?: string } = {}): Promise<LoadedScenarios> {
+export async function loadScenarios(agent: Agent, o: { filter?: string; mode?: ScenarioMode } = {}): Promise<LoadedScenarios> {
   const dir = testsDir(agent);
   const files = existsSync(join(agent.dir, 'tests')) ? await yamlFiles(join(agent.dir, 'tests')) : [];
   const scenarios: Scenario[] = [];
+  const otherMode: Scenario[] = [];
   const problems: AgentProblem[] = [];
   const names = new Map<string, string>();
   for (const abs of files) {
@@ -50,9 +54,11 @@ export async function loadScenarios(agent: Agent, o: { filter?: string } = {}): 
     if (!s) continue;
     if (names.has(s.name)) problems.push({ file, ...s.at(['name']), field: 'name', message: `another scenario has this name (${names.get(s.name)})` });
     names.set(s.name, file);
-    if (matchesFilter(s, o.filter)) scenarios.push(s);
+    if (!matchesFilter(s, o.filter)) continue;
+    if (!o.mode || s.data.modes.includes(o.mode)) scenarios.push(s);
+    else otherMode.push(s);
   }
-  return { scenarios, problems };
+  return { scenarios, problems, otherMode };
 }
 
 /** Parses one scenario file's text and checks it against the agent; problems carry file:line:column. */
@@ -109,6 +115,11 @@ function agentProblems(data: ScenarioData, agent: Agent, yaml: YamlSource): Agen
     checkNames(['caller', 'turns', i, 'expect', 'toolCalled'], turn.expect?.toolCalled?.map((t) => t.name));
     checkNames(['caller', 'turns', i, 'expect', 'toolNotCalled'], turn.expect?.toolNotCalled);
   });
+  // A latency budget in a scenario that never runs in voice mode would be a check that cannot fail.
+  if (!data.modes.includes('voice')) {
+    const budgets: (string | number)[][] = [...(data.caller.turns ?? []).flatMap((t, i) => (t.expect?.latency ? [['caller', 'turns', i, 'expect', 'latency']] : [])), ...(data.expect.latency ? [['expect', 'latency']] : [])];
+    for (const path of budgets) point(path, 'latency is measured in voice mode only: add `modes: [text, voice]` (or [voice]) to the scenario', true);
+  }
   checkNames(['expect', 'toolCalled'], data.expect.toolCalled?.map((t) => t.name));
   checkNames(['expect', 'toolNotCalled'], data.expect.toolNotCalled);
   const { booking } = data.expect;

@@ -1,8 +1,10 @@
+import { formatLatency } from './expectations.ts';
 import type { ScenarioRun } from './result.ts';
 
 // What `parley test` prints: one line per scenario, and for a failure every expectation that
 // did not hold (as file:line:column field: message, so an editor can jump to it) followed by
-// the part of the transcript it is about, the failing turn marked.
+// the part of the transcript it is about, the failing turn marked. In voice mode every caller
+// turn shows what was said beside what the agent heard, and every answer its latency.
 
 /** All runs of one scenario (several with --repeat). */
 export interface ScenarioOutcome {
@@ -99,8 +101,21 @@ export function formatOutcome(o: ScenarioOutcome, repeat: number, style: Style =
   if (failed >= 0) {
     if (o.runs.length > 1) lines.push(`    ${style.bold(`run ${failed + 1} of ${o.runs.length}:`)}`);
     lines.push(...formatFailures(o.runs[failed], style).map((l) => `    ${l}`));
+  } else if (o.runs[0]?.mode === 'voice') {
+    lines.push(...voiceTurns(o.runs[0], style).map((l) => `    ${l}`));
   }
   return lines;
+}
+
+/** A passed voice run, one line per caller turn: said, heard, and how fast the answer came. */
+function voiceTurns(run: ScenarioRun, style: Style): string[] {
+  return run.transcript
+    .filter((t) => t.role === 'caller')
+    .map((t) => {
+      const answer = run.transcript.find((a) => a.role === 'agent' && a.turn === t.turn);
+      const latency = answer?.latency ? ` · ${formatLatency(answer.latency)}` : '';
+      return style.dim(`turn ${t.turn}: said "${clip(t.said ?? t.text, 80)}" · heard "${clip(t.text, 80)}"${latency}`);
+    });
 }
 
 /** Every failure of a run, grouped by the turn it is about, each group with its transcript excerpt. */
@@ -130,8 +145,10 @@ function excerpt(run: ScenarioRun, focus: number, mark: boolean, style: Style): 
   for (const t of run.transcript.filter((x) => x.turn >= focus - 1 && x.turn <= focus + 1)) {
     const here = mark && t.turn === focus;
     const who = t.role === 'agent' ? 'agent  ›' : 'caller ›';
-    const text = `${here ? '▶' : ' '} ${who} ${clip(t.text.replace(/\s+/g, ' '), 300)}`;
+    const text = `${here ? '▶' : ' '} ${who} ${clip((t.said ?? t.text).replace(/\s+/g, ' '), 300)}`;
     lines.push(here ? style.bold(text) : style.dim(text));
+    if (t.said !== undefined) lines.push(style.dim(`           heard: "${clip(t.text, 300)}"${sameWords(t.said, t.text) ? '' : ' (misheard)'}`));
+    if (run.mode === 'voice' && t.role === 'agent' && t.latency) lines.push(style.dim(`           latency: ${formatLatency(t.latency)}`));
     if (here && t.role === 'caller' && t.documents.length) lines.push(style.dim(`           documents: ${t.documents.slice(0, 4).join('; ')}`));
     if (t.role === 'agent' && t.grounding === 'declined') lines.push(style.dim('           (declined: no document covered the question; the model was not asked)'));
     for (const c of t.tools) {
@@ -141,6 +158,12 @@ function excerpt(run: ScenarioRun, focus: number, mark: boolean, style: Style): 
   }
   if (!lines.length) lines.push(style.dim('  (no transcript: the conversation did not start)'));
   return lines;
+}
+
+/** Whether two texts have the same words, ignoring case and punctuation. */
+function sameWords(a: string, b: string): boolean {
+  const words = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}'\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+  return words(a) === words(b);
 }
 
 function clip(s: string, n: number): string {

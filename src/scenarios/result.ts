@@ -1,4 +1,5 @@
 import type { BookingRecord, ToolCallRecord } from '../store/records.ts';
+import type { ScenarioMode } from './format.ts';
 
 // What running a scenario produced: the transcript as the recorder saw it, the tool calls,
 // what was collected and booked, and every expectation that did not hold.
@@ -8,7 +9,12 @@ export interface RunTurn {
   seq: number;
   turn: number;
   role: 'agent' | 'caller';
+  /** What the agent heard (caller turns) or said (agent turns). */
   text: string;
+  /** Voice mode, caller turns: what the caller said, before the agent's speech-to-text heard it as `text`. */
+  said?: string;
+  /** Voice mode, agent turns: the voice loop's stage timings in ms (docs/latency.md). */
+  latency?: Record<string, number | null>;
   /** Agent turns: 'chunks', 'declined' or null. */
   grounding: string | null;
   /** Caller turns: documents retrieved for it, as "source › heading". */
@@ -33,6 +39,9 @@ export interface Failure {
 export interface ScenarioRun {
   scenario: string;
   file: string;
+  mode: ScenarioMode;
+  /** Voice mode: the speech engines of the run. */
+  speech?: { stt: string; tts: string; callerVoice: string };
   /** `skipped`: it needs a language model that is not configured (the reason says which). */
   status: 'passed' | 'failed' | 'skipped';
   skipReason?: string;

@@ -18,10 +18,13 @@ import { nextCallerLine } from './simulated-caller.ts';
 import { StubCalendar } from './stub-calendar.ts';
 import { stubWebhooks } from './stub-webhooks.ts';
 import { scenarioInstant } from './time.ts';
+import { VoiceCall, VoiceCallError } from './voice-call.ts';
+import type { ScenarioSpeech } from './voice-speech.ts';
 
-// Runs one scenario through the real Conversation in text mode: the same knowledge gate, tool
-// loop, tools and recorder as a live conversation, with the world around it (model, webhooks,
-// calendar, clock) played by the scenario. The fake OpenAI-compatible server from test/fakes
+// Runs one scenario through the real Conversation — typed (text mode), or spoken through the
+// full voice loop (voice mode, voice-call.ts): the same knowledge gate, tool loop, tools and
+// recorder as a live conversation, with the world around it (model, webhooks, calendar, clock)
+// played by the scenario. The fake OpenAI-compatible server from test/fakes
 // — the one exported to users as `parley/testing` — plays `model.script`.
 
 /** How to run scenarios for one agent. */
@@ -37,6 +40,8 @@ export interface RunOptions {
   clock?: () => Date;
   /** The `caller` recorded on the conversation; `scenario:<name>` by default. */
   caller?: string;
+  /** Voice mode: the caller's turns are spoken into the voice loop with this speech. Text mode when absent. */
+  voice?: ScenarioSpeech;
   signal?: AbortSignal;
 }
 
@@ -51,6 +56,8 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
   const run: ScenarioRun = {
     scenario: scenario.name,
     file: scenario.file,
+    mode: o.voice ? 'voice' : 'text',
+    ...(o.voice ? { speech: { stt: o.voice.stt.id, tts: o.voice.tts.id, callerVoice: o.voice.caller.label } } : {}),
     status: 'passed',
     failures: [],
     notes,
@@ -80,6 +87,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
   let fake: FakeOpenAI | undefined;
   let store: Store | undefined;
   let conversation: Conversation | undefined;
+  let call: VoiceCall | undefined;
   const events: ConversationEvent[] = [];
   try {
     let models: LanguageModel[];
@@ -122,7 +130,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
       agent,
       store,
       models,
-      channel: 'text',
+      channel: o.voice ? 'web' : 'text',
       caller: o.caller ?? `scenario:${scenario.name}`,
       fetch: hooks.fetch,
       env: hooks.env,
@@ -131,20 +139,25 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
       onEvent: (_, e) => void events.push(e),
     });
     run.conversationId = conversation.id;
-    await conversation.start();
+    if (o.voice) {
+      call = new VoiceCall({ conversation, speech: o.voice, signal });
+      await call.start();
+    } else await conversation.start();
 
     // Requests the scripted model had received when each caller turn began: where a script ran out.
     const requestsBefore: number[] = [];
     const say = async (text: string): Promise<void> => {
       requestsBefore.push(fake?.requests.length ?? 0);
       run.callerTurns++;
-      for await (const _ of conversation!.reply(text, { signal }));
+      if (call) await call.say(text);
+      else for await (const _ of conversation!.reply(text, { signal }));
     };
     let callerDone = false;
     if (data.caller.turns) {
       for (const [i, turn] of data.caller.turns.entries()) {
         if (conversation.ended) {
-          findings.push({ path: ['caller', 'turns', i], turn: i, message: `the agent ended the conversation after turn ${i}; ${data.caller.turns.length - i} scripted caller turn(s) were never said` });
+          const who = call && call.endReason !== 'agent ended' ? `the call ended (${call.endReason ?? 'no reason'})` : 'the agent ended the conversation';
+          findings.push({ path: ['caller', 'turns', i], turn: i, message: `${who} after turn ${i}; ${data.caller.turns.length - i} scripted caller turn(s) were never said` });
           break;
         }
         await say(turn.say);
@@ -160,9 +173,15 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
         }
       }
     }
-    run.endedByAgent = conversation.ended;
+    run.endedByAgent = call ? call.endReason === 'agent ended' : conversation.ended;
+    // On the line, hanging up ends the conversation; the session records it as the caller's.
+    if (call) await call.hangUp();
     if (!conversation.ended) await conversation.end(callerDone ? 'caller reached its goal' : 'scenario finished');
-    collect(run, events);
+    collect(run, events, call);
+    if (call) {
+      findings.push(...splitTurns(call, Boolean(data.caller.turns), run), ...sessionTrouble(call, events, run));
+      notes.push(...o.voice!.notes);
+    }
 
     data.caller.turns?.forEach((turn, i) => {
       if (turn.expect && i < run.callerTurns) findings.push(...checkTurn(turn.expect, i + 1, run, ['caller', 'turns', i, 'expect']));
@@ -202,25 +221,43 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     return done();
   } catch (e) {
     if (signal.aborted) throw e;
-    findings.push({ path: [], turn: run.callerTurns || undefined, message: `the scenario could not run: ${e instanceof Error ? e.message : String(e)}` });
+    if (e instanceof VoiceCallError) findings.push({ path: e.turn && data.caller.turns ? ['caller', 'turns', e.turn - 1] : [], turn: e.turn ?? (run.callerTurns || undefined), message: e.message });
+    else findings.push({ path: [], turn: run.callerTurns || undefined, message: `the scenario could not run: ${e instanceof Error ? e.message : String(e)}` });
     // Show what happened up to the failure, and close the record.
+    await call?.close();
     await conversation?.end('scenario error').catch(() => {});
-    if (!run.transcript.length) collect(run, events);
+    if (!run.transcript.length) collect(run, events, call);
     return done();
   } finally {
+    await call?.close();
     await fake?.close();
     if (store && !o.store) await store.close();
   }
 }
 
-/** Builds the run's transcript, tool calls, lead and bookings from the conversation's events. */
-function collect(run: ScenarioRun, events: ConversationEvent[]): void {
+/**
+ * Builds the run's transcript, tool calls, lead and bookings from the conversation's events. On a
+ * voice call, caller turns are numbered by the line the caller was saying and carry what was said.
+ */
+function collect(run: ScenarioRun, events: ConversationEvent[], call?: VoiceCall): void {
   const turns: RunTurn[] = [];
   let callerTurn = 0;
+  let taken = 0;
   for (const e of events) {
     if (e.type === 'turn.caller' || e.type === 'turn.agent') {
-      if (e.type === 'turn.caller') callerTurn++;
-      turns.push({ seq: e.turn.seq, turn: callerTurn, role: e.turn.role, text: e.turn.heardText ?? e.turn.text, grounding: e.turn.grounding, documents: [], tools: [] });
+      const t: RunTurn = { seq: e.turn.seq, turn: callerTurn, role: e.turn.role, text: e.turn.heardText ?? e.turn.text, grounding: e.turn.grounding, documents: [], tools: [] };
+      if (e.type === 'turn.caller') {
+        const line = call ? (call.taken[taken++] ?? call.said.length - 1) : callerTurn;
+        t.turn = callerTurn = line + 1;
+        if (call) t.said = call.said[line];
+      }
+      turns.push(t);
+    } else if (e.type === 'turn.latency') {
+      const t = turns.find((x) => x.seq === e.seq && x.role === 'agent');
+      if (t) t.latency = { ...t.latency, ...e.latency };
+    } else if (e.type === 'turn.heard') {
+      const t = turns.find((x) => x.seq === e.seq && x.role === 'agent');
+      if (t) t.text = e.heardText;
     } else if (e.type === 'knowledge.hits') {
       const t = turns.find((x) => x.seq === e.seq);
       if (t) t.documents = e.hits.map((h) => (h.heading ? `${h.source} › ${h.heading}` : h.source));
@@ -248,6 +285,28 @@ function scriptUsage(fake: FakeOpenAI, steps: number, requestsBefore: number[]):
     return [{ path: ['model', 'script', first], message: `${unused} of ${steps} model.script steps were never used (from step ${first + 1} on): the agent asked its model fewer times than scripted` }];
   }
   return [];
+}
+
+/** The voice loop itself ended the call (every voice failed, the recogniser died, silence, time limit). */
+function sessionTrouble(call: VoiceCall, events: ConversationEvent[], run: ScenarioRun): Finding[] {
+  if (!call.endReason || call.endReason === 'agent ended' || call.endReason === 'caller hung up') return [];
+  const errors = events.flatMap((e) => (e.type === 'error' ? [`${e.where}: ${e.message}`] : []));
+  return [{ path: [], turn: run.callerTurns || undefined, message: `the voice loop ended the call (${call.endReason})${errors.length ? `: ${errors.join('; ')}` : ''}` }];
+}
+
+/** A caller line the agent took as several turns (a pause inside it ended the turn early). */
+function splitTurns(call: VoiceCall, scripted: boolean, run: ScenarioRun): Finding[] {
+  const out: Finding[] = [];
+  call.said.forEach((text, i) => {
+    const heard = run.transcript.filter((t) => t.role === 'caller' && t.turn === i + 1).map((t) => `"${t.text}"`);
+    if (heard.length < 2) return;
+    out.push({
+      path: scripted ? ['caller', 'turns', i] : ['caller', 'simulate'],
+      turn: i + 1,
+      message: `the agent took this line as ${heard.length} turns (heard ${heard.join(', then ')}): a pause inside it ended the turn early; say it as one sentence, or raise listen.turn.minEndpointingDelayMs`,
+    });
+  });
+  return out;
 }
 
 function failure(scenario: Scenario, f: Finding): Failure {

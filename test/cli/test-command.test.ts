@@ -119,12 +119,6 @@ describe('parley test', () => {
     const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
     assert.deepEqual(json.scenarios.map((s: { runs: unknown[]; passRate: number }) => [s.runs.length, s.passRate]), [[3, 0], [3, 1]]);
   });
-
-  it('--voice says voice mode is not available yet and exits 2', async () => {
-    const r = await runParley(['test', 'examples/sales-booking', '--voice']);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /voice mode needs the voice loop \(not available in this build\)/);
-  });
 });
 
 describe('parley test --from and parley replay (a conversation recorded by parley chat)', () => {

@@ -17,8 +17,30 @@ describe('scenario files', () => {
   it('loads the example scenarios, sorted by file, named by their name', async () => {
     const { scenarios, problems } = await loadScenarios(agent);
     assert.deepEqual(problems, []);
-    assert.deepEqual(scenarios.map((s) => s.file), ['audit-price.yaml', 'lead-to-crm.yaml', 'off-knowledge.yaml'].map((f) => join(EXAMPLE, 'tests', f)));
+    assert.deepEqual(scenarios.map((s) => s.file), ['audit-price.yaml', 'lead-to-crm.yaml', 'off-knowledge.yaml', 'voice-audit-price.yaml'].map((f) => join(EXAMPLE, 'tests', f)));
     assert.equal(scenarios[0].name, 'answers the audit price from the documents');
+  });
+
+  it('keeps the scenarios of the mode asked for: text unless a scenario lists its modes', async () => {
+    const text = await loadScenarios(agent, { mode: 'text' });
+    const voice = await loadScenarios(agent, { mode: 'voice' });
+    assert.deepEqual(text.scenarios.map((s) => s.data.modes), [['text'], ['text'], ['text']]);
+    assert.deepEqual(text.otherMode.map((s) => s.name), ['answers the audit price by voice, within the latency budget']);
+    assert.deepEqual(voice.scenarios.map((s) => s.name), ['answers the audit price by voice, within the latency budget']);
+    assert.equal(voice.otherMode.length, 3);
+    const both = parseScenario('modes: [text, voice, voice]\ncaller: { turns: [{ say: hi, expect: { heard: hi, latency: { voiceToVoiceMs: 2500 } } }] }\n', 't.yaml', agent).scenario;
+    assert.deepEqual(both?.data.modes, ['text', 'voice']);
+    assert.deepEqual(both?.data.caller.turns?.[0].expect, { heard: ['hi'], latency: { voiceToVoiceMs: 2500 } });
+  });
+
+  it('refuses latency budgets that would never be checked, and unknown stages', () => {
+    assert.deepEqual(problems(['caller:', '  turns:', '    - say: hi', '      expect: { latency: { voiceToVoiceMs: 2500 } }', 'expect:', '  latency: { sttFinalMs: 900 }', ''].join('\n')), [
+      't.yaml:4:17 caller.turns.0.expect.latency: latency is measured in voice mode only: add `modes: [text, voice]` (or [voice]) to the scenario',
+      't.yaml:6:3 expect.latency: latency is measured in voice mode only: add `modes: [text, voice]` (or [voice]) to the scenario',
+    ]);
+    assert.deepEqual(problems('modes: [voice]\ncaller: { turns: [{ say: hi }] }\nexpect: { latency: { voiceToVoice: 2500 } }\n'), ['t.yaml:3:22 expect.latency.voiceToVoice: unknown field "voiceToVoice"']);
+    assert.deepEqual(problems('modes: [voice]\ncaller: { turns: [{ say: hi }] }\nexpect: { latency: {} }\n'), ['t.yaml:3:20 expect.latency: name at least one stage: endpointingMs, sttFinalMs, llmFirstTokenMs, ttsFirstAudioMs, voiceToVoiceMs']);
+    assert.deepEqual(problems('modes: [phone]\ncaller: { turns: [{ say: hi }] }\n'), ['t.yaml:1:9 modes.0: Invalid option: expected one of "text"|"voice"']);
   });
 
   it('normalises the short forms: one pattern or a list, a tool name or {name, args}', () => {
