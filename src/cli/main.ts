@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   calendar: () => import('./calendar.ts'),
   dev: () => import('./dev.ts'),
   serve: () => import('./serve.ts'),
+  call: () => import('./call.ts'),
 };
 
 const program = new Command('parley')

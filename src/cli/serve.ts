@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { listen } from '../server/listen.ts';
 
-/** `parley serve [dir]`: the production server; needs PARLEY_ADMIN_TOKEN (for the dashboard, which comes later). */
+/** `parley serve [dir]`: the production server; needs PARLEY_ADMIN_TOKEN (it guards the dashboard, the admin API and outbound calls). */
 export function command(): Command {
   return new Command('serve')
     .description('run the server in production: web session tokens and the web socket door for every agent in a folder')
@@ -10,7 +10,7 @@ export function command(): Command {
     .option('--host <host>', 'address to listen on', '0.0.0.0')
     .action(async (dir: string, opts: { port: string; host: string }) => {
       if (!process.env.PARLEY_ADMIN_TOKEN) {
-        process.stderr.write('parley serve needs PARLEY_ADMIN_TOKEN: set it to a long random string (e.g. `openssl rand -hex 32`); it will guard the dashboard and admin API.\n');
+        process.stderr.write('parley serve needs PARLEY_ADMIN_TOKEN: set it to a long random string (e.g. `openssl rand -hex 32`); it guards the dashboard, the admin API and outbound calls.\n');
         process.exit(2);
       }
       await listen({ dir, mode: 'serve', port: Number(opts.port), host: opts.host });

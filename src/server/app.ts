@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { MAX_FRAME_BYTES } from '../channels/web/socket.ts';
+import { AdminAuth } from '../guard/admin-auth.ts';
 import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
 import { redactPersonalData } from '../guard/redact.ts';
@@ -15,6 +16,7 @@ import type { ServerContext } from './context.ts';
 import { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
+import { twilioRoutes } from './routes/twilio.ts';
 import { webRoutes } from './routes/web.ts';
 import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
 
@@ -73,6 +75,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     metrics: new Metrics(),
     speech: o.speech ?? ((agent, setting) => agentSpeech(agent, o.env, setting)),
     tokens: new SessionTokens({ secret, now: o.now }),
+    adminAuth: new AdminAuth({ token: o.env.PARLEY_ADMIN_TOKEN, now: o.now }),
     admission: new Admission({
       store,
       window: new MemoryRateWindow({ now: o.now }),
@@ -94,6 +97,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await healthRoutes(app, ctx);
   await webRoutes(app, ctx);
   await adminRoutes(app, ctx);
+  await twilioRoutes(app, ctx);
 
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { AdminAuth } from '../guard/admin-auth.ts';
 import type { Admission } from '../guard/admission.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import { Conversation } from '../session/conversation.ts';
@@ -25,6 +26,8 @@ export interface ServerContext {
   metrics: Metrics;
   speech: SpeechFactory;
   tokens: SessionTokens;
+  /** PARLEY_ADMIN_TOKEN checks, one instance so failed attempts are counted together. */
+  adminAuth: AdminAuth;
   /** Limits every new conversation passes: concurrency, daily budget, per-caller rate. */
   admission: Admission;
   outputSampleRate: 16000 | 24000;

@@ -5,3 +5,4 @@ export * from './deepgram.ts';
 export * from './openai-audio.ts';
 export * from './elevenlabs.ts';
 export * from './cartesia.ts';
+export * from './twilio.ts';

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
-import { AdminAuth, isLoopback } from '../../guard/admin-auth.ts';
+import { isLoopback, type AdminAuth } from '../../guard/admin-auth.ts';
 import { OUTCOMES, Records, type ConversationFilter, type ConversationRecord, type Outcome } from '../../store/records.ts';
 import type { AgentProblem, LoadedAgent } from '../agents.ts';
 import { track, type ServerContext } from '../context.ts';
@@ -33,7 +33,7 @@ export function adminGuard(ctx: ServerContext, auth: AdminAuth) {
 
 /** The admin API and the dashboard. */
 export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const auth = new AdminAuth({ token: ctx.env.PARLEY_ADMIN_TOKEN, now: ctx.now });
+  const auth = ctx.adminAuth;
   const guard = adminGuard(ctx, auth);
   const records = new Records(ctx.store.db);
 
