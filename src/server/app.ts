@@ -18,6 +18,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { twilioRoutes } from './routes/twilio.ts';
 import { webRoutes } from './routes/web.ts';
+import { widgetRoutes } from './routes/widget.ts';
 import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
 
 export interface ServerOptions {
@@ -98,6 +99,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await webRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await twilioRoutes(app, ctx);
+  await widgetRoutes(app, ctx);
 
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {

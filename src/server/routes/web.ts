@@ -5,20 +5,22 @@ import type { LoadedAgent } from '../agents.ts';
 import { track, type ServerContext } from '../context.ts';
 import { runWebSession } from '../web-session.ts';
 
+/** The agent, when it exists, has the web door on and this Origin may use it; else why not (status and words). */
+export function admitWeb(ctx: ServerContext, name: string, origin: string | undefined): { loaded: LoadedAgent } | { status: number; error: string } {
+  const dev = ctx.mode === 'dev';
+  const loaded = ctx.agents.get(name);
+  if (!loaded) return { status: 404, error: `no agent named "${name}"` };
+  const web = loaded.agent.config.channels.web;
+  if (!web.enabled) return { status: 403, error: `the web channel of "${name}" is disabled` };
+  if (!origin) return dev ? { loaded } : { status: 403, error: 'an Origin header is required' };
+  if (!originAllowed(origin, web.allowedOrigins, { dev })) return { status: 403, error: `origin ${origin} is not in channels.web.allowedOrigins of "${name}"` };
+  return { loaded };
+}
+
 /** The web door: session tokens for allowed origins, and the socket they open. See docs/protocol.md. */
 export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const dev = ctx.mode === 'dev';
 
-  /** The agent, when it exists, has the web door on and this Origin may use it; else why not. */
-  const admit = (name: string, origin: string | undefined): { loaded: LoadedAgent } | { status: number; error: string } => {
-    const loaded = ctx.agents.get(name);
-    if (!loaded) return { status: 404, error: `no agent named "${name}"` };
-    const web = loaded.agent.config.channels.web;
-    if (!web.enabled) return { status: 403, error: `the web channel of "${name}" is disabled` };
-    if (!origin) return dev ? { loaded } : { status: 403, error: 'an Origin header is required' };
-    if (!originAllowed(origin, web.allowedOrigins, { dev })) return { status: 403, error: `origin ${origin} is not in channels.web.allowedOrigins of "${name}"` };
-    return { loaded };
-  };
+  const admit = (name: string, origin: string | undefined) => admitWeb(ctx, name, origin);
 
   const cors = (req: FastifyRequest, reply: { header(k: string, v: string): unknown }) => {
     const origin = req.headers.origin;

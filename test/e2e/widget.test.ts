@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { concat, silence } from '../../src/audio/frame.ts';
+import { encodeWav } from '../../src/audio/wav.ts';
+import { buildServer } from '../../src/server/app.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { ROOT, tempDir } from '../helpers/cli.ts';
+import { spoken } from '../speech/spoken.ts';
+
+// The website widget in Debian's Chromium, with a fake microphone playing a flite recording of a
+// caller's question: a page on another origin embeds the snippet, the caller clicks start, hears
+// the greeting, asks, sees both captions, and the conversation lands in the admin API with its
+// recording. The server runs the real voice loop: Silero VAD, pocketsphinx, flite, a fake model.
+// PARLEY_SCREENSHOTS=1 also writes docs/images/widget.png and docs/images/conversation.png.
+
+const CHROMIUM = '/usr/lib/chromium/chromium';
+const ADMIN = 'e2e-admin-token';
+const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
+const ANSWER = 'The automation audit costs two thousand four hundred euros.';
+
+/** A page on its own origin embedding the widget snippet, which `snippet()` gives once the server's port is known. */
+async function hostPage(snippet: () => string): Promise<{ server: Server; origin: string }> {
+  const server = createServer((_, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><head><title>Test shop</title></head><body style="font-family:sans-serif;background:#f7f7fb;margin:40px"><h1>The test shop</h1><p>Automation audits for small businesses.</p>${snippet()}</body></html>`),
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (scripts/setup.sh installs it)` }, () => {
+  let app: FastifyInstance;
+  let base: string;
+  let store: Store;
+  let llm: FakeOpenAI;
+  let browser: Browser;
+  let allowed: { server: Server; origin: string };
+  let other: { server: Server; origin: string };
+  const recordings = tempDir('parley-e2e-rec-');
+
+  before(async () => {
+    llm = await startFakeOpenAI();
+    store = await openStore('file::memory:');
+    // Two host pages; only the first is in the agent's allowedOrigins.
+    let port = 0;
+    const snippet = () => `<script src="http://localhost:${port}/widget.js" data-agent="ada" async></script>`;
+    allowed = await hostPage(snippet);
+    other = await hostPage(snippet);
+    const hostPort = Number(new URL(allowed.origin).port);
+    const dir = tempDir('parley-e2e-');
+    mkdirSync(join(dir, 'ada'));
+    writeFileSync(
+      join(dir, 'ada', 'agent.yaml'),
+      [
+        'name: ada',
+        'persona:',
+        '  prompt: You are Ada, the assistant of a test shop.',
+        `  firstMessage: ${GREETING}`,
+        'knowledge: { sources: [], strict: false }',
+        'voice: { tts: "local:flite" }',
+        'listen: { stt: "local:pocketsphinx", turn: { minEndpointingDelayMs: 400, maxEndpointingDelayMs: 1500 } }',
+        'channels:',
+        '  web:',
+        `    allowedOrigins: ["127.0.0.1:${hostPort}"]`,
+        '    widget: { label: "Ask Ada", color: "#0f766e" }',
+        '',
+      ].join('\n'),
+    );
+    app = await buildServer({ agentsDir: dir, store, mode: 'serve', recordingsDir: recordings, env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PATH: process.env.PATH } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+    base = `http://localhost:${port}`;
+
+    // The caller: silence while the greeting plays, the question, silence.
+    const question = await spoken('How much does the automation audit cost?', { beforeMs: 0, afterMs: 0 });
+    const wav = join(tempDir('parley-e2e-mic-'), 'caller.wav');
+    writeFileSync(wav, encodeWav(concat([silence(7000, 16000), question.pcm, silence(5000, 16000)]), { sampleRate: 16000 }));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}%noloop`,
+        '--autoplay-policy=no-user-gesture-required',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+    await llm?.close();
+    allowed?.server.close();
+    other?.server.close();
+  });
+
+  const captions = (page: Page, role: 'agent' | 'caller') => page.locator(`parley-widget .line.${role}:not(.partial)`);
+
+  it('talks on an allowed site: greeting heard, question asked by voice, both captions shown, conversation recorded with audio', async () => {
+    llm.push({ text: ANSWER });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 720 } });
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.goto(allowed.origin);
+    const start = page.locator('parley-widget .bubble');
+    await start.waitFor();
+    assert.equal(await start.getAttribute('aria-label'), 'Ask Ada: start conversation');
+    await start.click();
+    await page.locator('parley-widget[data-mode="voice"]').waitFor({ state: 'attached' });
+    await captions(page, 'agent').first().waitFor({ timeout: 15_000 });
+    assert.equal(await captions(page, 'agent').first().textContent(), GREETING);
+    // The greeting's audio arrived and played: the page reports `played` to the server.
+    await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 15_000 });
+    await captions(page, 'caller').first().waitFor({ timeout: 30_000 });
+    const heard = (await captions(page, 'caller').first().textContent())!.trim();
+    assert.ok(heard.length > 0, 'the caller caption shows what the recogniser heard');
+    await page.locator('parley-widget .line.agent:not(.partial)', { hasText: ANSWER }).waitFor({ timeout: 20_000 });
+    assert.equal(sockets.length, 1);
+    assert.ok(sockets[0]!.startsWith(`${base.replace('http', 'ws')}/v1/sessions/`));
+    if (process.env.PARLEY_SCREENSHOTS) await page.screenshot({ path: join(ROOT, 'docs/images/widget.png') });
+
+    await page.locator('parley-widget .controls .end').click();
+    await page.locator('parley-widget[data-state="ended"]').waitFor({ state: 'attached' });
+    await Promise.all([...app.parley.live].map((s) => s.done));
+
+    const auth = { authorization: `Bearer ${ADMIN}` };
+    const list = (await (await fetch(`${base}/v1/admin/conversations?agent=ada`, { headers: auth })).json()) as { conversations: { id: string; door: string; recording: boolean }[] };
+    const conv = list.conversations[0]!;
+    assert.equal(conv.door, 'web');
+    assert.equal(conv.recording, true);
+    const detail = (await (await fetch(`${base}/v1/admin/conversations/${conv.id}`, { headers: auth })).json()) as { turns: { role: string; text: string }[] };
+    assert.deepEqual(detail.turns.map((t) => t.role), ['agent', 'caller', 'agent']);
+    assert.equal(detail.turns[2]!.text, ANSWER);
+    const wav = await fetch(`${base}/v1/admin/conversations/${conv.id}/recording`, { headers: auth });
+    assert.equal(wav.status, 200);
+    assert.ok((await wav.arrayBuffer()).byteLength > 44 + 16000 * 2 * 2, 'the stereo recording holds seconds of audio');
+
+    if (process.env.PARLEY_SCREENSHOTS) {
+      const dash = await browser.newPage({ viewport: { width: 1360, height: 900 }, extraHTTPHeaders: auth });
+      await dash.goto(`${base}/dashboard#/conversations/${conv.id}`);
+      await dash.getByText(ANSWER).first().waitFor();
+      await dash.screenshot({ path: join(ROOT, 'docs/images/conversation.png'), fullPage: true });
+      await dash.close();
+    }
+    await page.close();
+  });
+
+  it('shows "not available on this site" on another origin and never opens a conversation', async () => {
+    const page = await browser.newPage();
+    const sockets: string[] = [];
+    const sessions: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    page.on('request', (r) => r.url().includes('/sessions') && sessions.push(r.url()));
+    await page.goto(other.origin);
+    await page.locator('parley-widget[data-state="unavailable"]').waitFor({ state: 'attached' });
+    assert.equal(await page.locator('parley-widget .unavailable').textContent(), 'This assistant is not available on this site.');
+    assert.equal(await page.locator('parley-widget .bubble').count(), 0);
+    assert.deepEqual(sockets, []);
+    assert.deepEqual(sessions, []);
+    await page.close();
+  });
+});

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../src/server/app.ts';
+import { buildWeb, WEB_DIST } from '../../src/server/web-assets.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { agentsFolder } from './helpers.ts';
+
+describe('widget: the script and the look it asks for', () => {
+  let app: FastifyInstance;
+  let base: string;
+  let store: Store;
+  let llm: FakeOpenAI;
+  before(async () => {
+    llm = await startFakeOpenAI();
+    store = await openStore('file::memory:');
+    app = await buildServer({ agentsDir: agentsFolder(), store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+    await llm.close();
+  });
+
+  it('stays within 25 KB gzipped, as built for production', async () => {
+    await buildWeb();
+    const gz = gzipSync(readFileSync(join(WEB_DIST, 'widget.js'))).byteLength;
+    assert.ok(gz <= 25 * 1024, `widget.js is ${gz} bytes gzipped`);
+  });
+
+  it('serves widget.js to any site, with an ETag', async () => {
+    const res = await fetch(`${base}/widget.js`, { headers: { origin: 'https://anywhere.example' } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(res.headers.get('access-control-allow-origin'), '*');
+    const again = await fetch(`${base}/widget.js`, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    assert.equal(again.status, 304);
+  });
+
+  it('gives the look to allowed sites and a reason to the rest', async () => {
+    const ok = await fetch(`${base}/v1/agents/ada/widget`, { headers: { origin: 'https://shop.example.com' } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://shop.example.com');
+    assert.deepEqual(await ok.json(), { agent: 'ada', available: true, label: 'Talk to us', color: '#4f46e5', position: 'bottom-right', avatar: null, greeting: 'Hi, this is Ada from the test shop. How can I help?', language: 'en' });
+    const no = await fetch(`${base}/v1/agents/ada/widget`, { headers: { origin: 'https://copycat.example.net' } });
+    assert.equal(no.status, 403);
+    assert.equal(((await no.json()) as { available: boolean }).available, false);
+  });
+});

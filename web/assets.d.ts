@@ -1,0 +1,5 @@
+// esbuild loads .css files as text (src/server/web-assets.ts).
+declare module '*.css' {
+  const text: string;
+  export default text;
+}
