@@ -240,7 +240,8 @@ const v2v = admitted.flatMap((r) => r.v2v);
 const r1 = (x: number) => +x.toFixed(1);
 const result = {
   sessions: { tried: N + EXTRA, admitted: admitted.length, peak_live: peakLive, refused: refusals, with_errors: admitted.filter((r) => r.error).length },
-  turns: { answered: admitted.reduce((n, r) => n + Math.max(0, r.agentTurnsSeen - 1), 0), expected: admitted.length * TURNS },
+  // A turn is answered when the agent's audio came back after the question (its caption may still be streaming when the caller leaves).
+  turns: { answered: v2v.length, expected: admitted.length * TURNS },
   voiceToVoice_ms: { p50: r1(pct(v2v, 0.5)), p99: r1(pct(v2v, 0.99)), samples: v2v.length, note: 'includes endpointing (300 ms), fake LLM, fake TTS first audio' },
   server: { cpu_cores: +((usage1.cpuS - usage0.cpuS) / wallS).toFixed(2), rss_mb_start: r1(usage0.rssMb), rss_mb_end: r1(usage1.rssMb), event_loop_lag_p99_worst_ms: r1(lagWorst) },
   records_lost: lost,

@@ -1,4 +1,5 @@
 import { dbfs } from './frame.ts';
+import { createEnergyVad } from './energy-vad.ts';
 import { createSileroVad, type VoiceActivity, type VoiceActivityEvent, type VoiceActivitySettings } from './vad.ts';
 
 // Silero on every 20 ms frame of every call costs ~0.2 ms of CPU and a ~10 MB ONNX session per
@@ -19,28 +20,36 @@ export interface DetectorPool {
 
 /**
  * A DetectorPool keeping up to `maxIdle` detectors between loans. Making a Silero detector takes
- * ~100 ms of blocked event loop (it loads the model), so the pool keeps `spare` idle ones ready,
- * topping up after a loan on a later turn of the event loop rather than inside a caller's frame.
+ * ~100 ms of blocked event loop (it loads the model), so detectors are made ahead — `prewarm` at
+ * start-up, then `spare` idle ones topped up — and never many in one go: when callers who need
+ * one outnumber the idle ones (a burst of calls), they get the `standIn` (the energy detector,
+ * free to make) for that utterance while the pool grows one detector per event-loop turn.
  */
 export class VoiceActivityPool implements DetectorPool {
   #idle: VoiceActivity[] = [];
   #make: () => VoiceActivity;
+  #standIn: (() => VoiceActivity) | undefined;
+  #standIns = new WeakSet<VoiceActivity>();
   #maxIdle: number;
   #spare: number;
-  #topUp: NodeJS.Immediate | undefined;
+  #growing: NodeJS.Immediate | undefined;
+  #short = 0;
   /** Detectors alive (lent or idle): what the pool costs in memory. */
   created = 0;
   lent = 0;
+  /** Loans answered with the stand-in because no detector was ready. */
+  stoodIn = 0;
 
-  constructor(make: () => VoiceActivity, o: { maxIdle?: number; spare?: number } = {}) {
+  constructor(make: () => VoiceActivity, o: { maxIdle?: number; spare?: number; standIn?: () => VoiceActivity } = {}) {
     this.#make = make;
+    this.#standIn = o.standIn;
     this.#maxIdle = o.maxIdle ?? 16;
     this.#spare = Math.min(o.spare ?? 0, this.#maxIdle);
   }
 
   /** Makes detectors now until `n` are idle (at start-up, before callers arrive). */
   prewarm(n: number): void {
-    while (this.#idle.length < Math.min(n, Math.max(this.#maxIdle, n))) {
+    while (this.#idle.length < n) {
       this.created++;
       this.#idle.push(this.#make());
     }
@@ -48,25 +57,26 @@ export class VoiceActivityPool implements DetectorPool {
 
   acquire(): VoiceActivity {
     this.lent++;
-    const vad = this.#idle.pop() ?? (this.created++, this.#make());
-    if (this.#idle.length < this.#spare && !this.#topUp) {
-      this.#topUp = setImmediate(() => {
-        this.#topUp = undefined;
-        if (this.#idle.length < this.#spare) {
-          this.created++;
-          this.#idle.push(this.#make());
-        }
-      });
-      this.#topUp.unref();
+    let vad = this.#idle.pop();
+    if (!vad && (!this.#standIn || this.created === 0)) {
+      this.created++;
+      vad = this.#make();
     }
+    if (!vad) {
+      this.#short++;
+      this.stoodIn++;
+      vad = this.#standIn!();
+      this.#standIns.add(vad);
+    }
+    if (this.#short > 0 || this.#idle.length < this.#spare) this.#grow();
     return vad;
   }
 
   release(vad: VoiceActivity): void {
     this.lent--;
-    if (this.#idle.length >= this.#maxIdle) {
+    if (this.#standIns.has(vad) || this.#idle.length >= this.#maxIdle) {
       vad.close();
-      this.created--;
+      if (!this.#standIns.has(vad)) this.created--;
       return;
     }
     vad.reset();
@@ -74,7 +84,22 @@ export class VoiceActivityPool implements DetectorPool {
   }
 
   close(): void {
+    clearImmediate(this.#growing);
     for (const v of this.#idle.splice(0)) v.close();
+  }
+
+  /** One new detector per event-loop turn, so frames keep flowing between the ~100 ms makes. */
+  #grow(): void {
+    if (this.#growing) return;
+    this.#growing = setImmediate(() => {
+      this.#growing = undefined;
+      if (this.#short <= 0 && this.#idle.length >= this.#spare) return;
+      this.created++;
+      this.#idle.push(this.#make());
+      this.#short = Math.max(0, this.#short - 1);
+      this.#grow();
+    });
+    this.#growing.unref();
   }
 }
 
@@ -85,7 +110,7 @@ export function sharedSileroPool(settings: VoiceActivitySettings): VoiceActivity
   const key = JSON.stringify(settings);
   let pool = pools.get(key);
   if (!pool) {
-    pool = new VoiceActivityPool(() => createSileroVad(settings), { spare: 2 });
+    pool = new VoiceActivityPool(() => createSileroVad(settings), { spare: 2, standIn: () => createEnergyVad({ minSpeechMs: settings.minSpeechMs, minSilenceMs: settings.minSilenceMs }) });
     pool.prewarm(1); // throws VoiceActivityUnavailableError here, where callers can fall back, not mid-call
     pools.set(key, pool);
   }

@@ -59,7 +59,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const agents = await AgentRegistry.open(o.agentsDir, { store, env: o.env, log: warn });
   if (!agents.names().length) warn(`no agent could be loaded from ${o.agentsDir}`);
   if (o.watch ?? o.mode === 'dev') agents.watch();
-  if (!o.speech) warmVoiceActivity(agents, Number(o.env.PARLEY_VAD_WARM ?? 2), warn);
+  if (!o.speech) warmVoiceActivity(agents, Number(o.env.PARLEY_VAD_WARM ?? 4), warn);
 
   let secret = o.env.PARLEY_SESSION_SECRET;
   if (!secret) {

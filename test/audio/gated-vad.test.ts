@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { concat, silence, splitFrames } from '../../src/audio/frame.ts';
 import { GatedVoiceActivity, VoiceActivityPool } from '../../src/audio/gated-vad.ts';
+import { createEnergyVad } from '../../src/audio/energy-vad.ts';
 import { createSileroVad, type VoiceActivity, type VoiceActivityEvent } from '../../src/audio/vad.ts';
 import { spoken } from '../speech/spoken.ts';
 import { noise } from './signals.ts';
@@ -52,5 +53,24 @@ describe('noise-gated Silero with a shared pool', () => {
     const v = new GatedVoiceActivity(pool, { gateDb: -120 });
     v.push(silence(20, 16000));
     assert.equal(v.listening, true);
+  });
+
+  it('in a burst, callers beyond the idle detectors get the stand-in at once while the pool grows one per event-loop turn', async () => {
+    let made = 0;
+    const pool = new VoiceActivityPool(() => (made++, createSileroVad()), { standIn: () => createEnergyVad() });
+    pool.prewarm(1);
+    const a = pool.acquire();
+    const b = pool.acquire();
+    const c = pool.acquire();
+    assert.equal(made, 1, 'no detector was made inside the burst');
+    assert.equal(pool.stoodIn, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(made, 2, 'one made on the next turn');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(made, 3, 'and the next on the turn after');
+    for (const v of [a, b, c]) pool.release(v);
+    assert.equal(pool.lent, 0);
+    assert.equal(pool.created, 3, 'stand-ins are not kept');
+    pool.close();
   });
 });
