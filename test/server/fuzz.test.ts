@@ -6,11 +6,43 @@ import WebSocket from 'ws';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeOpenAI, TwilioCallPeer, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { agentsFolder, connect, GREETING, type TestClient } from './helpers.ts';
 
 const SHOP = 'https://shop.example.com';
+const PHONE = '+14155550199';
+const TWILIO_TOKEN = 'fuzz-twilio-token';
+
+/** Adds a phone agent (`bea`) next to the web one. */
+function withPhoneAgent(dir: string): string {
+  mkdirSync(join(dir, 'bea'));
+  writeFileSync(
+    join(dir, 'bea', 'agent.yaml'),
+    ['name: bea', 'persona: { prompt: You are Bea., firstMessage: Hello from Bea. }', 'knowledge: { sources: [], strict: false }', `channels: { phone: { number: "${PHONE}", accountSid: ACfuzz, authToken: "\${TWILIO_FUZZ_TOKEN}" } }`, 'limits: { conversationsPerIpPerHour: 1000, maxConcurrent: 1000 }', ''].join('\n'),
+  );
+  return dir;
+}
+
+/** A hostile Media Streams message: junk, wrong order, wrong types, binary, oversized. */
+function badTwilioMessage(r: () => number, streamSid: string): string | Buffer {
+  switch (Math.floor(r() * 12)) {
+    case 0: return Buffer.from([1, 2, 3]); // binary: never part of Media Streams
+    case 1: return '{"event":"media"'; // truncated
+    case 2: return JSON.stringify({ event: 'media', streamSid, media: { payload: '***not base64***' } });
+    case 3: return JSON.stringify({ event: 'media', streamSid, media: { track: 'outbound', payload: 'AAAA' } });
+    case 4: return JSON.stringify({ event: 'start', start: { streamSid, callSid: 'CAagain' } }); // a second start
+    case 5: return JSON.stringify({ event: `e${Math.floor(r() * 1e6)}` });
+    case 6: return JSON.stringify({ event: 'dtmf', dtmf: { digit: '12' } });
+    case 7: return JSON.stringify({ event: 'mark', mark: {} });
+    case 8: return 'x'.repeat(20_000); // over the 16 KB message limit
+    case 9: return JSON.stringify({ event: 'media', streamSid, media: { payload: Buffer.alloc(160, 0xff).toString('base64') } }); // valid silence
+    case 10: return JSON.stringify({ event: 'mark', streamSid, mark: { name: `nope${Math.floor(r() * 100)}` } }); // valid, not ours
+    default: return JSON.stringify([null]);
+  }
+}
 const ATTACKERS = 200;
 const MESSAGES_EACH = 50; // 10,000 in all
 
@@ -55,12 +87,12 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
     llm = await startFakeOpenAI();
     store = await openStore('file::memory:');
     app = await buildServer({
-      agentsDir: agentsFolder('{ conversationsPerIpPerHour: 1000, maxConcurrent: 1000 }'),
+      agentsDir: withPhoneAgent(agentsFolder('{ conversationsPerIpPerHour: 1000, maxConcurrent: 1000 }')),
       store,
       mode: 'serve',
       maxSessions: 1000,
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's' },
-      speech: () => ({ stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: 1 }) }),
+      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_FUZZ_TOKEN: TWILIO_TOKEN },
+      speech: (_, door) => ({ stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: 1, sampleRate: door.sampleRate === 8000 ? 8000 : 16000 }) }),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -130,7 +162,7 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
     assert.ok([...codes.keys()].every((c) => [1008, 1009, 1000, -1].includes(c)), `close codes: ${JSON.stringify([...codes])}`);
     assert.ok((codes.get(1008) ?? 0) > ATTACKERS / 2, 'most attackers were closed for a protocol violation');
 
-    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true, agents: ['ada'] });
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true, agents: ['ada', 'bea'] });
     for (const [i, v] of victims.entries()) {
       v.c.json({ type: 'end' });
       await v.c.closed;
@@ -141,5 +173,39 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
         `victim ${i}'s record is whole`,
       );
     }
+  });
+
+  it('does the same on the Twilio stream: 10,000 hostile messages, one stream closed at a time, a live call unharmed', async () => {
+    const voiceUrl = `${base}/v1/twilio/voice`;
+    const victim = new TwilioCallPeer({ accountSid: 'ACfuzz', authToken: TWILIO_TOKEN });
+    const answered = await victim.dial(voiceUrl, { From: '+48601000000', To: PHONE });
+    assert.equal(answered.status, 200);
+    await victim.connect(answered.twiml);
+
+    const results = await Promise.all(
+      Array.from({ length: ATTACKERS }, async (_, i) => {
+        const r = random(1000 + i);
+        const peer = new TwilioCallPeer({ accountSid: 'ACfuzz', authToken: TWILIO_TOKEN });
+        // Half start properly (signed webhook, valid token) and then misbehave; half never start.
+        if (i % 2 === 0) await peer.connect((await peer.dial(voiceUrl, { From: `+4860100${String(i).padStart(4, '0')}`, To: PHONE })).twiml);
+        else await peer.connect(`<Response><Connect><Stream url="${base.replace('http', 'ws')}/v1/twilio/stream"></Stream></Connect></Response>`);
+        for (let k = 0; k < MESSAGES_EACH; k++) peer.raw(badTwilioMessage(r, peer.streamSid));
+        const closed = await Promise.race([peer.closed!, new Promise<{ code: number }>((resolve) => setTimeout(() => resolve({ code: -1 }), 3000))]);
+        if (closed.code === -1) await peer.hangUp();
+        return closed.code;
+      }),
+    );
+    assert.ok(results.filter((c) => c === 1008 || c === 1009).length > ATTACKERS * 0.9, `close codes: ${JSON.stringify(results.slice(0, 20))}`);
+
+    // The live call went on: its greeting played in full while the flood ran, and it ends cleanly.
+    await victim.until(() => victim.heardMs >= 'Hello from Bea.'.length * 1 && victim.queuedFrames === 0, 'the victim call greeting');
+    await victim.hangUp();
+    await Promise.all([...app.parley.live].map((x) => x.done));
+    const calls = await new Records(store.db).search({ agent: 'bea', channel: 'phone', limit: 500 });
+    const mine = calls.items.find((c) => c.caller === '+48601000000')!;
+    const rec = await new Records(store.db).get(mine.id);
+    assert.equal(rec?.endReason, 'caller hung up');
+    assert.deepEqual(rec?.turns.map((t) => t.text), ['Hello from Bea.']);
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true, agents: ['ada', 'bea'] });
   });
 });
