@@ -11,6 +11,7 @@ import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import { agentTools } from '../tools/registry.ts';
 import type { ConversationEvent, EventSink } from './events.ts';
+import { DECLINE, DisclosureGuard } from './disclosure.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
 import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
@@ -216,6 +217,12 @@ export class Conversation {
 
   async *#runModel(heard: string, hits: KnowledgeMatch[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
     const { config } = this.agent;
+    // The model stream stops if the guard trips, whoever else cancels the turn.
+    const cut = new AbortController();
+    const stop = () => cut.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    const guard = new DisclosureGuard(this.agent.prompt, this.#secrets);
+    let said = '';
     const turn = modelTurn({
       models: this.#o.models,
       instructions: buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime())),
@@ -224,13 +231,30 @@ export class Conversation {
       tools: agentTools(this.#toolContext(agentSeq)),
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
-      signal,
+      signal: cut.signal,
       onUsage: (model, input, output) => this.usage.addTokens(model, input, output),
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(e instanceof Error ? e.message : String(e)) }),
     });
     let step = await turn.next();
-    for (; !step.done; step = await turn.next()) yield step.value;
-    const result = step.value;
+    let tripped: 'prompt' | 'secret' | null = null;
+    for (; !step.done; step = await turn.next()) {
+      if (step.value.type === 'text') {
+        tripped = guard.push(step.value.text);
+        if (tripped) break;
+        said += step.value.text;
+      }
+      yield step.value;
+    }
+    signal.removeEventListener('abort', stop);
+    if (tripped) {
+      cut.abort();
+      await turn.return(undefined as never).catch(() => {});
+      this.#emit({ type: 'error', at: this.#now(), where: 'guard:disclosure', message: `the agent began to recite its ${tripped === 'secret' ? 'secrets' : 'instructions'}; the turn was cut and it declined` });
+      yield { type: 'text', text: (said ? ' ' : '') + DECLINE };
+      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: `${said} ${DECLINE}`.trim() });
+      return;
+    }
+    const result = step.value as Exclude<typeof step.value, AgentOutput>;
     this.history.push({ role: 'user', content: heard }, ...result.messages);
     if (result.failed) {
       yield { type: 'text', text: (result.spoke ? ' ' : '') + APOLOGY };
