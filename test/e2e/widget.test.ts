@@ -43,6 +43,7 @@ describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false 
   let allowed: { server: Server; origin: string };
   let other: { server: Server; origin: string };
   const recordings = tempDir('parley-e2e-rec-');
+  let skewMs = 0; // moves the server's clock, to expire tokens
 
   before(async () => {
     llm = await startFakeOpenAI();
@@ -72,7 +73,7 @@ describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false 
         '',
       ].join('\n'),
     );
-    app = await buildServer({ agentsDir: dir, store, mode: 'serve', recordingsDir: recordings, env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PATH: process.env.PATH } });
+    app = await buildServer({ agentsDir: dir, store, mode: 'serve', recordingsDir: recordings, now: () => Date.now() + skewMs, env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PATH: process.env.PATH } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
     base = `http://localhost:${port}`;
@@ -130,6 +131,15 @@ describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false 
     assert.equal(sockets.length, 1);
     assert.ok(sockets[0]!.startsWith(`${base.replace('http', 'ws')}/v1/sessions/`));
     if (process.env.PARLEY_SCREENSHOTS) await page.screenshot({ path: join(ROOT, 'docs/images/widget.png') });
+
+    // A used token is refused when the page tries it again.
+    const socketClose = (url: string) => page.evaluate(`new Promise((resolve) => { const ws = new WebSocket(${JSON.stringify(url)}); ws.onclose = (e) => resolve({ code: e.code, reason: e.reason }); })`);
+    assert.deepEqual(await socketClose(sockets[0]!), { code: 1008, reason: 'token already used' });
+    // So is one used after its 60 s.
+    const fresh = (await page.evaluate(`fetch(${JSON.stringify(`${base}/v1/agents/ada/sessions`)}, { method: 'POST' }).then((r) => r.json())`)) as { url: string };
+    skewMs = 61_000;
+    assert.deepEqual(await socketClose(fresh.url), { code: 1008, reason: 'token expired' });
+    skewMs = 0;
 
     await page.locator('parley-widget .controls .end').click();
     await page.locator('parley-widget[data-state="ended"]').waitFor({ state: 'attached' });
