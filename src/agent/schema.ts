@@ -52,6 +52,7 @@ export const Brain = z.strictObject({
   temperature: z.number().min(0).max(2).default(0.4),
   maxToolRounds: z.number().int().min(1).max(20).default(4).describe('Most model→tool→model rounds in one agent turn.'),
   fallback: z.array(z.string()).default([]).describe('Models to try in order when the main one fails.'),
+  responseTimeoutMs: z.number().int().min(500).default(10_000).describe('Longest wait for a model\'s first words or tool call before the next model is tried (or the agent apologises).'),
 });
 
 export const Knowledge = z.strictObject({

@@ -231,6 +231,7 @@ export class Conversation {
       tools: agentTools(this.#toolContext(agentSeq)),
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
+      responseTimeoutMs: config.brain.responseTimeoutMs,
       signal: cut.signal,
       onUsage: (model, input, output) => this.usage.addTokens(model, input, output),
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(e instanceof Error ? e.message : String(e)) }),

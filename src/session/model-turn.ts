@@ -11,6 +11,8 @@ export interface ModelTurnInput {
   temperature: number;
   maxToolRounds: number;
   signal: AbortSignal;
+  /** Longest wait for a model's first part (words or a tool call) before it counts as failed. */
+  responseTimeoutMs?: number;
   /** Called for each model that failed, before the next one is tried. */
   onModelError(model: string, error: unknown): void;
   /** Tokens a model used for one request (for the cost estimate). */
@@ -35,6 +37,14 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
     let produced = false;
     let spoke = false;
     const messages: ModelMessage[] = [];
+    // A model that says nothing for too long is a failed model: the caller is waiting in silence.
+    const silent = new AbortController();
+    const timeoutMs = o.responseTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined = setTimeout(() => silent.abort(new Error(`no response within ${timeoutMs} ms`)), timeoutMs);
+    const firstPart = () => {
+      clearTimeout(timer);
+      timer = undefined;
+    };
     try {
       for (const final of [false, true]) {
         const result = streamText({
@@ -47,10 +57,11 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           stopWhen: isStepCount(final ? 1 : o.maxToolRounds + 1),
           // A caller is waiting: move on to the next model at once rather than back off and retry.
           maxRetries: i < o.models.length - 1 ? 0 : 1,
-          abortSignal: o.signal,
+          abortSignal: AbortSignal.any([o.signal, silent.signal]),
           onError: () => {}, // errors arrive as 'error' parts below; the SDK would otherwise log them
         });
         for await (const part of result.stream) {
+          if (timer && (part.type === 'text-delta' || part.type === 'tool-call')) firstPart();
           if (part.type === 'text-delta' && part.text) {
             produced = spoke = true;
             yield { type: 'text', text: part.text };
@@ -72,10 +83,13 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
         o.onUsage?.(modelName(model), used.inputTokens, used.outputTokens);
         if (spoke || final || (await result.finishReason) !== 'tool-calls') break;
       }
+      firstPart();
+      if (silent.signal.aborted) throw silent.signal.reason;
       return { messages, spoke, failed: false };
     } catch (e) {
+      firstPart();
       if (o.signal.aborted) return { messages, spoke, failed: false };
-      o.onModelError(modelName(model), e);
+      o.onModelError(modelName(model), silent.signal.aborted ? silent.signal.reason : e);
       if (produced || i === o.models.length - 1) return { messages: [], spoke, failed: true };
     }
   }

@@ -68,6 +68,20 @@ describe('Conversation (in process, against the fake model)', () => {
     assert.match(rec?.errors?.[0].where ?? '', /^llm:primary/);
   });
 
+  it('a model that says nothing within brain.responseTimeoutMs counts as failed: the next one answers, and the record says why', async () => {
+    primary.push({ text: 'too late', delayMs: 5000 });
+    backup.push({ text: 'We work with HubSpot.' });
+    const slow = { ...agent, config: { ...agent.config, brain: { ...agent.config.brain, responseTimeoutMs: 300 } } };
+    const c = new Conversation({ agent: slow, store, models: [model(primary, 'primary'), model(backup, 'backup')] });
+    await c.start();
+    const t0 = performance.now();
+    const { text } = await collect(c.reply('Which CRMs do you integrate with?'));
+    assert.equal(text, 'We work with HubSpot.');
+    assert.ok(performance.now() - t0 < 3000, 'the caller did not wait for the slow model');
+    const rec = await new Records(store.db).get(c.id);
+    assert.match(rec?.errors?.[0]?.message ?? '', /no response within 300 ms/);
+  });
+
   it('apologises aloud when every model fails, and the conversation goes on', async () => {
     primary.push({ error: { status: 500, message: 'boom' } }, { error: { status: 500, message: 'boom' } }, { text: 'Yes, we work in English and Polish.' });
     const c = new Conversation({ agent, store, models: [model(primary)] });
