@@ -40,7 +40,8 @@ export function agentSpeech(agent: Agent, env: NodeJS.ProcessEnv, o: SpeechSetti
   }
   return {
     stt: sttFor(listen.stt, { env, turn: listen.turn }),
-    tts: options.length === 1 ? options[0]!.tts : new FallbackTts(options, { onFailure: (engine, e) => o.onFailure(`tts:${engine}`, e), resampler: createResampler }),
+    // Even a single voice goes through FallbackTts: its first-audio timeout turns a hung vendor into a recorded failure.
+    tts: new FallbackTts(options, { onFailure: (engine, e) => o.onFailure(`tts:${engine}`, e), resampler: createResampler }),
     vad: new GatedVoiceActivity(sharedSileroPool(voiceActivityFromTurn(listen.turn)), { gateDb: listen.noiseGateDb }),
   };
 }

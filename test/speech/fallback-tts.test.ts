@@ -44,4 +44,16 @@ describe('FallbackTts', () => {
     await assert.rejects(speak(dead, 'Hi.'), /b:y returned 503/);
     assert.equal(dead.id, 'b:y', 'usage is counted under the engine that spoke last');
   });
+
+  it('takes a voice that gives no audio in time as failed, and the next one speaks', async () => {
+    const hung = { id: 'hung:tts', sampleRate: 16000, async *speak(text: AsyncIterable<string>, o: { signal: AbortSignal }) {
+      for await (const _ of text) await new Promise((r) => o.signal.addEventListener('abort', r, { once: true }));
+    } };
+    const backup = new TimedTts({ msPerChar: 1 });
+    const failures: string[] = [];
+    const tts = new FallbackTts([{ tts: hung }, { tts: backup }], { onFailure: (id, e) => failures.push(`${id}: ${(e as Error).message}`), resampler: () => (p) => p, firstAudioTimeoutMs: 100 });
+    assert.ok((await speak(tts, 'Hello there.')) > 0);
+    assert.deepEqual(backup.spoken, ['Hello there.']);
+    assert.deepEqual(failures, ['hung:tts: no audio within 100 ms of its text']);
+  });
 });

@@ -21,7 +21,9 @@ export class FallbackTts implements TextToSpeech {
   #onFailure: (engine: string, error: unknown) => void;
   #resampler: (from: number, to: number) => (pcm: Int16Array) => Int16Array;
 
-  constructor(options: VoiceOption[], o: { onFailure: (engine: string, error: unknown) => void; resampler: (from: number, to: number) => (pcm: Int16Array) => Int16Array }) {
+  #firstAudioTimeoutMs: number;
+
+  constructor(options: VoiceOption[], o: { onFailure: (engine: string, error: unknown) => void; resampler: (from: number, to: number) => (pcm: Int16Array) => Int16Array; firstAudioTimeoutMs?: number }) {
     if (!options.length) throw new Error('FallbackTts needs at least one voice');
     this.#options = options;
     this.sampleRate = options[0]!.tts.sampleRate;
@@ -29,6 +31,7 @@ export class FallbackTts implements TextToSpeech {
     this.streamingInput = options.every((v) => v.tts.streamingInput);
     this.#onFailure = o.onFailure;
     this.#resampler = o.resampler;
+    this.#firstAudioTimeoutMs = o.firstAudioTimeoutMs ?? 5000;
   }
 
   /** The engine speaking now (the first until it fails): usage and cost are counted under it. */
@@ -44,7 +47,19 @@ export class FallbackTts implements TextToSpeech {
       const option = this.#options[this.#active]!;
       const replay = taken;
       taken = [...replay];
+      // An engine that takes text and gives no audio in time has failed (a hung vendor is dead air).
+      // The clock restarts with each new piece of text until audio comes, so a pause in the model's
+      // words (a tool running) is not blamed on the voice.
+      const attempt = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      let voiced = false;
+      const startClock = () => {
+        if (voiced) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => attempt.abort(new Error(`no audio within ${this.#firstAudioTimeoutMs} ms of its text`)), this.#firstAudioTimeoutMs);
+      };
       const input = (async function* () {
+        if (replay.length) startClock();
         yield* replay;
         while (!sourceDone) {
           const next = await source.next();
@@ -53,21 +68,27 @@ export class FallbackTts implements TextToSpeech {
             return;
           }
           taken.push(next.value);
+          startClock();
           yield next.value;
         }
       })();
       const toRate = option.tts.sampleRate === this.sampleRate ? (p: Int16Array) => p : this.#resampler(option.tts.sampleRate, this.sampleRate);
-      let voiced = false;
       try {
-        for await (const pcm of option.tts.speak(input, { voice: option.voice ?? o.voice, signal: o.signal })) {
+        for await (const pcm of option.tts.speak(input, { voice: option.voice ?? o.voice, signal: AbortSignal.any([o.signal, attempt.signal]) })) {
+          if (!voiced) clearTimeout(timer);
           voiced = true;
+          if (attempt.signal.aborted) break;
           yield toRate(pcm);
         }
+        clearTimeout(timer);
+        if (attempt.signal.aborted && !o.signal.aborted) throw attempt.signal.reason;
         return;
       } catch (e) {
+        clearTimeout(timer);
         if (o.signal.aborted) return;
-        this.#onFailure(option.tts.id, e);
-        if (this.#active === this.#options.length - 1) throw e;
+        const error = attempt.signal.aborted ? attempt.signal.reason : e;
+        this.#onFailure(option.tts.id, error);
+        if (this.#active === this.#options.length - 1) throw error;
         this.#active++;
         // What was voiced was heard; only a silent failure replays its text.
         if (voiced) taken = [];
