@@ -81,7 +81,8 @@ describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false 
     // The caller: silence while the greeting plays, the question, silence.
     const question = await spoken('How much does the automation audit cost?', { beforeMs: 0, afterMs: 0 });
     const wav = join(tempDir('parley-e2e-mic-'), 'caller.wav');
-    writeFileSync(wav, encodeWav(concat([silence(7000, 16000), question.pcm, silence(5000, 16000)]), { sampleRate: 16000 }));
+    // 10 s of silence first: the greeting (~4 s) must be over before the caller speaks, even on a busy machine.
+    writeFileSync(wav, encodeWav(concat([silence(10_000, 16000), question.pcm, silence(5000, 16000)]), { sampleRate: 16000 }));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -120,10 +121,10 @@ describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false 
     assert.equal(await start.getAttribute('aria-label'), 'Ask Ada: start conversation');
     await start.click();
     await page.locator('parley-widget[data-mode="voice"]').waitFor({ state: 'attached' });
-    await captions(page, 'agent').first().waitFor({ timeout: 15_000 });
+    await captions(page, 'agent').first().waitFor({ timeout: 30_000 });
     assert.equal(await captions(page, 'agent').first().textContent(), GREETING);
     // The greeting's audio arrived and played: the page reports `played` to the server.
-    await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 15_000 });
+    await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 30_000 });
     await captions(page, 'caller').first().waitFor({ timeout: 30_000 });
     const heard = (await captions(page, 'caller').first().textContent())!.trim();
     assert.ok(heard.length > 0, 'the caller caption shows what the recogniser heard');

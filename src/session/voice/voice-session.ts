@@ -268,6 +268,8 @@ export class VoiceSession {
     const heard = this.#voice.stop(); // clears the door's queue: silence within a frame
     turn.abort.abort();
     this.#turns.agentSpeaking(false);
+    // Captions end where the caller stopped hearing, as the record does.
+    this.#o.channel.send({ type: 'agent_text', text: heard, final: true });
     this.#o.channel.send({ type: 'state', state: 'listening' });
     await turn.done;
     await this.#o.conversation.interrupted(heard);
