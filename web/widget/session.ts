@@ -28,6 +28,8 @@ export class WidgetSession {
   #ended = false;
   #reconnected = false;
   #agentText = '';
+  /** `start` went out on the current socket: audio before it would be a protocol violation. */
+  #started = false;
 
   constructor(server: string, agent: string, view: SessionView) {
     this.#server = server;
@@ -73,6 +75,7 @@ export class WidgetSession {
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
+    this.#started = false;
     ws.onmessage = (e) => this.#receive(e.data as ArrayBuffer | string);
     ws.onclose = (e) => {
       if (this.#ended || ws !== this.#ws) return;
@@ -100,6 +103,7 @@ export class WidgetSession {
           this.#playedTimer = setInterval(() => this.#json({ type: 'played', ms: this.#player!.playedMs() }), PLAYED_EVERY_MS);
         }
         this.#json({ type: 'start', mode: this.#mode });
+        this.#started = true;
         if (this.#muted) this.#json({ type: 'mute', muted: true });
         return;
       case 'transcript':
@@ -122,7 +126,7 @@ export class WidgetSession {
 
   #sendAudio(pcm: Int16Array): void {
     const ws = this.#ws;
-    if (ws?.readyState === WebSocket.OPEN && this.#mode === 'voice') ws.send(pcm.buffer);
+    if (ws?.readyState === WebSocket.OPEN && this.#started && this.#mode === 'voice') ws.send(pcm.buffer);
   }
 
   #json(m: unknown): void {
