@@ -13,7 +13,7 @@ import { Temporal } from 'temporal-polyfill';
 export interface Refusal {
   ok: false;
   status: 429 | 503;
-  code: 'server-busy' | 'agent-busy' | 'budget' | 'minutes' | 'rate';
+  code: 'draining' | 'server-busy' | 'agent-busy' | 'budget' | 'minutes' | 'rate';
   reason: string;
   retryAfterSec?: number;
 }
@@ -25,6 +25,8 @@ export interface AdmissionOptions {
   maxSessions: number;
   /** Sessions running now, in total and for one agent. */
   running(agent?: string): number;
+  /** The server is shutting down: it finishes what runs and takes nothing new. */
+  draining?: () => boolean;
   now?: () => number;
 }
 
@@ -44,6 +46,7 @@ export class Admission {
   /** Room for one more session right now (checked again when a token is redeemed). */
   capacity(loaded: LoadedAgent): { ok: true } | Refusal {
     const { name, config } = loaded.agent;
+    if (this.#o.draining?.()) return refuse(503, 'draining', 'this server is shutting down; try again in a moment', 5);
     if (this.#o.running() >= this.#o.maxSessions) return refuse(503, 'server-busy', 'the server is at capacity; try again in a minute', 30);
     if (this.#o.running(name) >= config.limits.maxConcurrent) return refuse(503, 'agent-busy', `"${name}" is in ${config.limits.maxConcurrent} conversations already; try again in a minute`, 30);
     return { ok: true };

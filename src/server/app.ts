@@ -82,11 +82,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       window: new MemoryRateWindow({ now: o.now }),
       maxSessions: o.maxSessions ?? (Number(o.env.PARLEY_MAX_SESSIONS) || 200),
       running: (agent) => (agent ? [...live].filter((s) => s.agent === agent).length : live.size),
+      draining: () => ctx.draining,
       now: o.now,
     }),
     outputSampleRate: o.outputSampleRate ?? 24000,
     recordingsDir: o.recordingsDir ?? (o.env.PARLEY_RECORDINGS_DIR || undefined),
     live,
+    draining: false,
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
     fetch: o.fetch ?? fetch,
@@ -113,6 +115,16 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     if (!o.store) await store.close();
   });
   app.decorate('parley', ctx);
+  app.decorate('drain', async (timeoutMs: number) => {
+    ctx.draining = true;
+    ctx.log(`draining: ${ctx.live.size} live sessions may finish (up to ${Math.round(timeoutMs / 1000)} s); new ones are refused`);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const outcome = await Promise.race([Promise.all([...ctx.live].map((s) => s.done)).then(() => 'done' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') ctx.warn(`draining: ${ctx.live.size} sessions still live after ${Math.round(timeoutMs / 1000)} s; closing them`);
+    await app.close();
+  });
   return app;
 }
 
@@ -163,5 +175,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The server's shared state (agents, store, live sessions): tests and route groups read it. */
     parley: ServerContext;
+    /** Stops taking sessions, waits up to `timeoutMs` for the live ones to end, then closes. */
+    drain(timeoutMs: number): Promise<void>;
   }
 }

@@ -34,6 +34,8 @@ export interface ServerContext {
   recordingsDir?: string;
   /** Sessions running now; they remove themselves when done. */
   live: Set<LiveSession>;
+  /** Set by drain(): new sessions are refused and /healthz says 503, while live ones finish. */
+  draining: boolean;
   /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */
   baseUrl(req: FastifyRequest): string;
   now(): number;

@@ -7,11 +7,18 @@ export async function listen(o: { dir: string; mode: 'dev' | 'serve'; port: numb
     process.exit(2);
   }
   const app = await buildServer({ agentsDir: o.dir, env: process.env, mode: o.mode, logger: true });
-  const stop = async () => {
-    await app.close();
+  // SIGTERM drains: live conversations finish (up to PARLEY_DRAIN_TIMEOUT_SEC), new ones go elsewhere.
+  // A second signal, or SIGINT (Ctrl-C), closes at once.
+  const drainMs = (Number(process.env.PARLEY_DRAIN_TIMEOUT_SEC) || 300) * 1000;
+  let stopping = false;
+  const stop = async (graceful: boolean) => {
+    if (stopping) process.exit(0);
+    stopping = true;
+    if (graceful) await app.drain(drainMs);
+    else await app.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop(false));
+  process.on('SIGTERM', () => void stop(true));
   await app.listen({ port: o.port, host: o.host });
 }

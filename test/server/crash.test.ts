@@ -1,24 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
-import { ROOT, tempDir } from '../helpers/cli.ts';
-import { agentsFolder, connect, GREETING, type TestClient } from './helpers.ts';
-
-/** `parley dev` in its own process on a free port; resolves with its base URL once it listens. */
-async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'dev', dir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-    if (m) return { child, base: m[1]! };
-  }
-  throw new Error(`the server did not start: ${stderr}`);
-}
+import { tempDir } from '../helpers/cli.ts';
+import { agentsFolder, connect, GREETING, startServerProcess as startServer, type TestClient } from './helpers.ts';
 
 describe('crash: kill -9 the server during live conversations', () => {
   let llm: FakeOpenAI;

@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { tempDir } from '../helpers/cli.ts';
+import { ROOT, tempDir } from '../helpers/cli.ts';
 
 export const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
 
@@ -79,4 +81,19 @@ export function connect(url: string, origin?: string, headers?: Record<string, s
       });
     },
   };
+}
+
+/** `parley dev` in its own process (as a user runs it) on a free port; resolves with its base URL once it listens. */
+export async function startServerProcess(dir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'dev', dir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+    if (m) {
+      child.stdout!.resume(); // keep reading its log, or a full pipe would stall the server
+      return { child, base: m[1]! };
+    }
+  }
+  throw new Error(`the server did not start: ${stderr}`);
 }
