@@ -5,6 +5,8 @@ import { MAX_FRAME_BYTES } from '../channels/web/socket.ts';
 import { AdminAuth } from '../guard/admin-auth.ts';
 import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
+import { RedisRateWindow } from '../guard/redis-rate-window.ts';
+import { Redis } from 'ioredis';
 import { redactPersonalData } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
 import { purgeOldConversations } from '../store/retention.ts';
@@ -68,6 +70,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   }
   const publicUrl = (o.publicUrl ?? o.env.PARLEY_PUBLIC_URL)?.replace(/\/+$/, '');
   const live: ServerContext['live'] = new Set();
+  // PARLEY_REDIS_URL: per-caller limits and admin-login failures are counted across every node.
+  const redis = o.env.PARLEY_REDIS_URL ? new Redis(o.env.PARLEY_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+  const window = redis ? new RedisRateWindow(redis, { now: o.now }) : new MemoryRateWindow({ now: o.now });
   const ctx: ServerContext = {
     agents,
     store,
@@ -76,10 +81,10 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     metrics: new Metrics(),
     speech: o.speech ?? ((agent, setting) => agentSpeech(agent, o.env, setting)),
     tokens: new SessionTokens({ secret, now: o.now }),
-    adminAuth: new AdminAuth({ token: o.env.PARLEY_ADMIN_TOKEN, now: o.now }),
+    adminAuth: new AdminAuth({ token: o.env.PARLEY_ADMIN_TOKEN, now: o.now, failures: window }),
     admission: new Admission({
       store,
-      window: new MemoryRateWindow({ now: o.now }),
+      window,
       maxSessions: o.maxSessions ?? (Number(o.env.PARLEY_MAX_SESSIONS) || 200),
       running: (agent) => (agent ? [...live].filter((s) => s.agent === agent).length : live.size),
       draining: () => ctx.draining,
@@ -113,6 +118,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await Promise.race([Promise.all([...ctx.live].map((s) => s.done)), new Promise((r) => setTimeout(r, 2000))]);
     if (!o.store) await store.close();
+    redis?.disconnect();
   });
   app.decorate('parley', ctx);
   app.decorate('drain', async (timeoutMs: number) => {

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { randomInt } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { buildServer } from '../../src/server/app.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { agentsFolder } from './helpers.ts';
+
+const URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const probe = new Redis(URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+const up = await probe.connect().then(
+  () => true,
+  () => false,
+);
+probe.disconnect();
+
+describe('two nodes sharing PARLEY_REDIS_URL', { skip: up ? false : `no Redis at ${URL}` }, () => {
+  const nodes: { app: FastifyInstance; base: string; store: Store }[] = [];
+  let llm: FakeOpenAI;
+  before(async () => {
+    llm = await startFakeOpenAI();
+    const dir = agentsFolder('{ conversationsPerIpPerHour: 3 }');
+    for (let i = 0; i < 2; i++) {
+      const store = await openStore('file::memory:');
+      const app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_TRUST_PROXY: 'true', PARLEY_REDIS_URL: URL } });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      nodes.push({ app, store, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
+    }
+  });
+  after(async () => {
+    for (const n of nodes) {
+      await n.app.close();
+      await n.store.close();
+    }
+    await llm.close();
+  });
+
+  it('holds the per-caller limit whichever node the requests reach', async () => {
+    // A fresh address each run: the counts live in Redis for an hour.
+    const ip = `10.${randomInt(255)}.${randomInt(255)}.${randomInt(255)}`;
+    const issue = (n: number) => fetch(`${nodes[n]!.base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: 'https://shop.example.com', 'x-forwarded-for': ip } });
+    const statuses = [];
+    for (const n of [0, 1, 0, 1]) statuses.push((await issue(n)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+  });
+});
