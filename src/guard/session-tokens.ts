@@ -16,17 +16,39 @@ export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason
 
 export const TOKEN_TTL_MS = 60_000;
 
+/** Where used tokens are remembered until they expire: this process, or Redis for every node. */
+export interface SpentTokens {
+  /** Marks `nonce` used until `untilMs`; false when it already was. Atomic. */
+  spend(nonce: string, untilMs: number): Promise<boolean>;
+}
+
+/** SpentTokens in this process's memory; expired nonces are forgotten. */
+export class MemorySpentTokens implements SpentTokens {
+  #spent = new Map<string, number>();
+  #now: () => number;
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+  async spend(nonce: string, untilMs: number): Promise<boolean> {
+    const now = this.#now();
+    for (const [n, exp] of this.#spent) if (exp <= now) this.#spent.delete(n);
+    if (this.#spent.has(nonce)) return false;
+    this.#spent.set(nonce, untilMs);
+    return true;
+  }
+}
+
 export class SessionTokens {
   #secret: Buffer;
   #now: () => number;
   #ttlMs: number;
-  /** Spent nonces, with the expiry after which they no longer need remembering. */
-  #spent = new Map<string, number>();
+  #spent: SpentTokens;
 
-  constructor(o: { secret: string | Buffer; now?: () => number; ttlMs?: number }) {
+  constructor(o: { secret: string | Buffer; now?: () => number; ttlMs?: number; spent?: SpentTokens }) {
     this.#secret = Buffer.isBuffer(o.secret) ? o.secret : Buffer.from(o.secret, 'utf8');
     this.#now = o.now ?? Date.now;
     this.#ttlMs = o.ttlMs ?? TOKEN_TTL_MS;
+    this.#spent = o.spent ?? new MemorySpentTokens(this.#now);
   }
 
   issue(agent: string, origin: string): string {
@@ -36,7 +58,7 @@ export class SessionTokens {
   }
 
   /** Checks signature, expiry, single use, agent and origin; a valid token is spent by checking it. */
-  redeem(token: string, expect: { agent?: string; origin: string }): TokenCheck {
+  async redeem(token: string, expect: { agent?: string; origin: string }): Promise<TokenCheck> {
     const [payload, signature, extra] = token.split('.');
     if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed token' };
     const want = Buffer.from(this.#sign(payload));
@@ -49,20 +71,15 @@ export class SessionTokens {
       return { ok: false, reason: 'malformed token' };
     }
     const now = this.#now();
-    this.#prune(now);
     if (typeof claims.exp !== 'number' || now >= claims.exp) return { ok: false, reason: 'token expired' };
-    if (this.#spent.has(claims.nonce)) return { ok: false, reason: 'token already used' };
     if (expect.agent !== undefined && claims.agent !== expect.agent) return { ok: false, reason: 'token is for another agent' };
     if (claims.origin !== expect.origin) return { ok: false, reason: 'token was issued to another origin' };
-    this.#spent.set(claims.nonce, claims.exp);
+    // Spent last, so a refused attempt (wrong origin) does not burn the caller's token.
+    if (!(await this.#spent.spend(String(claims.nonce), claims.exp))) return { ok: false, reason: 'token already used' };
     return { ok: true, claims };
   }
 
   #sign(payload: string): string {
     return createHmac('sha256', this.#secret).update(payload).digest('base64url');
-  }
-
-  #prune(now: number): void {
-    for (const [nonce, exp] of this.#spent) if (exp <= now) this.#spent.delete(nonce);
   }
 }

@@ -6,6 +6,7 @@ import { AdminAuth } from '../guard/admin-auth.ts';
 import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
 import { RedisRateWindow } from '../guard/redis-rate-window.ts';
+import { RedisSpentTokens } from '../guard/redis-spent-tokens.ts';
 import { Redis } from 'ioredis';
 import { redactPersonalData } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
@@ -70,7 +71,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   }
   const publicUrl = (o.publicUrl ?? o.env.PARLEY_PUBLIC_URL)?.replace(/\/+$/, '');
   const live: ServerContext['live'] = new Set();
-  // PARLEY_REDIS_URL: per-caller limits and admin-login failures are counted across every node.
+  // PARLEY_REDIS_URL: per-caller limits, admin-login failures and used session tokens are shared by every node.
   const redis = o.env.PARLEY_REDIS_URL ? new Redis(o.env.PARLEY_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
   const window = redis ? new RedisRateWindow(redis, { now: o.now }) : new MemoryRateWindow({ now: o.now });
   const ctx: ServerContext = {
@@ -80,7 +81,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     mode: o.mode,
     metrics: new Metrics(),
     speech: o.speech ?? ((agent, setting) => agentSpeech(agent, o.env, setting)),
-    tokens: new SessionTokens({ secret, now: o.now }),
+    tokens: new SessionTokens({ secret, now: o.now, spent: redis ? new RedisSpentTokens(redis, { now: o.now }) : undefined }),
     adminAuth: new AdminAuth({ token: o.env.PARLEY_ADMIN_TOKEN, now: o.now, failures: window }),
     admission: new Admission({
       store,

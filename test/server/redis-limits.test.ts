@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { buildServer } from '../../src/server/app.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { agentsFolder } from './helpers.ts';
+import { agentsFolder, connect } from './helpers.ts';
 
 const URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const probe = new Redis(URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
@@ -45,5 +45,18 @@ describe('two nodes sharing PARLEY_REDIS_URL', { skip: up ? false : `no Redis at
     const statuses = [];
     for (const n of [0, 1, 0, 1]) statuses.push((await issue(n)).status);
     assert.deepEqual(statuses, [200, 200, 200, 429]);
+  });
+
+  it('refuses on one node a session token already used on another', async () => {
+    const ip = `10.${randomInt(255)}.${randomInt(255)}.${randomInt(255)}`;
+    const res = await fetch(`${nodes[0]!.base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: 'https://shop.example.com', 'x-forwarded-for': ip } });
+    const { url } = (await res.json()) as { url: string };
+    const first = connect(url, 'https://shop.example.com');
+    await first.waitFor((e) => e.type === 'ready');
+    const path = new globalThis.URL(url).pathname;
+    const second = connect(`${nodes[1]!.base.replace('http', 'ws')}${path}`, 'https://shop.example.com');
+    assert.deepEqual(await second.closed, { code: 1008, reason: 'token already used' });
+    first.ws.close();
+    await first.closed;
   });
 });

@@ -149,8 +149,8 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     p.raw(Buffer.from([1, 2, 3]));
     assert.deepEqual(await p.closed, { code: 1008, reason: 'binary frames are not part of Media Streams' });
     const replay = peer();
-    await replay.connect(twiml); // the same token again
-    assert.deepEqual(await replay.closed, { code: 1008, reason: 'token already used' });
+    await replay.connect(twiml); // the same token again, from another call: it is bound to the first call's CallSid
+    assert.deepEqual(await replay.closed, { code: 1008, reason: 'token was issued to another origin' });
   });
 
   it('places an outbound call through the REST API (admin only), and the answered call is recorded as outbound', async () => {

@@ -76,8 +76,9 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/admin/sessions/${token}`, origin };
     });
 
-    api.get<{ Params: { token: string } }>('/v1/admin/sessions/:token', { websocket: true }, (socket, req) => {
-      const check = ctx.tokens.redeem(req.params.token, { origin: req.headers.origin ?? '' });
+    api.get<{ Params: { token: string } }>('/v1/admin/sessions/:token', { websocket: true }, async (socket, req) => {
+      const check = await ctx.tokens.redeem(req.params.token, { origin: req.headers.origin ?? '' });
+      if (socket.readyState !== socket.OPEN) return;
       if (!check.ok) return socket.close(CLOSE_POLICY, check.reason);
       if (!ownOrigins(ctx, req).includes(check.claims.origin)) return socket.close(CLOSE_POLICY, 'token was not issued for the dashboard');
       const loaded = ctx.agents.get(check.claims.agent);

@@ -61,10 +61,11 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     let session: { done: Promise<void>; abort: () => void } | undefined;
     const ac = new AbortController();
     const channel = new TwilioChannel(socket, {
-      onStart: (start) => {
+      onStart: async (start) => {
         clearTimeout(waiting);
         const p = start.customParameters;
-        const check = ctx.tokens.redeem(p.token ?? '', { origin: `twilio:${start.callSid}` });
+        const check = await ctx.tokens.redeem(p.token ?? '', { origin: `twilio:${start.callSid}` });
+        if (ac.signal.aborted) return; // Twilio hung up while the token was checked
         if (!check.ok) return channel.fail(CLOSE_POLICY, check.reason);
         const loaded = ctx.agents.get(check.claims.agent);
         if (!loaded) return channel.fail(CLOSE_POLICY, `no agent named "${check.claims.agent}"`);

@@ -56,9 +56,10 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/sessions/${token}` };
   });
 
-  app.get<{ Params: { token: string } }>('/v1/sessions/:token', { websocket: true }, (socket, req) => {
+  app.get<{ Params: { token: string } }>('/v1/sessions/:token', { websocket: true }, async (socket, req) => {
     const origin = req.headers.origin ?? '';
-    const check = ctx.tokens.redeem(req.params.token, { origin });
+    const check = await ctx.tokens.redeem(req.params.token, { origin });
+    if (socket.readyState !== socket.OPEN) return; // the browser left while the token was checked
     if (!check.ok) return socket.close(CLOSE_POLICY, check.reason);
     const r = admit(check.claims.agent, origin || undefined);
     if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
