@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   dev: () => import('./dev.ts'),
   serve: () => import('./serve.ts'),
   call: () => import('./call.ts'),
+  migrate: () => import('./migrate.ts'),
 };
 
 const program = new Command('parley')

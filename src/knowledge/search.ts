@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Store } from '../store/store.ts';
-import { ftsQuery } from './terms.ts';
+import { searchPostgres } from './search-postgres.ts';
+import { contentTerms, ftsQuery } from './terms.ts';
 
 /** A chunk found for a query; a higher score is a better match. */
 export interface KnowledgeHit {
@@ -10,7 +11,7 @@ export interface KnowledgeHit {
   /** Heading path, e.g. "Pricing › Retainer". */
   heading: string;
   text: string;
-  /** BM25 relevance (heading words count double), always above zero. */
+  /** BM25 relevance (heading words count double), always above zero; comparable within one store kind only. */
   score: number;
 }
 
@@ -57,12 +58,14 @@ const prepared = new WeakMap<DatabaseSync, Record<keyof typeof SQL, StatementSyn
  */
 export async function searchKnowledge(store: Store, agent: string, query: string, o: SearchOptions = {}): Promise<KnowledgeHit[]> {
   o.signal?.throwIfAborted();
-  if (store.kind !== 'sqlite' || !store.sqlite) {
-    throw new Error(`knowledge search is not supported yet on ${store.kind === 'sqlite' ? 'this store' : 'PostgreSQL'}; use a SQLite store (file:PATH)`);
+  const limit = Number.isFinite(o.limit) ? Math.min(100, Math.max(1, Math.floor(o.limit as number))) : 5;
+  if (store.kind === 'postgres') {
+    const terms = contentTerms(query);
+    return terms.length ? searchPostgres(store, agent, terms, limit, o.signal) : [];
   }
+  if (!store.sqlite) throw new Error('knowledge search on SQLite needs the store opened by openStore (no raw handle here)');
   const match = ftsQuery(query);
   if (!match) return [];
-  const limit = Number.isFinite(o.limit) ? Math.min(100, Math.max(1, Math.floor(o.limit as number))) : 5;
   const s = statements(store.sqlite);
   // The agent's best chunks, in order, are the agent's among the overall best — exact as long as
   // enough of them are there, or every match was seen. Otherwise ask for the agent's alone.

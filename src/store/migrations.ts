@@ -21,6 +21,7 @@ const initial = (kind: StoreKind): Migration => ({
     await db.schema.createIndex('conversations_agent_started').on('conversations').columns(['agent', 'started_at']).execute();
 
     const serial = kind === 'sqlite' ? 'integer' : 'serial';
+    const real = kind === 'sqlite' ? 'real' : 'double precision'; // Postgres' real is only 4 bytes
     await db.schema
       .createTable('turns')
       .addColumn('id', serial, (c) => (kind === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
@@ -63,7 +64,7 @@ const initial = (kind: StoreKind): Migration => ({
       .addColumn('chunk_id', 'integer', (c) => c.notNull())
       .addColumn('source', 'text', (c) => c.notNull())
       .addColumn('heading', 'text', (c) => c.notNull())
-      .addColumn('score', 'real', (c) => c.notNull())
+      .addColumn('score', real, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('knowledge_hits_conversation').on('knowledge_hits').column('conversation_id').execute();
 
@@ -153,10 +154,11 @@ const bookings = (): Migration => ({
 
 // What a conversation consumed and cost, written when it ends: the daily budget sums cost_usd and
 // duration_sec over one agent's conversations of the day (index on agent, started_at exists).
-const usage = (): Migration => ({
+const usage = (kind: StoreKind): Migration => ({
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('conversations').addColumn('duration_sec', 'real').execute();
-    await db.schema.alterTable('conversations').addColumn('cost_usd', 'real').execute();
+    const real = kind === 'sqlite' ? 'real' : 'double precision';
+    await db.schema.alterTable('conversations').addColumn('duration_sec', real).execute();
+    await db.schema.alterTable('conversations').addColumn('cost_usd', real).execute();
     await db.schema.alterTable('conversations').addColumn('usage', 'text').execute();
   },
   async down() {
@@ -166,5 +168,5 @@ const usage = (): Migration => ({
 
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage() }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind) }) };
 }

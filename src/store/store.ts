@@ -2,17 +2,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { Kysely, SqliteDialect } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import { migrations, type StoreKind } from './migrations.ts';
+import { openPostgres, postgresTarget } from './postgres.ts';
 import { kyselySqlite, openSqlite, type SqliteSync } from './sqlite-driver.ts';
 import type { Tables } from './tables.ts';
 
-/** An open store: one query layer (Kysely) over SQLite or, later, PostgreSQL. */
+/** An open store: one query layer (Kysely) over SQLite or PostgreSQL. */
 export interface Store {
   readonly kind: StoreKind;
   readonly db: Kysely<Tables>;
   /** The raw SQLite handle, for the few hot paths (FTS5 search) that skip the query builder. */
   readonly sqlite?: DatabaseSync;
+  /** Where it is, for logs and `parley migrate`: a file path, or a Postgres URL without its password. */
+  readonly where: string;
   close(): Promise<void>;
 }
 
@@ -23,21 +26,57 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.PARLEY_DATABASE_URL || DEFAULT_DATABASE_URL;
 }
 
+/** How to open a store. */
+export interface OpenStoreOptions {
+  sync?: SqliteSync;
+  /** Bring the schema up to date (default). `parley migrate --check` opens without. */
+  migrate?: boolean;
+}
+
 /** Opens (creating and migrating when needed) the store named by a database URL. */
-export async function openStore(url: string = databaseUrl(), o: { sync?: SqliteSync } = {}): Promise<Store> {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    throw new Error('PARLEY_DATABASE_URL points at PostgreSQL, which this build does not support yet; use file:PATH (SQLite).');
+export async function openStore(url: string = databaseUrl(), o: OpenStoreOptions = {}): Promise<Store> {
+  const store = /^postgres(ql)?:\/\//.test(url) ? openPostgres(url) : openSqliteStore(url, o.sync);
+  if (o.migrate === false) return store;
+  try {
+    await migrateStore(store);
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  return store;
+}
+
+function openSqliteStore(url: string, sync?: SqliteSync): Store {
+  if (!url.startsWith('file:') && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    throw new Error(`PARLEY_DATABASE_URL: unsupported scheme in ${url.split('://')[0]}://…; use file:PATH (SQLite) or postgres://USER@HOST/DB`);
   }
   const path = url === ':memory:' || url === 'file::memory:' ? ':memory:' : resolve(url.replace(/^file:/, ''));
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sync = o.sync ?? (process.env.PARLEY_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL');
-  const sqlite = openSqlite(path, sync);
+  const sqlite = openSqlite(path, sync ?? (process.env.PARLEY_SQLITE_SYNC === 'FULL' ? 'FULL' : 'NORMAL'));
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: kyselySqlite(sqlite) }) });
-  await migrate(db, 'sqlite');
-  return { kind: 'sqlite', db, sqlite, close: () => db.destroy() };
+  return { kind: 'sqlite', db, sqlite, where: path, close: () => db.destroy() };
 }
 
-async function migrate(db: Kysely<Tables>, kind: StoreKind): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrations(kind) }).migrateToLatest();
-  if (error) throw new Error(`store migration failed: ${(error as Error).message}`, { cause: error });
+/**
+ * Applies every migration not yet applied and returns their names. Safe when several nodes start
+ * at once: the migrator takes a lock (an advisory lock on Postgres) so one of them migrates.
+ */
+export async function migrateStore(store: Store): Promise<string[]> {
+  const { error, results } = await migrator(store).migrateToLatest();
+  if (error) throw new Error(`store migration failed (${store.where}): ${(error as Error).message}`, { cause: error });
+  return applied(results);
+}
+
+/** The migrations this build knows, each marked applied or pending in the store. */
+export async function migrationStatus(store: Store): Promise<{ name: string; applied: boolean }[]> {
+  return (await migrator(store).getMigrations()).map((m) => ({ name: m.name, applied: m.executedAt !== undefined }));
+}
+
+function migrator(store: Store): Migrator {
+  const schema = store.kind === 'postgres' ? postgresTarget(store.where).schema : undefined;
+  return new Migrator({ db: store.db, provider: migrations(store.kind), migrationTableSchema: schema });
+}
+
+function applied(results: MigrationResultSet['results']): string[] {
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

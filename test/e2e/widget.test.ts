@@ -9,10 +9,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { concat, silence } from '../../src/audio/frame.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
 import { buildServer } from '../../src/server/app.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 import { spoken } from '../speech/spoken.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 // The website widget in Debian's Chromium, with a fake microphone playing a flite recording of a
 // caller's question: a page on another origin embeds the snippet, the caller clicks start, hears
@@ -47,7 +48,7 @@ describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false 
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     // Two host pages; only the first is in the agent's allowedOrigins.
     let port = 0;
     const snippet = () => `<script src="http://localhost:${port}/widget.js" data-agent="ada" async></script>`;

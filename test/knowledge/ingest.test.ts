@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ingestKnowledge, type IngestProgress } from '../../src/knowledge/ingest.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { folderWith, onePagePdf } from './fixtures.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const long = Array.from({ length: 30 }, (_, i) => `Clause ${i} of the service agreement covers one more obligation in detail.`).join(' ');
 
@@ -24,7 +25,7 @@ describe('ingesting knowledge', () => {
   const chunkCount = async () => Number((await store.db.selectFrom('knowledge_chunks').select((eb) => eb.fn.countAll<number>().as('n')).where('agent', '=', 'acme').executeTakeFirstOrThrow()).n);
 
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
   });
   after(async () => {
     await store.close();

@@ -6,8 +6,9 @@ import { ingestKnowledge } from '../../src/knowledge/ingest.ts';
 import { readDocument } from '../../src/knowledge/read.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
 import { fetchSource, formatOfResponse } from '../../src/knowledge/url.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { folderWith, onePagePdf } from './fixtures.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 // A small site: each path answers with a content type and a body.
 const pages: Record<string, { type: string; body: string | Uint8Array }> = {
@@ -36,7 +37,7 @@ describe('URL sources', () => {
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    store = await openStore('file::memory:');
+    store = await openTestStore();
   });
   after(async () => {
     server.closeAllConnections();

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it, mock } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { getJson, sandbox, say, serve, TOKEN } from './admin-helpers.ts';
 import { connect } from './helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 describe('admin auth in serve mode', () => {
   let app: FastifyInstance;
@@ -17,7 +18,7 @@ describe('admin auth in serve mode', () => {
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     ({ app, base } = await serve({ mode: 'serve', llm, store, now: () => clock }));
   });
   after(async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 // The conversations list's outcome, derived in SQL from the record (docs/dashboard.md#outcomes).
 
@@ -24,7 +25,7 @@ describe('conversation outcomes, derived from the record', () => {
 
   const ids: Record<string, string> = {};
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     records = new Records(store.db);
     ids.booked = await conversation({ lead: true, booked: true, end: 'agent ended' });
     ids.lead = await conversation({ lead: true, end: 'caller hung up' });

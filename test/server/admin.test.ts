@@ -6,10 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { encodeWav } from '../../src/audio/wav.ts';
 import { parseRange, waterfall } from '../../src/server/routes/admin.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { getJson, sandbox, say, serve } from './admin-helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 type Listed = { conversations: { id: string; outcome: string; door: string; agent: string; preview: string | null; turns: number }[]; nextCursor: string | null };
 
@@ -23,7 +24,7 @@ describe('admin API after sandbox conversations (dev mode, open on loopback)', (
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     recordingsDir = join(tempDir('parley-recordings-'), 'recordings');
     mkdirSync(recordingsDir);
     ({ app, base } = await serve({ mode: 'dev', llm, store, recordingsDir }));

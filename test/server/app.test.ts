@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { agentsFolder, connect, GREETING } from './helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const SHOP = 'https://shop.example.com';
 
@@ -19,7 +20,7 @@ describe('server: web session tokens and the text door', () => {
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     app = await buildServer({
       agentsDir: agentsFolder(),
       store,

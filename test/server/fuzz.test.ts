@@ -5,12 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI, TwilioCallPeer, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { agentsFolder, connect, GREETING, type TestClient } from './helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const SHOP = 'https://shop.example.com';
 const PHONE = '+14155550199';
@@ -85,7 +86,7 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     app = await buildServer({
       agentsDir: withPhoneAgent(agentsFolder('{ conversationsPerIpPerHour: 1000, maxConcurrent: 1000 }')),
       store,

@@ -6,10 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { connect, type TestClient } from './helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const SHOP = 'https://shop.example.com';
 
@@ -30,7 +31,7 @@ describe('server: limits refuse new conversations exactly when they should', () 
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     const dir = tempDir('parley-limits-');
     agent(dir, 'ada', '{ conversationsPerIpPerHour: 3, maxConcurrent: 2, dailyBudgetUsd: 100 }');
     agent(dir, 'bob', '{ conversationsPerIpPerHour: 50, maxConcurrent: 5, dailyBudgetUsd: 0.5, dailyMinutes: 30 }');

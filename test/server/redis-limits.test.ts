@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { buildServer } from '../../src/server/app.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { agentsFolder, connect } from './helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const probe = new Redis(URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
@@ -24,7 +25,7 @@ describe('two nodes sharing PARLEY_REDIS_URL', { skip: up ? false : `no Redis at
     llm = await startFakeOpenAI();
     const dir = agentsFolder('{ conversationsPerIpPerHour: 3 }');
     for (let i = 0; i < 2; i++) {
-      const store = await openStore('file::memory:');
+      const store = await openTestStore();
       const app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_TRUST_PROXY: 'true', PARLEY_REDIS_URL: URL } });
       await app.listen({ port: 0, host: '127.0.0.1' });
       nodes.push({ app, store, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });

@@ -6,10 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AgentChange } from '../../src/server/agents.ts';
 import { buildServer } from '../../src/server/app.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { connect } from './helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const agentYaml = (greeting: string) => ['persona:', '  prompt: You are a test agent.', `  firstMessage: ${greeting}`, 'knowledge: { sources: [], strict: false }', ''].join('\n');
 
@@ -22,7 +23,7 @@ describe('parley dev: agents reload when their files change', () => {
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     dir = tempDir('parley-reload-');
     mkdirSync(join(dir, 'bea'));
     writeFileSync(join(dir, 'bea', 'agent.yaml'), agentYaml('Hello, version one.'));

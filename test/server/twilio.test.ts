@@ -6,10 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { parseStreamTwiml, startFakeOpenAI, startFakeTwilioApi, TwilioCallPeer, type FakeOpenAI, type FakeTwilioApi } from '../fakes/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { runParley, tempDir } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const NUMBER = '+14155550100';
 const CALLER = '+48601234567';
@@ -30,7 +31,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
   before(async () => {
     llm = await startFakeOpenAI();
     api = await startFakeTwilioApi({ accountSid: ACCOUNT, authToken: TOKEN });
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     const dir = tempDir('parley-phone-');
     mkdirSync(join(dir, 'ada'));
     writeFileSync(

@@ -6,10 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { WebChannel } from '../../src/channels/web/socket.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { agentsFolder, connect, GREETING } from './helpers.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const SHOP = 'https://shop.example.com';
 
@@ -37,7 +38,7 @@ describe('server: the voice door with scripted ears and a timed mouth', () => {
 
   before(async () => {
     llm = await startFakeOpenAI();
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     app = await buildServer({
       agentsDir: agentsFolder(),
       store,

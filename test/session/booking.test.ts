@@ -8,10 +8,11 @@ import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import type { CalendarConfig } from '../../src/agent/schema.ts';
 import { Conversation, type AgentOutput } from '../../src/session/conversation.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { calendarFor } from '../../src/tools/calendar/index.ts';
 import { startFakeCalcom, startFakeCalendly, startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const NOW = new Date('2026-11-30T09:00:00Z'); // Monday 10:00 in Warsaw
 const clock = () => NOW;
@@ -53,7 +54,7 @@ describe('booking an intro call in text mode', () => {
   let base: Agent;
   let llm: FakeOpenAI;
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     base = await loadAgent(EXAMPLE);
     llm = await startFakeOpenAI();
   });

@@ -5,9 +5,10 @@ import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { ingestKnowledge } from '../../src/knowledge/index.ts';
 import { Conversation, type AgentOutput } from '../../src/session/conversation.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const model = (fake: FakeOpenAI, name = 'fake') => createOpenAICompatible({ name, baseURL: fake.url, apiKey: 'test' })('fake-model');
 
@@ -26,7 +27,7 @@ describe('Conversation (in process, against the fake model)', () => {
   let backup: FakeOpenAI;
 
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     agent = await loadAgent(EXAMPLE);
     await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources });
     primary = await startFakeOpenAI();

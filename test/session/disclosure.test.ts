@@ -5,9 +5,10 @@ import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { Conversation } from '../../src/session/conversation.ts';
 import { DECLINE, DisclosureGuard, DISCLOSURE_WINDOW } from '../../src/session/disclosure.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 describe('disclosure guard', () => {
   const prompt = 'You are Ada, the assistant of Northwind Automation. Never quote prices that are not in the documents, and always confirm the spelling of names and emails before booking.';
@@ -43,7 +44,7 @@ describe('disclosure guard in a conversation', () => {
   let agent: Agent;
   let llm: FakeOpenAI;
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     const a = await loadAgent(EXAMPLE);
     agent = { ...a, config: { ...a.config, knowledge: { ...a.config.knowledge, strict: false } } };
     llm = await startFakeOpenAI();

@@ -7,10 +7,11 @@ import { VoiceSession } from '../../src/session/voice/voice-session.ts';
 import { FallbackTts } from '../../src/speech/tts/fallback.ts';
 import type { TextToSpeech } from '../../src/speech/types.ts';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { FailingTts, MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const TURN = { minEndpointingDelayMs: 30, maxEndpointingDelayMs: 200, minInterruptionMs: 60, minInterruptionWords: 1, backchannels: [], falseInterruptionTimeoutMs: 150 };
 const FRAME = new Int16Array(320);
@@ -20,7 +21,7 @@ describe('voice faults: a failing speech engine is recorded, and the call contin
   let agent: Agent;
   let llm: FakeOpenAI;
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     const example = await loadAgent(EXAMPLE);
     agent = { ...example, config: { ...example.config, knowledge: { ...example.config.knowledge, strict: false }, persona: { ...example.config.persona, firstMessage: 'Hi, this is Ada.' } } };
     llm = await startFakeOpenAI();

@@ -11,11 +11,12 @@ import { Conversation } from '../../src/session/conversation.ts';
 import { VoiceSession } from '../../src/session/voice/voice-session.ts';
 import { createPocketsphinxStt } from '../../src/speech/stt/pocketsphinx.ts';
 import { createFliteTts } from '../../src/speech/tts/flite.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { MemoryChannel } from '../fakes/voice.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { spoken } from '../speech/spoken.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 // A real round trip through a real voice session, no fakes in the audio path: flite speaks the
 // caller's line into the door in real time, the session hears it with the Silero VAD and
@@ -68,7 +69,7 @@ describe('VoiceSession round trip (flite → Silero VAD + pocketsphinx → model
   let agent: Agent;
   let llm: FakeOpenAI;
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     const example = await loadAgent(EXAMPLE);
     agent = { ...example, config: { ...example.config, persona: { ...example.config.persona, firstMessage: 'Hi, this is Ada. How can I help?' } } };
     await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources });

@@ -9,10 +9,11 @@ import { VoiceSession } from '../../src/session/voice/voice-session.ts';
 import { decodeWav, deinterleave } from '../../src/audio/wav.ts';
 import { readFileSync } from 'node:fs';
 import { Records } from '../../src/store/records.ts';
-import { openStore, type Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { EXAMPLE, tempDir } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const TURN = { minEndpointingDelayMs: 50, maxEndpointingDelayMs: 300, minInterruptionMs: 60, minInterruptionWords: 1, backchannels: ['mm-hmm', 'yeah', 'okay'], falseInterruptionTimeoutMs: 150 };
 const FRAME = new Int16Array(320);
@@ -22,7 +23,7 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
   let agent: Agent;
   let llm: FakeOpenAI;
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     const example = await loadAgent(EXAMPLE);
     // A short greeting keeps the tests quick: audio plays in real time.
     agent = { ...example, config: { ...example.config, persona: { ...example.config.persona, firstMessage: 'Hi, this is Ada. How can I help?' } } };

@@ -7,6 +7,7 @@ import { Recorder } from '../../src/session/recorder.ts';
 import type { ConversationEvent } from '../../src/session/events.ts';
 import { Records, type ToolCallRecord, type TurnRecord } from '../../src/store/records.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 const ID = '3f2a9c10-5b7e-4d21-9a0c-1e2f3a4b5c6d';
 const SIBLING = '3f2a7777-0000-4000-8000-000000000000'; // shares the prefix "3f2a"
@@ -88,7 +89,7 @@ describe('conversation records', () => {
   let records: Records;
 
   before(async () => {
-    store = await openStore('file::memory:');
+    store = await openTestStore();
     records = new Records(store.db);
     assert.deepEqual(await recordAll(records, ID, conversation), []);
     assert.deepEqual(
@@ -230,7 +231,7 @@ describe('conversation records', () => {
       { type: 'conversation.ended', at: t(92), reason: 'completed' },
     ]);
     assert.equal(errors.length, 1);
-    assert.match(String(errors[0]), /UNIQUE/);
+    assert.match(String(errors[0]), /UNIQUE|unique constraint/i);
     const rec = (await records.get(id))!;
     assert.deepEqual(rec.turns.map((x) => x.text), ['Hi']);
     assert.equal(rec.endReason, 'completed');

@@ -69,7 +69,7 @@ export class BuiltinCalendar implements CalendarProvider {
     call.signal.throwIfAborted();
     // From here on the booking is not abandoned half-way: the write runs to its end.
     try {
-      return await writeTransaction(this.#store, async (db) => {
+      return await writeTransaction(this.#store, this.#agent, async (db) => {
         const raced = await this.#byKey(db, b.idempotencyKey);
         if (raced) return raced;
         const buffer = this.#config.bufferMinutes;
@@ -187,9 +187,19 @@ function clashes(slot: Slot, booked: { start: string; end: string }, buffer: num
   return Date.parse(slot.start) < Date.parse(booked.end) + ms && Date.parse(slot.end) + ms > Date.parse(booked.start);
 }
 
-/** Runs `fn` in a transaction that holds the write lock from its first statement. */
-async function writeTransaction<T>(store: Store, fn: (db: Kysely<Tables>) => Promise<T>): Promise<T> {
-  if (store.kind === 'postgres') return store.db.transaction().setIsolationLevel('serializable').execute(fn);
+/**
+ * Runs `fn` in a transaction that holds the agent's booking lock from its first statement, so two
+ * nodes racing for a slot (or for neighbouring slots inside the buffer) take turns instead of both
+ * seeing it free. The lock lives in the database that holds the bookings, so it is released by the
+ * same commit that makes the booking visible — a lock kept elsewhere (Redis) could expire between.
+ */
+async function writeTransaction<T>(store: Store, agent: string, fn: (db: Kysely<Tables>) => Promise<T>): Promise<T> {
+  if (store.kind === 'postgres') {
+    return store.db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`parley.bookings:${agent}`}))`.execute(tx);
+      return fn(tx);
+    });
+  }
   // Kysely's SQLite `begin` is deferred: a second process could read the same free slot before
   // either writes. BEGIN IMMEDIATE makes it wait (busy_timeout) for the first to commit instead.
   return store.db.connection().execute(async (db) => {
@@ -207,9 +217,9 @@ async function writeTransaction<T>(store: Store, fn: (db: Kysely<Tables>) => Pro
 
 function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: unknown; errcode?: unknown; message?: unknown } | null;
-  // Postgres: 23505 (unique) or 40001 (serialization failure: another booking committed first).
+  // Postgres: 23505 (unique violation).
   // node:sqlite: SQLITE_CONSTRAINT_UNIQUE (2067) or SQLITE_CONSTRAINT_PRIMARYKEY (1555).
-  return err?.code === '23505' || err?.code === '40001' || err?.errcode === 2067 || err?.errcode === 1555 || (typeof err?.message === 'string' && /UNIQUE constraint failed/i.test(err.message));
+  return err?.code === '23505' || err?.errcode === 2067 || err?.errcode === 1555 || (typeof err?.message === 'string' && /UNIQUE constraint failed/i.test(err.message));
 }
 
 function toBooking(r: Pick<BookingTable, 'id' | 'start' | 'end'>): Booking {

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { Calendar } from '../../../src/agent/schema.ts';
 import { openStore, type Store } from '../../../src/store/store.ts';
+import { openPostgresSchema, TEST_POSTGRES_URL } from '../../helpers/store.ts';
 import { BuiltinCalendar, bookingsIcs, type BuiltinConfig } from '../../../src/tools/calendar/builtin.ts';
 import { foldLine } from '../../../src/tools/calendar/ics.ts';
 import { SlotUnavailableError, type CalendarCall } from '../../../src/tools/calendar/types.ts';
@@ -23,9 +24,19 @@ describe('built-in calendar', () => {
   let dir: string;
   let store: Store;
   let agents = 0;
+  // One database several processes share: a SQLite file, or a Postgres schema (npm run test:postgres).
+  let url: string;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'parley-builtin-'));
-    store = await openStore(`file:${join(dir, 'parley.db')}`);
+    if (TEST_POSTGRES_URL) {
+      store = await openPostgresSchema(TEST_POSTGRES_URL);
+      const u = new URL(TEST_POSTGRES_URL);
+      u.searchParams.set('schema', new URL(store.where).searchParams.get('schema')!);
+      url = u.toString();
+    } else {
+      url = `file:${join(dir, 'parley.db')}`;
+      store = await openStore(url);
+    }
   });
   after(async () => {
     await store.close();
@@ -134,7 +145,7 @@ describe('built-in calendar', () => {
     });
 
     it('gives one slot to exactly one of two processes sharing the database', async () => {
-      // Two Parley nodes on one SQLite file: each books the same slot for its own caller.
+      // Two Parley nodes on one database: each books the same slot for its own caller.
       const src = (f: string) => pathToFileURL(join(import.meta.dirname, '../../../src', f)).href;
       const child = `
         import { createInterface } from 'node:readline';
@@ -155,7 +166,7 @@ describe('built-in calendar', () => {
         }
         await store.close();
         process.exit(0);`;
-      const file = `file:${join(dir, 'parley.db')}`;
+      const file = url;
       const nodes = ['node-a', 'node-b'].map((who) => {
         const p = spawn(process.execPath, ['--input-type=module', '-e', child, file, who, JSON.stringify(config({ hours: { tue: ['09:00-09:30'] } }))], { stdio: ['pipe', 'pipe', 'inherit'] });
         const lines = createInterface({ input: p.stdout })[Symbol.asyncIterator]();
@@ -173,8 +184,8 @@ describe('built-in calendar', () => {
     it('relies on the database too: a second row for the same agent and start is refused', async () => {
       const row = { agent: 'db-agent', conversation_id: null, start: '2026-12-01T09:00:00Z', end: '2026-12-01T09:30:00Z', attendee: '{}', notes: null, status: 'confirmed', created_at: '2026-11-30T00:00:00Z' };
       await store.db.insertInto('bookings').values({ ...row, id: 'b1', idempotency_key: 'k1' }).execute();
-      await assert.rejects(store.db.insertInto('bookings').values({ ...row, id: 'b2', idempotency_key: 'k2' }).execute(), /UNIQUE/);
-      await assert.rejects(store.db.insertInto('bookings').values({ ...row, id: 'b3', start: '2026-12-01T10:00:00Z', idempotency_key: 'k1' }).execute(), /UNIQUE/);
+      await assert.rejects(store.db.insertInto('bookings').values({ ...row, id: 'b2', idempotency_key: 'k2' }).execute(), /UNIQUE|unique constraint/i);
+      await assert.rejects(store.db.insertInto('bookings').values({ ...row, id: 'b3', start: '2026-12-01T10:00:00Z', idempotency_key: 'k1' }).execute(), /UNIQUE|unique constraint/i);
       await store.db.insertInto('bookings').values({ ...row, id: 'b4', agent: 'other-agent', idempotency_key: 'k1' }).execute();
       // A cancelled booking frees its slot.
       await store.db.updateTable('bookings').set({ status: 'cancelled' }).where('id', '=', 'b1').execute();
