@@ -3,6 +3,7 @@ import { createResampler } from '../audio/resample.ts';
 import type { Channel } from '../channels/channel.ts';
 import type { Conversation } from '../session/conversation.ts';
 import { ConversationRecording } from '../session/voice/recording.ts';
+import type { RecordingStore } from '../store/recordings/types.ts';
 import { VoiceSession, type SpeechDetector } from '../session/voice/voice-session.ts';
 import { GatedVoiceActivity, sharedSileroPool } from '../audio/gated-vad.ts';
 import { voiceActivityFromTurn } from '../audio/vad.ts';
@@ -55,7 +56,8 @@ export async function runVoiceConversation(o: {
   conversation: Conversation;
   channel: Channel;
   speech: SpeechFactory;
-  recordingsDir?: string;
+  /** Where the stereo recording goes; unset, none is kept. */
+  recordings?: RecordingStore;
   signal: AbortSignal;
 }): Promise<void> {
   const { agent } = o.conversation;
@@ -63,7 +65,7 @@ export async function runVoiceConversation(o: {
   let speech: SessionSpeech | undefined;
   try {
     speech = await o.speech(agent, { sampleRate: o.channel.inputSampleRate, onFailure: (where, e) => o.conversation.noteError(where, e) });
-    const recording = o.recordingsDir ? new ConversationRecording(o.recordingsDir) : undefined;
+    const recording = o.recordings ? new ConversationRecording(o.recordings) : undefined;
     const session = new VoiceSession({
       conversation: o.conversation,
       channel: o.channel,
@@ -80,7 +82,8 @@ export async function runVoiceConversation(o: {
       onAudio: recording?.onAudio,
     });
     await session.run(o.signal);
-    if (recording) await recording.save(o.conversation);
+    // A failed save goes in the record too, not only in the log (the catch below flushes it).
+    if (recording) await recording.save(o.conversation).catch((e: unknown) => (o.conversation.noteError('recording', e), Promise.reject(e)));
   } catch (e) {
     await o.conversation.end('error').catch(() => {});
     throw e;

@@ -100,7 +100,7 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
 
   async function runVoice(): Promise<void> {
     try {
-      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordingsDir: ctx.recordingsDir, signal: ac.signal });
+      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal });
     } catch (e) {
       fail(e);
       channel.fail(1011, 'voice session failed');

@@ -6,3 +6,4 @@ export * from './openai-audio.ts';
 export * from './elevenlabs.ts';
 export * from './cartesia.ts';
 export * from './twilio.ts';
+export * from './s3.ts';

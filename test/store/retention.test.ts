@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { DirectoryRecordings } from '../../src/store/recordings/directory.ts';
 import { Records } from '../../src/store/records.ts';
 import { purgeOldConversations } from '../../src/store/retention.ts';
-import { openStore } from '../../src/store/store.ts';
 import { tempDir } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 describe('retention', () => {
   it('deletes one agent\'s conversations older than the limit with their lead, events and recording file, and nothing else', async () => {
-    const store = await openStore('file::memory:');
+    const store = await openTestStore();
     const records = new Records(store.db);
     const dir = tempDir();
     const now = Date.parse('2026-11-24T12:00:00Z');
@@ -27,7 +28,7 @@ describe('retention', () => {
     const recentWav = await add('b1b1b1b1', 'ada', 29);
     const otherWav = await add('c2c2c2c2', 'bob', 90);
 
-    assert.deepEqual(await purgeOldConversations(store, 'ada', 30, now), { conversations: 1, recordings: 1 });
+    assert.deepEqual(await purgeOldConversations(store, 'ada', 30, { now, recordings: new DirectoryRecordings(dir) }), { conversations: 1, recordings: 1 });
     assert.equal(await records.get('a0a0a0a0'), undefined);
     assert.ok(await records.get('b1b1b1b1'));
     assert.ok(await records.get('c2c2c2c2'), 'another agent keeps its own retention');

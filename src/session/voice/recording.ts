@@ -1,16 +1,20 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { StereoRecording } from '../../audio/stereo-recording.ts';
 import { encodeWav } from '../../audio/wav.ts';
+import { DirectoryRecordings } from '../../store/recordings/directory.ts';
+import type { RecordingStore } from '../../store/recordings/types.ts';
 import type { Conversation } from '../conversation.ts';
+
+// A hung bucket must not keep a finished call "live" forever (drain waits for it).
+const SAVE_TIMEOUT_MS = 120_000;
 
 /** Collects a voice conversation's audio (caller left, agent right, aligned in time) and saves it as one WAV. */
 export class ConversationRecording {
   #stereo = new StereoRecording(16000);
-  #dir: string;
+  #store: RecordingStore;
 
-  constructor(dir: string) {
-    this.#dir = dir;
+  /** `store` is where the WAV goes; a folder path is shorthand for a DirectoryRecordings there. */
+  constructor(store: RecordingStore | string) {
+    this.#store = typeof store === 'string' ? new DirectoryRecordings(store) : store;
   }
 
   /** The `onAudio` hook of a VoiceSession. */
@@ -18,14 +22,12 @@ export class ConversationRecording {
     this.#stereo.add(who, pcm, sampleRate, atMs);
   };
 
-  /** Writes `<dir>/<conversation id>.wav` and records where it is. */
-  async save(conversation: Conversation): Promise<string> {
+  /** Saves `<conversation id>.wav` in the store and records its reference (a path, or s3://…). */
+  async save(conversation: Conversation, signal: AbortSignal = AbortSignal.timeout(SAVE_TIMEOUT_MS)): Promise<string> {
     const durationMs = this.#stereo.durationMs;
     const pcm = this.#stereo.finish();
-    await mkdir(this.#dir, { recursive: true });
-    const path = join(this.#dir, `${conversation.id}.wav`);
-    await writeFile(path, encodeWav(pcm, { sampleRate: 16000, channels: 2 }));
-    await conversation.noteRecording(path, durationMs);
-    return path;
+    const ref = await this.#store.save(`${conversation.id}.wav`, encodeWav(pcm, { sampleRate: 16000, channels: 2 }), signal);
+    await conversation.noteRecording(ref, durationMs);
+    return ref;
   }
 }
