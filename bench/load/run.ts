@@ -7,12 +7,20 @@
 // Reports: concurrency held, refusals by limit, voice-to-voice p50/p99 as the browser sees it
 // (last speech frame sent → first agent audio frame received), the server's event-loop lag, CPU
 // and RSS, and records lost (conversations whose record lacks a turn the browser saw; goal 0).
-// Usage: node bench/load/run.ts [N=40] [TURNS=3]   env: EXTRA=5 FLOOD_RPS=1000 FLOOD_S=2
-import { spawn } from 'node:child_process';
+// NODES=3 runs several `parley serve` nodes on one PostgreSQL schema and one Redis prefix (as
+// behind a load balancer): callers and flood requests go round-robin over the nodes, maxConcurrent
+// and the per-caller limit are the cluster's, and every record is read back through node 0.
+// Usage: node bench/load/run.ts [N=40] [TURNS=3]   env: EXTRA=5 FLOOD_RPS=1000 FLOOD_S=2 NODES=1
+//        (NODES>1: BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test BENCH_REDIS_URL=redis://127.0.0.1:6379)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import WebSocket from 'ws';
+import { openStore } from '../../src/store/store.ts';
 import { concat, silence, splitFrames } from '../../src/audio/frame.ts';
 import { startFakeDeepgram, startFakeElevenLabs, startFakeOpenAI, type ChatRequest } from '../../test/fakes/index.ts';
 import { ROOT, tempDir } from '../../test/helpers/cli.ts';
@@ -23,6 +31,7 @@ const TURNS = Number(process.argv[3] ?? 3);
 const EXTRA = Number(process.env.EXTRA ?? 5);
 const FLOOD_RPS = Number(process.env.FLOOD_RPS ?? 1000);
 const FLOOD_S = Number(process.env.FLOOD_S ?? 2);
+const NODES = Math.max(1, Number(process.env.NODES ?? 1));
 const ORIGIN = 'https://bench.example.com';
 const ADMIN = 'bench-admin-token';
 const GREETING_WAIT_MS = 3000; // quiet audio while the greeting plays
@@ -76,6 +85,8 @@ const env = {
   PARLEY_TRUST_PROXY: 'true',
   PARLEY_MAX_SESSIONS: String(N + EXTRA + 50),
   PARLEY_DATABASE_URL: `file:${join(dir, 'parley.db')}`,
+  PARLEY_REDIS_URL: undefined as string | undefined,
+  PARLEY_REDIS_PREFIX: `parley-bench-${randomBytes(4).toString('hex')}:`,
   PARLEY_RECORDINGS_DIR: join(dir, 'recordings'),
   PARLEY_LLM: 'openai-compatible:fake',
   PARLEY_LLM_BASE_URL: llm.url,
@@ -84,30 +95,52 @@ const env = {
   ELEVENLABS_API_KEY: 'el',
   ELEVENLABS_BASE_URL: eleven.url,
 };
-const server = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/parley.js'), 'serve', dir, '--port', '0', '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-let serverErr = '';
-server.stderr!.on('data', (d) => (serverErr += d));
-let base = '';
-for await (const line of createInterface({ input: server.stdout! })) {
-  const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-  if (m) {
-    base = m[1]!;
-    break;
-  }
+if (NODES > 1) {
+  // Several nodes share one store and one Redis: a fresh Postgres schema for this run.
+  const db = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  db.searchParams.set('schema', `bench_${randomBytes(4).toString('hex')}`);
+  env.PARLEY_DATABASE_URL = db.toString();
+  env.PARLEY_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
-if (!base) throw new Error(`server did not start: ${serverErr}`);
+async function startNode(): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/node'), [join(ROOT, 'bin/parley.js'), 'serve', dir, '--port', '0', '--host', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+    if (m) {
+      child.stdout!.resume();
+      return { child, base: m[1]! };
+    }
+  }
+  throw new Error(`server did not start: ${err}`);
+}
+// The first node migrates the store; the others start on it together.
+const servers = [await startNode()];
+servers.push(...(await Promise.all(Array.from({ length: NODES - 1 }, startNode))));
+const base = servers[0]!.base;
+const nodeFor = (i: number) => servers[i % servers.length]!.base;
 const admin = { authorization: `Bearer ${ADMIN}` };
 
-/** CPU seconds and RSS of the server process, from /proc. */
+/** CPU seconds and RSS of the server processes (summed over nodes), from /proc. */
 function serverUsage(): { cpuS: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { cpuS: ticks / 100, rssMb: rss / 1024 };
+  let cpuS = 0;
+  let rssMb = 0;
+  for (const { child } of servers) {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    cpuS += (Number(stat[11]) + Number(stat[12])) / 100;
+    rssMb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  }
+  return { cpuS, rssMb };
 }
+/** The worst node's event-loop lag p99. */
 async function lagP99(): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  return Number(/^parley_event_loop_lag_seconds\{quantile="0.99"\} (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000;
+  let worst = 0;
+  for (const s of servers) {
+    const text = await (await fetch(`${s.base}/metrics`)).text();
+    worst = Math.max(worst, Number(/^parley_event_loop_lag_seconds\{quantile="0.99"\} (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000);
+  }
+  return worst;
 }
 
 // ---- one widget caller
@@ -120,7 +153,7 @@ interface CallResult {
   error?: string;
 }
 async function call(i: number): Promise<CallResult> {
-  const res = await fetch(`${base}/v1/agents/shop/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'x-forwarded-for': `10.1.${i >> 8}.${i & 255}` } });
+  const res = await fetch(`${nodeFor(i)}/v1/agents/shop/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'x-forwarded-for': `10.1.${i >> 8}.${i & 255}` } });
   if (res.status !== 200) return { admitted: false, refusal: ((await res.json()) as { code?: string }).code ?? String(res.status), v2v: [], agentTurnsSeen: 0 };
   const { url } = (await res.json()) as { url: string };
   const ws = new WebSocket(url, { origin: ORIGIN });
@@ -163,7 +196,9 @@ async function call(i: number): Promise<CallResult> {
       } else if (e.type === 'agent_text' && e.final) out.agentTurnsSeen++;
       else if (e.type === 'error') out.error = String((e as { message?: string }).message);
     });
-    ws.on('close', () => {
+    ws.on('close', (code, reason) => {
+      // Closed before `ready`: refused at the socket (the seat went to a token redeemed first).
+      if (!out.conversationId) Object.assign(out, { admitted: false, refusal: `${/conversations already/.test(String(reason)) ? 'agent-busy' : 'closed'} at socket (${code})` });
       clearInterval(playedTimer);
       clearInterval(sender);
       resolve();
@@ -181,8 +216,12 @@ let peakLive = 0;
 let lagWorst = 0;
 const sampler = setInterval(async () => {
   try {
-    const live = (await (await fetch(`${base}/v1/admin/sessions`, { headers: admin })).json()) as { sessions?: unknown[] } | unknown[];
-    peakLive = Math.max(peakLive, Array.isArray(live) ? live.length : (live.sessions?.length ?? 0));
+    let total = 0;
+    for (const s of servers) {
+      const live = (await (await fetch(`${s.base}/v1/admin/sessions`, { headers: admin })).json()) as { sessions?: unknown[] };
+      total += live.sessions?.length ?? 0;
+    }
+    peakLive = Math.max(peakLive, total);
     lagWorst = Math.max(lagWorst, await lagP99());
   } catch {}
 }, 1000);
@@ -193,8 +232,12 @@ const usage1 = serverUsage();
 
 // ---- records: every admitted conversation must hold every agent turn its caller saw
 let lost = 0;
+// (read through node 0 whichever node ran it, once the node has written its end: up to 10 s after the caller left)
 for (const r of results.filter((x) => x.admitted && x.conversationId)) {
-  const rec = (await (await fetch(`${base}/v1/admin/conversations/${r.conversationId}`, { headers: admin })).json()) as { turns?: { role: string }[] };
+  const until = now() + 10_000;
+  let rec: { endedAt?: string | null; turns?: { role: string }[] };
+  do rec = (await (await fetch(`${base}/v1/admin/conversations/${r.conversationId}`, { headers: admin })).json()) as typeof rec;
+  while (!rec.endedAt && now() < until && (await sleep(50), true));
   const agentTurns = rec.turns?.filter((t) => t.role === 'agent').length ?? 0;
   if (agentTurns < r.agentTurnsSeen) lost++;
 }
@@ -210,7 +253,7 @@ for (let k = 0; k < FLOOD_RPS * FLOOD_S; k++) {
   const at = floodStart + (k * 1000) / FLOOD_RPS;
   floods.push(
     sleep(Math.max(0, at - now())).then(async () => {
-      const r = await fetch(`${base}/v1/agents/shop/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'x-forwarded-for': '203.0.113.66' } });
+      const r = await fetch(`${nodeFor(k)}/v1/agents/shop/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'x-forwarded-for': '203.0.113.66' } });
       await r.arrayBuffer();
       if (r.status === 200) floodOk++;
       else if (r.status === 429) floodRefused++;
@@ -220,7 +263,7 @@ for (let k = 0; k < FLOOD_RPS * FLOOD_S; k++) {
     floods.push(
       (async () => {
         otherTried++;
-        const r = await fetch(`${base}/v1/agents/shop/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'x-forwarded-for': '198.51.100.7' } });
+        const r = await fetch(`${nodeFor(k + 1)}/v1/agents/shop/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'x-forwarded-for': '198.51.100.7' } });
         await r.arrayBuffer();
         if (r.status === 200) otherOk++;
       })(),
@@ -229,8 +272,17 @@ for (let k = 0; k < FLOOD_RPS * FLOOD_S; k++) {
 await Promise.all(floods);
 const floodWallS = (now() - floodStart) / 1000;
 
-server.kill('SIGTERM');
-await new Promise((r) => server.once('close', r));
+for (const { child } of servers) child.kill('SIGTERM');
+await Promise.all(servers.map(({ child }) => new Promise((r) => child.once('close', r))));
+if (NODES > 1) {
+  const store = await openStore(env.PARLEY_DATABASE_URL, { migrate: false });
+  await sql`DROP SCHEMA ${sql.id(new URL(env.PARLEY_DATABASE_URL).searchParams.get('schema')!)} CASCADE`.execute(store.db);
+  await store.close();
+  const redis = new Redis(env.PARLEY_REDIS_URL!);
+  const keys = await redis.keys(`${env.PARLEY_REDIS_PREFIX}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
 await Promise.all([llm.close(), deepgram.close(), eleven.close()]);
 
 const admitted = results.filter((r) => r.admitted);
@@ -239,6 +291,8 @@ for (const r of results.filter((x) => !x.admitted)) refusals[r.refusal!] = (refu
 const v2v = admitted.flatMap((r) => r.v2v);
 const r1 = (x: number) => +x.toFixed(1);
 const result = {
+  nodes: NODES,
+  store: NODES > 1 ? 'postgres + redis' : 'sqlite',
   sessions: { tried: N + EXTRA, admitted: admitted.length, peak_live: peakLive, refused: refusals, with_errors: admitted.filter((r) => r.error).length },
   // A turn is answered when the agent's audio came back after the question (its caption may still be streaming when the caller leaves).
   turns: { answered: v2v.length, expected: admitted.length * TURNS },
@@ -247,6 +301,7 @@ const result = {
   records_lost: lost,
   flood: { requests: FLOOD_RPS * FLOOD_S, seconds: r1(floodWallS), admitted: floodOk, refused_429: floodRefused, other_address_admitted: `${otherOk}/${otherTried}` },
 };
+console.log(`nodes               ${NODES} (${result.store})`);
 console.log(`sessions            ${admitted.length}/${N + EXTRA} admitted, peak ${peakLive} live, refused ${JSON.stringify(refusals)}`);
 console.log(`turns answered      ${result.turns.answered}/${result.turns.expected}`);
 console.log(`voice-to-voice      p50 ${result.voiceToVoice_ms.p50} ms, p99 ${result.voiceToVoice_ms.p99} ms (${v2v.length} turns; endpointing + fakes included)`);

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { LoadedAgent } from '../server/agents.ts';
 import { Records } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { RateWindow } from './rate-window.ts';
+import { MemorySeats, type AgentSeats } from './seats.ts';
 import { Temporal } from 'temporal-polyfill';
 
 // Who may start a conversation now. Every new session (web token, phone call) asks here first;
@@ -21,10 +23,10 @@ export interface Refusal {
 export interface AdmissionOptions {
   store: Store;
   window: RateWindow;
-  /** Most sessions this server runs at once (PARLEY_MAX_SESSIONS). */
+  /** Most sessions this server (this node) runs at once (PARLEY_MAX_SESSIONS). */
   maxSessions: number;
-  /** Sessions running now, in total and for one agent. */
-  running(agent?: string): number;
+  /** Each agent's seats (limits.maxConcurrent): this process's, or every node's through Redis. */
+  seats?: AgentSeats;
   /** The server is shutting down: it finishes what runs and takes nothing new. */
   draining?: () => boolean;
   now?: () => number;
@@ -32,23 +34,73 @@ export interface AdmissionOptions {
 
 const HOUR_MS = 3_600_000;
 
+/** A seat held by a running session; `release` when it ends (safe to call twice). */
+export interface Seat {
+  ok: true;
+  release(): void;
+}
+
 export class Admission {
   #o: AdmissionOptions;
   #records: Records;
   #now: () => number;
+  #seats: AgentSeats;
+  /** Seats this node holds (or is taking): the server's own concurrency. */
+  #local = new Set<string>();
 
   constructor(o: AdmissionOptions) {
     this.#o = o;
     this.#records = new Records(o.store.db);
     this.#now = o.now ?? Date.now;
+    this.#seats = o.seats ?? new MemorySeats();
   }
 
-  /** Room for one more session right now (checked again when a token is redeemed). */
-  capacity(loaded: LoadedAgent): { ok: true } | Refusal {
+  /** Sessions holding a seat on this node. */
+  get running(): number {
+    return this.#local.size;
+  }
+
+  /** Room for one more session right now: a hint when a token is issued; `seat` is what counts. */
+  async capacity(loaded: LoadedAgent): Promise<{ ok: true } | Refusal> {
     const { name, config } = loaded.agent;
+    const local = this.#localRoom();
+    if (!local.ok) return local;
+    if ((await this.#seats.count(name)) >= config.limits.maxConcurrent) return agentBusy(name, config.limits.maxConcurrent);
+    return { ok: true };
+  }
+
+  /**
+   * Takes a seat for a session that is starting now: this node's and the agent's (on every node
+   * sharing the seats), atomically. Tokens issued while there was room may arrive together; only
+   * as many as there are seats get one.
+   */
+  async seat(loaded: LoadedAgent, id: string = randomUUID()): Promise<Seat | Refusal> {
+    const { name, config } = loaded.agent;
+    const local = this.#localRoom();
+    if (!local.ok) return local;
+    this.#local.add(id); // held while Redis answers, so this node's own limit cannot be overrun
+    let taken = false;
+    try {
+      taken = await this.#seats.take(name, id, config.limits.maxConcurrent);
+    } finally {
+      if (!taken) this.#local.delete(id);
+    }
+    if (!taken) return agentBusy(name, config.limits.maxConcurrent);
+    let released = false;
+    return {
+      ok: true,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#local.delete(id);
+        void this.#seats.release(name, id);
+      },
+    };
+  }
+
+  #localRoom(): { ok: true } | Refusal {
     if (this.#o.draining?.()) return refuse(503, 'draining', 'this server is shutting down; try again in a moment', 5);
-    if (this.#o.running() >= this.#o.maxSessions) return refuse(503, 'server-busy', 'the server is at capacity; try again in a minute', 30);
-    if (this.#o.running(name) >= config.limits.maxConcurrent) return refuse(503, 'agent-busy', `"${name}" is in ${config.limits.maxConcurrent} conversations already; try again in a minute`, 30);
+    if (this.#local.size >= this.#o.maxSessions) return refuse(503, 'server-busy', 'the server is at capacity; try again in a minute', 30);
     return { ok: true };
   }
 
@@ -56,7 +108,7 @@ export class Admission {
   async check(loaded: LoadedAgent, caller: string): Promise<{ ok: true } | Refusal> {
     const { name, config } = loaded.agent;
     const limits = config.limits;
-    const room = this.capacity(loaded);
+    const room = await this.capacity(loaded);
     if (!room.ok) return room;
     const spent = await this.#records.spentSince(name, startOfDay(this.#now(), config.timeZone));
     const tomorrow = secondsToNextDay(this.#now(), config.timeZone);
@@ -66,6 +118,10 @@ export class Admission {
     if (!take.ok) return refuse(429, 'rate', `too many conversations from ${caller} with "${name}" this hour (limit ${limits.conversationsPerIpPerHour})`, Math.ceil(take.retryAfterMs / 1000));
     return { ok: true };
   }
+}
+
+function agentBusy(name: string, max: number): Refusal {
+  return refuse(503, 'agent-busy', `"${name}" is in ${max} conversations already; try again in a minute`, 30);
 }
 
 function refuse(status: Refusal['status'], code: Refusal['code'], reason: string, retryAfterSec?: number): Refusal {

@@ -7,9 +7,14 @@ import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
 import { RedisRateWindow } from '../guard/redis-rate-window.ts';
 import { RedisSpentTokens } from '../guard/redis-spent-tokens.ts';
+import { RedisSeats } from '../guard/redis-seats.ts';
+import { MemorySeats } from '../guard/seats.ts';
 import { Redis } from 'ioredis';
 import { redactPersonalData } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
+import { DirectoryRecordings } from '../store/recordings/directory.ts';
+import { openRecordings } from '../store/recordings/open.ts';
+import type { RecordingStore } from '../store/recordings/types.ts';
 import { purgeOldConversations } from '../store/retention.ts';
 import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { sharedSileroPool } from '../audio/gated-vad.ts';
@@ -40,7 +45,9 @@ export interface ServerOptions {
   speech?: SpeechFactory;
   /** Sample rate of agent audio sent to browsers (announced in `ready`). */
   outputSampleRate?: 16000 | 24000;
-  /** Where voice recordings are saved; default PARLEY_RECORDINGS_DIR, else none. */
+  /** Where voice recordings are saved; default the store PARLEY_RECORDINGS_URL (or PARLEY_RECORDINGS_DIR) names, else none. */
+  recordings?: RecordingStore;
+  /** Shorthand for `recordings: new DirectoryRecordings(recordingsDir)`. */
   recordingsDir?: string;
   /** Clock for token expiry (ms since epoch). */
   now?: () => number;
@@ -57,6 +64,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Behind a reverse proxy, PARLEY_TRUST_PROXY (true, a hop count, or addresses) makes req.ip the caller's, not the proxy's.
   const redact = o.env.PARLEY_REDACT_LOGS ? o.env.PARLEY_REDACT_LOGS !== 'false' : o.mode === 'serve';
   const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog } } : false, routerOptions: { maxParamLength: 1024 }, bodyLimit: 64 * 1024, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
+  // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
+  const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
+  const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const warn = (line: string) => app.log.warn(line);
   const agents = await AgentRegistry.open(o.agentsDir, { store, env: o.env, log: warn });
@@ -71,9 +81,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   }
   const publicUrl = (o.publicUrl ?? o.env.PARLEY_PUBLIC_URL)?.replace(/\/+$/, '');
   const live: ServerContext['live'] = new Set();
-  // PARLEY_REDIS_URL: per-caller limits, admin-login failures and used session tokens are shared by every node.
+  // PARLEY_REDIS_URL: per-caller limits, admin-login failures, used session tokens and agents' seats are shared by every node.
   const redis = o.env.PARLEY_REDIS_URL ? new Redis(o.env.PARLEY_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
-  const window = redis ? new RedisRateWindow(redis, { now: o.now }) : new MemoryRateWindow({ now: o.now });
+  // One prefix for every key, so several deployments (or test runs) can share one Redis.
+  const prefix = o.env.PARLEY_REDIS_PREFIX || 'parley:';
+  const window = redis ? new RedisRateWindow(redis, { now: o.now, prefix: `${prefix}rate:` }) : new MemoryRateWindow({ now: o.now });
+  if (redis && store.kind === 'sqlite' && o.mode === 'serve') warn('PARLEY_REDIS_URL is set but the store is SQLite: limits are shared, records and daily budgets are not; several nodes need PARLEY_DATABASE_URL=postgres://…');
+  const seats = redis ? new RedisSeats(redis, { prefix: `${prefix}seats:`, leaseMs: seatLeaseMs(o.env), onError: (e) => warn(`redis: seat leases not renewed: ${e.message}`) }) : new MemorySeats();
   const ctx: ServerContext = {
     agents,
     store,
@@ -81,18 +95,18 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     mode: o.mode,
     metrics: new Metrics(),
     speech: o.speech ?? ((agent, setting) => agentSpeech(agent, o.env, setting)),
-    tokens: new SessionTokens({ secret, now: o.now, spent: redis ? new RedisSpentTokens(redis, { now: o.now }) : undefined }),
+    tokens: new SessionTokens({ secret, now: o.now, spent: redis ? new RedisSpentTokens(redis, { now: o.now, prefix: `${prefix}token:` }) : undefined }),
     adminAuth: new AdminAuth({ token: o.env.PARLEY_ADMIN_TOKEN, now: o.now, failures: window }),
     admission: new Admission({
       store,
       window,
       maxSessions: o.maxSessions ?? (Number(o.env.PARLEY_MAX_SESSIONS) || 200),
-      running: (agent) => (agent ? [...live].filter((s) => s.agent === agent).length : live.size),
+      seats,
       draining: () => ctx.draining,
       now: o.now,
     }),
     outputSampleRate: o.outputSampleRate ?? 24000,
-    recordingsDir: o.recordingsDir ?? (o.env.PARLEY_RECORDINGS_DIR || undefined),
+    recordings,
     live,
     draining: false,
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
@@ -101,6 +115,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     log: (line) => app.log.info(redact ? redactPersonalData(line) : line),
     warn: (line) => warn(redact ? redactPersonalData(line) : line),
   };
+
+  if (recordings) ctx.log(`recordings are kept in ${recordings.describe}`);
 
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await healthRoutes(app, ctx);
@@ -119,6 +135,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await Promise.race([Promise.all([...ctx.live].map((s) => s.done)), new Promise((r) => setTimeout(r, 2000))]);
     if (!o.store) await store.close();
+    ownRecordings?.close?.();
+    seats.close();
     redis?.disconnect();
   });
   app.decorate('parley', ctx);
@@ -161,7 +179,7 @@ function keepRetention(ctx: ServerContext): NodeJS.Timeout {
     for (const { agent } of ctx.agents.list()) {
       const days = agent.config.privacy.retentionDays;
       if (!days) continue;
-      const r = await purgeOldConversations(ctx.store, agent.name, days).catch((e: Error) => (ctx.warn(`retention for ${agent.name} failed: ${e.message}`), null));
+      const r = await purgeOldConversations(ctx.store, agent.name, days, { recordings: ctx.recordings }).catch((e: Error) => (ctx.warn(`retention for ${agent.name} failed: ${e.message}`), null));
       if (r?.conversations) ctx.log(`retention: deleted ${r.conversations} conversations (${r.recordings} recordings) of ${agent.name} older than ${days} days`);
     }
   };
@@ -185,4 +203,10 @@ declare module 'fastify' {
     /** Stops taking sessions, waits up to `timeoutMs` for the live ones to end, then closes. */
     drain(timeoutMs: number): Promise<void>;
   }
+}
+
+/** How long a node's seats outlive it (PARLEY_SEAT_LEASE_SEC, default 30 s): a node that dies without draining frees its agents' seats after this. */
+function seatLeaseMs(env: NodeJS.ProcessEnv): number {
+  const sec = Number(env.PARLEY_SEAT_LEASE_SEC);
+  return Number.isFinite(sec) && sec >= 1 ? sec * 1000 : 30_000;
 }

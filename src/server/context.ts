@@ -3,6 +3,7 @@ import type { AdminAuth } from '../guard/admin-auth.ts';
 import type { Admission } from '../guard/admission.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import { Conversation } from '../session/conversation.ts';
+import type { RecordingStore } from '../store/recordings/types.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentRegistry, LoadedAgent } from './agents.ts';
 import type { Metrics } from './metrics.ts';
@@ -31,7 +32,8 @@ export interface ServerContext {
   /** Limits every new conversation passes: concurrency, daily budget, per-caller rate. */
   admission: Admission;
   outputSampleRate: 16000 | 24000;
-  recordingsDir?: string;
+  /** Where voice recordings are saved and served from (PARLEY_RECORDINGS_URL); unset, none are kept. */
+  recordings?: RecordingStore;
   /** Sessions running now; they remove themselves when done. */
   live: Set<LiveSession>;
   /** Set by drain(): new sessions are refused and /healthz says 503, while live ones finish. */
@@ -44,13 +46,14 @@ export interface ServerContext {
   warn(line: string): void;
 }
 
-/** Tracks a session until it is done, keeping the metrics and the live set right. */
-export function track(ctx: ServerContext, s: LiveSession): void {
+/** Tracks a session until it is done, keeping the metrics and the live set right, then gives its seat back. */
+export function track(ctx: ServerContext, s: LiveSession, seat: { release(): void }): void {
   ctx.metrics.sessionStarted(s.agent, s.door);
   ctx.live.add(s);
   void s.done.finally(() => {
     ctx.live.delete(s);
     ctx.metrics.sessionEnded(s.door);
+    seat.release();
   });
 }
 

@@ -83,9 +83,9 @@ export function connect(url: string, origin?: string, headers?: Record<string, s
   };
 }
 
-/** `parley dev` in its own process (as a user runs it) on a free port; resolves with its base URL once it listens. */
-export async function startServerProcess(dir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'dev', dir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `parley dev` (or `serve`) in its own process (as a user runs it) on a free port; resolves with its base URL once it listens. */
+export async function startServerProcess(dir: string, env: NodeJS.ProcessEnv, mode: 'dev' | 'serve' = 'dev'): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), mode, dir, '--port', '0', '--host', '127.0.0.1'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   for await (const line of createInterface({ input: child.stdout! })) {

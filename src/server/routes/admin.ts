@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
 import { isLoopback, type AdminAuth } from '../../guard/admin-auth.ts';
+import type { ByteRange } from '../../store/recordings/types.ts';
 import { OUTCOMES, Records, type ConversationFilter, type ConversationRecord, type Outcome } from '../../store/records.ts';
 import type { AgentProblem, LoadedAgent } from '../agents.ts';
 import { track, type ServerContext } from '../context.ts';
@@ -67,7 +66,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     api.post<{ Params: { agent: string } }>('/v1/admin/agents/:agent/sessions', async (req, reply) => {
       const loaded = ctx.agents.get(req.params.agent);
       if (!loaded) return reply.code(404).send({ error: `no agent named "${req.params.agent}"` });
-      const room = ctx.admission.capacity(loaded);
+      const room = await ctx.admission.capacity(loaded);
       if (!room.ok) return reply.code(room.status).send({ error: room.reason, code: room.code });
       const own = ownOrigins(ctx, req);
       const origin = req.headers.origin ?? own[0]!;
@@ -83,10 +82,11 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       if (!ownOrigins(ctx, req).includes(check.claims.origin)) return socket.close(CLOSE_POLICY, 'token was not issued for the dashboard');
       const loaded = ctx.agents.get(check.claims.agent);
       if (!loaded) return socket.close(CLOSE_POLICY, `no agent named "${check.claims.agent}"`.slice(0, 123));
-      const room = ctx.admission.capacity(loaded);
-      if (!room.ok) return socket.close(CLOSE_TRY_AGAIN, room.reason.slice(0, 123));
+      const seat = await ctx.admission.seat(loaded);
+      if (!seat.ok) return socket.close(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
+      if (socket.readyState !== socket.OPEN) return seat.release();
       const session = runWebSession(socket, { loaded, ctx }, 'dashboard sandbox');
-      track(ctx, { agent: loaded.agent.name, door: 'web', ...session });
+      track(ctx, { agent: loaded.agent.name, door: 'web', ...session }, seat);
     });
 
     api.get('/v1/admin/sessions', async () => ({
@@ -118,13 +118,24 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       const rec = await records.get(req.params.id);
       if (!rec) return reply.code(404).send({ error: `no conversation ${req.params.id}` });
       if (!rec.recording) return reply.code(404).send({ error: 'this conversation has no recording' });
-      if (!ctx.recordingsDir) return reply.code(404).send({ error: 'this server keeps no recordings (PARLEY_RECORDINGS_DIR is not set)' });
-      const path = resolve(rec.recording.path);
-      const inside = relative(resolve(ctx.recordingsDir), path);
-      if (!inside || inside.startsWith('..') || isAbsolute(inside)) return reply.code(403).send({ error: 'the recording is outside the recordings folder' });
-      const size = await stat(path).then((s) => (s.isFile() ? s.size : null), () => null);
-      if (size === null) return reply.code(404).send({ error: 'the recording file is missing' });
-      return sendRange(req, reply, path, size, 'audio/wav');
+      const store = ctx.recordings;
+      if (!store) return reply.code(404).send({ error: 'this server keeps no recordings (neither PARLEY_RECORDINGS_URL nor PARLEY_RECORDINGS_DIR is set)' });
+      const ref = rec.recording.path;
+      // Only what this server's store holds is served: never a path or bucket a record merely names.
+      if (!store.owns(ref)) return reply.code(403).send({ error: 'the recording is outside the recordings folder' });
+      // The client going away stops the read (an S3 GET, or the file stream).
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      try {
+        const size = await store.stat(ref, gone.signal);
+        if (size === null) return reply.code(404).send({ error: 'the recording file is missing' });
+        return await sendRange(req, reply, size, 'audio/wav', (range) => store.read(ref, range, gone.signal));
+      } catch (e) {
+        // The bucket is down or refuses our keys: say so (the message names the ref, never a secret).
+        if (reply.sent) throw e;
+        ctx.warn(`recording of ${rec.id}: ${(e as Error).message}`);
+        return reply.code(502).removeHeader('content-type').removeHeader('accept-ranges').send({ error: `the recordings store failed: ${(e as Error).message}` });
+      }
     });
   });
 
@@ -286,17 +297,17 @@ export function conversationView(rec: ConversationRecord, outcome: Outcome) {
   };
 }
 
-/** Sends a file, honouring one `Range: bytes=…` (so an audio element can seek). */
-async function sendRange(req: FastifyRequest, reply: FastifyReply, path: string, size: number, type: string): Promise<FastifyReply> {
+/** Sends `size` bytes that `open` streams, honouring one `Range: bytes=…` (so an audio element can seek). */
+async function sendRange(req: FastifyRequest, reply: FastifyReply, size: number, type: string, open: (range: ByteRange | undefined) => Promise<Readable>): Promise<FastifyReply> {
   reply.header('accept-ranges', 'bytes').header('content-type', type).header('cache-control', 'private, no-cache');
   const range = parseRange(req.headers.range, size);
   if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${size}`).send();
-  if (!range) return reply.header('content-length', size).send(createReadStream(path));
+  if (!range) return reply.header('content-length', size).send(await open(undefined));
   return reply
     .code(206)
     .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
     .header('content-length', range.end - range.start + 1)
-    .send(createReadStream(path, { start: range.start, end: range.end }));
+    .send(await open(range));
 }
 
 /** One byte range of a file of `size` bytes; undefined for no (or an unsupported, e.g. multi-part) range. */

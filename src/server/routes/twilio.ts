@@ -3,6 +3,7 @@ import { phoneAccount, phoneAuthToken, placeCall } from '../../channels/twilio/c
 import { TwilioChannel } from '../../channels/twilio/media-stream.ts';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
 import { validTwilioSignature } from '../../guard/twilio-signature.ts';
+import type { Seat } from '../../guard/admission.ts';
 import type { LoadedAgent } from '../agents.ts';
 import { newConversation, track, type ServerContext } from '../context.ts';
 import { runVoiceConversation } from '../voice-conversation.ts';
@@ -69,12 +70,13 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         if (!check.ok) return channel.fail(CLOSE_POLICY, check.reason);
         const loaded = ctx.agents.get(check.claims.agent);
         if (!loaded) return channel.fail(CLOSE_POLICY, `no agent named "${check.claims.agent}"`);
-        const room = ctx.admission.capacity(loaded);
-        if (!room.ok) {
-          ctx.metrics.refused(room.code);
-          return channel.fail(CLOSE_TRY_AGAIN, room.reason.slice(0, 123));
+        const seat = await ctx.admission.seat(loaded);
+        if (!seat.ok) {
+          ctx.metrics.refused(seat.code);
+          return channel.fail(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
         }
-        session = runCall(ctx, loaded, channel, { caller: p.caller || null, direction: p.direction === 'outbound' ? 'outbound' : 'inbound', callSid: start.callSid }, ac);
+        if (ac.signal.aborted) return seat.release();
+        session = runCall(ctx, loaded, channel, { caller: p.caller || null, direction: p.direction === 'outbound' ? 'outbound' : 'inbound', callSid: start.callSid }, ac, seat);
       },
       onClose: () => {
         clearTimeout(waiting);
@@ -115,15 +117,15 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
 }
 
 /** One phone call on an accepted stream, tracked until its record is written. */
-function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string }, ac: AbortController) {
+function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string }, ac: AbortController, seat: Seat) {
   const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller });
   ctx.log(`twilio: call ${call.callSid} (${call.direction}, ${call.caller ?? 'unknown'}) is conversation ${conversation.id} with ${loaded.agent.name}`);
-  const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordingsDir: ctx.recordingsDir, signal: ac.signal }).catch((e: Error) => {
+  const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal }).catch((e: Error) => {
     ctx.warn(`call ${call.callSid}: ${e.message}`);
     channel.fail(1011, 'voice session failed');
   });
   const session = { agent: loaded.agent.name, door: 'phone' as const, conversationId: conversation.id, abort: () => ac.abort(), done };
-  track(ctx, session);
+  track(ctx, session, seat);
   return session;
 }
 

@@ -63,13 +63,14 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     if (!check.ok) return socket.close(CLOSE_POLICY, check.reason);
     const r = admit(check.claims.agent, origin || undefined);
     if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
-    // Tokens issued while there was room may arrive together: capacity is checked again here.
-    const room = ctx.admission.capacity(r.loaded);
-    if (!room.ok) {
-      ctx.metrics.refused(room.code);
-      return socket.close(CLOSE_TRY_AGAIN, room.reason.slice(0, 123));
+    // Tokens issued while there was room may arrive together: the seat is taken here, atomically.
+    const seat = await ctx.admission.seat(r.loaded);
+    if (!seat.ok) {
+      ctx.metrics.refused(seat.code);
+      return socket.close(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
     }
+    if (socket.readyState !== socket.OPEN) return seat.release();
     const session = runWebSession(socket, { loaded: r.loaded, ctx }, origin);
-    track(ctx, { agent: check.claims.agent, door: 'web', ...session });
+    track(ctx, { agent: check.claims.agent, door: 'web', ...session }, seat);
   });
 }
