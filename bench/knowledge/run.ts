@@ -1,7 +1,8 @@
 // Knowledge benchmark: ingest ~10,000 chunks into a SQLite store through the real ingest path,
 // then time ≥ 1,000 searches, first with the agent alone in the store, then sharing it with a
 // second agent. Prints a table, and the results as JSON on the last line.
-// Run: npm run bench:knowledge   (options: --chunks N --queries N --profile realistic|heavy)
+// Run: npm run bench:knowledge   (options: --chunks N --queries N --profile realistic|heavy
+//      --database postgres://postgres@127.0.0.1:5432/test  to measure PostgreSQL's search instead, in a schema of its own)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,12 @@ import { parseArgs } from 'node:util';
 import { ingestKnowledge } from '../../src/knowledge/ingest.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
 import { ftsQuery } from '../../src/knowledge/terms.ts';
+import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { HEAVY, prose, question, REALISTIC, seeded, vocabulary } from './corpus.ts';
 
 const { values } = parseArgs({
-  options: { chunks: { type: 'string', default: '10000' }, queries: { type: 'string', default: '2000' }, profile: { type: 'string', default: 'realistic' } },
+  options: { chunks: { type: 'string', default: '10000' }, queries: { type: 'string', default: '2000' }, profile: { type: 'string', default: 'realistic' }, database: { type: 'string' } },
 });
 const CHUNKS = Number(values.chunks);
 const QUERIES = Math.max(1000, Number(values.queries));
@@ -26,7 +28,10 @@ const vocab = vocabulary(12000, random, PROFILE === 'heavy' ? HEAVY : REALISTIC)
 const work = mkdtempSync(join(tmpdir(), 'parley-bench-knowledge-'));
 try {
   const main = writeAgent('main', CHUNKS);
-  const store = await openStore(`file:${join(work, 'parley.db')}`);
+  const schema = `bench_${process.pid}`;
+  const pgUrl = values.database ? new URL(values.database) : undefined;
+  pgUrl?.searchParams.set('schema', schema);
+  const store = await openStore(pgUrl ? pgUrl.toString() : `file:${join(work, 'parley.db')}`);
   let t0 = performance.now();
   const report = await ingestKnowledge(store, main);
   const ingestMs = performance.now() - t0;
@@ -40,12 +45,13 @@ try {
   // A second agent in the same store: searches must now filter by agent.
   await ingestKnowledge(store, writeAgent('other', Math.round(CHUNKS / 5)));
   const shared = await timeSearches(store, 'main', queries);
+  if (pgUrl) await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(store.db);
   await store.close();
 
   const result = {
     bench: 'knowledge',
     profile: PROFILE,
-    machine: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}, Node ${process.versions.node}, SQLite ${process.versions.sqlite}`,
+    machine: `${cpus()[0]?.model ?? 'unknown cpu'} ×${cpus().length}, Node ${process.versions.node}, ${pgUrl ? `PostgreSQL (${pgUrl.host})` : `SQLite ${process.versions.sqlite}`}`,
     chunks: report.chunks,
     files: report.added,
     ingestMs: round(ingestMs),
@@ -106,10 +112,10 @@ async function timeSearches(store: Store, agent: string, queries: string[]) {
   }
   times.sort((a, b) => a - b);
   const pct = (p: number) => round(times[Math.min(times.length - 1, Math.ceil((p / 100) * times.length) - 1)]);
-  return { medianMs: pct(50), p90Ms: pct(90), p99Ms: pct(99), maxMs: round(times[times.length - 1]), emptyQueries: empty, meanMatches: meanMatches(store, queries) };
+  return { medianMs: pct(50), p90Ms: pct(90), p99Ms: pct(99), maxMs: round(times[times.length - 1]), emptyQueries: empty, meanMatches: store.sqlite ? meanMatches(store, queries) : NaN };
 }
 
-/** How many chunks (of any agent) a query's terms reach, on average: what each search has to rank. */
+/** How many chunks (of any agent) a query's terms reach, on average: what each search has to rank (SQLite only). */
 function meanMatches(store: Store, queries: string[]): number {
   const count = store.sqlite!.prepare('SELECT count(*) AS n FROM knowledge_fts WHERE knowledge_fts MATCH ?');
   let total = 0;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Store } from '../store/store.ts';
@@ -98,6 +99,9 @@ export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: Inge
     });
     progress(name, 'removed');
   }
+
+  // Postgres plans each term's lookup from table statistics; fresh ones keep it on the GIN index.
+  if (store.kind === 'postgres' && report.added + report.updated + report.removed > 0) await sql`ANALYZE knowledge_chunks`.execute(store.db);
 
   const sum = await store.db
     .selectFrom('knowledge_sources')

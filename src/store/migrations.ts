@@ -166,7 +166,21 @@ const usage = (kind: StoreKind): Migration => ({
   },
 });
 
+// Knowledge search on Postgres reads the GIN index on every caller turn and writes it only when
+// documents are ingested; without fastupdate new rows go straight into the index instead of a
+// pending list every search would scan (8× slower right after an ingest in bench/knowledge).
+const knowledgeIndex = (kind: StoreKind): Migration => ({
+  async up(db: Kysely<any>) {
+    if (kind !== 'postgres') return;
+    await sql`ALTER INDEX knowledge_chunks_tsv SET (fastupdate = off)`.execute(db);
+    await sql`SELECT gin_clean_pending_list('knowledge_chunks_tsv'::regclass)`.execute(db);
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind) }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind) }) };
 }

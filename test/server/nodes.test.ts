@@ -5,7 +5,9 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseStreamTwiml, startFakeOpenAI, TwilioCallPeer, type FakeOpenAI } from '../fakes/index.ts';
 import { openPostgresSchema, postgresUp } from '../helpers/store.ts';
 import { agentsFolder, connect, GREETING, startServerProcess, type TestClient } from './helpers.ts';
 
@@ -17,6 +19,9 @@ const PG = process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.
 const REDIS = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = 'admin-token-for-three-nodes';
 const ORIGIN = 'https://shop.example.com';
+const NUMBER = '+14155550100';
+const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
+const TWILIO_TOKEN = 'twilio-auth-token-for-three-nodes';
 
 async function redisUp(url: string): Promise<boolean> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
@@ -30,6 +35,16 @@ async function redisUp(url: string): Promise<boolean> {
 const missing = !(await postgresUp(PG)) ? `no PostgreSQL at ${PG}` : !(await redisUp(REDIS)) ? `no Redis at ${REDIS}` : false;
 
 type Node = { child: ChildProcess; base: string };
+
+/** Asks `probe` again until `done` says yes; fails, naming `what`, after `ms` (a hung cluster fails instead of hanging the suite). */
+async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (done(v)) return v;
+    if (Date.now() > deadline) assert.fail(`gave up waiting for ${what}`);
+  }
+}
 
 describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: missing }, () => {
   let llm: FakeOpenAI;
@@ -57,8 +72,12 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
       PARLEY_ADMIN_TOKEN: ADMIN,
       PARLEY_TRUST_PROXY: 'true',
       PARLEY_SEAT_LEASE_SEC: '5',
+      TWILIO_TEST_AUTH_TOKEN: TWILIO_TOKEN,
     };
     const agents = agentsFolder('{ maxConcurrent: 5, conversationsPerIpPerHour: 3 }');
+    // Ada answers the phone too (local speech: flite and pocketsphinx).
+    const yaml = join(agents, 'ada', 'agent.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('channels:\n', `channels:\n  phone: { number: "${NUMBER}", accountSid: ${ACCOUNT}, authToken: "\${TWILIO_TEST_AUTH_TOKEN}" }\n`));
     nodes.push(...(await Promise.all([0, 1, 2].map(() => startServerProcess(agents, env, 'serve')))));
   });
   after(async () => {
@@ -78,7 +97,7 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
   /** A conversation through `node`, typed, until the greeting: it holds one of the agent's seats. */
   async function talk(node: number, o: { waitForSeat?: boolean } = {}): Promise<TestClient & { conversationId: string }> {
     let res = await issue(node);
-    while (o.waitForSeat && res.status === 503) res = await issue(node);
+    if (o.waitForSeat && res.status === 503) res = await eventually(() => issue(node), (r) => r.status !== 503, 'a free seat');
     assert.equal(res.status, 200, await res.clone().text());
     const { url } = (await res.json()) as { url: string };
     const c = connect(url, ORIGIN);
@@ -103,9 +122,7 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     }
     await hangUp(calls.shift()!);
     // The seat comes back when the node has written the end of the conversation.
-    let again: Response;
-    do again = await issue(2);
-    while (again.status === 503);
+    const again = await eventually(() => issue(2), (r) => r.status !== 503, 'the seat to come back');
     assert.equal(again.status, 200);
     for (const c of calls) await hangUp(c);
   });
@@ -148,6 +165,26 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     await hangUp(first);
   });
 
+  it('answers a Twilio webhook on one node and the call’s Media Stream on another', async () => {
+    const call = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TWILIO_TOKEN });
+    const dialed = await call.dial(`${nodes[0]!.base}/v1/twilio/voice`, { From: '+48601234567', To: NUMBER });
+    assert.equal(dialed.status, 200, dialed.twiml);
+    // The load balancer sends Twilio's stream to another node than the webhook's.
+    const stream = parseStreamTwiml(dialed.twiml)!;
+    const elsewhere = `${nodes[1]!.base.replace('http', 'ws')}${new URL(stream.url).pathname}`;
+    await call.connect(dialed.twiml.replace(stream.url, elsewhere));
+    await call.until(() => call.receivedFrames > 50, 'the greeting to arrive as media', 20_000);
+    await call.hangUp();
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    type Row = { door: string; caller: string | null; endedAt: string | null };
+    const phone = await eventually(
+      async () => ((await (await fetch(`${nodes[2]!.base}/v1/admin/conversations?channel=phone`, { headers: admin })).json()) as { conversations: Row[] }).conversations.find((c) => c.caller === '+48601234567'),
+      (c) => !!c?.endedAt,
+      'the phone call’s record to end',
+    );
+    assert.equal(phone!.door, 'phone');
+  });
+
   it('shows every node’s conversations on any node’s dashboard', async () => {
     const a = await talk(0);
     const b = await talk(1);
@@ -181,9 +218,7 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     const live = await talk(1);
     const exited = once(nodes[1]!.child, 'exit');
     nodes[1]!.child.kill('SIGTERM');
-    let health: Response;
-    do health = await fetch(`${nodes[1]!.base}/healthz`);
-    while (health.status === 200);
+    const health = await eventually(() => fetch(`${nodes[1]!.base}/healthz`), (r) => r.status !== 200, 'the node to report draining');
     assert.equal(health.status, 503);
     assert.equal(((await (await issue(1)).json()) as { code: string }).code, 'draining');
     const elsewhere = await talk(2);
