@@ -9,6 +9,7 @@ import { RedisRateWindow } from '../guard/redis-rate-window.ts';
 import { RedisSpentTokens } from '../guard/redis-spent-tokens.ts';
 import { RedisSeats } from '../guard/redis-seats.ts';
 import { MemorySeats } from '../guard/seats.ts';
+import { MemoryLiveSessions, RedisLiveSessions } from '../guard/live-sessions.ts';
 import { Redis } from 'ioredis';
 import { redactPersonalData } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
@@ -87,6 +88,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const prefix = o.env.PARLEY_REDIS_PREFIX || 'parley:';
   const window = redis ? new RedisRateWindow(redis, { now: o.now, prefix: `${prefix}rate:` }) : new MemoryRateWindow({ now: o.now });
   if (redis && store.kind === 'sqlite' && o.mode === 'serve') warn('PARLEY_REDIS_URL is set but the store is SQLite: limits are shared, records and daily budgets are not; several nodes need PARLEY_DATABASE_URL=postgres://…');
+  const liveList = redis ? new RedisLiveSessions(redis, { prefix: `${prefix}live:`, leaseMs: seatLeaseMs(o.env), onError: (e) => warn(`redis: live-session list not updated: ${e.message}`) }) : new MemoryLiveSessions();
   const seats = redis ? new RedisSeats(redis, { prefix: `${prefix}seats:`, leaseMs: seatLeaseMs(o.env), onError: (e) => warn(`redis: seat leases not renewed: ${e.message}`) }) : new MemorySeats();
   const ctx: ServerContext = {
     agents,
@@ -108,6 +110,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     outputSampleRate: o.outputSampleRate ?? 24000,
     recordings,
     live,
+    liveList,
     draining: false,
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
@@ -137,6 +140,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     if (!o.store) await store.close();
     ownRecordings?.close?.();
     seats.close();
+    liveList.close();
     redis?.disconnect();
   });
   app.decorate('parley', ctx);

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import type { AdminAuth } from '../guard/admin-auth.ts';
+import { NODE_NAME, type LiveSessionList } from '../guard/live-sessions.ts';
 import type { Admission } from '../guard/admission.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import { Conversation } from '../session/conversation.ts';
@@ -34,8 +36,10 @@ export interface ServerContext {
   outputSampleRate: 16000 | 24000;
   /** Where voice recordings are saved and served from (PARLEY_RECORDINGS_URL); unset, none are kept. */
   recordings?: RecordingStore;
-  /** Sessions running now; they remove themselves when done. */
+  /** Sessions running now on this node; they remove themselves when done. */
   live: Set<LiveSession>;
+  /** Sessions running now on every node (Redis), or on this one: what the dashboard lists. */
+  liveList: LiveSessionList;
   /** Set by drain(): new sessions are refused and /healthz says 503, while live ones finish. */
   draining: boolean;
   /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */
@@ -50,8 +54,11 @@ export interface ServerContext {
 export function track(ctx: ServerContext, s: LiveSession, seat: { release(): void }): void {
   ctx.metrics.sessionStarted(s.agent, s.door);
   ctx.live.add(s);
+  const id = randomUUID();
+  ctx.liveList.add({ id, agent: s.agent, door: s.door, conversationId: s.conversationId, startedAt: new Date(ctx.now()).toISOString(), node: NODE_NAME });
   void s.done.finally(() => {
     ctx.live.delete(s);
+    ctx.liveList.remove(id);
     ctx.metrics.sessionEnded(s.door);
     seat.release();
   });

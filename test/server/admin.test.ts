@@ -193,10 +193,17 @@ describe('admin API after sandbox conversations (dev mode, open on loopback)', (
 
   it('lists live sessions', async () => {
     const { c, id } = await sandbox(base);
-    const { body } = await getJson<{ sessions: { agent: string; door: string; conversationId: string }[] }>(`${base}/v1/admin/sessions`);
-    assert.deepEqual(body.sessions, [{ agent: 'ada', door: 'web', conversationId: id }]);
+    const { body } = await getJson<{ sessions: { agent: string; door: string; conversationId: string; startedAt: string; node: string }[] }>(`${base}/v1/admin/sessions`);
+    assert.equal(body.sessions.length, 1);
+    const [s] = body.sessions;
+    assert.deepEqual({ agent: s!.agent, door: s!.door, conversationId: s!.conversationId }, { agent: 'ada', door: 'web', conversationId: id });
+    assert.match(s!.node, /^.+:\d+$/);
+    assert.ok(Date.parse(s!.startedAt) <= Date.now());
     c.json({ type: 'end' });
     await c.closed;
+    // Gone once it ended (the list drops it when the session is done).
+    const deadline = Date.now() + 5000;
+    while ((await getJson<{ sessions: unknown[] }>(`${base}/v1/admin/sessions`)).body.sessions.length) assert.ok(Date.now() < deadline, 'the ended session is still listed');
   });
 
   it('serves the dashboard page and its bundle', async () => {

@@ -188,6 +188,10 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
   it('shows every node’s conversations on any node’s dashboard', async () => {
     const a = await talk(0);
     const b = await talk(1);
+    const live = (await (await fetch(`${nodes[2]!.base}/v1/admin/sessions`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { sessions: { conversationId: string; node: string }[] };
+    const running = live.sessions.filter((s) => [a.conversationId, b.conversationId].includes(s.conversationId));
+    assert.equal(running.length, 2, 'node 2 lists the conversations running on nodes 0 and 1');
+    assert.equal(new Set(running.map((s) => s.node)).size, 2);
     llm.push({ text: 'We open at nine.' });
     b.json({ type: 'text', text: 'When do you open?' });
     await b.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'We open at nine.');

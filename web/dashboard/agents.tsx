@@ -106,6 +106,7 @@ function LiveSessions() {
     };
   }, []);
   if (!sessions.length) return <p class="muted small">No conversation is running right now.</p>;
+  const nodes = new Set(sessions.map((s) => s.node)).size;
   return (
     <Card title={`Live now (${sessions.length})`}>
       <table class="table">
@@ -114,6 +115,7 @@ function LiveSessions() {
             <tr>
               <td>{s.agent}</td>
               <td>{s.door}</td>
+              {nodes > 1 && <td class="muted small">{s.node}</td>}
               <td>
                 <a href={href(`/conversations/${s.conversationId}`)}>
                   <code>{shortId(s.conversationId)}</code>

@@ -136,6 +136,9 @@ export interface LiveSession {
   agent: string;
   door: string;
   conversationId: string;
+  startedAt: string;
+  /** The node running it (host:pid); several appear when nodes share Redis. */
+  node: string;
 }
 
 /** GET or POST one admin endpoint; throws with the server's error message. */

@@ -89,8 +89,11 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       track(ctx, { agent: loaded.agent.name, door: 'web', ...session }, seat);
     });
 
+    // Every node's sessions when nodes share Redis; this node's otherwise.
     api.get('/v1/admin/sessions', async () => ({
-      sessions: [...ctx.live].map((s) => ({ agent: s.agent, door: s.door, conversationId: s.conversationId })),
+      sessions: (await ctx.liveList.list())
+        .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
+        .map((s) => ({ agent: s.agent, door: s.door, conversationId: s.conversationId, startedAt: s.startedAt, node: s.node })),
     }));
 
     api.get<{ Querystring: Record<string, string | undefined> }>('/v1/admin/conversations', async (req, reply) => {
