@@ -215,6 +215,14 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     const held = [];
     for (let i = 0; i < 3; i++) held.push(await talk(2, { waitForSeat: true }));
     assert.equal((await issue(1)).status, 503, 'three seats came free, not more: node 1 still holds two');
+    // The dead node's conversations drop off the live list too; the five running ones stay.
+    const dead = calls.slice(0, 3).map((c) => c.conversationId);
+    const listed = await eventually(
+      async () => ((await (await fetch(`${nodes[2]!.base}/v1/admin/sessions`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { sessions: { conversationId: string }[] }).sessions,
+      (list) => !list.some((s) => dead.includes(s.conversationId)),
+      'the dead node to leave the live list',
+    );
+    assert.equal(listed.length, 5);
     for (const c of [...calls.slice(3), ...held]) await hangUp(c);
   });
 
