@@ -15,7 +15,7 @@ import { Temporal } from 'temporal-polyfill';
 export interface Refusal {
   ok: false;
   status: 429 | 503;
-  code: 'draining' | 'server-busy' | 'agent-busy' | 'budget' | 'minutes' | 'rate';
+  code: 'draining' | 'server-busy' | 'agent-busy' | 'budget' | 'minutes' | 'rate' | 'unavailable';
   reason: string;
   retryAfterSec?: number;
 }
@@ -29,6 +29,8 @@ export interface AdmissionOptions {
   seats?: AgentSeats;
   /** The server is shutting down: it finishes what runs and takes nothing new. */
   draining?: () => boolean;
+  /** A limit could not be checked (Redis or the database unreachable): the conversation is refused, and this hears why. */
+  onError?: (e: Error) => void;
   now?: () => number;
 }
 
@@ -61,7 +63,11 @@ export class Admission {
   }
 
   /** Room for one more session right now: a hint when a token is issued; `seat` is what counts. */
-  async capacity(loaded: LoadedAgent): Promise<{ ok: true } | Refusal> {
+  capacity(loaded: LoadedAgent): Promise<{ ok: true } | Refusal> {
+    return this.#guarded(() => this.#capacity(loaded));
+  }
+
+  async #capacity(loaded: LoadedAgent): Promise<{ ok: true } | Refusal> {
     const { name, config } = loaded.agent;
     const local = this.#localRoom();
     if (!local.ok) return local;
@@ -74,7 +80,11 @@ export class Admission {
    * sharing the seats), atomically. Tokens issued while there was room may arrive together; only
    * as many as there are seats get one.
    */
-  async seat(loaded: LoadedAgent, id: string = randomUUID()): Promise<Seat | Refusal> {
+  seat(loaded: LoadedAgent, id: string = randomUUID()): Promise<Seat | Refusal> {
+    return this.#guarded(() => this.#seat(loaded, id));
+  }
+
+  async #seat(loaded: LoadedAgent, id: string): Promise<Seat | Refusal> {
     const { name, config } = loaded.agent;
     const local = this.#localRoom();
     if (!local.ok) return local;
@@ -105,10 +115,14 @@ export class Admission {
   }
 
   /** Admits one new conversation with `loaded` from `caller` (an IP address or a phone number), or says why not. */
-  async check(loaded: LoadedAgent, caller: string): Promise<{ ok: true } | Refusal> {
+  check(loaded: LoadedAgent, caller: string): Promise<{ ok: true } | Refusal> {
+    return this.#guarded(() => this.#check(loaded, caller));
+  }
+
+  async #check(loaded: LoadedAgent, caller: string): Promise<{ ok: true } | Refusal> {
     const { name, config } = loaded.agent;
     const limits = config.limits;
-    const room = await this.capacity(loaded);
+    const room = await this.#capacity(loaded);
     if (!room.ok) return room;
     const spent = await this.#records.spentSince(name, startOfDay(this.#now(), config.timeZone));
     const tomorrow = secondsToNextDay(this.#now(), config.timeZone);
@@ -117,6 +131,16 @@ export class Admission {
     const take = await this.#o.window.take(`${name}|${caller}`, limits.conversationsPerIpPerHour, HOUR_MS);
     if (!take.ok) return refuse(429, 'rate', `too many conversations from ${caller} with "${name}" this hour (limit ${limits.conversationsPerIpPerHour})`, Math.ceil(take.retryAfterMs / 1000));
     return { ok: true };
+  }
+
+  /** Limits that cannot be checked refuse the conversation (fail closed: no unmetered calls), saying it is worth a retry. */
+  async #guarded<T>(decide: () => Promise<T>): Promise<T | Refusal> {
+    try {
+      return await decide();
+    } catch (e) {
+      this.#o.onError?.(e as Error);
+      return refuse(503, 'unavailable', 'the server cannot check its limits right now; try again in a moment', 5);
+    }
   }
 }
 

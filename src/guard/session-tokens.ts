@@ -12,7 +12,8 @@ export interface TokenClaims {
   nonce: string;
 }
 
-export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: string };
+/** A redeemed token, or why not; `unavailable` when the shared store of used tokens could not be asked (try again). */
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: string; unavailable?: true };
 
 export const TOKEN_TTL_MS = 60_000;
 
@@ -75,7 +76,14 @@ export class SessionTokens {
     if (expect.agent !== undefined && claims.agent !== expect.agent) return { ok: false, reason: 'token is for another agent' };
     if (claims.origin !== expect.origin) return { ok: false, reason: 'token was issued to another origin' };
     // Spent last, so a refused attempt (wrong origin) does not burn the caller's token.
-    if (!(await this.#spent.spend(String(claims.nonce), claims.exp))) return { ok: false, reason: 'token already used' };
+    let fresh: boolean;
+    try {
+      fresh = await this.#spent.spend(String(claims.nonce), claims.exp);
+    } catch {
+      // Redis unreachable: refuse (a token must not be usable twice), and say it is worth a retry.
+      return { ok: false, reason: 'cannot check the token right now; try again', unavailable: true };
+    }
+    if (!fresh) return { ok: false, reason: 'token already used' };
     return { ok: true, claims };
   }
 

@@ -84,6 +84,18 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const live: ServerContext['live'] = new Set();
   // PARLEY_REDIS_URL: per-caller limits, admin-login failures, used session tokens and agents' seats are shared by every node.
   const redis = o.env.PARLEY_REDIS_URL ? new Redis(o.env.PARLEY_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
+  if (redis) {
+    // ioredis reconnects on its own; say so once per outage rather than on every retry.
+    let down = false;
+    redis.on('error', (e: Error) => {
+      if (!down) warn(`redis: ${e.message}; new conversations are refused until it is back (running ones go on)`);
+      down = true;
+    });
+    redis.on('ready', () => {
+      if (down) warn('redis: connected again');
+      down = false;
+    });
+  }
   // One prefix for every key, so several deployments (or test runs) can share one Redis.
   const prefix = o.env.PARLEY_REDIS_PREFIX || 'parley:';
   const window = redis ? new RedisRateWindow(redis, { now: o.now, prefix: `${prefix}rate:` }) : new MemoryRateWindow({ now: o.now });
@@ -105,6 +117,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       maxSessions: o.maxSessions ?? (Number(o.env.PARLEY_MAX_SESSIONS) || 200),
       seats,
       draining: () => ctx.draining,
+      onError: (e) => warn(`admission: a limit could not be checked, conversation refused: ${e.message}`),
       now: o.now,
     }),
     outputSampleRate: o.outputSampleRate ?? 24000,

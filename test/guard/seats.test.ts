@@ -4,14 +4,10 @@ import { after, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisSeats } from '../../src/guard/redis-seats.ts';
 import { MemorySeats, type AgentSeats } from '../../src/guard/seats.ts';
+import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';
 
-const URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const probe = new Redis(URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-const up = await probe.connect().then(
-  () => true,
-  () => false,
-);
-probe.disconnect();
+const URL = TEST_REDIS_URL;
+const up = await redisUp(URL);
 
 /** What every AgentSeats must do, whatever keeps the count. */
 function contract(name: string, make: () => AgentSeats, skip: string | false = false) {

@@ -10,28 +10,20 @@ import { join } from 'node:path';
 import { parseStreamTwiml, startFakeOpenAI, TwilioCallPeer, type FakeOpenAI } from '../fakes/index.ts';
 import { openPostgresSchema, postgresUp } from '../helpers/store.ts';
 import { agentsFolder, connect, GREETING, startServerProcess, type TestClient } from './helpers.ts';
+import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';
 
 // Three `parley serve` processes on loopback, as behind a load balancer: one PostgreSQL schema,
 // one Redis prefix, one session secret. Whatever node a request reaches, the agent's limits,
 // tokens and records are the same.
 
 const PG = process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = TEST_REDIS_URL;
 const ADMIN = 'admin-token-for-three-nodes';
 const ORIGIN = 'https://shop.example.com';
 const NUMBER = '+14155550100';
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const TWILIO_TOKEN = 'twilio-auth-token-for-three-nodes';
 
-async function redisUp(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  const up = await probe.connect().then(
-    () => true,
-    () => false,
-  );
-  probe.disconnect();
-  return up;
-}
 const missing = !(await postgresUp(PG)) ? `no PostgreSQL at ${PG}` : !(await redisUp(REDIS)) ? `no Redis at ${REDIS}` : false;
 
 type Node = { child: ChildProcess; base: string };

@@ -3,20 +3,15 @@ import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { agentsFolder, connect } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
+import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';
 
-const URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const probe = new Redis(URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-const up = await probe.connect().then(
-  () => true,
-  () => false,
-);
-probe.disconnect();
+const URL = TEST_REDIS_URL;
+const up = await redisUp(URL);
 
 describe('two nodes sharing PARLEY_REDIS_URL', { skip: up ? false : `no Redis at ${URL}` }, () => {
   const nodes: { app: FastifyInstance; base: string; store: Store }[] = [];
@@ -59,5 +54,31 @@ describe('two nodes sharing PARLEY_REDIS_URL', { skip: up ? false : `no Redis at
     assert.deepEqual(await second.closed, { code: 1008, reason: 'token already used' });
     first.ws.close();
     await first.closed;
+  });
+});
+
+describe('a node whose Redis is down', () => {
+  let app: FastifyInstance;
+  let store: Store;
+  let llm: FakeOpenAI;
+  before(async () => {
+    llm = await startFakeOpenAI();
+    store = await openTestStore();
+    // Nothing listens on port 1: every shared limit fails to answer.
+    app = await buildServer({ agentsDir: agentsFolder(), store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_REDIS_URL: 'redis://127.0.0.1:1' } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => {
+    await app.close();
+    await store.close();
+    await llm.close();
+  });
+
+  it('refuses new conversations with 503 "unavailable" and Retry-After, instead of running them unmetered or failing with a 500', async () => {
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const res = await fetch(`${base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: 'https://shop.example.com' } });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '5');
+    assert.deepEqual(await res.json(), { error: 'the server cannot check its limits right now; try again in a moment', code: 'unavailable' });
   });
 });

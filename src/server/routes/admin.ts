@@ -78,7 +78,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     api.get<{ Params: { token: string } }>('/v1/admin/sessions/:token', { websocket: true }, async (socket, req) => {
       const check = await ctx.tokens.redeem(req.params.token, { origin: req.headers.origin ?? '' });
       if (socket.readyState !== socket.OPEN) return;
-      if (!check.ok) return socket.close(CLOSE_POLICY, check.reason);
+      if (!check.ok) return socket.close(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
       if (!ownOrigins(ctx, req).includes(check.claims.origin)) return socket.close(CLOSE_POLICY, 'token was not issued for the dashboard');
       const loaded = ctx.agents.get(check.claims.agent);
       if (!loaded) return socket.close(CLOSE_POLICY, `no agent named "${check.claims.agent}"`.slice(0, 123));

@@ -67,7 +67,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         const p = start.customParameters;
         const check = await ctx.tokens.redeem(p.token ?? '', { origin: `twilio:${start.callSid}` });
         if (ac.signal.aborted) return; // Twilio hung up while the token was checked
-        if (!check.ok) return channel.fail(CLOSE_POLICY, check.reason);
+        if (!check.ok) return channel.fail(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
         const loaded = ctx.agents.get(check.claims.agent);
         if (!loaded) return channel.fail(CLOSE_POLICY, `no agent named "${check.claims.agent}"`);
         const seat = await ctx.admission.seat(loaded);

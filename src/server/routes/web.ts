@@ -60,7 +60,7 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     const origin = req.headers.origin ?? '';
     const check = await ctx.tokens.redeem(req.params.token, { origin });
     if (socket.readyState !== socket.OPEN) return; // the browser left while the token was checked
-    if (!check.ok) return socket.close(CLOSE_POLICY, check.reason);
+    if (!check.ok) return socket.close(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
     const r = admit(check.claims.agent, origin || undefined);
     if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
     // Tokens issued while there was room may arrive together: the seat is taken here, atomically.
