@@ -132,6 +132,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     warn: (line) => warn(redact ? redactPersonalData(line) : line),
   };
 
+  ctx.log(`records are kept in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} at ${store.where}`);
+  if (redis) ctx.log(`limits, seats and used tokens are shared through Redis at ${withoutPassword(o.env.PARLEY_REDIS_URL!)}`);
   if (recordings) ctx.log(`recordings are kept in ${recordings.describe}`);
 
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
@@ -226,4 +228,15 @@ declare module 'fastify' {
 function seatLeaseMs(env: NodeJS.ProcessEnv): number {
   const sec = Number(env.PARLEY_SEAT_LEASE_SEC);
   return Number.isFinite(sec) && sec >= 1 ? sec * 1000 : 30_000;
+}
+
+/** A service URL fit for a log line: any password replaced by ***. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
 }
