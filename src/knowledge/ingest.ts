@@ -137,9 +137,20 @@ async function load(ref: SourceRef, o: IngestOptions): Promise<SourceBytes> {
   return { bytes: await readFile(ref.path, { signal: o.signal }), format: ref.format };
 }
 
-/** One transaction: the old chunks go, the new ones come in, the source row records the new hash. */
+/**
+ * One transaction: the old chunks go, the new ones come in, the source row records the new hash.
+ * Several nodes start at once and each ingests its agents into a shared Postgres: under READ
+ * COMMITTED two such transactions would each delete the old chunks and both insert, doubling
+ * them. A per-source advisory lock makes them take turns, and the later one finds the hash
+ * already stored and leaves the chunks alone. (SQLite's single writer serialises them already.)
+ */
 async function replaceChunks(store: Store, agent: string, source: string, hash: string, chunks: Chunk[]): Promise<void> {
   await store.db.transaction().execute(async (tx) => {
+    if (store.kind === 'postgres') {
+      await sql`SELECT pg_advisory_xact_lock(hashtext(${`parley.knowledge:${agent}|${source}`}))`.execute(tx);
+      const now = await tx.selectFrom('knowledge_sources').select('hash').where('agent', '=', agent).where('source', '=', source).executeTakeFirst();
+      if (now?.hash === hash) return;
+    }
     await tx.deleteFrom('knowledge_chunks').where('agent', '=', agent).where('source', '=', source).execute();
     const rows = chunks.map((c, seq) => ({ agent, source, heading: c.heading, text: c.text, seq }));
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ingestKnowledge, type IngestProgress } from '../../src/knowledge/ingest.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
-import type { Store } from '../../src/store/store.ts';
+import { randomBytes } from 'node:crypto';
+import { openStore, type Store } from '../../src/store/store.ts';
+import { tempDir } from '../helpers/cli.ts';
 import { folderWith, onePagePdf } from './fixtures.ts';
-import { openTestStore } from '../helpers/store.ts';
+import { openPostgresSchema, openTestStore, TEST_POSTGRES_URL } from '../helpers/store.ts';
 
 const long = Array.from({ length: 30 }, (_, i) => `Clause ${i} of the service agreement covers one more obligation in detail.`).join(' ');
 
@@ -124,5 +126,28 @@ describe('ingesting knowledge', () => {
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(ingestKnowledge(store, spec, { signal: ac.signal }), { name: 'AbortError' });
+  });
+});
+
+describe('several nodes ingesting one agent at once (as they do at start)', () => {
+  it('leave exactly one copy of each chunk in the shared store', async () => {
+    const kb = folderWith(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`knowledge/doc-${i}.md`, `# Doc ${i}\n\n## Part one\n\nThe first part of document ${i}.\n\n## Part two\n\nThe second part of document ${i}.`])));
+    const spec = { agent: 'shared', dir: kb.dir, sources: ['knowledge/'] };
+    // Three handles on one database: three pools on one Postgres schema, or three connections to one SQLite file.
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const file = `file:${join(tempDir(), 'parley.db')}`;
+    const open = (i: number) => (TEST_POSTGRES_URL ? openPostgresSchema(TEST_POSTGRES_URL, schema, { drop: i === 0 }) : openStore(file));
+    const nodes: Store[] = [];
+    for (let i = 0; i < 3; i++) nodes.push(await open(i));
+    try {
+      const reports = await Promise.all(nodes.map((s) => ingestKnowledge(s, spec)));
+      for (const r of reports) assert.deepEqual(r.failed, []);
+      const rows = await nodes[0]!.db.selectFrom('knowledge_chunks').select(['source', 'heading']).where('agent', '=', 'shared').execute();
+      assert.equal(rows.length, 16, `chunks: ${rows.map((r) => `${r.source} ${r.heading}`).join('; ')}`);
+      assert.equal(new Set(rows.map((r) => `${r.source}|${r.heading}`)).size, 16);
+    } finally {
+      for (const s of nodes.reverse()) await s.close();
+      kb.dispose();
+    }
   });
 });
