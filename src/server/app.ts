@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
@@ -124,6 +125,10 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     recordings,
     live,
     liveList,
+    dependencies: [
+      { name: 'store', check: async (signal) => void (await sql`SELECT 1`.execute(store.db, { signal })) },
+      ...(redis ? [{ name: 'redis' as const, check: (signal: AbortSignal) => abortable(redis.ping(), signal).then(() => {}) }] : []),
+    ],
     draining: false,
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
@@ -239,4 +244,14 @@ function withoutPassword(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** `p`, or a rejection when `signal` aborts first (ioredis commands take no signal). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    signal.throwIfAborted();
+    const stop = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', stop, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }

@@ -40,6 +40,8 @@ export interface ServerContext {
   live: Set<LiveSession>;
   /** Sessions running now on every node (Redis), or on this one: what the dashboard lists. */
   liveList: LiveSessionList;
+  /** What /healthz asks before saying yes: the store, and Redis when nodes share it. */
+  dependencies: { name: 'store' | 'redis'; check(signal: AbortSignal): Promise<void> }[];
   /** Set by drain(): new sessions are refused and /healthz says 503, while live ones finish. */
   draining: boolean;
   /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */

@@ -81,4 +81,14 @@ describe('a node whose Redis is down', () => {
     assert.equal(res.headers.get('retry-after'), '5');
     assert.deepEqual(await res.json(), { error: 'the server cannot check its limits right now; try again in a moment', code: 'unavailable' });
   });
+
+  it('says so on /healthz (503, naming Redis), so a load balancer stops sending it callers', async () => {
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const res = await fetch(`${base}/healthz`);
+    assert.equal(res.status, 503);
+    const body = (await res.json()) as { ok: boolean; unreachable: Record<string, string>; live: number };
+    assert.equal(body.ok, false);
+    assert.deepEqual(Object.keys(body.unreachable), ['redis']);
+    assert.match(body.unreachable.redis!, /ECONNREFUSED|no answer within 1000 ms|Connection is closed|max retries/i);
+  });
 });
