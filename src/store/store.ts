@@ -62,9 +62,14 @@ function openSqliteStore(url: string, sync?: SqliteSync): Store {
  * at once: the migrator takes a lock (an advisory lock on Postgres) so one of them migrates.
  */
 export async function migrateStore(store: Store): Promise<string[]> {
-  const { error, results } = await migrator(store).migrateToLatest();
-  if (error) throw new Error(`store migration failed (${store.where}): ${(error as Error).message}`, { cause: error });
-  return applied(results);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator(store).migrateToLatest();
+    if (!error) return applied(results);
+    // The migrator lists every table of every schema (Kysely's introspection resolves each by
+    // name); another schema dropped meanwhile fails that listing (3F000). Nothing was applied: retry.
+    if ((error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    throw new Error(`store migration failed (${store.where}): ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** The migrations this build knows, each marked applied or pending in the store. */

@@ -73,13 +73,16 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     nodes.push(...(await Promise.all([0, 1, 2].map(() => startServerProcess(agents, env, 'serve')))));
   });
   after(async () => {
+    // Whatever failed before, close everything: one open server would keep this file running.
     for (const c of open) c.ws.close();
     for (const n of nodes) n.child.kill('SIGKILL');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-    await store.close();
-    await llm.close();
+    await llm?.close();
+    if (redis) {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+    await store?.close();
   });
 
   let ips = 0;
