@@ -21,5 +21,5 @@ if (!(await postgresUp(url))) {
   process.exit(0);
 }
 console.log(`parley: the store tests again, on PostgreSQL (${url.replace(/:[^:@/]*@/, ':***@')})`);
-const run = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...FILES], { stdio: 'inherit', env: { ...process.env, PARLEY_TEST_DATABASE_URL: url } });
+const run = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=2', ...FILES], { stdio: 'inherit', env: { ...process.env, PARLEY_TEST_DATABASE_URL: url } });
 process.exit(run.status ?? 1);
