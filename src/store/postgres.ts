@@ -31,8 +31,9 @@ export function openPostgres(url: string, env: NodeJS.ProcessEnv = process.env):
   const pool = new pg.Pool({
     connectionString: target.connectionString,
     max,
-    // Every connection looks in Parley's schema first; unqualified names then resolve there.
-    options: `-c search_path=${target.schema}`,
+    // Every connection looks in Parley's schema first; unqualified names then resolve there. Only
+    // sent for a schema of its own: PgBouncer refuses the `options` startup parameter.
+    ...(target.schema === 'public' ? {} : { options: `-c search_path=${target.schema}` }),
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
