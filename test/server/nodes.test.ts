@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type { Store } from '../../src/store/store.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStreamTwiml, startFakeOpenAI, TwilioCallPeer, type FakeOpenAI } from '../fakes/index.ts';
+import { parseStreamTwiml, startFakeOpenAI, startFakeS3, TwilioCallPeer, type FakeOpenAI, type FakeS3 } from '../fakes/index.ts';
 import { openPostgresSchema, postgresUp } from '../helpers/store.ts';
 import { agentsFolder, connect, GREETING, startServerProcess, type TestClient } from './helpers.ts';
 import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';
@@ -40,6 +40,7 @@ async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, w
 
 describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: missing }, () => {
   let llm: FakeOpenAI;
+  let s3: FakeS3;
   let store: Store;
   let redis: Redis;
   let env: NodeJS.ProcessEnv;
@@ -49,6 +50,7 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
 
   before(async () => {
     llm = await startFakeOpenAI();
+    s3 = await startFakeS3({ accessKeyId: 'AKIDNODES', secretAccessKey: 'nodes-secret', buckets: ['calls'] });
     store = await openPostgresSchema(PG); // creates and migrates the schema the nodes share
     const db = new URL(PG);
     db.searchParams.set('schema', new URL(store.where).searchParams.get('schema')!);
@@ -65,6 +67,10 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
       PARLEY_TRUST_PROXY: 'true',
       PARLEY_SEAT_LEASE_SEC: '5',
       TWILIO_TEST_AUTH_TOKEN: TWILIO_TOKEN,
+      // One bucket for every node's recordings.
+      PARLEY_RECORDINGS_URL: `s3://calls/prod?endpoint=${encodeURIComponent(s3.url)}`,
+      AWS_ACCESS_KEY_ID: 'AKIDNODES',
+      AWS_SECRET_ACCESS_KEY: 'nodes-secret',
     };
     const agents = agentsFolder('{ maxConcurrent: 5, conversationsPerIpPerHour: 3 }');
     // Ada answers the phone too (local speech: flite and pocketsphinx).
@@ -77,6 +83,7 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     for (const c of open) c.ws.close();
     for (const n of nodes) n.child.kill('SIGKILL');
     await llm?.close();
+    await s3?.close();
     if (redis) {
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length) await redis.del(...keys);
@@ -160,7 +167,7 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     await hangUp(first);
   });
 
-  it('answers a Twilio webhook on one node and the call’s Media Stream on another', async () => {
+  it('answers a Twilio webhook on one node and the call’s Media Stream on another; a third plays its recording from the bucket', async () => {
     const call = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TWILIO_TOKEN });
     const dialed = await call.dial(`${nodes[0]!.base}/v1/twilio/voice`, { From: '+48601234567', To: NUMBER });
     assert.equal(dialed.status, 200, dialed.twiml);
@@ -171,13 +178,18 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     await call.until(() => call.receivedFrames > 50, 'the greeting to arrive as media', 20_000);
     await call.hangUp();
     const admin = { authorization: `Bearer ${ADMIN}` };
-    type Row = { door: string; caller: string | null; endedAt: string | null };
+    type Row = { id: string; door: string; caller: string | null; endedAt: string | null; recording: boolean };
     const phone = await eventually(
       async () => ((await (await fetch(`${nodes[2]!.base}/v1/admin/conversations?channel=phone`, { headers: admin })).json()) as { conversations: Row[] }).conversations.find((c) => c.caller === '+48601234567'),
-      (c) => !!c?.endedAt,
-      'the phone call’s record to end',
+      (c) => !!c?.recording,
+      'the phone call’s recording to be saved',
     );
     assert.equal(phone!.door, 'phone');
+    // Node 1 saved it to the bucket; node 2 streams it from there, byte ranges and all.
+    assert.equal([...s3.objects('calls').keys()].filter((k) => k === `prod/${phone!.id}.wav`).length, 1);
+    const wav = await fetch(`${nodes[2]!.base}/v1/admin/conversations/${phone!.id}/recording`, { headers: { ...admin, range: 'bytes=0-11' } });
+    assert.equal(wav.status, 206);
+    assert.equal(Buffer.from(await wav.arrayBuffer()).toString('latin1', 0, 4), 'RIFF');
   });
 
   it('shows every node’s conversations on any node’s dashboard', async () => {
