@@ -146,6 +146,8 @@ async function lagP99(): Promise<number> {
 // ---- one widget caller
 interface CallResult {
   admitted: boolean;
+  /** How long the session request took (admission: seats, budget, per-caller window, token). */
+  issueMs: number;
   refusal?: string;
   conversationId?: string;
   v2v: number[];
@@ -153,14 +155,17 @@ interface CallResult {
   error?: string;
 }
 async function call(i: number): Promise<CallResult> {
+  const asked = now();
   const res = await fetch(`${nodeFor(i)}/v1/agents/shop/sessions`, { method: 'POST', headers: { origin: ORIGIN, 'x-forwarded-for': `10.1.${i >> 8}.${i & 255}` } });
-  if (res.status !== 200) return { admitted: false, refusal: ((await res.json()) as { code?: string }).code ?? String(res.status), v2v: [], agentTurnsSeen: 0 };
-  const { url } = (await res.json()) as { url: string };
-  const ws = new WebSocket(url, { origin: ORIGIN });
-  const out: CallResult = { admitted: true, v2v: [], agentTurnsSeen: 0 };
+  const body = (await res.json()) as { url?: string; code?: string };
+  const issueMs = now() - asked;
+  if (res.status !== 200) return { admitted: false, issueMs, refusal: body.code ?? String(res.status), v2v: [], agentTurnsSeen: 0 };
+  const ws = new WebSocket(body.url!, { origin: ORIGIN });
+  const out: CallResult = { admitted: true, issueMs, v2v: [], agentTurnsSeen: 0 };
   let receivedMs = 0;
   let sentFrames = 0;
   let waitingSince: number | null = null;
+  let agentSpokeLast = false;
   let playedTimer: NodeJS.Timeout | undefined;
   let sender: NodeJS.Timeout | undefined;
   const done = new Promise<void>((resolve) => {
@@ -173,7 +178,7 @@ async function call(i: number): Promise<CallResult> {
         }
         return;
       }
-      const e = JSON.parse(String(data)) as { type: string; conversationId?: string; final?: boolean; reason?: string };
+      const e = JSON.parse(String(data)) as { type: string; conversationId?: string; final?: boolean; reason?: string; role?: string };
       if (e.type === 'ready') {
         out.conversationId = e.conversationId;
         ws.send(JSON.stringify({ type: 'start', mode: 'voice' }));
@@ -193,7 +198,12 @@ async function call(i: number): Promise<CallResult> {
             ws.send(JSON.stringify({ type: 'end' }));
           }
         }, 20);
-      } else if (e.type === 'agent_text' && e.final) out.agentTurnsSeen++;
+      } else if (e.type === 'agent_text' && e.final) {
+        // A turn cut back by an interruption sends a second final (the heard part) for the same
+        // turn: only the first final after the caller spoke starts a new agent turn.
+        if (!agentSpokeLast) out.agentTurnsSeen++;
+        agentSpokeLast = true;
+      } else if (e.type === 'transcript' && e.role === 'caller' && e.final) agentSpokeLast = false;
       else if (e.type === 'error') out.error = String((e as { message?: string }).message);
     });
     ws.on('close', (code, reason) => {
@@ -216,12 +226,9 @@ let peakLive = 0;
 let lagWorst = 0;
 const sampler = setInterval(async () => {
   try {
-    let total = 0;
-    for (const s of servers) {
-      const live = (await (await fetch(`${s.base}/v1/admin/sessions`, { headers: admin })).json()) as { sessions?: unknown[] };
-      total += live.sessions?.length ?? 0;
-    }
-    peakLive = Math.max(peakLive, total);
+    // With Redis every node lists the whole cluster's sessions: ask one.
+    const live = (await (await fetch(`${base}/v1/admin/sessions`, { headers: admin })).json()) as { sessions?: unknown[] };
+    peakLive = Math.max(peakLive, live.sessions?.length ?? 0);
     lagWorst = Math.max(lagWorst, await lagP99());
   } catch {}
 }, 1000);
@@ -239,7 +246,10 @@ for (const r of results.filter((x) => x.admitted && x.conversationId)) {
   do rec = (await (await fetch(`${base}/v1/admin/conversations/${r.conversationId}`, { headers: admin })).json()) as typeof rec;
   while (!rec.endedAt && now() < until && (await sleep(50), true));
   const agentTurns = rec.turns?.filter((t) => t.role === 'agent').length ?? 0;
-  if (agentTurns < r.agentTurnsSeen) lost++;
+  if (agentTurns < r.agentTurnsSeen) {
+    lost++;
+    console.error(`lost: ${r.conversationId} saw ${r.agentTurnsSeen} agent turns, record has ${agentTurns}, ended ${rec.endedAt ?? 'no'}`);
+  }
 }
 
 // ---- flood: FLOOD_RPS session requests a second from one address; another address keeps asking
@@ -296,6 +306,7 @@ const result = {
   sessions: { tried: N + EXTRA, admitted: admitted.length, peak_live: peakLive, refused: refusals, with_errors: admitted.filter((r) => r.error).length },
   // A turn is answered when the agent's audio came back after the question (its caption may still be streaming when the caller leaves).
   turns: { answered: v2v.length, expected: admitted.length * TURNS },
+  sessionRequest_ms: { p50: r1(pct(results.map((r) => r.issueMs), 0.5)), p99: r1(pct(results.map((r) => r.issueMs), 0.99)) },
   voiceToVoice_ms: { p50: r1(pct(v2v, 0.5)), p99: r1(pct(v2v, 0.99)), samples: v2v.length, note: 'includes endpointing (300 ms), fake LLM, fake TTS first audio' },
   server: { cpu_cores: +((usage1.cpuS - usage0.cpuS) / wallS).toFixed(2), rss_mb_start: r1(usage0.rssMb), rss_mb_end: r1(usage1.rssMb), event_loop_lag_p99_worst_ms: r1(lagWorst) },
   records_lost: lost,
@@ -304,6 +315,7 @@ const result = {
 console.log(`nodes               ${NODES} (${result.store})`);
 console.log(`sessions            ${admitted.length}/${N + EXTRA} admitted, peak ${peakLive} live, refused ${JSON.stringify(refusals)}`);
 console.log(`turns answered      ${result.turns.answered}/${result.turns.expected}`);
+console.log(`session request     p50 ${result.sessionRequest_ms.p50} ms, p99 ${result.sessionRequest_ms.p99} ms (admission and token, while the others talk)`);
 console.log(`voice-to-voice      p50 ${result.voiceToVoice_ms.p50} ms, p99 ${result.voiceToVoice_ms.p99} ms (${v2v.length} turns; endpointing + fakes included)`);
 console.log(`server              ${result.server.cpu_cores} cores, RSS ${result.server.rss_mb_start} → ${result.server.rss_mb_end} MB, event-loop lag p99 (worst second) ${result.server.event_loop_lag_p99_worst_ms} ms`);
 console.log(`records lost        ${lost}`);
