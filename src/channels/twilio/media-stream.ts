@@ -2,6 +2,7 @@ import { mulawDecode, mulawEncode } from '../../audio/mulaw.ts';
 import type { Channel, ClientEvent } from '../channel.ts';
 import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, MESSAGE_BURST, MESSAGES_PER_SECOND, type WebSocketLike } from '../web/socket.ts';
 import { clearMessage, markMessage, MAX_TWILIO_FRAME, mediaMessage, parseTwilioMessage, type StreamStart } from './messages.ts';
+import { AsyncQueue } from '../../speech/async-queue.ts';
 
 // The phone door: one Twilio Media Stream as a Channel. Caller audio arrives as μ-law 8 kHz and
 // is decoded; agent audio is encoded and sent in 20 ms messages, paced so Twilio's buffer holds
@@ -36,9 +37,7 @@ export class TwilioChannel implements Channel {
   #closed = false;
   #closeReason = '';
   // caller audio
-  #frames: Int16Array[] = [];
-  #wake: (() => void) | undefined;
-  #hungUp = false;
+  #frames = new AsyncQueue<Int16Array>();
   // agent audio
   #pending: Uint8Array[] = []; // whole 160-byte frames waiting to be sent
   #partial = new Uint8Array(0); // the start of the next frame
@@ -70,13 +69,8 @@ export class TwilioChannel implements Channel {
     return this.#streamSid;
   }
 
-  async *audio(): AsyncIterable<Int16Array> {
-    for (;;) {
-      const f = this.#frames.shift();
-      if (f) yield f;
-      else if (this.#hungUp) return;
-      else await new Promise<void>((r) => (this.#wake = r));
-    }
+  audio(): AsyncIterable<Int16Array> {
+    return this.#frames;
   }
 
   play(pcm: Int16Array): void {
@@ -134,8 +128,7 @@ export class TwilioChannel implements Channel {
   }
 
   #hangUp(): void {
-    this.#hungUp = true;
-    this.#wake?.();
+    this.#frames.end();
   }
 
   #send(text: string): void {
@@ -194,8 +187,7 @@ export class TwilioChannel implements Channel {
       case 'media': {
         if (!this.#streamSid) return this.fail(CLOSE_POLICY, 'media before start');
         if (!m.payload.length) return;
-        this.#frames.push(mulawDecode(m.payload));
-        return this.#wake?.();
+        return this.#frames.push(mulawDecode(m.payload));
       }
       case 'mark': {
         const ms = this.#marks.get(m.name);

@@ -1,4 +1,5 @@
 import type { Channel, ClientEvent } from '../channel.ts';
+import { AsyncQueue } from '../../speech/async-queue.ts';
 
 // The web door (widget and sandbox) over one WebSocket. Binary frames: PCM16 mono little-endian,
 // 16 kHz from the browser, `outputSampleRate` from the server. Text frames: JSON events. The
@@ -53,9 +54,7 @@ export class WebChannel implements Channel {
   #mode: 'voice' | 'text' | undefined;
   #muted = false;
   #closed = false;
-  #frames: Int16Array[] = [];
-  #wake: (() => void) | undefined;
-  #hungUp = false;
+  #frames = new AsyncQueue<Int16Array>();
   /** Playout as the browser reports it; null until it first does. */
   #reportedMs: number | null = null;
   /** Wall-clock estimate for browsers that have not reported yet. */
@@ -93,20 +92,11 @@ export class WebChannel implements Channel {
 
   /** The caller is gone: the audio stream ends. */
   hangUp(): void {
-    this.#hungUp = true;
-    this.#wake?.();
+    this.#frames.end();
   }
 
-  async *audio(): AsyncIterable<Int16Array> {
-    for (;;) {
-      if (this.#frames.length) {
-        yield this.#frames.shift()!;
-        continue;
-      }
-      if (this.#hungUp) return;
-      await new Promise<void>((r) => (this.#wake = r));
-      this.#wake = undefined;
-    }
+  audio(): AsyncIterable<Int16Array> {
+    return this.#frames;
   }
 
   play(pcm: Int16Array): void {
@@ -201,7 +191,6 @@ export class WebChannel implements Channel {
     const pcm = new Int16Array(buf.byteLength / 2);
     if (!this.#muted) Buffer.from(pcm.buffer).set(buf);
     this.#frames.push(pcm); // muted: silence keeps the caller's clock running
-    this.#wake?.();
   }
 }
 
