@@ -34,6 +34,7 @@ import { openStore } from '../../src/store/store.ts';
 import type { TextToSpeech } from '../../src/speech/types.ts';
 import type { Channel, ClientEvent } from '../../src/channels/channel.ts';
 import { ScriptedStt, ScriptedVad } from '../../test/fakes/voice.ts';
+import { AsyncQueue } from '../../src/speech/async-queue.ts';
 
 const N = Number(process.argv[2] ?? 50);
 const SECONDS = Math.min(Number(process.argv[3] ?? 30), 120);
@@ -106,28 +107,17 @@ class BenchDoor implements Channel {
   #queuedMs = 0;
   #playedMs = 0;
   #last = now();
-  #frames: Int16Array[] = [];
-  #wake: (() => void) | undefined;
-  #hungUp = false;
+  #frames = new AsyncQueue<Int16Array>();
   onFirstFrame: ((t: number) => void) | undefined;
   onListening: (() => void) | undefined;
   pushCallerAudio(pcm: Int16Array): void {
     this.#frames.push(pcm);
-    const w = this.#wake;
-    this.#wake = undefined;
-    w?.();
   }
   hangUp(): void {
-    this.#hungUp = true;
-    this.#wake?.();
+    this.#frames.end();
   }
-  async *audio(): AsyncIterable<Int16Array> {
-    for (;;) {
-      const f = this.#frames.shift();
-      if (f) yield f;
-      else if (this.#hungUp) return;
-      else await new Promise<void>((r) => (this.#wake = r));
-    }
+  audio(): AsyncIterable<Int16Array> {
+    return this.#frames;
   }
   play(pcm: Int16Array): void {
     if (this.onFirstFrame) {
