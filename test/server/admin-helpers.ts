@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { FakeOpenAI } from '../fakes/index.ts';
-import { agentsFolder, connect, GREETING, type TestClient } from './helpers.ts';
+import { agentsFolder, connect, GREETING, type TestClient, listenOnLoopback } from './helpers.ts';
 
 // Shared by the admin API tests: an agent with a webhook and a lead, a server, sandbox sessions.
 
@@ -52,8 +51,7 @@ export async function serve(o: { mode: 'dev' | 'serve'; llm: FakeOpenAI; store: 
     fetch: ordersFetch,
     now: o.now,
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+  return { app, base: await listenOnLoopback(app) };
 }
 
 /** Opens a sandbox session from the dashboard's origin and starts it in text mode. */

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { agentsFolder, connect, GREETING } from './helpers.ts';
+import { agentsFolder, connect, GREETING, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 
 const SHOP = 'https://shop.example.com';
@@ -28,8 +27,7 @@ describe('server: web session tokens and the text door', () => {
       env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 'test-secret' },
       now: () => clock,
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildServer } from '../../src/server/app.ts';
@@ -10,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI, TwilioCallPeer, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
-import { agentsFolder, connect, GREETING, type TestClient } from './helpers.ts';
+import { agentsFolder, connect, GREETING, type TestClient, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 
 const SHOP = 'https://shop.example.com';
@@ -95,8 +94,7 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
       env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_FUZZ_TOKEN: TWILIO_TOKEN },
       speech: (_, door) => ({ stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: 1, sampleRate: door.sampleRate === 8000 ? 8000 : 16000 }) }),
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();

@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 
@@ -96,4 +98,10 @@ export async function startServerProcess(dir: string, env: NodeJS.ProcessEnv, mo
     }
   }
   throw new Error(`the server did not start: ${stderr}`);
+}
+
+/** Starts `app` on a free loopback port; resolves with its base URL. */
+export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { decodeWav } from '../../src/audio/wav.ts';
@@ -11,7 +10,7 @@ import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, startFakeS3, type FakeOpenAI, type FakeS3 } from '../fakes/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { openTestStore } from '../helpers/store.ts';
-import { agentsFolder, connect, GREETING } from './helpers.ts';
+import { agentsFolder, connect, GREETING, listenOnLoopback } from './helpers.ts';
 
 // PARLEY_RECORDINGS_URL=s3://…: a voice conversation's recording goes to the bucket, the admin
 // API serves it from there (ranges asked of S3), and retention deletes the object.
@@ -49,8 +48,7 @@ describe('server: recordings in an S3-compatible bucket', () => {
       },
       speech: () => ({ stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: 2 }) }),
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { agentsFolder, connect } from './helpers.ts';
+import { agentsFolder, connect, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';
 
@@ -22,8 +21,7 @@ describe('two nodes sharing PARLEY_REDIS_URL', { skip: up ? false : `no Redis at
     for (let i = 0; i < 2; i++) {
       const store = await openTestStore();
       const app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_TRUST_PROXY: 'true', PARLEY_REDIS_URL: URL } });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      nodes.push({ app, store, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` });
+      nodes.push({ app, store, base: await listenOnLoopback(app) });
     }
   });
   after(async () => {
@@ -59,6 +57,7 @@ describe('two nodes sharing PARLEY_REDIS_URL', { skip: up ? false : `no Redis at
 
 describe('a node whose Redis is down', () => {
   let app: FastifyInstance;
+  let base: string;
   let store: Store;
   let llm: FakeOpenAI;
   before(async () => {
@@ -66,7 +65,7 @@ describe('a node whose Redis is down', () => {
     store = await openTestStore();
     // Nothing listens on port 1: every shared limit fails to answer.
     app = await buildServer({ agentsDir: agentsFolder(), store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_REDIS_URL: 'redis://127.0.0.1:1' } });
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();
@@ -75,7 +74,6 @@ describe('a node whose Redis is down', () => {
   });
 
   it('refuses new conversations with 503 "unavailable" and Retry-After, instead of running them unmetered or failing with a 500', async () => {
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const res = await fetch(`${base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: 'https://shop.example.com' } });
     assert.equal(res.status, 503);
     assert.equal(res.headers.get('retry-after'), '5');
@@ -83,7 +81,6 @@ describe('a node whose Redis is down', () => {
   });
 
   it('says so on /healthz (503, naming Redis), so a load balancer stops sending it callers', async () => {
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const res = await fetch(`${base}/healthz`);
     assert.equal(res.status, 503);
     const body = (await res.json()) as { ok: boolean; unreachable: Record<string, string>; live: number };

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { AgentChange } from '../../src/server/agents.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { tempDir } from '../helpers/cli.ts';
-import { connect } from './helpers.ts';
+import { connect, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 
 const agentYaml = (greeting: string) => ['persona:', '  prompt: You are a test agent.', `  firstMessage: ${greeting}`, 'knowledge: { sources: [], strict: false }', ''].join('\n');
@@ -28,8 +27,7 @@ describe('parley dev: agents reload when their files change', () => {
     mkdirSync(join(dir, 'bea'));
     writeFileSync(join(dir, 'bea', 'agent.yaml'), agentYaml('Hello, version one.'));
     app = await buildServer({ agentsDir: dir, store, mode: 'dev', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's' } });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
@@ -11,6 +10,7 @@ import { parseStreamTwiml, startFakeOpenAI, startFakeTwilioApi, TwilioCallPeer, 
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
 import { runParley, tempDir } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
+import { listenOnLoopback } from './helpers.ts';
 
 const NUMBER = '+14155550100';
 const CALLER = '+48601234567';
@@ -63,8 +63,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
         return s;
       },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();

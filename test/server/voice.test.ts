@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { after, before, describe, it } from 'node:test';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { WebChannel } from '../../src/channels/web/socket.ts';
 import { buildServer } from '../../src/server/app.ts';
@@ -9,7 +8,7 @@ import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
-import { agentsFolder, connect, GREETING } from './helpers.ts';
+import { agentsFolder, connect, GREETING, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 
 const SHOP = 'https://shop.example.com';
@@ -51,8 +50,7 @@ describe('server: the voice door with scripted ears and a timed mouth', () => {
         return s;
       },
     });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();

@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { buildWeb, WEB_DIST } from '../../src/server/web-assets.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { agentsFolder } from './helpers.ts';
+import { agentsFolder, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 
 describe('widget: the script and the look it asks for', () => {
@@ -21,8 +20,7 @@ describe('widget: the script and the look it asks for', () => {
     llm = await startFakeOpenAI();
     store = await openTestStore();
     app = await buildServer({ agentsDir: agentsFolder(), store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url } });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    base = await listenOnLoopback(app);
   });
   after(async () => {
     await app.close();
