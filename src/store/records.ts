@@ -227,7 +227,15 @@ export class Records {
   }
 
   async list(o: { agent?: string; channel?: string; limit?: number } = {}): Promise<ConversationSummary[]> {
-    let q = this.db
+    let q = this.#summaries().limit(o.limit ?? 50);
+    if (o.agent) q = q.where('c.agent', '=', o.agent);
+    if (o.channel) q = q.where('c.channel', '=', o.channel);
+    return (await q.execute()).map(toSummary);
+  }
+
+  /** Conversations newest first with their turn and lead counts: what `list` and `search` share. */
+  #summaries() {
+    return this.db
       .selectFrom('conversations as c')
       .select((eb) => [
         'c.id',
@@ -239,36 +247,21 @@ export class Records {
         eb.selectFrom('turns').select(eb.fn.countAll<number>().as('n')).whereRef('turns.conversation_id', '=', 'c.id').as('turns'),
         eb.selectFrom('leads').select(eb.fn.countAll<number>().as('n')).whereRef('leads.conversation_id', '=', 'c.id').as('leads'),
       ])
-      .orderBy('c.started_at', 'desc')
-      .limit(o.limit ?? 50);
-    if (o.agent) q = q.where('c.agent', '=', o.agent);
-    if (o.channel) q = q.where('c.channel', '=', o.channel);
-    const rows = await q.execute();
-    return rows.map((r) => ({ id: r.id, agent: r.agent, channel: r.channel, startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason, turns: Number(r.turns ?? 0), lead: Number(r.leads ?? 0) > 0 }));
+      .orderBy('c.started_at', 'desc');
   }
 
   /** Conversations matching `f`, newest first, a page at a time (keyset pagination on start time and id). */
   async search(f: ConversationFilter = {}): Promise<{ items: ConversationListItem[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(Math.trunc(f.limit ?? 50), 1), 200);
-    let q = this.db
-      .selectFrom('conversations as c')
+    let q = this.#summaries()
       .select((eb) => [
-        'c.id',
-        'c.agent',
-        'c.channel',
         'c.direction',
         'c.caller',
-        'c.started_at',
-        'c.ended_at',
-        'c.end_reason',
-        eb.selectFrom('turns').select(eb.fn.countAll<number>().as('n')).whereRef('turns.conversation_id', '=', 'c.id').as('turns'),
-        eb.selectFrom('leads').select(eb.fn.countAll<number>().as('n')).whereRef('leads.conversation_id', '=', 'c.id').as('leads'),
         eb.selectFrom('events').select(eb.fn.countAll<number>().as('n')).whereRef('events.conversation_id', '=', 'c.id').where('events.type', '=', 'booking.made').as('bookings'),
         eb.selectFrom('events').select(eb.fn.countAll<number>().as('n')).whereRef('events.conversation_id', '=', 'c.id').where('events.type', '=', 'recording.saved').as('recordings'),
         eb.selectFrom('turns').select('turns.text').whereRef('turns.conversation_id', '=', 'c.id').where('turns.role', '=', 'caller').orderBy('turns.seq').limit(1).as('preview'),
         outcomeOf(eb).as('outcome'),
       ])
-      .orderBy('c.started_at', 'desc')
       .orderBy('c.id', 'desc')
       .limit(limit + 1);
     if (f.agent) q = q.where('c.agent', '=', f.agent);
@@ -285,16 +278,9 @@ export class Records {
     const last = page.at(-1);
     return {
       items: page.map((r) => ({
-        id: r.id,
-        agent: r.agent,
-        channel: r.channel,
+        ...toSummary(r),
         direction: r.direction,
         caller: r.caller,
-        startedAt: r.started_at,
-        endedAt: r.ended_at,
-        endReason: r.end_reason,
-        turns: Number(r.turns ?? 0),
-        lead: Number(r.leads ?? 0) > 0,
         bookings: Number(r.bookings ?? 0),
         recording: Number(r.recordings ?? 0) > 0,
         preview: r.preview ?? null,
@@ -368,6 +354,10 @@ export class Records {
       costUsd: c.cost_usd,
     };
   }
+}
+
+function toSummary(r: { id: string; agent: string; channel: string; started_at: string; ended_at: string | null; end_reason: string | null; turns: number | null; leads: number | null }): ConversationSummary {
+  return { id: r.id, agent: r.agent, channel: r.channel, startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason, turns: Number(r.turns ?? 0), lead: Number(r.leads ?? 0) > 0 };
 }
 
 /** The `Outcome` of conversation `c`, as one portable SQL expression (CASE over EXISTS), so it can be filtered on. */
