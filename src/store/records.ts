@@ -1,22 +1,11 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { BookingRecord, Outcome, ToolCallRecord } from './record-types.ts';
 import type { ConversationTable, Tables } from './tables.ts';
+
+export { OUTCOMES, type BookingRecord, type Outcome, type ToolCallRecord } from './record-types.ts';
 
 // Conversation records: written as things happen, read back whole for the CLI,
 // the dashboard and replay. JSON columns are parsed on the way out.
-
-/** A tool call as recorded: what the model asked, the exact request built, the raw response, what the model got back. */
-export interface ToolCallRecord {
-  id: string;
-  turnSeq: number;
-  name: string;
-  input: unknown;
-  request: unknown;
-  response: unknown;
-  result: unknown;
-  error: string | null;
-  startedAt: string;
-  durationMs: number | null;
-}
 
 export interface TurnRecord {
   seq: number;
@@ -31,18 +20,6 @@ export interface TurnRecord {
   knowledge: { chunkId: number; source: string; heading: string; score: number }[];
 }
 
-/** A booking made during a conversation, as the calendar confirmed it. */
-export interface BookingRecord {
-  id: string;
-  provider: string;
-  start: string;
-  end: string;
-  status: string;
-  url?: string;
-  /** The business zone the time was offered in. */
-  timeZone: string;
-  attendee: { name: string; email: string; timeZone: string; company?: string };
-}
 
 /** One conversation, everything the store knows about it. */
 export interface ConversationRecord {
@@ -80,13 +57,6 @@ export interface ConversationSummary {
   lead: boolean;
 }
 
-/**
- * How a conversation turned out, first match wins: `booked` (a booking was made), `lead` (a lead was
- * saved), `open` (not ended yet), `error` (the session failed), `ended-by-agent` (the agent called
- * end_call, or ended after silence), `caller-left` (any other end: the caller hung up or left).
- */
-export type Outcome = 'booked' | 'lead' | 'open' | 'error' | 'ended-by-agent' | 'caller-left';
-export const OUTCOMES: readonly Outcome[] = ['booked', 'lead', 'open', 'error', 'ended-by-agent', 'caller-left'];
 /** End reasons the doors write when the agent (not the caller) closed the conversation. */
 const AGENT_END_REASONS = ['agent ended', 'agent ended the call', 'silence'];
 const ERROR_END_REASONS = ['error', 'scenario error'];

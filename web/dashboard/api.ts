@@ -1,5 +1,8 @@
 // The admin API as the dashboard uses it (docs/dashboard.md). Same-origin requests carry the
-// login cookie; a 401 means the login expired, so the page goes back to the login form.
+// login cookie; a 401 means the login expired, so the page goes back to the login form. Record
+// shapes the server sends as they are come from its own types (src/store/record-types.ts).
+
+import type { BookingRecord, Outcome, ToolCallRecord } from '../../src/store/record-types.ts';
 
 export interface AgentInfo {
   name: string;
@@ -30,8 +33,7 @@ export interface AgentProblem {
   serving: string | null;
 }
 
-export type Outcome = 'booked' | 'lead' | 'open' | 'error' | 'ended-by-agent' | 'caller-left';
-export const OUTCOMES: Outcome[] = ['booked', 'lead', 'open', 'error', 'ended-by-agent', 'caller-left'];
+export { OUTCOMES, type Outcome } from '../../src/store/record-types.ts';
 export const DOORS = ['web', 'phone', 'text'];
 
 export interface ConversationItem {
@@ -82,32 +84,14 @@ export interface Turn {
   waterfall: Bar[];
 }
 
-export interface ToolCall {
-  id: string;
-  turnSeq: number;
-  name: string;
-  input: unknown;
-  request: unknown;
-  response: unknown;
-  result: unknown;
-  error: string | null;
-  startedAt: string;
-  durationMs: number | null;
+/** A tool call as recorded, placed on the conversation's timeline. */
+export interface ToolCall extends ToolCallRecord {
   atMs: number;
   agentSaidNext: string | null;
   agentSaidNextSeq: number | null;
 }
 
-export interface Booking {
-  id: string;
-  provider: string;
-  start: string;
-  end: string;
-  status: string;
-  url?: string;
-  timeZone: string;
-  attendee: { name: string; email: string; timeZone: string; company?: string };
-}
+export type Booking = BookingRecord;
 
 export interface ConversationDetail {
   id: string;
