@@ -2,6 +2,7 @@
 // the database at PARLEY_TEST_DATABASE_URL (default: the local server, database `test`). Skips,
 // saying so, when no PostgreSQL answers there — a laptop without one still runs `npm test`.
 import { spawnSync } from 'node:child_process';
+import { withoutPassword } from '../src/guard/redact.ts';
 import { postgresUp } from '../test/helpers/store.ts';
 
 const url = process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -17,9 +18,9 @@ const FILES = [
 ];
 
 if (!(await postgresUp(url))) {
-  console.log(`parley: PostgreSQL tests skipped: nothing answers at ${url.replace(/:[^:@/]*@/, ':***@')}`);
+  console.log(`parley: PostgreSQL tests skipped: nothing answers at ${withoutPassword(url)}`);
   process.exit(0);
 }
-console.log(`parley: the store tests again, on PostgreSQL (${url.replace(/:[^:@/]*@/, ':***@')})`);
+console.log(`parley: the store tests again, on PostgreSQL (${withoutPassword(url)})`);
 const run = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=2', ...FILES], { stdio: 'inherit', env: { ...process.env, PARLEY_TEST_DATABASE_URL: url } });
 process.exit(run.status ?? 1);

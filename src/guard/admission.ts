@@ -57,11 +57,6 @@ export class Admission {
     this.#seats = o.seats ?? new MemorySeats();
   }
 
-  /** Sessions holding a seat on this node. */
-  get running(): number {
-    return this.#local.size;
-  }
-
   /** Room for one more session right now: a hint when a token is issued; `seat` is what counts. */
   capacity(loaded: LoadedAgent): Promise<{ ok: true } | Refusal> {
     return this.#guarded(() => this.#capacity(loaded));

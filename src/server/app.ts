@@ -12,7 +12,7 @@ import { RedisSeats } from '../guard/redis-seats.ts';
 import { MemorySeats } from '../guard/seats.ts';
 import { MemoryLiveSessions, RedisLiveSessions } from '../guard/live-sessions.ts';
 import { Redis } from 'ioredis';
-import { redactPersonalData } from '../guard/redact.ts';
+import { redactPersonalData, withoutPassword } from '../guard/redact.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
 import { DirectoryRecordings } from '../store/recordings/directory.ts';
 import { openRecordings } from '../store/recordings/open.ts';
@@ -233,17 +233,6 @@ declare module 'fastify' {
 function seatLeaseMs(env: NodeJS.ProcessEnv): number {
   const sec = Number(env.PARLEY_SEAT_LEASE_SEC);
   return Number.isFinite(sec) && sec >= 1 ? sec * 1000 : 30_000;
-}
-
-/** A service URL fit for a log line: any password replaced by ***. */
-function withoutPassword(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 /** `p`, or a rejection when `signal` aborts first (ioredis commands take no signal). */

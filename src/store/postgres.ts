@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { withoutPassword } from '../guard/redact.ts';
 import type { Store } from './store.ts';
 import type { Tables } from './tables.ts';
 
@@ -19,9 +20,8 @@ export function postgresTarget(url: string): { connectionString: string; schema:
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`PARLEY_DATABASE_URL: schema "${schema}" must be letters, digits and _ (at most 63)`);
   u.searchParams.delete('schema');
   const connectionString = u.toString();
-  if (u.password) u.password = '***';
   u.searchParams.set('schema', schema);
-  return { connectionString, schema, redacted: u.toString() };
+  return { connectionString, schema, redacted: withoutPassword(u) };
 }
 
 /** Opens a pool on a Postgres URL as a Store (not yet migrated). */
