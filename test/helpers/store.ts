@@ -22,9 +22,6 @@ export async function openPostgresSchema(url: string, schema = `t_${randomBytes(
   const close = store.close;
   return {
     ...store,
-    kind: store.kind,
-    db: store.db,
-    where: store.where,
     close: async () => {
       if (o.drop !== false) await sql`DROP SCHEMA IF EXISTS ${sql.id(schema)} CASCADE`.execute(store.db).catch(() => {});
       await close();
