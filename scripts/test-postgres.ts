@@ -2,7 +2,7 @@
 // the database at PARLEY_TEST_DATABASE_URL (default: the local server, database `test`). Skips,
 // saying so, when no PostgreSQL answers there — a laptop without one still runs `npm test`.
 import { spawnSync } from 'node:child_process';
-import { withoutPassword } from '../src/guard/redact.ts';
+import { withoutPassword } from '../src/util/service-url.ts';
 import { postgresUp } from '../test/helpers/store.ts';
 
 const url = process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';

@@ -22,7 +22,7 @@ import { sql } from 'kysely';
 import WebSocket from 'ws';
 import { openStore } from '../../src/store/store.ts';
 import { concat, silence, splitFrames } from '../../src/audio/frame.ts';
-import { startFakeDeepgram, startFakeElevenLabs, startFakeOpenAI, type ChatRequest } from '../../test/fakes/index.ts';
+import { startFakeDeepgram, startFakeElevenLabs, startFakeOpenAI, type ChatRequest } from '../../src/testing/index.ts';
 import { ROOT, tempDir } from '../../test/helpers/cli.ts';
 import { spoken } from '../../test/speech/spoken.ts';
 

@@ -33,8 +33,8 @@ import { VoiceSession, type SpeechDetector } from '../../src/session/voice/voice
 import { openStore } from '../../src/store/store.ts';
 import type { TextToSpeech } from '../../src/speech/types.ts';
 import type { Channel, ClientEvent } from '../../src/channels/channel.ts';
-import { ScriptedStt, ScriptedVad } from '../../test/fakes/voice.ts';
-import { AsyncQueue } from '../../src/speech/async-queue.ts';
+import { ScriptedStt, ScriptedVad } from '../../src/testing/voice.ts';
+import { AsyncQueue } from '../../src/util/async-queue.ts';
 
 const N = Number(process.argv[2] ?? 50);
 const SECONDS = Math.min(Number(process.argv[3] ?? 30), 120);

@@ -18,7 +18,7 @@ import { VoiceSession } from '../../src/session/voice/voice-session.ts';
 import { openStore } from '../../src/store/store.ts';
 import type { TextToSpeech } from '../../src/speech/types.ts';
 import type { Channel, ClientEvent } from '../../src/channels/channel.ts';
-import { ScriptedStt, ScriptedVad } from '../../test/fakes/voice.ts';
+import { ScriptedStt, ScriptedVad } from '../../src/testing/voice.ts';
 
 const TURNS = Number(process.argv[2] ?? 200);
 const WARMUP = Number(process.argv[3] ?? 10);

@@ -14,6 +14,7 @@ import { formatOfPath } from '../knowledge/document.ts';
 import { PROVIDERS } from '../llm/model.ts';
 import { parseScenario } from '../scenarios/load.ts';
 import { askPlanningQuestions, type Prompter, type SelectQuestion } from './init-wizard.ts';
+import { errorText } from '../util/error-text.ts';
 
 // `parley init`: plan first, build second. The planning questions come first (or an answers
 // file), then the plan is shown and approved, and only then is the folder written — after
@@ -67,7 +68,7 @@ async function fromAnswersFile(file: string, dirArg: string | undefined, o: RunO
   const files = renderAgentFolder(plan);
   console.log(`The plan\n\n${planSummary(plan, files.map((f) => f.path), { cwd: o.cwd })}\n`);
   if (!o.yes && !(await approved(`Write ${files.length} files to ${dirName}?`))) fail(1, 'not approved; nothing was written (pass --yes to write without asking)');
-  await writeAgentFolder(plan, files).catch((e: unknown) => fail(70, e instanceof Error ? e.message : String(e)));
+  await writeAgentFolder(plan, files).catch((e: unknown) => fail(70, errorText(e)));
   console.log(`Wrote ${files.length} files to ${dirName}.\n${nextSteps(dirName, plan)}`);
 }
 
@@ -97,7 +98,7 @@ async function wizard(dirArg: string | undefined, o: RunOptions): Promise<void> 
     }
   }
   await writeAgentFolder(plan, files).catch((e: unknown) => {
-    clack.cancel(e instanceof Error ? e.message : String(e));
+    clack.cancel(errorText(e));
     process.exit(70);
   });
   clack.note(nextSteps(asked.dir, plan), `Wrote ${asked.dir}`);

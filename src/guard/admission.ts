@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { LoadedAgent } from '../server/agents.ts';
+import type { Agent } from '../agent/load.ts';
 import { Records } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { RateWindow } from './rate-window.ts';
 import { MemorySeats, type AgentSeats } from './seats.ts';
 import { Temporal } from 'temporal-polyfill';
+
+/** What admission reads of an agent: its name, limits and zone. */
+export interface AdmittedAgent {
+  agent: Pick<Agent, 'name' | 'config'>;
+}
 
 // Who may start a conversation now. Every new session (web token, phone call) asks here first;
 // the answer is the first limit it breaks, in this order: the server's concurrency, the agent's
@@ -58,11 +63,11 @@ export class Admission {
   }
 
   /** Room for one more session right now: a hint when a token is issued; `seat` is what counts. */
-  capacity(loaded: LoadedAgent): Promise<{ ok: true } | Refusal> {
+  capacity(loaded: AdmittedAgent): Promise<{ ok: true } | Refusal> {
     return this.#guarded(() => this.#capacity(loaded));
   }
 
-  async #capacity(loaded: LoadedAgent): Promise<{ ok: true } | Refusal> {
+  async #capacity(loaded: AdmittedAgent): Promise<{ ok: true } | Refusal> {
     const { name, config } = loaded.agent;
     const local = this.#localRoom();
     if (!local.ok) return local;
@@ -75,11 +80,11 @@ export class Admission {
    * sharing the seats), atomically. Tokens issued while there was room may arrive together; only
    * as many as there are seats get one.
    */
-  seat(loaded: LoadedAgent, id: string = randomUUID()): Promise<Seat | Refusal> {
+  seat(loaded: AdmittedAgent, id: string = randomUUID()): Promise<Seat | Refusal> {
     return this.#guarded(() => this.#seat(loaded, id));
   }
 
-  async #seat(loaded: LoadedAgent, id: string): Promise<Seat | Refusal> {
+  async #seat(loaded: AdmittedAgent, id: string): Promise<Seat | Refusal> {
     const { name, config } = loaded.agent;
     const local = this.#localRoom();
     if (!local.ok) return local;
@@ -110,11 +115,11 @@ export class Admission {
   }
 
   /** Admits one new conversation with `loaded` from `caller` (an IP address or a phone number), or says why not. */
-  check(loaded: LoadedAgent, caller: string): Promise<{ ok: true } | Refusal> {
+  check(loaded: AdmittedAgent, caller: string): Promise<{ ok: true } | Refusal> {
     return this.#guarded(() => this.#check(loaded, caller));
   }
 
-  async #check(loaded: LoadedAgent, caller: string): Promise<{ ok: true } | Refusal> {
+  async #check(loaded: AdmittedAgent, caller: string): Promise<{ ok: true } | Refusal> {
     const { name, config } = loaded.agent;
     const limits = config.limits;
     const room = await this.#capacity(loaded);

@@ -9,14 +9,3 @@ const PHONE = /(?<![\w/:.-])\+?\(?\d(?:[\s().-]{0,2}\d){7,14}(?![\w/:-])/g;
 export function redactPersonalData(text: string): string {
   return text.replace(EMAIL, '$1…@…').replace(PHONE, (m) => `…${m.replace(/\D/g, '').slice(-4)}`);
 }
-
-/** A service URL (database, Redis) fit for a log line or an error: its password shown as ***. */
-export function withoutPassword(url: string | URL): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}

@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { startFakeOpenAI, type FakeOpenAI, type FakeStep } from '../../test/fakes/openai.ts';
+import { startFakeOpenAI, type FakeOpenAI, type FakeStep } from '../testing/openai.ts';
 import type { Agent } from '../agent/load.ts';
 import { resolveModel } from '../llm/model.ts';
 import { Conversation } from '../session/conversation.ts';
@@ -20,6 +20,7 @@ import { stubWebhooks } from './stub-webhooks.ts';
 import { scenarioInstant } from './time.ts';
 import { VoiceCall, VoiceCallError } from './voice-call.ts';
 import type { ScenarioSpeech } from './voice-speech.ts';
+import { errorText } from '../util/error-text.ts';
 
 // Runs one scenario through the real Conversation — typed (text mode), or spoken through the
 // full voice loop (voice mode, voice-call.ts): the same knowledge gate, tool loop, tools and
@@ -215,14 +216,14 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
         if (!verdict.pass) findings.push({ path, message: `judged as broken: ${verdict.reason}` });
       } catch (e) {
         if (signal.aborted) throw e;
-        findings.push({ path, message: `could not be judged: ${e instanceof Error ? e.message : String(e)}` });
+        findings.push({ path, message: `could not be judged: ${errorText(e)}` });
       }
     }
     return done();
   } catch (e) {
     if (signal.aborted) throw e;
     if (e instanceof VoiceCallError) findings.push({ path: e.turn && data.caller.turns ? ['caller', 'turns', e.turn - 1] : [], turn: e.turn ?? (run.callerTurns || undefined), message: e.message });
-    else findings.push({ path: [], turn: run.callerTurns || undefined, message: `the scenario could not run: ${e instanceof Error ? e.message : String(e)}` });
+    else findings.push({ path: [], turn: run.callerTurns || undefined, message: `the scenario could not run: ${errorText(e)}` });
     // Show what happened up to the failure, and close the record.
     await call?.close();
     await conversation?.end('scenario error').catch(() => {});

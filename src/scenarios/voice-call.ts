@@ -5,6 +5,7 @@ import type { Conversation } from '../session/conversation.ts';
 import { VoiceSession } from '../session/voice/voice-session.ts';
 import { CallerLine } from './caller-line.ts';
 import type { Patience, ScenarioSpeech } from './voice-speech.ts';
+import { errorText } from '../util/error-text.ts';
 
 // A scenario in voice mode: the real VoiceSession (VAD, speech-to-text, turn-taking, the
 // Conversation, text-to-speech) runs on a CallerLine, and the caller speaks its turns into it
@@ -72,7 +73,7 @@ export class VoiceCall {
     this.#crashed = this.#running.then(
       () => new Promise<never>(() => {}),
       (e: unknown) => {
-        throw new VoiceCallError(`the voice session failed: ${e instanceof Error ? e.message : String(e)}`);
+        throw new VoiceCallError(`the voice session failed: ${errorText(e)}`);
       },
     );
     this.#crashed.catch(() => {});
@@ -130,7 +131,7 @@ export class VoiceCall {
       for await (const c of tts.speak(once(text), { voice: { voiceId, speed: 1 }, signal: this.#signal })) chunks.push(c);
     } catch (e) {
       if (this.#signal.aborted) throw e;
-      throw new VoiceCallError(`the caller's voice (${label}) could not say turn ${k}: ${e instanceof Error ? e.message : String(e)}`, k);
+      throw new VoiceCallError(`the caller's voice (${label}) could not say turn ${k}: ${errorText(e)}`, k);
     }
     const pcm = concat(chunks);
     return tts.sampleRate === this.line.inputSampleRate ? pcm : createResampler(tts.sampleRate, this.line.inputSampleRate)(pcm);

@@ -8,6 +8,7 @@ import { knowledgeSpec } from '../knowledge/spec.ts';
 import { agentModels } from '../llm/agent-models.ts';
 import type { Store } from '../store/store.ts';
 import { calendarFor, type CalendarProvider } from '../tools/calendar/index.ts';
+import { errorText } from '../util/error-text.ts';
 
 /** An agent the server can open sessions with. */
 export interface LoadedAgent {
@@ -112,7 +113,7 @@ export class AgentRegistry {
       this.#emit({ dir: d, outcome: 'loaded', name: agent.name });
       return loaded;
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorText(e);
       this.#problems.set(d, { dir: d, message, serving: previous?.agent.version });
       this.#o.log(previous ? `${d}: the edit did not load, still serving version ${previous.agent.version}: ${message}` : `skipping ${d}: ${message}`);
       this.#emit({ dir: d, outcome: 'failed', name: previous?.agent.name, message });

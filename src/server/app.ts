@@ -12,7 +12,8 @@ import { RedisSeats } from '../guard/redis-seats.ts';
 import { MemorySeats } from '../guard/seats.ts';
 import { MemoryLiveSessions, RedisLiveSessions } from '../guard/live-sessions.ts';
 import { Redis } from 'ioredis';
-import { redactPersonalData, withoutPassword } from '../guard/redact.ts';
+import { redactPersonalData } from '../guard/redact.ts';
+import { withoutPassword } from '../util/service-url.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
 import { DirectoryRecordings } from '../store/recordings/directory.ts';
 import { openRecordings } from '../store/recordings/open.ts';
@@ -30,6 +31,7 @@ import { twilioRoutes } from './routes/twilio.ts';
 import { webRoutes } from './routes/web.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
+import { errorText } from '../util/error-text.ts';
 
 export interface ServerOptions {
   /** A folder of agent folders, or one agent folder. */
@@ -186,7 +188,7 @@ function warmVoiceActivity(agents: AgentRegistry, n: number, warn: (line: string
     try {
       sharedSileroPool(voiceActivityFromTurn(agent.config.listen.turn)).prewarm(n);
     } catch (e) {
-      warn(`voice activity detection is not available, voice sessions will fail: ${e instanceof Error ? e.message : String(e)}`);
+      warn(`voice activity detection is not available, voice sessions will fail: ${errorText(e)}`);
       return;
     }
   }

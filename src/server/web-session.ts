@@ -2,6 +2,7 @@ import { WebChannel, type WebSocketLike } from '../channels/web/socket.ts';
 import type { LoadedAgent } from './agents.ts';
 import { newConversation, type ServerContext } from './context.ts';
 import { runVoiceConversation } from './voice-conversation.ts';
+import { errorText } from '../util/error-text.ts';
 
 export interface WebSessionDeps {
   loaded: LoadedAgent;
@@ -47,8 +48,8 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
   channel.send({ type: 'ready', sampleRate: ctx.outputSampleRate, conversationId: conversation.id });
 
   const fail = (e: unknown) => {
-    ctx.log(`session ${conversation.id}: ${e instanceof Error ? e.message : String(e)}`);
-    channel.send({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+    ctx.log(`session ${conversation.id}: ${errorText(e)}`);
+    channel.send({ type: 'error', message: errorText(e) });
   };
 
   async function runText(): Promise<void> {

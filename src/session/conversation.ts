@@ -17,6 +17,7 @@ import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
 import { Recorder } from './recorder.ts';
 import { Usage } from './usage.ts';
+import { errorText } from '../util/error-text.ts';
 
 /** What the agent produces during one turn, in order. */
 export type AgentOutput =
@@ -177,7 +178,7 @@ export class Conversation {
 
   /** Records a failure outside the model (speech engines, the door) under `where`, e.g. `tts:elevenlabs:…`. */
   noteError(where: string, error: unknown): void {
-    this.#emit({ type: 'error', at: this.#now(), where, message: this.#scrub(error instanceof Error ? error.message : String(error)) });
+    this.#emit({ type: 'error', at: this.#now(), where, message: this.#scrub(errorText(error)) });
   }
 
   /**
@@ -234,7 +235,7 @@ export class Conversation {
       responseTimeoutMs: config.brain.responseTimeoutMs,
       signal: cut.signal,
       onUsage: (model, input, output) => this.usage.addTokens(model, input, output),
-      onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(e instanceof Error ? e.message : String(e)) }),
+      onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(errorText(e)) }),
     });
     let step = await turn.next();
     let tripped: 'prompt' | 'secret' | null = null;

@@ -1,22 +1,21 @@
 import type { CostEstimate } from './cost.ts';
 import type { UsageData } from './usage.ts';
-import type { BookingRecord, ToolCallRecord, TurnRecord } from '../store/records.ts';
+import type { TurnRecord } from '../store/records.ts';
+import type { ToolEvent } from '../tools/events.ts';
 
 // Every step of a conversation emits a typed, timestamped event. The recorder turns
 // events into the conversation record; metrics and the CLI read the same events.
 
 /** Everything that can happen in a conversation, in the order it happens. */
 export type ConversationEvent =
+  | ToolEvent
   | { type: 'conversation.started'; at: string; agent: string; agentVersion: string; channel: string; direction: string; caller: string | null }
   | { type: 'turn.caller'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge'] }
-  | { type: 'tool.call'; at: string; call: ToolCallRecord }
   | { type: 'turn.heard'; at: string; seq: number; heardText: string }
   | { type: 'turn.latency'; at: string; seq: number; latency: Record<string, number | null> }
   | { type: 'recording.saved'; at: string; path: string; durationMs: number }
   | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
-  | { type: 'lead.saved'; at: string; fields: Record<string, string> }
-  | { type: 'booking.made'; at: string; booking: BookingRecord }
   | { type: 'error'; at: string; where: string; message: string }
   | { type: 'conversation.ended'; at: string; reason: string; durationSec?: number; usage?: UsageData; cost?: CostEstimate };
 

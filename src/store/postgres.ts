@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { withoutPassword } from '../guard/redact.ts';
+import { withoutPassword } from '../util/service-url.ts';
 import type { Store } from './store.ts';
 import type { Tables } from './tables.ts';
 

@@ -1,5 +1,5 @@
 import type { Agent } from '../agent/load.ts';
-import type { ConversationEvent } from '../session/events.ts';
+import type { ToolEvent } from './events.ts';
 import type { Booking, CalendarProvider, Slot } from './calendar/types.ts';
 
 /** A knowledge chunk found for a query. */
@@ -17,7 +17,7 @@ export interface ToolContext {
   readonly conversationId: string;
   /** Sequence number of the agent turn the tool runs in. */
   turnSeq(): number;
-  emit(event: ConversationEvent): void;
+  emit(event: ToolEvent): void;
   /** Fields collected from the caller so far. */
   readonly lead: Record<string, string>;
   /** Ask the session to end the conversation once the agent has finished speaking. */

@@ -1,5 +1,6 @@
 import { tool, type FlexibleSchema, type Tool, type ToolExecutionOptions } from 'ai';
 import type { ToolContext, ToolOutcome } from './context.ts';
+import { errorText } from '../util/error-text.ts';
 
 /** A tool as Parley defines it: a name, what it is for, its input schema, and how to run it. */
 export interface ToolSpec<I> {
@@ -25,7 +26,7 @@ export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
       try {
         outcome = await spec.run(input, signal, options.toolCallId);
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = errorText(e);
         outcome = { result: { error: `${spec.name} failed: ${message}. Apologise briefly and offer another way forward.` }, error: message };
       }
       const at = ctx.now();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadAgent } from '../../src/agent/load.ts';
-import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../../src/testing/index.ts';
 import { runParley, tempDir } from '../helpers/cli.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 

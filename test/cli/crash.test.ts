@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Records } from '../../src/store/records.ts';
 import { openStore } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 
 describe('crash safety', () => {

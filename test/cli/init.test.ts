@@ -13,7 +13,7 @@ import { askPlanningQuestions, type Prompter } from '../../src/cli/init-wizard.t
 import { formatOfPath } from '../../src/knowledge/document.ts';
 import { PROVIDERS } from '../../src/llm/model.ts';
 import { openStore } from '../../src/store/store.ts';
-import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../../src/testing/index.ts';
 import { ROOT, runParley, tempDir } from '../helpers/cli.ts';
 
 const BUSINESS = { name: 'Acme Plumbing', description: 'Emergency plumbing and boiler repairs in Leeds.' };

@@ -3,7 +3,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { startFakeOpenAI, type FakeOpenAI, type FakeStep } from '../fakes/openai.ts';
+import { startFakeOpenAI, type FakeOpenAI, type FakeStep } from '../../src/testing/openai.ts';
 import { EXAMPLE, runParley, tempDir } from '../helpers/cli.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startFakeCartesia, startFakeElevenLabs, type FakeCartesia, type FakeElevenLabs } from '../fakes/index.ts';
+import { startFakeCartesia, startFakeElevenLabs, type FakeCartesia, type FakeElevenLabs } from '../../src/testing/index.ts';
 import { runParley, tempDir } from '../helpers/cli.ts';
 
 // `parley voices list|clone` as a user runs it, against the ElevenLabs and Cartesia fakes

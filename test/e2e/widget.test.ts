@@ -10,7 +10,7 @@ import { concat, silence } from '../../src/audio/frame.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 import { spoken } from '../speech/spoken.ts';
 import { openTestStore } from '../helpers/store.ts';

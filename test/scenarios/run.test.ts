@@ -8,7 +8,7 @@ import { indexKnowledge, type KnowledgeTemplate } from '../../src/scenarios/know
 import { parseScenario, type Scenario } from '../../src/scenarios/load.ts';
 import { scenarioModels, type ScenarioModels } from '../../src/scenarios/models.ts';
 import { runScenario } from '../../src/scenarios/run.ts';
-import { startFakeOpenAI } from '../fakes/openai.ts';
+import { startFakeOpenAI } from '../../src/testing/openai.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 
 // The runner drives the real Conversation; these tests script the model and check what a

@@ -12,10 +12,10 @@ import { scenarioModels } from '../../src/scenarios/models.ts';
 import { formatFailures, formatOutcome } from '../../src/scenarios/report.ts';
 import { runScenario } from '../../src/scenarios/run.ts';
 import type { ScenarioSpeech } from '../../src/scenarios/voice-speech.ts';
-import { AsyncQueue } from '../../src/speech/async-queue.ts';
+import { AsyncQueue } from '../../src/util/async-queue.ts';
 import type { SpeechToText, SttEvent, SttStream, TextToSpeech } from '../../src/speech/types.ts';
-import { startFakeOpenAI } from '../fakes/openai.ts';
-import { TimedTts } from '../fakes/voice.ts';
+import { startFakeOpenAI } from '../../src/testing/openai.ts';
+import { TimedTts } from '../../src/testing/voice.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 
 // Voice mode of the scenario runner, with speech engines whose behaviour the test knows: the

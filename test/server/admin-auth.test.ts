@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it, mock } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { getJson, sandbox, say, serve, TOKEN } from './admin-helpers.ts';
 import { connect } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';

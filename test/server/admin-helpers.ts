@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { FakeOpenAI } from '../fakes/index.ts';
+import type { FakeOpenAI } from '../../src/testing/index.ts';
 import { agentsFolder, connect, GREETING, type TestClient, listenOnLoopback } from './helpers.ts';
 
 // Shared by the admin API tests: an agent with a webhook and a lead, a server, sandbox sessions.

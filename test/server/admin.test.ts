@@ -7,7 +7,7 @@ import { encodeWav } from '../../src/audio/wav.ts';
 import { parseRange, waterfall } from '../../src/server/routes/admin.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { getJson, sandbox, say, serve } from './admin-helpers.ts';
 import { openTestStore } from '../helpers/store.ts';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { agentsFolder, connect, GREETING, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 

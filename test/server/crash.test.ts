@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { agentsFolder, connect, GREETING, startServerProcess as startServer, type TestClient } from './helpers.ts';
 

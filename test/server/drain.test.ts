@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Records } from '../../src/store/records.ts';
 import { openStore } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { agentsFolder, connect, GREETING, startServerProcess } from './helpers.ts';
 

@@ -7,8 +7,8 @@ import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeOpenAI, TwilioCallPeer, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
-import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
+import { startFakeOpenAI, TwilioCallPeer, type ChatRequest, type FakeOpenAI } from '../../src/testing/index.ts';
+import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
 import { agentsFolder, connect, GREETING, type TestClient, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { connect, type TestClient, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';

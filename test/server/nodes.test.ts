@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type { Store } from '../../src/store/store.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStreamTwiml, startFakeOpenAI, startFakeS3, TwilioCallPeer, type FakeOpenAI, type FakeS3 } from '../fakes/index.ts';
+import { parseStreamTwiml, startFakeOpenAI, startFakeS3, TwilioCallPeer, type FakeOpenAI, type FakeS3 } from '../../src/testing/index.ts';
 import { openPostgresSchema, postgresUp } from '../helpers/store.ts';
 import { agentsFolder, connect, GREETING, startServerProcess, type TestClient } from './helpers.ts';
 import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';

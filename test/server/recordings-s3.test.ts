@@ -7,8 +7,8 @@ import { S3Recordings } from '../../src/store/recordings/index.ts';
 import { Records } from '../../src/store/records.ts';
 import { purgeOldConversations } from '../../src/store/retention.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, startFakeS3, type FakeOpenAI, type FakeS3 } from '../fakes/index.ts';
-import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
+import { startFakeOpenAI, startFakeS3, type FakeOpenAI, type FakeS3 } from '../../src/testing/index.ts';
+import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { agentsFolder, connect, GREETING, listenOnLoopback } from './helpers.ts';
 

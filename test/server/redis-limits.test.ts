@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { agentsFolder, connect, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AgentChange } from '../../src/server/agents.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { connect, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';

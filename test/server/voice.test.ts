@@ -6,8 +6,8 @@ import { WebChannel } from '../../src/channels/web/socket.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
 import { agentsFolder, connect, GREETING, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 

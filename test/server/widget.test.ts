@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { buildWeb, WEB_DIST } from '../../src/server/web-assets.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { agentsFolder, listenOnLoopback } from './helpers.ts';
 import { openTestStore } from '../helpers/store.ts';
 

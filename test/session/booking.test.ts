@@ -10,7 +10,7 @@ import { Conversation, type AgentOutput } from '../../src/session/conversation.t
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { calendarFor } from '../../src/tools/calendar/index.ts';
-import { startFakeCalcom, startFakeCalendly, startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeCalcom, startFakeCalendly, startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../../src/testing/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 

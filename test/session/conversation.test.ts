@@ -6,7 +6,7 @@ import { ingestKnowledge } from '../../src/knowledge/index.ts';
 import { Conversation, type AgentOutput } from '../../src/session/conversation.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from '../../src/testing/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 

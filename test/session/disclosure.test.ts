@@ -6,7 +6,7 @@ import { Conversation } from '../../src/session/conversation.ts';
 import { DECLINE, DisclosureGuard, DISCLOSURE_WINDOW } from '../../src/session/disclosure.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 

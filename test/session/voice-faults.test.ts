@@ -8,8 +8,8 @@ import { FallbackTts } from '../../src/speech/tts/fallback.ts';
 import type { TextToSpeech } from '../../src/speech/types.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { FailingTts, MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { FailingTts, MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 

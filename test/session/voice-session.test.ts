@@ -10,8 +10,8 @@ import { decodeWav, deinterleave } from '../../src/audio/wav.ts';
 import { readFileSync } from 'node:fs';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/index.ts';
-import { MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../fakes/voice.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { MemoryChannel, ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
 import { EXAMPLE, tempDir } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 

@@ -21,7 +21,7 @@ import {
   type FakeDeepgram,
   type FakeElevenLabs,
   type FakeOpenAIAudio,
-} from '../fakes/index.ts';
+} from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { sttContract } from './stt-contract.ts';
 import { ttsContract } from './tts-contract.ts';

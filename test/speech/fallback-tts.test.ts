@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FallbackTts } from '../../src/speech/tts/fallback.ts';
-import { FailingTts, TimedTts } from '../fakes/voice.ts';
+import { FailingTts, TimedTts } from '../../src/testing/voice.ts';
 
 async function* pieces(...p: string[]): AsyncGenerator<string> {
   yield* p;

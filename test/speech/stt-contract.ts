@@ -7,7 +7,7 @@ import { alive, descendants, extraHandles, openHandles, settled } from './leftov
 import { assertAbortOutcome, within } from './tts-contract.ts';
 
 // The SpeechToText contract: one suite every recogniser must pass, local engines on real speech
-// and cloud providers against the protocol-faithful fakes in test/fakes/ (which decide what
+// and cloud providers against the protocol-faithful fakes in src/testing/ (which decide what
 // "recognised" means for the audio they are given).
 //
 //   sttContract('local:pocketsphinx', () => new PocketsphinxStt(), { utterance: () => spokenUtterance() });

@@ -5,7 +5,7 @@ import type { TextToSpeech, VoiceConfig } from '../../src/speech/types.ts';
 import { alive, descendants, extraHandles, openHandles, settled } from './leftovers.ts';
 
 // The TextToSpeech contract: one suite every provider must pass, local engines with their real
-// binaries and cloud providers against the protocol-faithful fakes in test/fakes/.
+// binaries and cloud providers against the protocol-faithful fakes in src/testing/.
 //
 //   ttsContract('local:flite', () => new FliteTts());
 //   ttsContract('elevenlabs (fake)', async () => { const fake = await startFakeElevenLabs(); … });

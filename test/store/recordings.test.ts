@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { DirectoryRecordings, ForeignRecordingError, openRecordings, S3Recordings, type RecordingStore } from '../../src/store/recordings/index.ts';
-import { startFakeS3, type FakeS3 } from '../fakes/index.ts';
+import { startFakeS3, type FakeS3 } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 
 const KEY = 'AKIAFAKEFAKEFAKE0002';

@@ -1,8 +1,8 @@
 import { mulawDecode, mulawEncode } from '../../audio/mulaw.ts';
 import type { Channel, ClientEvent } from '../channel.ts';
-import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, MESSAGE_BURST, MESSAGES_PER_SECOND, type WebSocketLike } from '../web/socket.ts';
+import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, MESSAGE_BURST, MESSAGES_PER_SECOND, type WebSocketLike } from '../socket-limits.ts';
 import { clearMessage, markMessage, MAX_TWILIO_FRAME, mediaMessage, parseTwilioMessage, type StreamStart } from './messages.ts';
-import { AsyncQueue } from '../../speech/async-queue.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 
 // The phone door: one Twilio Media Stream as a Channel. Caller audio arrives as μ-law 8 kHz and
 // is decoded; agent audio is encoded and sent in 20 ms messages, paced so Twilio's buffer holds

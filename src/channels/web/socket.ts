@@ -1,5 +1,8 @@
 import type { Channel, ClientEvent } from '../channel.ts';
-import { AsyncQueue } from '../../speech/async-queue.ts';
+import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MESSAGE_BURST, MESSAGES_PER_SECOND, type WebSocketLike } from '../socket-limits.ts';
+
+export { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN, MAX_FRAME_BYTES, type WebSocketLike } from '../socket-limits.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 
 // The web door (widget and sandbox) over one WebSocket. Binary frames: PCM16 mono little-endian,
 // 16 kHz from the browser, `outputSampleRate` from the server. Text frames: JSON events. The
@@ -7,13 +10,6 @@ import { AsyncQueue } from '../../speech/async-queue.ts';
 // what heardMs() returns, so a barge-in keeps exactly what the caller heard. Until the first
 // `played` arrives, playout is estimated by the wall clock. See docs/protocol.md.
 
-/** The socket as the door needs it (a `ws` WebSocket fits). */
-export interface WebSocketLike {
-  send(data: string | Uint8Array): void;
-  close(code?: number, reason?: string): void;
-  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): unknown;
-  on(event: 'close', listener: (code: number, reason: Buffer) => void): unknown;
-}
 
 /** Messages the browser sends (besides audio); `played` and `mute` are handled by the door itself. */
 export type ClientMessage =
@@ -26,15 +22,6 @@ export type ClientMessage =
 /** Events the server sends: the session's ClientEvents plus the door's own. */
 export type ServerEvent = ClientEvent | { type: 'ready'; sampleRate: number; conversationId: string } | { type: 'clear' };
 
-export const MAX_FRAME_BYTES = 64 * 1024;
-/** Messages a socket may send: a burst of this many, refilled at MESSAGES_PER_SECOND (audio is 50/s). */
-export const MESSAGE_BURST = 400;
-export const MESSAGES_PER_SECOND = 200;
-export const CLOSE_NORMAL = 1000;
-export const CLOSE_POLICY = 1008;
-export const CLOSE_TOO_BIG = 1009;
-/** The server is at capacity: the browser may try again later. */
-export const CLOSE_TRY_AGAIN = 1013;
 
 export interface WebChannelOptions {
   outputSampleRate: 16000 | 24000;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ADMIN_COOKIE, isLoopback, type AdminAuth } from '../../guard/admin-auth.ts';
 import type { ServerContext } from '../context.ts';
 import { ensureWebBuilt, WEB_DIST } from '../web-assets.ts';
+import { errorText } from '../../util/error-text.ts';
 
 // The dashboard: an HTML shell at /dashboard (and /dashboard/*, the page routes itself by the
 // URL hash), its bundle (web/dashboard → dist/web/dashboard.js), and the login form that turns
@@ -16,7 +17,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ServerContext, 
   try {
     await ensureWebBuilt();
   } catch (e) {
-    ctx.warn(`the dashboard bundle could not be built: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.warn(`the dashboard bundle could not be built: ${errorText(e)}`);
   }
   const openHere = (req: FastifyRequest) => ctx.mode === 'dev' && isLoopback(req.ip);
 

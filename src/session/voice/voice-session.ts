@@ -4,6 +4,7 @@ import type { Conversation } from '../conversation.ts';
 import { AgentVoice, type ResamplerFactory } from './agent-voice.ts';
 import { TextQueue } from './text-queue.ts';
 import { TurnTaking, type Timers, type TurnSettings } from './turn-taking.ts';
+import { errorText } from '../../util/error-text.ts';
 
 /** Finds where speech starts and ends in 16 kHz caller audio. */
 export interface SpeechDetector {
@@ -220,7 +221,7 @@ export class VoiceSession {
         // Every voice failed: the words still reach the captions and the record, then the call ends.
         abort.abort();
         await produce.catch(() => {});
-        this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${e instanceof Error ? e.message : String(e)}`));
+        this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${errorText(e)}`));
         this.#o.channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
         this.#current = undefined;
         return void this.#end('speech failed');
@@ -298,7 +299,7 @@ export class VoiceSession {
       await this.#voice.speak(single(text), { signal: abort.signal, onFirstAudio: () => this.#turns.agentSpeaking(true) });
     } catch (e) {
       this.#current = undefined;
-      this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${e instanceof Error ? e.message : String(e)}`));
+      this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${errorText(e)}`));
       this.#o.channel.send({ type: 'agent_text', text, final: true });
       return void (await this.#end('speech failed'));
     }

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { bytesFromPcm } from '../../audio/frame.ts';
-import { AsyncQueue } from '../async-queue.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 import type { SpeechToText, SttEvent, SttStream } from '../types.ts';
 
 // Deepgram live transcription (https://developers.deepgram.com/reference/speech-to-text/listen-streaming):

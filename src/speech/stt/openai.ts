@@ -4,7 +4,7 @@ import { createEnergyVad } from '../../audio/energy-vad.ts';
 import { GatedVoiceActivity, sharedSileroPool } from '../../audio/gated-vad.ts';
 import { DEFAULT_VOICE_ACTIVITY, type VoiceActivity } from '../../audio/vad.ts';
 import { encodeWav } from '../../audio/wav.ts';
-import { AsyncQueue } from '../async-queue.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 import type { SpeechToText, SttEvent, SttStream } from '../types.ts';
 
 // OpenAI transcription (POST /v1/audio/transcriptions, https://platform.openai.com/docs/api-reference/audio/createTranscription)

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { bytesFromPcm } from '../../audio/frame.ts';
-import { AsyncQueue } from '../async-queue.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 import { findExecutable, startProcess, type LocalProcess } from '../local-process.ts';
 import { SpeechUnavailableError, type SpeechToText, type SttEvent, type SttStream } from '../types.ts';
 

@@ -3,7 +3,7 @@ import { toFloat32 } from '../../audio/frame.ts';
 import { createEnergyVad } from '../../audio/energy-vad.ts';
 import { GatedVoiceActivity, sharedSileroPool } from '../../audio/gated-vad.ts';
 import { DEFAULT_VOICE_ACTIVITY, VoiceActivityUnavailableError, type VoiceActivity } from '../../audio/vad.ts';
-import { AsyncQueue } from '../async-queue.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 import { checkOnnxFiles, configPaths, defaultThreads, listFolder, loadSherpaOnnx, need, pickOnnx, tokensFile, type ModelFolder } from '../sherpa-files.ts';
 import { SpeechUnavailableError, type SpeechToText, type SttEvent, type SttStream } from '../types.ts';
 

@@ -2,7 +2,7 @@ import { Pcm16Decoder } from '../../audio/frame.ts';
 import WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { AsyncQueue } from '../async-queue.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 import type { TextToSpeech, VoiceConfig, VoiceInfo } from '../types.ts';
 
 // Cartesia Sonic over its TTS WebSocket (https://docs.cartesia.ai/api-reference/tts/websocket):

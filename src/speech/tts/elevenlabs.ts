@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { AsyncQueue } from '../async-queue.ts';
+import { AsyncQueue } from '../../util/async-queue.ts';
 import type { TextToSpeech, VoiceConfig, VoiceInfo } from '../types.ts';
 
 // ElevenLabs streaming speech over the stream-input WebSocket

@@ -1,5 +1,6 @@
 import { resolveSecrets, secretRefs } from '../../agent/secrets.ts';
 import type { CalendarCall, HttpExchange } from './types.ts';
+import { errorText } from '../../util/error-text.ts';
 
 // The one way calendar providers talk to their vendor: every exchange is traced exactly as
 // sent and received, with each secret shown as the `${NAME}` it came from, never its value.
@@ -80,7 +81,7 @@ export async function exchange(fetchFn: typeof fetch, req: VendorRequest, call: 
     });
     text = await res.text();
   } catch (e) {
-    const message = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e instanceof Error ? e.message : String(e);
+    const message = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : errorText(e);
     call.trace({ request, response: { error: scrub(message) } });
     if (call.signal.aborted) throw e;
     throw new Error(`could not reach ${new URL(join(req.base.value)).host}: ${scrub(message)}`, { cause: e });

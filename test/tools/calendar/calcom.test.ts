@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import { MissingSecretError } from '../../../src/agent/secrets.ts';
 import { CalcomCalendar, type CalcomConfig } from '../../../src/tools/calendar/calcom.ts';
 import { SlotUnavailableError, type CalendarCall, type HttpExchange } from '../../../src/tools/calendar/types.ts';
-import { startFakeCalcom, type FakeCalcomOptions } from '../../fakes/calcom.ts';
+import { startFakeCalcom, type FakeCalcomOptions } from '../../../src/testing/calcom.ts';
 
 const KEY = 'cal_live_0123456789abcdef';
 const now = () => new Date('2026-12-01T08:00:00Z');

@@ -4,7 +4,7 @@ import { Temporal } from 'temporal-polyfill';
 import { MissingSecretError } from '../../../src/agent/secrets.ts';
 import { CalendlyCalendar, windows, type CalendlyConfig } from '../../../src/tools/calendar/calendly.ts';
 import { SlotUnavailableError, type CalendarCall, type HttpExchange } from '../../../src/tools/calendar/types.ts';
-import { startFakeCalendly, type FakeCalendlyOptions } from '../../fakes/calendly.ts';
+import { startFakeCalendly, type FakeCalendlyOptions } from '../../../src/testing/calendly.ts';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.calendly-token';
 const NOW = new Date('2026-12-01T08:00:00Z');

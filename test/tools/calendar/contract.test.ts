@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { AgentFile, type AgentFileInput } from '../../../src/agent/schema.ts';
 import { openStore } from '../../../src/store/store.ts';
 import { calendarFor, SlotUnavailableError, type CalendarCall, type CalendarProvider, type HttpExchange } from '../../../src/tools/calendar/index.ts';
-import { startFakeCalcom, startFakeCalendly } from '../../fakes/index.ts';
+import { startFakeCalcom, startFakeCalendly } from '../../../src/testing/index.ts';
 
 const NOW = new Date('2026-12-01T08:00:00Z'); // Tuesday, 09:00 in Warsaw
 const now = () => NOW;

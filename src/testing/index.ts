@@ -7,3 +7,4 @@ export * from './elevenlabs.ts';
 export * from './cartesia.ts';
 export * from './twilio.ts';
 export * from './s3.ts';
+export * from './voice.ts';

@@ -11,7 +11,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { mulawDecode, mulawEncode } from '../../src/audio/mulaw.ts';
+import { mulawDecode, mulawEncode } from '../audio/mulaw.ts';
 
 /** Twilio's signature for a webhook POST (same algorithm as src/guard/twilio-signature.ts, written from the docs). */
 export function signTwilio(authToken: string, url: string, params: Record<string, string>): string {

@@ -1,8 +1,8 @@
 // In-memory stand-ins for the voice loop's edges: a door that plays audio in real time, a
 // recogniser and a VAD the test drives, and a TTS of known timing. Used by the voice session
 // tests and the voice-loop benchmark, where the audio itself does not matter but time does.
-import type { Channel, ClientEvent } from '../../src/channels/channel.ts';
-import type { SttEvent, SttStream, SpeechToText, TextToSpeech } from '../../src/speech/types.ts';
+import type { Channel, ClientEvent } from '../channels/channel.ts';
+import type { SttEvent, SttStream, SpeechToText, TextToSpeech } from '../speech/types.ts';
 
 /** A door that "plays" queued audio at real-time speed and remembers what it did. */
 export class MemoryChannel implements Channel {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { startFakeS3, type FakeS3 } from './index.ts';
+import { startFakeS3, type FakeS3 } from '../../src/testing/index.ts';
 
 // The fake against the real AWS SDK: what the SDK sends is what the fake must understand.
 

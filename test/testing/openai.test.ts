@@ -4,8 +4,8 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { APICallError, generateText, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
-import { startFakeOpenAI } from './index.ts';
-import type { ChatRequest, FakeOpenAI } from './index.ts';
+import { startFakeOpenAI } from '../../src/testing/index.ts';
+import type { ChatRequest, FakeOpenAI } from '../../src/testing/index.ts';
 
 let fake: FakeOpenAI;
 before(async () => {

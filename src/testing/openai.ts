@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { argumentsJson, sseEvent, streamChunks } from './openai-sse.ts';
 import type { ResponseMeta, Usage } from './openai-sse.ts';
+import { errorText } from '../util/error-text.ts';
 
 /** A chat message as the client sent it on the wire. */
 export type ChatMessage = {
@@ -99,7 +100,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     try {
       reply = typeof step === 'function' ? await step(request) : step;
     } catch (err) {
-      return sendError(res, 500, `fake-openai: step function threw: ${err instanceof Error ? err.message : String(err)}`);
+      return sendError(res, 500, `fake-openai: step function threw: ${errorText(err)}`);
     }
 
     if (reply.delayMs && !(await wait(reply.delayMs, signal))) return;
