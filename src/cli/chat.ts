@@ -78,7 +78,7 @@ export function command(): Command {
         if (interactive) rl.prompt();
       }
       rl.close();
-      await conversation.end(ac.signal.aborted ? 'interrupted' : conversation.ended ? 'agent ended' : 'caller left');
+      await conversation.end(ac.signal.aborted ? 'caller left' : conversation.ended ? 'agent ended' : 'caller left');
       await rt.store.close();
     });
 }

@@ -177,7 +177,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     run.endedByAgent = call ? call.endReason === 'agent ended' : conversation.ended;
     // On the line, hanging up ends the conversation; the session records it as the caller's.
     if (call) await call.hangUp();
-    if (!conversation.ended) await conversation.end(callerDone ? 'caller reached its goal' : 'scenario finished');
+    if (!conversation.ended) await conversation.end('caller left'); // the scripted caller is done
     collect(run, events, call);
     if (call) {
       findings.push(...splitTurns(call, Boolean(data.caller.turns), run), ...sessionTrouble(call, events, run));

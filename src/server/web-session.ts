@@ -1,3 +1,4 @@
+import type { EndReason } from '../store/record-types.ts';
 import { WebChannel, type WebSocketLike } from '../channels/web/socket.ts';
 import type { LoadedAgent } from './agents.ts';
 import { newConversation, type ServerContext } from './context.ts';
@@ -90,7 +91,7 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
   }
 
   let textEnded = false;
-  async function endText(reason: string): Promise<void> {
+  async function endText(reason: EndReason): Promise<void> {
     if (textEnded) return;
     textEnded = true;
     await conversation.end(reason).catch(fail);

@@ -6,6 +6,7 @@ import { secretValues } from '../agent/secrets.ts';
 import { contentTerms, searchKnowledge } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
+import type { EndReason } from '../store/record-types.ts';
 import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
@@ -24,7 +25,7 @@ export type AgentOutput =
   | { type: 'text'; text: string }
   | { type: 'tool-start'; name: string }
   | { type: 'tool'; name: string; input: unknown; output: unknown; error?: string }
-  | { type: 'end'; reason: string };
+  | { type: 'end'; reason: EndReason };
 
 export interface ConversationOptions {
   agent: Agent;
@@ -65,7 +66,7 @@ export class Conversation {
   #seq = -1;
   /** Where the last agent turn's messages start in history, and its sequence number. */
   #lastAgent: { seq: number; historyFrom: number } | undefined;
-  #endReason: string | undefined;
+  #endRequested = false;
   #ended = false;
   #secrets: string[];
   /** What the agent's webhooks are about: a question they can answer is not off-topic. */
@@ -147,9 +148,9 @@ export class Conversation {
       at: endedAt,
       turn: { seq: agentSeq, role: 'agent', text, heardText: text, interrupted, grounding, startedAt, endedAt, latency: { llmFirstTokenMs: round(firstTokenMs), totalMs: round(performance.now() - t0) } },
     });
-    if (this.#endReason) {
-      yield { type: 'end', reason: this.#endReason };
-      await this.end(this.#endReason);
+    if (this.#endRequested) {
+      yield { type: 'end', reason: 'agent ended' };
+      await this.end('agent ended');
     }
     await this.#recorder.flush();
   }
@@ -205,7 +206,7 @@ export class Conversation {
   }
 
   /** Ends the conversation (idempotent) and waits until the record is written. */
-  async end(reason: string): Promise<void> {
+  async end(reason: EndReason): Promise<void> {
     if (this.#ended) return this.#recorder.flush();
     this.#ended = true;
     const at = this.#now();
@@ -271,8 +272,8 @@ export class Conversation {
       turnSeq: () => agentSeq,
       emit: (e) => this.#emit(e),
       lead: this.lead,
-      requestEnd: (reason) => {
-        this.#endReason ??= reason;
+      requestEnd: () => {
+        this.#endRequested = true;
       },
       searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
       transcript: () => [...this.transcript],

@@ -1,5 +1,6 @@
 import type { CostEstimate } from './cost.ts';
 import type { UsageData } from './usage.ts';
+import type { EndReason } from '../store/record-types.ts';
 import type { TurnRecord } from '../store/records.ts';
 import type { ToolEvent } from '../tools/events.ts';
 
@@ -17,7 +18,7 @@ export type ConversationEvent =
   | { type: 'recording.saved'; at: string; path: string; durationMs: number }
   | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'error'; at: string; where: string; message: string }
-  | { type: 'conversation.ended'; at: string; reason: string; durationSec?: number; usage?: UsageData; cost?: CostEstimate };
+  | { type: 'conversation.ended'; at: string; reason: EndReason; durationSec?: number; usage?: UsageData; cost?: CostEstimate };
 
 /** Receives a conversation's events (the recorder, metrics, a live view). */
 export type EventSink = (conversationId: string, event: ConversationEvent) => void;

@@ -30,8 +30,35 @@ export interface BookingRecord {
 
 /**
  * How a conversation turned out, first match wins: `booked` (a booking was made), `lead` (a lead was
- * saved), `open` (not ended yet), `error` (the session failed), `ended-by-agent` (the agent called
- * end_call, or ended after silence), `caller-left` (any other end: the caller hung up or left).
+ * saved), `open` (not ended yet), `error` (the session failed), `limit` (a limit ended it: time,
+ * cost or the day's budget), `ended-by-agent` (the agent called end_call, or ended after silence),
+ * `caller-left` (the caller hung up or left).
  */
-export type Outcome = 'booked' | 'lead' | 'open' | 'error' | 'ended-by-agent' | 'caller-left';
-export const OUTCOMES: readonly Outcome[] = ['booked', 'lead', 'open', 'error', 'ended-by-agent', 'caller-left'];
+export type Outcome = 'booked' | 'lead' | 'open' | 'error' | 'limit' | 'ended-by-agent' | 'caller-left';
+export const OUTCOMES: readonly Outcome[] = ['booked', 'lead', 'open', 'error', 'limit', 'ended-by-agent', 'caller-left'];
+
+/** Why a conversation ended: one of these words, set once, and the outcome each one means. */
+export const END_REASONS = {
+  'caller left': 'caller-left', // the browser ended or closed the session
+  'caller hung up': 'caller-left', // the phone call ended on the caller's side
+  'no start': 'caller-left', // a socket that never said `start` within its grace period
+  'agent ended': 'ended-by-agent', // end_call, then the goodbye played out
+  silence: 'ended-by-agent', // the caller said nothing after a reprompt
+  'time limit': 'limit', // limits.maxDurationSec
+  'cost limit': 'limit', // limits.maxCostPerConversationUsd
+  budget: 'limit', // the agent's daily budget or minutes ran out mid-conversation
+  'speech failed': 'error', // every voice failed
+  'speech recognition failed': 'error', // the recogniser failed twice, or went deaf
+  error: 'error', // the session could not run
+  'scenario error': 'error',
+  'server stopped': 'error', // the process was told to stop before the conversation ended
+  'server restart': 'error', // found open after a crash, closed at the next start
+} as const satisfies Record<string, Outcome>;
+
+export type EndReason = keyof typeof END_REASONS;
+
+/** End reasons whose conversations count under `outcome` (older records may hold other words). */
+export function endReasonsFor(outcome: Outcome): string[] {
+  const legacy: Partial<Record<Outcome, string[]>> = { 'ended-by-agent': ['agent ended the call'] };
+  return [...Object.entries(END_REASONS).filter(([, o]) => o === outcome).map(([r]) => r), ...(legacy[outcome] ?? [])];
+}

@@ -1,8 +1,8 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { BookingRecord, Outcome, ToolCallRecord } from './record-types.ts';
+import { endReasonsFor, type BookingRecord, type Outcome, type ToolCallRecord } from './record-types.ts';
 import type { ConversationTable, Tables } from './tables.ts';
 
-export { OUTCOMES, type BookingRecord, type Outcome, type ToolCallRecord } from './record-types.ts';
+export { END_REASONS, OUTCOMES, type BookingRecord, type EndReason, type Outcome, type ToolCallRecord } from './record-types.ts';
 
 // Conversation records: written as things happen, read back whole for the CLI,
 // the dashboard and replay. JSON columns are parsed on the way out.
@@ -58,8 +58,9 @@ export interface ConversationSummary {
 }
 
 /** End reasons the doors write when the agent (not the caller) closed the conversation. */
-const AGENT_END_REASONS = ['agent ended', 'agent ended the call', 'silence'];
-const ERROR_END_REASONS = ['error', 'scenario error'];
+const AGENT_END_REASONS = endReasonsFor('ended-by-agent');
+const ERROR_END_REASONS = endReasonsFor('error');
+const LIMIT_END_REASONS = endReasonsFor('limit');
 
 /** Filters for `Records.search`: all optional; `from` inclusive and `to` exclusive, ISO-8601 UTC. */
 export interface ConversationFilter {
@@ -342,6 +343,8 @@ function outcomeOf(eb: ExpressionBuilder<Tables & { c: ConversationTable }, 'c'>
     .then('open')
     .when('c.end_reason', 'in', ERROR_END_REASONS)
     .then('error')
+    .when('c.end_reason', 'in', LIMIT_END_REASONS)
+    .then('limit')
     .when(
       eb.or([
         eb('c.end_reason', 'in', AGENT_END_REASONS),

@@ -21,7 +21,7 @@ export interface ToolContext {
   /** Fields collected from the caller so far. */
   readonly lead: Record<string, string>;
   /** Ask the session to end the conversation once the agent has finished speaking. */
-  requestEnd(reason: string): void;
+  requestEnd(): void;
   searchKnowledge(query: string, limit: number, signal: AbortSignal): Promise<KnowledgeMatch[]>;
   /** What has been said so far, in order (the heard text of each turn). */
   transcript(): { role: 'agent' | 'caller'; text: string }[];

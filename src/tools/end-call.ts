@@ -9,7 +9,7 @@ export function endCallTool(ctx: ToolContext): ToolSpec<{ reason?: string }> {
     description: 'End the conversation after your goodbye. Use when the caller is done, says goodbye, or asks to stop.',
     inputSchema: z.object({ reason: z.string().max(200).optional().describe('Why the conversation ends, in a few words.') }),
     run: async ({ reason }) => {
-      ctx.requestEnd(reason?.trim() || 'agent ended the call');
+      ctx.requestEnd(); // the model's reason stays in the recorded tool call
       return { result: { ok: true, note: 'The conversation ends after your current reply. Keep the goodbye short.' } };
     },
   };

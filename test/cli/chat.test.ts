@@ -87,7 +87,8 @@ describe('parley chat with piped input (scripted conversation against the fake m
     const rec = JSON.parse(shown.stdout);
     assert.equal(rec.agent, 'sales-booking');
     assert.equal(rec.channel, 'text');
-    assert.equal(rec.endReason, 'caller said goodbye');
+    assert.equal(rec.endReason, 'agent ended');
+    assert.deepEqual(rec.toolCalls.find((t: { name: string }) => t.name === 'end_call')?.input, { reason: 'caller said goodbye' });
     assert.deepEqual(rec.turns.map((t: { role: string }) => t.role), ['agent', 'caller', 'agent', 'caller', 'agent', 'caller', 'agent']);
     assert.equal(rec.turns[0].text, agent.config.persona.firstMessage);
     assert.ok(rec.turns[1].knowledge.some((k: { source: string }) => k.source === 'knowledge/pricing.md'), 'knowledge hits recorded on the caller turn');

@@ -136,11 +136,13 @@ describe('Conversation (in process, against the fake model)', () => {
     await c.start();
     const { text, outputs } = await collect(c.reply("That's everything, thanks. Bye!"));
     assert.equal(text, 'Thanks for calling, goodbye!');
-    assert.deepEqual(outputs.at(-1), { type: 'end', reason: 'caller is done' });
+    assert.deepEqual(outputs.at(-1), { type: 'end', reason: 'agent ended' });
     assert.equal(c.ended, true);
     await assert.rejects(collect(c.reply('hello?')), /ended/);
     const rec = await new Records(store.db).get(c.id);
-    assert.equal(rec?.endReason, 'caller is done');
+    assert.equal(rec?.endReason, 'agent ended');
+    // The model's own reason is kept where it said it: in the recorded end_call.
+    assert.deepEqual(rec?.toolCalls.find((t) => t.name === 'end_call')?.input, { reason: 'caller is done' });
     assert.ok(rec?.endedAt);
   });
 

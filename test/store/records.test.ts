@@ -70,9 +70,9 @@ const conversation: ConversationEvent[] = [
   { type: 'error', at: t(13), where: 'tool:notify_sales_team', message: 'HTTP 500' },
   { type: 'turn.agent', at: t(14), turn: turn(5, 'agent', "I don't have that in our materials, so", 11, { interrupted: true }) },
   { type: 'lead.saved', at: t(15), fields: { name: 'Jan K. Kowalski' } },
-  { type: 'conversation.ended', at: t(16), reason: 'caller-hangup' },
+  { type: 'conversation.ended', at: t(16), reason: 'caller hung up' },
   // A late duplicate must not overwrite how the conversation ended.
-  { type: 'conversation.ended', at: t(20), reason: 'max-duration' },
+  { type: 'conversation.ended', at: t(20), reason: 'time limit' },
 ];
 
 async function recordAll(records: Records, id: string, events: ConversationEvent[], agent = 'sales-booking'): Promise<unknown[]> {
@@ -117,7 +117,7 @@ describe('conversation records', () => {
     assert.equal(rec.caller, '+48600000000');
     assert.equal(rec.startedAt, t(0));
     assert.equal(rec.endedAt, t(16));
-    assert.equal(rec.endReason, 'caller-hangup');
+    assert.equal(rec.endReason, 'caller hung up');
   });
 
   it('returns the turns in order with knowledge hits on the turn they grounded', async () => {
@@ -203,7 +203,7 @@ describe('conversation records', () => {
     assert.deepEqual(await records.list(), [
       { id: OTHER_AGENT, agent: 'support-desk', channel: 'phone', startedAt: t(60), endedAt: null, endReason: null, turns: 0, lead: false },
       { id: SIBLING, agent: 'sales-booking', channel: 'web', startedAt: t(30), endedAt: null, endReason: null, turns: 1, lead: false },
-      { id: ID, agent: 'sales-booking', channel: 'text', startedAt: t(0), endedAt: t(16), endReason: 'caller-hangup', turns: 5, lead: true },
+      { id: ID, agent: 'sales-booking', channel: 'text', startedAt: t(0), endedAt: t(16), endReason: 'caller hung up', turns: 5, lead: true },
     ]);
   });
 
@@ -228,13 +228,13 @@ describe('conversation records', () => {
       { type: 'turn.agent', at: t(90), turn: turn(1, 'agent', 'Hi', 90) },
       // Same seq again: the unique constraint refuses it.
       { type: 'turn.agent', at: t(91), turn: turn(1, 'agent', 'Hi again', 91) },
-      { type: 'conversation.ended', at: t(92), reason: 'completed' },
+      { type: 'conversation.ended', at: t(92), reason: 'caller left' },
     ]);
     assert.equal(errors.length, 1);
     assert.match(String(errors[0]), /UNIQUE|unique constraint/i);
     const rec = (await records.get(id))!;
     assert.deepEqual(rec.turns.map((x) => x.text), ['Hi']);
-    assert.equal(rec.endReason, 'completed');
+    assert.equal(rec.endReason, 'caller left');
     const types = (await store.db.selectFrom('events').select('type').where('conversation_id', '=', id).orderBy('id').execute()).map((r) => r.type);
     assert.deepEqual(types, ['conversation.started', 'turn.agent', 'conversation.ended']);
   });
@@ -263,7 +263,7 @@ describe('SQLite file store', () => {
       assert.equal(after.turns.length, 5);
       assert.equal(after.toolCalls.length, 2);
       assert.deepEqual(after.lead, { name: 'Jan K. Kowalski', email: 'jan@example.com', problem: 'invoices' });
-      assert.equal(after.endReason, 'caller-hangup');
+      assert.equal(after.endReason, 'caller hung up');
       assert.deepEqual((await records.list()).map((c) => [c.id, c.turns, c.lead]), [[ID, 5, true]]);
       const events = await second.db.selectFrom('events').select('type').orderBy('id').execute();
       assert.equal(events.length, conversation.length);

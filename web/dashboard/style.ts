@@ -41,6 +41,7 @@ h1 .badge { font-size: 12px; margin-left: 0; }
 .outcome-lead { background: var(--accent-soft); color: var(--accent); }
 .outcome-open { background: #eff8ff; color: #175cd3; }
 .outcome-error { background: var(--danger-soft); color: var(--danger); }
+.outcome-limit { background: #fff6ed; color: #c4320a; }
 .outcome-ended-by-agent, .outcome-caller-left, .muted-badge { background: var(--soft); color: var(--muted); }
 td .badge { margin-left: 0; }
 .badge.warn { background: var(--warn-soft); color: var(--warn); }

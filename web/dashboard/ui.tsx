@@ -53,6 +53,7 @@ const OUTCOME_LABEL: Record<Outcome, string> = {
   lead: 'Lead',
   open: 'Open',
   error: 'Error',
+  limit: 'Limit reached',
   'ended-by-agent': 'Ended by agent',
   'caller-left': 'Caller left',
 };

@@ -1,3 +1,4 @@
+import type { EndReason } from '../../store/record-types.ts';
 import type { Channel } from '../../channels/channel.ts';
 import type { SpeechToText, SttStream, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
 import type { Conversation } from '../conversation.ts';
@@ -107,7 +108,7 @@ export class VoiceSession {
     this.#ears = this.#openEars(signal);
     const hearing = this.#hear(signal);
     const listening = this.#listen(signal);
-    signal.addEventListener('abort', () => void this.#end('interrupted'), { once: true });
+    signal.addEventListener('abort', () => void this.#end('server stopped'), { once: true });
     this.#armDeadline();
     await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
     this.#ears.end();
@@ -340,14 +341,14 @@ export class VoiceSession {
   }
 
   /** Something the call cannot do without (hearing): say so, if the voice still works, and end. */
-  async #cannotGoOn(words: string, reason: string): Promise<void> {
+  async #cannotGoOn(words: string, reason: EndReason): Promise<void> {
     await this.#interrupt();
     this.#clearSilence();
     await this.#sayFixed(words, false);
     await this.#end(reason);
   }
 
-  async #end(reason: string): Promise<void> {
+  async #end(reason: EndReason): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
     for (const h of this.#deadline) this.#timers.clear(h);
