@@ -11,7 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import { agentTools } from '../tools/registry.ts';
-import type { ConversationEvent, EventSink } from './events.ts';
+import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
 import { modelTurn } from './model-turn.ts';
@@ -173,7 +173,7 @@ export class Conversation {
   }
 
   /** Adds the voice loop's stage timings to the last agent turn's latency. */
-  noteLatency(latency: Record<string, number | null>): void {
+  noteLatency(latency: TurnLatency): void {
     if (this.#lastAgent) this.#emit({ type: 'turn.latency', at: this.#now(), seq: this.#lastAgent.seq, latency });
   }
 

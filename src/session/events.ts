@@ -14,7 +14,7 @@ export type ConversationEvent =
   | { type: 'turn.caller'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge'] }
   | { type: 'turn.heard'; at: string; seq: number; heardText: string }
-  | { type: 'turn.latency'; at: string; seq: number; latency: Record<string, number | null> }
+  | { type: 'turn.latency'; at: string; seq: number; latency: TurnLatency }
   | { type: 'recording.saved'; at: string; path: string; durationMs: number }
   | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'error'; at: string; where: string; message: string }
@@ -22,3 +22,17 @@ export type ConversationEvent =
 
 /** Receives a conversation's events (the recorder, metrics, a live view). */
 export type EventSink = (conversationId: string, event: ConversationEvent) => void;
+
+/** Stage-to-stage latencies of one voice turn, in ms (null where a stage did not happen). */
+export type TurnLatency = {
+  /** End of the caller's speech → the turn committed. */
+  endpointingMs: number | null;
+  /** End of speech → the recogniser's final words. */
+  sttFinalMs: number | null;
+  /** Turn committed → the model's first words. */
+  llmFirstTokenMs: number | null;
+  /** First words → first audio from the voice. */
+  ttsFirstAudioMs: number | null;
+  /** End of speech → first audio: what the caller waits. */
+  voiceToVoiceMs: number | null;
+};

@@ -1,4 +1,7 @@
 import type { SttEvent } from '../../speech/types.ts';
+import { realClock, type Timers } from './clock.ts';
+
+export type { Timers } from './clock.ts';
 
 // When has the caller finished, and when are they really interrupting? One state machine fed
 // by the VAD, the recogniser and whether the agent is speaking; it decides, the session acts.
@@ -32,13 +35,7 @@ export interface TurnDecisions {
   interrupt(): void;
 }
 
-/** Timer functions, injectable so tests can drive time. */
-export interface Timers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
 
-const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
 const TRAILING = /\b(and|but|or|so|because|um|uh|er|like|the|a|to|with|of|for|my|is|if|then)\s*$/i;
 
 /** Decides turn ends and interruptions from speech events. */
@@ -55,7 +52,7 @@ export class TurnTaking {
   #paused = false;
   #timers = new Map<'end' | 'pause' | 'resume', unknown>();
 
-  constructor(settings: TurnSettings, decisions: TurnDecisions, timers: Timers = realTimers) {
+  constructor(settings: TurnSettings, decisions: TurnDecisions, timers: Timers = realClock) {
     this.#s = settings;
     this.#d = decisions;
     this.#t = timers;

@@ -1,11 +1,17 @@
-import type { EndReason } from '../../store/record-types.ts';
 import type { Channel } from '../../channels/channel.ts';
 import type { SpeechToText, SttStream, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
+import type { EndReason } from '../../store/record-types.ts';
+import { errorText } from '../../util/error-text.ts';
 import type { Conversation } from '../conversation.ts';
 import { AgentVoice, type ResamplerFactory } from './agent-voice.ts';
+import { realClock, type SessionClock, type Timers } from './clock.ts';
+import { Saying, type SayingEnd, type SayingKind } from './saying.ts';
+import { SessionTimers } from './session-timers.ts';
 import { TextQueue } from './text-queue.ts';
-import { TurnTaking, type Timers, type TurnSettings } from './turn-taking.ts';
-import { errorText } from '../../util/error-text.ts';
+import { TurnTaking, type TurnSettings } from './turn-taking.ts';
+import { DeafEars } from './deaf-ears.ts';
+import { stages, type LatencyMarks } from './latency.ts';
+import * as LINES from './lines.ts';
 
 /** Finds where speech starts and ends in 16 kHz caller audio. */
 export interface SpeechDetector {
@@ -30,51 +36,57 @@ export interface VoiceSessionOptions {
   maxDurationSec?: number;
   /** Receives caller and agent audio with their session time, for the stereo recording. */
   onAudio?: (who: 'caller' | 'agent', pcm: Int16Array, sampleRate: number, atMs: number) => void;
+  /** Time and timers; real by default. `timers`/`now` alone are still accepted. */
+  clock?: SessionClock;
   timers?: Timers;
   now?: () => number;
 }
 
-const FILLER_AFTER_MS = 1500;
-const FILLERS: Record<string, string> = {
-  check_availability: "One moment, I'm checking the calendar. ",
-  book_call: "One moment, I'm booking that for you. ",
-  search_knowledge: 'Let me look that up. ',
-};
-const REPROMPT = 'Are you still there?';
-const CANNOT_HEAR = "Sorry, I'm having trouble hearing you right now. Please try again a little later. Goodbye!";
-const WRAP_UP = "We're almost out of time for this call, so let's wrap up.";
-const TIME_UP = "We've reached the time limit for this call. Thank you for calling, goodbye!";
-const GOODBYE = "I haven't heard anything for a while, so I'll end the call here. Thanks for calling, goodbye!";
+/** What the agent is doing, as the door and turn-taking see it; set only by `#setState`. */
+export type AgentState = 'listening' | 'thinking' | 'speaking' | 'ending';
 
-/** A turn the agent is answering: its cancel switch and when it is fully queued. */
-interface AgentTurn {
-  abort: AbortController;
-  done: Promise<void>;
-}
+const FILLER_AFTER_MS = 1500;
+/** After the time limit (or any closing line) the session ends within this, whatever still hangs. */
+export const CLOSING_GRACE_MS = 8000;
 
 /**
  * One voice conversation: caller audio → VAD + STT → turn-taking → Conversation (model, tools)
  * → clause chunker → TTS → door, with barge-in, false-interruption resume, fillers during slow
- * tools, silence handling and per-turn latency. The session is the only place that knows turns.
+ * tools, silence handling, the time limit and per-turn latency. The session is the only place
+ * that knows turns. Whatever the agent says is one `Saying`; all timers live in `SessionTimers`.
  */
 export class VoiceSession {
   #o: VoiceSessionOptions;
+  #clock: SessionClock;
   #voice: AgentVoice;
   #turns: TurnTaking;
-  #current: AgentTurn | undefined;
-  #ended = false;
-  #silence: unknown[] = [];
-  #timers: Timers;
-  #now: () => number;
+  #timers: SessionTimers;
+  #state: AgentState = 'listening';
+  #saying: Saying | undefined;
+  /** A fixed line due while the agent was speaking (the wrap-up): said when the current speech is over. */
+  #pendingLine: string | undefined;
+  #endReason: EndReason | undefined;
+  /** Why the conversation asked to end (end_call, budget): applied once its last words are played. */
+  #conversationEnd: EndReason | undefined;
+  #ears!: SttStream;
+  #earFailures = 0;
+  #deaf: DeafEars;
+  #finalAtMs: number | null = null;
   #t0: number;
+  #responding: Promise<void> = Promise.resolve();
+  /** Caller turns decided but whose answer has not started yet: no fixed line may start meanwhile. */
+  #answering = 0;
+  #signal!: AbortSignal;
+  #interrupting: Promise<void> = Promise.resolve();
   #finished!: () => void;
   #done = new Promise<void>((r) => (this.#finished = r));
 
   constructor(o: VoiceSessionOptions) {
     this.#o = o;
-    this.#timers = o.timers ?? { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as NodeJS.Timeout) };
-    this.#now = o.now ?? (() => performance.now());
-    this.#t0 = this.#now();
+    this.#clock = o.clock ?? { now: o.now ?? realClock.now, set: o.timers?.set ?? realClock.set, clear: o.timers?.clear ?? realClock.clear };
+    this.#t0 = this.#clock.now();
+    this.#timers = new SessionTimers(this.#clock);
+    this.#deaf = new DeafEars();
     this.#voice = new AgentVoice({
       channel: o.channel,
       tts: o.tts,
@@ -85,230 +97,288 @@ export class VoiceSession {
     this.#turns = new TurnTaking(
       o.turn,
       {
-        turn: (text, timing) => void this.#respond(text, timing.speechEndMs),
+        turn: (text, timing) => this.#queueResponse(text, timing.speechEndMs),
         pause: () => this.#voice.pause(),
         resume: () => this.#voice.resume(),
         interrupt: () => void this.#interrupt(),
       },
-      this.#timers,
+      this.#clock,
     );
   }
 
   /** Session time in ms since the session started. */
   get clockMs(): number {
-    return this.#now() - this.#t0;
+    return this.#clock.now() - this.#t0;
   }
 
-  /** Runs the conversation until the agent ends it or the caller hangs up. */
+  /** What the agent is doing now. */
+  get state(): AgentState {
+    return this.#state;
+  }
+
+  /** Why the session ended (undefined while it runs). */
+  get endReason(): EndReason | undefined {
+    return this.#endReason;
+  }
+
+  /** Timers still pending: 0 once the session has ended. */
+  get pendingTimers(): number {
+    return this.#timers.pending;
+  }
+
+  /** Runs the conversation until the agent ends it, a limit ends it or the caller hangs up. */
   async run(signal: AbortSignal): Promise<void> {
     const { conversation, channel } = this.#o;
+    this.#signal = signal;
     const first = await conversation.start();
-    // The greeting comes from the file and goes out at once: it cannot fail to fire.
-    this.#current = this.#speakTurn(single(first), null);
-    this.#ears = this.#openEars(signal);
+    this.#armDeadline();
+    this.#ears = this.#o.stt.stream({ language: this.#o.language, signal });
     const hearing = this.#hear(signal);
     const listening = this.#listen(signal);
-    signal.addEventListener('abort', () => void this.#end('server stopped'), { once: true });
-    this.#armDeadline();
+    const onAbort = () => void this.#end('server stopped');
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    // The greeting comes from the file and goes out at once: it cannot fail to fire.
+    else this.#say('greeting', first);
     await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
+    signal.removeEventListener('abort', onAbort);
     this.#ears.end();
-    await hearing.catch(() => {});
-    channel.close(this.#ended ? 'ended' : 'closed');
+    await hearing;
+    channel.close(this.#endReason ?? 'closed');
   }
 
-  #ears!: SttStream;
-
-  #openEars(signal: AbortSignal): SttStream {
-    return this.#o.stt.stream({ language: this.#o.language, signal });
+  /** The one place the agent's state changes: turn-taking and the door learn it here. */
+  #setState(next: AgentState): void {
+    if (this.#state === next || this.#state === 'ending') return;
+    this.#state = next;
+    this.#turns.agentSpeaking(next === 'speaking');
+    if (next !== 'ending') this.#o.channel.send({ type: 'state', state: next });
   }
 
   async #listen(signal: AbortSignal): Promise<void> {
     const { channel, vad, resampler, onAudio } = this.#o;
     const to16k = channel.inputSampleRate === 16000 ? (pcm: Int16Array) => pcm : resampler(channel.inputSampleRate, 16000);
     for await (const frame of channel.audio()) {
-      if (signal.aborted || this.#ended) break;
+      if (signal.aborted || this.#endReason) break;
       const pcm = to16k(frame);
       onAudio?.('caller', pcm, 16000, this.clockMs);
-      for (const e of vad.push(pcm)) {
-        if (e.type === 'speech-start') {
-          this.#clearSilence();
-          this.#turns.speechStart(this.clockMs);
-        } else this.#turns.speechEnd(this.clockMs);
-      }
+      for (const e of vad.push(pcm)) this.#voiceActivity(e.type);
       this.#ears.push(pcm);
       this.#o.conversation.usage.addSpeechIn(this.#o.stt.id, pcm.length / 16000);
     }
   }
 
+  #voiceActivity(type: 'speech-start' | 'speech-end'): void {
+    if (this.#state === 'ending') return;
+    const at = this.clockMs;
+    if (type === 'speech-start') {
+      this.#timers.cancel('reprompt', 'silence-end');
+      this.#turns.speechStart(at);
+      return;
+    }
+    this.#turns.speechEnd(at);
+    // Noise that makes no turn must not leave the caller without a reprompt.
+    if (this.#state === 'listening' && !this.#saying) this.#armSilence();
+    if (this.#deaf.speechEnded(at)) this.#earsFailed(new Error(`the recogniser sent no words for ${this.#deaf.describe()} of caller speech`));
+  }
+
   /**
-   * Reads the recogniser. A stream that fails is recorded and reopened once (a dropped vendor
-   * socket); a second failure means the agent cannot hear, so it says so and ends the call.
+   * Reads the recogniser. A stream that fails (or goes deaf) is recorded and reopened once (a
+   * dropped vendor socket); a second failure means the agent cannot hear, so it says so and ends.
    */
   async #hear(signal: AbortSignal): Promise<void> {
-    for (let failures = 0; ; ) {
+    for (;;) {
+      const ears = this.#ears;
       try {
-        for await (const e of this.#ears) {
-          if (this.#ended) return;
+        for await (const e of ears) {
+          if (this.#endReason || ears !== this.#ears) break;
+          this.#deaf.heard();
+          if (this.#state === 'ending') continue;
           this.#o.channel.send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
           this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
           this.#turns.transcript({ ...e, atMs: this.clockMs });
         }
-        return;
       } catch (e) {
-        if (this.#ended || signal.aborted) return;
-        this.#o.conversation.noteError(`stt:${this.#o.stt.id}`, e);
-        if (++failures > 1) return void this.#cannotGoOn(CANNOT_HEAR, 'speech recognition failed');
-        this.#ears = this.#openEars(signal);
+        if (!this.#endReason && !signal.aborted && ears === this.#ears) this.#earsFailed(e);
       }
+      if (this.#endReason || signal.aborted || ears === this.#ears) return;
     }
   }
 
-  #finalAtMs: number | null = null;
+  #earsFailed(e: unknown): void {
+    const { conversation, stt, language } = this.#o;
+    conversation.noteError(`stt:${stt.id}`, e);
+    if (++this.#earFailures > 1) return this.#close(LINES.CANNOT_HEAR, 'speech recognition failed');
+    const old = this.#ears;
+    this.#deaf = new DeafEars();
+    this.#ears = stt.stream({ language, signal: this.#signal });
+    old.end();
+  }
 
-  /** The caller finished a turn: answer it, streaming words into speech. */
+  /** Turn-taking decided the caller finished a turn: answer it, one answer at a time. */
+  #queueResponse(text: string, speechEndMs: number | null): void {
+    this.#answering++;
+    const next = this.#responding.then(() => this.#respond(text, speechEndMs)).finally(() => this.#answering--);
+    this.#responding = next.catch((e: unknown) => this.#o.conversation.noteError('session', e));
+  }
+
+  /** Answers a caller turn, streaming the model's words into speech. */
   async #respond(text: string, speechEndMs: number | null): Promise<void> {
-    if (this.#ended) return;
-    this.#clearSilence();
-    if (this.#current) void this.#interrupt();
+    if (this.#state === 'ending') return;
+    this.#timers.cancel('reprompt', 'silence-end');
     // The cut-back of an interrupted turn must land before the next turn starts.
-    await this.#interrupting;
-    const committedMs = this.clockMs;
-    const lat: Record<string, number | null> = { speechEndMs, sttFinalMs: this.#finalAtMs, committedMs, llmFirstTokenMs: null, ttsFirstAudioMs: null };
-    this.#o.channel.send({ type: 'state', state: 'thinking' });
+    await this.#interrupt();
+    if (this.#isEnding() || this.#o.conversation.ended) return;
+    const lat = { speechEndMs, sttFinalMs: this.#finalAtMs, committedMs: this.clockMs, llmFirstTokenMs: null as number | null, ttsFirstAudioMs: null as number | null };
+    this.#setState('thinking');
     const abort = new AbortController();
     const words = new TextQueue();
-    let filler: unknown;
+    const writer = this.#write(text, words, abort.signal, () => (lat.llmFirstTokenMs ??= this.clockMs));
+    this.#say('reply', words, { abort, writer, onFirstAudio: () => (lat.ttsFirstAudioMs = this.clockMs), lat });
+  }
+
+  /** Streams the model's reply into `words`; records (never swallows) what goes wrong. */
+  async #write(text: string, words: TextQueue, signal: AbortSignal, onFirstText: () => void): Promise<void> {
+    const { conversation, channel } = this.#o;
     let fillerUsed = false;
-    const produce = (async () => {
-      try {
-        for await (const out of this.#o.conversation.reply(text, { signal: abort.signal })) {
-          if (out.type === 'text') {
-            lat.llmFirstTokenMs ??= this.clockMs;
-            this.#timers.clear(filler);
-            words.push(out.text);
-            this.#o.channel.send({ type: 'agent_text', text: out.text, final: false });
-          } else if (out.type === 'tool-start' && !fillerUsed) {
-            filler = this.#timers.set(() => {
-              fillerUsed = true;
-              words.push(FILLERS[out.name] ?? 'One moment. ');
-            }, FILLER_AFTER_MS);
-          } else if (out.type === 'tool') {
-            this.#timers.clear(filler);
-            this.#o.channel.send({ type: 'tool', name: out.name });
-          }
-        }
-      } finally {
-        this.#timers.clear(filler);
-        words.close();
+    try {
+      for await (const out of conversation.reply(text, { signal })) {
+        if (out.type === 'text') {
+          onFirstText();
+          this.#timers.cancel('filler');
+          words.push(out.text);
+          channel.send({ type: 'agent_text', text: out.text, final: false });
+        } else if (out.type === 'tool-start' && !fillerUsed) {
+          this.#timers.start('filler', FILLER_AFTER_MS, () => {
+            fillerUsed = true;
+            words.push(LINES.FILLERS[out.name] ?? LINES.FILLER);
+          });
+        } else if (out.type === 'tool') {
+          this.#timers.cancel('filler');
+          channel.send({ type: 'tool', name: out.name });
+        } else if (out.type === 'end') this.#conversationEnd ??= out.reason;
       }
-    })();
-    const turn = this.#speakTurn(words, lat, abort, produce);
-    this.#current = turn;
-    await turn.done;
+    } catch (e) {
+      if (!signal.aborted) {
+        conversation.noteError('session', e);
+        channel.send({ type: 'error', message: 'the agent could not answer that turn' });
+      }
+    } finally {
+      this.#timers.cancel('filler');
+      words.close();
+    }
   }
 
-  #speakTurn(words: AsyncIterable<string>, lat: Record<string, number | null> | null, abort = new AbortController(), produce: Promise<void> = Promise.resolve()): AgentTurn {
-    const done = (async () => {
-      try {
-        await this.#voice.speak(words, {
-          signal: abort.signal,
-          onFirstAudio: () => {
-            if (lat) lat.ttsFirstAudioMs = this.clockMs;
-            this.#turns.agentSpeaking(true);
-            this.#o.channel.send({ type: 'state', state: 'speaking' });
-          },
-        });
-      } catch (e) {
-        // Every voice failed: the words still reach the captions and the record, then the call ends.
-        abort.abort();
-        await produce.catch(() => {});
-        this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${errorText(e)}`));
-        this.#o.channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
-        this.#current = undefined;
-        return void this.#end('speech failed');
-      }
-      await produce.catch(() => {});
-      this.#o.conversation.usage.addSpeechOut(this.#o.tts.id, this.#voice.fullText().length);
-      if (abort.signal.aborted) return;
-      if (lat) this.#o.conversation.noteLatency(stages(lat));
-      this.#o.channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
-      await this.#playedOut(abort.signal);
-      if (abort.signal.aborted) return;
-      this.#turns.agentSpeaking(false);
-      this.#current = undefined;
-      if (this.#o.conversation.ended) return this.#end('agent ended');
-      this.#o.channel.send({ type: 'state', state: 'listening' });
-      this.#armSilence();
-    })();
-    return { abort, done };
-  }
-
-  /** Resolves when the door has played everything queued (or the turn was cancelled). */
-  #playedOut(signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const left = this.#voice.remainingMs();
-        if (signal.aborted || (left <= 0 && !this.#voice.paused)) resolve();
-        else this.#timers.set(check, this.#voice.paused ? 50 : Math.min(left + 5, 200));
-      };
-      check();
+  /** Starts saying something; whatever the agent says goes through here, one saying at a time. */
+  #say(kind: SayingKind, words: string | AsyncIterable<string>, o: { abort?: AbortController; writer?: Promise<void>; onFirstAudio?: () => void; lat?: LatencyMarks; thenEnd?: EndReason; rearmSilence?: boolean } = {}): void {
+    if (this.#saying) void this.#interrupt(); // one saying at a time, whatever raced
+    const fixed = typeof words === 'string' ? words : undefined;
+    // A fixed line's caption shows at once; the final caption follows when it has been played or cut.
+    if (fixed) this.#o.channel.send({ type: 'agent_text', text: fixed, final: false });
+    const saying = new Saying({
+      kind,
+      words: fixed === undefined ? (words as AsyncIterable<string>) : single(fixed),
+      voice: this.#voice,
+      timers: this.#timers,
+      writer: o.writer,
+      abort: o.abort,
+      thenEnd: o.thenEnd,
+      rearmSilence: o.rearmSilence,
+      onFirstAudio: () => {
+        o.onFirstAudio?.();
+        if (this.#saying === saying) this.#setState('speaking');
+      },
     });
+    this.#saying = saying;
+    void saying.done.then((end) => this.#afterSaying(saying, end, o.lat));
   }
 
-  #interrupting: Promise<void> = Promise.resolve();
+  /** A saying is over: caption, usage and latency, then what comes next (listen, a due line, or the end). */
+  async #afterSaying(saying: Saying, end: SayingEnd, lat: LatencyMarks | undefined): Promise<void> {
+    const { conversation, channel, tts } = this.#o;
+    const current = this.#saying === saying;
+    if (current) this.#saying = undefined;
+    if (end.how === 'failed' && (current || saying.thenEnd)) {
+      conversation.noteError('voice', new Error(`no voice could speak: ${errorText(end.error)}`));
+      // The words still reach the captions and the record, then the call ends.
+      channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+      return this.#end('speech failed');
+    }
+    if (end.how !== 'failed') conversation.usage.addSpeechOut(tts.id, saying.text.length);
+    if (saying.thenEnd) return this.#end(saying.thenEnd);
+    if (!current || end.how === 'cut') return; // the interruption (or the end) took care of it
+    if (lat) conversation.noteLatency(stages(lat));
+    channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+    if (this.#state === 'ending') return;
+    if (conversation.ended) return this.#end(this.#conversationEnd ?? 'agent ended');
+    const line = this.#pendingLine;
+    this.#pendingLine = undefined;
+    if (line) return this.#sayLine(line);
+    this.#setState('listening');
+    if (saying.rearmSilence) this.#armSilence();
+  }
 
   /** The caller really interrupted: stop speaking at once and keep only what was heard. */
-  #interrupt(): Promise<void> {
-    const turn = this.#current;
-    if (!turn) return this.#interrupting;
-    this.#current = undefined;
-    this.#interrupting = this.#cutBack(turn);
+  #interrupt(then: 'listen' | 'close' = 'listen'): Promise<void> {
+    const saying = this.#saying;
+    if (!saying || this.#state === 'ending') return this.#interrupting;
+    this.#saying = undefined;
+    const heard = this.#voice.stop(); // clears the door's queue: silence within a frame
+    saying.cut();
+    // Captions end where the caller stopped hearing, as the record does.
+    this.#o.channel.send({ type: 'agent_text', text: heard, final: true });
+    if (then === 'listen') this.#setState('listening');
+    const previous = this.#interrupting;
+    this.#interrupting = (async () => {
+      await previous;
+      await saying.done;
+      await this.#o.conversation.interrupted(heard);
+    })();
     return this.#interrupting;
   }
 
-  async #cutBack(turn: AgentTurn): Promise<void> {
-    const heard = this.#voice.stop(); // clears the door's queue: silence within a frame
-    turn.abort.abort();
-    this.#turns.agentSpeaking(false);
-    // Captions end where the caller stopped hearing, as the record does.
-    this.#o.channel.send({ type: 'agent_text', text: heard, final: true });
-    this.#o.channel.send({ type: 'state', state: 'listening' });
-    await turn.done;
-    await this.#o.conversation.interrupted(heard);
+  /** A fixed line said in the conversation (reprompt, wrap-up): recorded, interruptible. */
+  async #sayLine(text: string): Promise<void> {
+    const free = () => this.#state === 'listening' && !this.#saying && !this.#answering;
+    if (!free()) return;
+    this.#timers.cancel('reprompt');
+    await this.#o.conversation.say(text);
+    if (!free()) return; // the caller started a turn meanwhile
+    this.#say('line', text, { rearmSilence: text !== LINES.REPROMPT });
+  }
+
+  /**
+   * The last thing the agent says (goodbye after silence, the time limit, cannot hear): from here
+   * nothing the caller does starts a turn, and the session ends when the line is over — or at the
+   * latest CLOSING_GRACE_MS later, whatever hangs.
+   */
+  #close(line: string, reason: EndReason): void {
+    if (this.#state === 'ending') return;
+    const cut = this.#interrupt('close');
+    this.#setState('ending');
+    this.#timers.cancel('reprompt', 'silence-end', 'wrap-up', 'filler');
+    this.#timers.start('hard-stop', CLOSING_GRACE_MS, () => void this.#end(reason));
+    void (async () => {
+      await cut;
+      if (this.#endReason) return;
+      await this.#o.conversation.say(line);
+      if (this.#endReason) return;
+      this.#say('line', line, { thenEnd: reason });
+    })().catch((e: unknown) => {
+      this.#o.conversation.noteError('session', e);
+      void this.#end(reason);
+    });
+  }
+
+  /** A method, so TypeScript does not narrow the state across awaits. */
+  #isEnding(): boolean {
+    return this.#state === 'ending';
   }
 
   #armSilence(): void {
-    this.#clearSilence();
     const { silenceReprompt, silenceEnd } = this.#o;
-    this.#silence.push(
-      this.#timers.set(() => void this.#sayFixed(REPROMPT, false), silenceReprompt * 1000),
-      this.#timers.set(() => void this.#sayFixed(GOODBYE, true), silenceEnd * 1000),
-    );
-  }
-
-  #clearSilence(): void {
-    for (const h of this.#silence) this.#timers.clear(h);
-    this.#silence = [];
-  }
-
-  async #sayFixed(text: string, thenEnd: boolean): Promise<void> {
-    if (this.#ended || this.#current) return;
-    await this.#o.conversation.say(text);
-    const abort = new AbortController();
-    this.#current = { abort, done: Promise.resolve() };
-    try {
-      await this.#voice.speak(single(text), { signal: abort.signal, onFirstAudio: () => this.#turns.agentSpeaking(true) });
-    } catch (e) {
-      this.#current = undefined;
-      this.#o.conversation.noteError('voice', new Error(`no voice could speak: ${errorText(e)}`));
-      this.#o.channel.send({ type: 'agent_text', text, final: true });
-      return void (await this.#end('speech failed'));
-    }
-    this.#o.conversation.usage.addSpeechOut(this.#o.tts.id, text.length);
-    await this.#playedOut(abort.signal);
-    this.#turns.agentSpeaking(false);
-    this.#current = undefined;
-    if (thenEnd) await this.#end('silence');
+    this.#timers.start('reprompt', silenceReprompt * 1000, () => void this.#sayLine(LINES.REPROMPT));
+    this.#timers.start('silence-end', silenceEnd * 1000, () => this.#close(LINES.GOODBYE, 'silence'));
   }
 
   /**
@@ -319,59 +389,28 @@ export class VoiceSession {
     const max = this.#o.maxDurationSec;
     if (!max) return;
     const lead = Math.min(30, max * 0.1);
-    this.#deadline.push(
-      this.#timers.set(() => void this.#wrapUp(), (max - lead) * 1000),
-      this.#timers.set(() => void this.#timeUp(), max * 1000),
-    );
-  }
-
-  #deadline: unknown[] = [];
-
-  async #wrapUp(): Promise<void> {
-    while (this.#current && !this.#ended) await this.#current.done;
-    await this.#sayFixed(WRAP_UP, false);
-  }
-
-  async #timeUp(): Promise<void> {
-    if (this.#ended) return;
-    await this.#interrupt();
-    this.#clearSilence();
-    await this.#sayFixed(TIME_UP, false);
-    await this.#end('time limit');
-  }
-
-  /** Something the call cannot do without (hearing): say so, if the voice still works, and end. */
-  async #cannotGoOn(words: string, reason: EndReason): Promise<void> {
-    await this.#interrupt();
-    this.#clearSilence();
-    await this.#sayFixed(words, false);
-    await this.#end(reason);
+    this.#timers.start('wrap-up', (max - lead) * 1000, () => {
+      if (this.#saying || this.#answering || this.#state !== 'listening') this.#pendingLine = LINES.WRAP_UP;
+      else void this.#sayLine(LINES.WRAP_UP);
+    });
+    this.#timers.start('time-limit', max * 1000, () => this.#close(LINES.TIME_UP, 'time limit'));
   }
 
   async #end(reason: EndReason): Promise<void> {
-    if (this.#ended) return;
-    this.#ended = true;
-    for (const h of this.#deadline) this.#timers.clear(h);
-    this.#clearSilence();
+    if (this.#endReason) return;
+    this.#endReason = reason;
+    this.#setState('ending');
+    this.#timers.close();
     this.#turns.close();
-    this.#current?.abort.abort();
-    await this.#o.conversation.end(reason);
+    this.#saying?.cut();
+    try {
+      await this.#o.conversation.end(reason);
+    } catch (e) {
+      this.#o.conversation.noteError('session', e);
+    }
     this.#o.channel.send({ type: 'end', reason });
     this.#finished();
   }
-}
-
-/** Stage-to-stage latencies of a turn from its timestamps (null where a stage did not happen). */
-function stages(t: Record<string, number | null>): Record<string, number | null> {
-  const d = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round((b - a) * 10) / 10);
-  const end = t.speechEndMs ?? t.committedMs;
-  return {
-    endpointingMs: d(end, t.committedMs),
-    sttFinalMs: d(end, t.sttFinalMs),
-    llmFirstTokenMs: d(t.committedMs, t.llmFirstTokenMs),
-    ttsFirstAudioMs: d(t.llmFirstTokenMs, t.ttsFirstAudioMs),
-    voiceToVoiceMs: d(end, t.ttsFirstAudioMs),
-  };
 }
 
 async function* single(text: string): AsyncGenerator<string> {
