@@ -8,3 +8,4 @@ export * from './cartesia.ts';
 export * from './twilio.ts';
 export * from './s3.ts';
 export * from './voice.ts';
+export * from './scripted-model.ts';

@@ -1,3 +1,4 @@
+import { timeoutSignal } from '../util/timeout-signal.ts';
 import { jsonSchema } from 'ai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookToolConfig } from '../agent/schema.ts';
@@ -72,7 +73,7 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
   for (;;) {
     attempt++;
     try {
-      const res = await ctx.fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeoutMs)]) });
+      const res = await ctx.fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.any([signal, timeoutSignal(cfg.timeoutMs)]) });
       const text = await res.text();
       const parsed = parseBody(text, res.headers.get('content-type'));
       const response = { status: res.status, headers: { 'content-type': res.headers.get('content-type') }, body: clip(parsed, MAX_RECORDED_CHARS), attempts: attempt };

@@ -17,6 +17,8 @@ export interface SayingOptions {
   writer?: Promise<void>;
   /** The conversation ends with this reason once the saying is over, however it ends (a closing line). */
   thenEnd?: EndReason;
+  /** The filler the session slipped into a reply while a tool ran (not the model's words). */
+  filler?: { said: string };
   /** Whether the silence timers start again once it has played (not after a reprompt). */
   rearmSilence?: boolean;
   onFirstAudio: () => void;
@@ -34,6 +36,7 @@ export class Saying {
   readonly thenEnd: EndReason | undefined;
   readonly rearmSilence: boolean;
   readonly abort: AbortController;
+  readonly filler: { said: string } | undefined;
   readonly done: Promise<SayingEnd>;
   #voice: AgentVoice;
   #timers: SessionTimers;
@@ -44,6 +47,7 @@ export class Saying {
     this.thenEnd = o.thenEnd;
     this.rearmSilence = o.rearmSilence ?? true;
     this.abort = o.abort ?? new AbortController();
+    this.filler = o.filler;
     this.#voice = o.voice;
     this.#timers = o.timers;
     this.done = this.#run(o);

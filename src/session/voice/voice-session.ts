@@ -198,6 +198,8 @@ export class VoiceSession {
           this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
           this.#turns.transcript({ ...e, atMs: this.clockMs });
         }
+        // A vendor that closes its stream mid-call is as gone as one that errors.
+        if (!this.#endReason && !signal.aborted && ears === this.#ears) this.#earsFailed(new Error('the recogniser closed its stream'));
       } catch (e) {
         if (!this.#endReason && !signal.aborted && ears === this.#ears) this.#earsFailed(e);
       }
@@ -233,14 +235,14 @@ export class VoiceSession {
     this.#setState('thinking');
     const abort = new AbortController();
     const words = new TextQueue();
-    const writer = this.#write(text, words, abort.signal, () => (lat.llmFirstTokenMs ??= this.clockMs));
-    this.#say('reply', words, { abort, writer, onFirstAudio: () => (lat.ttsFirstAudioMs = this.clockMs), lat });
+    const filler = { said: '' };
+    const writer = this.#write(text, words, abort.signal, filler, () => (lat.llmFirstTokenMs ??= this.clockMs));
+    this.#say('reply', words, { abort, writer, filler, onFirstAudio: () => (lat.ttsFirstAudioMs = this.clockMs), lat });
   }
 
   /** Streams the model's reply into `words`; records (never swallows) what goes wrong. */
-  async #write(text: string, words: TextQueue, signal: AbortSignal, onFirstText: () => void): Promise<void> {
+  async #write(text: string, words: TextQueue, signal: AbortSignal, filler: { said: string }, onFirstText: () => void): Promise<void> {
     const { conversation, channel } = this.#o;
-    let fillerUsed = false;
     try {
       for await (const out of conversation.reply(text, { signal })) {
         if (out.type === 'text') {
@@ -248,10 +250,10 @@ export class VoiceSession {
           this.#timers.cancel('filler');
           words.push(out.text);
           channel.send({ type: 'agent_text', text: out.text, final: false });
-        } else if (out.type === 'tool-start' && !fillerUsed) {
+        } else if (out.type === 'tool-start' && !filler.said) {
           this.#timers.start('filler', FILLER_AFTER_MS, () => {
-            fillerUsed = true;
-            words.push(LINES.FILLERS[out.name] ?? LINES.FILLER);
+            filler.said = LINES.FILLERS[out.name] ?? LINES.FILLER;
+            words.push(filler.said);
           });
         } else if (out.type === 'tool') {
           this.#timers.cancel('filler');
@@ -270,7 +272,7 @@ export class VoiceSession {
   }
 
   /** Starts saying something; whatever the agent says goes through here, one saying at a time. */
-  #say(kind: SayingKind, words: string | AsyncIterable<string>, o: { abort?: AbortController; writer?: Promise<void>; onFirstAudio?: () => void; lat?: LatencyMarks; thenEnd?: EndReason; rearmSilence?: boolean } = {}): void {
+  #say(kind: SayingKind, words: string | AsyncIterable<string>, o: { abort?: AbortController; writer?: Promise<void>; filler?: { said: string }; onFirstAudio?: () => void; lat?: LatencyMarks; thenEnd?: EndReason; rearmSilence?: boolean } = {}): void {
     if (this.#saying) void this.#interrupt(); // one saying at a time, whatever raced
     const fixed = typeof words === 'string' ? words : undefined;
     // A fixed line's caption shows at once; the final caption follows when it has been played or cut.
@@ -284,6 +286,7 @@ export class VoiceSession {
       abort: o.abort,
       thenEnd: o.thenEnd,
       rearmSilence: o.rearmSilence,
+      filler: o.filler,
       onFirstAudio: () => {
         o.onFirstAudio?.();
         if (this.#saying === saying) this.#setState('speaking');
@@ -309,8 +312,8 @@ export class VoiceSession {
     if (!current || end.how === 'cut') return; // the interruption (or the end) took care of it
     if (lat) conversation.noteLatency(stages(lat));
     channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
-    if (this.#state === 'ending') return;
     if (conversation.ended) return this.#end(this.#conversationEnd ?? 'agent ended');
+    if (this.#state === 'ending') return;
     const line = this.#pendingLine;
     this.#pendingLine = undefined;
     if (line) return this.#sayLine(line);
@@ -332,14 +335,15 @@ export class VoiceSession {
     this.#interrupting = (async () => {
       await previous;
       await saying.done;
-      await this.#o.conversation.interrupted(heard);
+      // The filler was the session's, not the model's: the record and history keep the model's words.
+      await this.#o.conversation.interrupted(withoutFiller(heard, saying.filler?.said));
     })();
     return this.#interrupting;
   }
 
   /** A fixed line said in the conversation (reprompt, wrap-up): recorded, interruptible. */
   async #sayLine(text: string): Promise<void> {
-    const free = () => this.#state === 'listening' && !this.#saying && !this.#answering;
+    const free = () => this.#state === 'listening' && !this.#saying && !this.#answering && !this.#o.conversation.ended;
     if (!free()) return;
     this.#timers.cancel('reprompt');
     await this.#o.conversation.say(text);
@@ -354,6 +358,14 @@ export class VoiceSession {
    */
   #close(line: string, reason: EndReason): void {
     if (this.#state === 'ending') return;
+    if (this.#o.conversation.ended) {
+      // The agent already said goodbye (end_call): let it finish, bounded like any closing line.
+      this.#setState('ending');
+      this.#timers.cancel('reprompt', 'silence-end', 'wrap-up', 'filler');
+      if (!this.#saying) return void this.#end(reason);
+      this.#timers.start('hard-stop', CLOSING_GRACE_MS, () => void this.#end(reason));
+      return;
+    }
     const cut = this.#interrupt('close');
     this.#setState('ending');
     this.#timers.cancel('reprompt', 'silence-end', 'wrap-up', 'filler');
@@ -398,6 +410,8 @@ export class VoiceSession {
 
   async #end(reason: EndReason): Promise<void> {
     if (this.#endReason) return;
+    // A conversation that ended itself (end_call, a spending cap) keeps its own reason.
+    if (this.#o.conversation.ended && this.#conversationEnd) reason = this.#conversationEnd;
     this.#endReason = reason;
     this.#setState('ending');
     this.#timers.close();
@@ -411,6 +425,16 @@ export class VoiceSession {
     this.#o.channel.send({ type: 'end', reason });
     this.#finished();
   }
+}
+
+/** `heard` without the filler line the session slipped into a reply (whole, or cut at its end). */
+export function withoutFiller(heard: string, filler: string | undefined): string {
+  const f = filler?.trim();
+  if (!f) return heard;
+  const i = heard.indexOf(f);
+  if (i >= 0) return `${heard.slice(0, i)} ${heard.slice(i + f.length)}`.replace(/\s+/g, ' ').trim();
+  for (let k = f.length - 1; k > 0; k--) if (heard.endsWith(f.slice(0, k))) return heard.slice(0, heard.length - k).trim();
+  return heard;
 }
 
 async function* single(text: string): AsyncGenerator<string> {

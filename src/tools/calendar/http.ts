@@ -1,3 +1,4 @@
+import { timeoutSignal } from '../../util/timeout-signal.ts';
 import { resolveSecrets, secretRefs } from '../../agent/secrets.ts';
 import type { CalendarCall, HttpExchange } from './types.ts';
 import { errorText } from '../../util/error-text.ts';
@@ -77,7 +78,7 @@ export async function exchange(fetchFn: typeof fetch, req: VendorRequest, call: 
       method: req.method,
       headers,
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      signal: AbortSignal.any([call.signal, AbortSignal.timeout(timeoutMs)]),
+      signal: AbortSignal.any([call.signal, timeoutSignal(timeoutMs)]),
     });
     text = await res.text();
   } catch (e) {
