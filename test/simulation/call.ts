@@ -27,6 +27,8 @@ export interface CallResult {
   endReason: string | undefined;
   simulatedMs: number;
   steps: number;
+  /** What the agent said, turn by turn, as recorded. */
+  agentTurns: string[];
   /** The longest a single step (one timer and the work it set off) took in real time, ms. */
   longestStepMs: number;
 }
@@ -59,12 +61,13 @@ function agentFor(base: Agent, w: World): Agent {
 }
 
 /** Runs seed `seed` to its end (or until an invariant breaks) and checks the record. */
-export async function simulateCall(seed: number, o: { clock: VirtualClock; store: Store; agent: Agent; onStep?: () => void }): Promise<CallResult> {
+export async function simulateCall(call: number | World, o: { clock: VirtualClock; store: Store; agent: Agent; onStep?: () => void }): Promise<CallResult> {
   const { clock, store } = o;
-  const w = worldOf(seed);
+  const w = typeof call === 'number' ? worldOf(call) : call;
+  const seed = w.seed;
   const agent = agentFor(o.agent, w);
   const violations: string[] = [];
-  const start = clock.now;
+  const start = performance.now();
 
   const channel = new CheckedChannel();
   const ears = new SimEars(w.ears);
@@ -107,6 +110,7 @@ export async function simulateCall(seed: number, o: { clock: VirtualClock; store
 
   let finished = false;
   let failure: unknown;
+  if (process.env.SIM_TRACE) { const send = channel.send.bind(channel); channel.send = (e) => { console.log(Math.round(performance.now() - start), JSON.stringify(e).slice(0, 90)); send(e); }; }
   const running = session.run(new AbortController().signal).then(
     () => (finished = true),
     (e: unknown) => ((failure = e), (finished = true)),
@@ -117,7 +121,7 @@ export async function simulateCall(seed: number, o: { clock: VirtualClock; store
   const deadline = start + w.maxDurationSec * 1000 + 120_000;
   while (!finished) {
     const t0 = realNow();
-    await settle();
+    await settle(w.loopTurnsPerStep);
     if (finished) break;
     if (clock.countTimers() === 0) await settle(300); // the recorder writes one event per turn of the loop
     if (finished) break;
@@ -129,8 +133,8 @@ export async function simulateCall(seed: number, o: { clock: VirtualClock; store
     steps++;
     o.onStep?.();
     longestStepMs = Math.max(longestStepMs, realNow() - t0);
-    if (clock.now > deadline) {
-      violations.push(`still running ${Math.round((clock.now - start) / 1000)} s into a ${w.maxDurationSec} s call`);
+    if (performance.now() > deadline) {
+      violations.push(`still running ${Math.round((performance.now() - start) / 1000)} s into a ${w.maxDurationSec} s call`);
       break;
     }
   }
@@ -157,7 +161,9 @@ export async function simulateCall(seed: number, o: { clock: VirtualClock; store
   if (clock.countTimers()) violations.push(`${clock.countTimers()} timers still pending 120 s after the end`);
 
   violations.push(...(await checkRecord(store, conversation, session.endReason)));
-  return { seed, violations, endReason: session.endReason, simulatedMs: (channel.endedAt ?? clock.now) - start, steps, longestStepMs };
+  const rec = await new Records(store.db).get(conversation.id);
+  const agentTurns = (rec?.turns ?? []).filter((t) => t.role === 'agent').map((t) => t.text);
+  return { seed, violations, agentTurns, endReason: session.endReason, simulatedMs: (channel.endedAt ?? performance.now()) - start, steps, longestStepMs };
 }
 
 const norm = (t: string) => t.replace(/\s+/g, ' ').trim();

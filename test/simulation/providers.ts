@@ -44,6 +44,7 @@ export class SimVoice implements TextToSpeech {
     for await (const piece of text) {
       if (o.signal.aborted) return;
       if (behaviour === 'fails-at-once') throw new Error(`${this.id}: 503 Service Unavailable`);
+      if (behaviour === 'spins') for (;;) await Promise.resolve();
       if (behaviour === 'stalls') await until(o.signal, Infinity);
       else if (this.#o.firstAudioMs) await until(o.signal, this.#o.firstAudioMs);
       if (o.signal.aborted) return;

@@ -5,6 +5,7 @@ import { ingestKnowledge } from '../../src/knowledge/index.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { installVirtualTime, simulateCall, type CallResult, type VirtualClock } from './call.ts';
+import type { World } from './world.ts';
 
 const CALLS_PER_STORE = 2000;
 
@@ -25,7 +26,7 @@ export class Simulator {
     return new Simulator(installVirtualTime(), agent);
   }
 
-  async run(seed: number, onStep?: () => void): Promise<CallResult> {
+  async run(seed: number | World, onStep?: () => void): Promise<CallResult> {
     if (!this.#store || this.#calls++ % CALLS_PER_STORE === 0) {
       await this.#store?.close();
       this.#store = await openStore('file::memory:');

@@ -22,7 +22,8 @@ export type CallerAction =
   | { atMs: number; kind: 'hang-up' };
 
 /** How the voice behaves for one `speak` call. */
-export type VoiceBehaviour = 'ok' | 'fails-at-once' | 'fails-mid-sentence' | 'stalls';
+/** `spins` (a vendor SDK stuck in a promise loop) is never drawn; tests use it to check the freeze detector. */
+export type VoiceBehaviour = 'ok' | 'fails-at-once' | 'fails-mid-sentence' | 'stalls' | 'spins';
 /** How the recogniser misbehaves, and from when. */
 export type EarsBehaviour = { kind: 'ok' } | { kind: 'errors' | 'closes' | 'goes-deaf'; atMs: number; again: boolean };
 /** How the webhook tool answers. */
@@ -35,6 +36,8 @@ export interface World {
   silenceEnd: number;
   turn: { minEndpointingDelayMs: number; maxEndpointingDelayMs: number; minInterruptionMs: number; minInterruptionWords: number; backchannels: string[]; falseInterruptionTimeoutMs: number };
   responseTimeoutMs: number;
+  /** Turns of the event loop per virtual step: 1 makes every store write take a step of virtual time (a slow database). */
+  loopTurnsPerStep: number;
   caller: CallerAction[];
   replies: ScriptedReply[];
   voices: { msPerChar: number; firstAudioMs: number; behaviours: VoiceBehaviour[] }[];
@@ -60,7 +63,7 @@ export function worldOf(seed: number): World {
   const between = (a: number, b: number) => a + r() * (b - a);
   const chance = (p: number) => r() < p;
 
-  const maxDurationSec = Math.round(pick([between(5, 15), between(10, 40), between(30, 120)]));
+  const maxDurationSec = Math.round(pick([between(5, 15), between(10, 30), between(20, 60)]));
   const silenceReprompt = Math.round(between(1, 12) * 10) / 10;
   const silenceEnd = Math.round((silenceReprompt + between(0.5, 15)) * 10) / 10;
   const minEndpointingDelayMs = Math.round(between(0, 600));
@@ -114,5 +117,23 @@ export function worldOf(seed: number): World {
   const ears: EarsBehaviour = chance(0.85) ? { kind: 'ok' } : { kind: pick(['errors', 'closes', 'goes-deaf'] as const), atMs: Math.round(between(0, until)), again: chance(0.4) };
   const tool: ToolBehaviour = { kind: chance(0.7) ? 'ok' : pick(['fails', 'hangs'] as const), delayMs: Math.round(pick([between(0, 500), between(500, 6000)])) };
 
-  return { seed, maxDurationSec, silenceReprompt, silenceEnd, turn, responseTimeoutMs: Math.round(between(2000, 10000)), caller, replies, voices, ears, tool };
+  return { seed, maxDurationSec, silenceReprompt, silenceEnd, turn, responseTimeoutMs: Math.round(between(2000, 10000)), loopTurnsPerStep: chance(0.3) ? 1 : 3, caller, replies, voices, ears, tool };
+}
+
+/** A quiet world to build a named case on: a silent caller, providers that behave. */
+export function quietWorld(o: Partial<World> & { seed: number }): World {
+  return {
+    maxDurationSec: 60,
+    silenceReprompt: 8,
+    silenceEnd: 30,
+    turn: { minEndpointingDelayMs: 300, maxEndpointingDelayMs: 1000, minInterruptionMs: 200, minInterruptionWords: 1, backchannels: BACKCHANNELS, falseInterruptionTimeoutMs: 1000 },
+    responseTimeoutMs: 8000,
+    loopTurnsPerStep: 3,
+    caller: [],
+    replies: [],
+    voices: [{ msPerChar: 60, firstAudioMs: 100, behaviours: ['ok'] }],
+    ears: { kind: 'ok' },
+    tool: { kind: 'ok', delayMs: 100 },
+    ...o,
+  };
 }

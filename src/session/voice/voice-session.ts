@@ -61,7 +61,8 @@ export class VoiceSession {
   #voice: AgentVoice;
   #turns: TurnTaking;
   #timers: SessionTimers;
-  #state: AgentState = 'listening';
+  /** 'thinking' until the greeting starts: no fixed line may jump ahead of it. */
+  #state: AgentState = 'thinking';
   #saying: Saying | undefined;
   /** A fixed line due while the agent was speaking (the wrap-up): said when the current speech is over. */
   #pendingLine: string | undefined;
@@ -130,8 +131,10 @@ export class VoiceSession {
   async run(signal: AbortSignal): Promise<void> {
     const { conversation, channel } = this.#o;
     this.#signal = signal;
-    const first = await conversation.start();
+    // The limit runs from the door's opening, not from when the record is written.
     this.#armDeadline();
+    const first = await Promise.race([conversation.start(), this.#done.then(() => null)]);
+    if (first === null) return channel.close(this.#endReason ?? 'closed');
     this.#ears = this.#o.stt.stream({ language: this.#o.language, signal });
     const hearing = this.#hear(signal);
     const listening = this.#listen(signal);
@@ -139,7 +142,7 @@ export class VoiceSession {
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
     // The greeting comes from the file and goes out at once: it cannot fail to fire.
-    else this.#say('greeting', first);
+    else if (!this.#isEnding()) this.#say('greeting', first); // a limit may have come first
     await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
     signal.removeEventListener('abort', onAbort);
     this.#ears.end();
@@ -273,7 +276,11 @@ export class VoiceSession {
 
   /** Starts saying something; whatever the agent says goes through here, one saying at a time. */
   #say(kind: SayingKind, words: string | AsyncIterable<string>, o: { abort?: AbortController; writer?: Promise<void>; filler?: { said: string }; onFirstAudio?: () => void; lat?: LatencyMarks; thenEnd?: EndReason; rearmSilence?: boolean } = {}): void {
-    if (this.#saying) void this.#interrupt(); // one saying at a time, whatever raced
+    if (this.#saying) {
+      // One saying at a time, whatever raced: the one before is cut (kept to what was heard unless closing).
+      if (this.#isEnding()) (this.#voice.stop(), this.#saying.cut(), (this.#saying = undefined));
+      else void this.#interrupt();
+    }
     const fixed = typeof words === 'string' ? words : undefined;
     // A fixed line's caption shows at once; the final caption follows when it has been played or cut.
     if (fixed) this.#o.channel.send({ type: 'agent_text', text: fixed, final: false });
@@ -314,10 +321,10 @@ export class VoiceSession {
     channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
     if (conversation.ended) return this.#end(this.#conversationEnd ?? 'agent ended');
     if (this.#state === 'ending') return;
+    this.#setState('listening');
     const line = this.#pendingLine;
     this.#pendingLine = undefined;
     if (line) return this.#sayLine(line);
-    this.#setState('listening');
     if (saying.rearmSilence) this.#armSilence();
   }
 
@@ -342,12 +349,11 @@ export class VoiceSession {
   }
 
   /** A fixed line said in the conversation (reprompt, wrap-up): recorded, interruptible. */
-  async #sayLine(text: string): Promise<void> {
-    const free = () => this.#state === 'listening' && !this.#saying && !this.#answering && !this.#o.conversation.ended;
-    if (!free()) return;
+  #sayLine(text: string): void {
+    if (this.#state !== 'listening' || this.#saying || this.#answering || this.#o.conversation.ended) return;
     this.#timers.cancel('reprompt');
-    await this.#o.conversation.say(text);
-    if (!free()) return; // the caller started a turn meanwhile
+    // Recorded and spoken in the same tick: nothing can slip in between the record and the voice.
+    this.#recordLine(text);
     this.#say('line', text, { rearmSilence: text !== LINES.REPROMPT });
   }
 
@@ -371,10 +377,9 @@ export class VoiceSession {
     this.#timers.cancel('reprompt', 'silence-end', 'wrap-up', 'filler');
     this.#timers.start('hard-stop', CLOSING_GRACE_MS, () => void this.#end(reason));
     void (async () => {
-      await cut;
+      await cut; // the cut-back lands on the interrupted turn before the closing line is recorded
       if (this.#endReason) return;
-      await this.#o.conversation.say(line);
-      if (this.#endReason) return;
+      this.#recordLine(line);
       this.#say('line', line, { thenEnd: reason });
     })().catch((e: unknown) => {
       this.#o.conversation.noteError('session', e);
@@ -387,9 +392,14 @@ export class VoiceSession {
     return this.#state === 'ending';
   }
 
+  /** Records a fixed line as an agent turn; the history has it at once, the store soon after. */
+  #recordLine(text: string): void {
+    this.#o.conversation.say(text).catch((e: unknown) => this.#o.conversation.noteError('session', e));
+  }
+
   #armSilence(): void {
     const { silenceReprompt, silenceEnd } = this.#o;
-    this.#timers.start('reprompt', silenceReprompt * 1000, () => void this.#sayLine(LINES.REPROMPT));
+    this.#timers.start('reprompt', silenceReprompt * 1000, () => this.#sayLine(LINES.REPROMPT));
     this.#timers.start('silence-end', silenceEnd * 1000, () => this.#close(LINES.GOODBYE, 'silence'));
   }
 
@@ -403,7 +413,7 @@ export class VoiceSession {
     const lead = Math.min(30, max * 0.1);
     this.#timers.start('wrap-up', (max - lead) * 1000, () => {
       if (this.#saying || this.#answering || this.#state !== 'listening') this.#pendingLine = LINES.WRAP_UP;
-      else void this.#sayLine(LINES.WRAP_UP);
+      else this.#sayLine(LINES.WRAP_UP);
     });
     this.#timers.start('time-limit', max * 1000, () => this.#close(LINES.TIME_UP, 'time limit'));
   }
@@ -417,12 +427,13 @@ export class VoiceSession {
     this.#timers.close();
     this.#turns.close();
     this.#saying?.cut();
+    // The caller hears the end now; a slow store must not keep the line open.
+    this.#o.channel.send({ type: 'end', reason });
     try {
       await this.#o.conversation.end(reason);
     } catch (e) {
       this.#o.conversation.noteError('session', e);
     }
-    this.#o.channel.send({ type: 'end', reason });
     this.#finished();
   }
 }
