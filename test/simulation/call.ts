@@ -29,6 +29,10 @@ export interface CallResult {
   steps: number;
   /** What the agent said, turn by turn, as recorded. */
   agentTurns: string[];
+  /** The agent's final captions, as the door got them. */
+  captions: string[];
+  /** Where recorded errors came from (`stt:sim:stt`, `voice`, `llm:…`). */
+  errors: string[];
   /** The longest a single step (one timer and the work it set off) took in real time, ms. */
   longestStepMs: number;
 }
@@ -163,7 +167,9 @@ export async function simulateCall(call: number | World, o: { clock: VirtualCloc
   violations.push(...(await checkRecord(store, conversation, session.endReason)));
   const rec = await new Records(store.db).get(conversation.id);
   const agentTurns = (rec?.turns ?? []).filter((t) => t.role === 'agent').map((t) => t.text);
-  return { seed, violations, agentTurns, endReason: session.endReason, simulatedMs: (channel.endedAt ?? performance.now()) - start, steps, longestStepMs };
+  const captions = channel.events.flatMap((e) => (e.type === 'agent_text' && e.final ? [e.text] : []));
+  const errors = (rec?.errors ?? []).map((e) => `${e.where}: ${e.message}`);
+  return { seed, violations, agentTurns, captions, errors, endReason: session.endReason, simulatedMs: (channel.endedAt ?? performance.now()) - start, steps, longestStepMs };
 }
 
 const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
