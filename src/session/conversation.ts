@@ -128,6 +128,9 @@ export class Conversation {
     const callerSeq = ++this.#seq;
     this.#emit({ type: 'turn.caller', at: callerAt, turn: { seq: callerSeq, role: 'caller', text: heard, heardText: heard, interrupted: false, grounding: null, startedAt: callerAt, endedAt: callerAt, latency: null } });
 
+    // The caps are read while the documents are searched: no wait added before the first word.
+    const capReached = this.#spend.reached();
+    capReached.catch(() => {}); // a failure is thrown where it is awaited, below
     const hits = await this.#search(heard, config.knowledge.topK, signal);
     this.#emit({
       type: 'knowledge.hits',
@@ -146,7 +149,7 @@ export class Conversation {
     let grounding: string | null = hits.length ? 'chunks' : null;
 
     // Every cap is checked before the model is asked; the line that ends the conversation is fixed.
-    const limit = await this.#spend.reached();
+    const limit = await capReached;
     if (limit) {
       text = SPEND_LIMIT_LINES[limit];
       grounding = null;
