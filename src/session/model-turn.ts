@@ -56,7 +56,7 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           tools: o.tools,
           toolChoice: final ? 'none' : 'auto',
           temperature: o.temperature,
-          stopWhen: [isStepCount(final ? 1 : o.maxToolRounds + 1), async () => (o.mayContinue ? !(await o.mayContinue()) : false)],
+          stopWhen: final ? isStepCount(1) : [isStepCount(o.maxToolRounds + 1), async () => (o.mayContinue ? !(await o.mayContinue()) : false)],
           // A caller is waiting: move on to the next model at once rather than back off and retry.
           maxRetries: i < o.models.length - 1 ? 0 : 1,
           abortSignal: AbortSignal.any([o.signal, silent.signal]),
