@@ -93,6 +93,8 @@ describe('server: spend is bounded inside a text conversation (hostile visitor)'
     assert.equal(errors(c).length, 30);
     assert.match(String(errors(c)[0]!.message), /at most 2000 characters \(this one has 60002\)/);
     assert.equal(llm.requests.length, before, 'the model was never asked');
+    const read = llm.requests.slice(before).reduce((n, r) => n + promptTokens(r), 0);
+    assert.ok(read < 2 * BUDGET_TOKENS, `the model read ${read} input tokens; the budget buys ${BUDGET_TOKENS}`);
     c.json({ type: 'end' });
     await c.closed;
   });
