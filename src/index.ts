@@ -6,6 +6,7 @@ export { agentJsonSchema } from './agent/json-schema.ts';
 export { ingestKnowledge, searchKnowledge } from './knowledge/index.ts';
 export { modelChoice, resolveModel, ModelConfigError } from './llm/model.ts';
 export { Conversation, type AgentOutput, type ConversationOptions } from './session/conversation.ts';
+export { TextSession, type TextSessionEvent, type TextSessionOptions } from './session/text-session.ts';
 export { VoiceSession, type VoiceSessionOptions } from './session/voice/voice-session.ts';
 export type { Channel, ClientEvent } from './channels/channel.ts';
 export type { SpeechToText, TextToSpeech, SttEvent, SttStream } from './speech/types.ts';

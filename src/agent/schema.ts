@@ -53,6 +53,7 @@ export const Brain = z.strictObject({
   maxToolRounds: z.number().int().min(1).max(20).default(4).describe('Most model→tool→model rounds in one agent turn.'),
   fallback: z.array(z.string()).default([]).describe('Models to try in order when the main one fails.'),
   responseTimeoutMs: z.number().int().min(500).default(10_000).describe('Longest wait for a model\'s first words or tool call before the next model is tried (or the agent apologises).'),
+  maxInputTokens: z.number().int().min(1000).default(16_000).describe('Most input tokens one model call may read (estimated from characters); the oldest turns of history are left out to fit.'),
 });
 
 export const Knowledge = z.strictObject({
@@ -169,6 +170,8 @@ export const Limits = z.strictObject({
   dailyBudgetUsd: z.number().nonnegative().default(10),
   dailyMinutes: z.number().nonnegative().default(300),
   maxBookingsPerConversation: z.number().int().min(0).default(1),
+  maxTurnChars: z.number().int().min(100).max(60_000).default(2000).describe('Longest typed caller turn, in characters; a longer one is refused with an error and never reaches the model.'),
+  maxCostPerConversationUsd: z.number().positive().default(1).describe('Estimated cost at which one conversation is ended (reason "cost limit"), checked before every model call.'),
   prices: z
     .strictObject({
       llm: z.record(z.string(), z.strictObject({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() })).optional(),

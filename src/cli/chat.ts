@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { Conversation, type AgentOutput } from '../session/conversation.ts';
+import { TextSession } from '../session/text-session.ts';
 import type { ToolCallRecord } from '../store/records.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 import { openAgentRuntime } from './runtime.ts';
@@ -31,17 +32,49 @@ export function command(): Command {
           if (e.type === 'tool.call') lastTool = e.call;
         },
       });
-      const ac = new AbortController();
-      process.once('SIGINT', () => ac.abort());
+      const limits = rt.agent.config.limits;
+      let speaking = false; // whether an "agent ›" line is open (interactive)
+      const session = new TextSession({
+        conversation,
+        maxDurationSec: limits.maxDurationSec,
+        maxTurnChars: limits.maxTurnChars,
+        sink: (e) => {
+          if (e.type === 'error') {
+            if (!interactive && e.code !== 'failed') console.log(''); // still one line out per line in
+            return log(`${e.code === 'failed' ? 'error' : 'not sent'}: ${e.message}`);
+          }
+          if (!interactive) {
+            if (e.type === 'agent-done') console.log(oneLine(e.text));
+            else if (e.type === 'tool' && opts.verbose) log(formatTool(e));
+            return;
+          }
+          if (e.type === 'text') {
+            if (!speaking) process.stdout.write(`${bold('agent ›')} `);
+            speaking = true;
+            process.stdout.write(e.text);
+          } else if (e.type === 'tool') {
+            process.stdout.write(`${speaking ? '\n' : ''}${dim(formatTool(e))}\n`);
+            speaking = false;
+          } else if (e.type === 'agent-done') {
+            // A reply was streamed already; a fixed line (first message, wrap-up, goodbye) is printed whole.
+            if (!speaking && e.text) console.log(`${bold('agent ›')} ${e.text}`);
+            else if (speaking) process.stdout.write('\n');
+            speaking = false;
+          }
+        },
+      });
 
-      const first = await conversation.start();
       log(`conversation ${conversation.id} with ${rt.agent.name} · model ${rt.modelLabel}`);
-      if (interactive) {
-        console.log(dim('Type to talk. /trace shows the last tool call, /quit ends.'));
-        console.log(`${bold('agent ›')} ${first}`);
-      } else console.log(oneLine(first));
+      if (interactive) console.log(dim('Type to talk. /trace shows the last tool call, /quit ends.'));
+      await session.start();
 
       const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, prompt: interactive ? `${bold('you ›')} ` : '' });
+      process.once('SIGINT', () => {
+        rl.close();
+        void session.end('caller left');
+      });
+      // The time limit (or the agent) may end the conversation while the caller is typing.
+      void session.done.then(() => rl.close());
       if (interactive) rl.prompt();
       for await (const line of rl) {
         const text = line.trim();
@@ -55,30 +88,12 @@ export function command(): Command {
           rl.prompt();
           continue;
         }
-        let reply = '';
-        let speaking = false; // whether the "agent ›" line is open
-        for await (const out of conversation.reply(text, { signal: ac.signal })) {
-          if (out.type === 'text') {
-            reply += out.text;
-            if (!interactive) continue;
-            if (!speaking) process.stdout.write(`${bold('agent ›')} `);
-            speaking = true;
-            process.stdout.write(out.text);
-          } else if (out.type === 'tool' && (interactive || opts.verbose)) {
-            if (!interactive) log(formatTool(out));
-            else {
-              process.stdout.write(`${speaking ? '\n' : ''}${dim(formatTool(out))}\n`);
-              speaking = false;
-            }
-          }
-        }
-        if (interactive && speaking) process.stdout.write('\n');
-        else if (!interactive) console.log(oneLine(reply));
-        if (conversation.ended) break;
+        await session.say(text);
+        if (session.phase === 'ended') break;
         if (interactive) rl.prompt();
       }
       rl.close();
-      await conversation.end(ac.signal.aborted ? 'caller left' : conversation.ended ? 'agent ended' : 'caller left');
+      await session.end('caller left'); // a conversation that ended itself keeps its own reason
       await rt.store.close();
     });
 }

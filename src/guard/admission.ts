@@ -4,7 +4,7 @@ import { Records } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { RateWindow } from './rate-window.ts';
 import { MemorySeats, type AgentSeats } from './seats.ts';
-import { Temporal } from 'temporal-polyfill';
+import { secondsToNextDay, startOfDay } from '../util/business-day.ts';
 
 /** What admission reads of an agent: its name, limits and zone. */
 export interface AdmittedAgent {
@@ -13,8 +13,9 @@ export interface AdmittedAgent {
 
 // Who may start a conversation now. Every new session (web token, phone call) asks here first;
 // the answer is the first limit it breaks, in this order: the server's concurrency, the agent's
-// concurrency, the agent's daily budget and minutes, then the caller's hourly allowance. Running
-// conversations are never cut by these: over budget, new ones are refused while running ones finish.
+// concurrency, the agent's daily budget and minutes, then the caller's hourly allowance. What the
+// day has spent includes running conversations (they write their usage as it accrues); a running
+// conversation is stopped by its own check before each model call (src/session/spend.ts), not here.
 
 /** Why a conversation was refused: an HTTP status, a machine-readable code and words for people. */
 export interface Refusal {
@@ -150,15 +151,4 @@ function agentBusy(name: string, max: number): Refusal {
 
 function refuse(status: Refusal['status'], code: Refusal['code'], reason: string, retryAfterSec?: number): Refusal {
   return { ok: false, status, code, reason, retryAfterSec };
-}
-
-/** Midnight today in the business's zone, as an ISO instant (records store UTC). */
-function startOfDay(nowMs: number, zone: string): string {
-  const day = Temporal.Instant.fromEpochMilliseconds(nowMs).toZonedDateTimeISO(zone).startOfDay();
-  return new Date(day.epochMilliseconds).toISOString();
-}
-
-function secondsToNextDay(nowMs: number, zone: string): number {
-  const next = Temporal.Instant.fromEpochMilliseconds(nowMs).toZonedDateTimeISO(zone).startOfDay().add({ days: 1 });
-  return Math.max(1, Math.ceil((next.epochMilliseconds - nowMs) / 1000));
 }

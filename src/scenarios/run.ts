@@ -3,6 +3,7 @@ import { startFakeOpenAI, type FakeOpenAI, type FakeStep } from '../testing/open
 import type { Agent } from '../agent/load.ts';
 import { resolveModel } from '../llm/model.ts';
 import { Conversation } from '../session/conversation.ts';
+import { TextSession } from '../session/text-session.ts';
 import type { ConversationEvent } from '../session/events.ts';
 import type { BookingRecord, ToolCallRecord } from '../store/records.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -89,6 +90,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
   let store: Store | undefined;
   let conversation: Conversation | undefined;
   let call: VoiceCall | undefined;
+  let typed: TextSession | undefined;
   const events: ConversationEvent[] = [];
   try {
     let models: LanguageModel[];
@@ -143,7 +145,23 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     if (o.voice) {
       call = new VoiceCall({ conversation, speech: o.voice, signal });
       await call.start();
-    } else await conversation.start();
+    } else {
+      // Typed: the same text session as `parley chat` and the web door, limits and all.
+      const limits = agent.config.limits;
+      typed = new TextSession({
+        conversation,
+        maxDurationSec: limits.maxDurationSec,
+        maxTurnChars: limits.maxTurnChars,
+        sink: (e) => {
+          if (e.type !== 'error') return;
+          const i = run.callerTurns - 1;
+          const message = e.code === 'failed' ? `the agent's turn failed: ${e.message}` : `the caller's line was not taken (${e.code}): ${e.message}`;
+          findings.push({ path: data.caller.turns && i >= 0 ? ['caller', 'turns', i] : [], turn: run.callerTurns || undefined, message });
+        },
+      });
+      signal.addEventListener('abort', () => void typed?.end('caller left'), { once: true });
+      await typed.start();
+    }
 
     // Requests the scripted model had received when each caller turn began: where a script ran out.
     const requestsBefore: number[] = [];
@@ -151,13 +169,14 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
       requestsBefore.push(fake?.requests.length ?? 0);
       run.callerTurns++;
       if (call) await call.say(text);
-      else for await (const _ of conversation!.reply(text, { signal }));
+      else await typed!.say(text);
     };
     let callerDone = false;
     if (data.caller.turns) {
       for (const [i, turn] of data.caller.turns.entries()) {
         if (conversation.ended) {
-          const who = call && call.endReason !== 'agent ended' ? `the call ended (${call.endReason ?? 'no reason'})` : 'the agent ended the conversation';
+          const reason = call ? call.endReason : conversation.endReason;
+          const who = reason !== 'agent ended' ? `the ${call ? 'call' : 'conversation'} ended (${reason ?? 'no reason'})` : 'the agent ended the conversation';
           findings.push({ path: ['caller', 'turns', i], turn: i, message: `${who} after turn ${i}; ${data.caller.turns.length - i} scripted caller turn(s) were never said` });
           break;
         }
@@ -177,7 +196,8 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     run.endedByAgent = call ? call.endReason === 'agent ended' : conversation.ended;
     // On the line, hanging up ends the conversation; the session records it as the caller's.
     if (call) await call.hangUp();
-    if (!conversation.ended) await conversation.end('caller left'); // the scripted caller is done
+    await typed?.end('caller left'); // the scripted caller is done (a conversation that ended keeps its reason)
+    if (!conversation.ended) await conversation.end('caller left');
     collect(run, events, call);
     if (call) {
       findings.push(...splitTurns(call, Boolean(data.caller.turns), run), ...sessionTrouble(call, events, run));
@@ -226,6 +246,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     else findings.push({ path: [], turn: run.callerTurns || undefined, message: `the scenario could not run: ${errorText(e)}` });
     // Show what happened up to the failure, and close the record.
     await call?.close();
+    await typed?.end('scenario error');
     await conversation?.end('scenario error').catch(() => {});
     if (!run.transcript.length) collect(run, events, call);
     return done();

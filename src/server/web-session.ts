@@ -1,4 +1,4 @@
-import type { EndReason } from '../store/record-types.ts';
+import { TextSession, type TextSessionEvent } from '../session/text-session.ts';
 import { WebChannel, type WebSocketLike } from '../channels/web/socket.ts';
 import type { LoadedAgent } from './agents.ts';
 import { newConversation, type ServerContext } from './context.ts';
@@ -12,8 +12,8 @@ export interface WebSessionDeps {
 
 /**
  * One browser session on an accepted socket: announces `ready`, then runs the conversation in the
- * mode the browser starts — text (the Conversation directly, replies streamed as agent_text) or
- * voice (a VoiceSession). Returns when the session is over and its record written.
+ * mode the browser starts — text (a TextSession, replies streamed as agent_text) or voice (a
+ * VoiceSession). Returns when the session is over and its record written.
  */
 export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: string): { done: Promise<void>; abort: () => void; conversationId: string } {
   const { ctx } = d;
@@ -23,7 +23,7 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
 
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
-  let texting: Promise<void> = Promise.resolve();
+  let text: TextSession | undefined;
   let started = false;
 
   const channel = new WebChannel(socket, {
@@ -31,19 +31,19 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
     onMessage: (m) => {
       if (m.type === 'start') {
         started = true;
-        if (m.mode === 'text') texting = texting.then(runText); // typed turns wait for the first message
+        if (m.mode === 'text') void runText();
         else void runVoice();
       } else if (m.type === 'text') {
-        if (channel.mode !== 'text') return channel.send({ type: 'error', message: 'typed turns need a session started with mode "text"' });
-        texting = texting.then(() => textTurn(m.text));
-      } else if (m.type === 'end' && channel.mode === 'text') {
-        texting = texting.then(() => endText('caller left'));
+        if (!text) return channel.send({ type: 'error', message: 'typed turns need a session started with mode "text"' });
+        void text.say(m.text);
+      } else if (m.type === 'end' && text) {
+        void text.end('caller left');
       } else if (m.type === 'end' && !channel.mode) channel.close('caller left');
     },
     onClose: () => {
       if (!started) return finish();
       ac.abort();
-      if (channel.mode === 'text') texting = texting.then(() => endText('caller left'));
+      void text?.end('caller left');
     },
   });
   channel.send({ type: 'ready', sampleRate: ctx.outputSampleRate, conversationId: conversation.id });
@@ -53,51 +53,29 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
     channel.send({ type: 'error', message: errorText(e) });
   };
 
+  /** Typed mode: the one text session (the same as `parley chat` and scenarios), its events as the protocol's. */
   async function runText(): Promise<void> {
-    try {
-      const first = await conversation.start();
-      channel.send({ type: 'agent_text', text: first, final: true });
-      channel.send({ type: 'state', state: 'listening' });
-      // limits.maxDurationSec holds for typed conversations too: the turn in flight is cut off.
-      const limit = setTimeout(() => {
-        ac.abort();
-        texting = texting.then(() => endText('time limit'));
-      }, agent.config.limits.maxDurationSec * 1000);
-      void done.then(() => clearTimeout(limit));
-    } catch (e) {
-      fail(e);
-      channel.fail(1011, 'could not start the conversation');
-    }
+    const limits = agent.config.limits;
+    text = new TextSession({ conversation, maxDurationSec: limits.maxDurationSec, maxTurnChars: limits.maxTurnChars, sink: (e) => toDoor(e) });
+    const ended = text.done.then((reason) => {
+      channel.send({ type: 'end', reason });
+      channel.close(reason);
+      finish();
+    });
+    await text.start();
+    await ended;
   }
 
-  async function textTurn(text: string): Promise<void> {
-    if (conversation.ended || ac.signal.aborted) return;
-    channel.send({ type: 'transcript', role: 'caller', text, final: true });
-    channel.send({ type: 'state', state: 'thinking' });
-    let reply = '';
-    try {
-      for await (const out of conversation.reply(text, { signal: ac.signal })) {
-        if (out.type === 'text') {
-          reply += out.text;
-          channel.send({ type: 'agent_text', text: out.text, final: false });
-        } else if (out.type === 'tool') channel.send({ type: 'tool', name: out.name });
-      }
-    } catch (e) {
-      if (!ac.signal.aborted) fail(e);
+  function toDoor(e: TextSessionEvent): void {
+    if (e.type === 'caller') channel.send({ type: 'transcript', role: 'caller', text: e.text, final: true });
+    else if (e.type === 'state') channel.send({ type: 'state', state: e.state });
+    else if (e.type === 'text') channel.send({ type: 'agent_text', text: e.text, final: false });
+    else if (e.type === 'agent-done') channel.send({ type: 'agent_text', text: e.text, final: true });
+    else if (e.type === 'tool') channel.send({ type: 'tool', name: e.name });
+    else if (e.type === 'error') {
+      if (e.code === 'failed') ctx.log(`session ${conversation.id}: ${e.message}`);
+      channel.send({ type: 'error', message: e.message });
     }
-    channel.send({ type: 'agent_text', text: reply, final: true });
-    if (conversation.ended) await endText('agent ended');
-    else channel.send({ type: 'state', state: 'listening' });
-  }
-
-  let textEnded = false;
-  async function endText(reason: EndReason): Promise<void> {
-    if (textEnded) return;
-    textEnded = true;
-    await conversation.end(reason).catch(fail);
-    channel.send({ type: 'end', reason });
-    channel.close(reason);
-    finish();
   }
 
   async function runVoice(): Promise<void> {
@@ -111,5 +89,9 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
     }
   }
 
-  return { done, abort: () => ac.abort(), conversationId: conversation.id };
+  const abort = () => {
+    ac.abort();
+    void text?.end('server stopped');
+  };
+  return { done, abort, conversationId: conversation.id };
 }

@@ -16,7 +16,9 @@ import { DECLINE, DisclosureGuard } from './disclosure.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
 import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
+import { historyWindow } from './history-window.ts';
 import { Recorder } from './recorder.ts';
+import { Spend, SPEND_LIMIT_LINES, type SpendLimit } from './spend.ts';
 import { Usage } from './usage.ts';
 import { errorText } from '../util/error-text.ts';
 
@@ -66,8 +68,10 @@ export class Conversation {
   #seq = -1;
   /** Where the last agent turn's messages start in history, and its sequence number. */
   #lastAgent: { seq: number; historyFrom: number } | undefined;
-  #endRequested = false;
-  #ended = false;
+  /** Why the conversation ends once the turn in flight is recorded: end_call, or a spend cap. */
+  #endAfterTurn: EndReason | null = null;
+  #endReason: EndReason | null = null;
+  #spend: Spend;
   #secrets: string[];
   /** What the agent's webhooks are about: a question they can answer is not off-topic. */
   #toolTopics: string[];
@@ -79,10 +83,26 @@ export class Conversation {
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
     this.#secrets = secretValues(o.agent.config, o.env ?? process.env);
     this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
+    this.#spend = new Spend({
+      records: new Records(o.store.db),
+      conversationId: this.id,
+      agent: o.agent,
+      usage: this.usage,
+      channel: o.channel ?? 'text',
+      direction: o.direction ?? 'inbound',
+      now: () => this.#clock().getTime(),
+      startedAt: () => this.#startedAt,
+      onError: (e) => this.noteError('store:spending', e),
+    });
   }
 
   get ended(): boolean {
-    return this.#ended;
+    return this.#endReason !== null;
+  }
+
+  /** Why the conversation ended; null while it runs. */
+  get endReason(): EndReason | null {
+    return this.#endReason;
   }
 
   /** Opens the record and returns the first message; it never depends on the model, so it always fires. */
@@ -100,7 +120,7 @@ export class Conversation {
 
   /** One caller turn: yields the agent's words as they are written, and its tool calls. */
   async *reply(callerText: string, o: { signal?: AbortSignal } = {}): AsyncGenerator<AgentOutput> {
-    if (this.#ended) throw new Error('this conversation has ended');
+    if (this.ended) throw new Error('this conversation has ended');
     const signal = o.signal ?? new AbortController().signal;
     const { config } = this.agent;
     const heard = callerText.trim();
@@ -108,6 +128,9 @@ export class Conversation {
     const callerSeq = ++this.#seq;
     this.#emit({ type: 'turn.caller', at: callerAt, turn: { seq: callerSeq, role: 'caller', text: heard, heardText: heard, interrupted: false, grounding: null, startedAt: callerAt, endedAt: callerAt, latency: null } });
 
+    // The caps are read while the documents are searched: no wait added before the first word.
+    const capReached = this.#spend.reached();
+    capReached.catch(() => {}); // a failure is thrown where it is awaited, below
     const hits = await this.#search(heard, config.knowledge.topK, signal);
     this.#emit({
       type: 'knowledge.hits',
@@ -125,7 +148,16 @@ export class Conversation {
     let firstTokenMs: number | null = null;
     let grounding: string | null = hits.length ? 'chunks' : null;
 
-    if (config.knowledge.strict && mustDeclineUngrounded(heard, contentTerms(heard), [...hits.map((h) => `${h.heading} ${h.text}`), ...this.#toolTopics])) {
+    // Every cap is checked before the model is asked; the line that ends the conversation is fixed.
+    const limit = await capReached;
+    if (limit) {
+      text = SPEND_LIMIT_LINES[limit];
+      grounding = null;
+      firstTokenMs = 0;
+      this.#endAfterTurn = limit;
+      yield { type: 'text', text };
+      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
+    } else if (config.knowledge.strict && mustDeclineUngrounded(heard, contentTerms(heard), [...hits.map((h) => `${h.heading} ${h.text}`), ...this.#toolTopics])) {
       text = config.knowledge.unknownAnswer;
       grounding = 'declined';
       firstTokenMs = 0;
@@ -148,16 +180,20 @@ export class Conversation {
       at: endedAt,
       turn: { seq: agentSeq, role: 'agent', text, heardText: text, interrupted, grounding, startedAt, endedAt, latency: { llmFirstTokenMs: round(firstTokenMs), totalMs: round(performance.now() - t0) } },
     });
-    if (this.#endRequested) {
-      yield { type: 'end', reason: 'agent ended' };
-      await this.end('agent ended');
-    }
+    const ending = this.#endAfterTurn;
+    if (ending) {
+      try {
+        yield { type: 'end', reason: ending };
+      } finally {
+        await this.end(ending); // also when the consumer stops reading at 'end'
+      }
+    } else await this.#spend.write();
     await this.#recorder.flush();
   }
 
   /** The agent says a fixed line (a reprompt, a goodbye) with no model: recorded like any agent turn. */
   async say(text: string): Promise<void> {
-    if (this.#ended) return;
+    if (this.ended) return;
     const at = this.#now();
     const seq = ++this.#seq;
     this.#lastAgent = { seq, historyFrom: this.history.length };
@@ -207,8 +243,8 @@ export class Conversation {
 
   /** Ends the conversation (idempotent) and waits until the record is written. */
   async end(reason: EndReason): Promise<void> {
-    if (this.#ended) return this.#recorder.flush();
-    this.#ended = true;
+    if (this.ended) return this.#recorder.flush();
+    this.#endReason = reason;
     const at = this.#now();
     const durationSec = this.#startedAt === undefined ? 0 : Math.max(0, (Date.parse(at) - this.#startedAt) / 1000);
     if (this.#o.channel === 'phone') this.usage.data.phoneSeconds = durationSec;
@@ -225,17 +261,25 @@ export class Conversation {
     signal.addEventListener('abort', stop, { once: true });
     const guard = new DisclosureGuard(this.agent.prompt, this.#secrets);
     let said = '';
+    const instructions = buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime()));
+    // The documents ride with this turn only; history keeps the caller's plain words.
+    const current: ModelMessage = { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict) };
+    let stoppedBy: SpendLimit | null = null;
     const turn = modelTurn({
       models: this.#o.models,
-      instructions: buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime())),
-      // The documents ride with this turn only; history keeps the caller's plain words.
-      messages: [...this.history, { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict) }],
+      instructions,
+      messages: [...historyWindow(this.history, { instructions, turn: current, maxInputTokens: config.brain.maxInputTokens }), current],
       tools: agentTools(this.#toolContext(agentSeq)),
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
       responseTimeoutMs: config.brain.responseTimeoutMs,
       signal: cut.signal,
-      onUsage: (model, input, output) => this.usage.addTokens(model, input, output),
+      onUsage: (model, input, output) => {
+        this.usage.addTokens(model, input, output);
+        this.#spend.accrued();
+      },
+      // Between tool rounds too: a cap reached mid-turn stops the next model call.
+      mayContinue: async () => (stoppedBy = await this.#spend.reached()) === null,
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(errorText(e)) }),
     });
     let step = await turn.next();
@@ -259,7 +303,12 @@ export class Conversation {
     }
     const result = step.value as Exclude<typeof step.value, AgentOutput>;
     this.history.push({ role: 'user', content: heard }, ...result.messages);
-    if (result.failed) {
+    if (stoppedBy) {
+      const line = SPEND_LIMIT_LINES[stoppedBy];
+      yield { type: 'text', text: (result.spoke ? ' ' : '') + line };
+      this.history.push({ role: 'assistant', content: line });
+      this.#endAfterTurn = stoppedBy;
+    } else if (result.failed) {
       yield { type: 'text', text: (result.spoke ? ' ' : '') + APOLOGY };
       this.history.push({ role: 'assistant', content: APOLOGY });
     }
@@ -273,7 +322,7 @@ export class Conversation {
       emit: (e) => this.#emit(e),
       lead: this.lead,
       requestEnd: () => {
-        this.#endRequested = true;
+        this.#endAfterTurn ??= 'agent ended';
       },
       searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
       transcript: () => [...this.transcript],

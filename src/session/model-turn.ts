@@ -17,6 +17,8 @@ export interface ModelTurnInput {
   onModelError(model: string, error: unknown): void;
   /** Tokens a model used for one request (for the cost estimate). */
   onUsage?(model: string, inputTokens: number | undefined, outputTokens: number | undefined): void;
+  /** Asked before each further model call of the turn (another tool round); false ends the turn there. */
+  mayContinue?(): Promise<boolean>;
 }
 
 /** How the turn ended: the messages to append to history, and whether words were produced. */
@@ -54,11 +56,13 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           tools: o.tools,
           toolChoice: final ? 'none' : 'auto',
           temperature: o.temperature,
-          stopWhen: isStepCount(final ? 1 : o.maxToolRounds + 1),
+          stopWhen: final ? isStepCount(1) : [isStepCount(o.maxToolRounds + 1), async () => (o.mayContinue ? !(await o.mayContinue()) : false)],
           // A caller is waiting: move on to the next model at once rather than back off and retry.
           maxRetries: i < o.models.length - 1 ? 0 : 1,
           abortSignal: AbortSignal.any([o.signal, silent.signal]),
           onError: () => {}, // errors arrive as 'error' parts below; the SDK would otherwise log them
+          // Counted per model call, before the SDK decides on another tool round (mayContinue reads it).
+          onStepEnd: (step) => o.onUsage?.(modelName(model), step.usage.inputTokens, step.usage.outputTokens),
         });
         for await (const part of result.stream) {
           if (timer && (part.type === 'text-delta' || part.type === 'tool-call')) firstPart();
@@ -79,9 +83,8 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           }
         }
         messages.push(...(await result.responseMessages));
-        const used = await result.usage;
-        o.onUsage?.(modelName(model), used.inputTokens, used.outputTokens);
         if (spoke || final || (await result.finishReason) !== 'tool-calls') break;
+        if (o.mayContinue && !(await o.mayContinue())) break;
       }
       firstPart();
       if (silent.signal.aborted) throw silent.signal.reason;

@@ -152,7 +152,7 @@ const bookings = (): Migration => ({
   },
 });
 
-// What a conversation consumed and cost, written when it ends: the daily budget sums cost_usd and
+// What a conversation consumed and cost, written as it accrues and when it ends: the daily budget sums cost_usd and
 // duration_sec over one agent's conversations of the day (index on agent, started_at exists).
 const usage = (kind: StoreKind): Migration => ({
   async up(db: Kysely<any>) {

@@ -100,23 +100,49 @@ export class Records {
     await this.db.insertInto('conversations').values({ ...c, ended_at: null, end_reason: null, duration_sec: null, cost_usd: null, usage: null }).execute();
   }
 
+  /** Closes a conversation; what it spent, when given, replaces the running figures (kept otherwise, e.g. after a crash). */
   async endConversation(id: string, at: string, reason: string, spent: { durationSec?: number; usage?: unknown; costUsd?: number } = {}): Promise<void> {
     await this.db
       .updateTable('conversations')
-      .set({ ended_at: at, end_reason: reason, duration_sec: spent.durationSec ?? null, cost_usd: spent.costUsd ?? null, usage: json(spent.usage) })
+      .set((eb) => ({
+        ended_at: at,
+        end_reason: reason,
+        duration_sec: spent.durationSec ?? eb.ref('duration_sec'),
+        cost_usd: spent.costUsd ?? eb.ref('cost_usd'),
+        usage: spent.usage === undefined ? eb.ref('usage') : json(spent.usage),
+      }))
       .where('id', '=', id)
       .where('ended_at', 'is', null)
       .execute();
   }
 
-  /** What one agent's conversations started since `since` (ISO) cost and lasted, summed: the daily budget. */
-  async spentSince(agent: string, since: string): Promise<{ usd: number; minutes: number; conversations: number }> {
-    const row = await this.db
+  /**
+   * What a running conversation has spent so far (replacing the last figures): the daily budget
+   * counts it before it ends, on every node sharing the database. A conversation that has ended
+   * keeps its final figures.
+   */
+  async noteSpending(id: string, spent: { durationSec: number; usage: unknown; costUsd: number }): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      .set({ duration_sec: spent.durationSec, cost_usd: spent.costUsd, usage: json(spent.usage) })
+      .where('id', '=', id)
+      .where('ended_at', 'is', null)
+      .execute();
+  }
+
+  /**
+   * What one agent's conversations started since `since` (ISO) cost and lasted, summed: the daily
+   * budget. Running conversations count with what they have written so far; `except` leaves one
+   * out (a conversation adding its own, fresher, figures).
+   */
+  async spentSince(agent: string, since: string, o: { except?: string } = {}): Promise<{ usd: number; minutes: number; conversations: number }> {
+    let q = this.db
       .selectFrom('conversations')
       .select((eb) => [eb.fn.sum<number>('cost_usd').as('usd'), eb.fn.sum<number>('duration_sec').as('seconds'), eb.fn.countAll<number>().as('n')])
       .where('agent', '=', agent)
-      .where('started_at', '>=', since)
-      .executeTakeFirst();
+      .where('started_at', '>=', since);
+    if (o.except) q = q.where('id', '<>', o.except);
+    const row = await q.executeTakeFirst();
     return { usd: Number(row?.usd ?? 0), minutes: Number(row?.seconds ?? 0) / 60, conversations: Number(row?.n ?? 0) };
   }
 

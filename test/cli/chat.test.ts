@@ -123,6 +123,19 @@ describe('parley chat with piped input (scripted conversation against the fake m
     assert.equal(rec.turns[2].grounding, 'declined');
   });
 
+  it('limits.maxTurnChars: a line longer than the limit is not sent to the model; stderr says why and stdout keeps one line per caller line', async () => {
+    const agent = await loadAgent('examples/sales-booking');
+    llm.push({ text: 'The audit is 2,400 euros.' });
+    const before = llm.requests.length;
+    const long = `What does the audit cost? ${'please '.repeat(400)}`;
+    const r = await runParley(['chat', 'examples/sales-booking'], { env, input: `${long}\nWhat does the automation audit cost?\n` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').slice(0, 3), [agent.config.persona.firstMessage, '', 'The audit is 2,400 euros.']);
+    assert.match(r.stderr, new RegExp(`not sent: a message may be at most ${agent.config.limits.maxTurnChars} characters \\(this one has ${long.trim().length}\\)`));
+    assert.equal(llm.requests.length - before, 1, 'only the line that fits reached the model');
+    assert.ok(!lastUser(llm.requests.at(-1)!).includes('please please'));
+  });
+
   it('says exactly which variable to set when no model is configured', async () => {
     const r = await runParley(['chat', 'examples/sales-booking'], { env: { PARLEY_DATABASE_URL: env.PARLEY_DATABASE_URL }, input: 'hi\n' });
     assert.equal(r.code, 2);

@@ -192,4 +192,15 @@ describe('runScenario', () => {
       await caller.close();
     }
   });
+  it('runs typed scenarios through the text session: a caller line over limits.maxTurnChars fails the run at that turn and never reaches the model', async () => {
+    const long = `What does the automation audit cost? ${'x'.repeat(agent.config.limits.maxTurnChars)}`;
+    const s = scenario({ name: 'long', caller: { turns: [{ say: long }, { say: 'What does the automation audit cost?' }] }, model: { script: [{ text: 'It is 2,400 euros.' }] } });
+    const r = await run(s);
+    assert.equal(r.status, 'failed');
+    assert.deepEqual(
+      r.failures.map((f) => [f.turn, f.field, f.message]),
+      [[1, 'caller.turns.0', `the caller's line was not taken (too long): a message may be at most ${agent.config.limits.maxTurnChars} characters (this one has ${long.length}); it was not sent`]],
+    );
+    assert.deepEqual(r.transcript.filter((t) => t.role === 'caller').map((t) => t.text), ['What does the automation audit cost?']);
+  });
 });
