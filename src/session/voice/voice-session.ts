@@ -319,7 +319,7 @@ export class VoiceSession {
     if (!current || end.how === 'cut') return; // the interruption (or the end) took care of it
     if (lat) conversation.noteLatency(stages(lat));
     channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
-    if (conversation.ended) return this.#end(this.#conversationEnd ?? 'agent ended');
+    if (conversation.ended) return this.#end(conversation.endReason ?? this.#conversationEnd ?? 'agent ended');
     if (this.#state === 'ending') return;
     this.#setState('listening');
     const line = this.#pendingLine;
@@ -421,7 +421,7 @@ export class VoiceSession {
   async #end(reason: EndReason): Promise<void> {
     if (this.#endReason) return;
     // A conversation that ended itself (end_call, a spending cap) keeps its own reason.
-    if (this.#o.conversation.ended && this.#conversationEnd) reason = this.#conversationEnd;
+    reason = this.#o.conversation.endReason ?? this.#conversationEnd ?? reason;
     this.#endReason = reason;
     this.#setState('ending');
     this.#timers.close();
