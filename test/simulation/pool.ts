@@ -20,10 +20,12 @@ export interface PoolReport {
   wallMs: number;
   /** The longest real time one simulated step took, ms. */
   longestStepMs: number;
+  /** Every call's result, in the order they finished (only with `keepResults`). */
+  results: CallResult[];
 }
 
 /** Runs `seeds` on `threads` workers; a worker silent for `frozenAfterMs` is a freeze. */
-export async function simulateSeeds(calls: (number | World)[], o: { threads?: number; batch?: number; frozenAfterMs?: number; onProgress?: (done: number) => void } = {}): Promise<PoolReport> {
+export async function simulateSeeds(calls: (number | World)[], o: { threads?: number; batch?: number; frozenAfterMs?: number; keepResults?: boolean; onProgress?: (done: number) => void } = {}): Promise<PoolReport> {
   const seeds = [...calls];
   const threads = Math.max(1, Math.min(o.threads ?? 2, seeds.length));
   const batch = o.batch ?? 25;
@@ -31,7 +33,7 @@ export async function simulateSeeds(calls: (number | World)[], o: { threads?: nu
   const started = performance.now();
   const heartbeat = new SharedArrayBuffer(threads * 2 * 4);
   const beat = new Int32Array(heartbeat);
-  const report: PoolReport = { calls: 0, failures: [], endReasons: {}, simulatedHours: 0, wallMs: 0, longestStepMs: 0 };
+  const report: PoolReport = { calls: 0, failures: [], endReasons: {}, simulatedHours: 0, wallMs: 0, longestStepMs: 0, results: [] };
   let next = 0;
 
   const take = () => {
@@ -45,6 +47,7 @@ export async function simulateSeeds(calls: (number | World)[], o: { threads?: nu
     report.simulatedHours += r.simulatedMs / 3_600_000;
     report.longestStepMs = Math.max(report.longestStepMs, r.longestStepMs);
     if (r.violations.length) report.failures.push({ seed: r.seed, violations: r.violations });
+    if (o.keepResults) report.results.push(r);
     o.onProgress?.(report.calls);
   };
 

@@ -315,7 +315,10 @@ export class VoiceSession {
       return this.#end('speech failed');
     }
     if (end.how !== 'failed') conversation.usage.addSpeechOut(tts.id, saying.text.length);
-    if (saying.thenEnd) return this.#end(saying.thenEnd);
+    if (saying.thenEnd) {
+      if (end.how === 'played') channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+      return this.#end(saying.thenEnd);
+    }
     if (!current || end.how === 'cut') return; // the interruption (or the end) took care of it
     if (lat) conversation.noteLatency(stages(lat));
     channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });

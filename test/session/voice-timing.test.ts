@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CANNOT_HEAR, GOODBYE, REPROMPT, TIME_UP, WRAP_UP } from '../../src/session/voice/lines.ts';
+import type { CallResult } from '../simulation/call.ts';
+import { simulateSeeds } from '../simulation/pool.ts';
+import { quietWorld, type CallerAction } from '../simulation/world.ts';
+
+// Voice-session behaviours that depend on time, run on the simulator's virtual clock (in a worker
+// with a freeze watchdog), so seconds of silence cost milliseconds and nothing races the wall clock.
+
+const GREETING = 'Hi, this is Ada from Acme. How can I help?';
+const speak = (atMs: number, words: string): CallerAction => ({ atMs, kind: 'speak', words, durationMs: 1200, recognised: 'final', sttLatencyMs: 200 });
+
+async function call(world: Parameters<typeof quietWorld>[0]): Promise<CallResult> {
+  const r = await simulateSeeds([quietWorld(world)], { threads: 1, frozenAfterMs: 3000, keepResults: true });
+  assert.deepEqual(r.failures, []);
+  return r.results[0]!;
+}
+
+describe('voice session timing (virtual clock)', () => {
+  it('a silent caller hears one reprompt, then the goodbye, and the call ends by silence', async () => {
+    const r = await call({ seed: -101, silenceReprompt: 5, silenceEnd: 12, maxDurationSec: 120 });
+    assert.equal(r.endReason, 'silence');
+    assert.deepEqual(r.agentTurns, [GREETING, REPROMPT, GOODBYE]);
+  });
+
+  it("the greeting's caption reaches the door once, whole, even when the caller talks over it", async () => {
+    const quiet = await call({ seed: -102, maxDurationSec: 20 });
+    assert.equal(quiet.captions.filter((c) => c.startsWith('Hi, this')).length, 1);
+    assert.equal(quiet.captions[0], GREETING);
+    const bargeIn = await call({ seed: -105, maxDurationSec: 20, caller: [speak(700, 'How much is the audit?')], replies: [{ text: 'The audit costs 2,400 euros.' }] });
+    const greetingCaptions = bargeIn.captions.filter((c) => GREETING.startsWith(c) && c);
+    assert.equal(greetingCaptions.length, 1, `captions: ${JSON.stringify(bargeIn.captions)}`);
+    assert.ok(greetingCaptions[0]!.length < GREETING.length, 'the caption ends where the caller stopped hearing');
+  });
+
+  it('the wrap-up waits for the reply in flight, then the limit cuts in with the goodbye', async () => {
+    // 60 s limit: the wrap-up is due at 54 s, while the reply to the question at 51 s is playing.
+    const r = await call({ seed: -106, maxDurationSec: 60, silenceReprompt: 100, silenceEnd: 200, caller: [speak(51000, 'Tell me about your process.')], replies: [{ firstPartMs: 500, text: 'Our process has three steps.' }] });
+    assert.equal(r.endReason, 'time limit');
+    assert.deepEqual(r.agentTurns, [GREETING, 'Our process has three steps.', WRAP_UP, TIME_UP]);
+    assert.deepEqual(r.captions, r.agentTurns, 'every line was heard to its end, each captioned once');
+  });
+
+  it('a recogniser that goes deaf is noticed and reopened; the call goes on', async () => {
+    const caller = [speak(7000, 'Hello?'), speak(10000, 'Can you hear me?'), speak(14000, 'Hello?'), speak(30000, 'How much is the audit?')];
+    const r = await call({ seed: -103, maxDurationSec: 60, silenceReprompt: 40, silenceEnd: 50, caller, ears: { kind: 'goes-deaf', atMs: 5000, again: false }, replies: [{ text: 'The audit costs 2,400 euros.' }] });
+    assert.ok(r.errors.some((e) => /stt:sim:stt: the recogniser sent no words/.test(e)), r.errors.join('\n'));
+    assert.ok(r.agentTurns.includes('The audit costs 2,400 euros.'), 'the reopened recogniser heard the next question');
+  });
+
+  it('a recogniser deaf again after reopening: the agent says it cannot hear and ends', async () => {
+    const caller = [7000, 10000, 14000, 17000, 20000, 24000].map((t) => speak(t, 'Hello?'));
+    const r = await call({ seed: -104, maxDurationSec: 60, silenceReprompt: 40, silenceEnd: 50, caller, ears: { kind: 'goes-deaf', atMs: 5000, again: true } });
+    assert.equal(r.endReason, 'speech recognition failed');
+    assert.equal(r.agentTurns.at(-1), CANNOT_HEAR);
+  });
+
+  it('a recogniser that closes its stream mid-call is reopened like one that errors', async () => {
+    const r = await call({ seed: -107, maxDurationSec: 30, silenceReprompt: 40, silenceEnd: 50, caller: [speak(8000, 'How much is the audit?')], ears: { kind: 'closes', atMs: 4000, again: false }, replies: [{ text: 'The audit costs 2,400 euros.' }] });
+    assert.ok(r.errors.some((e) => /closed its stream/.test(e)), r.errors.join('\n'));
+    assert.ok(r.agentTurns.includes('The audit costs 2,400 euros.'));
+  });
+
+  it('a model that never answers: the agent apologises within responseTimeoutMs and the call goes on', async () => {
+    const r = await call({ seed: -108, maxDurationSec: 40, responseTimeoutMs: 3000, caller: [speak(4000, 'How much is the audit?')], replies: [{ firstPartMs: Infinity, text: 'never' }] });
+    assert.ok(r.agentTurns.some((t) => /having trouble answering/.test(t)), JSON.stringify(r.agentTurns));
+    assert.ok(r.errors.some((e) => /no response within 3000 ms/.test(e)), r.errors.join('\n'));
+  });
+});
