@@ -12,7 +12,7 @@ const GREETING = 'Hi, this is Ada from Acme. How can I help?';
 const speak = (atMs: number, words: string): CallerAction => ({ atMs, kind: 'speak', words, durationMs: 1200, recognised: 'final', sttLatencyMs: 200 });
 
 async function call(world: Parameters<typeof quietWorld>[0]): Promise<CallResult> {
-  const r = await simulateSeeds([quietWorld(world)], { threads: 1, frozenAfterMs: 3000, keepResults: true });
+  const r = await simulateSeeds([quietWorld(world)], { threads: 1, keepResults: true });
   assert.deepEqual(r.failures, []);
   return r.results[0]!;
 }

@@ -29,7 +29,7 @@ export async function simulateSeeds(calls: (number | World)[], o: { threads?: nu
   const seeds = [...calls];
   const threads = Math.max(1, Math.min(o.threads ?? 2, seeds.length));
   const batch = o.batch ?? 25;
-  const frozenAfterMs = o.frozenAfterMs ?? 5000;
+  const frozenAfterMs = o.frozenAfterMs ?? 10_000;
   const started = performance.now();
   const heartbeat = new SharedArrayBuffer(threads * 2 * 4);
   const beat = new Int32Array(heartbeat);
@@ -81,6 +81,7 @@ export async function simulateSeeds(calls: (number | World)[], o: { threads?: nu
         const seedsNow = take();
         if (seedsNow.length) {
           inFlight = seedsNow;
+          lastChange = performance.now(); // the watch starts with the work, not with the thread's start-up
           w.postMessage({ seeds: seedsNow } satisfies ToWorker);
           return;
         }

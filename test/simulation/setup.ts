@@ -23,16 +23,20 @@ export class Simulator {
 
   static async create(): Promise<Simulator> {
     const agent = await loadAgent(EXAMPLE);
-    return new Simulator(installVirtualTime(), agent);
+    const sim = new Simulator(installVirtualTime(), agent);
+    await sim.#renewStore(); // before the first call, so a call's time is its own
+    return sim;
+  }
+
+  async #renewStore(): Promise<void> {
+    await this.#store?.close();
+    this.#store = await openStore('file::memory:');
+    await ingestKnowledge(this.#store, { agent: this.#agent.name, dir: this.#agent.dir, sources: this.#agent.config.knowledge.sources });
   }
 
   async run(seed: number | World, onStep?: () => void): Promise<CallResult> {
-    if (!this.#store || this.#calls++ % CALLS_PER_STORE === 0) {
-      await this.#store?.close();
-      this.#store = await openStore('file::memory:');
-      await ingestKnowledge(this.#store, { agent: this.#agent.name, dir: this.#agent.dir, sources: this.#agent.config.knowledge.sources });
-    }
-    return simulateCall(seed, { clock: this.#clock, store: this.#store, agent: this.#agent, onStep });
+    if (++this.#calls % CALLS_PER_STORE === 0) await this.#renewStore();
+    return simulateCall(seed, { clock: this.#clock, store: this.#store!, agent: this.#agent, onStep });
   }
 
   async close(): Promise<void> {

@@ -15,14 +15,14 @@ describe('the voice session under simulation', () => {
   it('the wrap-up coming due while the silence reprompt plays ends the call at its limit (it froze the server)', async () => {
     // listen.silenceReprompt 8 s, limits.maxDurationSec 10 s: the wrap-up is due at 9 s, while
     // "Are you still there?" is still playing. The old session spun on a settled promise here.
-    const r = await simulateSeeds([quietWorld({ seed: -1, maxDurationSec: 10, silenceReprompt: 8, silenceEnd: 30 })], { threads: 1, frozenAfterMs: 3000 });
+    const r = await simulateSeeds([quietWorld({ seed: -1, maxDurationSec: 10, silenceReprompt: 8, silenceEnd: 30 })], { threads: 1 });
     assert.equal(explain(r), '');
     assert.deepEqual(r.endReasons, { 'time limit': 1 });
   });
 
   it('the same with the reprompt, the wrap-up and the limit all landing on top of each other', async () => {
     const worlds = [7.5, 8, 8.5, 9, 9.5, 10].map((reprompt, i) => quietWorld({ seed: -10 - i, maxDurationSec: 10, silenceReprompt: reprompt, silenceEnd: 10 }));
-    const r = await simulateSeeds(worlds, { threads: 2, frozenAfterMs: 3000 });
+    const r = await simulateSeeds(worlds, { threads: 2 });
     assert.equal(explain(r), '');
     assert.equal(r.calls, worlds.length);
   });

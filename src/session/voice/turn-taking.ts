@@ -45,11 +45,12 @@ export class TurnTaking {
   #t: Timers;
   #backchannels: Set<string>;
   #text = '';
-  #speaking = false; // caller, per the VAD
+  /** The caller, per the VAD. */
+  #caller: 'silent' | 'speaking' = 'silent';
+  /** The agent: quiet, speaking, or paused by caller speech that may yet prove to be noise. */
+  #agent: 'quiet' | 'speaking' | 'paused' = 'quiet';
   #speechStartMs = 0;
   #speechEndMs: number | null = null;
-  #agentSpeaking = false;
-  #paused = false;
   #timers = new Map<'end' | 'pause' | 'resume', unknown>();
 
   constructor(settings: TurnSettings, decisions: TurnDecisions, timers: Timers = realClock) {
@@ -61,21 +62,22 @@ export class TurnTaking {
 
   /** The agent started or stopped playing audio. */
   agentSpeaking(on: boolean): void {
-    this.#agentSpeaking = on;
-    if (!on) {
-      this.#paused = false;
-      this.#cancel('pause', 'resume');
+    if (on) {
+      if (this.#agent === 'quiet') this.#agent = 'speaking';
+      return;
     }
+    this.#agent = 'quiet';
+    this.#cancel('pause', 'resume');
   }
 
   speechStart(atMs: number): void {
-    this.#speaking = true;
+    this.#caller = 'speaking';
     this.#speechStartMs = atMs;
     this.#cancel('end', 'resume');
-    if (this.#agentSpeaking && !this.#paused) {
+    if (this.#agent === 'speaking') {
       this.#start('pause', () => {
-        if (this.#speaking && this.#agentSpeaking && !this.#paused) {
-          this.#paused = true;
+        if (this.#caller === 'speaking' && this.#agent === 'speaking') {
+          this.#agent = 'paused';
           this.#d.pause();
         }
       }, this.#s.minInterruptionMs);
@@ -83,13 +85,13 @@ export class TurnTaking {
   }
 
   speechEnd(atMs: number): void {
-    this.#speaking = false;
+    this.#caller = 'silent';
     this.#speechEndMs = atMs;
     this.#cancel('pause');
-    if (this.#paused) {
+    if (this.#agent === 'paused') {
       this.#start('resume', () => {
-        if (this.#paused && !this.#speaking) {
-          this.#paused = false;
+        if (this.#agent === 'paused' && this.#caller === 'silent') {
+          this.#agent = 'speaking';
           this.#text = '';
           this.#d.resume();
         }
@@ -103,19 +105,18 @@ export class TurnTaking {
   transcript(e: SttEvent): void {
     const words = e.text.trim();
     if (!words) return;
-    if (this.#agentSpeaking) {
+    if (this.#agent !== 'quiet') {
       if (this.#isBackchannel(words)) return; // "mm-hmm" while the agent talks is not a turn
-      const heardEnough = this.#paused || e.atMs - this.#speechStartMs >= this.#s.minInterruptionMs || !this.#speaking;
+      const heardEnough = this.#agent === 'paused' || e.atMs - this.#speechStartMs >= this.#s.minInterruptionMs || this.#caller === 'silent';
       if (wordCount(words) >= this.#s.minInterruptionWords && heardEnough) {
         this.#cancel('pause', 'resume');
-        this.#paused = false;
-        this.#agentSpeaking = false;
+        this.#agent = 'quiet';
         this.#d.interrupt();
       } else return;
     }
     if (e.type !== 'final') return;
     this.#text = this.#text ? `${this.#text} ${words}` : words;
-    if (!this.#speaking) this.#scheduleEnd(e.atMs);
+    if (this.#caller === 'silent') this.#scheduleEnd(e.atMs);
   }
 
   /** Drops pending timers (conversation over). */

@@ -1,4 +1,4 @@
-import type { Channel } from '../../channels/channel.ts';
+import type { Channel, ClientEvent } from '../../channels/channel.ts';
 import type { SpeechToText, SttStream, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
 import type { EndReason } from '../../store/record-types.ts';
 import { errorText } from '../../util/error-text.ts';
@@ -150,12 +150,18 @@ export class VoiceSession {
     channel.close(this.#endReason ?? 'closed');
   }
 
+  /** Everything the session tells the door goes through here: after `end`, nothing does. */
+  #send(event: ClientEvent): void {
+    if (this.#endReason && event.type !== 'end') return;
+    this.#o.channel.send(event);
+  }
+
   /** The one place the agent's state changes: turn-taking and the door learn it here. */
   #setState(next: AgentState): void {
     if (this.#state === next || this.#state === 'ending') return;
     this.#state = next;
     this.#turns.agentSpeaking(next === 'speaking');
-    if (next !== 'ending') this.#o.channel.send({ type: 'state', state: next });
+    if (next !== 'ending') this.#send({ type: 'state', state: next });
   }
 
   async #listen(signal: AbortSignal): Promise<void> {
@@ -197,7 +203,7 @@ export class VoiceSession {
           if (this.#endReason || ears !== this.#ears) break;
           this.#deaf.heard();
           if (this.#state === 'ending') continue;
-          this.#o.channel.send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
+          this.#send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
           this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
           this.#turns.transcript({ ...e, atMs: this.clockMs });
         }
@@ -252,7 +258,7 @@ export class VoiceSession {
           onFirstText();
           this.#timers.cancel('filler');
           words.push(out.text);
-          channel.send({ type: 'agent_text', text: out.text, final: false });
+          this.#send({ type: 'agent_text', text: out.text, final: false });
         } else if (out.type === 'tool-start' && !filler.said) {
           this.#timers.start('filler', FILLER_AFTER_MS, () => {
             filler.said = LINES.FILLERS[out.name] ?? LINES.FILLER;
@@ -260,13 +266,13 @@ export class VoiceSession {
           });
         } else if (out.type === 'tool') {
           this.#timers.cancel('filler');
-          channel.send({ type: 'tool', name: out.name });
+          this.#send({ type: 'tool', name: out.name });
         } else if (out.type === 'end') this.#conversationEnd ??= out.reason;
       }
     } catch (e) {
       if (!signal.aborted) {
         conversation.noteError('session', e);
-        channel.send({ type: 'error', message: 'the agent could not answer that turn' });
+        this.#send({ type: 'error', message: 'the agent could not answer that turn' });
       }
     } finally {
       this.#timers.cancel('filler');
@@ -283,7 +289,7 @@ export class VoiceSession {
     }
     const fixed = typeof words === 'string' ? words : undefined;
     // A fixed line's caption shows at once; the final caption follows when it has been played or cut.
-    if (fixed) this.#o.channel.send({ type: 'agent_text', text: fixed, final: false });
+    if (fixed) this.#send({ type: 'agent_text', text: fixed, final: false });
     const saying = new Saying({
       kind,
       words: fixed === undefined ? (words as AsyncIterable<string>) : single(fixed),
@@ -311,17 +317,17 @@ export class VoiceSession {
     if (end.how === 'failed' && (current || saying.thenEnd)) {
       conversation.noteError('voice', new Error(`no voice could speak: ${errorText(end.error)}`));
       // The words still reach the captions and the record, then the call ends.
-      channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+      this.#send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
       return this.#end('speech failed');
     }
     if (end.how !== 'failed') conversation.usage.addSpeechOut(tts.id, saying.text.length);
     if (saying.thenEnd) {
-      if (end.how === 'played') channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+      if (end.how === 'played') this.#send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
       return this.#end(saying.thenEnd);
     }
     if (!current || end.how === 'cut') return; // the interruption (or the end) took care of it
     if (lat) conversation.noteLatency(stages(lat));
-    channel.send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+    this.#send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
     if (conversation.ended) return this.#end(conversation.endReason ?? this.#conversationEnd ?? 'agent ended');
     if (this.#state === 'ending') return;
     this.#setState('listening');
@@ -339,7 +345,7 @@ export class VoiceSession {
     const heard = this.#voice.stop(); // clears the door's queue: silence within a frame
     saying.cut();
     // Captions end where the caller stopped hearing, as the record does.
-    this.#o.channel.send({ type: 'agent_text', text: heard, final: true });
+    this.#send({ type: 'agent_text', text: heard, final: true });
     if (then === 'listen') this.#setState('listening');
     const previous = this.#interrupting;
     this.#interrupting = (async () => {
@@ -431,7 +437,7 @@ export class VoiceSession {
     this.#turns.close();
     this.#saying?.cut();
     // The caller hears the end now; a slow store must not keep the line open.
-    this.#o.channel.send({ type: 'end', reason });
+    this.#send({ type: 'end', reason });
     try {
       await this.#o.conversation.end(reason);
     } catch (e) {
