@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LanguageModel, ModelMessage } from 'ai';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
-import { secretValues } from '../agent/secrets.ts';
+import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
 import { contentTerms, searchKnowledge } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
@@ -68,7 +68,9 @@ export class Conversation {
   #lastAgent: { seq: number; historyFrom: number } | undefined;
   #endRequested = false;
   #ended = false;
-  #secrets: string[];
+  #secrets: SecretMask;
+  /** Lives as long as the conversation: a secret split across turns is still caught. */
+  #guard: DisclosureGuard;
   /** What the agent's webhooks are about: a question they can answer is not off-topic. */
   #toolTopics: string[];
 
@@ -77,7 +79,8 @@ export class Conversation {
     this.#o = o;
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
-    this.#secrets = secretValues(o.agent.config, o.env ?? process.env);
+    this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
+    this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
   }
 
@@ -223,7 +226,8 @@ export class Conversation {
     const cut = new AbortController();
     const stop = () => cut.abort();
     signal.addEventListener('abort', stop, { once: true });
-    const guard = new DisclosureGuard(this.agent.prompt, this.#secrets);
+    const guard = this.#guard;
+    guard.nextTurn();
     let said = '';
     const turn = modelTurn({
       models: this.#o.models,
@@ -296,7 +300,7 @@ export class Conversation {
   }
 
   #scrub(text: string): string {
-    return this.#secrets.reduce((t, s) => t.split(s).join('[secret]'), text);
+    return this.#secrets.text(text);
   }
 
   #clock = (): Date => (this.#o.clock ? this.#o.clock() : new Date());
