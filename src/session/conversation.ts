@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import { agentTools } from '../tools/registry.ts';
+import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
@@ -240,6 +241,7 @@ export class Conversation {
       responseTimeoutMs: config.brain.responseTimeoutMs,
       signal: cut.signal,
       onUsage: (model, input, output) => this.usage.addTokens(model, input, output),
+      onToolRejected: (call) => this.#emit(rejectedToolCall(call, agentSeq, this.#now(), this.#secrets)),
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(errorText(e)) }),
     });
     let step = await turn.next();
