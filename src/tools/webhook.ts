@@ -29,10 +29,12 @@ export function webhookTool(ctx: ToolContext, cfg: WebhookToolConfig): ToolSpec<
 export function argumentProblems(schema: Record<string, unknown>, args: unknown): string[] {
   if (!args || typeof args !== 'object' || Array.isArray(args)) return ['arguments must be an object'];
   const problems: string[] = [];
-  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[] }>;
-  for (const key of (schema.required ?? []) as string[]) if (!Object.hasOwn(args, key) || (args as Record<string, unknown>)[key] === undefined) problems.push(`missing "${key}"`);
+  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[]; const?: unknown }>;
+  const fixed = (key: string): boolean => Object.hasOwn(props, key) && !!props[key] && typeof props[key] === 'object' && 'const' in props[key];
+  for (const key of (schema.required ?? []) as string[]) if (!fixed(key) && (!Object.hasOwn(args, key) || (args as Record<string, unknown>)[key] === undefined)) problems.push(`missing "${key}"`);
   for (const [key, value] of Object.entries(args)) {
     const p = Object.hasOwn(props, key) ? props[key] : undefined; // not "constructor" from Object.prototype
+    if (p && fixed(key)) continue; // the file's value is sent whatever the model wrote
     if (!p) {
       if (schema.additionalProperties === false) problems.push(`unexpected "${key}"`);
       continue;

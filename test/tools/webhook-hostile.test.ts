@@ -55,9 +55,9 @@ describe('webhook arguments the model cannot abuse', () => {
   });
 
   it('sends only declared properties in a POST body, and a const property always with its fixed value', async () => {
-    const schema = { type: 'object', properties: { name: { type: 'string' }, tenant: { const: 'acme' }, source: { type: 'string', const: 'voice' } }, required: ['name'] };
+    const schema = { type: 'object', properties: { name: { type: 'string' }, tenant: { const: 'acme' }, source: { type: 'string', const: 'voice' } }, required: ['name', 'source'] };
     const cfg = webhook({ method: 'POST', url: 'http://receiver/leads', parameters: schema, headers: { Authorization: 'Bearer ${TOKEN}', 'X-Tenant': 'acme' } });
-    const { received, events } = await call(cfg, { name: 'Ana', tenant: 'othercorp', source: 'web', role: 'admin', authorization: 'Bearer forged', 'x-tenant': 'othercorp' });
+    const { received, events } = await call(cfg, { name: 'Ana', tenant: 'othercorp', source: 42, role: 'admin', authorization: 'Bearer forged', 'x-tenant': 'othercorp' });
     assert.deepEqual(JSON.parse(received[0].body), { name: 'Ana', tenant: 'acme', source: 'voice' });
     assert.equal(received[0].headers.authorization, `Bearer ${TOKEN}`);
     assert.equal(received[0].headers['x-tenant'], 'acme');
@@ -65,6 +65,8 @@ describe('webhook arguments the model cannot abuse', () => {
     const event = events[0];
     assert.ok(event.type === 'tool.call');
     assert.deepEqual((event.call.request as { body: unknown }).body, { name: 'Ana', tenant: 'acme', source: 'voice' });
+    const omitted = await call(cfg, { name: 'Ana' });
+    assert.deepEqual(JSON.parse(omitted.received[0].body), { name: 'Ana', tenant: 'acme', source: 'voice' }, 'a required const needs nothing from the model');
   });
 
   it('sends a __proto__ or constructor argument as data when declared, and never when not', async () => {
