@@ -36,6 +36,12 @@ const SECRET_NAME = /(?:^|_)(?:API_KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH_TOK
 const MIN_REFERENCED = 4;
 /** Variables picked by name alone need a longer value ("true", "1234" are settings, not keys). */
 const MIN_BY_NAME = 8;
+/**
+ * Default passwords of local setups (postgres://postgres:postgres@…) are public knowledge, not
+ * secrets; masking them would turn every "postgres" in a tool result into a placeholder and make
+ * the disclosure guard cut an agent that mentions Postgres.
+ */
+const WELL_KNOWN_PASSWORDS = new Set(['postgres', 'password', 'secret', 'admin', 'root', 'test', 'redis', 'mysql', 'parley', 'changeme']);
 /** A run that might be base64 (standard or URL-safe) of something holding a secret. */
 const BASE64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}/g;
 
@@ -52,7 +58,7 @@ export function knownSecrets(config: unknown, env: NodeJS.ProcessEnv): KnownSecr
     // Service URLs (PARLEY_DATABASE_URL, PARLEY_REDIS_URL, …) carry a password.
     if (value && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]+@/i.test(value)) {
       const password = passwordOf(value);
-      add(password, `\${${name} password}`, MIN_REFERENCED);
+      if (password && !WELL_KNOWN_PASSWORDS.has(password.toLowerCase())) add(password, `\${${name} password}`, MIN_REFERENCED);
     }
   }
   return [...out.values()];
@@ -146,8 +152,9 @@ function referencedNames(config: unknown): Set<string> {
 
 function passwordOf(url: string): string | undefined {
   try {
-    const password = new URL(url).password;
-    return password ? decodeURIComponent(password) : undefined;
+    const u = new URL(url);
+    // A password equal to the user name is a local default too.
+    return u.password && u.password !== u.username ? decodeURIComponent(u.password) : undefined;
   } catch {
     return undefined;
   }

@@ -29,6 +29,12 @@ describe('secret mask', () => {
     assert.ok(!shown.has('on') && !shown.has('/usr/bin'));
   });
 
+  it('does not treat a local default password (postgres:postgres, a password equal to the user) as a secret', () => {
+    const local = knownSecrets({}, { PARLEY_DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:5432/test', PARLEY_REDIS_URL: 'redis://app:app@cache:6379', OTHER_URL: 'postgres://u:s3cr3t-pw@db/x' });
+    assert.deepEqual(local.map((s) => s.value), ['s3cr3t-pw']);
+    assert.equal(secretMask({}, { PARLEY_DATABASE_URL: 'postgres://postgres:postgres@db/x' }).text('We support postgres 16.'), 'We support postgres 16.');
+  });
+
   it('hides a secret as is, URL-encoded in either style and hex case, JSON-escaped, ASCII-escaped and in base64', () => {
     const mask = secretMask(config, env);
     const forms = [
