@@ -101,7 +101,9 @@ export class SecretMask {
     if (typeof v === 'string') return this.text(v);
     if (depth > 64 || v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return v.map((x) => this.#walk(x, depth + 1));
-    if (v instanceof Date) return v;
+    // A Date, a Temporal value, a URL: what it becomes in JSON is what is recorded and sent.
+    const toJSON = (v as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return this.#walk(toJSON.call(v), depth + 1);
     // fromEntries defines properties, so a key named __proto__ stays a key and sets no prototype.
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.text(k), this.#walk(x, depth + 1)]));
   }

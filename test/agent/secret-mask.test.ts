@@ -62,6 +62,8 @@ describe('secret mask', () => {
     const out = mask.value(echoed) as Record<string, unknown>;
     assert.equal(JSON.stringify(out), '{"__proto__":{"polluted":"${OPENAI_API_KEY}"},"headers":{"authorization":"Bearer ${OPENAI_API_KEY}"},"n":3,"list":[null,true,"${PARLEY_ADMIN_TOKEN}"],"${PARLEY_ADMIN_TOKEN}":1}');
     assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    const when = new Date('2026-01-15T12:00:00Z');
+    assert.deepEqual(mask.value({ when, url: new URL(`https://x.test/?k=${env.OPENAI_API_KEY}`) }), { when: '2026-01-15T12:00:00.000Z', url: 'https://x.test/?k=${OPENAI_API_KEY}' });
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
