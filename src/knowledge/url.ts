@@ -1,5 +1,6 @@
 import { formatOfPath, type KnowledgeFormat } from './document.ts';
 import type { SourceBytes } from './read.ts';
+import { pinnedGet } from './pinned-fetch.ts';
 import { checkUrl, DEFAULT_URL_POLICY, UrlRefusedError, type UrlPolicy } from './url-policy.ts';
 
 /** How a URL source is fetched. */
@@ -27,7 +28,6 @@ export async function fetchSource(url: string, o: FetchSourceOptions = {}): Prom
   const timeoutMs = o.timeoutMs ?? 20_000;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
-  const doFetch = o.fetch ?? globalThis.fetch;
   const p = o.policy ?? {};
   const policy: UrlPolicy = {
     allowPrivate: p.allowPrivate ?? DEFAULT_URL_POLICY.allowPrivate,
@@ -42,7 +42,9 @@ export async function fetchSource(url: string, o: FetchSourceOptions = {}): Prom
   try {
     for (let hop = 0; ; hop++) {
       await checkUrl(current, policy, signal);
-      res = await doFetch(current, { signal, redirect: 'manual', headers: { accept: 'text/html, application/pdf, text/markdown, text/plain;q=0.9, */*;q=0.1' } });
+      const headers = { accept: 'text/html, application/pdf, text/markdown, text/plain;q=0.9, */*;q=0.1' };
+      // Without a fetch of the caller's, the connection itself refuses what checkUrl refused (DNS rebinding).
+      res = o.fetch ? await o.fetch(current, { signal, redirect: 'manual', headers }) : await pinnedGet(current, { allowPrivate: policy.allowPrivate, signal, headers });
       const location = res.headers.get('location');
       if (!REDIRECTS.has(res.status) || !location) break;
       await res.body?.cancel();

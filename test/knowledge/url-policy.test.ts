@@ -77,6 +77,14 @@ describe('URL sources reach only what the agent allows', () => {
     assert.equal(fetched, 0, 'nothing was requested');
   });
 
+  it('refuses at connect time a host that resolved public a moment before (DNS rebinding)', async () => {
+    const port = new URL(base).port;
+    // The check's lookup says "public"; the connection's own lookup of localhost says 127.0.0.1.
+    const rebinding = { lookup: async () => [{ address: '93.184.215.14', family: 4 }] };
+    await assert.rejects(fetchSource(`http://localhost:${port}/page`, { policy: rebinding }), /refused http:\/\/localhost:\d+\/page: localhost resolves to (127\.0\.0\.1|::1), which is a private/);
+    assert.equal((await fetchSource(`http://localhost:${port}/page`, { policy: { allowPrivate: true } })).format, 'html');
+  });
+
   it('checks every redirect hop: a public page cannot send the reader to loopback or another scheme', async () => {
     const lookup = async () => [{ address: '93.184.215.14', family: 4 }];
     const requested: string[] = [];
