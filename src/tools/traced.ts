@@ -33,7 +33,7 @@ export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
         outcome = { result: { error: `${spec.name} failed: ${message}. Apologise briefly and offer another way forward.` }, error: message };
       }
       const at = ctx.now();
-      const mask = maskOf(ctx);
+      const mask = secretMaskOf(ctx);
       outcome = mask.value(outcome);
       ctx.emit({
         type: 'tool.call',
@@ -58,8 +58,8 @@ export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
 
 const masks = new WeakMap<ToolContext, SecretMask>();
 
-/** One mask per tool context (one agent turn): the secrets do not change within it. */
-function maskOf(ctx: ToolContext): SecretMask {
+/** The secret mask of a tool context, one per context (one agent turn): the secrets do not change within it. */
+export function secretMaskOf(ctx: ToolContext): SecretMask {
   let mask = masks.get(ctx);
   if (!mask) masks.set(ctx, (mask = secretMask(ctx.agent.config, ctx.env)));
   return mask;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookToolConfig } from '../agent/schema.ts';
 import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
-import type { ToolSpec } from './traced.ts';
+import { secretMaskOf, type ToolSpec } from './traced.ts';
 
 // A webhook tool calls an endpoint declared in agent.yaml: a CRM, an order lookup,
 // an n8n/Zapier/Make automation. The URL and headers come from the file, never
@@ -93,7 +93,8 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
     attempt++;
     try {
       const res = await ctx.fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.timeoutMs)]) });
-      const text = await res.text();
+      // Masked before anything is clipped: a cut must not leave half a secret behind.
+      const text = secretMaskOf(ctx).text(await res.text());
       const parsed = parseBody(text, res.headers.get('content-type'));
       const response = { status: res.status, headers: { 'content-type': res.headers.get('content-type') }, body: clip(parsed, MAX_RECORDED_CHARS), attempts: attempt };
       if ((res.status >= 500 || res.status === 429) && attempt <= cfg.retries) {

@@ -106,6 +106,15 @@ describe('secrets an endpoint echoes back', () => {
     assert.match(everything, /\$\{KEY\}/);
   });
 
+  it('leaves no half of a secret where a long echoed body is clipped', async () => {
+    const cfg = webhook({ method: 'GET', url: 'http://receiver/x', headers: { Authorization: 'Bearer ${TOKEN}' }, parameters: { type: 'object', properties: {} } });
+    for (const before of [3990, 3995, 3998]) {
+      const { result, events } = await call(cfg, {}, () => ({ status: 200, body: `${'x'.repeat(before)}${TOKEN} and more` }));
+      const text = JSON.stringify([result, events]);
+      assert.ok(!text.includes(TOKEN.slice(0, 6)), `a piece of the token survived the clip at ${before}`);
+    }
+  });
+
   it('masks a provider key or the admin token an endpoint sends back, though the agent never referenced them', async () => {
     const cfg = webhook({ method: 'GET', url: 'http://receiver/x', parameters: { type: 'object', properties: {} } });
     const receiver = await startWebhookReceiver(() => ({ status: 200, body: { debug: `env: OPENAI_API_KEY=sk-proj-abcdef0123456789 admin=adm-0123456789abcdef basic=${Buffer.from('u:sk-proj-abcdef0123456789').toString('base64')}` } }));
