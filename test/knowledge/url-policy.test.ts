@@ -35,6 +35,16 @@ describe('URL sources reach only what the agent allows', () => {
       if (url === '/page') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Internal</h1><p>Admin secrets live here.</p>');
       const hops = /^\/hop\/(\d+)$/.exec(url);
       if (hops) return void res.writeHead(302, { location: Number(hops[1]) > 0 ? `/hop/${Number(hops[1]) - 1}` : '/page' }).end();
+      const sized = /^\/bytes\/(\d+)(\?chunked)?$/.exec(url);
+      if (sized) {
+        const body = 'b'.repeat(Number(sized[1]));
+        if (sized[2]) {
+          // Two writes: chunked, no length declared.
+          res.writeHead(200, { 'content-type': 'text/plain' }).write(body.slice(0, 1));
+          return void res.end(body.slice(1));
+        }
+        return void res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(body.length) }).end(body);
+      }
       if (url === '/declared-huge') return void res.writeHead(200, { 'content-type': 'text/plain', 'content-length': String(300 * 1024 * 1024) }).end('x');
       if (url === '/huge') {
         // 300 MB, chunked (no length): the reader must stop early, not hold it all.
@@ -105,6 +115,14 @@ describe('URL sources reach only what the agent allows', () => {
     assert.equal((await fetchSource(`${base}/hop/4`, allowed)).format, 'html');
     await assert.rejects(fetchSource(`${base}/hop/5`, allowed), /more than 5 redirects/);
     await assert.rejects(fetchSource(`${base}/hop/2`, { policy: { allowPrivate: true, maxRedirects: 1 } }), /more than 1 redirects/);
+  });
+
+  it('reads a page of exactly the limit and refuses one byte more, declared or streamed', async () => {
+    const policy = { allowPrivate: true, maxBytes: 4096 };
+    for (const chunked of ['', '?chunked']) {
+      assert.equal((await fetchSource(`${base}/bytes/4096${chunked}`, { policy })).bytes.length, 4096);
+      await assert.rejects(fetchSource(`${base}/bytes/4097${chunked}`, { policy }), /larger than 4,096 bytes/);
+    }
   });
 
   it('refuses a page over the size limit, declared or streamed, without reading it all', async () => {
