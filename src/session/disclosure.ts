@@ -73,7 +73,7 @@ export class DisclosureGuard {
   /** Adds streamed text; returns what tripped the guard, or null. */
   push(delta: string): 'prompt' | 'secret' | null {
     this.#text += delta;
-    if (this.#secretSaid()) return 'secret';
+    if (this.#secretSaid(delta.length)) return 'secret';
     if (!this.#grams.size) return null;
     const w = words(this.#text);
     // The last word may still be growing; windows are checked once they end on a finished word.
@@ -85,14 +85,14 @@ export class DisclosureGuard {
     return null;
   }
 
-  #secretSaid(): boolean {
+  /** Whether a secret ends in the new text: only the last stretch that could hold one is looked at, so a long turn costs no more per word. */
+  #secretSaid(added: number): boolean {
     if (!this.#secrets.length) return false;
-    const raw = this.#tail.raw + this.#text;
+    const window = this.#tailLength + added;
+    const raw = (this.#tail.raw + this.#text).slice(-window);
     if (this.#secrets.some((s) => raw.includes(s))) return true;
     if (!this.#spelled.length) return false;
-    const now = compactSpelling(this.#text);
-    const joined = this.#tail.joined + now.joined;
-    const letters = this.#tail.letters + now.letters;
+    const { joined, letters } = compactSpelling(`${this.#tail.spoken}\n${this.#text}`.slice(-window));
     return this.#spelled.some((s) => joined.includes(s) || letters.includes(s));
   }
 }
