@@ -47,16 +47,24 @@ export function argumentProblems(schema: Record<string, unknown>, args: unknown)
   return problems;
 }
 
-/** The arguments that go out: declared properties only, each `const` with its fixed value. */
+/** The arguments that go out: declared properties only (nested objects and arrays of them too), each `const` with its fixed value. */
 export function declaredArguments(schema: Record<string, unknown>, args: Record<string, unknown>): Record<string, unknown> {
-  const props = (schema.properties ?? {}) as Record<string, { const?: unknown }>;
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   const out: [string, unknown][] = [];
   for (const [key, p] of Object.entries(props)) {
     if (p && typeof p === 'object' && 'const' in p) out.push([key, p.const]);
-    else if (Object.hasOwn(args, key) && args[key] !== undefined) out.push([key, args[key]]);
+    else if (Object.hasOwn(args, key) && args[key] !== undefined) out.push([key, declaredValue(p, args[key])]);
   }
   // fromEntries defines properties: an argument named __proto__ stays data.
   return Object.fromEntries(out);
+}
+
+/** A value kept to what its schema declares, when the schema says what an object holds. */
+function declaredValue(schema: Record<string, unknown> | undefined, value: unknown): unknown {
+  if (!schema || typeof schema !== 'object') return value;
+  if (Array.isArray(value) && schema.items && typeof schema.items === 'object') return value.map((v) => declaredValue(schema.items as Record<string, unknown>, v));
+  if (value && typeof value === 'object' && !Array.isArray(value) && schema.properties && typeof schema.properties === 'object') return declaredArguments(schema, value as Record<string, unknown>);
+  return value;
 }
 
 async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Record<string, unknown>, signal: AbortSignal, callId: string): Promise<ToolOutcome> {

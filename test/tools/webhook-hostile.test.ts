@@ -69,6 +69,13 @@ describe('webhook arguments the model cannot abuse', () => {
     assert.deepEqual(JSON.parse(omitted.received[0].body), { name: 'Ana', tenant: 'acme', source: 'voice' }, 'a required const needs nothing from the model');
   });
 
+  it('keeps nested objects, and arrays of them, to their declared properties', async () => {
+    const address = { type: 'object', properties: { city: { type: 'string' }, country: { const: 'PL' } } };
+    const cfg = webhook({ method: 'POST', url: 'http://receiver/x', parameters: { type: 'object', properties: { address, stops: { type: 'array', items: address }, tags: { type: 'array', items: { type: 'string' } }, extra: { type: 'object' } } } });
+    const { received } = await call(cfg, { address: { city: 'Gdańsk', country: 'DE', admin: true }, stops: [{ city: 'A', x: 1 }, { city: 'B' }], tags: ['a', 'b'], extra: { free: 'form' } });
+    assert.deepEqual(JSON.parse(received[0].body), { address: { city: 'Gdańsk', country: 'PL' }, stops: [{ city: 'A', country: 'PL' }, { city: 'B', country: 'PL' }], tags: ['a', 'b'], extra: { free: 'form' } });
+  });
+
   it('sends a __proto__ or constructor argument as data when declared, and never when not', async () => {
     const cfg = webhook({ method: 'POST', url: 'http://receiver/x', parameters: { type: 'object', properties: { note: { type: 'string' } } } });
     const args = JSON.parse('{"note":"hi","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}}}');
