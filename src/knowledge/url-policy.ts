@@ -24,6 +24,7 @@ export class UrlRefusedError extends Error {
   override name = 'UrlRefusedError';
 }
 
+/** Public addresses only, 5 MB, 5 redirects. */
 export const DEFAULT_URL_POLICY: UrlPolicy = { allowPrivate: false, maxBytes: 5 * 1024 * 1024, maxRedirects: 5 };
 
 const blocked = new BlockList();

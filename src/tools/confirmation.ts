@@ -33,7 +33,7 @@ export function isAffirmative(text: string): boolean {
 }
 
 /** The agent's words as read-back units: punctuation and dashes between letters only separate them. */
-export function readBackUnits(text: string): Unit[] {
+function readBackUnits(text: string): Unit[] {
   const t = `${text.normalize('NFC').toLocaleLowerCase().replace(/@/g, ' at ')} `;
   const units: Unit[] = [];
   let last = 0;
