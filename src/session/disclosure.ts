@@ -22,6 +22,15 @@ const words = (text: string): string[] =>
     .split(/\s+/)
     .filter(Boolean);
 
+/** Secrets at least this long trip the guard once half of them has been said verbatim. */
+export const MIN_HALVED_SECRET = 20;
+
+/** Every run of half a secret's length (rounded up) inside it. */
+function halvesOf(secret: string): string[] {
+  const n = Math.ceil(secret.length / 2);
+  return Array.from({ length: secret.length - n + 1 }, (_, i) => secret.slice(i, i + n));
+}
+
 /** Secrets whose compacted form is shorter than this are caught only when said verbatim: "test" would trip on "the latest". */
 export const MIN_SPELLED_SECRET = 10;
 
@@ -44,6 +53,9 @@ export class DisclosureGuard {
   #secrets: string[];
   /** Secrets compacted (see compactSpelling), for spelled-out and split forms. */
   #spelled: string[];
+  /** Every half of each long secret: the turn is cut once half of one is out, not all of it. */
+  #halves: Set<string>;
+  #halfLength: number[];
   /** How much of the earlier turns is kept (characters): room for the longest secret spelled out slowly. */
   #tailLength: number;
   /** The end of the earlier turns, raw and compacted. */
@@ -56,6 +68,8 @@ export class DisclosureGuard {
     this.#grams = new Set();
     for (let i = 0; i + DISCLOSURE_WINDOW <= w.length; i++) this.#grams.add(w.slice(i, i + DISCLOSURE_WINDOW).join(' '));
     this.#secrets = secrets.filter((s) => s.length >= 6);
+    this.#halves = new Set(this.#secrets.filter((s) => s.length >= MIN_HALVED_SECRET).flatMap((s) => halvesOf(s)));
+    this.#halfLength = [...new Set([...this.#halves].map((h) => h.length))];
     this.#spelled = [...new Set(this.#secrets.map((s) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '')).filter((s) => s.length >= MIN_SPELLED_SECRET))];
     this.#tailLength = Math.max(0, ...this.#secrets.map((s) => s.length * 12));
   }
@@ -91,6 +105,7 @@ export class DisclosureGuard {
     const window = this.#tailLength + added;
     const raw = (this.#tail.raw + this.#text).slice(-window);
     if (this.#secrets.some((s) => raw.includes(s))) return true;
+    for (const n of this.#halfLength) for (let i = 0; i + n <= raw.length; i++) if (this.#halves.has(raw.slice(i, i + n))) return true;
     if (!this.#spelled.length) return false;
     const { joined, letters } = compactSpelling(`${this.#tail.spoken}\n${this.#text}`.slice(-window));
     return this.#spelled.some((s) => joined.includes(s) || letters.includes(s));

@@ -38,6 +38,13 @@ describe('disclosure guard', () => {
     assert.equal(g.push('34567890, enjoy.'), 'secret');
   });
 
+  it('cuts a long secret once half of it is out, not after all of it, and not on its public prefix', () => {
+    const long = 'sk-live-4f9Q2x7Kb1Zz83Lm';
+    const g = new DisclosureGuard(prompt, [long]);
+    assert.equal(g.push('Live keys start with sk-live- and then '), null);
+    assert.equal(g.push('random characters. Yours is sk-live-4f9Q'), 'secret');
+  });
+
   const KEY = 'sk-live-4f9Q2x7Kb1';
   const spelled = [
     's k dash l i v e dash 4 f 9 q 2 x 7 k b 1',
