@@ -64,6 +64,8 @@ export const Knowledge = z.strictObject({
     .string()
     .default("I don't have that in our materials, so I won't guess. I can set up a short intro call with someone who can answer it. Would that help?")
     .describe('What a strict agent says to a question its documents do not answer.'),
+  allowPrivateUrls: z.boolean().default(false).describe('Let URL sources (and their redirects) reach loopback, private and link-local addresses; off, they are refused.'),
+  maxUrlBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024).describe('Largest page or file read from a URL source, in bytes.'),
 });
 
 /** A field the agent collects from the caller. */

@@ -28,7 +28,7 @@ export function resolveSecrets(text: string, neededBy: string, env: NodeJS.Proce
   });
 }
 
-/** Every secret value referenced anywhere in a config, for scrubbing logs and records. */
+/** Every secret value referenced anywhere in a config. Only the agent's own: to hide secrets, use secretMask (secret-mask.ts), which adds provider keys and server secrets and their encodings. */
 export function secretValues(config: unknown, env: NodeJS.ProcessEnv = process.env): string[] {
   const names = new Set<string>();
   const walk = (v: unknown): void => {

@@ -6,6 +6,7 @@ import { chunkBlocks, type Chunk } from './chunk.ts';
 import { readDocument, type SourceBytes } from './read.ts';
 import { resolveSources, type SourceRef } from './sources.ts';
 import { fetchSource } from './url.ts';
+import type { UrlPolicy } from './url-policy.ts';
 
 /** What the agent's knowledge is made of: its name, its folder, and `knowledge.sources` from agent.yaml. */
 export interface KnowledgeSpec {
@@ -14,6 +15,8 @@ export interface KnowledgeSpec {
   dir: string;
   /** Files, folders (walked recursively) and http(s) URLs. */
   sources: string[];
+  /** What URL sources may reach and how much is read (`knowledge.allowPrivateUrls`, `maxUrlBytes`); public only and 5 MB by default. */
+  urls?: Partial<UrlPolicy>;
 }
 
 /** What happened to one source during an ingest. */
@@ -83,7 +86,7 @@ export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: Inge
     signal?.throwIfAborted();
     let status: IngestStatus;
     try {
-      status = await ingestOne(store, spec.agent, ref, stored.get(ref.name), o);
+      status = await ingestOne(store, spec, ref, stored.get(ref.name), o);
     } catch (e) {
       if (signal?.aborted) throw e;
       report.failed.push({ source: ref.name, message: (e as Error).message });
@@ -117,8 +120,9 @@ export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: Inge
 const INDEX_FORMAT = 'parley-knowledge-1';
 
 /** Reads one source and, when its bytes changed, replaces its chunks. */
-async function ingestOne(store: Store, agent: string, ref: SourceRef, previousHash: string | undefined, o: IngestOptions): Promise<IngestStatus> {
-  const source = await load(ref, o);
+async function ingestOne(store: Store, spec: KnowledgeSpec, ref: SourceRef, previousHash: string | undefined, o: IngestOptions): Promise<IngestStatus> {
+  const { agent } = spec;
+  const source = await load(ref, spec, o);
   const hash = createHash('sha256').update(`${INDEX_FORMAT}\0`).update(source.bytes).digest('hex');
   if (hash === previousHash) return 'unchanged';
   let chunks: Chunk[];
@@ -133,8 +137,8 @@ async function ingestOne(store: Store, agent: string, ref: SourceRef, previousHa
   return previousHash === undefined ? 'added' : 'updated';
 }
 
-async function load(ref: SourceRef, o: IngestOptions): Promise<SourceBytes> {
-  if (ref.kind === 'url') return fetchSource(ref.name, { signal: o.signal, fetch: o.fetch, timeoutMs: o.urlTimeoutMs });
+async function load(ref: SourceRef, spec: KnowledgeSpec, o: IngestOptions): Promise<SourceBytes> {
+  if (ref.kind === 'url') return fetchSource(ref.name, { signal: o.signal, fetch: o.fetch, timeoutMs: o.urlTimeoutMs, policy: spec.urls });
   return { bytes: await readFile(ref.path, { signal: o.signal }), format: ref.format };
 }
 

@@ -17,7 +17,8 @@ export interface KnowledgeTemplate {
 /** Reads and indexes the agent's documents into an in-memory store. */
 export async function indexKnowledge(agent: Agent, sources: string[], signal?: AbortSignal): Promise<KnowledgeTemplate> {
   const store = await openStore('file::memory:');
-  const report = await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources }, { signal });
+  const urls = { allowPrivate: agent.config.knowledge.allowPrivateUrls, maxBytes: agent.config.knowledge.maxUrlBytes };
+  const report = await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources, urls }, { signal });
   return { store, report };
 }
 

@@ -12,7 +12,8 @@ import { RedisSeats } from '../guard/redis-seats.ts';
 import { MemorySeats } from '../guard/seats.ts';
 import { MemoryLiveSessions, RedisLiveSessions } from '../guard/live-sessions.ts';
 import { Redis } from 'ioredis';
-import { redactPersonalData } from '../guard/redact.ts';
+import { maskingLogMethod, redactPersonalData } from '../guard/redact.ts';
+import { secretMask } from '../agent/secret-mask.ts';
 import { withoutPassword } from '../util/service-url.ts';
 import { SessionTokens } from '../guard/session-tokens.ts';
 import { DirectoryRecordings } from '../store/recordings/directory.ts';
@@ -67,7 +68,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Session tokens travel in the socket's path, and are longer than the router's default 100-character parameter.
   // Behind a reverse proxy, PARLEY_TRUST_PROXY (true, a hop count, or addresses) makes req.ip the caller's, not the proxy's.
   const redact = o.env.PARLEY_REDACT_LOGS ? o.env.PARLEY_REDACT_LOGS !== 'false' : o.mode === 'serve';
-  const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog } } : false, routerOptions: { maxParamLength: 1024 }, bodyLimit: 64 * 1024, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
+  const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog }, hooks: { logMethod: maskingLogMethod(secretMask(undefined, o.env)) } } : false, routerOptions: { maxParamLength: 1024 }, bodyLimit: 64 * 1024, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
   // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
   const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
   const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);

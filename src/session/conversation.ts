@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LanguageModel, ModelMessage } from 'ai';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
-import { secretValues } from '../agent/secrets.ts';
+import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
 import { contentTerms, searchKnowledge } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import { agentTools } from '../tools/registry.ts';
+import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
 import { mustDeclineUngrounded } from './grounding.ts';
@@ -72,7 +73,9 @@ export class Conversation {
   #endAfterTurn: EndReason | null = null;
   #endReason: EndReason | null = null;
   #spend: Spend;
-  #secrets: string[];
+  #secrets: SecretMask;
+  /** Lives as long as the conversation: a secret split across turns is still caught. */
+  #guard: DisclosureGuard;
   /** What the agent's webhooks are about: a question they can answer is not off-topic. */
   #toolTopics: string[];
 
@@ -81,7 +84,8 @@ export class Conversation {
     this.#o = o;
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
-    this.#secrets = secretValues(o.agent.config, o.env ?? process.env);
+    this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
+    this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
     this.#spend = new Spend({
       records: new Records(o.store.db),
@@ -259,7 +263,8 @@ export class Conversation {
     const cut = new AbortController();
     const stop = () => cut.abort();
     signal.addEventListener('abort', stop, { once: true });
-    const guard = new DisclosureGuard(this.agent.prompt, this.#secrets);
+    const guard = this.#guard;
+    guard.nextTurn();
     let said = '';
     const instructions = buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime()));
     // The documents ride with this turn only; history keeps the caller's plain words.
@@ -280,6 +285,7 @@ export class Conversation {
       },
       // Between tool rounds too: a cap reached mid-turn stops the next model call.
       mayContinue: async () => (stoppedBy = await this.#spend.reached()) === null,
+      onToolRejected: (call) => this.#emit(rejectedToolCall(call, agentSeq, this.#now(), this.#secrets)),
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(errorText(e)) }),
     });
     let step = await turn.next();
@@ -345,7 +351,7 @@ export class Conversation {
   }
 
   #scrub(text: string): string {
-    return this.#secrets.reduce((t, s) => t.split(s).join('[secret]'), text);
+    return this.#secrets.text(text);
   }
 
   #clock = (): Date => (this.#o.clock ? this.#o.clock() : new Date());

@@ -15,6 +15,8 @@ export interface ModelTurnInput {
   responseTimeoutMs?: number;
   /** Called for each model that failed, before the next one is tried. */
   onModelError(model: string, error: unknown): void;
+  /** A tool call refused before any tool ran (arguments the SDK would not parse, an unknown tool): to record it. */
+  onToolRejected?(call: { id: string; name: string; input: unknown; error: unknown }): void;
   /** Tokens a model used for one request (for the cost estimate). */
   onUsage?(model: string, inputTokens: number | undefined, outputTokens: number | undefined): void;
   /** Asked before each further model call of the turn (another tool round); false ends the turn there. */
@@ -77,6 +79,8 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
             yield { type: 'tool', name: part.toolName, input: part.input, output: part.output };
           } else if (part.type === 'tool-error') {
             produced = true;
+            // tracedTool catches whatever a tool throws, so an error part means no tool ran.
+            o.onToolRejected?.({ id: part.toolCallId, name: part.toolName, input: part.input, error: part.error });
             yield { type: 'tool', name: part.toolName, input: part.input, output: null, error: String(part.error) };
           } else if (part.type === 'error') {
             throw part.error;

@@ -86,7 +86,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       if (!isEmail(email)) return refuse(`"${input.email}" is not a valid email address; ask the caller to spell it again`);
       const transcript = ctx.transcript();
       if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
-      if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller (e.g. "j-o-h-n dot s-m-i-t-h at acme dot com") and wait for a yes before booking');
+      if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
 
       // The lead first: if the calendar fails now, nothing the caller told us is lost.
       const lead = { name, email, ...(input.company ? { company: input.company } : {}), ...(input.problem ? { problem: input.problem } : {}) };

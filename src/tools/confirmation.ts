@@ -1,34 +1,100 @@
 // "Read the spelling back before you book" is a rule the code checks, not a hope about the
 // model: book_call looks in the transcript for an agent turn that spelled the value out
 // letter by letter and a caller turn right after it that said yes.
+//
+// "Spelled out" means the value's own letters, one by one, in order and nothing else between
+// them: "B-o-b E-v-i-l", "b o b at e-v-i-l dot com". Saying the value as words ("Bob Evil,
+// bob@evil.com") does not count, however many other letters the turn spells ("y-e-s?"). In an
+// address, the domain labels spellOut says whole (com, gmail…) may be said whole or spelled.
 
-const SPELLED = /(?:^|[\s,.(])\p{L}(?:\s*[-,.]\s*|\s+)\p{L}(?:\s*[-,.]\s*|\s+)\p{L}(?=$|[\s,.)?!-])/u;
+import { SAID_AS_WORDS } from './spelling.ts';
+
 const YES = /^\s*(?:yes|yeah|yep|yup|correct|right|that's right|that is right|exactly|perfect|sure|absolutely|that's it|that's correct|spot on|uh-huh|mhm)\b/i;
 const BUT_NO = /\b(?:no|not|nope|wrong|incorrect|actually|wait)\b/i;
 
-const lettersOnly = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+/** What a listener hears as one symbol when a value is read back. */
+const SYMBOL_WORDS: Record<string, string> = { dot: '.', period: '.', point: '.', at: '@', dash: '-', hyphen: '-', underscore: '_', plus: '+', apostrophe: "'" };
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
-/** How the value sounds when read back with "dot", "at", "dash", as letters and digits only. */
-function spokenLetters(value: string): string {
-  const words = value.toLowerCase().replace(/\./g, ' dot ').replace(/@/g, ' at ').replace(/-/g, ' dash ').replace(/_/g, ' underscore ').replace(/\+/g, ' plus ').replace(/['’]/g, ' apostrophe ');
-  return lettersOnly(words);
-}
+/** One unit of a read-back: a single letter or digit or a symbol said as a word (char), or a whole word; `pause` when punctuation ends what came before. */
+type Unit = { kind: 'char' | 'word'; text: string; pause: boolean };
+
+/** Punctuation that ends a spelled run: "B-o-b E-v-i-l, b-o-b at…" is two values; "E-v-i-l-l-e" is one. */
+const PAUSE = /[,;:!?—–()\n]|\.\s/;
+
+/** One thing the read-back must contain: a character, or a domain label said whole or spelled. */
+type Expected = { kind: 'char'; text: string } | { kind: 'label'; text: string };
+
+const graphemes = (text: string): string[] => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].map((s) => s.segment);
 
 /** Whether the caller's words are a plain yes. */
 export function isAffirmative(text: string): boolean {
   return YES.test(text) && !BUT_NO.test(text.replace(YES, ''));
 }
 
-/** Whether an agent turn spelled `value` out and the caller's next turn confirmed it. */
+/** The agent's words as read-back units: punctuation and dashes between letters only separate them. */
+function readBackUnits(text: string): Unit[] {
+  const t = `${text.normalize('NFC').toLocaleLowerCase().replace(/@/g, ' at ')} `;
+  const units: Unit[] = [];
+  let last = 0;
+  for (const m of t.matchAll(/[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}\p{N}]+)*/gu)) {
+    const w = m[0];
+    const pause = PAUSE.test(t.slice(last, m.index));
+    last = m.index + w.length;
+    if (w in SYMBOL_WORDS) units.push({ kind: 'char', text: SYMBOL_WORDS[w], pause });
+    else if (DIGIT_WORDS.includes(w)) units.push({ kind: 'char', text: String(DIGIT_WORDS.indexOf(w)), pause });
+    else units.push({ kind: graphemes(w).length === 1 ? 'char' : 'word', text: w, pause });
+  }
+  return units;
+}
+
+/** Whether a run of units may start at `start` or end before `end`: not in the middle of other spelled letters. */
+function edge(units: Unit[], before: number, after: number): boolean {
+  const a = units[before];
+  const b = units[after];
+  const letter = (u: Unit | undefined) => u?.kind === 'char' && /[\p{L}\p{N}]/u.test(u.text);
+  return !letter(a) || !letter(b) || b.pause;
+}
+
+/** What reading `value` back must say, unit by unit. */
+function expectedUnits(value: string): Expected[] {
+  const v = value.normalize('NFC').trim().toLocaleLowerCase();
+  const chars = (s: string): Expected[] =>
+    graphemes(s)
+      .filter((g) => !/\s/.test(g))
+      .map((g) => ({ kind: 'char', text: g === '’' ? "'" : g }));
+  const at = v.lastIndexOf('@');
+  if (at < 0) return chars(v);
+  const labels = v.slice(at + 1).split('.');
+  return [...chars(v.slice(0, at)), { kind: 'char', text: '@' }, ...labels.flatMap((label, i): Expected[] => [...(i ? [{ kind: 'char', text: '.' } as const] : []), ...(SAID_AS_WORDS.has(label) ? [{ kind: 'label', text: label } as const] : chars(label))])];
+}
+
+/** Whether the units contain the expected read-back as one unbroken run. */
+function spelledIn(units: Unit[], expected: Expected[]): boolean {
+  const matchFrom = (u: number, e: number): boolean => {
+    if (e === expected.length) return edge(units, u - 1, u);
+    const want = expected[e];
+    const got = units[u];
+    if (!got) return false;
+    if (want.kind === 'label') {
+      if (got.kind === 'word' && got.text === want.text && matchFrom(u + 1, e + 1)) return true;
+      // A label may be spelled too: its letters, one by one.
+      const letters = graphemes(want.text);
+      return letters.every((l, i) => units[u + i]?.kind === 'char' && units[u + i].text === l) && matchFrom(u + letters.length, e + 1);
+    }
+    return got.kind === 'char' && got.text === want.text && matchFrom(u + 1, e + 1);
+  };
+  for (let start = 0; start < units.length; start++) if (edge(units, start - 1, start) && matchFrom(start, 0)) return true;
+  return false;
+}
+
+/** Whether an agent turn spelled `value` out letter by letter and the caller's next turn confirmed it. */
 export function confirmedAloud(value: string, transcript: { role: 'agent' | 'caller'; text: string }[]): boolean {
-  const plain = lettersOnly(value);
-  const spoken = spokenLetters(value);
-  if (!plain) return false;
+  const expected = expectedUnits(value);
+  if (!expected.some((x) => x.kind === 'label' || /[\p{L}\p{N}]/u.test(x.text))) return false;
   for (let i = transcript.length - 2; i >= 0; i--) {
     const turn = transcript[i];
-    if (turn.role !== 'agent' || !SPELLED.test(turn.text)) continue;
-    const said = lettersOnly(turn.text);
-    if (!said.includes(plain) && !said.includes(spoken)) continue;
+    if (turn.role !== 'agent' || !spelledIn(readBackUnits(turn.text), expected)) continue;
     const answer = transcript.slice(i + 1).find((t) => t.role === 'caller');
     if (answer && isAffirmative(answer.text)) return true;
   }

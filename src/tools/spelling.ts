@@ -16,7 +16,7 @@
 
 const SYMBOL_WORDS: Record<string, string> = { '.': 'dot', '@': 'at', '-': 'dash', _: 'underscore', '+': 'plus', "'": 'apostrophe', '’': 'apostrophe', '&': 'ampersand', '/': 'slash' };
 /** Domain labels said whole: everyone spells them the same way. */
-const SAID_AS_WORDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'info', 'gmail', 'googlemail', 'yahoo', 'hotmail', 'outlook', 'icloud', 'proton', 'protonmail']);
+export const SAID_AS_WORDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'info', 'gmail', 'googlemail', 'yahoo', 'hotmail', 'outlook', 'icloud', 'proton', 'protonmail']);
 const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 /** How letters sound when said by name, as a recogniser writes them down. */
 const LETTER_NAMES: Record<string, string> = {

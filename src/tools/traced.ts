@@ -1,6 +1,7 @@
 import { tool, type FlexibleSchema, type Tool, type ToolExecutionOptions } from 'ai';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { errorText } from '../util/error-text.ts';
+import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
 
 /** A tool as Parley defines it: a name, what it is for, its input schema, and how to run it. */
 export interface ToolSpec<I> {
@@ -14,6 +15,8 @@ export interface ToolSpec<I> {
  * Wraps a tool so every call is recorded with its input, request, raw response, result,
  * duration and error — the three places a wrong answer can come from, side by side.
  * A tool that throws is recorded and the model is told it failed, so it can apologise aloud.
+ * Every secret is masked here, the one door all tool output passes: what is recorded and what
+ * the model reads hold `${NAME}`, never a value an endpoint echoed back.
  */
 export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
   return tool<I, unknown, {}>({
@@ -30,6 +33,8 @@ export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
         outcome = { result: { error: `${spec.name} failed: ${message}. Apologise briefly and offer another way forward.` }, error: message };
       }
       const at = ctx.now();
+      const mask = secretMaskOf(ctx);
+      outcome = mask.value(outcome);
       ctx.emit({
         type: 'tool.call',
         at: at.toISOString(),
@@ -37,7 +42,7 @@ export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
           id: options.toolCallId,
           turnSeq: ctx.turnSeq(),
           name: spec.name,
-          input,
+          input: mask.value(input),
           request: outcome.request,
           response: outcome.response,
           result: outcome.result,
@@ -49,4 +54,13 @@ export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
       return outcome.result;
     },
   }) as Tool;
+}
+
+const masks = new WeakMap<ToolContext, SecretMask>();
+
+/** The secret mask of a tool context, one per context (one agent turn): the secrets do not change within it. */
+export function secretMaskOf(ctx: ToolContext): SecretMask {
+  let mask = masks.get(ctx);
+  if (!mask) masks.set(ctx, (mask = secretMask(ctx.agent.config, ctx.env)));
+  return mask;
 }

@@ -4,11 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookToolConfig } from '../agent/schema.ts';
 import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
-import type { ToolSpec } from './traced.ts';
+import { secretMaskOf, type ToolSpec } from './traced.ts';
 
 // A webhook tool calls an endpoint declared in agent.yaml: a CRM, an order lookup,
 // an n8n/Zapier/Make automation. The URL and headers come from the file, never
 // from the model; the model only fills in the arguments its JSON Schema allows.
+// Only declared properties are sent (others are dropped; with `additionalProperties: false`
+// the call is refused so the model learns), a property with `const` always carries its
+// fixed value, and an argument can neither replace nor add to the URL's fixed query.
 
 const MAX_RESULT_CHARS = 4000;
 const MAX_RECORDED_CHARS = 64 * 1024;
@@ -27,10 +30,12 @@ export function webhookTool(ctx: ToolContext, cfg: WebhookToolConfig): ToolSpec<
 export function argumentProblems(schema: Record<string, unknown>, args: unknown): string[] {
   if (!args || typeof args !== 'object' || Array.isArray(args)) return ['arguments must be an object'];
   const problems: string[] = [];
-  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[] }>;
-  for (const key of (schema.required ?? []) as string[]) if ((args as Record<string, unknown>)[key] === undefined) problems.push(`missing "${key}"`);
+  const props = (schema.properties ?? {}) as Record<string, { type?: string; enum?: unknown[]; const?: unknown }>;
+  const fixed = (key: string): boolean => Object.hasOwn(props, key) && !!props[key] && typeof props[key] === 'object' && 'const' in props[key];
+  for (const key of (schema.required ?? []) as string[]) if (!fixed(key) && (!Object.hasOwn(args, key) || (args as Record<string, unknown>)[key] === undefined)) problems.push(`missing "${key}"`);
   for (const [key, value] of Object.entries(args)) {
-    const p = props[key];
+    const p = Object.hasOwn(props, key) ? props[key] : undefined; // not "constructor" from Object.prototype
+    if (p && fixed(key)) continue; // the file's value is sent whatever the model wrote
     if (!p) {
       if (schema.additionalProperties === false) problems.push(`unexpected "${key}"`);
       continue;
@@ -43,30 +48,53 @@ export function argumentProblems(schema: Record<string, unknown>, args: unknown)
   return problems;
 }
 
+/** The arguments that go out: declared properties only (nested objects and arrays of them too), each `const` with its fixed value. */
+export function declaredArguments(schema: Record<string, unknown>, args: Record<string, unknown>): Record<string, unknown> {
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const out: [string, unknown][] = [];
+  for (const [key, p] of Object.entries(props)) {
+    if (p && typeof p === 'object' && 'const' in p) out.push([key, p.const]);
+    else if (Object.hasOwn(args, key) && args[key] !== undefined) out.push([key, declaredValue(p, args[key])]);
+  }
+  // fromEntries defines properties: an argument named __proto__ stays data.
+  return Object.fromEntries(out);
+}
+
+/** A value kept to what its schema declares, when the schema says what an object holds. */
+function declaredValue(schema: Record<string, unknown> | undefined, value: unknown): unknown {
+  if (!schema || typeof schema !== 'object') return value;
+  if (Array.isArray(value) && schema.items && typeof schema.items === 'object') return value.map((v) => declaredValue(schema.items as Record<string, unknown>, v));
+  if (value && typeof value === 'object' && !Array.isArray(value) && schema.properties && typeof schema.properties === 'object') return declaredArguments(schema, value as Record<string, unknown>);
+  return value;
+}
+
 async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Record<string, unknown>, signal: AbortSignal, callId: string): Promise<ToolOutcome> {
   const problems = argumentProblems(cfg.parameters, args);
   if (problems.length) return { result: { error: `invalid arguments: ${problems.join('; ')}` }, error: `invalid arguments: ${problems.join('; ')}` };
 
   const where = `tools.${cfg.name}`;
   const hasBody = cfg.method !== 'GET' && cfg.method !== 'DELETE';
+  const sent = declaredArguments(cfg.parameters, args);
+  const resolved = new URL(resolveSecrets(cfg.url, `${where}.url`, ctx.env));
+  const fixedQuery = new Set(resolved.searchParams.keys());
   const withArgs = (u: URL): URL => {
-    if (!hasBody) for (const [k, v] of Object.entries(args)) u.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+    if (!hasBody) for (const [k, v] of Object.entries(sent)) if (!fixedQuery.has(k)) u.searchParams.append(k, typeof v === 'string' ? v : JSON.stringify(v));
     return u;
   };
-  const url = withArgs(new URL(resolveSecrets(cfg.url, `${where}.url`, ctx.env)));
+  const url = withArgs(resolved);
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'parley-webhook/0.1' };
   for (const [k, v] of Object.entries(cfg.headers)) headers[k] = resolveSecrets(v, `${where}.headers.${k}`, ctx.env);
   if (hasBody) headers['content-type'] = 'application/json';
   // Receivers can drop a retried delivery they have already handled.
   headers['idempotency-key'] = `${ctx.conversationId}:${callId}`;
-  const body = hasBody ? JSON.stringify(args) : undefined;
+  const body = hasBody ? JSON.stringify(sent) : undefined;
 
   // The record shows the request exactly as sent, except secret values, which stay as ${NAME}.
   const request = {
     method: cfg.method,
     url: redactUrl(url, cfg.url, ctx.env, withArgs),
     headers: { ...headers, ...Object.fromEntries(Object.entries(cfg.headers).filter(([, v]) => secretRefs(v).length)) },
-    body: hasBody ? args : undefined,
+    body: hasBody ? sent : undefined,
   };
 
   let attempt = 0;
@@ -74,7 +102,8 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
     attempt++;
     try {
       const res = await ctx.fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.any([signal, timeoutSignal(cfg.timeoutMs)]) });
-      const text = await res.text();
+      // Masked before anything is clipped: a cut must not leave half a secret behind.
+      const text = secretMaskOf(ctx).text(await res.text());
       const parsed = parseBody(text, res.headers.get('content-type'));
       const response = { status: res.status, headers: { 'content-type': res.headers.get('content-type') }, body: clip(parsed, MAX_RECORDED_CHARS), attempts: attempt };
       if ((res.status >= 500 || res.status === 429) && attempt <= cfg.retries) {

@@ -21,6 +21,9 @@ const pages: Record<string, { type: string; body: string | Uint8Array }> = {
   '/image': { type: 'image/png', body: new Uint8Array([0x89, 0x50]) },
 };
 
+/** The test site listens on loopback, which URL sources may reach only when the agent allows it. */
+const local = { policy: { allowPrivate: true } };
+
 describe('URL sources', () => {
   let server: Server;
   let base = '';
@@ -46,31 +49,31 @@ describe('URL sources', () => {
   });
 
   it('lets the content type decide how a page is read', async () => {
-    assert.equal((await fetchSource(`${base}/faq`)).format, 'html');
-    assert.equal((await fetchSource(`${base}/notes`)).format, 'text');
-    assert.equal((await fetchSource(`${base}/readme.md`)).format, 'markdown');
-    assert.equal((await fetchSource(`${base}/brochure`)).format, 'pdf');
-    assert.equal((await fetchSource(`${base}/download`)).format, 'pdf');
+    assert.equal((await fetchSource(`${base}/faq`, local)).format, 'html');
+    assert.equal((await fetchSource(`${base}/notes`, local)).format, 'text');
+    assert.equal((await fetchSource(`${base}/readme.md`, local)).format, 'markdown');
+    assert.equal((await fetchSource(`${base}/brochure`, local)).format, 'pdf');
+    assert.equal((await fetchSource(`${base}/download`, local)).format, 'pdf');
     assert.equal(formatOfResponse('', 'https://x.test/a.htm', new Uint8Array()), 'html');
     assert.equal(formatOfResponse('application/json', 'https://x.test/a.html', new Uint8Array()), undefined);
   });
 
   it('decodes the declared charset', async () => {
-    const blocks = await readDocument(await fetchSource(`${base}/latin1`));
+    const blocks = await readDocument(await fetchSource(`${base}/latin1`, local));
     assert.deepEqual(blocks[0], { kind: 'heading', level: 1, text: 'Café' });
   });
 
   it('names the URL in every failure', async () => {
-    await assert.rejects(fetchSource(`${base}/missing`), (e: Error) => e.message.includes(`${base}/missing`) && /HTTP 404/.test(e.message));
-    await assert.rejects(fetchSource(`${base}/image`), (e: Error) => e.message.includes(`${base}/image`) && /unsupported content type image\/png/.test(e.message));
-    await assert.rejects(fetchSource(`${base}/slow`, { timeoutMs: 100 }), (e: Error) => e.message.includes(`${base}/slow`) && /did not answer within/.test(e.message));
+    await assert.rejects(fetchSource(`${base}/missing`, local), (e: Error) => e.message.includes(`${base}/missing`) && /HTTP 404/.test(e.message));
+    await assert.rejects(fetchSource(`${base}/image`, local), (e: Error) => e.message.includes(`${base}/image`) && /unsupported content type image\/png/.test(e.message));
+    await assert.rejects(fetchSource(`${base}/slow`, { ...local, timeoutMs: 100 }), (e: Error) => e.message.includes(`${base}/slow`) && /did not answer within/.test(e.message));
     const closed = await closedPort();
-    await assert.rejects(fetchSource(`http://127.0.0.1:${closed}/x`), (e: Error) => e.message.startsWith(`could not fetch http://127.0.0.1:${closed}/x`) && /ECONNREFUSED/.test(e.message));
+    await assert.rejects(fetchSource(`http://127.0.0.1:${closed}/x`, local), (e: Error) => e.message.startsWith(`could not fetch http://127.0.0.1:${closed}/x`) && /ECONNREFUSED/.test(e.message));
   });
 
   it('passes an abort through rather than reporting it as a failure', async () => {
     const ac = new AbortController();
-    const pending = fetchSource(`${base}/slow`, { signal: ac.signal });
+    const pending = fetchSource(`${base}/slow`, { ...local, signal: ac.signal });
     ac.abort();
     await assert.rejects(pending, { name: 'AbortError' });
   });
@@ -79,7 +82,7 @@ describe('URL sources', () => {
     const dir = folderWith({ 'local.md': '# Local\n\nA local file about returns.' });
     try {
       const sources = ['local.md', `${base}/faq`, `${base}/brochure`, `${base}/missing`];
-      const report = await ingestKnowledge(store, { agent: 'web', dir: dir.dir, sources });
+      const report = await ingestKnowledge(store, { agent: 'web', dir: dir.dir, sources, urls: local.policy });
       assert.equal(report.added, 3);
       assert.deepEqual(report.failed.map((f) => f.source), [`${base}/missing`]);
       assert.match(report.failed[0].message, /HTTP 404/);
@@ -90,7 +93,7 @@ describe('URL sources', () => {
       assert.ok(!parking.text.includes('Menu'));
       assert.equal((await searchKnowledge(store, 'web', 'gift vouchers'))[0]?.source, `${base}/brochure`);
 
-      const again = await ingestKnowledge(store, { agent: 'web', dir: dir.dir, sources });
+      const again = await ingestKnowledge(store, { agent: 'web', dir: dir.dir, sources, urls: local.policy });
       assert.deepEqual([again.added, again.unchanged, again.failed.length], [0, 3, 1], 'same bytes from a URL count as unchanged');
     } finally {
       dir.dispose();
@@ -101,7 +104,7 @@ describe('URL sources', () => {
     const fake: typeof fetch = async () => new Response('<h1>Fake</h1><p>Served by a fake fetch.</p>', { headers: { 'content-type': 'text/html' } });
     const dir = folderWith({});
     try {
-      const report = await ingestKnowledge(store, { agent: 'fake', dir: dir.dir, sources: ['https://example.invalid/page'] }, { fetch: fake });
+      const report = await ingestKnowledge(store, { agent: 'fake', dir: dir.dir, sources: ['https://example.invalid/page'], urls: { lookup: async () => [{ address: '93.184.215.14', family: 4 }] } }, { fetch: fake });
       assert.equal(report.added, 1);
       assert.equal((await searchKnowledge(store, 'fake', 'served fake fetch'))[0]?.heading, 'Fake');
     } finally {

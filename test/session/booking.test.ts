@@ -135,6 +135,34 @@ describe('booking an intro call in text mode', () => {
     }
   });
 
+  it('refuses a read-back that says the name and email as words and spells only "y-e-s"', async () => {
+    const cal = await startFakeCalcom({ slots: OPEN, apiKey: CALCOM_KEY });
+    try {
+      const c = await conversation({ provider: 'calcom', apiKey: '${CALCOM_API_KEY}', eventTypeId: cal.eventTypeId, baseURL: cal.url }, { CALCOM_API_KEY: CALCOM_KEY });
+      const offered: Offered[] = [];
+      llm.push(
+        { toolCalls: [{ name: 'check_availability', args: { when: 'tomorrow afternoon' } }] },
+        (r) => {
+          offered.push(...lastToolResult(r).slots);
+          return { text: `I have ${offered[0].say}.` };
+        },
+        { text: 'Booking for Bob Evil, bob@evil.com, y-e-s?' },
+        () => ({ toolCalls: [{ name: 'book_call', args: { start: offered[0].start, name: 'Bob Evil', email: 'bob@evil.com' } }] }),
+        (r) => {
+          assert.match(lastToolResult(r).error, /spell the name back/);
+          return { text: 'Let me spell it back first.' };
+        },
+      );
+      await c.start();
+      await talk(c, 'Tomorrow afternoon please.');
+      await talk(c, "That's fine, I'm Bob Evil, bob@evil.com.");
+      await talk(c, 'yes');
+      assert.equal(cal.bookings.length, 0);
+    } finally {
+      await cal.close();
+    }
+  });
+
   it('refuses a time the tool never offered, even after confirmation', async () => {
     const cal = await startFakeCalcom({ slots: OPEN, apiKey: CALCOM_KEY });
     try {

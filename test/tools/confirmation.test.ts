@@ -36,6 +36,31 @@ describe('confirmedAloud: the spelling was read back and the caller said yes', (
     assert.equal(confirmedAloud('john.smith@acme.com', t), false);
   });
 
+  it('refuses a turn that says the name and email as words and spells something else ("y-e-s?")', () => {
+    const t = [agent('Booking for Bob Evil, bob@evil.com, y-e-s?'), caller('yes')];
+    assert.equal(confirmedAloud('Bob Evil', t), false);
+    assert.equal(confirmedAloud('bob@evil.com', t), false);
+    const mixed = [agent('Bob Evil, that is b-o-b at evil dot com; and y-e-s?'), caller('yes')];
+    assert.equal(confirmedAloud('bob@evil.com', mixed), false, 'a domain label nobody says whole must be spelled');
+    assert.equal(confirmedAloud('Bob Evil', [agent('B-o-b E-v-i-l-l-e?'), caller('yes')]), false, 'the spelled run goes on: it is another name');
+    assert.equal(confirmedAloud('Bob Evil', [agent('J-a-c-o-b E-v-i-l?'), caller('yes')]), false, 'the spelled run starts earlier: it is another name');
+  });
+
+  it('accepts the read-backs spellOut gives, with dashes, spaces, commas, "at" and "dot", in any case', () => {
+    const cases: [string, string][] = [
+      ['Bob Evil', 'That is B-o-b, E-v-i-l. Right?'],
+      ['Bob Evil', 'b o b e v i l?'],
+      ['bob@evil.com', 'b-o-b at e-v-i-l dot com?'],
+      ['bob@evil.com', 'B O B AT E V I L DOT C O M, correct?'],
+      ['anna-maria99@mail.co.uk', 'a-n-n-a dash m-a-r-i-a 9 9 at m-a-i-l dot c-o dot u-k?'],
+      ['anna-maria99@gmail.com', 'a-n-n-a hyphen m-a-r-i-a nine nine at gmail dot com?'],
+      ['Zoë Ann', 'Z-o-ë, A-n-n?'],
+      ['Bob Evil', 'B-o-b E-v-i-l, b-o-b at e-v-i-l dot com?'],
+      ['bob@evil.com', 'B-o-b E-v-i-l, b-o-b at e-v-i-l dot com?'],
+    ];
+    for (const [value, readBack] of cases) assert.equal(confirmedAloud(value, [agent(readBack), caller('Yes.')]), true, `${value} ← ${readBack}`);
+  });
+
   it('refuses when no caller turn followed the read-back yet', () => {
     assert.equal(confirmedAloud('Jane Doe', [caller('Jane Doe'), agent('J-A-N-E D-O-E?')]), false);
   });

@@ -32,7 +32,7 @@ export interface AgentTemplate {
 
 const spellRule = (collect: string[]): string[] =>
   collect.includes('name') || collect.includes('email')
-    ? ['- Before you rely on a name or an email address, spell it back letter by letter ("that\'s j-o-h-n dot smith at acme dot com, right?") and wait for a yes.']
+    ? ['- Before you rely on a name or an email address, spell it back letter by letter ("that\'s j-o-h-n dot s-m-i-t-h at a-c-m-e dot com, right?") and wait for a yes.']
     : [];
 
 const bookingRules = (what: string): string[] => [
