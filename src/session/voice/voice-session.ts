@@ -1,5 +1,5 @@
 import type { Channel, ClientEvent } from '../../channels/channel.ts';
-import type { SpeechToText, SttStream, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
+import type { SpeechToText, SttEvent, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
 import type { EndReason } from '../../store/record-types.ts';
 import { errorText } from '../../util/error-text.ts';
 import type { Conversation } from '../conversation.ts';
@@ -9,7 +9,7 @@ import { Saying, type SayingEnd, type SayingKind } from './saying.ts';
 import { SessionTimers } from './session-timers.ts';
 import { TextQueue } from './text-queue.ts';
 import { TurnTaking, type TurnSettings } from './turn-taking.ts';
-import { DeafEars } from './deaf-ears.ts';
+import { Ears } from './ears.ts';
 import { stages, type LatencyMarks } from './latency.ts';
 import * as LINES from './lines.ts';
 
@@ -69,15 +69,13 @@ export class VoiceSession {
   #endReason: EndReason | undefined;
   /** Why the conversation asked to end (end_call, budget): applied once its last words are played. */
   #conversationEnd: EndReason | undefined;
-  #ears!: SttStream;
+  #ears!: Ears;
   #earFailures = 0;
-  #deaf: DeafEars;
   #finalAtMs: number | null = null;
   #t0: number;
   #responding: Promise<void> = Promise.resolve();
   /** Caller turns decided but whose answer has not started yet: no fixed line may start meanwhile. */
   #answering = 0;
-  #signal!: AbortSignal;
   #interrupting: Promise<void> = Promise.resolve();
   #finished!: () => void;
   #done = new Promise<void>((r) => (this.#finished = r));
@@ -87,7 +85,6 @@ export class VoiceSession {
     this.#clock = o.clock ?? { now: o.now ?? realClock.now, set: o.timers?.set ?? realClock.set, clear: o.timers?.clear ?? realClock.clear };
     this.#t0 = this.#clock.now();
     this.#timers = new SessionTimers(this.#clock);
-    this.#deaf = new DeafEars();
     this.#voice = new AgentVoice({
       channel: o.channel,
       tts: o.tts,
@@ -130,13 +127,12 @@ export class VoiceSession {
   /** Runs the conversation until the agent ends it, a limit ends it or the caller hangs up. */
   async run(signal: AbortSignal): Promise<void> {
     const { conversation, channel } = this.#o;
-    this.#signal = signal;
     // The limit runs from the door's opening, not from when the record is written.
     this.#armDeadline();
     const first = await Promise.race([conversation.start(), this.#done.then(() => null)]);
     if (first === null) return channel.close(this.#endReason ?? 'closed');
-    this.#ears = this.#o.stt.stream({ language: this.#o.language, signal });
-    const hearing = this.#hear(signal);
+    this.#ears = new Ears({ stt: this.#o.stt, language: this.#o.language, signal, onWords: (e) => this.#heard(e), onLost: (e) => this.#earsLost(e) });
+    const hearing = this.#ears.run();
     const listening = this.#listen(signal);
     const onAbort = () => void this.#end('server stopped');
     signal.addEventListener('abort', onAbort, { once: true });
@@ -145,7 +141,7 @@ export class VoiceSession {
     else if (!this.#isEnding()) this.#say('greeting', first); // a limit may have come first
     await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
     signal.removeEventListener('abort', onAbort);
-    this.#ears.end();
+    this.#ears.stop();
     await hearing;
     channel.close(this.#endReason ?? 'closed');
   }
@@ -188,42 +184,22 @@ export class VoiceSession {
     this.#turns.speechEnd(at);
     // Noise that makes no turn must not leave the caller without a reprompt.
     if (this.#state === 'listening' && !this.#saying) this.#armSilence();
-    if (this.#deaf.speechEnded(at)) this.#earsFailed(new Error(`the recogniser sent no words for ${this.#deaf.describe()} of caller speech`));
+    this.#ears.speechEnded(at);
   }
 
-  /**
-   * Reads the recogniser. A stream that fails (or goes deaf) is recorded and reopened once (a
-   * dropped vendor socket); a second failure means the agent cannot hear, so it says so and ends.
-   */
-  async #hear(signal: AbortSignal): Promise<void> {
-    for (;;) {
-      const ears = this.#ears;
-      try {
-        for await (const e of ears) {
-          if (this.#endReason || ears !== this.#ears) break;
-          this.#deaf.heard();
-          if (this.#state === 'ending') continue;
-          this.#send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
-          this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
-          this.#turns.transcript({ ...e, atMs: this.clockMs });
-        }
-        // A vendor that closes its stream mid-call is as gone as one that errors.
-        if (!this.#endReason && !signal.aborted && ears === this.#ears) this.#earsFailed(new Error('the recogniser closed its stream'));
-      } catch (e) {
-        if (!this.#endReason && !signal.aborted && ears === this.#ears) this.#earsFailed(e);
-      }
-      if (this.#endReason || signal.aborted || ears === this.#ears) return;
-    }
+  /** What the recogniser heard: captions, and words for turn-taking. */
+  #heard(e: SttEvent): void {
+    if (this.#state === 'ending') return;
+    this.#send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
+    this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
+    this.#turns.transcript({ ...e, atMs: this.clockMs });
   }
 
-  #earsFailed(e: unknown): void {
-    const { conversation, stt, language } = this.#o;
-    conversation.noteError(`stt:${stt.id}`, e);
+  /** The recogniser was lost: reopened once (a dropped vendor socket); lost again, the agent says it cannot hear and ends. */
+  #earsLost(e: unknown): void {
+    this.#o.conversation.noteError(`stt:${this.#o.stt.id}`, e);
     if (++this.#earFailures > 1) return this.#close(LINES.CANNOT_HEAR, 'speech recognition failed');
-    const old = this.#ears;
-    this.#deaf = new DeafEars();
-    this.#ears = stt.stream({ language, signal: this.#signal });
-    old.end();
+    this.#ears.reopen();
   }
 
   /** Turn-taking decided the caller finished a turn: answer it, one answer at a time. */
@@ -352,7 +328,7 @@ export class VoiceSession {
       await previous;
       await saying.done;
       // The filler was the session's, not the model's: the record and history keep the model's words.
-      await this.#o.conversation.interrupted(withoutFiller(heard, saying.filler?.said));
+      await this.#o.conversation.interrupted(LINES.withoutFiller(heard, saying.filler?.said));
     })();
     return this.#interrupting;
   }
@@ -445,16 +421,6 @@ export class VoiceSession {
     }
     this.#finished();
   }
-}
-
-/** `heard` without the filler line the session slipped into a reply (whole, or cut at its end). */
-export function withoutFiller(heard: string, filler: string | undefined): string {
-  const f = filler?.trim();
-  if (!f) return heard;
-  const i = heard.indexOf(f);
-  if (i >= 0) return `${heard.slice(0, i)} ${heard.slice(i + f.length)}`.replace(/\s+/g, ' ').trim();
-  for (let k = f.length - 1; k > 0; k--) if (heard.endsWith(f.slice(0, k))) return heard.slice(0, heard.length - k).trim();
-  return heard;
 }
 
 async function* single(text: string): AsyncGenerator<string> {
