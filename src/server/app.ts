@@ -23,6 +23,7 @@ import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { sharedSileroPool } from '../audio/gated-vad.ts';
 import { voiceActivityFromTurn } from '../audio/vad.ts';
 import { AgentRegistry } from './agents.ts';
+import { fastifyTimeouts, fastifyTrustProxy, httpTimeouts, proxyTrust } from './http-edge.ts';
 import type { ServerContext } from './context.ts';
 import { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -65,9 +66,16 @@ export interface ServerOptions {
 /** The Fastify app: health, metrics, and the doors, over one set of agents and one store. */
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Session tokens travel in the socket's path, and are longer than the router's default 100-character parameter.
-  // Behind a reverse proxy, PARLEY_TRUST_PROXY (true, a hop count, or addresses) makes req.ip the caller's, not the proxy's.
+  // Behind a reverse proxy, PARLEY_TRUST_PROXY (a hop count or the proxies' addresses) makes req.ip the caller's, not the proxy's.
   const redact = o.env.PARLEY_REDACT_LOGS ? o.env.PARLEY_REDACT_LOGS !== 'false' : o.mode === 'serve';
-  const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog } } : false, routerOptions: { maxParamLength: 1024 }, bodyLimit: 64 * 1024, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
+  const proxies = proxyTrust(o.env.PARLEY_TRUST_PROXY);
+  const app = Fastify({
+    logger: o.logger ? { serializers: { req: requestForLog } } : false,
+    routerOptions: { maxParamLength: 1024 },
+    bodyLimit: 64 * 1024,
+    trustProxy: fastifyTrustProxy(proxies),
+    ...fastifyTimeouts(httpTimeouts(o.env)),
+  });
   // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
   const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
   const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);
@@ -142,6 +150,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   ctx.log(`records are kept in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} at ${store.where}`);
   if (redis) ctx.log(`limits, seats and used tokens are shared through Redis at ${withoutPassword(o.env.PARLEY_REDIS_URL!)}`);
   if (recordings) ctx.log(`recordings are kept in ${recordings.describe}`);
+  if (proxies.kind === 'hops') ctx.log(`caller addresses: the X-Forwarded-For entry ${proxies.hops} from the right (PARLEY_TRUST_PROXY=${o.env.PARLEY_TRUST_PROXY})`);
+  if (proxies.kind === 'addresses') ctx.log(`caller addresses: the right-most X-Forwarded-For entry not in ${proxies.addresses.join(', ')}`);
 
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await healthRoutes(app, ctx);
@@ -213,13 +223,6 @@ function keepRetention(ctx: ServerContext): NodeJS.Timeout {
   const timer = setInterval(() => void purge(), 3_600_000);
   timer.unref();
   return timer;
-}
-
-function trustProxy(v: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
-  if (!v || v === 'false') return false;
-  if (v === 'true') return true;
-  if (/^\d+$/.test(v)) return (_: string, hop: number) => hop < Number(v);
-  return v;
 }
 
 declare module 'fastify' {
