@@ -8,6 +8,7 @@ import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
 import { RedisRateWindow } from '../guard/redis-rate-window.ts';
 import { RedisSpentTokens } from '../guard/redis-spent-tokens.ts';
+import { RedisRevokedLogins } from '../guard/revoked-logins.ts';
 import { RedisSeats } from '../guard/redis-seats.ts';
 import { MemorySeats } from '../guard/seats.ts';
 import { MemoryLiveSessions, RedisLiveSessions } from '../guard/live-sessions.ts';
@@ -93,7 +94,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   }
   const publicUrl = (o.publicUrl ?? o.env.PARLEY_PUBLIC_URL)?.replace(/\/+$/, '');
   const live: ServerContext['live'] = new Set();
-  // PARLEY_REDIS_URL: per-caller limits, admin-login failures, used session tokens and agents' seats are shared by every node.
+  // PARLEY_REDIS_URL: per-caller limits, admin-login failures and logouts, used session tokens and agents' seats are shared by every node.
   const redis = o.env.PARLEY_REDIS_URL ? new Redis(o.env.PARLEY_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
   if (redis) {
     // ioredis reconnects on its own; say so once per outage rather than on every retry.
@@ -121,7 +122,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     metrics: new Metrics(),
     speech: o.speech ?? ((agent, setting) => agentSpeech(agent, o.env, setting)),
     tokens: new SessionTokens({ secret, now: o.now, spent: redis ? new RedisSpentTokens(redis, { now: o.now, prefix: `${prefix}token:` }) : undefined }),
-    adminAuth: new AdminAuth({ token: o.env.PARLEY_ADMIN_TOKEN, now: o.now, failures: window }),
+    adminAuth: new AdminAuth({
+      token: o.env.PARLEY_ADMIN_TOKEN,
+      metricsToken: o.env.PARLEY_METRICS_TOKEN,
+      now: o.now,
+      failures: window,
+      revoked: redis ? new RedisRevokedLogins(redis, { now: o.now, prefix: `${prefix}logout:` }) : undefined,
+    }),
     admission: new Admission({
       store,
       window,
