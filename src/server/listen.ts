@@ -1,9 +1,18 @@
 import { buildServer } from './app.ts';
+import { httpTimeouts, proxyTrust } from './http-edge.ts';
 
 /** Builds the server, listens, and closes it cleanly on SIGINT/SIGTERM. */
 export async function listen(o: { dir: string; mode: 'dev' | 'serve'; port: number; host: string }): Promise<void> {
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
     process.stderr.write(`--port must be a port number, not ${o.port}\n`);
+    process.exit(2);
+  }
+  try {
+    // The HTTP edge settings are checked before anything opens, so a typo stops the start with its reason, not a stack.
+    proxyTrust(process.env.PARLEY_TRUST_PROXY);
+    httpTimeouts(process.env);
+  } catch (e) {
+    process.stderr.write(`parley ${o.mode}: ${(e as Error).message}\n`);
     process.exit(2);
   }
   const app = await buildServer({ agentsDir: o.dir, env: process.env, mode: o.mode, logger: true });
