@@ -100,6 +100,18 @@ describe('admin access', () => {
     });
   });
 
+  it('parley dev with PARLEY_PUBLIC_URL naming a tunnel: the sandbox socket is on the dashboard\'s own origin, which answers', async () => {
+    const app = await server('dev', { PARLEY_PUBLIC_URL: 'https://abc123.tunnel.example' });
+    const base = await listenOnLoopback(app);
+    const issued = await fetch(`${base}/v1/admin/agents/ada/sessions`, { method: 'POST', headers: { origin: base } });
+    const { url } = (await issued.json()) as { url: string };
+    assert.ok(url.startsWith(`${base.replace(/^http/, 'ws')}/v1/admin/sessions/`), url);
+    const c = connect(url, base);
+    await c.waitFor((e) => e.type === 'ready');
+    c.ws.close();
+    await c.closed;
+  });
+
   it('parley dev with a token: a request that is not local needs the token', async () => {
     const app = await server('dev', { PARLEY_ADMIN_TOKEN: TOKEN });
     assert.equal((await app.inject({ url: '/v1/admin/agents', headers: { host: 'evil.example' } })).statusCode, 401);

@@ -88,7 +88,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       const origin = req.headers.origin ?? own[0]!;
       if (!own.includes(origin)) return reply.code(403).send({ error: `sandbox sessions are for the dashboard at ${own[0]}, not ${origin}` });
       const token = ctx.tokens.issue(loaded.agent.name, origin);
-      return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/admin/sessions/${token}`, origin };
+      // The socket goes where the dashboard page is (localhost in dev, even with PARLEY_PUBLIC_URL naming a tunnel).
+      return { token, url: `${origin.replace(/^http/, 'ws')}/v1/admin/sessions/${token}`, origin };
     });
 
     api.get<{ Params: { token: string } }>('/v1/admin/sessions/:token', { websocket: true }, async (socket, req) => {
