@@ -40,6 +40,15 @@ function validProxyAddress(a: string): boolean {
 }
 
 /**
+ * Why `trust` is unsafe on a server listening on `host`, if it is: a hop count believes whatever
+ * connects, so a caller reaching a public port directly can name any address.
+ */
+export function proxyTrustWarning(trust: ProxyTrust, host: string): string | undefined {
+  if (trust.kind !== 'hops' || /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(host)) return undefined;
+  return `PARLEY_TRUST_PROXY is a hop count and the server listens on ${host}: a caller reaching it directly, not through the proxy, can choose the address its limits count under; listen on 127.0.0.1 (or a private address the proxy uses), firewall the port, or list the proxies' addresses in PARLEY_TRUST_PROXY instead`;
+}
+
+/**
  * The `trustProxy` option for Fastify. Hop counts are a function: Fastify 5 turns a bare number
  * into "trust nobody". With it, req.ip is the right-most address no trusted proxy vouches for.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
-import { proxyTrust } from '../../src/server/http-edge.ts';
+import { proxyTrust, proxyTrustWarning } from '../../src/server/http-edge.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { openTestStore } from '../helpers/store.ts';
@@ -54,6 +54,13 @@ describe('PARLEY_TRUST_PROXY', () => {
       assert.throws(() => proxyTrust(bad), /PARLEY_TRUST_PROXY takes the number of proxies .* or a comma-separated list of proxy addresses/, bad);
     }
     await assert.rejects(server('everyone'), /not an address or CIDR: "everyone"/);
+  });
+
+  it('warns when a hop count meets a server anyone can reach directly', () => {
+    for (const host of ['0.0.0.0', '::', '203.0.113.5']) assert.match(proxyTrustWarning(proxyTrust('1'), host) ?? '', /a caller reaching it directly, not through the proxy, can choose the address/, host);
+    for (const host of ['127.0.0.1', '::1', 'localhost']) assert.equal(proxyTrustWarning(proxyTrust('1'), host), undefined, host);
+    assert.equal(proxyTrustWarning(proxyTrust('10.0.0.0/8'), '0.0.0.0'), undefined, 'an address list checks who connects');
+    assert.equal(proxyTrustWarning(proxyTrust(undefined), '0.0.0.0'), undefined);
   });
 
   for (const trust of ['1', 'true']) {
