@@ -172,6 +172,9 @@ describe('admin access', () => {
       assert.equal(res.statusCode, 503);
       assert.match(res.json().error, /logins cannot be checked right now/);
       assert.equal((await app.inject({ url: '/v1/admin/agents', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode, 200);
+      const out = await app.inject({ method: 'POST', url: '/dashboard/logout', headers: { cookie } });
+      assert.equal(out.statusCode, 503, 'a logout that could not be recorded says so');
+      assert.match(out.json().error, /the logout could not be recorded/);
     });
   });
 });
