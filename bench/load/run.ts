@@ -137,7 +137,7 @@ function serverUsage(): { cpuS: number; rssMb: number } {
 async function lagP99(): Promise<number> {
   let worst = 0;
   for (const s of servers) {
-    const text = await (await fetch(`${s.base}/metrics`)).text();
+    const text = await (await fetch(`${s.base}/metrics`, { headers: admin })).text(); // the admin token reads /metrics even when PARLEY_METRICS_TOKEN is set
     worst = Math.max(worst, Number(/^parley_event_loop_lag_seconds\{quantile="0.99"\} (\S+)$/m.exec(text)?.[1] ?? NaN) * 1000);
   }
   return worst;

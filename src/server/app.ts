@@ -8,6 +8,7 @@ import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
 import { RedisRateWindow } from '../guard/redis-rate-window.ts';
 import { RedisSpentTokens } from '../guard/redis-spent-tokens.ts';
+import { RedisRevokedLogins } from '../guard/revoked-logins.ts';
 import { RedisSeats } from '../guard/redis-seats.ts';
 import { MemorySeats } from '../guard/seats.ts';
 import { MemoryLiveSessions, RedisLiveSessions } from '../guard/live-sessions.ts';
@@ -24,6 +25,7 @@ import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { sharedSileroPool } from '../audio/gated-vad.ts';
 import { voiceActivityFromTurn } from '../audio/vad.ts';
 import { AgentRegistry } from './agents.ts';
+import { fastifyTimeouts, fastifyTrustProxy, httpTimeouts, proxyTrust } from './http-edge.ts';
 import type { ServerContext } from './context.ts';
 import { Metrics } from './metrics.ts';
 import { adminRoutes } from './routes/admin.ts';
@@ -66,9 +68,16 @@ export interface ServerOptions {
 /** The Fastify app: health, metrics, and the doors, over one set of agents and one store. */
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Session tokens travel in the socket's path, and are longer than the router's default 100-character parameter.
-  // Behind a reverse proxy, PARLEY_TRUST_PROXY (true, a hop count, or addresses) makes req.ip the caller's, not the proxy's.
+  // Behind a reverse proxy, PARLEY_TRUST_PROXY (a hop count or the proxies' addresses) makes req.ip the caller's, not the proxy's.
   const redact = o.env.PARLEY_REDACT_LOGS ? o.env.PARLEY_REDACT_LOGS !== 'false' : o.mode === 'serve';
-  const app = Fastify({ logger: o.logger ? { serializers: { req: requestForLog }, hooks: { logMethod: maskingLogMethod(secretMask(undefined, o.env)) } } : false, routerOptions: { maxParamLength: 1024 }, bodyLimit: 64 * 1024, trustProxy: trustProxy(o.env.PARLEY_TRUST_PROXY) });
+  const proxies = proxyTrust(o.env.PARLEY_TRUST_PROXY);
+  const app = Fastify({
+    logger: o.logger ? { serializers: { req: requestForLog }, hooks: { logMethod: maskingLogMethod(secretMask(undefined, o.env)) } } : false,
+    routerOptions: { maxParamLength: 1024 },
+    bodyLimit: 64 * 1024,
+    trustProxy: fastifyTrustProxy(proxies),
+    ...fastifyTimeouts(httpTimeouts(o.env)),
+  });
   // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
   const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
   const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);
@@ -86,7 +95,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   }
   const publicUrl = (o.publicUrl ?? o.env.PARLEY_PUBLIC_URL)?.replace(/\/+$/, '');
   const live: ServerContext['live'] = new Set();
-  // PARLEY_REDIS_URL: per-caller limits, admin-login failures, used session tokens and agents' seats are shared by every node.
+  // PARLEY_REDIS_URL: per-caller limits, admin-login failures and logouts, used session tokens and agents' seats are shared by every node.
   const redis = o.env.PARLEY_REDIS_URL ? new Redis(o.env.PARLEY_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined;
   if (redis) {
     // ioredis reconnects on its own; say so once per outage rather than on every retry.
@@ -114,7 +123,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     metrics: new Metrics(),
     speech: o.speech ?? ((agent, setting) => agentSpeech(agent, o.env, setting)),
     tokens: new SessionTokens({ secret, now: o.now, spent: redis ? new RedisSpentTokens(redis, { now: o.now, prefix: `${prefix}token:` }) : undefined }),
-    adminAuth: new AdminAuth({ token: o.env.PARLEY_ADMIN_TOKEN, now: o.now, failures: window }),
+    adminAuth: new AdminAuth({
+      token: o.env.PARLEY_ADMIN_TOKEN,
+      metricsToken: o.env.PARLEY_METRICS_TOKEN,
+      now: o.now,
+      failures: window,
+      revoked: redis ? new RedisRevokedLogins(redis, { now: o.now, prefix: `${prefix}logout:` }) : undefined,
+    }),
     admission: new Admission({
       store,
       window,
@@ -143,6 +158,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   ctx.log(`records are kept in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} at ${store.where}`);
   if (redis) ctx.log(`limits, seats and used tokens are shared through Redis at ${withoutPassword(o.env.PARLEY_REDIS_URL!)}`);
   if (recordings) ctx.log(`recordings are kept in ${recordings.describe}`);
+  if (proxies.kind === 'hops') ctx.log(`caller addresses: the X-Forwarded-For entry ${proxies.hops} from the right (PARLEY_TRUST_PROXY=${o.env.PARLEY_TRUST_PROXY})`);
+  if (proxies.kind === 'addresses') ctx.log(`caller addresses: the right-most X-Forwarded-For entry not in ${proxies.addresses.join(', ')}`);
 
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   await healthRoutes(app, ctx);
@@ -214,13 +231,6 @@ function keepRetention(ctx: ServerContext): NodeJS.Timeout {
   const timer = setInterval(() => void purge(), 3_600_000);
   timer.unref();
   return timer;
-}
-
-function trustProxy(v: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
-  if (!v || v === 'false') return false;
-  if (v === 'true') return true;
-  if (/^\d+$/.test(v)) return (_: string, hop: number) => hop < Number(v);
-  return v;
 }
 
 declare module 'fastify' {

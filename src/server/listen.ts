@@ -1,4 +1,5 @@
 import { buildServer } from './app.ts';
+import { httpTimeouts, proxyTrust, proxyTrustWarning, type ProxyTrust } from './http-edge.ts';
 
 /** Builds the server, listens, and closes it cleanly on SIGINT/SIGTERM. */
 export async function listen(o: { dir: string; mode: 'dev' | 'serve'; port: number; host: string }): Promise<void> {
@@ -6,7 +7,18 @@ export async function listen(o: { dir: string; mode: 'dev' | 'serve'; port: numb
     process.stderr.write(`--port must be a port number, not ${o.port}\n`);
     process.exit(2);
   }
+  let trust: ProxyTrust = { kind: 'none' };
+  try {
+    // The HTTP edge settings are checked before anything opens, so a typo stops the start with its reason, not a stack.
+    trust = proxyTrust(process.env.PARLEY_TRUST_PROXY);
+    httpTimeouts(process.env);
+  } catch (e) {
+    process.stderr.write(`parley ${o.mode}: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const app = await buildServer({ agentsDir: o.dir, env: process.env, mode: o.mode, logger: true });
+  const unsafe = proxyTrustWarning(trust, o.host);
+  if (unsafe) app.log.warn(unsafe);
   // SIGTERM drains: live conversations finish (up to PARLEY_DRAIN_TIMEOUT_SEC), new ones go elsewhere.
   // A second signal, or SIGINT (Ctrl-C), closes at once.
   const drainMs = (Number(process.env.PARLEY_DRAIN_TIMEOUT_SEC) || 300) * 1000;

@@ -12,6 +12,16 @@ describe('parley dev / parley serve', () => {
     assert.match(r.stderr, /PARLEY_ADMIN_TOKEN/);
   });
 
+  it('serve refuses a PARLEY_TRUST_PROXY or HTTP timeout it cannot read, saying what it takes', async () => {
+    const env = { PARLEY_ADMIN_TOKEN: 't', PARLEY_DATABASE_URL: `file:${join(tempDir('parley-cli-'), 'p.db')}` };
+    const proxy = await runParley(['serve', agentsFolder(), '--port', '0'], { env: { ...env, PARLEY_TRUST_PROXY: 'yes' } });
+    assert.equal(proxy.code, 2);
+    assert.equal(proxy.stderr, 'parley serve: PARLEY_TRUST_PROXY takes the number of proxies in front of Parley (1 for one nginx or Caddy), or a comma-separated list of proxy addresses and CIDRs (e.g. 127.0.0.1,10.0.0.0/8; also loopback, linklocal, uniquelocal); `true` means 1; not an address or CIDR: "yes"\n');
+    const timeout = await runParley(['serve', agentsFolder(), '--port', '0'], { env: { ...env, PARLEY_HTTP_HEADERS_TIMEOUT_SEC: '0' } });
+    assert.equal(timeout.code, 2);
+    assert.match(timeout.stderr, /^parley serve: PARLEY_HTTP_HEADERS_TIMEOUT_SEC must be a number of seconds above 0/);
+  });
+
   it('dev serves /healthz for the agents in a folder, and stops on SIGTERM', { timeout: 20_000 }, async () => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'dev', agentsFolder(), '--port', '0'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: 'http://127.0.0.1:9/v1', PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` },

@@ -161,7 +161,7 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
     assert.ok([...codes.keys()].every((c) => [1008, 1009, 1000, -1].includes(c)), `close codes: ${JSON.stringify([...codes])}`);
     assert.ok((codes.get(1008) ?? 0) > ATTACKERS / 2, 'most attackers were closed for a protocol violation');
 
-    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true, agents: ['ada', 'bea'] });
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true });
     for (const [i, v] of victims.entries()) {
       v.c.json({ type: 'end' });
       await v.c.closed;
@@ -205,6 +205,6 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
     const rec = await new Records(store.db).get(mine.id);
     assert.equal(rec?.endReason, 'caller hung up');
     assert.deepEqual(rec?.turns.map((t) => t.text), ['Hello from Bea.']);
-    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true, agents: ['ada', 'bea'] });
+    assert.deepEqual(await (await fetch(`${base}/healthz`)).json(), { ok: true });
   });
 });

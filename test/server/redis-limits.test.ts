@@ -83,9 +83,6 @@ describe('a node whose Redis is down', () => {
   it('says so on /healthz (503, naming Redis), so a load balancer stops sending it callers', async () => {
     const res = await fetch(`${base}/healthz`);
     assert.equal(res.status, 503);
-    const body = (await res.json()) as { ok: boolean; unreachable: Record<string, string>; live: number };
-    assert.equal(body.ok, false);
-    assert.deepEqual(Object.keys(body.unreachable), ['redis']);
-    assert.match(body.unreachable.redis!, /ECONNREFUSED|no answer within 1000 ms|Connection is closed|max retries/i);
+    assert.deepEqual(await res.json(), { ok: false, unreachable: ['redis'] }); // the error itself only with a token: test/server/health.test.ts
   });
 });

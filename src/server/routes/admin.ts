@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
-import { isLoopback, type AdminAuth } from '../../guard/admin-auth.ts';
+import { localAccess, type AdminAuth } from '../../guard/admin-auth.ts';
 import type { ByteRange } from '../../store/recordings/types.ts';
 import { OUTCOMES, Records, type ConversationFilter, type ConversationRecord, type Outcome } from '../../store/records.ts';
 import type { AgentProblem, LoadedAgent } from '../agents.ts';
@@ -13,15 +13,31 @@ import { dashboardRoutes } from './dashboard.ts';
 // dashboardRoutes, the dashboard itself. Everything here is behind `adminGuard`. The response
 // shapes are documented in docs/dashboard.md.
 
-/** Who may use the admin API: in dev mode loopback clients (req.ip, so PARLEY_TRUST_PROXY applies); otherwise the PARLEY_ADMIN_TOKEN holder (bearer or login cookie). */
+/** Methods that change nothing: the only ones a login cookie may send without the dashboard's own Origin. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Who may use the admin API: in dev mode this machine's own browser and scripts (see localAccess;
+ * req.ip, so PARLEY_TRUST_PROXY applies); otherwise the PARLEY_ADMIN_TOKEN holder (bearer, or
+ * login cookie from the dashboard's own origin for anything that changes state).
+ */
 export function adminGuard(ctx: ServerContext, auth: AdminAuth) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (ctx.mode === 'dev' && isLoopback(req.ip)) return;
-    if (ctx.mode === 'dev' && !ctx.env.PARLEY_ADMIN_TOKEN) {
-      return reply.code(403).send({ error: 'in dev mode the dashboard and admin API are open to this machine only; set PARLEY_ADMIN_TOKEN to reach them from elsewhere' });
+    if (ctx.mode === 'dev') {
+      const here = localAccess(req);
+      if (here.local) return;
+      if (!ctx.env.PARLEY_ADMIN_TOKEN) {
+        return reply.code(403).send({ error: `in dev mode the dashboard and admin API are open to this machine only, and ${here.reason}; open it at http://localhost:<port>/dashboard, or set PARLEY_ADMIN_TOKEN to reach it from elsewhere` });
+      }
     }
     const verdict = await auth.check({ authorization: req.headers.authorization, cookie: req.headers.cookie, client: req.ip });
-    if (verdict.ok) return;
+    if (verdict.ok) {
+      // SameSite=Strict keeps other sites from sending the cookie, but a page on a sibling subdomain is the same "site".
+      if (verdict.via === 'cookie' && !SAFE_METHODS.has(req.method) && !ownOrigins(ctx, req).includes(req.headers.origin ?? '')) {
+        return reply.code(403).send({ error: `a change made with the login cookie must come from the dashboard's own page (${ownOrigins(ctx, req)[0]}), not ${req.headers.origin ? `Origin ${req.headers.origin}` : 'a request without an Origin'}` });
+      }
+      return;
+    }
     // A browser opening a dashboard page without a login goes to the login form.
     if (verdict.status === 401 && req.method === 'GET' && req.url.startsWith('/dashboard') && !req.url.startsWith('/dashboard/assets/')) {
       return reply.redirect('/dashboard/login', 303);
@@ -72,7 +88,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       const origin = req.headers.origin ?? own[0]!;
       if (!own.includes(origin)) return reply.code(403).send({ error: `sandbox sessions are for the dashboard at ${own[0]}, not ${origin}` });
       const token = ctx.tokens.issue(loaded.agent.name, origin);
-      return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/admin/sessions/${token}`, origin };
+      // The socket goes where the dashboard page is (localhost in dev, even with PARLEY_PUBLIC_URL naming a tunnel).
+      return { token, url: `${origin.replace(/^http/, 'ws')}/v1/admin/sessions/${token}`, origin };
     });
 
     api.get<{ Params: { token: string } }>('/v1/admin/sessions/:token', { websocket: true }, async (socket, req) => {
@@ -142,7 +159,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     });
   });
 
-  await dashboardRoutes(app, ctx, { auth, guard });
+  await dashboardRoutes(app, ctx, { auth, guard, ownOrigins: (req) => ownOrigins(ctx, req) });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_COOKIE, isLoopback, type AdminAuth } from '../../guard/admin-auth.ts';
+import { ADMIN_COOKIE, localAccess, type AdminAuth } from '../../guard/admin-auth.ts';
 import type { ServerContext } from '../context.ts';
 import { ensureWebBuilt, WEB_DIST } from '../web-assets.ts';
 import { errorText } from '../../util/error-text.ts';
@@ -12,14 +12,14 @@ import { errorText } from '../../util/error-text.ts';
 
 const BUNDLE = 'dashboard.js';
 
-/** The dashboard's pages, its bundle, and login/logout; `guard` is the admin API's. */
-export async function dashboardRoutes(app: FastifyInstance, ctx: ServerContext, access: { auth: AdminAuth; guard: onRequestHookHandler }): Promise<void> {
+/** The dashboard's pages, its bundle, and login/logout; `guard` is the admin API's, `ownOrigins` the origins it is served from. */
+export async function dashboardRoutes(app: FastifyInstance, ctx: ServerContext, access: { auth: AdminAuth; guard: onRequestHookHandler; ownOrigins: (req: FastifyRequest) => string[] }): Promise<void> {
   try {
     await ensureWebBuilt();
   } catch (e) {
     ctx.warn(`the dashboard bundle could not be built: ${errorText(e)}`);
   }
-  const openHere = (req: FastifyRequest) => ctx.mode === 'dev' && isLoopback(req.ip);
+  const openHere = (req: FastifyRequest) => ctx.mode === 'dev' && localAccess(req).local;
 
   await app.register(async (pages) => {
     pages.addHook('onRequest', access.guard);
@@ -62,8 +62,17 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ServerContext, 
       return form ? reply.redirect('/dashboard', 303) : { ok: true };
     });
 
-    login.post('/dashboard/logout', async (_, reply) => {
+    // The login is put on the revocation list, so a copy of the cookie (another tab, a stolen one) stops working too.
+    login.post('/dashboard/logout', async (req, reply) => {
+      const origin = req.headers.origin;
+      if (origin !== undefined && !access.ownOrigins(req).includes(origin)) return reply.code(403).send({ error: `log out from the dashboard's own page, not ${origin}` });
       reply.header('set-cookie', `${ADMIN_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+      try {
+        await access.auth.logout(req.headers.cookie);
+      } catch (e) {
+        ctx.warn(`logout could not be recorded: ${errorText(e)}`);
+        return reply.code(503).send({ error: `the logout could not be recorded (${errorText(e)}); this login may still work elsewhere until it expires` });
+      }
       return reply.redirect('/dashboard/login', 303);
     });
   });
