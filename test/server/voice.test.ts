@@ -69,21 +69,26 @@ describe('server: the voice door with scripted ears and a timed mouth', () => {
     const ready = await c.waitFor((e) => e.type === 'ready');
     assert.equal(ready.sampleRate, 16000);
     c.json({ type: 'start', mode: 'voice' });
+    // The greeting's caption shows at once; its final caption comes once it has been played.
+    const live = await c.waitFor((e) => e.type === 'agent_text' && e.final === false);
+    assert.equal(live.text, GREETING);
     await c.waitFor((e) => e.type === 'state' && e.state === 'speaking');
-    const greeting = await c.waitFor((e) => e.type === 'agent_text' && e.final === true);
-    assert.equal(greeting.text, GREETING);
-    const bytes = c.audio.reduce((n, b) => n + b.byteLength, 0);
-    const ms = (bytes / 2 / 16000) * 1000;
-    assert.ok(ms >= GREETING.length * 2 * 0.9, `the greeting's audio arrived (${ms} ms)`);
+    // The browser says it has played nothing yet: the agent is still speaking, however long it takes.
+    c.json({ type: 'played', ms: 0 });
 
     // Caller audio goes to the recogniser.
     for (let i = 0; i < 5; i++) c.ws.send(Buffer.alloc(640));
-    // The browser says it has played nothing yet: the agent is still speaking, however long it takes.
-    c.json({ type: 'played', ms: 0 });
-    await new Promise((r) => setTimeout(r, ms + 150));
+    const expectedMs = GREETING.length * 2;
+    await new Promise((r) => setTimeout(r, expectedMs + 150));
     assert.ok(!c.events.some((e) => e.type === 'state' && e.state === 'listening'), 'not listening before the greeting was played');
+    assert.ok(!c.events.some((e) => e.type === 'agent_text' && e.final), 'no final caption before the greeting was played');
+    const bytes = c.audio.reduce((n, b) => n + b.byteLength, 0);
+    const ms = (bytes / 2 / 16000) * 1000;
+    assert.ok(ms >= expectedMs * 0.9, `the greeting's audio arrived (${ms} ms)`);
     c.json({ type: 'played', ms });
     await c.waitFor((e) => e.type === 'state' && e.state === 'listening');
+    const greeting = await c.waitFor((e) => e.type === 'agent_text' && e.final === true);
+    assert.equal(greeting.text, GREETING, 'one final caption for the greeting, whole');
     assert.ok(made[0].stt.pushedSamples >= 5 * 320, 'caller audio reached the recogniser');
 
     // A spoken turn: speech starts, words are heard, speech ends; the answer is spoken back.
@@ -94,6 +99,8 @@ describe('server: the voice door with scripted ears and a timed mouth', () => {
     made[0].vad.stop();
     c.ws.send(Buffer.alloc(640));
     await c.waitFor((e) => e.type === 'transcript' && e.text === 'How much is the audit?' && e.final === true);
+    await c.waitFor(((n) => (e: { type: string; state?: unknown }) => e.type === 'state' && e.state === 'speaking' && ++n === 2)(0));
+    c.json({ type: 'played', ms: 1e9 }); // the browser played all it got (heard is capped at what was sent)
     await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'The audit costs 2,400 euros.');
 
     c.json({ type: 'end' });
