@@ -58,6 +58,8 @@ export async function runVoiceConversation(o: {
   speech: SpeechFactory;
   /** Where the stereo recording goes; unset, none is kept. */
   recordings?: RecordingStore;
+  /** What is left of limits.maxDurationSec when the door opened earlier (default: all of it). */
+  maxDurationSec?: number;
   signal: AbortSignal;
 }): Promise<void> {
   const { agent } = o.conversation;
@@ -78,7 +80,7 @@ export async function runVoiceConversation(o: {
       turn: config.listen.turn,
       silenceReprompt: config.listen.silenceReprompt,
       silenceEnd: config.listen.silenceEnd,
-      maxDurationSec: config.limits.maxDurationSec,
+      maxDurationSec: o.maxDurationSec ?? config.limits.maxDurationSec,
       onAudio: recording?.onAudio,
     });
     await session.run(o.signal);
