@@ -36,7 +36,7 @@ export interface DialResult {
 
 /** Twilio's side of one call. */
 export class TwilioCallPeer {
-  readonly callSid = `CA${randomBytes(16).toString('hex')}`;
+  readonly callSid: string;
   readonly streamSid = `MZ${randomBytes(16).toString('hex')}`;
   readonly accountSid: string;
   /** Agent audio played to the caller so far (PCM16 8 kHz). */
@@ -53,7 +53,9 @@ export class TwilioCallPeer {
   #seq = 0;
   #waiters: (() => void)[] = [];
 
-  constructor(o: { accountSid: string; authToken: string }) {
+  /** `callSid`: the call this peer plays (default a new one); give another peer's to replay its call. */
+  constructor(o: { accountSid: string; authToken: string; callSid?: string }) {
+    this.callSid = o.callSid ?? `CA${randomBytes(16).toString('hex')}`;
     this.accountSid = o.accountSid;
     this.#authToken = o.authToken;
   }
