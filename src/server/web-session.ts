@@ -8,6 +8,8 @@ import { errorText } from '../util/error-text.ts';
 export interface WebSessionDeps {
   loaded: LoadedAgent;
   ctx: ServerContext;
+  /** When the socket opened (performance.now()): limits.maxDurationSec counts from there. */
+  openedAt?: number;
 }
 
 /**
@@ -102,7 +104,8 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
 
   async function runVoice(): Promise<void> {
     try {
-      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal });
+      const maxDurationSec = Math.max(1, agent.config.limits.maxDurationSec - (performance.now() - (d.openedAt ?? performance.now())) / 1000);
+      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec });
     } catch (e) {
       fail(e);
       channel.fail(1011, 'voice session failed');

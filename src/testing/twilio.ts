@@ -69,8 +69,8 @@ export class TwilioCallPeer {
     return { status: res.status, twiml: await res.text() };
   }
 
-  /** Opens the Media Stream the TwiML names and sends `connected` and `start`. */
-  async connect(twiml: string): Promise<void> {
+  /** Opens the Media Stream the TwiML names and sends `connected` and `start` (`startAfterMs` later: a slow start). */
+  async connect(twiml: string, o: { startAfterMs?: number } = {}): Promise<void> {
     const stream = parseStreamTwiml(twiml);
     if (!stream) throw new Error(`no <Connect><Stream> in ${twiml}`);
     const ws = new WebSocket(stream.url);
@@ -88,6 +88,7 @@ export class TwilioCallPeer {
       ws.once('error', reject);
     });
     this.#json({ event: 'connected', protocol: 'Call', version: '1.0.0' });
+    if (o.startAfterMs) await new Promise((r) => setTimeout(r, o.startAfterMs));
     this.#json({
       event: 'start',
       sequenceNumber: String(++this.#seq),

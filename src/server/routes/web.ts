@@ -97,6 +97,6 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
         return true;
       },
     });
-    const session = runWebSession(gate, { loaded: r.loaded, ctx }, origin);
+    const session = runWebSession(gate, { loaded: r.loaded, ctx, openedAt }, origin);
   });
 }
