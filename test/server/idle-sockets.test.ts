@@ -119,6 +119,19 @@ describe('seats are taken at `start`: idle sockets keep no one out', () => {
     await hangUp(later);
   });
 
+  it('messages sent right behind `start` wait while the seat is taken, and arrive in order', async () => {
+    llm.push({ text: 'Answer one.' }, { text: 'Answer two.' });
+    const c = await open('203.0.113.50');
+    await c.waitFor((e) => e.type === 'ready');
+    c.json({ type: 'start', mode: 'text' });
+    c.json({ type: 'text', text: 'question one' });
+    c.json({ type: 'text', text: 'question two' });
+    await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'Answer two.');
+    const captions = c.events.filter((e) => e.type === 'transcript' || (e.type === 'agent_text' && e.final === true)).map((e) => e.text);
+    assert.deepEqual(captions, ['Hello from Ada.', 'question one', 'Answer one.', 'question two', 'Answer two.']);
+    await hangUp(c);
+  });
+
   it('at most 4 sockets per address wait for `start`; the fifth is refused at once, and one that starts makes room', async () => {
     const ip = '192.0.2.44';
     const waiting = await Promise.all([0, 1, 2, 3].map(() => open(ip)));
