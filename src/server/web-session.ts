@@ -43,7 +43,8 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
       } else if (m.type === 'end' && !channel.mode) channel.close('caller left');
     },
     onClose: () => {
-      if (!started) return finish();
+      // The id went out in `ready`: a socket that never started still leaves its record.
+      if (!started) return void conversation.end('no start').catch(fail).finally(finish);
       ac.abort();
       if (channel.mode === 'text') texting = texting.then(() => endText('caller left'));
     },

@@ -23,6 +23,15 @@ const ACCOUNT = 'AC00000000000000000000000000000idle';
 const TWILIO_TOKEN = 'twilio-token-idle-sockets';
 const START_TIMEOUT_SEC = 0.5;
 
+/** Asks `probe` again until `done` holds (the record of a closed socket is written after its close event), for up to 5 s. */
+async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const v = await probe();
+    if (done(v) || Date.now() > deadline) return v;
+  }
+}
+
 describe('seats are taken at `start`: idle sockets keep no one out', () => {
   let app: FastifyInstance;
   let base: string;
@@ -97,6 +106,11 @@ describe('seats are taken at `start`: idle sockets keep no one out', () => {
 
     for (const c of idle) assert.deepEqual(await c.closed, { code: 1008, reason: `no start within ${START_TIMEOUT_SEC} s` });
     await hangUp(visitor);
+    for (const c of idle) {
+      const id = String(c.events.find((e) => e.type === 'ready')!.conversationId);
+      const rec = await eventually(() => new Records(store.db).get(id), (r) => Boolean(r?.endedAt));
+      assert.equal(rec?.endReason, 'no start', 'the id announced in `ready` leads to a record');
+    }
   });
 
   it('a seat is taken at `start`: three sockets opened while there was room, the third to start is refused with 1013', async () => {
