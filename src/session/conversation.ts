@@ -86,9 +86,8 @@ export class Conversation {
   }
 
   /** Opens the record (once): `start`, and `end`/`noteError` of a conversation that failed before it started. */
-  #open(): void {
+  #open(at = this.#now()): void {
     if (this.#startedAt !== undefined) return;
-    const at = this.#now();
     this.#startedAt = Date.parse(at);
     this.#emit({ type: 'conversation.started', at, agent: this.agent.name, agentVersion: this.agent.version, channel: this.#o.channel ?? 'text', direction: this.#o.direction ?? 'inbound', caller: this.#o.caller ?? null });
   }
@@ -96,8 +95,8 @@ export class Conversation {
   /** Opens the record and returns the first message; it never depends on the model, so it always fires. */
   async start(): Promise<string> {
     const { agent } = this;
-    this.#open();
     const at = this.#now();
+    this.#open(at);
     const text = agent.config.persona.firstMessage;
     this.history.push({ role: 'assistant', content: text });
     this.#emit({ type: 'turn.agent', at, turn: { seq: ++this.#seq, role: 'agent', text, heardText: text, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null } });
