@@ -66,7 +66,10 @@ export async function runVoiceConversation(o: {
   const { config } = agent;
   let speech: SessionSpeech | undefined;
   try {
-    speech = await o.speech(agent, { sampleRate: o.channel.inputSampleRate, onFailure: (where, e) => o.conversation.noteError(where, e) });
+    // A factory that hangs (a model download stalling) must not hold the session, and its seat, past an abort.
+    const made = Promise.resolve(o.speech(agent, { sampleRate: o.channel.inputSampleRate, onFailure: (where, e) => o.conversation.noteError(where, e) }));
+    made.then((late) => o.signal.aborted && late.vad.close?.(), () => {});
+    speech = await untilAborted(made, o.signal);
     const recording = o.recordings ? new ConversationRecording(o.recordings) : undefined;
     const session = new VoiceSession({
       conversation: o.conversation,
@@ -92,4 +95,14 @@ export async function runVoiceConversation(o: {
   } finally {
     speech?.vad.close?.();
   }
+}
+
+/** `p`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('the session was stopped before its speech was ready'));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new Error('the session was stopped before its speech was ready'));
+    signal.addEventListener('abort', stop, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }

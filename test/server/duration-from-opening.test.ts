@@ -29,6 +29,7 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
   let base: string;
   let store: Store;
   let llm: FakeOpenAI;
+  let speechHangs = false;
 
   before(async () => {
     llm = await startFakeOpenAI();
@@ -51,7 +52,8 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
       store,
       mode: 'serve',
       env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_DURATION_TOKEN: TWILIO_TOKEN },
-      speech: (_, door) => ({ stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ sampleRate: door.sampleRate === 8000 ? 8000 : 16000, msPerChar: 1 }) }),
+      speech: (_, door) =>
+        speechHangs ? new Promise<never>(() => {}) : { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ sampleRate: door.sampleRate === 8000 ? 8000 : 16000, msPerChar: 1 }) },
     });
     base = await listenOnLoopback(app);
   });
@@ -87,5 +89,22 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
     const rec = await new Records(store.db).get(list.items[0]!.id);
     assert.equal(rec?.endReason, 'time limit');
     assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
+  });
+
+  it('a session stuck before it could start is closed at the limit plus the grace, its seat freed and its record ended', async () => {
+    speechHangs = true;
+    try {
+      const { url } = (await (await fetch(`${base}/v1/agents/brief/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
+      const c = connect(url, SHOP);
+      const ready = await c.waitFor((e) => e.type === 'ready');
+      c.json({ type: 'start', mode: 'voice' });
+      assert.deepEqual(await c.closed, { code: 1000, reason: 'time limit' });
+      await Promise.all([...app.parley.live].map((s) => s.done));
+      assert.equal(app.parley.live.size, 0, 'the seat is free');
+      const rec = await new Records(store.db).get(String(ready.conversationId));
+      assert.equal(rec?.endReason, 'error');
+    } finally {
+      speechHangs = false;
+    }
   });
 });
