@@ -185,4 +185,20 @@ describe('seats are taken at `start`: idle sockets keep no one out', () => {
       speechFails = false;
     }
   });
+
+  it('a phone call that got a seat and failed to start still has its record, ended with "error"', async () => {
+    speechFails = true;
+    try {
+      const caller = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TWILIO_TOKEN });
+      await caller.connect((await caller.dial(`${base}/v1/twilio/voice`, { From: '+48601999000', To: NUMBER })).twiml);
+      assert.equal((await caller.closed!).code, 1011);
+      await Promise.all([...app.parley.live].map((s) => s.done));
+      const calls = await new Records(store.db).search({ channel: 'phone', outcome: 'error', limit: 50 });
+      const rec = calls.items.find((i) => i.caller === '+48601999000');
+      assert.ok(rec, 'the call has a record, listed');
+      assert.equal(rec.endReason, 'error');
+    } finally {
+      speechFails = false;
+    }
+  });
 });
