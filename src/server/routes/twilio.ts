@@ -66,7 +66,6 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     const openedAt = performance.now();
     const leave = waitingStreams.enter(req.ip);
     if (!leave) return socket.close(CLOSE_TRY_AGAIN, `more than ${waitingStreams.perAddress} streams from this address are waiting to start`);
-    let session: { done: Promise<void>; abort: () => void } | undefined;
     let hardStop: NodeJS.Timeout | undefined;
     const ac = new AbortController();
     const channel = new TwilioChannel(socket, {
@@ -97,7 +96,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           ac.abort();
           channel.close('time limit');
         }, maxDurationSec * 1000 + DURATION_GRACE_MS - elapsedMs);
-        session = runCall(ctx, loaded, channel, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000) }, ac, seat);
+        runCall(ctx, loaded, channel, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000) }, ac, seat);
       },
       onClose: () => {
         clearTimeout(noStart);
