@@ -41,10 +41,16 @@ export class MemorySpentTokens implements SpentTokens {
   constructor(now: () => number = Date.now) {
     this.#now = now;
   }
+  #prunedAt = -Infinity;
   async spend(nonce: string, untilMs: number): Promise<boolean> {
     const now = this.#now();
-    for (const [n, exp] of this.#spent) if (exp <= now) this.#spent.delete(n);
-    if (this.#spent.has(nonce)) return false;
+    // Expired entries are swept at most once a second: CallSids stay a day, so the map can be large.
+    if (now - this.#prunedAt >= 1000) {
+      for (const [n, exp] of this.#spent) if (exp <= now) this.#spent.delete(n);
+      this.#prunedAt = now;
+    }
+    const until = this.#spent.get(nonce);
+    if (until !== undefined && until > now) return false;
     this.#spent.set(nonce, untilMs);
     return true;
   }
