@@ -63,7 +63,7 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
     await llm.close();
   });
 
-  it('web voice: a caller who starts late is cut at the limit counted from the opening', async () => {
+  it('web voice: a caller who starts late is cut at the limit counted from the opening', async (t) => {
     const { url } = (await (await fetch(`${base}/v1/agents/brief/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
     const c = connect(url, SHOP);
     const ready = await c.waitFor((e) => e.type === 'ready');
@@ -75,10 +75,11 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
     const rec = await new Records(store.db).get(String(ready.conversationId));
     assert.equal(rec?.endReason, 'time limit');
     // From `start`, the old limit ran a full LIMIT_SEC; what was left after a late start is ~0.8 s.
+    t.diagnostic(`lasted ${rec.durationSec} s from a start ${LATE_MS} ms late (limit ${LIMIT_SEC} s)`);
     assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
   });
 
-  it('phone: a stream whose `start` comes late is cut at the limit counted from the opening', async () => {
+  it('phone: a stream whose `start` comes late is cut at the limit counted from the opening', async (t) => {
     const peer = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TWILIO_TOKEN });
     const { twiml } = await peer.dial(`${base}/v1/twilio/voice`, { From: '+48601222333', To: NUMBER });
     await peer.connect(twiml, { startAfterMs: LATE_MS });
@@ -88,6 +89,7 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
     const list = await new Records(store.db).search({ channel: 'phone', limit: 1 });
     const rec = await new Records(store.db).get(list.items[0]!.id);
     assert.equal(rec?.endReason, 'time limit');
+    t.diagnostic(`lasted ${rec.durationSec} s from a start ${LATE_MS} ms late (limit ${LIMIT_SEC} s)`);
     assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
   });
 
