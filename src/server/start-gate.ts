@@ -8,7 +8,7 @@ import { CLOSE_POLICY, parseClientMessage, type WebSocketLike } from '../channel
 /** How long a socket may stay open without `start` (PARLEY_START_TIMEOUT_SEC, default 5 s). */
 export function startTimeoutMs(env: NodeJS.ProcessEnv): number {
   const sec = Number(env.PARLEY_START_TIMEOUT_SEC);
-  return Number.isFinite(sec) && sec > 0 ? sec * 1000 : 5000;
+  return Number.isFinite(sec) && sec > 0 ? Math.min(sec * 1000, 2 ** 31 - 1) : 5000;
 }
 
 /** Sockets per caller address that may wait for `start` at once, per door and node (PARLEY_WAITING_PER_ADDRESS, default 4). */
@@ -19,6 +19,11 @@ export function waitingPerAddress(env: NodeJS.ProcessEnv): number {
 
 /** Extra time a session gets past limits.maxDurationSec, counted from the socket's opening, before the door closes it whatever it is doing. */
 export const DURATION_GRACE_MS = 15_000;
+
+/** The door's hard stop: the limit plus the grace, less what has passed; within what a timer can hold (a longer delay would fire at once). */
+export function hardStopMs(maxDurationSec: number, elapsedMs: number): number {
+  return Math.min(2 ** 31 - 1, Math.max(0, maxDurationSec * 1000 + DURATION_GRACE_MS - elapsedMs));
+}
 
 type GateState = 'waiting' | 'admitting' | 'open' | 'refused';
 type MessageListener = (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void;

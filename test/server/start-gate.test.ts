@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StartGate } from '../../src/server/start-gate.ts';
+import { DURATION_GRACE_MS, hardStopMs, StartGate } from '../../src/server/start-gate.ts';
 import { FakeSocket } from '../channels/contract.ts';
 
 const START = JSON.stringify({ type: 'start', mode: 'text' });
@@ -75,5 +75,14 @@ describe('StartGate: the web door’s waiting room', () => {
     });
     assert.equal(waiting.timedOut(), 1);
     assert.equal(started.timedOut(), 0);
+  });
+});
+
+describe('hardStopMs: when the door closes a session whatever it is doing', () => {
+  it('is the limit plus the grace from the opening, never negative, and never beyond what a timer holds', () => {
+    assert.equal(hardStopMs(60, 2000), 60_000 + DURATION_GRACE_MS - 2000);
+    assert.equal(hardStopMs(1, 60_000), 0, 'already past');
+    // 30 days: a plain setTimeout would overflow and fire at once, closing every session.
+    assert.equal(hardStopMs(30 * 86_400, 0), 2 ** 31 - 1);
   });
 });

@@ -7,7 +7,7 @@ import { validTwilioSignature } from '../../guard/twilio-signature.ts';
 import type { Seat } from '../../guard/admission.ts';
 import type { LoadedAgent } from '../agents.ts';
 import { newConversation, track, type ServerContext } from '../context.ts';
-import { DURATION_GRACE_MS, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
+import { hardStopMs, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
 import { runVoiceConversation } from '../voice-conversation.ts';
 import { adminGuard } from './admin.ts';
 
@@ -95,7 +95,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         hardStop = setTimeout(() => {
           ac.abort();
           channel.close('time limit');
-        }, maxDurationSec * 1000 + DURATION_GRACE_MS - elapsedMs);
+        }, hardStopMs(maxDurationSec, elapsedMs));
         runCall(ctx, loaded, channel, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000) }, ac, seat);
       },
       onClose: () => {

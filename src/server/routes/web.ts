@@ -4,7 +4,7 @@ import { WaitingSockets } from '../../guard/waiting-sockets.ts';
 import { originAllowed } from '../../guard/origins.ts';
 import type { LoadedAgent } from '../agents.ts';
 import { track, type ServerContext } from '../context.ts';
-import { DURATION_GRACE_MS, StartGate, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
+import { hardStopMs, StartGate, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
 import { runWebSession } from '../web-session.ts';
 
 /** The agent, when it exists, has the web door on and this Origin may use it; else why not (status and words). */
@@ -78,7 +78,7 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     const hardStop = setTimeout(() => {
       session.abort();
       socket.close(CLOSE_NORMAL, 'time limit');
-    }, maxDurationSec * 1000 + DURATION_GRACE_MS - (performance.now() - openedAt));
+    }, hardStopMs(maxDurationSec, performance.now() - openedAt));
     socket.on('close', () => clearTimeout(hardStop));
     const gate = new StartGate(socket, {
       timeoutMs: Math.max(0, timeoutMs - (performance.now() - openedAt)),
