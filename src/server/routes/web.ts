@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
 import { WaitingSockets } from '../../guard/waiting-sockets.ts';
 import { originAllowed } from '../../guard/origins.ts';
@@ -73,30 +74,39 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     if (!check.ok) return socket.close(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
     const r = admit(check.claims.agent, origin || undefined);
     if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
-    const { maxDurationSec } = r.loaded.agent.config.limits;
-    // limits.maxDurationSec counts from the socket's opening: past it (and the goodbye's grace) the door closes, whatever the session is doing.
-    const hardStop = setTimeout(() => {
-      session.abort();
-      socket.close(CLOSE_NORMAL, 'time limit');
-    }, hardStopMs(maxDurationSec, performance.now() - openedAt));
-    socket.on('close', () => clearTimeout(hardStop));
-    const gate = new StartGate(socket, {
-      timeoutMs: Math.max(0, timeoutMs - (performance.now() - openedAt)),
-      onTimeout: () => socket.close(CLOSE_POLICY, `no start within ${timeoutMs / 1000} s`),
-      // The seat is taken at `start`, atomically (across nodes with Redis): an idle socket keeps no one out.
-      admit: async () => {
-        leave();
-        const seat = await ctx.admission.seat(r.loaded);
-        if (!seat.ok) {
-          ctx.metrics.refused(seat.code);
-          socket.close(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
-          return false;
-        }
-        if (socket.readyState !== socket.OPEN) return (seat.release(), false);
-        track(ctx, { agent: check.claims.agent, door: 'web', ...session }, seat);
-        return true;
-      },
-    });
-    const session = runWebSession(gate, { loaded: r.loaded, ctx, openedAt }, origin);
+    serveWebSocket(ctx, socket, { loaded: r.loaded, caller: origin, openedAt, timeoutMs, leave });
   });
+}
+
+/**
+ * A web socket whose token checked out (widget or dashboard sandbox): it waits for `start`
+ * (closed after `timeoutMs` without one), takes the agent's seat then, and runs the session;
+ * `leave` frees its place among the sockets waiting to start. limits.maxDurationSec counts from
+ * `openedAt`: past it and a grace, the door closes whatever the session is doing.
+ */
+export function serveWebSocket(ctx: ServerContext, socket: WebSocket, o: { loaded: LoadedAgent; caller: string; openedAt: number; timeoutMs: number; leave: () => void }): void {
+  const { loaded, openedAt, timeoutMs } = o;
+  const hardStop = setTimeout(() => {
+    session.abort();
+    socket.close(CLOSE_NORMAL, 'time limit');
+  }, hardStopMs(loaded.agent.config.limits.maxDurationSec, performance.now() - openedAt));
+  socket.on('close', () => clearTimeout(hardStop));
+  const gate = new StartGate(socket, {
+    timeoutMs: Math.max(0, timeoutMs - (performance.now() - openedAt)),
+    onTimeout: () => socket.close(CLOSE_POLICY, `no start within ${timeoutMs / 1000} s`),
+    // The seat is taken at `start`, atomically (across nodes with Redis): an idle socket keeps no one out.
+    admit: async () => {
+      o.leave();
+      const seat = await ctx.admission.seat(loaded);
+      if (!seat.ok) {
+        ctx.metrics.refused(seat.code);
+        socket.close(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
+        return false;
+      }
+      if (socket.readyState !== socket.OPEN) return (seat.release(), false);
+      track(ctx, { agent: loaded.agent.name, door: 'web', ...session }, seat);
+      return true;
+    },
+  });
+  const session = runWebSession(gate, { loaded, ctx, openedAt }, o.caller);
 }
