@@ -4,6 +4,7 @@ import { CLOSE_POLICY, parseClientMessage, type WebSocketLike } from '../channel
 // The web door's waiting room. A socket holds no seat until the browser sends `start`: the gate
 // passes everything through to the session except that `start`, which waits while a seat is taken
 // (messages behind it wait too, in order). A socket that sends no `start` in time is closed.
+// The timings here (start timeout, the hard stop past maxDurationSec) hold for the phone door too.
 
 /** How long a socket may stay open without `start` (PARLEY_START_TIMEOUT_SEC, default 5 s). */
 export function startTimeoutMs(env: NodeJS.ProcessEnv): number {
