@@ -10,6 +10,8 @@ export interface WebSessionDeps {
   ctx: ServerContext;
   /** When the socket opened (performance.now()): limits.maxDurationSec counts from there. */
   openedAt?: number;
+  /** False when the door turned the session away at `start` (no seat): it leaves no record. */
+  recordUnstarted?: () => boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
     },
     onClose: () => {
       // The id went out in `ready`: a socket that never started still leaves its record.
+      if (!started && d.recordUnstarted?.() === false) return finish();
       if (!started) return void conversation.end('no start').catch(fail).finally(finish);
       ac.abort();
       if (channel.mode === 'text') texting = texting.then(() => endText('caller left'));

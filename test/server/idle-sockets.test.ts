@@ -124,6 +124,7 @@ describe('seats are taken at `start`: idle sockets keep no one out', () => {
     const refused = await three[2]!.closed;
     assert.equal(refused.code, 1013);
     assert.match(refused.reason, /"ada" is in 2 conversations already/);
+    const refusedId = String(three[2]!.events.find((e) => e.type === 'ready')!.conversationId);
     await hangUp(three[0]!);
     const later = await open('203.0.113.3');
     await later.waitFor((e) => e.type === 'ready');
@@ -131,6 +132,7 @@ describe('seats are taken at `start`: idle sockets keep no one out', () => {
     await later.waitFor((e) => e.type === 'agent_text' && e.final === true);
     await hangUp(three[1]!);
     await hangUp(later);
+    assert.equal(await new Records(store.db).get(refusedId), undefined, 'turned away at the door: no seat, no conversation, no record');
   });
 
   it('messages sent right behind `start` wait while the seat is taken, and arrive in order', async () => {

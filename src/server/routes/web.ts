@@ -108,5 +108,5 @@ export function serveWebSocket(ctx: ServerContext, socket: WebSocket, o: { loade
       return true;
     },
   });
-  const session = runWebSession(gate, { loaded, ctx, openedAt }, o.caller);
+  const session = runWebSession(gate, { loaded, ctx, openedAt, recordUnstarted: () => gate.state !== 'refused' }, o.caller);
 }
