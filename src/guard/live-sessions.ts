@@ -19,6 +19,8 @@ export interface LiveSessionInfo {
 
 /** The live-session list: this node's, or every node's. */
 export interface LiveSessionList {
+  /** True when every node's sessions are listed (Redis), not only this process's. */
+  readonly shared: boolean;
   add(s: LiveSessionInfo): void;
   remove(id: string): void;
   list(signal?: AbortSignal): Promise<LiveSessionInfo[]>;
@@ -30,6 +32,7 @@ export const NODE_NAME = `${hostname()}:${process.pid}`;
 
 /** Sessions of this process only: right for one node. */
 export class MemoryLiveSessions implements LiveSessionList {
+  readonly shared = false;
   #all = new Map<string, LiveSessionInfo>();
   add(s: LiveSessionInfo): void {
     this.#all.set(s.id, s);
@@ -45,7 +48,10 @@ export class MemoryLiveSessions implements LiveSessionList {
 
 /** Every node's sessions, in Redis: one hash per node (`<prefix><node>`), renewed while the node lives. */
 export class RedisLiveSessions implements LiveSessionList {
+  readonly shared = true;
   #redis: Redis;
+  /** This node's sessions, written again on every renewal: a Redis outage longer than the lease loses none. */
+  #mine = new Map<string, LiveSessionInfo>();
   #key: string;
   #prefix: string;
   #leaseMs: number;
@@ -59,16 +65,29 @@ export class RedisLiveSessions implements LiveSessionList {
     this.#key = `${this.#prefix}${NODE_NAME}:${randomBytes(3).toString('hex')}`;
     this.#leaseMs = o.leaseMs ?? 30_000;
     this.#onError = o.onError ?? (() => {});
-    this.#timer = setInterval(() => void this.#redis.pexpire(this.#key, this.#leaseMs).catch(this.#onError), Math.max(100, Math.floor(this.#leaseMs / 3)));
+    this.#timer = setInterval(() => void this.#renew(), Math.max(100, Math.floor(this.#leaseMs / 3)));
     this.#timer.unref();
   }
 
   add(s: LiveSessionInfo): void {
+    this.#mine.set(s.id, s);
     void this.#redis.multi().hset(this.#key, s.id, JSON.stringify(s)).pexpire(this.#key, this.#leaseMs).exec().catch(this.#onError);
   }
 
   remove(id: string): void {
+    this.#mine.delete(id);
     void this.#redis.hdel(this.#key, id).catch(this.#onError);
+  }
+
+  async #renew(): Promise<void> {
+    const all = [...this.#mine.values()];
+    if (!all.length) return void (await this.#redis.pexpire(this.#key, this.#leaseMs).catch(this.#onError));
+    await this.#redis
+      .multi()
+      .hset(this.#key, Object.fromEntries(all.map((s) => [s.id, JSON.stringify(s)])))
+      .pexpire(this.#key, this.#leaseMs)
+      .exec()
+      .catch(this.#onError);
   }
 
   async list(): Promise<LiveSessionInfo[]> {

@@ -10,7 +10,18 @@ export interface TokenClaims {
   origin: string;
   exp: number;
   nonce: string;
+  /** A phone call's caller and direction, as the signed webhook said them (the stream's own parameters are not signed). */
+  call?: BoundCall;
 }
+
+/** What a signed Twilio webhook says about its call, carried to the Media Stream inside the token. */
+export interface BoundCall {
+  caller: string;
+  direction: 'inbound' | 'outbound';
+}
+
+/** How long a phone call's CallSid is remembered once its stream started: a replayed webhook gets no second stream within it. */
+export const CALL_MEMORY_MS = 24 * 3_600_000;
 
 /** A redeemed token, or why not; `unavailable` when the shared store of used tokens could not be asked (try again). */
 export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: string; unavailable?: true };
@@ -30,10 +41,16 @@ export class MemorySpentTokens implements SpentTokens {
   constructor(now: () => number = Date.now) {
     this.#now = now;
   }
+  #prunedAt = -Infinity;
   async spend(nonce: string, untilMs: number): Promise<boolean> {
     const now = this.#now();
-    for (const [n, exp] of this.#spent) if (exp <= now) this.#spent.delete(n);
-    if (this.#spent.has(nonce)) return false;
+    // Expired entries are swept at most once a second: CallSids stay a day, so the map can be large.
+    if (now - this.#prunedAt >= 1000) {
+      for (const [n, exp] of this.#spent) if (exp <= now) this.#spent.delete(n);
+      this.#prunedAt = now;
+    }
+    const until = this.#spent.get(nonce);
+    if (until !== undefined && until > now) return false;
     this.#spent.set(nonce, untilMs);
     return true;
   }
@@ -52,8 +69,8 @@ export class SessionTokens {
     this.#spent = o.spent ?? new MemorySpentTokens(this.#now);
   }
 
-  issue(agent: string, origin: string): string {
-    const claims: TokenClaims = { agent, origin, exp: this.#now() + this.#ttlMs, nonce: randomBytes(12).toString('base64url') };
+  issue(agent: string, origin: string, call?: BoundCall): string {
+    const claims: TokenClaims = { agent, origin, exp: this.#now() + this.#ttlMs, nonce: randomBytes(12).toString('base64url'), ...(call ? { call } : {}) };
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${payload}.${this.#sign(payload)}`;
   }
@@ -85,6 +102,18 @@ export class SessionTokens {
     }
     if (!fresh) return { ok: false, reason: 'token already used' };
     return { ok: true, claims };
+  }
+
+  /**
+   * Claims `key` once (a phone call's CallSid: one stream per call) for `CALL_MEMORY_MS`, in the
+   * same store as spent tokens (every node, with Redis): 'taken' when it already was.
+   */
+  async claimOnce(key: string): Promise<'claimed' | 'taken' | 'unavailable'> {
+    try {
+      return (await this.#spent.spend(`once:${key}`, this.#now() + CALL_MEMORY_MS)) ? 'claimed' : 'taken';
+    } catch {
+      return 'unavailable';
+    }
   }
 
   #sign(payload: string): string {

@@ -28,6 +28,7 @@ import { AgentRegistry } from './agents.ts';
 import { fastifyTimeouts, fastifyTrustProxy, httpTimeouts, proxyTrust } from './http-edge.ts';
 import type { ServerContext } from './context.ts';
 import { Metrics } from './metrics.ts';
+import { recoverAbandonedConversations } from './recovery.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { twilioRoutes } from './routes/twilio.ts';
@@ -168,6 +169,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await twilioRoutes(app, ctx);
   await widgetRoutes(app, ctx);
 
+  await recoverAbandonedConversations(app, ctx, seatLeaseMs(o.env));
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {
     clearInterval(retention);

@@ -58,13 +58,18 @@ export async function runVoiceConversation(o: {
   speech: SpeechFactory;
   /** Where the stereo recording goes; unset, none is kept. */
   recordings?: RecordingStore;
+  /** What is left of limits.maxDurationSec when the door opened earlier (default: all of it). */
+  maxDurationSec?: number;
   signal: AbortSignal;
 }): Promise<void> {
   const { agent } = o.conversation;
   const { config } = agent;
   let speech: SessionSpeech | undefined;
   try {
-    speech = await o.speech(agent, { sampleRate: o.channel.inputSampleRate, onFailure: (where, e) => o.conversation.noteError(where, e) });
+    // A factory that hangs (a model download stalling) must not hold the session, and its seat, past an abort.
+    const made = Promise.resolve(o.speech(agent, { sampleRate: o.channel.inputSampleRate, onFailure: (where, e) => o.conversation.noteError(where, e) }));
+    made.then((late) => o.signal.aborted && late.vad.close?.(), () => {});
+    speech = await untilAborted(made, o.signal);
     const recording = o.recordings ? new ConversationRecording(o.recordings) : undefined;
     const session = new VoiceSession({
       conversation: o.conversation,
@@ -78,7 +83,7 @@ export async function runVoiceConversation(o: {
       turn: config.listen.turn,
       silenceReprompt: config.listen.silenceReprompt,
       silenceEnd: config.listen.silenceEnd,
-      maxDurationSec: config.limits.maxDurationSec,
+      maxDurationSec: o.maxDurationSec ?? config.limits.maxDurationSec,
       onAudio: recording?.onAudio,
     });
     await session.run(o.signal);
@@ -90,4 +95,14 @@ export async function runVoiceConversation(o: {
   } finally {
     speech?.vad.close?.();
   }
+}
+
+/** `p`, or a rejection as soon as `signal` aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('the session was stopped before its speech was ready'));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new Error('the session was stopped before its speech was ready'));
+    signal.addEventListener('abort', stop, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }

@@ -8,6 +8,10 @@ import { errorText } from '../util/error-text.ts';
 export interface WebSessionDeps {
   loaded: LoadedAgent;
   ctx: ServerContext;
+  /** When the socket opened (performance.now()): limits.maxDurationSec counts from there. */
+  openedAt?: number;
+  /** False when the door turned the session away at `start` (no seat): it leaves no record. */
+  recordUnstarted?: () => boolean;
 }
 
 /**
@@ -41,7 +45,9 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
       } else if (m.type === 'end' && !channel.mode) channel.close('caller left');
     },
     onClose: () => {
-      if (!started) return finish();
+      // The id went out in `ready`: a socket that never started still leaves its record.
+      if (!started && d.recordUnstarted?.() === false) return finish();
+      if (!started) return void conversation.end('no start').catch(fail).finally(finish);
       ac.abort();
       void text?.end('caller left');
     },
@@ -80,7 +86,8 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
 
   async function runVoice(): Promise<void> {
     try {
-      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal });
+      const maxDurationSec = Math.max(1, agent.config.limits.maxDurationSec - (performance.now() - (d.openedAt ?? performance.now())) / 1000);
+      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec });
     } catch (e) {
       fail(e);
       channel.fail(1011, 'voice session failed');

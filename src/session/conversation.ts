@@ -109,12 +109,18 @@ export class Conversation {
     return this.#endReason;
   }
 
+  /** Opens the record (once): `start`, and `end`/`noteError` of a conversation that failed before it started. */
+  #open(at = this.#now()): void {
+    if (this.#startedAt !== undefined) return;
+    this.#startedAt = Date.parse(at);
+    this.#emit({ type: 'conversation.started', at, agent: this.agent.name, agentVersion: this.agent.version, channel: this.#o.channel ?? 'text', direction: this.#o.direction ?? 'inbound', caller: this.#o.caller ?? null });
+  }
+
   /** Opens the record and returns the first message; it never depends on the model, so it always fires. */
   async start(): Promise<string> {
     const { agent } = this;
     const at = this.#now();
-    this.#startedAt = Date.parse(at);
-    this.#emit({ type: 'conversation.started', at, agent: agent.name, agentVersion: agent.version, channel: this.#o.channel ?? 'text', direction: this.#o.direction ?? 'inbound', caller: this.#o.caller ?? null });
+    this.#open(at);
     const text = agent.config.persona.firstMessage;
     this.history.push({ role: 'assistant', content: text });
     this.#emit({ type: 'turn.agent', at, turn: { seq: ++this.#seq, role: 'agent', text, heardText: text, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null } });
@@ -219,6 +225,7 @@ export class Conversation {
 
   /** Records a failure outside the model (speech engines, the door) under `where`, e.g. `tts:elevenlabs:…`. */
   noteError(where: string, error: unknown): void {
+    this.#open();
     this.#emit({ type: 'error', at: this.#now(), where, message: this.#scrub(errorText(error)) });
   }
 
@@ -249,8 +256,9 @@ export class Conversation {
   async end(reason: EndReason): Promise<void> {
     if (this.ended) return this.#recorder.flush();
     this.#endReason = reason;
+    this.#open();
     const at = this.#now();
-    const durationSec = this.#startedAt === undefined ? 0 : Math.max(0, (Date.parse(at) - this.#startedAt) / 1000);
+    const durationSec = Math.max(0, (Date.parse(at) - this.#startedAt!) / 1000);
     if (this.#o.channel === 'phone') this.usage.data.phoneSeconds = durationSec;
     const cost = estimateCost(this.usage.data, priceTable(this.agent.config.limits.prices), this.#o.direction);
     this.#emit({ type: 'conversation.ended', at, reason, durationSec, usage: this.usage.data, cost });

@@ -222,7 +222,18 @@ const knowledgePostings = (kind: StoreKind): Migration => ({
   },
 });
 
+// Conversations still open: few at any time, but crash recovery looks for them at every start
+// (and every seat lease with several nodes), so they are found without reading every record.
+const openConversations = (): Migration => ({
+  async up(db: Kysely<any>) {
+    await sql`CREATE INDEX conversations_open ON conversations (started_at) WHERE ended_at IS NULL`.execute(db);
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind) }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations() }) };
 }

@@ -131,6 +131,21 @@ export class Records {
   }
 
   /**
+   * Conversations of the server's doors (web, phone) still open and started before `startedBefore`,
+   * with the time of their last recorded event: what a crash may have left behind.
+   */
+  async openDoorConversations(startedBefore: string): Promise<{ id: string; agent: string; channel: string; direction: string; startedAt: string; lastAt: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('conversations as c')
+      .select((eb) => ['c.id', 'c.agent', 'c.channel', 'c.direction', 'c.started_at', eb.selectFrom('events').select((e) => e.fn.max('events.at').as('m')).whereRef('events.conversation_id', '=', 'c.id').as('last_at')])
+      .where('c.ended_at', 'is', null)
+      .where('c.channel', 'in', ['web', 'phone'])
+      .where('c.started_at', '<', startedBefore)
+      .execute();
+    return rows.map((r) => ({ id: r.id, agent: r.agent, channel: r.channel, direction: r.direction, startedAt: r.started_at, lastAt: (r.last_at as string | null) ?? null }));
+  }
+
+  /**
    * What one agent's conversations started since `since` (ISO) cost and lasted, summed: the daily
    * budget. Running conversations count with what they have written so far; `except` leaves one
    * out (a conversation adding its own, fresher, figures).

@@ -36,7 +36,7 @@ export interface DialResult {
 
 /** Twilio's side of one call. */
 export class TwilioCallPeer {
-  readonly callSid = `CA${randomBytes(16).toString('hex')}`;
+  readonly callSid: string;
   readonly streamSid = `MZ${randomBytes(16).toString('hex')}`;
   readonly accountSid: string;
   /** Agent audio played to the caller so far (PCM16 8 kHz). */
@@ -53,7 +53,9 @@ export class TwilioCallPeer {
   #seq = 0;
   #waiters: (() => void)[] = [];
 
-  constructor(o: { accountSid: string; authToken: string }) {
+  /** `callSid`: the call this peer plays (default a new one); give another peer's to replay its call. */
+  constructor(o: { accountSid: string; authToken: string; callSid?: string }) {
+    this.callSid = o.callSid ?? `CA${randomBytes(16).toString('hex')}`;
     this.accountSid = o.accountSid;
     this.#authToken = o.authToken;
   }
@@ -67,8 +69,8 @@ export class TwilioCallPeer {
     return { status: res.status, twiml: await res.text() };
   }
 
-  /** Opens the Media Stream the TwiML names and sends `connected` and `start`. */
-  async connect(twiml: string): Promise<void> {
+  /** Opens the Media Stream the TwiML names and sends `connected` and `start` (`startAfterMs` later: a slow start). */
+  async connect(twiml: string, o: { startAfterMs?: number } = {}): Promise<void> {
     const stream = parseStreamTwiml(twiml);
     if (!stream) throw new Error(`no <Connect><Stream> in ${twiml}`);
     const ws = new WebSocket(stream.url);
@@ -86,6 +88,7 @@ export class TwilioCallPeer {
       ws.once('error', reject);
     });
     this.#json({ event: 'connected', protocol: 'Call', version: '1.0.0' });
+    if (o.startAfterMs) await new Promise((r) => setTimeout(r, o.startAfterMs));
     this.#json({
       event: 'start',
       sequenceNumber: String(++this.#seq),

@@ -14,15 +14,19 @@ export class MemoryChannel implements Channel {
   closedWith: string | undefined;
   #queuedMs = 0; // not yet played
   #playedMs = 0;
-  #last = performance.now();
+  #last: number;
   #frames: Int16Array[] = [];
   #wake: (() => void) | undefined;
   #hungUp = false;
   #listeners: ((e: ClientEvent) => void)[] = [];
+  #now: () => number;
 
-  constructor(o: { inputSampleRate?: number; outputSampleRate?: number } = {}) {
+  /** `now`: the playout clock in ms (default performance.now); a test may drive it. */
+  constructor(o: { inputSampleRate?: number; outputSampleRate?: number; now?: () => number } = {}) {
     this.inputSampleRate = o.inputSampleRate ?? 16000;
     this.outputSampleRate = o.outputSampleRate ?? 16000;
+    this.#now = o.now ?? (() => performance.now());
+    this.#last = this.#now();
   }
 
   /** The caller speaks (or is silent): one frame of audio in. */
@@ -48,16 +52,18 @@ export class MemoryChannel implements Channel {
   }
 
   play(pcm: Int16Array): void {
+    if (this.closedWith !== undefined) return; // the caller is gone
     this.#advance();
     const ms = (pcm.length * 1000) / this.outputSampleRate;
     this.#queuedMs += ms;
-    this.log.push({ at: performance.now(), op: 'play', ms });
+    this.log.push({ at: this.#now(), op: 'play', ms });
   }
 
   clear(): void {
+    if (this.closedWith !== undefined) return;
     this.#advance();
     this.#queuedMs = 0;
-    this.log.push({ at: performance.now(), op: 'clear', ms: 0 });
+    this.log.push({ at: this.#now(), op: 'clear', ms: 0 });
   }
 
   heardMs(): number {
@@ -72,6 +78,7 @@ export class MemoryChannel implements Channel {
   }
 
   send(event: ClientEvent): void {
+    if (this.closedWith !== undefined) return;
     this.events.push(event);
     for (const l of this.#listeners) l(event);
   }
@@ -90,12 +97,15 @@ export class MemoryChannel implements Channel {
     });
   }
 
+  /** Closes the door once (later reasons are ignored, like a socket's); the caller's audio ends. */
   close(reason: string): void {
+    if (this.closedWith !== undefined) return;
     this.closedWith = reason;
+    this.hangUp();
   }
 
   #advance(): void {
-    const now = performance.now();
+    const now = this.#now();
     const step = Math.min(now - this.#last, this.#queuedMs);
     this.#playedMs += step;
     this.#queuedMs -= step;

@@ -91,7 +91,7 @@ describe('fuzz: 10,000 random and malformed messages on the web socket', () => {
       store,
       mode: 'serve',
       maxSessions: 1000,
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_FUZZ_TOKEN: TWILIO_TOKEN },
+      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_FUZZ_TOKEN: TWILIO_TOKEN, PARLEY_WAITING_PER_ADDRESS: '1000' },
       speech: (_, door) => ({ stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: 1, sampleRate: door.sampleRate === 8000 ? 8000 : 16000 }) }),
     });
     base = await listenOnLoopback(app);

@@ -136,17 +136,20 @@ describe('three nodes behind one load balancer (PostgreSQL + Redis)', { skip: mi
     const urls = await Promise.all([1, 2].map(async (n) => ((await (await issue(n)).json()) as { url: string }).url));
     const racers = urls.map((u) => connect(u, ORIGIN));
     open.push(...racers);
+    // The seat is taken at `start`: both sockets open, both start at once.
+    await Promise.all(racers.map((c) => c.waitFor((e) => e.type === 'ready', 10_000)));
+    for (const c of racers) c.json({ type: 'start', mode: 'text' });
     const outcome = await Promise.all(
       racers.map((c) =>
         Promise.race([
-          c.waitFor((e) => e.type === 'ready', 10_000).then(() => 'ready'),
+          c.waitFor((e) => e.type === 'agent_text' && e.final === true, 10_000).then(() => 'started'),
           c.closed.then((x) => `closed ${x.code} ${x.reason}`),
         ]),
       ),
     );
-    assert.equal(outcome.filter((o) => o === 'ready').length, 1, outcome.join(' | '));
-    assert.match(outcome.find((o) => o !== 'ready')!, /^closed 1013 "ada" is in 5 conversations already/);
-    for (const c of [...calls, ...racers.filter((_, i) => outcome[i] === 'ready')]) await hangUp(c);
+    assert.equal(outcome.filter((o) => o === 'started').length, 1, outcome.join(' | '));
+    assert.match(outcome.find((o) => o !== 'started')!, /^closed 1013 "ada" is in 5 conversations already/);
+    for (const c of [...calls, ...racers.filter((_, i) => outcome[i] === 'started')]) await hangUp(c);
   });
 
   it('holds the per-caller hourly limit whichever node each request reaches', async () => {

@@ -63,10 +63,10 @@ describe('server: recordings in an S3-compatible bucket', () => {
     const c = connect(url, SHOP);
     const ready = await c.waitFor((e) => e.type === 'ready');
     const id = String(ready.conversationId);
-    const live = [...app.parley.live].find((s) => s.conversationId === id);
-    assert.ok(live, 'the session is live');
     c.json({ type: 'start', mode: 'voice' });
     await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === GREETING);
+    const live = [...app.parley.live].find((s) => s.conversationId === id); // live from `start`, when it took its seat
+    assert.ok(live, 'the session is live');
     c.ws.send(Buffer.alloc(3200));
     c.json({ type: 'end' });
     await c.closed;

@@ -88,7 +88,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     assert.ok(stream, ok.twiml);
     assert.equal(stream.url, `${base.replace('http', 'ws')}/v1/twilio/stream`);
     assert.equal(stream.parameters.agent, 'ada');
-    assert.equal(stream.parameters.caller, CALLER);
+    assert.equal(stream.parameters.caller, undefined, 'the caller rides inside the signed token, not as an unsigned parameter');
     assert.ok(stream.parameters.token, 'a single-use session token rides along');
   });
 
@@ -151,6 +151,35 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     const replay = peer();
     await replay.connect(twiml); // the same token again, from another call: it is bound to the first call's CallSid
     assert.deepEqual(await replay.closed, { code: 1008, reason: 'token was issued to another origin' });
+  });
+
+  it('a replayed signed webhook gets a fresh token but no second stream: one stream per CallSid', async () => {
+    const p = peer();
+    const first = await p.dial(voiceUrl(), { From: CALLER, To: NUMBER });
+    const replayed = await p.dial(voiceUrl(), { From: CALLER, To: NUMBER });
+    assert.notEqual(parseStreamTwiml(replayed.twiml)?.parameters.token, parseStreamTwiml(first.twiml)?.parameters.token);
+    await p.connect(first.twiml);
+    await p.until(() => p.receivedFrames > 0, 'the greeting');
+    const replay = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TOKEN, callSid: p.callSid });
+    await replay.connect(replayed.twiml);
+    assert.deepEqual(await replay.closed, { code: 1008, reason: 'this call already has a stream' });
+    assert.equal(replay.receivedFrames, 0, 'the replayed stream heard nothing');
+    await p.hangUp();
+    await Promise.all([...app.parley.live].map((x) => x.done));
+  });
+
+  it('records the caller the signed webhook named, not the unsigned stream parameter', async () => {
+    const p = peer();
+    const { twiml } = await p.dial(voiceUrl(), { From: CALLER, To: NUMBER });
+    const forged = twiml.replace('</Stream>', '<Parameter name="caller" value="+19995550000"/><Parameter name="direction" value="outbound"/></Stream>');
+    await p.connect(forged);
+    await p.until(() => p.receivedFrames > 0, 'the greeting');
+    const id = [...app.parley.live].at(-1)!.conversationId;
+    await p.hangUp();
+    await Promise.all([...app.parley.live].map((x) => x.done));
+    const rec = await new Records(store.db).get(id);
+    assert.equal(rec?.caller, CALLER);
+    assert.equal(rec?.direction, 'inbound');
   });
 
   it('places an outbound call through the REST API (admin only), and the answered call is recorded as outbound', async () => {

@@ -5,9 +5,10 @@ import { localAccess, type AdminAuth } from '../../guard/admin-auth.ts';
 import type { ByteRange } from '../../store/recordings/types.ts';
 import { OUTCOMES, Records, type ConversationFilter, type ConversationRecord, type Outcome } from '../../store/records.ts';
 import type { AgentProblem, LoadedAgent } from '../agents.ts';
-import { track, type ServerContext } from '../context.ts';
-import { runWebSession } from '../web-session.ts';
+import type { ServerContext } from '../context.ts';
+import { startTimeoutMs } from '../start-gate.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { serveWebSocket } from './web.ts';
 
 // The admin API (/v1/admin/…, JSON, what the dashboard and scripts use) and, through
 // dashboardRoutes, the dashboard itself. Everything here is behind `adminGuard`. The response
@@ -93,17 +94,15 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     });
 
     api.get<{ Params: { token: string } }>('/v1/admin/sessions/:token', { websocket: true }, async (socket, req) => {
+      const openedAt = performance.now();
       const check = await ctx.tokens.redeem(req.params.token, { origin: req.headers.origin ?? '' });
       if (socket.readyState !== socket.OPEN) return;
       if (!check.ok) return socket.close(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
       if (!ownOrigins(ctx, req).includes(check.claims.origin)) return socket.close(CLOSE_POLICY, 'token was not issued for the dashboard');
       const loaded = ctx.agents.get(check.claims.agent);
       if (!loaded) return socket.close(CLOSE_POLICY, `no agent named "${check.claims.agent}"`.slice(0, 123));
-      const seat = await ctx.admission.seat(loaded);
-      if (!seat.ok) return socket.close(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
-      if (socket.readyState !== socket.OPEN) return seat.release();
-      const session = runWebSession(socket, { loaded, ctx }, 'dashboard sandbox');
-      track(ctx, { agent: loaded.agent.name, door: 'web', ...session }, seat);
+      // Like the widget's socket: the seat is taken at `start` (admins are trusted: no bound on waiting sockets).
+      serveWebSocket(ctx, socket, { loaded, caller: 'dashboard sandbox', openedAt, timeoutMs: startTimeoutMs(ctx.env), leave: () => {} });
     });
 
     // Every node's sessions when nodes share Redis; this node's otherwise.

@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { phoneAccount, phoneAuthToken, placeCall } from '../../channels/twilio/calls.ts';
 import { TwilioChannel } from '../../channels/twilio/media-stream.ts';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
+import { WaitingSockets } from '../../guard/waiting-sockets.ts';
 import { validTwilioSignature } from '../../guard/twilio-signature.ts';
 import type { Seat } from '../../guard/admission.ts';
 import type { LoadedAgent } from '../agents.ts';
 import { newConversation, track, type ServerContext } from '../context.ts';
+import { hardStopMs, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
 import { runVoiceConversation } from '../voice-conversation.ts';
 import { adminGuard } from './admin.ts';
 
@@ -13,8 +15,6 @@ import { adminGuard } from './admin.ts';
 // outbound call is answered); we check its signature, pick the agent, and answer TwiML that
 // connects the call to our Media Streams socket with a single-use session token as a <Parameter>.
 // The socket redeems the token on `start` and runs the same voice loop as the web door.
-
-const START_TIMEOUT_MS = 10_000;
 
 export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(async (scope) => {
@@ -45,9 +45,10 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         return say("Sorry, we can't take your call right now. Please try again later. Goodbye.");
       }
       const direction = req.query.direction === 'outbound' || params.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
-      const session = ctx.tokens.issue(loaded.agent.name, `twilio:${params.CallSid ?? ''}`);
+      // The caller and direction ride inside the signed token: the stream's <Parameter>s come back unsigned.
+      const session = ctx.tokens.issue(loaded.agent.name, `twilio:${params.CallSid ?? ''}`, { caller, direction });
       const stream = `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/twilio/stream`;
-      const parameters = { token: session, agent: loaded.agent.name, caller, direction, callSid: params.CallSid ?? '' };
+      const parameters = { token: session, agent: loaded.agent.name, callSid: params.CallSid ?? '' };
       return [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<Response><Connect>',
@@ -58,32 +59,53 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     });
   });
 
-  app.get('/v1/twilio/stream', { websocket: true }, (socket) => {
-    let session: { done: Promise<void>; abort: () => void } | undefined;
+  const waitingStreams = new WaitingSockets(waitingPerAddress(ctx.env));
+  const timeoutMs = startTimeoutMs(ctx.env);
+
+  app.get('/v1/twilio/stream', { websocket: true }, (socket, req) => {
+    const openedAt = performance.now();
+    const leave = waitingStreams.enter(req.ip);
+    if (!leave) return socket.close(CLOSE_TRY_AGAIN, `more than ${waitingStreams.perAddress} streams from this address are waiting to start`);
+    let hardStop: NodeJS.Timeout | undefined;
     const ac = new AbortController();
     const channel = new TwilioChannel(socket, {
       onStart: async (start) => {
-        clearTimeout(waiting);
+        clearTimeout(noStart);
+        leave();
         const p = start.customParameters;
         const check = await ctx.tokens.redeem(p.token ?? '', { origin: `twilio:${start.callSid}` });
         if (ac.signal.aborted) return; // Twilio hung up while the token was checked
         if (!check.ok) return channel.fail(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
         const loaded = ctx.agents.get(check.claims.agent);
         if (!loaded) return channel.fail(CLOSE_POLICY, `no agent named "${check.claims.agent}"`);
+        // One stream per call: a replayed (signed) webhook mints a fresh token, but not a second stream.
+        const once = await ctx.tokens.claimOnce(`call:${start.callSid}`);
+        if (ac.signal.aborted) return;
+        if (once !== 'claimed') return channel.fail(once === 'unavailable' ? CLOSE_TRY_AGAIN : CLOSE_POLICY, once === 'unavailable' ? 'cannot check the call right now; try again' : 'this call already has a stream');
         const seat = await ctx.admission.seat(loaded);
         if (!seat.ok) {
           ctx.metrics.refused(seat.code);
           return channel.fail(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
         }
         if (ac.signal.aborted) return seat.release();
-        session = runCall(ctx, loaded, channel, { caller: p.caller || null, direction: p.direction === 'outbound' ? 'outbound' : 'inbound', callSid: start.callSid }, ac, seat);
+        const call = check.claims.call ?? { caller: '', direction: 'inbound' as const };
+        // limits.maxDurationSec counts from the stream's opening; past it and a grace, the door closes whatever happens.
+        const { maxDurationSec } = loaded.agent.config.limits;
+        const elapsedMs = performance.now() - openedAt;
+        hardStop = setTimeout(() => {
+          ac.abort();
+          channel.close('time limit');
+        }, hardStopMs(maxDurationSec, elapsedMs));
+        runCall(ctx, loaded, channel, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000) }, ac, seat);
       },
       onClose: () => {
-        clearTimeout(waiting);
+        clearTimeout(noStart);
+        clearTimeout(hardStop);
+        leave();
         ac.abort();
       },
     });
-    const waiting = setTimeout(() => channel.fail(CLOSE_POLICY, 'no start message'), START_TIMEOUT_MS);
+    const noStart = setTimeout(() => channel.fail(CLOSE_POLICY, `no start within ${timeoutMs / 1000} s`), timeoutMs);
   });
 
   /** Places an outbound call: Twilio calls `to` and, when answered, fetches our voice webhook. */
@@ -117,10 +139,10 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
 }
 
 /** One phone call on an accepted stream, tracked until its record is written. */
-function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string }, ac: AbortController, seat: Seat) {
+function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number }, ac: AbortController, seat: Seat) {
   const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller });
   ctx.log(`twilio: call ${call.callSid} (${call.direction}, ${call.caller ?? 'unknown'}) is conversation ${conversation.id} with ${loaded.agent.name}`);
-  const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal }).catch((e: Error) => {
+  const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: call.maxDurationSec }).catch((e: Error) => {
     ctx.warn(`call ${call.callSid}: ${e.message}`);
     channel.fail(1011, 'voice session failed');
   });

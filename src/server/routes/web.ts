@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
+import type { WebSocket } from 'ws';
+import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
+import { WaitingSockets } from '../../guard/waiting-sockets.ts';
 import { originAllowed } from '../../guard/origins.ts';
 import type { LoadedAgent } from '../agents.ts';
 import { track, type ServerContext } from '../context.ts';
+import { hardStopMs, StartGate, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
 import { runWebSession } from '../web-session.ts';
 
 /** The agent, when it exists, has the web door on and this Origin may use it; else why not (status and words). */
@@ -56,21 +59,54 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/sessions/${token}` };
   });
 
+  const waiting = new WaitingSockets(waitingPerAddress(ctx.env));
+  const timeoutMs = startTimeoutMs(ctx.env);
+
   app.get<{ Params: { token: string } }>('/v1/sessions/:token', { websocket: true }, async (socket, req) => {
+    const openedAt = performance.now();
+    // A few sockets per address may wait for `start`; they hold no seat while they wait.
+    const leave = waiting.enter(req.ip);
+    if (!leave) return socket.close(CLOSE_TRY_AGAIN, `more than ${waiting.perAddress} sockets from this address are waiting to start`);
+    socket.on('close', leave);
     const origin = req.headers.origin ?? '';
     const check = await ctx.tokens.redeem(req.params.token, { origin });
     if (socket.readyState !== socket.OPEN) return; // the browser left while the token was checked
     if (!check.ok) return socket.close(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
     const r = admit(check.claims.agent, origin || undefined);
     if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
-    // Tokens issued while there was room may arrive together: the seat is taken here, atomically.
-    const seat = await ctx.admission.seat(r.loaded);
-    if (!seat.ok) {
-      ctx.metrics.refused(seat.code);
-      return socket.close(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
-    }
-    if (socket.readyState !== socket.OPEN) return seat.release();
-    const session = runWebSession(socket, { loaded: r.loaded, ctx }, origin);
-    track(ctx, { agent: check.claims.agent, door: 'web', ...session }, seat);
+    serveWebSocket(ctx, socket, { loaded: r.loaded, caller: origin, openedAt, timeoutMs, leave });
   });
+}
+
+/**
+ * A web socket whose token checked out (widget or dashboard sandbox): it waits for `start`
+ * (closed after `timeoutMs` without one), takes the agent's seat then, and runs the session;
+ * `leave` frees its place among the sockets waiting to start. limits.maxDurationSec counts from
+ * `openedAt`: past it and a grace, the door closes whatever the session is doing.
+ */
+export function serveWebSocket(ctx: ServerContext, socket: WebSocket, o: { loaded: LoadedAgent; caller: string; openedAt: number; timeoutMs: number; leave: () => void }): void {
+  const { loaded, openedAt, timeoutMs } = o;
+  const hardStop = setTimeout(() => {
+    session.abort();
+    socket.close(CLOSE_NORMAL, 'time limit');
+  }, hardStopMs(loaded.agent.config.limits.maxDurationSec, performance.now() - openedAt));
+  socket.on('close', () => clearTimeout(hardStop));
+  const gate = new StartGate(socket, {
+    timeoutMs: Math.max(0, timeoutMs - (performance.now() - openedAt)),
+    onTimeout: () => socket.close(CLOSE_POLICY, `no start within ${timeoutMs / 1000} s`),
+    // The seat is taken at `start`, atomically (across nodes with Redis): an idle socket keeps no one out.
+    admit: async () => {
+      o.leave();
+      const seat = await ctx.admission.seat(loaded);
+      if (!seat.ok) {
+        ctx.metrics.refused(seat.code);
+        socket.close(CLOSE_TRY_AGAIN, seat.reason.slice(0, 123));
+        return false;
+      }
+      if (socket.readyState !== socket.OPEN) return (seat.release(), false);
+      track(ctx, { agent: loaded.agent.name, door: 'web', ...session }, seat);
+      return true;
+    },
+  });
+  const session = runWebSession(gate, { loaded, ctx, openedAt, recordUnstarted: () => gate.state !== 'refused' }, o.caller);
 }
