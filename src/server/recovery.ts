@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { estimateCost, priceTable } from '../session/cost.ts';
+import type { UsageData } from '../session/usage.ts';
 import { Records } from '../store/records.ts';
 import type { ServerContext } from './context.ts';
 
@@ -35,8 +36,9 @@ export async function closeAbandoned(ctx: Pick<ServerContext, 'store' | 'agents'
     if (live.has(c.id)) continue;
     const endedAt = c.lastAt ?? c.startedAt;
     const durationSec = Math.max(0, (Date.parse(endedAt) - Date.parse(c.startedAt)) / 1000);
-    // What the crash lost is unknown (model tokens, speech); the minutes on the line are not.
-    const usage = { llm: {}, stt: {}, tts: {}, phoneSeconds: c.channel === 'phone' ? durationSec : 0 };
+    // Model tokens and speech as the conversation last wrote them while it ran; the minutes on the line up to its last event.
+    const ran = (c.usage ?? {}) as Partial<UsageData>;
+    const usage: UsageData = { llm: ran.llm ?? {}, stt: ran.stt ?? {}, tts: ran.tts ?? {}, phoneSeconds: c.channel === 'phone' ? durationSec : 0 };
     const prices = priceTable(ctx.agents.get(c.agent)?.agent.config.limits.prices);
     const cost = estimateCost(usage, prices, c.direction === 'outbound' ? 'outbound' : 'inbound');
     await records.endConversation(c.id, endedAt, 'server restart', { durationSec, usage, costUsd: cost.usd });

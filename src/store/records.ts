@@ -134,15 +134,15 @@ export class Records {
    * Conversations of the server's doors (web, phone) still open and started before `startedBefore`,
    * with the time of their last recorded event: what a crash may have left behind.
    */
-  async openDoorConversations(startedBefore: string): Promise<{ id: string; agent: string; channel: string; direction: string; startedAt: string; lastAt: string | null }[]> {
+  async openDoorConversations(startedBefore: string): Promise<{ id: string; agent: string; channel: string; direction: string; startedAt: string; lastAt: string | null; usage: unknown }[]> {
     const rows = await this.db
       .selectFrom('conversations as c')
-      .select((eb) => ['c.id', 'c.agent', 'c.channel', 'c.direction', 'c.started_at', eb.selectFrom('events').select((e) => e.fn.max('events.at').as('m')).whereRef('events.conversation_id', '=', 'c.id').as('last_at')])
+      .select((eb) => ['c.id', 'c.agent', 'c.channel', 'c.direction', 'c.started_at', 'c.usage', eb.selectFrom('events').select((e) => e.fn.max('events.at').as('m')).whereRef('events.conversation_id', '=', 'c.id').as('last_at')])
       .where('c.ended_at', 'is', null)
       .where('c.channel', 'in', ['web', 'phone'])
       .where('c.started_at', '<', startedBefore)
       .execute();
-    return rows.map((r) => ({ id: r.id, agent: r.agent, channel: r.channel, direction: r.direction, startedAt: r.started_at, lastAt: (r.last_at as string | null) ?? null }));
+    return rows.map((r) => ({ id: r.id, agent: r.agent, channel: r.channel, direction: r.direction, startedAt: r.started_at, lastAt: (r.last_at as string | null) ?? null, usage: parse(r.usage) }));
   }
 
   /**

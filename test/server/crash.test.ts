@@ -86,6 +86,8 @@ describe('crash: kill -9 the server during live conversations', () => {
       assert.ok(rec.endedAt && rec.endedAt >= rec.turns.at(-1)!.startedAt && rec.endedAt <= killedAt, `ended at its last event (${rec.endedAt}), before the kill (${killedAt})`);
       assert.equal(stored.durationSec, (Date.parse(rec.endedAt!) - Date.parse(rec.startedAt)) / 1000);
       assert.equal(stored.costUsd, 0, 'counted (a typed conversation on a local-priced model costs nothing)');
+      const tokens = Object.values((stored.usage as { llm: Record<string, { inputTokens: number }> }).llm);
+      assert.ok(tokens.length && tokens[0]!.inputTokens > 0, `the tokens it used before the crash are kept: ${JSON.stringify(stored.usage)}`);
     }
     // The restarted server takes conversations again.
     const { url } = (await (await fetch(`${second.base}/v1/agents/ada/sessions`, { method: 'POST' })).json()) as { url: string };
