@@ -39,8 +39,8 @@ export const TurnSettings = z.strictObject({
 export const Listen = z.strictObject({
   stt: z.string().default('local:pocketsphinx').describe('provider:model, e.g. deepgram:nova-3, openai:gpt-4o-mini-transcribe, local:pocketsphinx.'),
   turn: TurnSettings.prefault({}),
-  silenceReprompt: z.number().positive().default(8).describe('Seconds of caller silence before a gentle reprompt.'),
-  silenceEnd: z.number().positive().default(20).describe('Seconds of caller silence before the agent ends politely.'),
+  silenceReprompt: z.number().positive().max(3600).default(8).describe('Seconds of caller silence before a gentle reprompt.'),
+  silenceEnd: z.number().positive().max(3600).default(20).describe('Seconds of caller silence before the agent ends politely.'),
   noiseGateDb: z.number().max(0).default(-55).describe('Caller audio quieter than this (dBFS) is not shown to the VAD, which saves CPU and memory per call; -100 or lower shows it every frame.'),
 });
 
@@ -166,7 +166,7 @@ export const Channels = z.strictObject({
 });
 
 export const Limits = z.strictObject({
-  maxDurationSec: z.number().int().positive().default(600),
+  maxDurationSec: z.number().int().positive().max(86_400).default(600).describe('Longest a conversation may last, in seconds (at most a day); the agent wraps up shortly before and ends at it.'),
   conversationsPerIpPerHour: z.number().int().positive().default(10),
   maxConcurrent: z.number().int().positive().default(5),
   dailyBudgetUsd: z.number().nonnegative().default(10),

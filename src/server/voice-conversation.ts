@@ -90,7 +90,7 @@ export async function runVoiceConversation(o: {
     // A failed save goes in the record too, not only in the log (the catch below flushes it).
     if (recording) await recording.save(o.conversation).catch((e: unknown) => (o.conversation.noteError('recording', e), Promise.reject(e)));
   } catch (e) {
-    await o.conversation.end('error').catch(() => {});
+    await o.conversation.end('error').catch((err: unknown) => o.conversation.noteError('store', err));
     throw e;
   } finally {
     speech?.vad.close?.();

@@ -309,7 +309,7 @@ export class Conversation {
     signal.removeEventListener('abort', stop);
     if (tripped) {
       cut.abort();
-      await turn.return(undefined as never).catch(() => {});
+      await turn.return(undefined as never).catch((e: unknown) => this.noteError('llm', e));
       this.#emit({ type: 'error', at: this.#now(), where: 'guard:disclosure', message: `the agent began to recite its ${tripped === 'secret' ? 'secrets' : 'instructions'}; the turn was cut and it declined` });
       yield { type: 'text', text: (said ? ' ' : '') + DECLINE };
       this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: `${said} ${DECLINE}`.trim() });

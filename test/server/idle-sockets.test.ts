@@ -140,7 +140,8 @@ describe('seats are taken at `start`: idle sockets keep no one out', () => {
     const c = await open('203.0.113.50');
     await c.waitFor((e) => e.type === 'ready');
     c.json({ type: 'start', mode: 'text' });
-    c.json({ type: 'text', text: 'question one' });
+    c.json({ type: 'text', text: 'question one' }); // right behind start: it waits for the seat and the greeting
+    await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'Answer one.');
     c.json({ type: 'text', text: 'question two' });
     await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'Answer two.');
     const captions = c.events.filter((e) => e.type === 'transcript' || (e.type === 'agent_text' && e.final === true)).map((e) => e.text);

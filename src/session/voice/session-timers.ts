@@ -1,5 +1,8 @@
 import type { Timers } from './clock.ts';
 
+/** Node's timers fire at once beyond this (about 24.8 days); longer waits are clamped to it. */
+const LONGEST_MS = 2 ** 31 - 1;
+
 /** The session's named timers; starting one replaces the pending one of the same name. */
 export type TimerName = 'reprompt' | 'silence-end' | 'wrap-up' | 'time-limit' | 'hard-stop' | 'filler';
 
@@ -26,7 +29,7 @@ export class SessionTimers {
       if (this.#named.get(name) !== h) return;
       this.#named.delete(name);
       fn();
-    }, Math.max(0, ms));
+    }, Math.min(LONGEST_MS, Math.max(0, ms)));
     this.#named.set(name, h);
   }
 
@@ -48,7 +51,7 @@ export class SessionTimers {
     const h = this.#t.set(() => {
       this.#anonymous.delete(h);
       fn();
-    }, Math.max(0, ms));
+    }, Math.min(LONGEST_MS, Math.max(0, ms)));
     this.#anonymous.add(h);
     return () => {
       if (this.#anonymous.delete(h)) this.#t.clear(h);
