@@ -9,7 +9,8 @@ import { quietWorld, type CallerAction } from '../simulation/world.ts';
 // with a freeze watchdog), so seconds of silence cost milliseconds and nothing races the wall clock.
 
 const GREETING = 'Hi, this is Ada from Acme. How can I help?';
-const speak = (atMs: number, words: string): CallerAction => ({ atMs, kind: 'speak', words, durationMs: 1200, recognised: 'final', sttLatencyMs: 200 });
+const speak = (atMs: number, words: string, durationMs = 1200): CallerAction => ({ atMs, kind: 'speak', words, durationMs, recognised: 'final', sttLatencyMs: 200 });
+const LONG_REPLY = 'Our process has three steps: an intro call, an audit and a plan. Most clients see results within a month.';
 
 async function call(world: Parameters<typeof quietWorld>[0]): Promise<CallResult> {
   const r = await simulateSeeds([quietWorld(world)], { threads: 1, keepResults: true });
@@ -66,5 +67,24 @@ describe('voice session timing (virtual clock)', () => {
     const r = await call({ seed: -108, maxDurationSec: 40, responseTimeoutMs: 3000, caller: [speak(4000, 'How much is the audit?')], replies: [{ firstPartMs: Infinity, text: 'never' }] });
     assert.ok(r.agentTurns.some((t) => /having trouble answering/.test(t)), JSON.stringify(r.agentTurns));
     assert.ok(r.errors.some((e) => /no response within 3000 ms/.test(e)), r.errors.join('\n'));
+  });
+
+  it('barge-in: the reply stops, the record and the history keep only the words the caller heard', async () => {
+    // The reply starts about 2.4 s in and takes about 6 s to say; the caller cuts in at 5 s.
+    const r = await call({ seed: -109, maxDurationSec: 60, caller: [speak(500, 'Tell me about your process.'), speak(5000, 'How much is the audit?')], replies: [{ text: LONG_REPLY }, { text: 'The audit costs 2,400 euros.' }] });
+    const cut = r.agentRecord[1]!;
+    assert.equal(cut.text, LONG_REPLY);
+    assert.equal(cut.interrupted, true);
+    assert.ok(cut.heard.length > 0 && cut.heard.length < LONG_REPLY.length && LONG_REPLY.startsWith(cut.heard), `heard "${cut.heard}"`);
+    assert.ok(r.captions.includes(cut.heard), 'the caption ends where the caller stopped hearing');
+    assert.equal(r.agentRecord[2]!.text, 'The audit costs 2,400 euros.');
+  });
+
+  it('"mm-hmm" while the agent talks does not interrupt; a cough pauses it and it plays on', async () => {
+    const caller: CallerAction[] = [speak(500, 'Tell me about your process.'), speak(4000, 'mm-hmm', 400), { atMs: 6000, kind: 'noise', durationMs: 300 }];
+    const r = await call({ seed: -110, maxDurationSec: 60, caller, replies: [{ text: LONG_REPLY }] });
+    const reply = r.agentRecord[1]!;
+    assert.deepEqual([reply.interrupted, reply.heard], [false, LONG_REPLY]);
+    assert.equal(r.captions[1], LONG_REPLY);
   });
 });

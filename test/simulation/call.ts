@@ -29,6 +29,8 @@ export interface CallResult {
   steps: number;
   /** What the agent said, turn by turn, as recorded. */
   agentTurns: string[];
+  /** The record's agent turns: said, heard, interrupted. */
+  agentRecord: { text: string; heard: string; interrupted: boolean }[];
   /** The agent's final captions, as the door got them. */
   captions: string[];
   /** Where recorded errors came from (`stt:sim:stt`, `voice`, `llm:…`). */
@@ -167,9 +169,10 @@ export async function simulateCall(call: number | World, o: { clock: VirtualCloc
   violations.push(...(await checkRecord(store, conversation, session.endReason)));
   const rec = await new Records(store.db).get(conversation.id);
   const agentTurns = (rec?.turns ?? []).filter((t) => t.role === 'agent').map((t) => t.text);
+  const agentRecord = (rec?.turns ?? []).filter((t) => t.role === 'agent').map((t) => ({ text: t.text, heard: t.heardText ?? t.text, interrupted: t.interrupted }));
   const captions = channel.events.flatMap((e) => (e.type === 'agent_text' && e.final ? [e.text] : []));
   const errors = (rec?.errors ?? []).map((e) => `${e.where}: ${e.message}`);
-  return { seed, violations, agentTurns, captions, errors, endReason: session.endReason, simulatedMs: (channel.endedAt ?? performance.now()) - start, steps, longestStepMs };
+  return { seed, violations, agentTurns, agentRecord, captions, errors, endReason: session.endReason, simulatedMs: (channel.endedAt ?? performance.now()) - start, steps, longestStepMs };
 }
 
 const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
