@@ -129,7 +129,14 @@ export class VoiceSession {
     const { conversation, channel } = this.#o;
     // The limit runs from the door's opening, not from when the record is written.
     this.#armDeadline();
-    const first = await Promise.race([conversation.start(), this.#done.then(() => null)]);
+    let first: string | null;
+    try {
+      first = await Promise.race([conversation.start(), this.#done.then(() => null)]);
+    } catch (e) {
+      this.#timers.close(); // the session never ran: nothing of it may fire later
+      this.#turns.close();
+      throw e;
+    }
     if (first === null) return channel.close(this.#endReason ?? 'closed');
     this.#ears = new Ears({ stt: this.#o.stt, language: this.#o.language, signal, onWords: (e) => this.#heard(e), onLost: (e) => this.#earsLost(e) });
     const hearing = this.#ears.run();
