@@ -59,10 +59,15 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
     channel.send({ type: 'error', message: errorText(e) });
   };
 
+  /** What is left of limits.maxDurationSec: it counts from the socket's opening, in both modes. */
+  function remainingSec(): number {
+    return Math.max(1, agent.config.limits.maxDurationSec - (performance.now() - (d.openedAt ?? performance.now())) / 1000);
+  }
+
   /** Typed mode: the one text session (the same as `parley chat` and scenarios), its events as the protocol's. */
   async function runText(): Promise<void> {
     const limits = agent.config.limits;
-    text = new TextSession({ conversation, maxDurationSec: limits.maxDurationSec, maxTurnChars: limits.maxTurnChars, sink: (e) => toDoor(e) });
+    text = new TextSession({ conversation, maxDurationSec: remainingSec(), maxTurnChars: limits.maxTurnChars, sink: (e) => toDoor(e) });
     const ended = text.done.then((reason) => {
       channel.send({ type: 'end', reason });
       channel.close(reason);
@@ -86,8 +91,7 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
 
   async function runVoice(): Promise<void> {
     try {
-      const maxDurationSec = Math.max(1, agent.config.limits.maxDurationSec - (performance.now() - (d.openedAt ?? performance.now())) / 1000);
-      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec });
+      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: remainingSec() });
     } catch (e) {
       fail(e);
       channel.fail(1011, 'voice session failed');

@@ -79,6 +79,21 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
     assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
   });
 
+  it('web text: a typed session that starts late is cut at the limit counted from the opening', async (t) => {
+    const { url } = (await (await fetch(`${base}/v1/agents/brief/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
+    const c = connect(url, SHOP);
+    const ready = await c.waitFor((e) => e.type === 'ready');
+    await delay(LATE_MS);
+    c.json({ type: 'start', mode: 'text' });
+    await c.waitFor((e) => e.type === 'end' && e.reason === 'time limit', 10_000);
+    await c.closed;
+    await Promise.all([...app.parley.live].map((s) => s.done));
+    const rec = await new Records(store.db).get(String(ready.conversationId));
+    assert.equal(rec?.endReason, 'time limit');
+    t.diagnostic(`lasted ${rec.durationSec} s from a start ${LATE_MS} ms late (limit ${LIMIT_SEC} s)`);
+    assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
+  });
+
   it('phone: a stream whose `start` comes late is cut at the limit counted from the opening', async (t) => {
     const peer = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TWILIO_TOKEN });
     const { twiml } = await peer.dial(`${base}/v1/twilio/voice`, { From: '+48601222333', To: NUMBER });
