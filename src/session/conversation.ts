@@ -267,6 +267,11 @@ export class Conversation {
 
   async *#runModel(heard: string, hits: KnowledgeMatch[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
     const { config } = this.agent;
+    if (signal.aborted) {
+      // Cancelled while its documents were searched (the caller hung up): the model is not asked.
+      this.history.push({ role: 'user', content: heard });
+      return;
+    }
     // The model stream stops if the guard trips, whoever else cancels the turn.
     const cut = new AbortController();
     const stop = () => cut.abort();

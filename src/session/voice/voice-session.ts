@@ -77,6 +77,8 @@ export class VoiceSession {
   /** Caller turns decided but whose answer has not started yet: no fixed line may start meanwhile. */
   #answering = 0;
   #interrupting: Promise<void> = Promise.resolve();
+  /** Aborted at the end: whatever the session started (model replies, tools) stops with it. */
+  #life = new AbortController();
   #finished!: () => void;
   #done = new Promise<void>((r) => (this.#finished = r));
 
@@ -228,7 +230,7 @@ export class VoiceSession {
     const abort = new AbortController();
     const words = new TextQueue();
     const filler = { said: '' };
-    const writer = this.#write(text, words, abort.signal, filler, () => (lat.llmFirstTokenMs ??= this.clockMs));
+    const writer = this.#write(text, words, AbortSignal.any([abort.signal, this.#life.signal]), filler, () => (lat.llmFirstTokenMs ??= this.clockMs));
     this.#say('reply', words, { abort, writer, filler, onFirstAudio: () => (lat.ttsFirstAudioMs = this.clockMs), lat });
   }
 
@@ -419,6 +421,7 @@ export class VoiceSession {
     this.#timers.close();
     this.#turns.close();
     this.#saying?.cut();
+    this.#life.abort();
     // The caller hears the end now; a slow store must not keep the line open.
     this.#send({ type: 'end', reason });
     try {
