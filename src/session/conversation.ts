@@ -122,10 +122,23 @@ export class Conversation {
     const at = this.#now();
     this.#open(at);
     const text = agent.config.persona.firstMessage;
+    const seq = ++this.#seq;
+    // A caller who talks over the greeting cuts it back like any agent turn (`interrupted`).
+    this.#lastAgent = { seq, historyFrom: this.history.length };
     this.history.push({ role: 'assistant', content: text });
-    this.#emit({ type: 'turn.agent', at, turn: { seq: ++this.#seq, role: 'agent', text, heardText: text, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null } });
+    this.#emit({ type: 'turn.agent', at, turn: { seq, role: 'agent', text, heardText: text, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null } });
     await this.#recorder.flush();
     return text;
+  }
+
+  /** The greeting was never spoken (a limit ended the call first): the record and history say so. */
+  async greetingUnheard(): Promise<void> {
+    const first = this.history[0];
+    if (first?.role === 'assistant' && first.content === this.agent.config.persona.firstMessage) this.history.shift();
+    const entry = this.transcript[0];
+    if (entry?.role === 'agent') entry.text = '';
+    this.#emit({ type: 'turn.heard', at: this.#now(), seq: 0, heardText: '' });
+    await this.#recorder.flush();
   }
 
   /** One caller turn: yields the agent's words as they are written, and its tool calls. */

@@ -10,6 +10,7 @@ import { FallbackTts } from '../../src/speech/tts/fallback.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { ScriptedModel } from '../../src/testing/scripted-model.ts';
+import * as LINES from '../../src/session/voice/lines.ts';
 import { CheckedChannel, SimEars, SimVad, SimVoice } from './providers.ts';
 import { worldOf, type World } from './world.ts';
 
@@ -166,7 +167,7 @@ export async function simulateCall(call: number | World, o: { clock: VirtualCloc
   if (channel.events.length !== before && !channel.afterEnd.length) violations.push('events reached the door after the end');
   if (clock.countTimers()) violations.push(`${clock.countTimers()} timers still pending 120 s after the end`);
 
-  violations.push(...(await checkRecord(store, conversation, session.endReason)));
+  violations.push(...(await checkRecord(store, conversation, session.endReason, channel)));
   const rec = await new Records(store.db).get(conversation.id);
   const agentTurns = (rec?.turns ?? []).filter((t) => t.role === 'agent').map((t) => t.text);
   const agentRecord = (rec?.turns ?? []).filter((t) => t.role === 'agent').map((t) => ({ text: t.text, heard: t.heardText ?? t.text, interrupted: t.interrupted }));
@@ -178,7 +179,7 @@ export async function simulateCall(call: number | World, o: { clock: VirtualCloc
 const norm = (t: string) => t.replace(/\s+/g, ' ').trim();
 
 /** The record is complete and tells the truth: one end, contiguous turns, heard ⊆ said, latency, heard-only history. */
-async function checkRecord(store: Store, conversation: Conversation, endReason: string | undefined): Promise<string[]> {
+async function checkRecord(store: Store, conversation: Conversation, endReason: string | undefined, channel: CheckedChannel): Promise<string[]> {
   const out: string[] = [];
   const rec = await new Records(store.db).get(conversation.id);
   if (!rec) return ['no conversation record'];
@@ -189,6 +190,7 @@ async function checkRecord(store: Store, conversation: Conversation, endReason: 
   });
   if (rec.turns[0]?.role !== 'agent') out.push('the first turn is not the greeting');
   const agentTurns = rec.turns.filter((t) => t.role === 'agent');
+  const last = rec.turns.at(-1)?.seq ?? 0;
   for (const t of agentTurns) {
     const heard = norm(t.heardText ?? t.text);
     if (!norm(t.text).startsWith(heard)) out.push(`turn ${t.seq}: heard "${heard.slice(0, 40)}" is not what was said ("${norm(t.text).slice(0, 40)}")`);
@@ -198,6 +200,13 @@ async function checkRecord(store: Store, conversation: Conversation, endReason: 
     const reply = t.latency !== null && 'totalMs' in t.latency;
     const next = rec.turns[t.seq + 1];
     if (reply && !t.interrupted && norm(t.text) && next?.role === 'caller' && t.latency?.voiceToVoiceMs == null) out.push(`turn ${t.seq}: a played reply without voice-to-voice latency`);
+  }
+  // Every agent turn heard whole, with the call going on after it, was captioned once, whole.
+  const fillers = [LINES.FILLER, ...Object.values(LINES.FILLERS)].map(norm);
+  const captions = channel.events.flatMap((e) => (e.type === 'agent_text' && e.final ? [fillers.reduce((c, f) => c.replace(f, ' '), norm(e.text)).replace(/\s+/g, ' ').trim()] : []));
+  for (const t of agentTurns) {
+    const whole = !t.interrupted && norm(t.text) && norm(t.heardText ?? t.text) === norm(t.text);
+    if (whole && t.seq < last && !captions.includes(norm(t.text))) out.push(`turn ${t.seq} ("${norm(t.text).slice(0, 40)}") was heard whole but never captioned whole`);
   }
   const heardTexts = agentTurns.map((t) => norm(t.heardText ?? t.text));
   for (const m of conversation.history) {

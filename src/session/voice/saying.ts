@@ -41,6 +41,7 @@ export class Saying {
   #voice: AgentVoice;
   #timers: SessionTimers;
   #text = '';
+  #over = false;
 
   constructor(o: SayingOptions) {
     this.kind = o.kind;
@@ -50,7 +51,12 @@ export class Saying {
     this.filler = o.filler;
     this.#voice = o.voice;
     this.#timers = o.timers;
-    this.done = this.#run(o);
+    this.done = this.#run(o).then((end) => ((this.#over = true), end));
+  }
+
+  /** True from the moment it ended (before whoever awaits `done` has run): there is nothing left to cut. */
+  get over(): boolean {
+    return this.#over;
   }
 
   /** Everything handed to the voice so far (what was said, heard or not). */

@@ -48,6 +48,8 @@ export type AgentState = 'listening' | 'thinking' | 'speaking' | 'ending';
 const FILLER_AFTER_MS = 1500;
 /** After the time limit (or any closing line) the session ends within this, whatever still hangs. */
 export const CLOSING_GRACE_MS = 8000;
+/** Audio left to play below which a fixed line counts as heard whole (door reports come every 60 ms or so). */
+const PLAYED_OUT_MS = 150;
 
 /**
  * One voice conversation: caller audio → VAD + STT → turn-taking → Conversation (model, tools)
@@ -147,7 +149,8 @@ export class VoiceSession {
     signal.addEventListener('abort', onAbort, { once: true });
     if (signal.aborted) onAbort();
     // The greeting comes from the file and goes out at once: it cannot fail to fire.
-    else if (!this.#isEnding()) this.#say('greeting', first); // a limit may have come first
+    else if (!this.#isEnding()) this.#say('greeting', first);
+    else conversation.greetingUnheard().catch((e: unknown) => conversation.noteError('session', e)); // a limit came first
     await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
     signal.removeEventListener('abort', onAbort);
     this.#ears.stop();
@@ -306,13 +309,13 @@ export class VoiceSession {
       return this.#end('speech failed');
     }
     if (end.how !== 'failed') conversation.usage.addSpeechOut(tts.id, saying.text.length);
-    if (saying.thenEnd) {
-      if (end.how === 'played') this.#send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
-      return this.#end(saying.thenEnd);
+    if (end.how === 'played') {
+      // Heard whole: its one final caption, and its latency, whatever is being said by now.
+      if (lat) conversation.noteLatency(stages(lat));
+      this.#send({ type: 'agent_text', text: saying.text, final: true });
     }
-    if (!current || end.how === 'cut') return; // the interruption (or the end) took care of it
-    if (lat) conversation.noteLatency(stages(lat));
-    this.#send({ type: 'agent_text', text: this.#voice.fullText(), final: true });
+    if (saying.thenEnd) return this.#end(saying.thenEnd);
+    if (!current || end.how === 'cut') return; // the interruption, the end or the next saying took it from here
     if (conversation.ended) return this.#end(conversation.endReason ?? this.#conversationEnd ?? 'agent ended');
     if (this.#state === 'ending') return;
     this.#setState('listening');
@@ -325,9 +328,14 @@ export class VoiceSession {
   /** The caller really interrupted: stop speaking at once and keep only what was heard. */
   #interrupt(then: 'listen' | 'close' = 'listen'): Promise<void> {
     const saying = this.#saying;
-    if (!saying || this.#state === 'ending') return this.#interrupting;
+    // A saying that is already over was heard whole; what comes after it is `#afterSaying`'s.
+    if (!saying || saying.over || this.#state === 'ending') return this.#interrupting;
     this.#saying = undefined;
-    const heard = this.#voice.stop(); // clears the door's queue: silence within a frame
+    // A fixed line with no more than a door's playout report left (a Twilio mark is 60 ms) was
+    // heard to its end: the caller spoke after it, not over it.
+    const whole = saying.kind !== 'reply' && !this.#voice.paused && this.#voice.remainingMs() <= PLAYED_OUT_MS;
+    const heard = whole ? saying.text : this.#voice.stop(); // stop clears the door's queue: silence within a frame
+    if (whole) this.#voice.stop();
     saying.cut();
     // Captions end where the caller stopped hearing, as the record does.
     this.#send({ type: 'agent_text', text: heard, final: true });
@@ -336,6 +344,7 @@ export class VoiceSession {
     this.#interrupting = (async () => {
       await previous;
       await saying.done;
+      if (whole) return;
       // The filler was the session's, not the model's: the record and history keep the model's words.
       await this.#o.conversation.interrupted(LINES.withoutFiller(heard, saying.filler?.said));
     })();
