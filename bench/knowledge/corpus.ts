@@ -2,17 +2,7 @@
 // tail of invented ones, drawn with a Zipf-like distribution as in real text, so common terms
 // match thousands of chunks and rare ones a handful.
 
-/** A seeded random number generator (mulberry32): the same corpus on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as seeded } from '../../src/testing/seeded-random.ts';
 
 const DOMAIN = `account accounting agreement analysis appointment approval assistant audit automation availability backup
   billing booking budget calendar call cancellation capacity care change charity client cloud code compliance configuration

@@ -9,3 +9,4 @@ export * from './twilio.ts';
 export * from './s3.ts';
 export * from './voice.ts';
 export * from './scripted-model.ts';
+export * from './seeded-random.ts';

@@ -2,18 +2,8 @@
 // how each provider behaves (model, tools, voice, recogniser). Everything is a plain value, so a
 // failing seed can be printed and replayed.
 import type { ScriptedReply } from '../../src/testing/scripted-model.ts';
+import { seededRandom } from '../../src/testing/seeded-random.ts';
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What the caller does at `atMs` (session time). */
 export type CallerAction =
@@ -58,7 +48,7 @@ const REPLIES = ['Sure.', 'The audit costs 2,400 euros and takes two weeks.', 'H
 
 /** The call seed `seed` describes. */
 export function worldOf(seed: number): World {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const between = (a: number, b: number) => a + r() * (b - a);
   const chance = (p: number) => r() < p;
