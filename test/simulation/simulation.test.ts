@@ -36,6 +36,13 @@ describe('the voice session under simulation', () => {
     assert.equal(r.calls, 2, 'the call after the frozen one still ran');
   });
 
+  it('the seeds the 100,000-call bench once failed replay clean', async () => {
+    // 2049: a turn cancelled while its documents were searched kept the model answering after the
+    // hang-up; 39479: the wrap-up recorded while a barge-in's cut-back was still pending took the cut.
+    const r = await simulateSeeds([2049, 5772, 22306, 39479, 93721], { threads: 2 });
+    assert.equal(explain(r), '');
+  });
+
   it(`${SEEDS} seeded random calls keep every invariant`, async () => {
     const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
     const r = await simulateSeeds(seeds, { threads: 2 });

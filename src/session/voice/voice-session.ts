@@ -1,51 +1,24 @@
-import type { Channel, ClientEvent } from '../../channels/channel.ts';
-import type { SpeechToText, SttEvent, TextToSpeech, VoiceConfig } from '../../speech/types.ts';
+import type { ClientEvent } from '../../channels/channel.ts';
+import type { SttEvent } from '../../speech/types.ts';
 import type { EndReason } from '../../store/record-types.ts';
 import { errorText } from '../../util/error-text.ts';
-import type { Conversation } from '../conversation.ts';
-import { AgentVoice, type ResamplerFactory } from './agent-voice.ts';
-import { realClock, type SessionClock, type Timers } from './clock.ts';
+import { AgentVoice } from './agent-voice.ts';
+import type { VoiceSessionOptions } from './voice-options.ts';
+import { realClock, type SessionClock } from './clock.ts';
 import { Saying, type SayingEnd, type SayingKind } from './saying.ts';
 import { SessionTimers } from './session-timers.ts';
+import { writeReply } from './reply-writer.ts';
 import { TextQueue } from './text-queue.ts';
-import { TurnTaking, type TurnSettings } from './turn-taking.ts';
+import { TurnTaking } from './turn-taking.ts';
 import { Ears } from './ears.ts';
 import { stages, type LatencyMarks } from './latency.ts';
 import * as LINES from './lines.ts';
 
-/** Finds where speech starts and ends in 16 kHz caller audio. */
-export interface SpeechDetector {
-  push(pcm16k: Int16Array): { type: 'speech-start' | 'speech-end'; atMs: number }[];
-}
-
-/** Everything a voice conversation needs; the door, the ears, the mouth and the brain. */
-export interface VoiceSessionOptions {
-  conversation: Conversation;
-  channel: Channel;
-  stt: SpeechToText;
-  tts: TextToSpeech;
-  vad: SpeechDetector;
-  resampler: ResamplerFactory;
-  voice: VoiceConfig;
-  language: string;
-  turn: TurnSettings;
-  /** Seconds of caller silence before a reprompt, and before ending politely. */
-  silenceReprompt: number;
-  silenceEnd: number;
-  /** Hard limit on the conversation's length (limits.maxDurationSec); the agent wraps up shortly before. */
-  maxDurationSec?: number;
-  /** Receives caller and agent audio with their session time, for the stereo recording. */
-  onAudio?: (who: 'caller' | 'agent', pcm: Int16Array, sampleRate: number, atMs: number) => void;
-  /** Time and timers; real by default. `timers`/`now` alone are still accepted. */
-  clock?: SessionClock;
-  timers?: Timers;
-  now?: () => number;
-}
+export type { SpeechDetector, VoiceSessionOptions } from './voice-options.ts';
 
 /** What the agent is doing, as the door and turn-taking see it; set only by `#setState`. */
 export type AgentState = 'listening' | 'thinking' | 'speaking' | 'ending';
 
-const FILLER_AFTER_MS = 1500;
 /** After the time limit (or any closing line) the session ends within this, whatever still hangs. */
 export const CLOSING_GRACE_MS = 8000;
 /** Audio left to play below which a fixed line counts as heard whole (door reports come every 60 ms or so). */
@@ -79,6 +52,8 @@ export class VoiceSession {
   /** Caller turns decided but whose answer has not started yet: no fixed line may start meanwhile. */
   #answering = 0;
   #interrupting: Promise<void> = Promise.resolve();
+  /** Cut-backs of interrupted turns not yet applied to the conversation: no fixed line may be recorded before them. */
+  #cutBacks = 0;
   /** Aborted at the end: whatever the session started (model replies, tools) stops with it. */
   #life = new AbortController();
   #finished!: () => void;
@@ -233,39 +208,17 @@ export class VoiceSession {
     const abort = new AbortController();
     const words = new TextQueue();
     const filler = { said: '' };
-    const writer = this.#write(text, words, AbortSignal.any([abort.signal, this.#life.signal]), filler, () => (lat.llmFirstTokenMs ??= this.clockMs));
+    const writer = writeReply(text, {
+      conversation: this.#o.conversation,
+      words,
+      signal: AbortSignal.any([abort.signal, this.#life.signal]),
+      timers: this.#timers,
+      filler,
+      send: (e) => this.#send(e),
+      onFirstText: () => (lat.llmFirstTokenMs ??= this.clockMs),
+      onEnd: (reason) => (this.#conversationEnd ??= reason),
+    });
     this.#say('reply', words, { abort, writer, filler, onFirstAudio: () => (lat.ttsFirstAudioMs = this.clockMs), lat });
-  }
-
-  /** Streams the model's reply into `words`; records (never swallows) what goes wrong. */
-  async #write(text: string, words: TextQueue, signal: AbortSignal, filler: { said: string }, onFirstText: () => void): Promise<void> {
-    const { conversation, channel } = this.#o;
-    try {
-      for await (const out of conversation.reply(text, { signal })) {
-        if (out.type === 'text') {
-          onFirstText();
-          this.#timers.cancel('filler');
-          words.push(out.text);
-          this.#send({ type: 'agent_text', text: out.text, final: false });
-        } else if (out.type === 'tool-start' && !filler.said) {
-          this.#timers.start('filler', FILLER_AFTER_MS, () => {
-            filler.said = LINES.FILLERS[out.name] ?? LINES.FILLER;
-            words.push(filler.said);
-          });
-        } else if (out.type === 'tool') {
-          this.#timers.cancel('filler');
-          this.#send({ type: 'tool', name: out.name });
-        } else if (out.type === 'end') this.#conversationEnd ??= out.reason;
-      }
-    } catch (e) {
-      if (!signal.aborted) {
-        conversation.noteError('session', e);
-        this.#send({ type: 'error', message: 'the agent could not answer that turn' });
-      }
-    } finally {
-      this.#timers.cancel('filler');
-      words.close();
-    }
   }
 
   /** Starts saying something; whatever the agent says goes through here, one saying at a time. */
@@ -341,19 +294,22 @@ export class VoiceSession {
     this.#send({ type: 'agent_text', text: heard, final: true });
     if (then === 'listen') this.#setState('listening');
     const previous = this.#interrupting;
+    this.#cutBacks++;
     this.#interrupting = (async () => {
       await previous;
       await saying.done;
       if (whole) return;
       // The filler was the session's, not the model's: the record and history keep the model's words.
       await this.#o.conversation.interrupted(LINES.withoutFiller(heard, saying.filler?.said));
-    })();
+    })().finally(() => this.#cutBacks--);
     return this.#interrupting;
   }
 
   /** A fixed line said in the conversation (reprompt, wrap-up): recorded, interruptible. */
   #sayLine(text: string): void {
     if (this.#state !== 'listening' || this.#saying || this.#answering || this.#o.conversation.ended) return;
+    // The cut-back of an interrupted turn lands on the conversation's last agent turn: the line waits for it.
+    if (this.#cutBacks) return void this.#interrupting.then(() => this.#sayLine(text), (e: unknown) => this.#o.conversation.noteError('session', e));
     this.#timers.cancel('reprompt');
     // Recorded and spoken in the same tick: nothing can slip in between the record and the voice.
     this.#recordLine(text);
