@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { isLoopbackHost } from '../../src/guard/admin-auth.ts';
-import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
-import { openTestStore } from '../helpers/store.ts';
 import { redisUp, TEST_REDIS_URL } from '../helpers/redis.ts';
 import { adminAgents, TOKEN } from './admin-helpers.ts';
-import { connect, listenOnLoopback } from './helpers.ts';
+import { connect, listenOnLoopback, serverFixture } from './helpers.ts';
 
 // Who reaches the admin API: in `parley dev`, only this machine's own browser and scripts (not a
 // tunnel, not a DNS-rebinding page); in `serve`, the token holder, with changes made through the
@@ -18,28 +15,16 @@ import { connect, listenOnLoopback } from './helpers.ts';
 const redis = await redisUp(TEST_REDIS_URL);
 
 describe('admin access', () => {
-  let llm: FakeOpenAI;
-  let store: Store;
-  const apps: FastifyInstance[] = [];
-
-  before(async () => {
-    llm = await startFakeOpenAI();
-    store = await openTestStore();
-  });
-  after(async () => {
-    for (const app of apps) await app.close();
-    await store.close();
-    await llm.close();
-  });
+  const fx = serverFixture();
 
   async function server(mode: 'dev' | 'serve', env: NodeJS.ProcessEnv = {}): Promise<FastifyInstance> {
     const app = await buildServer({
       agentsDir: adminAgents(),
-      store,
+      store: fx.store,
       mode,
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', ...(mode === 'serve' ? { PARLEY_ADMIN_TOKEN: TOKEN } : {}), ...env },
+      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: fx.llm.url, PARLEY_SESSION_SECRET: 's', ...(mode === 'serve' ? { PARLEY_ADMIN_TOKEN: TOKEN } : {}), ...env },
     });
-    apps.push(app);
+    fx.track(app);
     return app;
   }
 

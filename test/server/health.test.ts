@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
-import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
-import { openTestStore } from '../helpers/store.ts';
 import { TOKEN } from './admin-helpers.ts';
-import { agentsFolder } from './helpers.ts';
+import { agentsFolder, serverFixture } from './helpers.ts';
 
 // /healthz tells the public only what a load balancer needs; /metrics can be put behind
 // PARLEY_METRICS_TOKEN. Neither token opens more than it should.
@@ -14,23 +11,11 @@ import { agentsFolder } from './helpers.ts';
 const METRICS = 'metrics-token-for-tests-abcdef';
 
 describe('/healthz and /metrics exposure', () => {
-  let llm: FakeOpenAI;
-  let store: Store;
-  const apps: FastifyInstance[] = [];
-
-  before(async () => {
-    llm = await startFakeOpenAI();
-    store = await openTestStore();
-  });
-  after(async () => {
-    for (const app of apps) await app.close();
-    await store.close();
-    await llm.close();
-  });
+  const fx = serverFixture();
 
   async function server(mode: 'dev' | 'serve', env: NodeJS.ProcessEnv): Promise<FastifyInstance> {
-    const app = await buildServer({ agentsDir: agentsFolder(), store, mode, env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', ...env } });
-    apps.push(app);
+    const app = await buildServer({ agentsDir: agentsFolder(), store: fx.store, mode, env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: fx.llm.url, PARLEY_SESSION_SECRET: 's', ...env } });
+    fx.track(app);
     return app;
   }
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -5,7 +5,11 @@ import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
+import { after, before } from 'node:test';
+import type { Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
 export const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
 
@@ -104,4 +108,30 @@ export async function startServerProcess(dir: string, env: NodeJS.ProcessEnv, mo
 export async function listenOnLoopback(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/**
+ * What most in-process server tests share: a fake model, a test store, and the apps they build,
+ * all closed after the describe block. Call it inside `describe`; read the fields in tests.
+ */
+export function serverFixture(): { llm: FakeOpenAI; store: Store; track(app: FastifyInstance): FastifyInstance } {
+  const apps: FastifyInstance[] = [];
+  const fx = {
+    llm: undefined as unknown as FakeOpenAI,
+    store: undefined as unknown as Store,
+    track(app: FastifyInstance) {
+      apps.push(app);
+      return app;
+    },
+  };
+  before(async () => {
+    fx.llm = await startFakeOpenAI();
+    fx.store = await openTestStore();
+  });
+  after(async () => {
+    for (const app of apps) await app.close();
+    await fx.store.close();
+    await fx.llm.close();
+  });
+  return fx;
 }

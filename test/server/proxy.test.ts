@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { proxyTrust, proxyTrustWarning } from '../../src/server/http-edge.ts';
-import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
-import { openTestStore } from '../helpers/store.ts';
-import { agentsFolder } from './helpers.ts';
+import { agentsFolder, serverFixture } from './helpers.ts';
 import { TOKEN } from './admin-helpers.ts';
 
 // PARLEY_TRUST_PROXY: the caller's address is the right-most X-Forwarded-For entry that no
@@ -15,30 +12,18 @@ import { TOKEN } from './admin-helpers.ts';
 const SHOP = 'https://shop.example.com';
 
 describe('PARLEY_TRUST_PROXY', () => {
-  let llm: FakeOpenAI;
-  let store: Store;
-  const apps: FastifyInstance[] = [];
-
-  before(async () => {
-    llm = await startFakeOpenAI();
-    store = await openTestStore();
-  });
-  after(async () => {
-    for (const app of apps) await app.close();
-    await store.close();
-    await llm.close();
-  });
+  const fx = serverFixture();
 
   /** A server trusting `trust`, with a route that shows the address it took for the caller. */
   async function server(trust: string, limits = '{ conversationsPerIpPerHour: 2 }'): Promise<FastifyInstance> {
     const app = await buildServer({
       agentsDir: agentsFolder(limits),
-      store,
+      store: fx.store,
       mode: 'serve',
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: TOKEN, PARLEY_TRUST_PROXY: trust },
+      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: fx.llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: TOKEN, PARLEY_TRUST_PROXY: trust },
     });
     app.get('/test/caller', async (req) => ({ ip: req.ip }));
-    apps.push(app);
+    fx.track(app);
     return app;
   }
   const callerSeen = async (app: FastifyInstance, remoteAddress: string, xff?: string) =>
