@@ -63,36 +63,23 @@ describe('limits.maxDurationSec counts from the socket’s opening', () => {
     await llm.close();
   });
 
-  it('web voice: a caller who starts late is cut at the limit counted from the opening', async (t) => {
-    const { url } = (await (await fetch(`${base}/v1/agents/brief/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
-    const c = connect(url, SHOP);
-    const ready = await c.waitFor((e) => e.type === 'ready');
-    await delay(LATE_MS);
-    c.json({ type: 'start', mode: 'voice' });
-    await c.waitFor((e) => e.type === 'end' && e.reason === 'time limit', 10_000);
-    await c.closed;
-    await Promise.all([...app.parley.live].map((s) => s.done));
-    const rec = await new Records(store.db).get(String(ready.conversationId));
-    assert.equal(rec?.endReason, 'time limit');
-    // From `start`, the old limit ran a full LIMIT_SEC; what was left after a late start is ~0.8 s.
-    t.diagnostic(`lasted ${rec.durationSec} s from a start ${LATE_MS} ms late (limit ${LIMIT_SEC} s)`);
-    assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
-  });
-
-  it('web text: a typed session that starts late is cut at the limit counted from the opening', async (t) => {
-    const { url } = (await (await fetch(`${base}/v1/agents/brief/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
-    const c = connect(url, SHOP);
-    const ready = await c.waitFor((e) => e.type === 'ready');
-    await delay(LATE_MS);
-    c.json({ type: 'start', mode: 'text' });
-    await c.waitFor((e) => e.type === 'end' && e.reason === 'time limit', 10_000);
-    await c.closed;
-    await Promise.all([...app.parley.live].map((s) => s.done));
-    const rec = await new Records(store.db).get(String(ready.conversationId));
-    assert.equal(rec?.endReason, 'time limit');
-    t.diagnostic(`lasted ${rec.durationSec} s from a start ${LATE_MS} ms late (limit ${LIMIT_SEC} s)`);
-    assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
-  });
+  for (const mode of ['voice', 'text'] as const) {
+    it(`web ${mode}: a caller who starts late is cut at the limit counted from the opening`, async (t) => {
+      const { url } = (await (await fetch(`${base}/v1/agents/brief/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
+      const c = connect(url, SHOP);
+      const ready = await c.waitFor((e) => e.type === 'ready');
+      await delay(LATE_MS);
+      c.json({ type: 'start', mode });
+      await c.waitFor((e) => e.type === 'end' && e.reason === 'time limit', 10_000);
+      await c.closed;
+      await Promise.all([...app.parley.live].map((s) => s.done));
+      const rec = await new Records(store.db).get(String(ready.conversationId));
+      assert.equal(rec?.endReason, 'time limit');
+      // From `start`, the old limit ran a full LIMIT_SEC; what was left after a late start is ~0.8 s.
+      t.diagnostic(`lasted ${rec.durationSec} s from a start ${LATE_MS} ms late (limit ${LIMIT_SEC} s)`);
+      assert.ok(rec.durationSec! < LIMIT_SEC - LATE_MS / 2000, `lasted ${rec.durationSec} s after a start ${LATE_MS} ms late`);
+    });
+  }
 
   it('phone: a stream whose `start` comes late is cut at the limit counted from the opening', async (t) => {
     const peer = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TWILIO_TOKEN });

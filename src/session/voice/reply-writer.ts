@@ -1,5 +1,4 @@
 import type { ClientEvent } from '../../channels/channel.ts';
-import type { EndReason } from '../../store/record-types.ts';
 import type { Conversation } from '../conversation.ts';
 import * as LINES from './lines.ts';
 import type { SessionTimers } from './session-timers.ts';
@@ -18,8 +17,6 @@ export interface ReplyWriting {
   filler: { said: string };
   send(event: ClientEvent): void;
   onFirstText(): void;
-  /** The conversation ended itself in this turn (end_call, a spending cap). */
-  onEnd(reason: EndReason): void;
 }
 
 /** Streams the model's reply to `text` into `words`; records (never swallows) what goes wrong; never rejects. */
@@ -40,7 +37,7 @@ export async function writeReply(text: string, w: ReplyWriting): Promise<void> {
       } else if (out.type === 'tool') {
         timers.cancel('filler');
         send({ type: 'tool', name: out.name });
-      } else if (out.type === 'end') w.onEnd(out.reason);
+      }
     }
   } catch (e) {
     if (!signal.aborted) {

@@ -42,8 +42,6 @@ export class VoiceSession {
   /** A fixed line due while the agent was speaking (the wrap-up): said when the current speech is over. */
   #pendingLine: string | undefined;
   #endReason: EndReason | undefined;
-  /** Why the conversation asked to end (end_call, budget): applied once its last words are played. */
-  #conversationEnd: EndReason | undefined;
   #ears!: Ears;
   #earFailures = 0;
   #finalAtMs: number | null = null;
@@ -216,7 +214,6 @@ export class VoiceSession {
       filler,
       send: (e) => this.#send(e),
       onFirstText: () => (lat.llmFirstTokenMs ??= this.clockMs),
-      onEnd: (reason) => (this.#conversationEnd ??= reason),
     });
     this.#say('reply', words, { abort, writer, filler, onFirstAudio: () => (lat.ttsFirstAudioMs = this.clockMs), lat });
   }
@@ -269,7 +266,7 @@ export class VoiceSession {
     }
     if (saying.thenEnd) return this.#end(saying.thenEnd);
     if (!current || end.how === 'cut') return; // the interruption, the end or the next saying took it from here
-    if (conversation.ended) return this.#end(conversation.endReason ?? this.#conversationEnd ?? 'agent ended');
+    if (conversation.ended) return this.#end(conversation.endReason ?? 'agent ended');
     if (this.#state === 'ending') return;
     this.#setState('listening');
     const line = this.#pendingLine;
@@ -380,7 +377,7 @@ export class VoiceSession {
   async #end(reason: EndReason): Promise<void> {
     if (this.#endReason) return;
     // A conversation that ended itself (end_call, a spending cap) keeps its own reason.
-    reason = this.#o.conversation.endReason ?? this.#conversationEnd ?? reason;
+    reason = this.#o.conversation.endReason ?? reason;
     this.#endReason = reason;
     this.#setState('ending');
     this.#timers.close();
