@@ -34,6 +34,8 @@ export class RedisRateWindow implements RateWindow {
     // A unique member per event: two events in the same millisecond both count.
     const member = `${now}:${randomBytes(6).toString('hex')}`;
     const [ok, retryAfterMs] = (await this.#redis.eval(TAKE, 1, this.#prefix + key, now, windowMs, limit, member)) as [number, number];
-    return ok ? { ok: true } : { ok: false, retryAfterMs: Math.max(1, retryAfterMs) };
+    // Nodes' clocks (and calls racing on several connections) differ by a millisecond or more: an
+    // event stamped later than this call's `now` must not make the wait longer than the window.
+    return ok ? { ok: true } : { ok: false, retryAfterMs: Math.min(windowMs, Math.max(1, retryAfterMs)) };
   }
 }
