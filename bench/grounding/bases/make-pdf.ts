@@ -105,8 +105,6 @@ const dental: Block[] = [
   'Please arrive 10 minutes early to fill in a medical history form, or fill it in online from the link in your confirmation email.',
   'Bring a list of any medicines you take, and your NHS exemption certificate if you have one.',
   'Your first appointment is a new patient consultation of about 40 minutes. The dentist checks your teeth, gums and mouth, takes any X-rays needed, and talks you through a written treatment plan with prices before anything is done.',
-  '# Reminders',
-  'We send a text message reminder two days before each appointment, and a check-up reminder when you are due. You can ask us to use email instead.',
   '# Contact',
   'Telephone 0113 496 0200. Email hello@riversidedental.example. Saturday on-call line for private patients: 0113 496 0207.',
 ];
@@ -132,8 +130,6 @@ const software: Block[] = [
   'Support staff can only see your account when you grant access from Settings, then Support access. Access expires after 7 days, and every view is recorded in the audit log.',
   '# Availability',
   'We aim for 99.9% uptime each month. Current status and past incidents are published on our status page.',
-  '# Reporting a vulnerability',
-  'Please report security issues to security@tallyfox.example. We reply within two working days.',
 ];
 
 const here = dirname(fileURLToPath(import.meta.url));
