@@ -11,6 +11,7 @@ const FILES = [
   'test/knowledge/*.test.ts',
   'test/tools/calendar/*.test.ts',
   'test/session/conversation.test.ts',
+  'test/session/grounding.test.ts',
   'test/session/booking.test.ts',
   'test/server/admin.test.ts',
   'test/server/admin-outcomes.test.ts',

@@ -54,8 +54,9 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   if (config.knowledge.strict) {
     parts.push(
       'Answer questions about the business only from the DOCUMENTS given with the caller’s message or returned by search_knowledge. ' +
-        'If they do not contain the answer, say plainly that you do not know and offer to book a short intro call with the team. ' +
-        'Never invent prices, dates, names, policies or facts.',
+        `If a question asks for facts about the business and the DOCUMENTS do not contain the answer, reply with exactly ${NOT_IN_DOCUMENTS} and nothing else: ` +
+        'the caller then hears the agent’s own line for questions the documents do not answer. ' +
+        'Never invent prices, dates, names, policies or facts. Small talk, booking and collecting details need no documents.',
     );
   } else {
     parts.push('Prefer the DOCUMENTS given with the caller’s message when they answer the question; say when you are unsure.');
@@ -71,12 +72,17 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   return parts.filter(Boolean).join('\n\n');
 }
 
+/** What the model replies, alone, when the documents do not answer a factual question (strict knowledge). */
+export const NOT_IN_DOCUMENTS = 'NOT_IN_DOCUMENTS';
+
 /** The caller's words with the documents found for them, as the model receives them for this turn only. */
-export function groundedCallerMessage(heardText: string, chunks: GroundingChunk[], strict: boolean): string {
+export function groundedCallerMessage(heardText: string, chunks: GroundingChunk[], strict: boolean, absent: readonly string[] = []): string {
+  // Words of the caller's that no document holds in any form: a strong hint the answer is not there.
+  const missing = strict && absent.length ? `\nNo document mentions: ${absent.slice(0, 8).join(', ')}.` : '';
   if (!chunks.length) {
     const note = strict ? 'No document matches this message. If it asks about the business, do not answer from memory.' : 'No document matches this message.';
-    return `${heardText}\n\n[DOCUMENTS]\n${note}\n[/DOCUMENTS]`;
+    return `${heardText}\n\n[DOCUMENTS]\n${note}${missing}\n[/DOCUMENTS]`;
   }
   const docs = chunks.map((c, i) => `(${i + 1}) ${c.source}${c.heading ? ` › ${c.heading}` : ''}\n${c.text}`).join('\n\n');
-  return `${heardText}\n\n[DOCUMENTS]\n${docs}\n[/DOCUMENTS]`;
+  return `${heardText}\n\n[DOCUMENTS]\n${docs}${missing}\n[/DOCUMENTS]`;
 }
