@@ -1,0 +1,30 @@
+import { Temporal } from 'temporal-polyfill';
+
+// When the caller's clock and the business's differ, "3 PM" alone is the one word that can book
+// the wrong hour: the caller hears their 3 PM, the calendar holds Warsaw's. So before book_call
+// an agent turn must have said the chosen time on both clocks ("3 PM your time, 9 PM in Warsaw").
+
+/** Whether some agent turn said `start` as a clock time in both zones ("3 PM … 9 PM"; "15:00 … 21:00"). */
+export function saidOnBothClocks(transcript: { role: 'agent' | 'caller'; text: string }[], start: string, zones: [string, string]): boolean {
+  const at = Temporal.Instant.from(start);
+  const [a, b] = zones.map((z) => clockPattern(at.toZonedDateTimeISO(z)));
+  return transcript.some((t) => {
+    if (t.role !== 'agent') return false;
+    const text = ` ${t.text.toLowerCase().replace(/([ap])\.\s?m\b\.?/g, '$1m')} `;
+    const first = a.exec(text);
+    if (!first) return false;
+    const rest = text.slice(0, first.index) + ' '.repeat(first[0].length) + text.slice(first.index + first[0].length);
+    return b.test(rest);
+  });
+}
+
+/** The ways a clock time is said: "3 pm", "3:00 pm", "15:00", "noon", "midnight". */
+function clockPattern({ hour, minute }: { hour: number; minute: number }): RegExp {
+  const h12 = hour % 12 || 12;
+  const mm = String(minute).padStart(2, '0');
+  const ampm = hour < 12 ? 'am' : 'pm';
+  const forms = [minute ? `${h12}[:.]${mm}\\s*${ampm}` : `${h12}(?:[:.]00)?\\s*${ampm}`, `${String(hour).padStart(2, '0')}[:.h]${mm}`, `${hour}[:.h]${mm}`];
+  if (minute === 0 && hour === 12) forms.push('noon', 'midday');
+  if (minute === 0 && hour === 0) forms.push('midnight');
+  return new RegExp(`(?<![\\d:.])(?:${forms.join('|')})(?![\\d])`);
+}
