@@ -106,7 +106,11 @@ export function readSaid(text: string, today: Temporal.PlainDate, whole: string)
     const q = weekday[1]?.replace(/\s+/g, ' ');
     said.weekday = { index: weekdayIndex(weekday[2]), weeksAfter: 0, other: q === 'the other' || q === 'other', qualifier: q === 'next' ? 'next' : q === 'this' ? 'this' : undefined, said: weekday[0].trim() };
   }
-  if (new RegExp(`\\b${WEEKDAY}\\b`).test(s)) return { error: `"${whole}" names two weekdays. Ask the caller which day they mean.` };
+  // The same weekday said twice is one day; two different ones are a question.
+  for (let again; (again = new RegExp(`\\b${WEEKDAY}\\b`).exec(s)); ) {
+    if (!said.weekday || weekdayIndex(again[1]) !== said.weekday.index) return { error: `"${whole}" names two weekdays. Ask the caller which day they mean.` };
+    take(new RegExp(`\\b${WEEKDAY}\\b`));
+  }
 
   for (let m; (m = take(/\b(?:in\s+the\s+|this\s+|at\s+|at\s+the\s+)?(morning|afternoon|evening|night|firstthing|afterlunch|lunchtime)\b/)); ) {
     said.parts.push(m[1] === 'night' ? 'evening' : (m[1] as Part));
