@@ -6,7 +6,7 @@ import { confirmedAloud } from './confirmation.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { isEmail } from './lead.ts';
 import { parseSpokenEmail } from './spelling.ts';
-import { saidOnBothClocks } from './time-readback.ts';
+import { sameWallClock, saidOnBothClocks } from './time-readback.ts';
 import type { ToolSpec } from './traced.ts';
 
 // check_availability and book_call. The rules that keep a booking right are enforced here,
@@ -65,7 +65,8 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
       const slots = (await calendar.availability({ from: from.toString(), to: to.toString(), timeZone: zone }, call)).filter(inside);
       const offered = spread(slots, zone, MAX_OFFERED);
       ctx.booking.offered = offered;
-      const twoClocks = !!(callerZone ?? namedZone) && (callerZone ?? namedZone) !== zone;
+      const other = callerZone ?? namedZone;
+      const twoClocks = !!other && offered.some((s) => !sameWallClock(s.start, other, zone));
       const about = { timeZone: zone, ...(callerZone ? { callerTimeZone: callerZone } : {}), ...(clock ? { clock } : {}) };
       const result = offered.length
         ? {
@@ -118,7 +119,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       const transcript = ctx.transcript();
       if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
       if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
-      if (callerZone && callerZone !== zone && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
+      if (callerZone && !sameWallClock(slot.start, callerZone, zone) && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
         return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for a yes before booking`);
       }
 

@@ -18,6 +18,12 @@ export function saidOnBothClocks(transcript: { role: 'agent' | 'caller'; text: s
   });
 }
 
+/** Whether two zones show the same wall clock at `start` (Berlin and Warsaw do): then one clock is enough. */
+export function sameWallClock(start: string, a: string, b: string): boolean {
+  const at = Temporal.Instant.from(start);
+  return at.toZonedDateTimeISO(a).toPlainDateTime().equals(at.toZonedDateTimeISO(b).toPlainDateTime());
+}
+
 /** The ways a clock time is said: "3 pm", "3:00 pm", "15:00", "noon", "midnight". */
 function clockPattern({ hour, minute }: { hour: number; minute: number }): RegExp {
   const h12 = hour % 12 || 12;
