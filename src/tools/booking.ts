@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { SlotUnavailableError, type CalendarCall, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
-import { callerZoneFrom, describe, resolveWhen, sayTime } from './calendar/when.ts';
+import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
 import { confirmedAloud } from './confirmation.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { isEmail } from './lead.ts';
@@ -51,7 +51,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
           timeZone: range.zone,
           whose: range.whose,
           understood: range.description,
-          ...(range.zone !== zone ? { inBusinessTime: describe(range.from.withTimeZone(zone), range.to.withTimeZone(zone), !!range.exact) } : {}),
+          ...(range.zone !== zone ? { inBusinessTime: describeSpan(range.from.withTimeZone(zone), range.to.withTimeZone(zone), !!range.exact) } : {}),
           ...(range.dst ? { dst: range.dst.note } : {}),
         };
       }

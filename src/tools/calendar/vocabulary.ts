@@ -27,7 +27,7 @@ export const partName = (p: Part): string => (p === 'firstthing' ? 'first thing'
 
 /** Words that carry no time information. */
 export const FILLER = new Set(
-  'at on the of in around about approximately roughly say maybe perhaps or so please for a an is it be would could can how what ish sometime anytime any time like then ok okay um uh well yes yeah lets do does work works good fine book call meeting me us we i im am you that and same day based here instead better suits suit prefer preferably there from calling'.split(
+  'at on the of in around about approximately roughly say maybe perhaps or so please for a an is it be would could can how what ish sometime anytime any time like then ok okay um uh well yes yeah lets do does work works good fine book call meeting me us we i im am you that and same day based here instead better suits suit prefer preferably there from calling if'.split(
     ' ',
   ),
 );

@@ -90,7 +90,7 @@ export function resolveWhen(phrase: string, o: { now: Temporal.Instant; timeZone
   if (s.rel) {
     if (namesDay(s) || namesTime(s)) return fail(`"${said}" mixes "${s.rel.said}" with a day or time. Ask the caller for one time.`);
     const exact = now.add({ minutes: s.rel.minutes }).round({ smallestUnit: 'minute', roundingMode: 'ceil' });
-    return range({ from: exact, to: dayAfter(exact), exact, description: describe(exact, exact, true) });
+    return range({ from: exact, to: dayAfter(exact), exact, description: describeSpan(exact, exact, true) });
   }
 
   const part = partOf(s.parts, said);
@@ -116,7 +116,7 @@ export function resolveWhen(phrase: string, o: { now: Temporal.Instant; timeZone
       const [a, b] = { week: [0, 7], weekend: [5, 7], early: [0, 2], mid: [2, 4], late: [3, 5] }[s.week.span];
       const from = first.add({ days: a }).toZonedDateTime({ timeZone: zone });
       const to = first.add({ days: b }).toZonedDateTime({ timeZone: zone });
-      return clip(range({ from, to, description: describe(from, to) }), now);
+      return clip(range({ from, to, description: describeSpan(from, to) }), now);
     }
   } else if (s.weekday) {
     const wd = s.weekday.index;
@@ -156,7 +156,7 @@ export function resolveWhen(phrase: string, o: { now: Temporal.Instant; timeZone
   if ('error' in w) return w;
   if (w.exact && Temporal.ZonedDateTime.compare(w.exact, now) <= 0) {
     const hint = date.equals(today) ? ' Ask whether the caller means tomorrow or another day.' : ' Ask the caller for a later time.';
-    return fail(`that time has already passed (${w.description} was before now, ${describe(now, now, true)}).${hint}`);
+    return fail(`that time has already passed (${w.description} was before now, ${describeSpan(now, now, true)}).${hint}`);
   }
   return clip(range(w), now);
 }
@@ -207,15 +207,15 @@ function window(date: Temporal.PlainDate, zone: string, minutes: number[], span:
     const [a, b] = minutes.map((m) => wall(date, m, zone).zdt);
     const from = minutes.length === 2 || bound === 'after' ? a : partFrom;
     const to = minutes.length === 2 ? b : bound === 'after' ? partTo : a;
-    if (Temporal.ZonedDateTime.compare(from, to) >= 0) return { error: `The span ${describe(from, to)} is empty. Ask the caller for the times again.` };
-    return { from, to, description: describe(from, to) };
+    if (Temporal.ZonedDateTime.compare(from, to) >= 0) return { error: `The span ${describeSpan(from, to)} is empty. Ask the caller for the times again.` };
+    return { from, to, description: describeSpan(from, to) };
   }
   if (minutes.length === 1) {
     const { zdt: exact, dst } = wall(date, minutes[0], zone);
-    const description = describe(exact, exact, true) + (dst ? `; ${dst.note}` : '');
+    const description = describeSpan(exact, exact, true) + (dst ? `; ${dst.note}` : '');
     return { from: exact, to: dayAfter(exact), exact, description, ...(dst ? { dst } : {}) };
   }
-  return { from: partFrom, to: partTo, description: describe(partFrom, partTo) };
+  return { from: partFrom, to: partTo, description: describeSpan(partFrom, partTo) };
 }
 
 /** The start of the day after the one `z` falls on: the search for an exact time runs to there. */
@@ -247,11 +247,11 @@ function stillAhead(w: Window, now: Temporal.ZonedDateTime, closeHour?: number):
 function clip(r: WhenRange, now: Temporal.ZonedDateTime): WhenRange | WhenError {
   if (!r.exact && Temporal.ZonedDateTime.compare(r.to, now) <= 0) return { error: `that time has already passed (${r.description}). Ask the caller for a later time.` };
   if (r.exact || Temporal.ZonedDateTime.compare(r.from, now) >= 0) return r;
-  return { ...r, from: now, description: describe(now, r.to) };
+  return { ...r, from: now, description: describeSpan(now, r.to) };
 }
 
 /** "Tuesday 2026-12-01 15:00 Europe/Warsaw (UTC+01:00)", or a span "… 12:00–17:00 …". */
-export function describe(from: Temporal.ZonedDateTime, to: Temporal.ZonedDateTime, exact = false): string {
+export function describeSpan(from: Temporal.ZonedDateTime, to: Temporal.ZonedDateTime, exact = false): string {
   const day = (z: Temporal.ZonedDateTime): string => `${cap(WEEKDAYS[z.dayOfWeek - 1])} ${z.toPlainDate().toString()}`;
   const hhmm = (z: Temporal.ZonedDateTime): string => z.toPlainTime().toString({ smallestUnit: 'minute' });
   const zone = `${from.timeZoneId} (UTC${from.offset})`;

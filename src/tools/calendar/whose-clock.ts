@@ -29,8 +29,8 @@ export function whoseClock(words: string, o: { timeZone: string; callerZone?: st
     if (m) s = `${s.slice(0, m.index)} ${s.slice(m.index + m[0].length)}`;
     return m !== null;
   };
-  const mine = take(/\b(?:my|local)\s+(?:local\s+)?time\b|\bwhere\s+i\s+am\b|\bmy\s+end\b|\bfor\s+me\b/);
-  const yours = take(/\b(?:your|our|business|office)\s+(?:local\s+)?(?:time|hours)\b|\bwhere\s+you\s+are\b|\byour\s+end\b|\bfor\s+you\b/);
+  const mine = take(/\b(?:my|local)\s+(?:local\s+)?time\b|\bwhere\s+i\s+am\b|\bmy\s+end\b/);
+  const yours = take(/\b(?:your|our|business|office)\s+(?:local\s+)?(?:time|hours)\b|\bwhere\s+you\s+are\b|\byour\s+end\b/);
   // "I'm in Chicago", "here in Berlin", "I live in Tokyo": the caller saying where they are.
   const here = /\b(?:im|i\s+am|here|i\s+live|based|we\s+are|were|calling|im\s+calling|i\s+am\s+calling)\s+(?:in|from)\b/.test(s);
   const found = findTimeZone(s);

@@ -51,6 +51,12 @@ describe('whose clock', () => {
     asks('3pm London time or 4pm Paris time');
   });
 
+  it('does not take "works for me" or "if that suits you" for a clock', () => {
+    assert.equal(resolve('tomorrow at 3 works for me').exact?.toInstant().toString(), '2026-11-25T14:00:00Z');
+    const la = resolve('tomorrow at 3 if that works for you', { callerZone: 'America/Los_Angeles' });
+    assert.deepEqual([la.whose, la.exact?.toInstant().toString()], ['caller', '2026-11-25T23:00:00Z']);
+  });
+
   it('follows the caller’s own DST: a skipped hour in New York moves forward, said the week Warsaw has not changed', () => {
     const r = resolve('tomorrow at 2:30am', { callerZone: 'America/New_York', now: '2026-03-07T15:00:00Z' });
     assert.equal(r.exact?.toString({ timeZoneName: 'never' }), '2026-03-08T03:30:00-04:00');
@@ -58,6 +64,10 @@ describe('whose clock', () => {
     // Between the two changes New York is 5 hours from Warsaw, not 6.
     const between = resolve('tomorrow at 9am', { callerZone: 'America/New_York', now: '2026-03-13T10:00:00Z' });
     assert.equal(between.exact?.withTimeZone(WARSAW).toPlainTime().toString(), '14:00:00');
+    // 1:30 happens twice in New York on 1 November: the first one, flagged.
+    const twice = resolve('tomorrow at 1:30am', { callerZone: 'America/New_York', now: '2026-10-31T16:00:00Z' });
+    assert.equal(twice.exact?.toString({ timeZoneName: 'never' }), '2026-11-01T01:30:00-04:00');
+    assert.equal(twice.dst?.kind, 'overlap');
   });
 });
 
