@@ -186,6 +186,9 @@ add('correction', 'tomorrow morning, actually afternoon', (c) => span(tomorrow(c
 add('correction', 'friday, I mean thursday', (c) => wholeDays(bareWeekday(c, 4, (d) => dt(d, 17))));
 add('correction', 'tomorrow at 3, no wait, 4', (c) => exact(tomorrow(c), 16));
 add('repeated', 'tomorrow at 3 tomorrow at 3', (c) => exact(tomorrow(c), 15));
+add('politeness', 'tomorrow at 3 works for me', (c) => exact(tomorrow(c), 15));
+add('politeness', 'friday morning if that works for you', (c) => span(bareWeekday(c, 5, (d) => dt(d, 12)), 8, 12));
+add('politeness', 'maybe around 4 tomorrow please', (c) => exact(tomorrow(c), 16));
 
 // What must be asked, never guessed.
 const ASKS = [
