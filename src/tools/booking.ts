@@ -120,7 +120,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
       if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
       if (callerZone && !sameWallClock(slot.start, callerZone, zone) && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
-        return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for a yes before booking`);
+        return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for the caller's yes before booking`);
       }
 
       // The lead first: if the calendar fails now, nothing the caller told us is lost.

@@ -1,15 +1,18 @@
 import { Temporal } from 'temporal-polyfill';
+import { isAffirmative } from './confirmation.ts';
 
 // When the caller's clock and the business's differ, "3 PM" alone is the one word that can book
 // the wrong hour: the caller hears their 3 PM, the calendar holds Warsaw's. So before book_call
-// an agent turn must have said the chosen time on both clocks ("3 PM your time, 9 PM in Warsaw").
+// an agent turn must have read the chosen time back on both clocks ("3 PM your time, 9 PM in
+// Warsaw"), and the caller's next turn must be a plain yes — as for the spelling of the name.
 
-/** Whether some agent turn said `start` as a clock time in both zones ("3 PM … 9 PM"; "15:00 … 21:00"). */
+/** Whether an agent turn said `start` as a clock time in both zones ("3 PM … 9 PM"; "15:00 … 21:00") and the caller said yes right after. */
 export function saidOnBothClocks(transcript: { role: 'agent' | 'caller'; text: string }[], start: string, zones: [string, string]): boolean {
   const at = Temporal.Instant.from(start);
   const [a, b] = zones.map((z) => clockPattern(at.toZonedDateTimeISO(z)));
-  return transcript.some((t) => {
-    if (t.role !== 'agent') return false;
+  return transcript.some((t, i) => {
+    const next = transcript[i + 1];
+    if (t.role !== 'agent' || next?.role !== 'caller' || !isAffirmative(next.text)) return false;
     const text = ` ${t.text.toLowerCase().replace(/([ap])\.\s?m\b\.?/g, '$1m')} `;
     const first = a.exec(text);
     if (!first) return false;
