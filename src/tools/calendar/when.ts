@@ -15,7 +15,7 @@ export type { WhenError } from './phrase.ts';
 // instants here, in code: a language model asked to do date arithmetic across time zones and
 // daylight-saving changes gets it wrong often enough to book the wrong hour.
 //
-// Rules, chosen once and documented in docs/booking.md ("Whose clock", "What a caller says"):
+// Rules, chosen once and documented in docs/booking.md ("Whose clock", "The rules for what a caller says"):
 // - Whose clock: the caller's when their zone is known, unless the words name another ("your
 //   time", "Warsaw time", "Eastern"); without a caller zone, the business's (whose-clock.ts).
 // - "Tuesday" = the next Tuesday; said on a Tuesday it means today while the asked-for time
