@@ -63,9 +63,9 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   }
   if (config.calendar) {
     parts.push(
-      'To book the intro call: call check_availability with the caller’s own words for when, and offer only the times it returns, ' +
-        'two or three at a time, in its "say" wording. Never suggest a time it did not return. Before book_call, spell the name and the email ' +
-        'back letter by letter and wait for the caller to say yes. After booking, confirm the day and time aloud.',
+      'To book the intro call: call check_availability with the caller’s own words for when (and callerTimeZone once they said where they are), ' +
+        'and offer only the times it returns, two or three at a time, in its "say" wording. Never suggest a time it did not return. Before book_call, spell the name and the email ' +
+        'back letter by letter and wait for the caller to say yes; when "say" names two clocks, read the time back on both. After booking, confirm the day and time aloud.',
     );
   }
   parts.push('When the caller is done or says goodbye, say a short goodbye and call end_call.');
