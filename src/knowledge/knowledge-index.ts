@@ -40,10 +40,19 @@ export class KnowledgeIndex {
 
   /** Unit-length embedding vectors, by chunk position, where the chunk has one. */
   readonly vectors: readonly (Float32Array | undefined)[];
+  /** The vectors packed row after row (one length only), with the chunk position of each row: one pass over memory per search. */
+  readonly #matrix: { data: Float32Array; rows: number[]; dims: number } | undefined;
 
   constructor(chunks: IndexedChunk[], vectors: readonly (Float32Array | undefined)[] = []) {
     this.chunks = chunks;
     this.vectors = vectors;
+    const dims = vectors.find((v) => v)?.length ?? 0;
+    const rows = dims ? vectors.flatMap((v, at) => (v?.length === dims ? [at] : [])) : [];
+    if (rows.length) {
+      const data = new Float32Array(rows.length * dims);
+      rows.forEach((at, r) => data.set(vectors[at]!, r * dims));
+      this.#matrix = { data, rows, dims };
+    }
     this.#lengths = chunks.map((c, at) => {
       const tf = new Map<string, number>();
       let length = 0;
@@ -137,16 +146,21 @@ export class KnowledgeIndex {
 
   /** The `limit` chunks whose vectors are nearest a unit-length query vector (cosine), best first. */
   nearest(query: Float32Array, limit: number): RankedChunk[] {
+    const m = this.#matrix;
+    if (!m || m.dims !== query.length) return [];
     const best: RankedChunk[] = [];
-    this.vectors.forEach((v, at) => {
-      if (!v || v.length !== query.length) return;
+    let floor = -Infinity;
+    for (let r = 0; r < m.rows.length; r++) {
       let dot = 0;
-      for (let i = 0; i < v.length; i++) dot += v[i] * query[i];
-      if (best.length === limit && dot <= best[limit - 1].score) return;
+      for (let i = 0, o = r * m.dims; i < m.dims; i++, o++) dot += m.data[o] * query[i];
+      if (best.length === limit && dot <= floor) continue;
+      const at = m.rows[r];
       best.push({ chunk: this.chunks[at], at, score: dot });
       best.sort((a, b) => b.score - a.score);
       if (best.length > limit) best.pop();
-    });
+      floor = best[best.length - 1].score;
+    }
     return best;
   }
 }
+
