@@ -14,6 +14,7 @@ const FILES = [
   'test/session/grounding.test.ts',
   'test/session/booking.test.ts',
   'test/server/admin.test.ts',
+  'test/server/unanswered.test.ts',
   'test/server/admin-outcomes.test.ts',
   'test/server/limits.test.ts',
 ];
