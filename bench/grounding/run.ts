@@ -3,7 +3,11 @@
 // the decision whether the documents answer it — and reports how often the answering passage
 // reaches the model, how often an answerable question is declined, how often a question the
 // documents cannot answer is declined, and the time retrieval and the decision add per turn.
-// Run: npm run bench:grounding   (options: --base NAME, --verbose to list every miss, --json)
+// Run: npm run bench:grounding   (options: --base NAME, --verbose to list every miss, --json,
+//      --embeddings provider:model  hybrid retrieval with that embedding model (its key from the env),
+//      --llm provider:model         also ask that reply model every question code did not decline, as the
+//                                   agent would, and count the ones it declined with the not-in-documents marker
+//      --llm-url URL                that model's server, for OpenAI-compatible ones (vLLM, llama.cpp, a proxy))
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +17,18 @@ import { ingestKnowledge } from '../../src/knowledge/ingest.ts';
 import { openStore } from '../../src/store/store.ts';
 import { vocabulary } from '../../src/knowledge/vocabulary.ts';
 import { groundTurn } from '../../src/session/grounding.ts';
+import { loadAgent, type Agent } from '../../src/agent/load.ts';
+import { embedderFor } from '../../src/llm/embedder.ts';
+import { resolveModel } from '../../src/llm/model.ts';
+import { Conversation } from '../../src/session/conversation.ts';
+import type { Store } from '../../src/store/store.ts';
 
-const { values } = parseArgs({ options: { base: { type: 'string' }, verbose: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { base: { type: 'string' }, verbose: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, embeddings: { type: 'string' }, llm: { type: 'string' }, 'llm-url': { type: 'string' } },
+});
+const embedder = values.embeddings ? embedderFor({ model: values.embeddings }) : undefined;
+const example = await loadAgent(join(import.meta.dirname, '..', '..', 'examples', 'sales-booking'));
+const models = values.llm ? [resolveModel({ spec: values.llm, baseURL: values['llm-url'] })] : undefined;
 
 const HERE = import.meta.dirname;
 const ROOT = join(HERE, '..', '..');
@@ -53,9 +67,13 @@ interface Tally {
   noneDeclined: number;
   chat: number;
   chatDeclined: number;
+  /** Declined by the reply model (--llm), on top of code: answerable ones and not-in-documents ones. */
+  modelFalseDeclines: number;
+  modelNoneDeclined: number;
   ms: number[];
+  embedMs: number[];
 }
-const tally = (): Tally => ({ answerable: 0, reached: 0, falseDeclines: 0, none: 0, noneDeclined: 0, chat: 0, chatDeclined: 0, ms: [] });
+const tally = (): Tally => ({ answerable: 0, reached: 0, falseDeclines: 0, none: 0, noneDeclined: 0, chat: 0, chatDeclined: 0, modelFalseDeclines: 0, modelNoneDeclined: 0, ms: [], embedMs: [] });
 const perBase = new Map<string, Tally>();
 const misses: string[] = [];
 
@@ -63,7 +81,8 @@ try {
   const store = await openStore(`file:${join(work, 'parley.db')}`);
   for (const [base, dir] of Object.entries(BASES)) {
     if (values.base && values.base !== base) continue;
-    const report = await ingestKnowledge(store, { agent: base, dir, sources: ['.'] });
+    const report = await ingestKnowledge(store, { agent: base, dir, sources: ['.'] }, { embedder });
+    if (report.embeddings && 'error' in report.embeddings) throw new Error(`${base}: embedding failed: ${report.embeddings.error}`);
     if (report.failed.length) throw new Error(`${base}: ${report.failed.map((f) => `${f.source}: ${f.message}`).join('; ')}`);
   }
   for (const q of questions) {
@@ -71,10 +90,20 @@ try {
     perBase.set(q.base, t);
     const previous = q.after === undefined ? [] : Array.isArray(q.after) ? q.after : [q.after];
     const t0 = performance.now();
-    const turn = await groundTurn(store, q.base, q.q, { previous, topK: TOP_K, vocabulary: VOCABULARY, strict: true });
+    const turn = await groundTurn(store, q.base, q.q, { previous, topK: TOP_K, vocabulary: VOCABULARY, strict: true, embedder, embedTimeoutMs: 5000 });
     const hits = turn.retrieval.hits;
-    t.ms.push(performance.now() - t0);
-    const kind = kindOf(q);
+    t.ms.push(performance.now() - t0 - (turn.retrieval.embedMs ?? 0));
+    if (turn.retrieval.embedMs !== undefined) t.embedMs.push(turn.retrieval.embedMs);
+    const kind0 = kindOf(q);
+    if (models && !turn.declined && kind0 !== 'chat') {
+      const byModel = await modelDeclines(store, q.base, previous, q.q);
+      if (byModel && kind0 === 'none') t.modelNoneDeclined++;
+      if (byModel && kind0 === 'answerable') {
+        t.modelFalseDeclines++;
+        misses.push(`model declined    [${q.base}] ${q.q}`);
+      }
+    }
+    const kind = kind0;
     const label = `[${q.base}] ${q.q}${previous.length ? ` (after: ${previous.join(' / ')})` : ''}`;
     if (kind === 'chat') {
       t.chat++;
@@ -103,18 +132,47 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
+/** Asks the reply model as the agent would (earlier turns first); whether it answered with the unknown-answer line. */
+async function modelDeclines(store: Store, base: string, previous: string[], question: string): Promise<boolean> {
+  const agent: Agent = { ...example, name: base, prompt: 'You are the voice assistant of a small business. Answer callers briefly from its documents.' };
+  const c = new Conversation({ agent, store, models: models!, embedder });
+  await c.start();
+  let last = '';
+  for (const line of [...previous, question]) {
+    last = '';
+    for await (const out of c.reply(line)) if (out.type === 'text') last += out.text;
+  }
+  await c.end('caller hung up');
+  return last.trim() === agent.config.knowledge.unknownAnswer;
+}
+
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} %` : '–');
 const quantile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : 0;
 };
 const all = tally();
-for (const t of perBase.values()) for (const k of Object.keys(all) as (keyof Tally)[]) (all as any)[k] = k === 'ms' ? [...all.ms, ...t.ms] : (all[k] as number) + (t[k] as number);
+for (const t of perBase.values()) for (const k of Object.keys(all) as (keyof Tally)[]) (all as any)[k] = Array.isArray(all[k]) ? [...(all[k] as number[]), ...(t[k] as number[])] : (all[k] as number) + (t[k] as number);
 const rows = [...perBase.entries(), ['overall', all] as const];
 console.log(`grounding bench — ${questions.length} questions, top ${TOP_K}, ${cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`);
-console.log(['base', 'answerable', 'passage reached', 'false declines', 'not in docs', 'declined', 'chat declined', 'ms p50 / p90'].join(' | '));
+const mode = `${embedder ? `hybrid (${embedder.label})` : 'lexical'}${models ? `, reply model ${values.llm}` : ''}`;
+console.log(`retrieval: ${mode}`);
+console.log(['base', 'answerable', 'passage reached', 'false declines (code)', 'not in docs', 'declined (code)', ...(models ? ['false declines (+model)', 'declined (+model)'] : []), 'chat declined', 'ms p50 / p90', ...(embedder ? ['embed ms p50'] : [])].join(' | '));
 for (const [name, t] of rows) {
-  console.log([name, t.answerable, pct(t.reached, t.answerable), pct(t.falseDeclines, t.answerable), t.none, pct(t.noneDeclined, t.none), `${t.chatDeclined}/${t.chat}`, `${quantile(t.ms, 0.5).toFixed(2)} / ${quantile(t.ms, 0.9).toFixed(2)}`].join(' | '));
+  console.log(
+    [
+      name,
+      t.answerable,
+      pct(t.reached, t.answerable),
+      pct(t.falseDeclines, t.answerable),
+      t.none,
+      pct(t.noneDeclined, t.none),
+      ...(models ? [pct(t.falseDeclines + t.modelFalseDeclines, t.answerable), pct(t.noneDeclined + t.modelNoneDeclined, t.none)] : []),
+      `${t.chatDeclined}/${t.chat}`,
+      `${quantile(t.ms, 0.5).toFixed(2)} / ${quantile(t.ms, 0.9).toFixed(2)}`,
+      ...(embedder ? [quantile(t.embedMs, 0.5).toFixed(1)] : []),
+    ].join(' | '),
+  );
 }
 if (values.verbose) for (const m of misses) console.log(m);
 if (values.json) {
