@@ -44,7 +44,7 @@ export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (st
     }
   });
   if (expect.declined === true && agent.grounding !== 'declined') fail('declined', 'expected the agent to decline (knowledge.unknownAnswer, in code or by the model\'s NOT_IN_DOCUMENTS); it answered');
-  if (expect.declined === false && agent.grounding === 'declined') fail('declined', 'the agent declined: the documents did not cover the question (see `parley knowledge search` for why), so it said knowledge.unknownAnswer');
+  if (expect.declined === false && agent.grounding === 'declined') fail('declined', 'the agent declined: the documents did not cover the question (parley knowledge search shows why), so it said knowledge.unknownAnswer');
   expect.toolCalled?.forEach((t, i) => {
     const problem = toolProblem(t, agent.tools, 'on this turn');
     if (problem) fail(['toolCalled', i], problem);
