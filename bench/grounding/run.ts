@@ -28,6 +28,8 @@ const { values } = parseArgs({
 });
 const embedder = values.embeddings ? embedderFor({ model: values.embeddings }) : undefined;
 const example = await loadAgent(join(import.meta.dirname, '..', '..', 'examples', 'sales-booking'));
+// The studio is the example agent: its own knowledge.synonyms apply; the other bases have none.
+const VOCABULARY: Record<string, ReturnType<typeof vocabulary>> = { studio: vocabulary(example.config.knowledge.synonyms), dental: vocabulary(), software: vocabulary() };
 const models = values.llm ? [resolveModel({ spec: values.llm, baseURL: values['llm-url'] })] : undefined;
 
 const HERE = import.meta.dirname;
@@ -38,7 +40,7 @@ const BASES: Record<string, string> = {
   software: join(HERE, 'bases', 'software'),
 };
 const TOP_K = 4; // the agent file's default knowledge.topK
-const VOCABULARY = vocabulary();
+
 
 interface Passage {
   source: string;
@@ -90,7 +92,7 @@ try {
     perBase.set(q.base, t);
     const previous = q.after === undefined ? [] : Array.isArray(q.after) ? q.after : [q.after];
     const t0 = performance.now();
-    const turn = await groundTurn(store, q.base, q.q, { previous, topK: TOP_K, vocabulary: VOCABULARY, strict: true, embedder, embedTimeoutMs: 5000 });
+    const turn = await groundTurn(store, q.base, q.q, { previous, topK: TOP_K, vocabulary: VOCABULARY[q.base], strict: true, embedder, embedTimeoutMs: 5000 });
     const hits = turn.retrieval.hits;
     t.ms.push(performance.now() - t0 - (turn.retrieval.embedMs ?? 0));
     if (turn.retrieval.embedMs !== undefined) t.embedMs.push(turn.retrieval.embedMs);
