@@ -5,6 +5,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { AgentLoadError, type AgentProblem } from './problems.ts';
 import { applyLatencyPreset } from './latency-presets.ts';
 import { AgentFile, type AgentFileData } from './schema.ts';
+import { fieldsAt } from './schema-fields.ts';
 import { parseYamlSource } from './yaml-problems.ts';
 
 /** A field the agent collects from the caller, normalised. */
@@ -36,8 +37,17 @@ const COLLECT_DESCRIPTIONS: Record<string, string> = {
   phone: "the caller's phone number",
 };
 
+/** A problem found by a caller's own check, pinned by field path; the loader finds the line and column. */
+export interface FieldProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Checks a command adds to the loader's (e.g. `parley check` asks whether each model and engine exists). */
+export type ExtraChecks = (config: AgentFileData, dir: string) => FieldProblem[] | Promise<FieldProblem[]>;
+
 /** Loads and validates an agent folder; throws AgentLoadError listing every problem. */
-export async function loadAgent(dir: string): Promise<Agent> {
+export async function loadAgent(dir: string, o: { checks?: ExtraChecks } = {}): Promise<Agent> {
   const absDir = resolve(dir);
   const fileName = ['agent.yaml', 'agent.yml'].find((f) => existsSync(join(absDir, f)));
   const file = join(dir, fileName ?? 'agent.yaml');
@@ -49,7 +59,7 @@ export async function loadAgent(dir: string): Promise<Agent> {
   const raw = yaml.doc.toJS() ?? {};
   const parsed = AgentFile.safeParse(raw);
   if (!parsed.success) {
-    const problems = yaml.issues(parsed.error.issues);
+    const problems = yaml.issues(parsed.error.issues, (path) => fieldsAt(AgentFile, path));
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new AgentLoadError(problems);
   }
@@ -79,6 +89,9 @@ export async function loadAgent(dir: string): Promise<Agent> {
     seenFields.add(c.field);
   });
 
+  for (const p of (await o.checks?.(config, absDir)) ?? []) point(p.path, p.message);
+
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (problems.length) throw new AgentLoadError(problems);
   return {
     name: config.name ?? basename(absDir).toLowerCase().replace(/[^a-z0-9-]+/g, '-'),

@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { didYouMeanHint } from '../util/did-you-mean.ts';
 import type { AgentProblem } from './problems.ts';
 
 // Every YAML file Parley reads (agent.yaml, test scenarios) reports problems the same way:
@@ -21,8 +22,8 @@ export interface YamlSource {
   at(path: (string | number)[], atKey?: boolean): Position;
   /** A problem pinned to the field at `path` (to its key with `atKey`). */
   problem(path: (string | number)[], message: string, atKey?: boolean): AgentProblem;
-  /** Zod issues as problems, each pinned to its field (unknown keys to the key itself). */
-  issues(issues: readonly z.core.$ZodIssue[]): AgentProblem[];
+  /** Zod issues as problems, each pinned to its field (unknown keys to the key itself, with the closest known key when given). */
+  issues(issues: readonly z.core.$ZodIssue[], knownKeys?: (path: (string | number)[]) => string[]): AgentProblem[];
 }
 
 /** Parses YAML text keeping positions, so later problems can point at the right line and column. */
@@ -40,15 +41,16 @@ export function parseYamlSource(source: string, file: string): YamlSource {
     syntaxProblems: doc.errors.map((e) => ({ file, ...pos(e.pos[0]), field: '', message: `YAML: ${e.message.split('\n')[0]}` })),
     at,
     problem: (path, message, atKey) => ({ file, ...at(path, atKey), field: path.join('.'), message }),
-    issues: (issues) => issues.flatMap((issue) => issueProblems(issue, doc, file, (o) => pos(o))),
+    issues: (issues, knownKeys) => issues.flatMap((issue) => issueProblems(issue, doc, file, (o) => pos(o), knownKeys)),
   };
 }
 
 /** One zod issue as problems at their places in the document. */
-export function issueProblems(issue: z.core.$ZodIssue, doc: Document, file: string, at: (offset: number) => Position): AgentProblem[] {
+export function issueProblems(issue: z.core.$ZodIssue, doc: Document, file: string, at: (offset: number) => Position, knownKeys?: (path: (string | number)[]) => string[]): AgentProblem[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ file, ...at(locate(doc, [...path, key], true)), field: [...path, key].join('.'), message: `unknown field "${key}"` }));
+    const known = knownKeys?.(path) ?? [];
+    return issue.keys.map((key) => ({ file, ...at(locate(doc, [...path, key], true)), field: [...path, key].join('.'), message: `unknown field "${key}"${didYouMeanHint(key, known)}` }));
   }
   let message = issue.message;
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required field is missing';

@@ -4,6 +4,9 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import { resolveSecrets } from '../agent/secrets.ts';
+import { ModelConfigError, parseModelSpec, PROVIDERS } from './providers.ts';
+
+export { ModelConfigError, parseModelSpec, PROVIDERS };
 
 /** Which model to use and where: a `provider:model` string plus optional server and key. */
 export interface ModelChoice {
@@ -13,47 +16,10 @@ export interface ModelChoice {
   apiKey?: string;
 }
 
-/** The model setting is missing or incomplete; the message says exactly what to set. */
-export class ModelConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelConfigError';
-  }
-}
-
-interface ProviderInfo {
-  keyEnv?: string;
-  /** Default server for OpenAI-compatible providers. */
-  baseURL?: string;
-  keyRequired: boolean;
-}
-
-/** Providers Parley knows by name; anything OpenAI-compatible works through `openai-compatible` + baseURL. */
-export const PROVIDERS: Record<string, ProviderInfo> = {
-  openai: { keyEnv: 'OPENAI_API_KEY', keyRequired: true },
-  anthropic: { keyEnv: 'ANTHROPIC_API_KEY', keyRequired: true },
-  google: { keyEnv: 'GOOGLE_GENERATIVE_AI_API_KEY', keyRequired: true },
-  groq: { keyEnv: 'GROQ_API_KEY', baseURL: 'https://api.groq.com/openai/v1', keyRequired: true },
-  ollama: { baseURL: 'http://127.0.0.1:11434/v1', keyRequired: false },
-  vllm: { baseURL: 'http://127.0.0.1:8000/v1', keyRequired: false },
-  llamacpp: { baseURL: 'http://127.0.0.1:8080/v1', keyRequired: false },
-  'openai-compatible': { keyEnv: 'PARLEY_LLM_API_KEY', keyRequired: false },
-};
-
 /** The agent's model choice with the PARLEY_LLM / PARLEY_LLM_BASE_URL / PARLEY_LLM_API_KEY overrides applied. */
 export function modelChoice(brain: { llm: string; baseURL?: string; apiKey?: string }, env: NodeJS.ProcessEnv = process.env): ModelChoice {
   if (env.PARLEY_LLM) return { spec: env.PARLEY_LLM, baseURL: env.PARLEY_LLM_BASE_URL || undefined, apiKey: env.PARLEY_LLM_API_KEY || undefined };
   return { spec: brain.llm, baseURL: env.PARLEY_LLM_BASE_URL || brain.baseURL, apiKey: env.PARLEY_LLM_API_KEY || brain.apiKey };
-}
-
-/** Splits `provider:model`, rejecting strings that name no known provider. */
-export function parseModelSpec(spec: string): { provider: string; model: string } {
-  const i = spec.indexOf(':');
-  const provider = i > 0 ? spec.slice(0, i) : '';
-  const model = i > 0 ? spec.slice(i + 1) : '';
-  if (!provider || !model) throw new ModelConfigError(`model "${spec}" must look like provider:model, e.g. openai:gpt-4.1-mini (set brain.llm in agent.yaml or PARLEY_LLM)`);
-  if (!PROVIDERS[provider]) throw new ModelConfigError(`unknown model provider "${provider}" in "${spec}"; use one of ${Object.keys(PROVIDERS).join(', ')}`);
-  return { provider, model };
 }
 
 /** Builds the AI SDK model for a choice, or throws ModelConfigError naming the env var or setting to provide. */

@@ -11,6 +11,7 @@ import { ElevenLabsTts } from './tts/elevenlabs.ts';
 import { createFliteTts } from './tts/flite.ts';
 import { OpenAITts } from './tts/openai.ts';
 import { looksLikeVoice, SherpaTts } from './tts/sherpa.ts';
+import { didYouMeanHint } from '../util/did-you-mean.ts';
 
 // agent.yaml names speech as `provider:model` (listen.stt, voice.tts); this turns the string into
 // a provider. Keys come only from the environment and are checked here, so a missing key is an
@@ -49,11 +50,46 @@ export function vendorAccess(vendor: Vendor, o: SpeechSetup, neededBy: string = 
   return { apiKey, ...(baseURL ? { baseURL } : {}), ...(o.fetch ? { fetch: o.fetch } : {}) };
 }
 
+/** Which way a speech spec goes: `listen.stt` (speech-to-text) or `voice.tts` (text-to-speech). */
+export type SpeechKind = 'stt' | 'tts';
+
+/** What each kind accepts: providers, local engines, and examples for messages. */
+const SPEECH: Record<SpeechKind, { providers: string[]; local: string[]; examples: string }> = {
+  stt: { providers: ['deepgram', 'openai', 'local', 'sherpa'], local: ['pocketsphinx'], examples: 'deepgram:nova-3, local:pocketsphinx, sherpa:sherpa-onnx-whisper-tiny.en' },
+  tts: { providers: ['elevenlabs', 'openai', 'cartesia', 'local', 'sherpa'], local: ['flite'], examples: 'elevenlabs:eleven_flash_v2_5, local:flite, sherpa:vits-piper-en_US-amy-low' },
+};
+
 /** Splits "deepgram:nova-3" into provider and model (the model may itself contain colons). */
-export function parseSpeechSpec(spec: string): { provider: string; model: string } {
+export function parseSpeechSpec(spec: string, kind: SpeechKind = 'stt'): { provider: string; model: string } {
   const at = spec.indexOf(':');
-  if (at <= 0 || at === spec.length - 1) throw new SpeechUnavailableError(`"${spec}" is not provider:model (e.g. deepgram:nova-3, local:pocketsphinx)`);
+  if (at <= 0 || at === spec.length - 1) {
+    const k = SPEECH[kind];
+    const guess = k.local.includes(spec) ? `; did you mean "local:${spec}"?` : didYouMeanHint(spec, k.providers);
+    throw new SpeechUnavailableError(`"${spec}" is not provider:model (e.g. ${k.examples})${guess}`);
+  }
   return { provider: spec.slice(0, at).toLowerCase(), model: spec.slice(at + 1) };
+}
+
+/** What is wrong with a `listen.stt` / `voice.tts` string, found without starting any engine; undefined when nothing is. */
+export function speechSpecProblem(spec: string, kind: SpeechKind): string | undefined {
+  const k = SPEECH[kind];
+  let parsed: { provider: string; model: string };
+  try {
+    parsed = parseSpeechSpec(spec, kind);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const { provider, model } = parsed;
+  const other = kind === 'stt' ? SPEECH.tts : SPEECH.stt;
+  if (!k.providers.includes(provider)) {
+    const swapped = provider === 'local' || other.providers.includes(provider) ? ` (${provider} is a ${kind === 'stt' ? 'text-to-speech' : 'speech-to-text'} provider)` : didYouMeanHint(provider, k.providers);
+    return `unknown ${kind === 'stt' ? 'speech-to-text' : 'text-to-speech'} provider "${provider}" in "${spec}"${swapped}; use ${k.providers.join(', ')}`;
+  }
+  if (provider === 'local' && !k.local.includes(model)) {
+    const swapped = other.local.includes(model) ? ` (${model} is ${kind === 'stt' ? 'a voice, for voice.tts' : 'a recogniser, for listen.stt'})` : didYouMeanHint(model, k.local);
+    return `unknown local ${kind === 'stt' ? 'recogniser' : 'voice engine'} "${model}" in "${spec}"${swapped}; use ${k.local.map((m) => `local:${m}`).join(' or ')}, or sherpa:<model>`;
+  }
+  return undefined;
 }
 
 /** The speech-to-text provider a `listen.stt` string names. */
@@ -85,7 +121,7 @@ export function sttFor(spec: string, o: SpeechSetup): SpeechToText {
 
 /** The text-to-speech provider a `voice.tts` string names. */
 export function ttsFor(spec: string, o: SpeechSetup): TextToSpeech {
-  const { provider, model } = parseSpeechSpec(spec);
+  const { provider, model } = parseSpeechSpec(spec, 'tts');
   switch (provider) {
     case 'elevenlabs':
       return new ElevenLabsTts({ model, ...vendorAccess('elevenlabs', o, spec) });

@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { FieldProblem } from '../agent/load.ts';
+import type { AgentFileData } from '../agent/schema.ts';
+import { secretRefs } from '../agent/secrets.ts';
+import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
+import { speechSpecProblem, VENDORS } from '../speech/registry.ts';
+
+// What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
+// field problem (pinned to its line by the loader) or a warning about the environment.
+
+/** Problems that make the agent fail when it runs, though the file's shape is valid. */
+export function runProblems(config: AgentFileData, dir: string): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const model = (path: (string | number)[], spec: string) => {
+    try {
+      parseModelSpec(spec);
+    } catch (e) {
+      out.push({ path, message: (e as Error).message.replace(/ \(set brain\.llm in agent\.yaml or PARLEY_LLM\)$/, '') });
+    }
+  };
+  model(['brain', 'llm'], config.brain.llm);
+  config.brain.fallback.forEach((spec, i) => model(['brain', 'fallback', i], spec));
+  if (config.knowledge.embeddings) model(['knowledge', 'embeddings', 'model'], config.knowledge.embeddings.model);
+
+  const speech = (path: (string | number)[], spec: string, kind: 'stt' | 'tts') => {
+    const problem = speechSpecProblem(spec, kind);
+    if (problem) out.push({ path, message: problem });
+  };
+  speech(['voice', 'tts'], config.voice.tts, 'tts');
+  config.voice.fallback.forEach((v, i) => speech(['voice', 'fallback', i, 'tts'], v.tts, 'tts'));
+  speech(['listen', 'stt'], config.listen.stt, 'stt');
+
+  config.knowledge.sources.forEach((source, i) => {
+    if (/^https?:\/\//i.test(source)) return;
+    const path = isAbsolute(source) ? source : join(dir, source);
+    if (!existsSync(path)) out.push({ path: ['knowledge', 'sources', i], message: `not found: ${source} (relative to the agent folder); create it, or remove it from knowledge.sources` });
+  });
+
+  config.tools.forEach((t, i) => {
+    if (t.type === 'transfer') out.push({ path: ['tools', i], message: 'transfer is not built yet: the model would never be given it; remove it (see docs/roadmap.md)' });
+  });
+  return out;
+}
+
+/** Environment variables the agent needs and this environment lacks, each with what needs it. */
+export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { name: string; neededBy: string }[] {
+  const out = new Map<string, string>();
+  const need = (name: string | undefined, neededBy: string) => {
+    if (name && !env[name] && !out.has(name)) out.set(name, neededBy);
+  };
+  const llmKey = (spec: string, field: string, explicitKey?: string) => {
+    try {
+      const info = PROVIDERS[parseModelSpec(spec).provider];
+      if (info && info.keyRequired && !explicitKey) need(info.keyEnv, `${field} ${spec}`);
+    } catch {
+      // reported as a problem already
+    }
+  };
+  if (!env.PARLEY_LLM) {
+    llmKey(config.brain.llm, 'brain.llm', config.brain.apiKey);
+    config.brain.fallback.forEach((spec, i) => llmKey(spec, `brain.fallback.${i}`));
+  }
+  const vendorKey = (spec: string, field: string) => {
+    const provider = spec.split(':')[0]?.toLowerCase() as keyof typeof VENDORS;
+    if (VENDORS[provider]) need(VENDORS[provider].key, `${field} ${spec}`);
+  };
+  vendorKey(config.voice.tts, 'voice.tts');
+  vendorKey(config.listen.stt, 'listen.stt');
+  for (const name of secretRefs(JSON.stringify(config))) need(name, 'a ${' + name + '} in agent.yaml');
+  return [...out].map(([name, neededBy]) => ({ name, neededBy }));
+}

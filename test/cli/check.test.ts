@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runParley, tempDir } from '../helpers/cli.ts';
+
+// The first hour's dead ends: agents whose file has the right shape but which fail when they run.
+// `parley check` must stop each of them, pointing at the line, and suggest the fix.
+
+function agent(body: string): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'knowledge'));
+  writeFileSync(join(dir, 'agent.yaml'), `persona:\n  prompt: You help.\n  firstMessage: Hi.\n${body}`);
+  return dir;
+}
+
+async function check(body: string, env: NodeJS.ProcessEnv = {}) {
+  const dir = agent(body);
+  const r = await runParley(['check', dir], { env });
+  return { ...r, dir, lines: r.stderr.trim().split('\n') };
+}
+
+describe('parley check catches agents that would fail', () => {
+  it('a model without a provider, with the provider it most likely means', async () => {
+    const r = await check('brain:\n  llm: gpt-4o\n');
+    assert.equal(r.code, 1);
+    assert.equal(r.lines[0], `${r.dir}/agent.yaml:5:8 brain.llm: model "gpt-4o" must look like provider:model, e.g. openai:gpt-4.1-mini or local:default; did you mean "openai:gpt-4o"?`);
+  });
+
+  it('an unknown provider, with the closest known one', async () => {
+    const r = await check('brain:\n  llm: opnai:gpt-4.1-mini\n  fallback: [antropic:claude-haiku-4-5]\n');
+    assert.equal(r.code, 1);
+    assert.match(r.lines[0]!, /agent\.yaml:5:8 brain\.llm: unknown model provider "opnai" in "opnai:gpt-4\.1-mini"; did you mean "openai"\?/);
+    assert.match(r.lines[1]!, /agent\.yaml:6:14 brain\.fallback\.0: unknown model provider "antropic".*did you mean "anthropic"\?/);
+  });
+
+  it('a voice engine without its provider is answered with voices, not recognisers', async () => {
+    const r = await check('voice:\n  tts: flite\n');
+    assert.equal(r.code, 1);
+    assert.match(r.lines[0]!, /agent\.yaml:5:8 voice\.tts: "flite" is not provider:model \(e\.g\. elevenlabs:eleven_flash_v2_5, local:flite, sherpa:[^)]*\); did you mean "local:flite"\?/);
+    assert.doesNotMatch(r.stderr, /pocketsphinx|deepgram/);
+  });
+
+  it('a recogniser named as a voice, and a voice named as a recogniser', async () => {
+    const r = await check('voice:\n  tts: local:pocketsphinx\nlisten:\n  stt: local:flite\n');
+    assert.equal(r.code, 1);
+    assert.match(r.lines[0]!, /voice\.tts: unknown local voice engine "pocketsphinx".*a recogniser, for listen\.stt.*use local:flite/);
+    assert.match(r.lines[1]!, /listen\.stt: unknown local recogniser "flite".*a voice, for voice\.tts.*use local:pocketsphinx/);
+  });
+
+  it('a knowledge source folder that does not exist', async () => {
+    const r = await check('knowledge:\n  sources: [knowledge/, docs/, https://example.com/pricing]\n');
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.lines, [`${r.dir}/agent.yaml:5:25 knowledge.sources.1: not found: docs/ (relative to the agent folder); create it, or remove it from knowledge.sources`, '1 problem found']);
+  });
+
+  it('a transfer tool, which the schema accepts but the model is never given', async () => {
+    const r = await check('tools:\n  - end_call\n  - type: transfer\n    number: "+14155550123"\n');
+    assert.equal(r.code, 1);
+    assert.match(r.lines[0]!, /agent\.yaml:6:5 tools\.1: transfer is not built yet: the model would never be given it; remove it/);
+  });
+
+  it('an unknown key, with the closest known one', async () => {
+    const r = await check('brain:\n  llm: local:default\n  temprature: 0.2\nvoice:\n  voice_id: amy\n');
+    assert.equal(r.code, 1);
+    assert.match(r.lines[0]!, /agent\.yaml:6:3 brain\.temprature: unknown field "temprature"; did you mean "temperature"\?/);
+    assert.match(r.lines[1]!, /agent\.yaml:8:3 voice\.voice_id: unknown field "voice_id"; did you mean "voiceId"\?/);
+  });
+
+  it('reports every problem at once', async () => {
+    const r = await check('brain:\n  llm: gpt-4o\nvoice:\n  tts: flite\ntools: [transfer]\n');
+    assert.equal(r.code, 1);
+    assert.equal(r.lines.at(-1), '3 problems found');
+  });
+});
+
+describe('parley check on environments', () => {
+  it('passes a local agent and warns, without failing, about keys the agent needs', async () => {
+    const ok = await check('brain:\n  llm: local:default\n');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.doesNotMatch(ok.stdout, /warning/);
+
+    const r = await check('brain:\n  llm: openai:gpt-4.1-mini\nvoice:\n  tts: elevenlabs:eleven_flash_v2_5\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /warning: not set in this environment: OPENAI_API_KEY \(brain\.llm openai:gpt-4\.1-mini\), ELEVENLABS_API_KEY \(voice\.tts elevenlabs:eleven_flash_v2_5\)/);
+
+    const set = await check('brain:\n  llm: openai:gpt-4.1-mini\n', { OPENAI_API_KEY: 'sk-test' });
+    assert.doesNotMatch(set.stdout, /warning/);
+  });
+});
