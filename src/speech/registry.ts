@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SpeechUnavailableError, type SpeechToText, type TextToSpeech } from './types.ts';
 import { DeepgramStt } from './stt/deepgram.ts';
@@ -12,6 +11,7 @@ import { createFliteTts } from './tts/flite.ts';
 import { OpenAITts } from './tts/openai.ts';
 import { looksLikeVoice, SherpaTts } from './tts/sherpa.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
+import { modelsDir } from '../util/models-dir.ts';
 
 // agent.yaml names speech as `provider:model` (listen.stt, voice.tts); this turns the string into
 // a provider. Keys come only from the environment and are checked here, so a missing key is an
@@ -139,10 +139,7 @@ export function ttsFor(spec: string, o: SpeechSetup): TextToSpeech {
   }
 }
 
-/** Where downloaded local models live: PARLEY_MODELS_DIR, or ~/.cache/parley/models. */
-export function modelsDir(env: NodeJS.ProcessEnv): string {
-  return env.PARLEY_MODELS_DIR || join(env.HOME || homedir(), '.cache', 'parley', 'models');
-}
+export { modelsDir };
 
 /** sherpa-onnx models are optional downloads: the model's folder, or how to get it. */
 export function sherpaFolder(model: string, env: NodeJS.ProcessEnv): string {
