@@ -7,7 +7,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { modelsDir } from '../speech/registry.ts';
+import { ensureLocalModel, LOCAL_MODELS, LocalModelError, localModelFile, localModelPresent } from '../llm/local-models.ts';
 import { bold, dim } from './output.ts';
+import { progressBar, size } from './progress-bar.ts';
 
 // `parley models pull <name>`: fetches a sherpa-onnx model from the project's GitHub releases into
 // PARLEY_MODELS_DIR (default ~/.cache/parley/models) with a progress bar. Nothing is downloaded
@@ -125,14 +127,18 @@ const CAUSES: Record<string, string> = {
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** `parley models pull|list`: local speech models for the sherpa-onnx engine. */
+/** `parley models pull|list`: the built-in local language model and local speech models (sherpa-onnx). */
 export function command(): Command {
-  const cmd = new Command('models').description('download local speech models (sherpa-onnx) for offline use');
+  const cmd = new Command('models').description('download local models for offline use: the built-in language model (local:default) and speech models (sherpa-onnx)');
   cmd
     .command('list')
     .description('models Parley can download, and which are already here')
     .action(() => {
       const root = modelsDir(process.env);
+      for (const [name, m] of Object.entries(LOCAL_MODELS)) {
+        const here = localModelPresent(name, process.env);
+        console.log(`${here ? '✓' : ' '} ${bold(`local:${name}`.padEnd(46))} ${size(m.approxBytes).padStart(7)}  language model: ${m.title} (${m.licence})`);
+      }
       for (const [name, m] of Object.entries(KNOWN_MODELS)) {
         const here = existsSync(join(root, name));
         console.log(`${here ? '✓' : ' '} ${bold(name.padEnd(46))} ${m.size.padStart(7)}  ${m.what}`);
@@ -142,10 +148,26 @@ export function command(): Command {
   cmd
     .command('pull')
     .description('download and unpack a model into the models folder')
-    .argument('<name>', `one of: ${Object.keys(KNOWN_MODELS).join(', ')}`)
+    .argument('<name>', `one of: ${[...Object.keys(LOCAL_MODELS).map((n) => `local:${n}`), ...Object.keys(KNOWN_MODELS)].join(', ')}`)
     .option('--force', 'download again even if it is already there')
     .action(async (name: string, opts: { force?: boolean }) => {
       const bar = progressBar(name);
+      if (name.startsWith('local:')) {
+        try {
+          const model = name.slice('local:'.length);
+          if (opts.force) await rm(localModelFile(model, process.env), { force: true });
+          const r = await ensureLocalModel(model, { env: process.env, signal: new AbortController().signal, onProgress: bar.update });
+          bar.done();
+          console.log(r.downloaded ? `${name} is ready in ${r.file}` : `${name} is already in ${r.file} (use --force to download it again)`);
+          console.log(dim(`use it in agent.yaml as brain.llm: ${name}`));
+        } catch (e) {
+          bar.done();
+          if (!(e instanceof LocalModelError)) throw e;
+          console.error(`parley: ${e.message}`);
+          process.exitCode = 1;
+        }
+        return;
+      }
       try {
         const r = await pullModel(name, { env: process.env, force: opts.force, onProgress: bar.update });
         bar.done();
@@ -159,32 +181,4 @@ export function command(): Command {
       }
     });
   return cmd;
-}
-
-/** A redrawn bar on a terminal; a line every 10% otherwise (logs, CI). */
-function progressBar(name: string) {
-  const tty = process.stderr.isTTY;
-  let lastTenth = -1;
-  let drawn = false;
-  return {
-    update: (p: { received: number; total: number | undefined }) => {
-      const share = p.total ? p.received / p.total : undefined;
-      if (tty) {
-        const width = 28;
-        const filled = share === undefined ? 0 : Math.round(share * width);
-        const pct = share === undefined ? '' : `${Math.floor(share * 100)}% `.padStart(5);
-        process.stderr.write(`\r${name} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${pct}${mb(p.received)}${p.total ? ` / ${mb(p.total)}` : ''}   `);
-        drawn = true;
-        return;
-      }
-      const tenth = share === undefined ? Math.floor(p.received / 10e6) : Math.floor(share * 10);
-      if (tenth > lastTenth) {
-        lastTenth = tenth;
-        process.stderr.write(`${name}: ${share === undefined ? '' : `${tenth * 10}% `}${mb(p.received)}${p.total ? ` of ${mb(p.total)}` : ''}\n`);
-      }
-    },
-    done: () => {
-      if (tty && drawn) process.stderr.write('\n');
-    },
-  };
 }

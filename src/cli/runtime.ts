@@ -6,6 +6,7 @@ import { agentEmbedder, agentModels } from '../llm/agent-models.ts';
 import type { TextEmbedder } from '../llm/embedder.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { calendarFor, type CalendarProvider } from '../tools/calendar/index.ts';
+import { progressBar } from './progress-bar.ts';
 
 export { agentModels, knowledgeSpec };
 
@@ -22,12 +23,11 @@ export interface AgentRuntime {
   calendar?: CalendarProvider;
 }
 
-
-
 /** Loads an agent folder, opens the store, brings the knowledge index up to date and resolves the models. */
 export async function openAgentRuntime(dir: string, o: { log?: (line: string) => void } = {}): Promise<AgentRuntime> {
   const agent = await loadAgent(dir);
-  const { models, label } = await agentModels(agent);
+  const bar = progressBar('local model');
+  const { models, label } = await agentModels(agent, process.env, { log: o.log, onProgress: bar.update }).finally(bar.done);
   const store = await openStore();
   const { embedder, warning } = agentEmbedder(agent);
   if (warning) o.log?.(warning);

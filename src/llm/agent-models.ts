@@ -1,26 +1,53 @@
 import type { LanguageModel } from 'ai';
 import type { Agent } from '../agent/load.ts';
+import type { DownloadProgress } from '../util/download.ts';
 import { embedderFor, type TextEmbedder } from './embedder.ts';
-import { detectOllama, modelChoice, ModelConfigError, resolveModel } from './model.ts';
+import { LOCAL_MODELS } from './local-models.ts';
+import { detectOllama, modelChoice, ModelConfigError, parseModelSpec, PROVIDERS, resolveModel } from './model.ts';
 
-/** The agent's model and fallbacks; with no key at all, a running local Ollama is used instead of failing. */
-export async function agentModels(agent: Agent, env: NodeJS.ProcessEnv = process.env): Promise<{ models: LanguageModel[]; label: string }> {
+/** Where the model resolution reports what it decided and how a first download is going. */
+export interface AgentModelOptions {
+  log?: (line: string) => void;
+  onProgress?: (p: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The agent's model and fallbacks. With no key for it (and no PARLEY_LLM), a running local
+ * Ollama is used, else the built-in local model (downloaded on first use), and `log` says so in
+ * one line. PARLEY_LOCAL_FALLBACK=off turns the built-in fallback off.
+ */
+export async function agentModels(agent: Agent, env: NodeJS.ProcessEnv = process.env, o: AgentModelOptions = {}): Promise<{ models: LanguageModel[]; label: string }> {
   const choice = modelChoice(agent.config.brain, env);
+  const signal = o.signal ?? new AbortController().signal;
+  const local = async (name: string, alternative?: string) => {
+    const { openLocalModel } = await import('./local-model.ts');
+    return openLocalModel(name, { env, signal, onProgress: o.onProgress, alternative });
+  };
+  const { provider, model } = parseModelSpec(choice.spec);
+  if (provider === 'local') return { models: [await local(model)], label: choice.spec };
   try {
     const primary = resolveModel(choice, env);
     const fallbacks = env.PARLEY_LLM ? [] : agent.config.brain.fallback.flatMap((spec) => {
       try {
         return [resolveModel({ spec }, env)];
       } catch {
-        return []; // a fallback without its key is skipped, not fatal
+        return []; // a fallback without its key (or a local one: opened only as the primary) is skipped, not fatal
       }
     });
     return { models: [primary, ...fallbacks], label: choice.spec };
   } catch (e) {
     if (!(e instanceof ModelConfigError) || env.PARLEY_LLM) throw e;
-    const local = await detectOllama(AbortSignal.timeout(1500));
-    if (!local) throw e;
-    return { models: [resolveModel({ spec: `ollama:${local}` }, env)], label: `ollama:${local} (local; ${choice.spec} has no key)` };
+    const ollama = await detectOllama(AbortSignal.any([signal, AbortSignal.timeout(1500)]));
+    if (ollama) {
+      o.log?.(`model: ${choice.spec} has no key; using ollama:${ollama}, running on this machine`);
+      return { models: [resolveModel({ spec: `ollama:${ollama}` }, env)], label: `ollama:${ollama} (local; ${choice.spec} has no key)` };
+    }
+    if (env.PARLEY_LOCAL_FALLBACK === 'off') throw e;
+    const keyEnv = PROVIDERS[provider]?.keyEnv;
+    o.log?.(`model: ${choice.spec} has no key${keyEnv ? ` (${keyEnv})` : ''} and no Ollama answers; using the built-in local model local:default (${LOCAL_MODELS.default!.title}, runs in this process)`);
+    const m = await local('default', keyEnv ? `set ${keyEnv}` : undefined);
+    return { models: [m], label: `local:default (${choice.spec} has no key)` };
   }
 }
 

@@ -36,6 +36,8 @@ export function resolveModel(choice: ModelChoice, env: NodeJS.ProcessEnv = proce
   }
   const baseURL = choice.baseURL ?? info.baseURL;
   switch (provider) {
+    case 'local':
+      throw new ModelConfigError(`${choice.spec} runs in this process and is opened by agentModels, not resolveModel`);
     case 'openai':
       // Chat Completions: the wire format every OpenAI-compatible proxy and our test fake speak.
       return createOpenAI({ apiKey, baseURL }).chat(model);

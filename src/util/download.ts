@@ -61,7 +61,7 @@ export async function downloadFile(req: DownloadRequest): Promise<{ sha256: stri
     res = await (req.fetch ?? fetch)(req.url, { redirect: 'follow', signal: req.signal, headers: have > 0 ? { range: `bytes=${have}-` } : {} });
   } catch (e) {
     if (req.signal.aborted) throw e;
-    throw new DownloadError('offline', `${new URL(req.url).host} is not reachable (${networkCause(e)})`);
+    throw new DownloadError('offline', `${new URL(req.url).host}: ${networkCause(e)}`);
   }
   if (res.status === 416 && have > 0 && (req.bytes === undefined || have === req.bytes)) {
     await res.body?.cancel();

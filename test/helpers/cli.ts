@@ -23,7 +23,8 @@ export function runParley(args: string[], o: { input?: string; env?: NodeJS.Proc
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), ...args], {
       cwd: o.cwd ?? ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...o.env },
+      // A closed port (65535): no test may download the built-in local model.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', PARLEY_LOCAL_MODEL_URL: 'http://127.0.0.1:65535/model.gguf', ...o.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
