@@ -39,7 +39,7 @@ export function writeTinyGguf(file: string, o: TinyModelShape = {}): number {
     ['general.architecture', { t: 'str', v: 'llama' }],
     ['general.name', { t: 'str', v: 'parley-tiny-test' }],
     ['general.alignment', { t: 'u32', v: ALIGN }],
-    ['llama.context_length', { t: 'u32', v: o.context ?? 512 }],
+    ['llama.context_length', { t: 'u32', v: o.context ?? 2048 }],
     ['llama.embedding_length', { t: 'u32', v: embd }],
     ['llama.block_count', { t: 'u32', v: layers }],
     ['llama.feed_forward_length', { t: 'u32', v: ff }],
