@@ -136,8 +136,8 @@ describe('parley chat with piped input (scripted conversation against the fake m
     assert.ok(!lastUser(llm.requests.at(-1)!).includes('please please'));
   });
 
-  it('says exactly which variable to set when no model is configured', async () => {
-    const r = await runParley(['chat', 'examples/sales-booking'], { env: { PARLEY_DATABASE_URL: env.PARLEY_DATABASE_URL }, input: 'hi\n' });
+  it('says exactly which variable to set when no model is configured and the local fallback is off', async () => {
+    const r = await runParley(['chat', 'examples/sales-booking'], { env: { PARLEY_DATABASE_URL: env.PARLEY_DATABASE_URL, PARLEY_LOCAL_FALLBACK: 'off' }, input: 'hi\n' });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no API key for openai:gpt-4\.1-mini: set OPENAI_API_KEY/);
     assert.match(r.stderr, /PARLEY_LLM/);
