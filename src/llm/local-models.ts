@@ -73,9 +73,20 @@ export interface EnsureOptions {
   freeBytes?: (dir: string) => Promise<number>;
 }
 
-/** The model file for `local:<name>`, downloading it first (resumably, checked) when it is not there yet. */
-export async function ensureLocalModel(name: string, o: EnsureOptions): Promise<{ file: string; downloaded: boolean }> {
+const fetching = new Map<string, Promise<{ file: string; downloaded: boolean }>>();
+
+/** The model file for `local:<name>`, downloading it first (resumably, checked) when it is not there yet; one download per file at a time. */
+export function ensureLocalModel(name: string, o: EnsureOptions): Promise<{ file: string; downloaded: boolean }> {
   const file = localModelFile(name, o.env);
+  let r = fetching.get(file);
+  if (!r) {
+    r = ensure(name, file, o).finally(() => fetching.delete(file));
+    fetching.set(file, r);
+  }
+  return r;
+}
+
+async function ensure(name: string, file: string, o: EnsureOptions): Promise<{ file: string; downloaded: boolean }> {
   const info = LOCAL_MODELS[name];
   if (!info) {
     if (!existsSync(file)) throw new LocalModelError(`local model file not found: ${file}`);

@@ -106,7 +106,7 @@ export class AgentRegistry {
       const agent = await loadAgent(d);
       const clash = this.get(agent.name);
       if (clash && clash.dir !== d) throw new Error(`an agent named "${agent.name}" is already loaded from ${clash.dir}`);
-      const { models, label } = await agentModels(agent, this.#o.env);
+      const { models, label } = await agentModels(agent, this.#o.env, { log: (line) => this.#o.log(`${agent.name}: ${line}`), onProgress: downloadLog((line) => this.#o.log(`${agent.name}: ${line}`)) });
       const { embedder, warning } = agentEmbedder(agent, this.#o.env);
       if (warning) this.#o.log(`${agent.name}: ${warning}`);
       const report = await ingestKnowledge(this.#o.store, knowledgeSpec(agent), { embedder });
@@ -174,4 +174,15 @@ export class AgentRegistry {
   label(dir: string): string {
     return relative(this.root, dir) || '.';
   }
+}
+
+/** A first download's progress as a log line every 10%. */
+function downloadLog(log: (line: string) => void): (p: { received: number; total: number | undefined; bytesPerSecond: number }) => void {
+  let last = -1;
+  return (p) => {
+    const tenth = p.total ? Math.floor((p.received / p.total) * 10) : Math.floor(p.received / 100e6);
+    if (tenth <= last) return;
+    last = tenth;
+    log(`downloading the local model: ${p.total ? `${tenth * 10}% of ${(p.total / 1e6).toFixed(0)} MB` : `${(p.received / 1e6).toFixed(0)} MB`} at ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s`);
+  };
 }

@@ -32,5 +32,7 @@ export async function listen(o: { dir: string; mode: 'dev' | 'serve'; port: numb
   };
   process.on('SIGINT', () => void stop(false));
   process.on('SIGTERM', () => void stop(true));
-  await app.listen({ port: o.port, host: o.host });
+  const address = await app.listen({ port: o.port, host: o.host });
+  // One plain line a newcomer can click, whatever the log format.
+  process.stdout.write(`parley ${o.mode}: dashboard at ${address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '[::1]')}/dashboard\n`);
 }

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, runParley, tempDir } from '../helpers/cli.ts';
 import { agentsFolder } from './helpers.ts';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeTinyGguf } from '../../src/testing/tiny-gguf.ts';
 
 describe('parley dev / parley serve', () => {
   it('serve refuses to start without PARLEY_ADMIN_TOKEN', async () => {
@@ -44,5 +48,44 @@ describe('parley dev / parley serve', () => {
     const exited = new Promise<number | null>((r) => child.on('close', r));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
+  });
+
+  it('dev with no keys: prints the dashboard URL, / leads to it, and the example agent loads on the built-in local model', { timeout: 60_000 }, async () => {
+    const model = join(tempDir(), 'tiny.gguf');
+    writeTinyGguf(model);
+    const files = createServer((_, res) => {
+      res.writeHead(200, { 'content-length': statSync(model).size });
+      createReadStream(model).pipe(res);
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    const modelUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/m.gguf`;
+    const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'dev', join(ROOT, 'examples'), '--port', '0'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PARLEY_LOCAL_MODEL_URL: modelUrl, PARLEY_MODELS_DIR: tempDir(), PARLEY_LOCAL_THREADS: '1', PARLEY_LOCAL_CONTEXT: '2048', PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const seen = (d: Buffer) => {
+          out += d;
+          const m = /^parley dev: dashboard at (http:\/\/127\.0\.0\.1:\d+)\/dashboard$/m.exec(out);
+          if (m) resolve(m[1]!);
+        };
+        child.stdout.on('data', seen);
+        child.stderr.on('data', seen);
+        child.on('close', () => reject(new Error(`exited early: ${out}`)));
+      });
+      assert.match(out, /sales-booking: model: openai:gpt-4\.1-mini has no key \(OPENAI_API_KEY\) and no Ollama answers; using the built-in local model local:default/);
+      assert.match(out, /agent sales-booking loaded from .* \(model local:default \(openai:gpt-4\.1-mini has no key\)/);
+      assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { ok: true, agents: ['sales-booking'] });
+      const root = await fetch(`${url}/`, { redirect: 'manual' });
+      assert.equal(root.status, 302);
+      assert.equal(root.headers.get('location'), '/dashboard');
+    } finally {
+      const exited = new Promise((r) => child.on('close', r));
+      child.kill('SIGTERM');
+      await exited;
+      files.close();
+    }
   });
 });

@@ -21,6 +21,9 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: ServerContext, 
   }
   const openHere = (req: FastifyRequest) => ctx.mode === 'dev' && localAccess(req).local;
 
+  // The address people type first leads to the dashboard (which asks for the admin token where it must).
+  app.get('/', async (_, reply) => reply.redirect('/dashboard', 302));
+
   await app.register(async (pages) => {
     pages.addHook('onRequest', access.guard);
     const shell = async (req: FastifyRequest, reply: FastifyReply) => {
