@@ -2,7 +2,7 @@ import type { Agent } from '../agent/load.ts';
 import { createEnergyVad } from '../audio/energy-vad.ts';
 import { createSileroVad, voiceActivityFromTurn, VoiceActivityUnavailableError } from '../audio/vad.ts';
 import type { SpeechDetector } from '../session/voice/voice-session.ts';
-import { parseSpeechSpec, sttFor, ttsFor } from '../speech/registry.ts';
+import { bestLocalSpeech, parseSpeechSpec, sttFor, ttsFor } from '../speech/registry.ts';
 import { SpeechUnavailableError, type SpeechToText, type TextToSpeech } from '../speech/types.ts';
 
 // The speech of a voice-mode scenario run: the agent's own ears and mouth (its listen.stt and
@@ -48,11 +48,14 @@ export const DEFAULT_CALLER_VOICE = 'local:flite';
  */
 export function scenarioSpeech(agent: Agent, choice: SpeechChoice, env: NodeJS.ProcessEnv): ScenarioSpeech {
   const { config } = agent;
-  const stt = whose(choice.stt ? 'the agent’s ears (--stt)' : 'the agent’s ears (listen.stt)', () => sttFor(choice.stt ?? config.listen.stt, { env }));
-  const ttsSpec = choice.tts ?? config.voice.tts;
+  // local:best is resolved here, so the voice id is dropped when it lands on an engine other than flite.
+  const best = (spec: string, kind: 'stt' | 'tts') => (spec.toLowerCase() === 'local:best' ? bestLocalSpeech(kind, env) : spec);
+  const agentTts = best(config.voice.tts, 'tts');
+  const stt = whose(choice.stt ? 'the agent’s ears (--stt)' : 'the agent’s ears (listen.stt)', () => sttFor(best(choice.stt ?? config.listen.stt, 'stt'), { env }));
+  const ttsSpec = best(choice.tts ?? agentTts, 'tts');
   const tts = whose(choice.tts ? 'the agent’s voice (--tts)' : 'the agent’s voice (voice.tts)', () => ttsFor(ttsSpec, { env }));
   // A voice id belongs to its provider: an ElevenLabs id means nothing to flite.
-  const sameProvider = parseSpeechSpec(ttsSpec).provider === parseSpeechSpec(config.voice.tts).provider;
+  const sameProvider = parseSpeechSpec(ttsSpec).provider === parseSpeechSpec(agentTts).provider;
   const callerLabel = choice.callerVoice ?? DEFAULT_CALLER_VOICE;
   const at = callerLabel.lastIndexOf('@');
   const callerSpec = at > 0 ? callerLabel.slice(0, at) : callerLabel;

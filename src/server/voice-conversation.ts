@@ -7,7 +7,7 @@ import type { RecordingStore } from '../store/recordings/types.ts';
 import { VoiceSession, type SpeechDetector } from '../session/voice/voice-session.ts';
 import { GatedVoiceActivity, sharedSileroPool } from '../audio/gated-vad.ts';
 import { voiceActivityFromTurn } from '../audio/vad.ts';
-import { sttFor, ttsFor } from '../speech/registry.ts';
+import { speechEngine, sttFor, ttsFor } from '../speech/registry.ts';
 import { FallbackTts, type VoiceOption } from '../speech/tts/fallback.ts';
 import type { SpeechToText, TextToSpeech } from '../speech/types.ts';
 
@@ -33,14 +33,21 @@ export function agentSpeech(agent: Agent, env: NodeJS.ProcessEnv, o: SpeechSetti
   const options: VoiceOption[] = [];
   for (const [i, v] of [voice, ...voice.fallback].entries()) {
     try {
-      options.push({ tts: ttsFor(v.tts, { env }), voice: { voiceId: v.voiceId, speed: v.speed, language: persona.language } });
+      // A keyless cloud voice is replaced only as the main voice; a fallback without its key is skipped.
+      const engine = i === 0 ? speechEngine(v.tts, 'tts', env) : { spec: v.tts };
+      if (engine.note) o.onFailure(`tts:${v.tts}`, new Error(engine.note));
+      // A voice id belongs to the engine it was written for (flite's "rms" is no sherpa speaker).
+      const voiceId = engine.spec === v.tts || (engine.spec === 'local:flite' && v.tts === 'local:best') ? v.voiceId : undefined;
+      options.push({ tts: ttsFor(engine.spec, { env }), voice: { voiceId, speed: v.speed, language: persona.language } });
     } catch (e) {
       if (i === 0) throw e;
       o.onFailure(`tts:${v.tts}`, e);
     }
   }
+  const ears = speechEngine(listen.stt, 'stt', env);
+  if (ears.note) o.onFailure(`stt:${listen.stt}`, new Error(ears.note));
   return {
-    stt: sttFor(listen.stt, { env, turn: listen.turn }),
+    stt: sttFor(ears.spec, { env, turn: listen.turn }),
     // Even a single voice goes through FallbackTts: its first-audio timeout turns a hung vendor into a recorded failure.
     tts: new FallbackTts(options, { onFailure: (engine, e) => o.onFailure(`tts:${engine}`, e), resampler: createResampler }),
     vad: new GatedVoiceActivity(sharedSileroPool(voiceActivityFromTurn(listen.turn)), { gateDb: listen.noiseGateDb }),

@@ -55,8 +55,8 @@ export type SpeechKind = 'stt' | 'tts';
 
 /** What each kind accepts: providers, local engines, and examples for messages. */
 const SPEECH: Record<SpeechKind, { providers: string[]; local: string[]; examples: string }> = {
-  stt: { providers: ['deepgram', 'openai', 'local', 'sherpa'], local: ['pocketsphinx'], examples: 'deepgram:nova-3, local:pocketsphinx, sherpa:sherpa-onnx-whisper-tiny.en' },
-  tts: { providers: ['elevenlabs', 'openai', 'cartesia', 'local', 'sherpa'], local: ['flite'], examples: 'elevenlabs:eleven_flash_v2_5, local:flite, sherpa:vits-piper-en_US-amy-low' },
+  stt: { providers: ['deepgram', 'openai', 'local', 'sherpa'], local: ['pocketsphinx', 'best'], examples: 'deepgram:nova-3, local:pocketsphinx, local:best, sherpa:sherpa-onnx-whisper-tiny.en' },
+  tts: { providers: ['elevenlabs', 'openai', 'cartesia', 'local', 'sherpa'], local: ['flite', 'best'], examples: 'elevenlabs:eleven_flash_v2_5, local:flite, local:best, sherpa:vits-piper-en_US-amy-low' },
 };
 
 /** Splits "deepgram:nova-3" into provider and model (the model may itself contain colons). */
@@ -86,7 +86,7 @@ export function speechSpecProblem(spec: string, kind: SpeechKind): string | unde
     return `unknown ${kind === 'stt' ? 'speech-to-text' : 'text-to-speech'} provider "${provider}" in "${spec}"${swapped}; use ${k.providers.join(', ')}`;
   }
   if (provider === 'local' && !k.local.includes(model)) {
-    const swapped = other.local.includes(model) ? ` (${model} is ${kind === 'stt' ? 'a voice, for voice.tts' : 'a recogniser, for listen.stt'})` : didYouMeanHint(model, k.local);
+    const swapped = other.local.includes(model) && model !== 'best' ? ` (${model} is ${kind === 'stt' ? 'a voice, for voice.tts' : 'a recogniser, for listen.stt'})` : didYouMeanHint(model, k.local);
     return `unknown local ${kind === 'stt' ? 'recogniser' : 'voice engine'} "${model}" in "${spec}"${swapped}; use ${k.local.map((m) => `local:${m}`).join(' or ')}, or sherpa:<model>`;
   }
   return undefined;
@@ -107,6 +107,7 @@ export function sttFor(spec: string, o: SpeechSetup): SpeechToText {
     case 'openai':
       return new OpenAIStt({ model, ...vendorAccess('openai', o, spec) });
     case 'local':
+      if (model === 'best') return sttFor(bestLocalSpeech('stt', o.env), o);
       if (model === 'pocketsphinx') return createPocketsphinxStt();
       throw new SpeechUnavailableError(`unknown local recogniser "${model}" in "${spec}"; use local:pocketsphinx, or sherpa:<model>`);
     case 'sherpa': {
@@ -130,6 +131,7 @@ export function ttsFor(spec: string, o: SpeechSetup): TextToSpeech {
     case 'cartesia':
       return new CartesiaTts({ model, ...vendorAccess('cartesia', o, spec) });
     case 'local':
+      if (model === 'best') return ttsFor(bestLocalSpeech('tts', o.env), o);
       if (model === 'flite') return createFliteTts();
       throw new SpeechUnavailableError(`unknown local voice engine "${model}" in "${spec}"; use local:flite, or sherpa:<model>`);
     case 'sherpa':
@@ -140,6 +142,34 @@ export function ttsFor(spec: string, o: SpeechSetup): TextToSpeech {
 }
 
 export { modelsDir };
+
+/** The sherpa-onnx models `local:best` prefers, best first, once `parley models pull` has fetched them. */
+const BEST_LOCAL: Record<SpeechKind, string[]> = {
+  tts: ['kokoro-en-v0_19', 'vits-piper-en_US-amy-low'],
+  stt: ['sherpa-onnx-streaming-zipformer-en-2023-06-26', 'sherpa-onnx-nemo-parakeet-tdt-0.6b-v2-int8', 'sherpa-onnx-whisper-tiny.en'],
+};
+
+/** The best speech engine that needs no key: a pulled sherpa-onnx model, else flite / pocketsphinx. */
+export function bestLocalSpeech(kind: SpeechKind, env: NodeJS.ProcessEnv): string {
+  const pulled = BEST_LOCAL[kind].find((m) => existsSync(join(modelsDir(env), m)));
+  return pulled ? `sherpa:${pulled}` : kind === 'tts' ? 'local:flite' : 'local:pocketsphinx';
+}
+
+/**
+ * The engine a `listen.stt` / `voice.tts` string runs on: `local:best` resolved, and a cloud
+ * vendor whose key is not set replaced by the best local engine (`note` says so), so a newcomer
+ * with no keys still hears the agent.
+ */
+export function speechEngine(spec: string, kind: SpeechKind, env: NodeJS.ProcessEnv): { spec: string; note?: string } {
+  const provider = spec.split(':')[0]?.toLowerCase() ?? '';
+  if (spec.toLowerCase() === 'local:best') return { spec: bestLocalSpeech(kind, env) };
+  const vendor = VENDORS[provider as Vendor];
+  if (vendor && !env[vendor.key]) {
+    const local = bestLocalSpeech(kind, env);
+    return { spec: local, note: `${spec} needs ${vendor.key}, which is not set; using ${local}` };
+  }
+  return { spec };
+}
 
 /** sherpa-onnx models are optional downloads: the model's folder, or how to get it. */
 export function sherpaFolder(model: string, env: NodeJS.ProcessEnv): string {

@@ -37,7 +37,7 @@ describe('parley check catches agents that would fail', () => {
   it('a voice engine without its provider is answered with voices, not recognisers', async () => {
     const r = await check('voice:\n  tts: flite\n');
     assert.equal(r.code, 1);
-    assert.match(r.lines[0]!, /agent\.yaml:5:8 voice\.tts: "flite" is not provider:model \(e\.g\. elevenlabs:eleven_flash_v2_5, local:flite, sherpa:[^)]*\); did you mean "local:flite"\?/);
+    assert.match(r.lines[0]!, /agent\.yaml:5:8 voice\.tts: "flite" is not provider:model \(e\.g\. elevenlabs:eleven_flash_v2_5, local:flite, local:best, sherpa:[^)]*\); did you mean "local:flite"\?/);
     assert.doesNotMatch(r.stderr, /pocketsphinx|deepgram/);
   });
 
