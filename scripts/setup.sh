@@ -25,7 +25,9 @@ if ! command -v npm >/dev/null; then
   echo "parley setup: npm not found; install Node.js (any version ≥ 18) with npm first" >&2
   exit 1
 fi
-# Reinstall only when the lockfile changed since the last install.
+# Reinstall only when the lockfile changed since the last install. The overrides in package.json
+# keep node-llama-cpp's GPU builds (~680 MB) out: only its CPU build is installed. No model is
+# downloaded here; the built-in one comes on first use or with `parley models pull local:default`.
 if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "parley setup: installing npm packages (includes Node 24)"
   npm ci --no-audit --no-fund --loglevel=error
