@@ -3,7 +3,9 @@ import { isAbsolute, join } from 'node:path';
 import type { FieldProblem } from '../agent/load.ts';
 import type { AgentFileData } from '../agent/schema.ts';
 import { secretRefs } from '../agent/secrets.ts';
+import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
+import { didYouMeanHint } from '../util/did-you-mean.ts';
 import { speechSpecProblem, VENDORS } from '../speech/registry.ts';
 
 // What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
@@ -14,7 +16,12 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
   const out: FieldProblem[] = [];
   const model = (path: (string | number)[], spec: string) => {
     try {
-      parseModelSpec(spec);
+      const { provider, model: name } = parseModelSpec(spec);
+      if (provider === 'local' && !name.endsWith('.gguf') && !LOCAL_MODELS[name]) {
+        out.push({ path, message: `unknown local model "${name}"${didYouMeanHint(name, Object.keys(LOCAL_MODELS))}; use local:default or local:/path/to/model.gguf` });
+      } else if (provider === 'local' && name.endsWith('.gguf') && !existsSync(localModelFile(name, process.env))) {
+        out.push({ path, message: `model file not found: ${localModelFile(name, process.env)} (a relative path is read from the working directory)` });
+      }
     } catch (e) {
       out.push({ path, message: (e as Error).message.replace(/ \(set brain\.llm in agent\.yaml or PARLEY_LLM\)$/, '') });
     }

@@ -2,7 +2,7 @@ import type { LanguageModel } from 'ai';
 import type { Agent } from '../agent/load.ts';
 import type { DownloadProgress } from '../util/download.ts';
 import { embedderFor, type TextEmbedder } from './embedder.ts';
-import { LOCAL_MODELS } from './local-models.ts';
+import { LOCAL_MODELS, localModelPresent } from './local-models.ts';
 import { detectOllama, modelChoice, ModelConfigError, parseModelSpec, PROVIDERS, resolveModel } from './model.ts';
 
 /** Where the model resolution reports what it decided and how a first download is going. */
@@ -28,13 +28,21 @@ export async function agentModels(agent: Agent, env: NodeJS.ProcessEnv = process
   if (provider === 'local') return { models: [await local(model)], label: choice.spec };
   try {
     const primary = resolveModel(choice, env);
-    const fallbacks = env.PARLEY_LLM ? [] : agent.config.brain.fallback.flatMap((spec) => {
-      try {
-        return [resolveModel({ spec }, env)];
-      } catch {
-        return []; // a fallback without its key (or a local one: opened only as the primary) is skipped, not fatal
+    const fallbacks: LanguageModel[] = [];
+    for (const spec of env.PARLEY_LLM ? [] : agent.config.brain.fallback) {
+      const f = parseModelSpec(spec);
+      if (f.provider === 'local') {
+        // A local fallback is opened only if it is on disk already: a fallback never starts a 1 GB download.
+        if (localModelPresent(f.model, env)) fallbacks.push(await local(f.model));
+        else o.log?.(`model: fallback ${spec} is not downloaded, skipped (run \`parley models pull ${spec}\`)`);
+        continue;
       }
-    });
+      try {
+        fallbacks.push(resolveModel({ spec }, env));
+      } catch {
+        // a fallback without its key is skipped, not fatal
+      }
+    }
     return { models: [primary, ...fallbacks], label: choice.spec };
   } catch (e) {
     if (!(e instanceof ModelConfigError) || env.PARLEY_LLM) throw e;

@@ -67,6 +67,13 @@ describe('parley check catches agents that would fail', () => {
     assert.match(r.lines[1]!, /agent\.yaml:8:3 voice\.voice_id: unknown field "voice_id"; did you mean "voiceId"\?/);
   });
 
+  it('a local model that is not in the catalogue, or a model file that is not there', async () => {
+    const r = await check('brain:\n  llm: local:defualt\n  fallback: [local:/nowhere/m.gguf]\n');
+    assert.equal(r.code, 1);
+    assert.match(r.lines[0]!, /brain\.llm: unknown local model "defualt"; did you mean "default"\?; use local:default or local:\/path\/to\/model\.gguf/);
+    assert.match(r.lines[1]!, /brain\.fallback\.0: model file not found: \/nowhere\/m\.gguf/);
+  });
+
   it('reports every problem at once', async () => {
     const r = await check('brain:\n  llm: gpt-4o\nvoice:\n  tts: flite\ntools: [transfer]\n');
     assert.equal(r.code, 1);

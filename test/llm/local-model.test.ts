@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isStepCount, streamText, tool } from 'ai';
 import { z } from 'zod';
+import { loadAgent } from '../../src/agent/load.ts';
+import { agentModels } from '../../src/llm/agent-models.ts';
 import { closeLlamaRuntimes, gbnfSchema, openLlamaRuntime } from '../../src/llm/llama-runtime.ts';
 import { LocalLanguageModel, localMessages } from '../../src/llm/local-language-model.ts';
 import { openLocalModel } from '../../src/llm/local-model.ts';
@@ -153,6 +155,17 @@ describe('node-llama-cpp on a tiny GGUF written by the test', () => {
     });
     for await (const part of result.stream) if (part.type === 'error') throw part.error;
     assert.ok((await result.usage).outputTokens! > 0);
+  });
+
+  it('a local fallback is opened when its file is there, and skipped (with a line saying so) when it is not', async () => {
+    const agentDir = tempDir();
+    writeFileSync(join(agentDir, 'agent.yaml'), `persona: { prompt: p, firstMessage: hi }\nbrain:\n  llm: openai:gpt-4.1-mini\n  fallback: [local:${file}, local:${join(dir, 'absent.gguf')}]\n`);
+    const agent = await loadAgent(agentDir);
+    const lines: string[] = [];
+    const r = await agentModels(agent, { OPENAI_API_KEY: 'k' }, { log: (l) => lines.push(l) });
+    assert.equal(r.models.length, 2);
+    assert.equal((r.models[1] as LocalLanguageModel).modelId, 'tiny');
+    assert.deepEqual(lines, [`model: fallback local:${join(dir, 'absent.gguf')} is not downloaded, skipped (run \`parley models pull local:${join(dir, 'absent.gguf')}\`)`]);
   });
 
   it('a file that is not a model fails with a message naming it', async () => {
