@@ -82,7 +82,9 @@ export class LlamaRuntime implements LocalRuntime {
         signal: request.signal,
         temperature: request.temperature,
         maxTokens: request.maxTokens,
-        onTextChunk: (text: string) => queue.push({ type: 'text', text }),
+        onTextChunk: (text: string) => {
+          if (text) queue.push({ type: 'text', text });
+        },
       });
       const calls = r.functionCalls ?? [];
       for (const c of calls) queue.push({ type: 'tool-call', name: c.functionName, args: c.params ?? {} });

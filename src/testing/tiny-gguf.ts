@@ -20,6 +20,12 @@ export interface TinyModelShape {
   seed?: number;
   /** Words added to the vocabulary besides the 256 byte tokens. */
   words?: string[];
+  /**
+   * Weights that always begin a tool call in node-llama-cpp's Llama 2 syntax (" ||call: "): the
+   * blocks add nothing to the residual stream and the output favours one "||call:" token, so the
+   * runtime's grammar takes over and fills in a tool and its arguments.
+   */
+  callsTools?: boolean;
 }
 
 /** Writes a tiny random llama GGUF to `file`; returns its size in bytes. */
@@ -30,7 +36,8 @@ export function writeTinyGguf(file: string, o: TinyModelShape = {}): number {
   const heads = o.heads ?? 4;
   const words = o.words ?? ['hello', 'hi', 'the', 'a', 'audit', 'book', 'call', 'yes', 'no', 'thanks', 'price', 'is', 'you', 'I', 'can', 'help'];
   // SentencePiece-style vocabulary: unknown, begin, end, the 256 bytes, then words with "▁" for a leading space.
-  const tokens = ['<unk>', '<s>', '</s>', ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`), ...words.map((w) => `▁${w}`), ...'abcdefghijklmnopqrstuvwxyz'.split('')];
+  const tokens = ['<unk>', '<s>', '</s>', ...Array.from({ length: 256 }, (_, i) => `<0x${i.toString(16).toUpperCase().padStart(2, '0')}>`), ...words.map((w) => `▁${w}`), ...'abcdefghijklmnopqrstuvwxyz'.split(''), ...(o.callsTools ? ['▁||call:'] : [])];
+  const callToken = tokens.indexOf('▁||call:');
   const types = tokens.map((_, i) => (i === 0 ? 2 : i < 3 ? 3 : i < 259 ? 6 : 1));
   const scores = tokens.map((_, i) => (i < 259 ? 0 : -i));
   const vocab = tokens.length;
@@ -110,6 +117,11 @@ export function writeTinyGguf(file: string, o: TinyModelShape = {}): number {
     const data = new Float32Array(n);
     const isNorm = t.name.endsWith('norm.weight');
     for (let j = 0; j < n; j++) data[j] = isNorm ? 1 : (random() - 0.5) * 0.2;
+    if (o.callsTools) {
+      if (/attn_output|ffn_down/.test(t.name)) data.fill(0);
+      if (t.name === 'token_embd.weight') for (let tok = 0; tok < vocab; tok++) data[tok * embd] = 1;
+      if (t.name === 'output.weight') data[callToken * embd] = 50;
+    }
     w.raw(Buffer.from(data.buffer));
     w.pad();
   });

@@ -168,6 +168,32 @@ describe('node-llama-cpp on a tiny GGUF written by the test', () => {
     assert.deepEqual(lines, [`model: fallback local:${join(dir, 'absent.gguf')} is not downloaded, skipped (run \`parley models pull local:${join(dir, 'absent.gguf')}\`)`]);
   });
 
+  it('makes a real tool call: the grammar fills a valid call, the SDK runs the tool and feeds the result back', async () => {
+    // This model's weights always begin a call (" ||call: "); node-llama-cpp's grammar does the rest.
+    const calling = join(dir, 'calls-tools.gguf');
+    writeTinyGguf(calling, { callsTools: true });
+    await openLlamaRuntime(calling, 'tiny-calls', { contextSize: 2048, sequences: 1, threads: 1 });
+    const model = await openLocalModel(calling, { env: {}, signal: AbortSignal.timeout(60_000) });
+    const asked: unknown[] = [];
+    const result = streamText({
+      model,
+      instructions: 'You book calls.',
+      messages: [{ role: 'user', content: 'Anything tomorrow?' }],
+      tools: { check_availability: tool({ description: 'free slots', inputSchema: z.object({ when: z.enum(['today', 'tomorrow']) }), execute: async (args) => (asked.push(args), { slots: ['15:00'] }) }) },
+      stopWhen: isStepCount(2),
+      maxOutputTokens: 200,
+      temperature: 0,
+    });
+    const calls: string[] = [];
+    for await (const part of result.stream) {
+      if (part.type === 'error') throw part.error;
+      if (part.type === 'tool-call') calls.push(part.toolName);
+    }
+    assert.deepEqual(calls, ['check_availability', 'check_availability'], 'a call in each step, the second after reading the first result');
+    assert.equal(asked.length, 2);
+    for (const a of asked) assert.ok(['today', 'tomorrow'].includes((a as { when: string }).when), JSON.stringify(a));
+  });
+
   it('a file that is not a model fails with a message naming it', async () => {
     const bad = join(dir, 'bad.gguf');
     writeFileSync(bad, 'not a model');
