@@ -200,6 +200,18 @@ export const Limits = z.strictObject({
     .describe('Prices (USD) for the cost estimate and dailyBudgetUsd, over the built-in list prices; keys are provider or provider:model.'),
 });
 
+/** A topic the agent must not handle: answered with a fixed line before the model is asked. */
+export const Guardrail = z
+  .strictObject({
+    topic: z.string().min(1).max(60).describe('medical, legal or financial (built in: advice on them is turned away), or a name of your own with its words.'),
+    words: z.array(z.string().min(1).max(80)).max(300).optional().describe('Words or short phrases that name the topic (added to a built-in topic\'s own).'),
+    asking: z.enum(['any', 'advice']).optional().describe('advice: only when the caller asks for advice ("should I", "is it normal"); any: whenever the words come up. Built-in topics: advice; your own: any.'),
+    say: z.string().min(1).max(500).optional().describe('What the agent says instead (built-in topics have a default).'),
+  })
+  .superRefine((g, ctx) => {
+    if (!['medical', 'legal', 'financial'].includes(g.topic) && !g.words?.length) ctx.addIssue({ code: 'custom', path: ['words'], message: `"${g.topic}" is not a built-in topic (medical, legal, financial): list the words that name it` });
+  });
+
 export const Privacy = z.strictObject({
   retentionDays: z.number().positive().optional().describe('Delete conversations (transcripts, tool calls, lead, recording) older than this many days. Unset: keep them.'),
 });
@@ -221,6 +233,7 @@ export const AgentFile = z.strictObject({
   channels: Channels.prefault({}),
   limits: Limits.prefault({}),
   privacy: Privacy.prefault({}),
+  guardrails: z.array(Guardrail).max(50).default([]).describe('Topics the agent must not handle, recognised in code before the model answers; see docs/knowledge.md.'),
 });
 
 export type AgentFileInput = z.input<typeof AgentFile>;
@@ -228,6 +241,7 @@ export type AgentFileData = z.output<typeof AgentFile>;
 export type WebhookToolConfig = z.output<typeof WebhookTool>;
 export type ToolConfig = z.output<typeof Tool>;
 export type CalendarConfig = z.output<typeof Calendar>;
+export type GuardrailConfig = z.output<typeof Guardrail>;
 
 function isTimeZone(zone: string): boolean {
   try {

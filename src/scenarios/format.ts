@@ -65,7 +65,8 @@ export const TurnExpect = z.strictObject({
   says: Patterns.optional().describe('Every pattern appears in the reply.'),
   neverSays: Patterns.optional().describe('No pattern appears in the reply.'),
   documents: Patterns.optional().describe('Each pattern matches a document retrieved for this turn ("source › heading").'),
-  declined: z.boolean().optional().describe('true: answered with knowledge.unknownAnswer without asking the model; false: not declined.'),
+  declined: z.boolean().optional().describe('true: answered with knowledge.unknownAnswer (in code, or by the model\'s NOT_IN_DOCUMENTS); false: not declined.'),
+  guarded: z.union([z.boolean(), z.string().min(1)]).optional().describe('A guardrails topic name (or true for any): the turn was answered with that topic\'s fixed line without asking the model; false: no topic was.'),
   toolCalled: ToolExpectations.optional(),
   toolNotCalled: ToolNames.optional(),
 });
