@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import type { CalendarConfig } from '../../agent/schema.ts';
 import type { Store } from '../../store/store.ts';
@@ -82,7 +82,7 @@ export class BuiltinCalendar implements CalendarProvider {
           .where('end', '>', iso(begins.subtract({ minutes: buffer })))
           .execute();
         if (neighbours.some((n) => clashes(slot, n, buffer))) throw new SlotUnavailableError();
-        const row: BookingTable = {
+        const row: Insertable<BookingTable> & { id: string; start: string; end: string } = {
           id: randomUUID(),
           agent: this.#agent,
           conversation_id: b.conversationId ?? null,
