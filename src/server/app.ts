@@ -27,9 +27,11 @@ import { voiceActivityFromTurn } from '../audio/vad.ts';
 import { AgentRegistry } from './agents.ts';
 import { fastifyTimeouts, fastifyTrustProxy, httpTimeouts, proxyTrust } from './http-edge.ts';
 import type { ServerContext } from './context.ts';
+import { EventsOut, type EventsOutOptions } from './events-out.ts';
 import { Metrics } from './metrics.ts';
 import { recoverAbandonedConversations } from './recovery.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { twilioRoutes } from './routes/twilio.ts';
 import { webRoutes } from './routes/web.ts';
@@ -63,6 +65,8 @@ export interface ServerOptions {
   maxSessions?: number;
   /** HTTP client for tools and vendor APIs (tests point it at fakes). */
   fetch?: typeof fetch;
+  /** The events deliverer's clock and loop (tests); email sending. */
+  events?: EventsOutOptions;
   logger?: boolean;
 }
 
@@ -148,6 +152,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       { name: 'store', check: async (signal) => void (await sql`SELECT 1`.execute(store.db, { signal })) },
       ...(redis ? [{ name: 'redis' as const, check: (signal: AbortSignal) => abortable(redis.ping(), signal).then(() => {}) }] : []),
     ],
+    events: new EventsOut({ store, agents, env: o.env, publicUrl, log: warn }, o.events),
     draining: false,
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
@@ -166,6 +171,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await healthRoutes(app, ctx);
   await webRoutes(app, ctx);
   await adminRoutes(app, ctx);
+  await eventRoutes(app, ctx);
   await twilioRoutes(app, ctx);
   await widgetRoutes(app, ctx);
 
@@ -173,6 +179,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {
     clearInterval(retention);
+    await ctx.events.stop();
     ctx.metrics.close();
     agents.close();
     for (const s of ctx.live) s.abort();

@@ -8,6 +8,7 @@ import { Conversation } from '../session/conversation.ts';
 import type { RecordingStore } from '../store/recordings/types.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentRegistry, LoadedAgent } from './agents.ts';
+import type { EventsOut } from './events-out.ts';
 import type { Metrics } from './metrics.ts';
 import type { SpeechFactory } from './voice-conversation.ts';
 
@@ -46,6 +47,8 @@ export interface ServerContext {
   draining: boolean;
   /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */
   baseUrl(req: FastifyRequest): string;
+  /** Events out (webhooks, emails) through the store's outbox. */
+  events: EventsOut;
   now(): number;
   fetch: typeof fetch;
   log(line: string): void;
@@ -59,6 +62,8 @@ export function track(ctx: ServerContext, s: LiveSession, seat: { release(): voi
   const id = randomUUID();
   ctx.liveList.add({ id, agent: s.agent, door: s.door, conversationId: s.conversationId, startedAt: new Date(ctx.now()).toISOString(), node: NODE_NAME });
   void s.done.finally(() => {
+    // Over, with its record written (the recording too): now it goes out as conversation.ended.
+    void ctx.events.conversationEnded(s.conversationId);
     ctx.live.delete(s);
     ctx.liveList.remove(id);
     ctx.metrics.sessionEnded(s.door);
@@ -69,7 +74,7 @@ export function track(ctx: ServerContext, s: LiveSession, seat: { release(): voi
 /** A new conversation with a loaded agent, on this server's store, feeding its metrics. */
 export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { channel: 'web' | 'phone'; direction?: 'inbound' | 'outbound'; caller: string | null }): Conversation {
   const name = loaded.agent.name;
-  return new Conversation({
+  const conversation: Conversation = new Conversation({
     agent: loaded.agent,
     models: loaded.models,
     calendar: loaded.calendar,
@@ -79,6 +84,10 @@ export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { ch
     channel: o.channel,
     direction: o.direction ?? 'inbound',
     caller: o.caller,
-    onEvent: (_, e) => ctx.metrics.observe(name, e),
+    onEvent: (id, e) => {
+      ctx.metrics.observe(name, e);
+      ctx.events.observe(name, id, e, conversation.lead);
+    },
   });
+  return conversation;
 }
