@@ -15,6 +15,8 @@ const FILES = [
   'test/server/admin.test.ts',
   'test/server/admin-outcomes.test.ts',
   'test/server/limits.test.ts',
+  'test/events/webhooks.test.ts',
+  'test/server/events.test.ts',
 ];
 
 if (!(await postgresUp(url))) {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { EventType } from '../util/event-types.ts';
 import type { Store } from './store.ts';
 import type { Selectable } from 'kysely';
@@ -151,21 +151,7 @@ export class Outbox {
    */
   async claim(o: { owner: string; now: string; leaseUntil: string; limit: number }): Promise<ClaimedDelivery[]> {
     const db = this.#store.db;
-    let due = db
-      .selectFrom('outbox_deliveries')
-      .select('id')
-      .where((eb) => eb.or([eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', o.now)]), eb.and([eb('state', '=', 'delivering'), eb('lease_until', '<=', o.now)])]))
-      .orderBy('next_attempt_at')
-      .limit(o.limit);
-    // Two nodes claiming at once: each skips the rows the other has locked instead of waiting for them.
-    if (this.#store.kind === 'postgres') due = due.forUpdate().skipLocked();
-    const rows = await db
-      .updateTable('outbox_deliveries')
-      .set({ state: 'delivering', lease_owner: o.owner, lease_until: o.leaseUntil })
-      .where('id', 'in', due)
-      .where((eb) => eb.or([eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', o.now)]), eb.and([eb('state', '=', 'delivering'), eb('lease_until', '<=', o.now)])]))
-      .returningAll()
-      .execute();
+    const rows = this.#store.kind === 'postgres' ? await this.#claimPostgres(o) : await this.#claimSqlite(o);
     if (!rows.length) return [];
     const events = await db.selectFrom('outbox_events').selectAll().where('id', 'in', [...new Set(rows.map((r) => r.event_id))]).execute();
     const byId = new Map(events.map((e) => [e.id, toEvent(e)]));
@@ -173,6 +159,28 @@ export class Outbox {
       const event = byId.get(r.event_id);
       return event ? [{ id: r.id, event, destination: r.destination, target: JSON.parse(r.target) as DeliveryTarget, attempts: r.attempts as number }] : [];
     });
+  }
+
+  // One statement under SQLite's write lock: nothing else can claim in between.
+  async #claimSqlite(o: { owner: string; now: string; leaseUntil: string; limit: number }) {
+    const db = this.#store.db;
+    const due = db.selectFrom('outbox_deliveries').select('id').where((eb) => dueNow(eb, o.now)).orderBy('next_attempt_at').limit(o.limit);
+    return db.updateTable('outbox_deliveries').set({ state: 'delivering', lease_owner: o.owner, lease_until: o.leaseUntil }).where('id', 'in', due).returningAll().execute();
+  }
+
+  // The rows are picked and locked once, in a CTE (an IN-subquery may be run again per row and
+  // take more than its LIMIT); SKIP LOCKED makes a second node take the next rows, not wait.
+  async #claimPostgres(o: { owner: string; now: string; leaseUntil: string; limit: number }) {
+    const r = await sql<Selectable<OutboxDeliveryTable>>`
+      WITH due AS (
+        SELECT id FROM outbox_deliveries
+        WHERE (state = 'pending' AND next_attempt_at <= ${o.now}) OR (state = 'delivering' AND lease_until <= ${o.now})
+        ORDER BY next_attempt_at LIMIT ${o.limit}
+        FOR UPDATE SKIP LOCKED)
+      UPDATE outbox_deliveries d SET state = 'delivering', lease_owner = ${o.owner}, lease_until = ${o.leaseUntil}
+      FROM due WHERE d.id = due.id
+      RETURNING d.*`.execute(this.#store.db);
+    return r.rows;
   }
 
   /**
@@ -255,6 +263,11 @@ export class Outbox {
         })),
     }));
   }
+}
+
+/** Pending and due, or leased by a deliverer whose lease ran out. */
+function dueNow(eb: ExpressionBuilder<Tables, 'outbox_deliveries'>, now: string) {
+  return eb.or([eb.and([eb('state', '=', 'pending'), eb('next_attempt_at', '<=', now)]), eb.and([eb('state', '=', 'delivering'), eb('lease_until', '<=', now)])]);
 }
 
 function toEvent(r: EventRow): OutboxEvent {
