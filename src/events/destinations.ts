@@ -1,6 +1,7 @@
 import type { AgentFileData } from '../agent/schema.ts';
 import type { Destination, EmailMessageKind, OutboxEvent } from '../store/outbox.ts';
 import { EVENT_TYPES, type EventType } from '../util/event-types.ts';
+import { mailConfigured } from './mail-config.ts';
 
 // Where each event goes, worked out once when it is fanned out: the agent's webhooks that take
 // its type, the server's own webhook (PARLEY_EVENTS_URL), and — when email is configured — the
@@ -65,5 +66,5 @@ function emails(event: OutboxEvent, config: AgentFileData): Destination[] {
 
 /** Whether a booking by this agent will get an invitation by email: the book_call note promises one only then. */
 export function sendsInvitations(config: AgentFileData, env: NodeJS.ProcessEnv): boolean {
-  return !!env.PARLEY_SMTP_URL && config.calendar?.provider === 'builtin';
+  return mailConfigured(env) && config.calendar?.provider === 'builtin';
 }

@@ -31,6 +31,7 @@ import { EventsOut, type EventsOutOptions } from './events-out.ts';
 import { Metrics } from './metrics.ts';
 import { recoverAbandonedConversations } from './recovery.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { bookingRoutes } from './routes/bookings.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { twilioRoutes } from './routes/twilio.ts';
@@ -172,6 +173,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await webRoutes(app, ctx);
   await adminRoutes(app, ctx);
   await eventRoutes(app, ctx);
+  await bookingRoutes(app, ctx);
   await twilioRoutes(app, ctx);
   await widgetRoutes(app, ctx);
 

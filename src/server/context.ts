@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdminAuth } from '../guard/admin-auth.ts';
 import { NODE_NAME, type LiveSessionList } from '../guard/live-sessions.ts';
 import type { Admission } from '../guard/admission.ts';
+import { sendsInvitations } from '../events/destinations.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import { Conversation } from '../session/conversation.ts';
 import type { RecordingStore } from '../store/recordings/types.ts';
@@ -78,6 +79,7 @@ export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { ch
     agent: loaded.agent,
     models: loaded.models,
     calendar: loaded.calendar,
+    emailsInvitations: sendsInvitations(loaded.agent.config, ctx.env),
     store: ctx.store,
     env: ctx.env,
     fetch: ctx.fetch,

@@ -1,5 +1,7 @@
 import { Deliverer, type Send } from '../events/deliverer.ts';
 import { destinationsOf } from '../events/destinations.ts';
+import { emailSender } from '../events/mail.ts';
+import { mailConfigured } from '../events/mail-config.ts';
 import { sendWebhook } from '../events/webhooks.ts';
 import type { ConversationEvent } from '../session/events.ts';
 import { enqueueEvent, Outbox, type EventType } from '../store/outbox.ts';
@@ -42,7 +44,7 @@ export class EventsOut {
     this.#log = d.log;
     this.#now = o.now ?? Date.now;
     const timeoutMs = o.timeoutMs ?? (Number(d.env.PARLEY_EVENTS_TIMEOUT_SEC) > 0 ? Number(d.env.PARLEY_EVENTS_TIMEOUT_SEC) * 1000 : 10_000);
-    const sendEmail = o.sendEmail;
+    const sendEmail = o.sendEmail ?? (mailConfigured(d.env) ? emailSender({ env: d.env, config: (agent) => d.agents.get(agent)?.agent.config, now: this.#now }) : undefined);
     this.deliverer = new Deliverer({
       store: d.store,
       now: this.#now,
