@@ -17,6 +17,7 @@ const FILES = [
   'test/server/limits.test.ts',
   'test/events/webhooks.test.ts',
   'test/server/events.test.ts',
+  'test/events/email.test.ts',
 ];
 
 if (!(await postgresUp(url))) {

@@ -86,6 +86,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
   const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
+  const eventsOut = EventsOut.describe(o.env); // likewise a bad PARLEY_EVENTS_TYPES
   const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const warn = (line: string) => app.log.warn(line);
@@ -165,6 +166,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   ctx.log(`records are kept in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} at ${store.where}`);
   if (redis) ctx.log(`limits, seats and used tokens are shared through Redis at ${withoutPassword(o.env.PARLEY_REDIS_URL!)}`);
   if (recordings) ctx.log(`recordings are kept in ${recordings.describe}`);
+  for (const line of eventsOut.info) ctx.log(line);
+  for (const line of eventsOut.warn) warn(line);
   if (proxies.kind === 'hops') ctx.log(`caller addresses: the X-Forwarded-For entry ${proxies.hops} from the right (PARLEY_TRUST_PROXY=${o.env.PARLEY_TRUST_PROXY})`);
   if (proxies.kind === 'addresses') ctx.log(`caller addresses: the right-most X-Forwarded-For entry not in ${proxies.addresses.join(', ')}`);
 

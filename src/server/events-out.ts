@@ -1,5 +1,5 @@
 import { Deliverer, type Send } from '../events/deliverer.ts';
-import { destinationsOf } from '../events/destinations.ts';
+import { destinationsOf, serverEventTypes } from '../events/destinations.ts';
 import { emailSender } from '../events/mail.ts';
 import { mailConfigured } from '../events/mail-config.ts';
 import { sendWebhook } from '../events/webhooks.ts';
@@ -8,6 +8,7 @@ import { enqueueEvent, Outbox, type EventType } from '../store/outbox.ts';
 import { Records } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { errorText } from '../util/error-text.ts';
+import { withoutPassword } from '../util/service-url.ts';
 import type { AgentRegistry } from './agents.ts';
 import { conversationView } from './routes/admin.ts';
 
@@ -114,6 +115,20 @@ export class EventsOut {
     const n = await new Outbox(this.#store).redeliver(eventId, new Date(this.#now()).toISOString());
     this.deliverer.wake();
     return n;
+  }
+
+  /** What the start-up log says about events out: what is on, and settings that leave something off. */
+  static describe(env: NodeJS.ProcessEnv): { info: string[]; warn: string[] } {
+    const info: string[] = [];
+    const warn: string[] = [];
+    serverEventTypes(env); // an unknown PARLEY_EVENTS_TYPES stops the start
+    if (env.PARLEY_EVENTS_URL) info.push(`events go to PARLEY_EVENTS_URL (${serverEventTypes(env).join(', ')})${env.PARLEY_EVENTS_SECRET ? '' : '; PARLEY_EVENTS_SECRET is not set, so every delivery fails until it is'}`);
+    if (env.PARLEY_SMTP_URL && !env.PARLEY_MAIL_FROM) warn.push('PARLEY_SMTP_URL is set but PARLEY_MAIL_FROM is not: no email is sent');
+    if (mailConfigured(env)) {
+      info.push(`email goes through ${withoutPassword(env.PARLEY_SMTP_URL!)} from ${env.PARLEY_MAIL_FROM}`);
+      if (!env.PARLEY_LINK_SECRET || !env.PARLEY_PUBLIC_URL) warn.push('invitations carry no cancel link: set PARLEY_LINK_SECRET and PARLEY_PUBLIC_URL');
+    }
+    return { info, warn };
   }
 
   stop(): Promise<void> {
