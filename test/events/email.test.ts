@@ -5,6 +5,7 @@ import { before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import { cancelSignature } from '../../src/events/booking-links.ts';
+import { emailSender } from '../../src/events/mail.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { Outbox } from '../../src/store/outbox.ts';
 import { BuiltinCalendar, builtinBooking, type BuiltinConfig } from '../../src/tools/calendar/index.ts';
@@ -218,5 +219,21 @@ describe('email: invitations, cancellation, the owner\'s notices', () => {
     assert.equal((await app.inject({ method: 'POST', url: '/v1/admin/agents/shop/calendar-feeds' })).statusCode, 401);
     assert.deepEqual((await app.inject({ method: 'DELETE', url: '/v1/admin/agents/shop/calendar-feeds', headers: bearer })).json(), { revoked: 1 });
     assert.equal((await app.inject({ url: path })).statusCode, 404, 'revoked');
+  });
+});
+
+describe('email: an SMTP server that refuses', () => {
+  it('a refused login is a failed attempt with the server\'s words and never the password', async () => {
+    const smtp = await startSmtpServer();
+    const env = { PARLEY_SMTP_URL: smtp.url.replace('mail-secret-123', 'wrong-password-456'), PARLEY_MAIL_FROM: 'bookings@acme.example' };
+    const config = { description: 'Acme', events: { email: { to: OWNER, bookings: true, leads: true } }, calendar: undefined } as never;
+    const send = emailSender({ env, config: () => config });
+    const out = await send({ id: 'd1', destination: 'email:owner-lead', attempts: 0, target: { kind: 'email', message: 'owner-lead', to: [OWNER] }, event: { id: 'msg_1', agent: 'shop', type: 'lead.saved', data: { lead: { name: 'Lee' } }, conversationId: null, createdAt: new Date().toISOString() } }, AbortSignal.timeout(10_000));
+    assert.equal(out.ok, false);
+    assert.equal(out.status, 535);
+    assert.match(out.error!, /Invalid username or password/);
+    assert.ok(!out.error!.includes('wrong-password-456'));
+    assert.equal(smtp.received.length, 0);
+    await smtp.close();
   });
 });
