@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
+import { purgeOldConversations } from '../../src/store/retention.ts';
 import { retryDelayMs } from '../../src/events/deliverer.ts';
 import { enqueueEvent, Outbox } from '../../src/store/outbox.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -182,5 +183,25 @@ describe('hostile receivers', () => {
     assert.equal(rx.received.length, 0);
     assert.match(d.attempts[0].error!, /TEST_EVENTS_SECRET is not set/);
     await rx.close();
+  });
+});
+
+describe('retention', () => {
+  it('privacy.retentionDays deletes old events out with their deliveries and attempts', async () => {
+    const store = await openTestStore();
+    const rx = await startWebhookReceiver();
+    const clock = { now: T0 };
+    const old = await enqueueEvent(store, { agent: 'ada', type: 'conversation.ended', data: { transcript: 'private words' }, at: new Date(T0) });
+    const fresh = await enqueueEvent(store, { agent: 'ada', type: 'lead.saved', data: {}, at: new Date(T0 + 5 * 86_400_000) });
+    const other = await enqueueEvent(store, { agent: 'bob', type: 'lead.saved', data: {}, at: new Date(T0) });
+    await testDeliverer(store, [webhookTo(rx.url)], { clock }).round();
+    await purgeOldConversations(store, 'ada', 3, { now: T0 + 6 * 86_400_000 });
+    const outbox = new Outbox(store);
+    assert.equal(await outbox.get(old), undefined);
+    assert.ok(await outbox.get(fresh));
+    assert.ok(await outbox.get(other), 'another agent\'s events are its own business');
+    assert.equal((await store.db.selectFrom('outbox_attempts').select('id').execute()).length, 2, 'the old event\'s attempt went with it');
+    await rx.close();
+    await store.close();
   });
 });
