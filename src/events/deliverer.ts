@@ -53,7 +53,18 @@ export class Deliverer {
 
   constructor(o: DelivererOptions) {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.#o = { now: Date.now, leaseMs: 60_000, batch: 20, pollMs: 2000, retryForMs: 86_400_000, log: () => {}, ...o };
+    // `??` rather than a spread: an option passed as undefined keeps its default.
+    this.#o = {
+      store: o.store,
+      destinations: o.destinations,
+      send: o.send,
+      now: o.now ?? Date.now,
+      leaseMs: o.leaseMs ?? 60_000,
+      batch: o.batch ?? 20,
+      pollMs: o.pollMs ?? 2000,
+      retryForMs: o.retryForMs ?? 86_400_000,
+      log: o.log ?? (() => {}),
+    };
     this.#outbox = new Outbox(o.store);
   }
 
