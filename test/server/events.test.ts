@@ -119,3 +119,25 @@ describe('server: events out', () => {
     assert.equal((await fetch(`${base}/v1/admin/events/msg_nothing/redeliver`, { method: 'POST', headers: bearer })).status, 404);
   });
 });
+
+describe('server: events out with the delivery loop running', () => {
+  const fx = serverFixture();
+
+  it('an event is delivered as soon as it is queued, without waiting for a poll', async () => {
+    let arrived!: (body: string) => void;
+    const got = new Promise<string>((r) => (arrived = r));
+    const rx = await startWebhookReceiver((r) => (arrived(r.body), { status: 200, body: {} }));
+    const dir = tempDir('parley-events-loop-');
+    mkdirSync(join(dir, 'ada'));
+    writeFileSync(join(dir, 'ada', 'agent.yaml'), 'name: ada\npersona: { prompt: x, firstMessage: Hello. }\nknowledge: { sources: [], strict: false }\n');
+    const env = { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: fx.llm.url, PARLEY_EVENTS_URL: rx.url, PARLEY_EVENTS_SECRET: SECRET, PARLEY_EVENTS_ALLOW_PRIVATE: '1' };
+    const app = fx.track(await buildServer({ agentsDir: dir, store: fx.store, mode: 'serve', env, events: { pollMs: 3_600_000 } }));
+    await app.parley.events.deliverer.round(); // whatever the start found; from now on only wake() can deliver
+    const id = await app.parley.events.enqueue({ agent: 'ada', type: 'analysis.completed', data: { summary: 'wants a quote' } });
+    const body = JSON.parse(await got);
+    assert.equal(body.type, 'analysis.completed');
+    assert.deepEqual(body.data, { summary: 'wants a quote' });
+    assert.equal(rx.received[0].headers['webhook-id'], id);
+    await rx.close();
+  });
+});
