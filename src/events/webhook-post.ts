@@ -46,11 +46,16 @@ function post(url: URL, body: string, headers: Record<string, string>, allowPriv
   };
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    let responded = false;
     const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal, lookup, agent: false }, (res) => {
+      responded = true;
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
       let size = 0;
+      let finished = false;
       const done = () => {
+        if (finished) return;
+        finished = true;
         res.destroy();
         const answer = Buffer.concat(chunks).subarray(0, MAX_ANSWER_BYTES).toString('utf8');
         if (status >= 300 && status < 400) return resolve({ ok: false, status, answer: `redirect to ${res.headers.location ?? '(no location)'} not followed` });
@@ -62,9 +67,11 @@ function post(url: URL, body: string, headers: Record<string, string>, allowPriv
         if (size >= MAX_ANSWER_BYTES) done();
       });
       res.on('end', done);
-      res.on('error', (e) => (size ? done() : reject(e)));
+      // The status is in: a body cut by the timeout (or the receiver) does not change the answer.
+      res.on('error', done);
+      res.on('close', done);
     });
-    req.on('error', reject);
+    req.on('error', (e) => (responded ? undefined : reject(e)));
     req.end(body);
   });
 }

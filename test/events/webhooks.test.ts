@@ -205,3 +205,24 @@ describe('retention', () => {
     await store.close();
   });
 });
+
+describe('a receiver that answers, then hangs', () => {
+  it('a 200 whose body never ends counts as delivered once the timeout cuts it', async () => {
+    const store = await openTestStore();
+    const s = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('ok, working on it');
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const clock = { now: T0 };
+    const id = await enqueueEvent(store, { agent: 'ada', type: 'lead.saved', data: {}, at: new Date(T0) });
+    await testDeliverer(store, [webhookTo(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`)], { clock, timeoutMs: 300 }).round();
+    const d = (await new Outbox(store).get(id))!.deliveries[0];
+    assert.equal(d.state, 'delivered');
+    assert.equal(d.attempts[0].status, 200);
+    s.closeAllConnections();
+    s.close();
+    await store.close();
+  });
+});
