@@ -238,7 +238,8 @@ const openConversations = (): Migration => ({
 // crash or a second node never loses or doubles one; every attempt is kept for the admin API.
 // The calendar feed's tokens are kept hashed, and a booking's SEQUENCE counts its iCalendar
 // revisions (the cancellation is the invitation's SEQUENCE + 1). Self-contained: it touches no
-// other migration's tables but for the added bookings column.
+// other migration's tables but for the added bookings column. Numbered 0008 so that it sorts
+// after main's 0007_knowledge_embeddings (a store migrated by main must find it later, not earlier).
 const eventsOutbox = (kind: StoreKind): Migration => ({
   async up(db: Kysely<any>) {
     const serial = kind === 'sqlite' ? 'integer' : 'serial';
@@ -298,5 +299,5 @@ const eventsOutbox = (kind: StoreKind): Migration => ({
 
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0007_events_outbox': eventsOutbox(kind) }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0008_events_outbox': eventsOutbox(kind) }) };
 }
