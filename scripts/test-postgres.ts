@@ -17,6 +17,9 @@ const FILES = [
   'test/server/unanswered.test.ts',
   'test/server/admin-outcomes.test.ts',
   'test/server/limits.test.ts',
+  'test/events/webhooks.test.ts',
+  'test/server/events.test.ts',
+  'test/events/email.test.ts',
 ];
 
 if (!(await postgresUp(url))) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '../util/event-types.ts';
 
 // One schema describes the whole agent folder, including blocks that later parts of
 // Parley implement, so the file format is designed once and validated everywhere.
@@ -141,6 +142,7 @@ export const Calendar = z.discriminatedUnion('provider', [
     closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
     horizonDays: z.number().int().min(1).default(14),
     minNoticeMinutes: z.number().int().min(0).default(120),
+    ownerEmail: z.email().optional().describe('The owner\'s address: ORGANIZER of the invitations callers get by email (PARLEY_SMTP_URL), and where new-booking notices go.'),
   }),
   z.strictObject({
     provider: z.literal('calcom'),
@@ -211,6 +213,25 @@ export const Guardrail = z
   .superRefine((g, ctx) => {
     if (!['medical', 'legal', 'financial'].includes(g.topic) && !g.words?.length) ctx.addIssue({ code: 'custom', path: ['words'], message: `"${g.topic}" is not a built-in topic (medical, legal, financial): list the words that name it` });
   });
+/** A receiver of the agent's events, signed as Standard Webhooks. */
+export const EventWebhook = z.strictObject({
+  url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').describe('Where events are POSTed; ${ENV_NAME} allowed.'),
+  events: z.array(z.enum(EVENT_TYPES)).min(1).optional().describe('Which events it gets; default all.'),
+  secret: z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the secret (whsec_…) in the environment and write ${ENV_NAME} here').describe('The signing secret, whsec_<base64>, from the environment.'),
+});
+
+/** Events out: webhooks and the owner's emails (docs/events.md). */
+export const Events = z.strictObject({
+  webhooks: z.array(EventWebhook).default([]),
+  allowPrivateUrls: z.boolean().default(false).describe('Let webhook URLs reach loopback, private and link-local addresses; off, they are refused.'),
+  email: z
+    .strictObject({
+      to: z.email().optional().describe('The owner\'s address for notices; default calendar.ownerEmail.'),
+      bookings: z.boolean().default(true).describe('Email the owner each new booking (and cancellation).'),
+      leads: z.boolean().default(false).describe('Email the owner each saved lead.'),
+    })
+    .prefault({}),
+});
 
 export const Privacy = z.strictObject({
   retentionDays: z.number().positive().optional().describe('Delete conversations (transcripts, tool calls, lead, recording) older than this many days. Unset: keep them.'),
@@ -234,6 +255,7 @@ export const AgentFile = z.strictObject({
   limits: Limits.prefault({}),
   privacy: Privacy.prefault({}),
   guardrails: z.array(Guardrail).max(50).default([]).describe('Topics the agent must not handle, recognised in code before the model answers; see docs/knowledge.md.'),
+  events: Events.prefault({}),
 });
 
 export type AgentFileInput = z.input<typeof AgentFile>;
@@ -242,6 +264,7 @@ export type WebhookToolConfig = z.output<typeof WebhookTool>;
 export type ToolConfig = z.output<typeof Tool>;
 export type CalendarConfig = z.output<typeof Calendar>;
 export type GuardrailConfig = z.output<typeof Guardrail>;
+export type EventsConfig = z.output<typeof Events>;
 
 function isTimeZone(zone: string): boolean {
   try {

@@ -27,9 +27,12 @@ import { voiceActivityFromTurn } from '../audio/vad.ts';
 import { AgentRegistry } from './agents.ts';
 import { fastifyTimeouts, fastifyTrustProxy, httpTimeouts, proxyTrust } from './http-edge.ts';
 import type { ServerContext } from './context.ts';
+import { EventsOut, type EventsOutOptions } from './events-out.ts';
 import { Metrics } from './metrics.ts';
 import { recoverAbandonedConversations } from './recovery.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { bookingRoutes } from './routes/bookings.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { twilioRoutes } from './routes/twilio.ts';
 import { webRoutes } from './routes/web.ts';
@@ -63,6 +66,8 @@ export interface ServerOptions {
   maxSessions?: number;
   /** HTTP client for tools and vendor APIs (tests point it at fakes). */
   fetch?: typeof fetch;
+  /** The events deliverer's clock and loop (tests); email sending. */
+  events?: EventsOutOptions;
   logger?: boolean;
 }
 
@@ -81,6 +86,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
   const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
+  const eventsOut = EventsOut.describe(o.env); // likewise a bad PARLEY_EVENTS_TYPES
   const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const warn = (line: string) => app.log.warn(line);
@@ -148,6 +154,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       { name: 'store', check: async (signal) => void (await sql`SELECT 1`.execute(store.db, { signal })) },
       ...(redis ? [{ name: 'redis' as const, check: (signal: AbortSignal) => abortable(redis.ping(), signal).then(() => {}) }] : []),
     ],
+    events: new EventsOut({ store, agents, env: o.env, publicUrl, log: warn }, o.events),
     draining: false,
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
@@ -159,6 +166,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   ctx.log(`records are kept in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} at ${store.where}`);
   if (redis) ctx.log(`limits, seats and used tokens are shared through Redis at ${withoutPassword(o.env.PARLEY_REDIS_URL!)}`);
   if (recordings) ctx.log(`recordings are kept in ${recordings.describe}`);
+  for (const line of eventsOut.info) ctx.log(line);
+  for (const line of eventsOut.warn) warn(line);
   if (proxies.kind === 'hops') ctx.log(`caller addresses: the X-Forwarded-For entry ${proxies.hops} from the right (PARLEY_TRUST_PROXY=${o.env.PARLEY_TRUST_PROXY})`);
   if (proxies.kind === 'addresses') ctx.log(`caller addresses: the right-most X-Forwarded-For entry not in ${proxies.addresses.join(', ')}`);
 
@@ -166,6 +175,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await healthRoutes(app, ctx);
   await webRoutes(app, ctx);
   await adminRoutes(app, ctx);
+  await eventRoutes(app, ctx);
+  await bookingRoutes(app, ctx);
   await twilioRoutes(app, ctx);
   await widgetRoutes(app, ctx);
 
@@ -173,6 +184,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {
     clearInterval(retention);
+    await ctx.events.stop();
     ctx.metrics.close();
     agents.close();
     for (const s of ctx.live) s.abort();

@@ -49,6 +49,8 @@ export interface ConversationOptions {
   onEvent?: EventSink;
   /** The agent's calendar; without one, the booking tools are not offered. */
   calendar?: CalendarProvider;
+  /** Parley emails the caller an invitation for each booking (the server, with PARLEY_SMTP_URL); book_call promises one only then. */
+  emailsInvitations?: boolean;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -405,6 +407,7 @@ export class Conversation {
       searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
       transcript: () => [...this.transcript],
       calendar: this.#o.calendar,
+      emailsInvitations: this.#o.emailsInvitations ?? false,
       booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
       env: this.#o.env ?? process.env,

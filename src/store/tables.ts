@@ -12,6 +12,10 @@ export interface Tables {
   knowledge_chunks: KnowledgeChunkTable;
   knowledge_embeddings: KnowledgeEmbeddingTable;
   bookings: BookingTable;
+  outbox_events: OutboxEventTable;
+  outbox_deliveries: OutboxDeliveryTable;
+  outbox_attempts: OutboxAttemptTable;
+  calendar_feeds: CalendarFeedTable;
 }
 
 export interface ConversationTable {
@@ -122,6 +126,55 @@ export interface BookingTable {
   idempotency_key: string;
   status: string; // 'confirmed' | 'cancelled'
   created_at: string;
+  /** iCalendar SEQUENCE: 0 when booked, one more with each change sent (the cancellation). */
+  sequence: Generated<number>;
+}
+
+/** An event to send out (docs/events.md): written once, its id is the `webhook-id` every delivery carries. */
+export interface OutboxEventTable {
+  id: string;
+  agent: string;
+  type: string;
+  data: string; // JSON
+  conversation_id: string | null;
+  created_at: string;
+  /** 1 once one delivery per destination exists. */
+  fanned_out: Generated<number>;
+}
+
+/** One event to one destination, with its delivery state and lease. */
+export interface OutboxDeliveryTable {
+  id: string;
+  event_id: string;
+  /** What makes it unique per event: `webhook:<url as written>`, `email:<message>`. */
+  destination: string;
+  target: string; // JSON DeliveryTarget, `${NAME}` references unresolved
+  state: string; // DeliveryState
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface OutboxAttemptTable {
+  id: Generated<number>;
+  delivery_id: string;
+  at: string;
+  status: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** A secret ICS feed URL: only the token's SHA-256 is kept. */
+export interface CalendarFeedTable {
+  token_hash: string;
+  agent: string;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 export type ConversationRow = Selectable<ConversationTable>;
