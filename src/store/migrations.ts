@@ -250,6 +250,12 @@ const knowledgeEmbeddings = (): Migration => ({
       .execute();
     // The questions the documents could not answer are read from declined agent turns: few among all turns.
     await sql`CREATE INDEX turns_declined ON turns (conversation_id, seq) WHERE grounding = 'declined'`.execute(db);
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 // Events out (docs/events.md): an event is written once (outbox_events), fanned out to one
 // delivery per destination (a webhook, an email), each delivered from here with a lease so a
 // crash or a second node never loses or doubles one; every attempt is kept for the admin API.
