@@ -19,11 +19,12 @@ const ALLOWED: Record<string, string[]> = {
   channels: ['agent', 'audio', 'util'],
   tools: ['agent', 'store', 'util'],
   guard: ['agent', 'store', 'util'],
+  analysis: ['agent', 'llm', 'store', 'util'],
   session: ['agent', 'audio', 'channels', 'knowledge', 'llm', 'speech', 'store', 'tools', 'util'],
   testing: ['audio', 'channels', 'speech', 'util'],
-  scenarios: ['agent', 'audio', 'channels', 'knowledge', 'llm', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
-  server: ['agent', 'audio', 'channels', 'guard', 'knowledge', 'llm', 'session', 'speech', 'store', 'tools', 'util'],
-  cli: ['agent', 'audio', 'channels', 'guard', 'knowledge', 'llm', 'scenarios', 'server', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
+  scenarios: ['agent', 'analysis', 'audio', 'channels', 'knowledge', 'llm', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
+  server: ['agent', 'analysis', 'audio', 'channels', 'guard', 'knowledge', 'llm', 'session', 'speech', 'store', 'tools', 'util'],
+  cli: ['agent', 'analysis', 'audio', 'channels', 'guard', 'knowledge', 'llm', 'scenarios', 'server', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
 };
 
 interface Import {

@@ -11,6 +11,8 @@ export interface Tables {
   knowledge_sources: KnowledgeSourceTable;
   knowledge_chunks: KnowledgeChunkTable;
   bookings: BookingTable;
+  analyses: AnalysisTable;
+  widget_sessions: WidgetSessionTable;
 }
 
 export interface ConversationTable {
@@ -111,6 +113,27 @@ export interface BookingTable {
   idempotency_key: string;
   status: string; // 'confirmed' | 'cancelled'
   created_at: string;
+}
+
+/** A conversation's post-call analysis (src/analysis/). */
+export interface AnalysisTable {
+  conversation_id: string;
+  agent: string;
+  status: string; // 'done' | 'failed' | 'skipped'
+  summary: string | null;
+  data: string | null; // JSON object of the declared fields
+  criteria: string | null; // JSON [{ criterion, pass, reason }]
+  error: string | null;
+  model: string | null;
+  attempts: number;
+  analysed_at: string;
+}
+
+/** Widget session requests per agent and UTC hour: the funnel's first step. */
+export interface WidgetSessionTable {
+  agent: string;
+  hour: string;
+  count: number;
 }
 
 export type ConversationRow = Selectable<ConversationTable>;
