@@ -15,6 +15,8 @@ const FILES = [
   'test/session/booking.test.ts',
   'test/server/admin.test.ts',
   'test/server/admin-outcomes.test.ts',
+  'test/server/owner.test.ts',
+  'test/store/overview.test.ts',
   'test/server/limits.test.ts',
 ];
 
