@@ -16,7 +16,6 @@ const FILES = [
   'test/server/admin.test.ts',
   'test/server/admin-outcomes.test.ts',
   'test/server/owner.test.ts',
-  'test/store/overview.test.ts',
   'test/server/limits.test.ts',
 ];
 
