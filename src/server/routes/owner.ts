@@ -13,7 +13,9 @@ type Query = Record<string, string | undefined>;
 
 /** The days a request covers: `from`/`to` as dates in `tz` (default the agent's zone, else UTC; `to` inclusive), default the last 30 days. */
 function daysOf(ctx: ServerContext, q: Query): { days: ZonedDay[]; tz: string } {
-  const tz = q.tz || (q.agent && ctx.agents.get(q.agent)?.agent.config.timeZone) || 'UTC';
+  // The agent's zone; over all agents, theirs when they share one, else UTC.
+  const zones = new Set((q.agent ? [ctx.agents.get(q.agent)] : ctx.agents.list()).filter((a) => a !== undefined).map((a) => a.agent.config.timeZone));
+  const tz = q.tz || (zones.size === 1 ? [...zones][0]! : 'UTC');
   const to = q.to || todayIn(tz, ctx.now());
   const from = q.from || daysBefore(to, 29);
   return { days: zonedDays(from.slice(0, 10), to.slice(0, 10), tz), tz };
