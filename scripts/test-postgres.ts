@@ -16,6 +16,7 @@ const FILES = [
   'test/server/admin.test.ts',
   'test/server/admin-outcomes.test.ts',
   'test/server/owner.test.ts',
+  'test/server/analysis.test.ts',
   'test/server/limits.test.ts',
 ];
 
