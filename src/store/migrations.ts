@@ -280,6 +280,8 @@ const ownerDashboard = (kind: StoreKind): Migration => ({
       .addPrimaryKeyConstraint('widget_sessions_pk', ['agent', 'hour'])
       .execute();
     await db.schema.createIndex('tool_calls_errors').on('tool_calls').columns(['conversation_id']).where(sql.ref('error'), 'is not', null).execute();
+    // Every outcome asks "was a call booked?": answered from this small index, not from each conversation's events.
+    await db.schema.createIndex('events_bookings').on('events').columns(['conversation_id']).where(sql.ref('type'), '=', sql.lit('booking.made')).execute();
   },
   async down() {
     throw new Error('Parley migrations are forward-only');

@@ -5,14 +5,15 @@ import { outcomeOf, realConversation } from './outcome-sql.ts';
 import { OUTCOMES, type Outcome } from './record-types.ts';
 import type { ConversationTable, Tables } from './tables.ts';
 
-// The owner's overview, aggregated in SQL: every figure is a GROUP BY over local days, joined
-// from a VALUES list of the days' UTC bounds, so a day is the zone's midnight to midnight and no
-// record is read into memory. Percentiles are nearest-rank, from window functions both
+// The owner's overview, aggregated in SQL: every figure is a GROUP BY over local days (the
+// zone's midnight to midnight, also on daylight-saving days), so no record is read into memory. Percentiles are nearest-rank, from window functions both
 // SQLite and Postgres have.
 
 /** What the overview covers: the days (in one zone), one agent or all, real conversations only or all. */
 export interface OverviewQuery {
   days: ZonedDay[];
+  /** The IANA zone the days are in. */
+  zone: string;
   agent?: string;
   /** Only real conversations (web and phone, not the sandbox); false includes test runs. */
   real: boolean;
@@ -43,28 +44,38 @@ type C = ExpressionBuilder<Tables & { c: ConversationTable }, 'c'>;
 export async function overview(db: Kysely<Tables>, kind: StoreKind, q: OverviewQuery): Promise<Overview> {
   const first = q.days[0]!.start;
   const last = q.days.at(-1)!.end;
+  // Rows are found through conversations' (agent, started_at) index; a booking, tool call or
+  // answer may come a little after its conversation started, so those look a day further back.
+  const dayBefore = new Date(Date.parse(first) - 86_400_000).toISOString();
   const days = sql`(values ${sql.join(q.days.map((d) => sql`(${d.day}, ${d.start}, ${d.end})`))})`;
+  // Each row is given its day once, then grouped: Postgres knows the zone's rules (and is slow
+  // at the lookup); SQLite looks the instant up in the short list of days.
+  const dayOf =
+    kind === 'postgres'
+      ? sql`to_char(x.at::timestamptz at time zone ${q.zone}, 'YYYY-MM-DD')`
+      : sql`(select d.column1 from ${days} as d where x.at >= d.column2 and x.at < d.column3)`;
   const bucket = (inner: Expression<unknown>, select: RawBuilder<unknown>, group = sql``) =>
-    sql<Record<string, unknown>>`select d.column1 as day, ${select} from ${days} as d join ${inner} as x on x.at >= d.column2 and x.at < d.column3 group by d.column1${group}`.execute(db);
+    sql<Record<string, unknown>>`select day, ${select} from (select ${dayOf} as day, x.* from ${inner} as x) as b where day is not null group by day${group}`.execute(db);
   const filtered = (eb: C) => eb.and([...(q.agent ? [eb('c.agent', '=', q.agent)] : []), ...(q.real ? [realConversation(eb)] : [])]);
   const conversations = db.selectFrom('conversations as c').where('c.started_at', '>=', first).where('c.started_at', '<', last).where(filtered);
+  const around = (eb: C) => eb.and([eb('c.started_at', '>=', dayBefore), eb('c.started_at', '<', last), filtered(eb)]);
 
   const v2v = kind === 'sqlite' ? sql<number>`json_extract(t.latency, '$.voiceToVoiceMs')` : sql<number>`(t.latency::jsonb ->> 'voiceToVoiceMs')::double precision`;
   const answers = db
-    .selectFrom('turns as t')
-    .innerJoin('conversations as c', 'c.id', 't.conversation_id')
+    .selectFrom('conversations as c')
+    .innerJoin('turns as t', 't.conversation_id', 'c.id')
     .select(['t.started_at as at', v2v.as('v')])
+    .where(around)
     .where('t.role', '=', 'agent')
     .where('t.latency', 'is not', null)
     .where('t.started_at', '>=', first)
-    .where('t.started_at', '<', last)
-    .where(filtered);
+    .where('t.started_at', '<', last);
 
   const [outcomes, cost, bookings, latency, errors, byTool, funnel, opened] = await Promise.all([
-    bucket(conversations.select((eb) => ['c.started_at as at', outcomeOf(eb).as('outcome')]), sql`x.outcome as outcome, count(*) as n`, sql`, x.outcome`),
-    bucket(conversations.select(['c.started_at as at', 'c.cost_usd']), sql`sum(x.cost_usd) as usd`),
+    bucket(conversations.select((eb) => ['c.started_at as at', outcomeOf(eb).as('outcome')]), sql`b.outcome as outcome, count(*) as n`, sql`, b.outcome`),
+    bucket(conversations.select(['c.started_at as at', 'c.cost_usd']), sql`sum(b.cost_usd) as usd`),
     bucket(
-      db.selectFrom('events as e').innerJoin('conversations as c', 'c.id', 'e.conversation_id').select('e.at as at').where('e.type', '=', 'booking.made').where('e.at', '>=', first).where('e.at', '<', last).where(filtered),
+      db.selectFrom('conversations as c').innerJoin('events as e', 'e.conversation_id', 'c.id').select('e.at as at').where(around).where('e.type', '=', 'booking.made').where('e.at', '>=', first).where('e.at', '<', last),
       sql`count(*) as n`,
     ),
     sql<{ day: string; p50: number; p95: number; n: number }>`
@@ -72,20 +83,18 @@ export async function overview(db: Kysely<Tables>, kind: StoreKind, q: OverviewQ
         max(case when rn = (n * 50 + 99) / 100 then v end) as p50,
         max(case when rn = (n * 95 + 99) / 100 then v end) as p95
       from (
-        select d.column1 as day, x.v as v,
-          row_number() over (partition by d.column1 order by x.v) as rn,
-          count(*) over (partition by d.column1) as n
-        from ${days} as d join ${answers} as x on x.at >= d.column2 and x.at < d.column3
-        where x.v is not null
-      ) ranked group by day`.execute(db),
-    bucket(db.selectFrom('tool_calls as tc').innerJoin('conversations as c', 'c.id', 'tc.conversation_id').select('tc.started_at as at').where('tc.error', 'is not', null).where('tc.started_at', '>=', first).where('tc.started_at', '<', last).where(filtered), sql`count(*) as n`),
+        select day, v, row_number() over (partition by day order by v) as rn, count(*) over (partition by day) as n
+        from (select ${dayOf} as day, x.v as v from ${answers} as x where x.v is not null) as b
+        where day is not null
+      ) as ranked group by day`.execute(db),
+    bucket(db.selectFrom('conversations as c').innerJoin('tool_calls as tc', 'tc.conversation_id', 'c.id').select('tc.started_at as at').where(around).where('tc.error', 'is not', null).where('tc.started_at', '>=', first).where('tc.started_at', '<', last), sql`count(*) as n`),
     db
-      .selectFrom('tool_calls as tc')
-      .innerJoin('conversations as c', 'c.id', 'tc.conversation_id')
+      .selectFrom('conversations as c')
+      .innerJoin('tool_calls as tc', 'tc.conversation_id', 'c.id')
       .select((eb) => ['tc.name as tool', eb.fn.countAll<number>().as('calls'), eb.fn.count<number>('tc.error').as('errors')])
+      .where(around)
       .where('tc.started_at', '>=', first)
       .where('tc.started_at', '<', last)
-      .where(filtered)
       .groupBy('tc.name')
       .execute(),
     // The funnel is the web door's: the widget is where callers open it.

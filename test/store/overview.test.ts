@@ -42,7 +42,7 @@ describe('overview aggregation', () => {
     for (let i = 0; i < 3; i++) await countWidgetOpened(store.db, 'ada', new Date('2026-10-25T09:10:00.000Z'));
     await countWidgetOpened(store.db, 'ada', new Date('2026-10-25T12:10:00.000Z'));
 
-    const o = await overview(store.db, store.kind, { days: zonedDays('2026-10-24', '2026-10-26', 'Europe/Warsaw'), agent: 'ada', real: true });
+    const o = await overview(store.db, store.kind, { days: zonedDays('2026-10-24', '2026-10-26', 'Europe/Warsaw'), zone: 'Europe/Warsaw', agent: 'ada', real: true });
     assert.deepEqual(o.days.map((d) => [d.day, d.conversations, d.bookings, d.costUsd, d.toolErrors]), [
       ['2026-10-24', 1, 0, 0.5, 0],
       ['2026-10-25', 2, 1, 0.5, 1],
@@ -55,7 +55,7 @@ describe('overview aggregation', () => {
     assert.deepEqual(o.toolErrors, [{ tool: 'crm', calls: 2, errors: 2 }]);
 
     // The same records in UTC days, with the test runs and every agent.
-    const utc = await overview(store.db, store.kind, { days: zonedDays('2026-10-24', '2026-10-26', 'UTC'), real: false });
+    const utc = await overview(store.db, store.kind, { days: zonedDays('2026-10-24', '2026-10-26', 'UTC'), zone: 'UTC', real: false });
     assert.deepEqual(utc.days.map((d) => d.conversations), [2, 5, 0]);
     assert.equal(utc.days[1]!.costUsd, 0.25 + 9 + 9 + 7);
   });

@@ -68,7 +68,7 @@ export async function ownerRoutes(api: FastifyInstance, ctx: ServerContext): Pro
     const q = req.query;
     const { days, tz } = daysOf(ctx, q);
     const agents = q.agent ? [ctx.agents.get(q.agent)].filter((a) => a !== undefined) : ctx.agents.list();
-    const o = await overview(db, ctx.store.kind, { days, agent: q.agent || undefined, real: !isOn(q.test) });
+    const o = await overview(db, ctx.store.kind, { days, zone: tz, agent: q.agent || undefined, real: !isOn(q.test) });
     return { agent: q.agent || null, tz, from: days[0]!.day, to: days.at(-1)!.day, test: isOn(q.test), budgetUsd: agents.reduce((s, a) => s + a.agent.config.limits.dailyBudgetUsd, 0), ...o };
   });
 
