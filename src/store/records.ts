@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { outcomeOf, realConversation } from './outcome-sql.ts';
 import type { AnalysisRecord, BookingRecord, Outcome, ToolCallRecord } from './record-types.ts';
 import type { StoreKind } from './migrations.ts';
@@ -404,18 +405,4 @@ function nameAndCompany(fields: string | null): { name: string | null; company: 
   const lead = fields ? (JSON.parse(fields) as Record<string, unknown>) : {};
   const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
   return { name: text(lead.name), company: text(lead.company) };
-}
-
-function encodeCursor(c: { startedAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([c.startedAt, c.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { startedAt: string; id: string } {
-  try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof startedAt === 'string' && typeof id === 'string') return { startedAt, id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new RangeError('malformed cursor');
 }
