@@ -22,7 +22,7 @@ export function answerSchema(config: AnalysisConfig) {
   for (const f of config.data) fields[f.field] = f.required ? valueSchema(f) : valueSchema(f).nullable().default(null);
   return z.object({
     summary: config.summary ? z.string().min(1) : z.string().nullable().optional(),
-    data: z.strictObject(fields),
+    data: z.object(fields), // fields the model adds beyond those declared are dropped
     criteria: z
       .array(z.object({ criterion: z.string(), pass: z.boolean(), reason: z.string().min(1) }))
       .refine((list) => config.criteria.every((c) => list.some((v) => v.criterion === c)), { message: `every criterion must be judged, named exactly as given: ${JSON.stringify(config.criteria)}` }),

@@ -114,8 +114,10 @@ export class AnalysisQueue {
     const model = target.model();
     const now = () => this.#o.now?.() ?? new Date();
     let result: AnalysisRecord;
-    if ('skip' in model) {
-      result = { status: 'skipped', summary: null, data: null, criteria: [], error: model.skip, model: null, attempts: 0, analysedAt: now().toISOString() };
+    // A conversation in which the caller never said a word has nothing to analyse (and costs nothing).
+    const skip = !record.turns.some((t) => t.role === 'caller') ? 'nothing to analyse: the caller never spoke' : 'skip' in model ? model.skip : undefined;
+    if (skip !== undefined || 'skip' in model) {
+      result = { status: 'skipped', summary: null, data: null, criteria: [], error: skip ?? 'no model', model: null, attempts: 0, analysedAt: now().toISOString() };
     } else {
       try {
         result = await analyseConversation({ model: model.model, label: model.label, config: target.config, record, now, attemptsBefore: this.#attempts.get(id) ?? 0, signal: AbortSignal.any([signal, timeoutSignal(this.#o.timeoutMs ?? 60_000)]) });

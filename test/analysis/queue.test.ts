@@ -150,12 +150,20 @@ describe('post-call analysis queue', () => {
     assert.match(a!.error!, /failed 2 times.*slow down/);
   });
 
-  it('marks it skipped when the agent has no model for it, and leaves agents without an analysis block alone', async () => {
+  it('marks it skipped when the agent has no model for it or the caller never spoke, and leaves agents without an analysis block alone', async () => {
     const id = await endedConversation(store, ['Hi.']);
     const q = queue({ target: { config: CONFIG, model: () => ({ skip: 'no model: no API key for openai:gpt-4.1-nano' }) } });
     q.enqueue(id);
     await q.idle();
     assert.deepEqual([(await stored(id))?.status, (await stored(id))?.error], ['skipped', 'no model: no API key for openai:gpt-4.1-nano']);
+
+    const silent = await endedConversation(store, []);
+    const before = llm.requests.length;
+    const q2 = queue();
+    q2.enqueue(silent);
+    await q2.idle();
+    assert.deepEqual([(await stored(silent))?.status, (await stored(silent))?.error], ['skipped', 'nothing to analyse: the caller never spoke']);
+    assert.equal(llm.requests.length, before, 'the model is not asked');
 
     const other = await endedConversation(store, ['Hi.'], 'no-analysis');
     const none = new AnalysisQueue({ db: store.db, target: () => undefined });

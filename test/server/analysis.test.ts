@@ -34,12 +34,14 @@ describe('server: post-call analysis', () => {
     // The analysis model answers only when the test lets it.
     let answer!: () => void;
     const released = new Promise<void>((r) => (answer = r));
-    fx.llm.push(async () => (await released, { text: ANSWER }));
+    fx.llm.push({ text: 'We open at nine.' }, async () => (await released, { text: ANSWER }));
     const res = await fetch(`${base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: SHOP } });
     const c = connect(((await res.json()) as { url: string }).url, SHOP);
     const id = String((await c.waitFor((e) => e.type === 'ready')).conversationId);
     c.json({ type: 'start', mode: 'text' });
     await c.waitFor((e) => e.type === 'agent_text' && e.final === true);
+    c.json({ type: 'text', text: 'When do you open?' });
+    await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'We open at nine.');
     c.json({ type: 'end' });
     await c.closed;
     await Promise.all([...app.parley.live].map((s) => s.done));
@@ -71,6 +73,7 @@ describe('server: post-call analysis', () => {
     // The same agent with an analysis model whose key is not set: skipped, with the reason.
     const skipped = '30000000-0000-4000-8000-000000000002';
     await r.startConversation({ id: skipped, agent: 'ada', agent_version: 'v', channel: 'web', direction: 'inbound', caller: SHOP, started_at: at });
+    await r.addTurn(skipped, { seq: 0, role: 'caller', text: 'Hi?', heardText: null, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null });
     await r.endConversation(skipped, at, 'caller left');
     let skippedSeen!: (a: AnalysisRecord) => void;
     const second = new Promise<AnalysisRecord>((res) => (skippedSeen = res));
