@@ -148,7 +148,9 @@ export function Conversations({ query }: { query: Record<string, string> }) {
                 </td>
                 <td class="num nowrap">{duration(c.durationMs)}</td>
                 <td class="num">{c.turns}</td>
-                <td class="preview">{c.summary ?? (c.preview ? <span class="muted">“{c.preview}”</span> : <span class="muted">—</span>)}</td>
+                <td class="preview">
+                  {c.analysis === 'failed' && <span class="badge danger-badge" title="the post-call analysis failed: see the conversation">analysis failed</span>} {c.summary ?? (c.preview ? <span class="muted">“{c.preview}”</span> : <span class="muted">—</span>)}
+                </td>
               </tr>
             ))}
           </tbody>
