@@ -1,6 +1,6 @@
 // Times the owner's dashboard queries over a store of N conversations (SQLite file, or Postgres
-// with --postgres URL): the overview for 30 and 90 days, transcript search, the leads list and
-// the unanswered questions. Seeded: the same records on every run.
+// with --postgres URL): the overview for 30 and 90 days, transcript search and the leads list.
+// Seeded: the same records on every run.
 //   node bench/dashboard/run.ts [--conversations 20000] [--postgres postgres://postgres@127.0.0.1:5432/test [--keep]]
 // (--keep leaves the Postgres schema bench_dashboard in place, to EXPLAIN the queries.)
 import { mkdtempSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { overview } from '../../src/store/overview.ts';
-import { leadsIn, unansweredIn } from '../../src/store/owner-lists.ts';
+import { leadsIn } from '../../src/store/owner-lists.ts';
 import { Records } from '../../src/store/records.ts';
 import { openStore } from '../../src/store/store.ts';
 import { seededRandom } from '../../src/testing/seeded-random.ts';
@@ -75,6 +75,5 @@ await time('search "roofing invoice", first page', () => r.search({ text: 'roofi
 await time('search "zzz" (no match)', () => r.search({ text: 'zzz', real: true, limit: 50 }));
 const range = { from: new Date(END - 30 * 86_400_000).toISOString(), to: new Date(END).toISOString(), real: true, limit: 10_000 };
 await time('leads, 30 days (up to 10,000)', () => leadsIn(store.db, range));
-await time('unanswered questions, 30 days', () => unansweredIn(store.db, { ...range, limit: 5000 }));
 if (store.kind === 'postgres' && !values.keep) await sql`DROP SCHEMA ${sql.id(schema)} CASCADE`.execute(store.db);
 await store.close();

@@ -64,6 +64,21 @@ export const Knowledge = z.strictObject({
     .string()
     .default("I don't have that in our materials, so I won't guess. I can set up a short intro call with someone who can answer it. Would that help?")
     .describe('What a strict agent says to a question its documents do not answer.'),
+  synonyms: z
+    .array(z.array(z.string().min(1).max(60)).min(2).max(30))
+    .max(200)
+    .optional()
+    .describe('Groups of words or short phrases your callers use for the same thing, e.g. [[physio, physiotherapy, physical therapy]]; a word of a group finds passages that use any other.'),
+  embeddings: z
+    .strictObject({
+      model: z.string().regex(/^[a-z][a-z0-9-]*:.+$/, 'use provider:model, e.g. openai:text-embedding-3-small').describe('Embedding model as provider:model (openai, google, ollama, openai-compatible…).'),
+      dimensions: z.number().int().min(16).max(4096).optional().describe('Shorter vectors where the model supports it (OpenAI text-embedding-3-*): less memory, faster search.'),
+      baseURL: z.string().url().optional().describe('Server URL for ollama / openai-compatible providers.'),
+      minSimilarity: z.number().min(0).max(1).default(0.5).describe('Cosine similarity at which the nearest passage counts as answering a question the words alone do not match.'),
+      timeoutMs: z.number().int().min(50).max(5000).default(400).describe('Longest wait for a caller turn\'s embedding; after it, retrieval goes on with words alone.'),
+    })
+    .optional()
+    .describe('Hybrid retrieval: passages found by meaning as well as by words. Chunks are embedded at ingest; each caller turn is embedded once.'),
   allowPrivateUrls: z.boolean().default(false).describe('Let URL sources (and their redirects) reach loopback, private and link-local addresses; off, they are refused.'),
   maxUrlBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024).describe('Largest page or file read from a URL source, in bytes.'),
 });

@@ -25,6 +25,7 @@ export function command(): Command {
         agent: rt.agent,
         store: rt.store,
         models: rt.models,
+        embedder: rt.embedder,
         calendar: rt.calendar,
         channel: 'text',
         caller: 'terminal',

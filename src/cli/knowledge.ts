@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { loadAgent } from '../agent/load.ts';
-import { ingestKnowledge, searchKnowledge } from '../knowledge/index.ts';
+import { ingestKnowledge, vocabulary } from '../knowledge/index.ts';
+import { agentEmbedder } from '../llm/agent-models.ts';
+import { groundTurn } from '../session/grounding.ts';
 import { openStore } from '../store/store.ts';
 import { knowledgeSpec } from './runtime.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
@@ -16,35 +18,63 @@ export function command(): Command {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
       const store = await openStore();
       const bar = progressBar();
-      const report = await ingestKnowledge(store, knowledgeSpec(agent), { onProgress: bar.update });
+      const { embedder, warning } = agentEmbedder(agent);
+      if (warning) console.error(warning);
+      const report = await ingestKnowledge(store, knowledgeSpec(agent), { onProgress: bar.update, embedder });
       bar.done();
       await store.close();
       console.log(`${report.added} added, ${report.updated} updated, ${report.unchanged} unchanged, ${report.removed} removed · ${report.chunks} chunks indexed`);
+      if (report.embeddings && 'error' in report.embeddings) console.error(`could not embed chunks: ${report.embeddings.error}`);
+      else if (report.embeddings) console.log(`embeddings (${embedder!.label}): ${report.embeddings.embedded} embedded, ${report.embeddings.kept} kept, ${report.embeddings.dropped} dropped`);
       for (const f of report.failed) console.error(`could not read ${f.source}: ${f.message}`);
       for (const f of report.skipped) console.error(`skipped ${f.source}: ${f.reason}`);
       if (report.failed.length) process.exitCode = 1;
     });
   cmd
     .command('search')
-    .description('show the ranked chunks a caller turn would retrieve')
+    .description('show the chunks a caller turn would retrieve, and whether a strict agent would decline it')
     .argument('<agent-dir>')
-    .argument('<query>')
-    .option('--limit <n>', 'how many chunks', '5')
+    .argument('<query>', "the caller's words, as a recogniser writes them")
+    .option('--limit <n>', 'how many chunks (default: knowledge.topK)')
+    .option('--after <turn...>', 'earlier caller turns, oldest first, for a follow-up ("and how long does that take")')
     .option('--json', 'print JSON')
-    .action(async (dir: string, query: string, o: { limit: string; json?: boolean }) => {
+    .action(async (dir: string, query: string, o: { limit?: string; after?: string[]; json?: boolean }) => {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
       const store = await openStore();
+      const { knowledge } = agent.config;
+      const { embedder, warning } = agentEmbedder(agent);
+      if (warning) console.error(warning);
       const t0 = performance.now();
-      const hits = await searchKnowledge(store, agent.name, query, { limit: Number(o.limit) });
+      const g = await groundTurn(store, agent.name, query, {
+        previous: o.after,
+        topK: o.limit ? Number(o.limit) : knowledge.topK,
+        vocabulary: vocabulary(knowledge.synonyms),
+        strict: knowledge.strict,
+        embedder,
+        minSimilarity: knowledge.embeddings?.minSimilarity,
+        embedTimeoutMs: knowledge.embeddings?.timeoutMs,
+        toolTopics: agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : [])),
+      });
       const ms = performance.now() - t0;
+      const hits = g.retrieval.hits;
       await store.close();
-      if (o.json) return console.log(JSON.stringify(hits, null, 2));
-      if (!hits.length) return console.log(`no chunk matches (${ms.toFixed(2)} ms). Did you run \`parley knowledge ingest ${dir}\`?`);
+      const decision = { declined: g.declined, reason: g.reason, coverage: g.retrieval.coverage, similarity: g.retrieval.similarity, unknown: g.retrieval.unknown };
+      if (o.json) return console.log(JSON.stringify({ hits, decision }, null, 2));
+      const verdict = !knowledge.strict
+        ? 'knowledge.strict is off: every turn goes to the model'
+        : g.declined
+          ? `a strict agent DECLINES this in code (${g.reason}) and says knowledge.unknownAnswer`
+          : `goes to the model with these passages (${g.reason}); it must answer from them or say knowledge.unknownAnswer`;
+      if (!hits.length) {
+        console.log(`no chunk matches (${ms.toFixed(2)} ms). Did you run \`parley knowledge ingest ${dir}\`?`);
+        return console.log(verdict);
+      }
       hits.forEach((h, i) => {
         console.log(`${bold(`${i + 1}. ${h.source}`)}${h.heading ? ` › ${h.heading}` : ''}  ${dim(`score ${h.score.toFixed(3)}`)}`);
         console.log(`   ${h.text.replace(/\s+/g, ' ').slice(0, 300)}${h.text.length > 300 ? '…' : ''}`);
       });
       console.log(dim(`${hits.length} chunks in ${ms.toFixed(2)} ms`));
+      console.log(verdict);
     });
   return cmd;
 }

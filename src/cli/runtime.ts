@@ -2,7 +2,8 @@ import type { LanguageModel } from 'ai';
 import { loadAgent, type Agent } from '../agent/load.ts';
 import { ingestKnowledge } from '../knowledge/index.ts';
 import { knowledgeSpec } from '../knowledge/spec.ts';
-import { agentModels } from '../llm/agent-models.ts';
+import { agentEmbedder, agentModels } from '../llm/agent-models.ts';
+import type { TextEmbedder } from '../llm/embedder.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { calendarFor, type CalendarProvider } from '../tools/calendar/index.ts';
 
@@ -13,6 +14,8 @@ export interface AgentRuntime {
   agent: Agent;
   store: Store;
   models: LanguageModel[];
+  /** `knowledge.embeddings`, when configured and its key is set. */
+  embedder?: TextEmbedder;
   /** Which model answers, for the user to see. */
   modelLabel: string;
   /** The agent's calendar, when agent.yaml has a `calendar` block. */
@@ -26,8 +29,11 @@ export async function openAgentRuntime(dir: string, o: { log?: (line: string) =>
   const agent = await loadAgent(dir);
   const { models, label } = await agentModels(agent);
   const store = await openStore();
-  const report = await ingestKnowledge(store, knowledgeSpec(agent), {});
+  const { embedder, warning } = agentEmbedder(agent);
+  if (warning) o.log?.(warning);
+  const report = await ingestKnowledge(store, knowledgeSpec(agent), { embedder });
+  if (report.embeddings && 'error' in report.embeddings) o.log?.(`knowledge: could not embed chunks (${report.embeddings.error}); searching by words where vectors are missing`);
   if (report.added + report.updated + report.removed > 0) o.log?.(`knowledge: ${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.chunks} chunks`);
   for (const f of report.failed) o.log?.(`knowledge: could not read ${f.source}: ${f.message}`);
-  return { agent, store, models, modelLabel: label, calendar: calendarFor(agent, { store, env: process.env }) };
+  return { agent, store, models, embedder, modelLabel: label, calendar: calendarFor(agent, { store, env: process.env }) };
 }

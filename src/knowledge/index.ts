@@ -18,3 +18,10 @@ export { resolveSources, type ResolvedSources, type SourceRef } from './sources.
 export { contentTerms, ftsQuery, isStopWord } from './terms.ts';
 export { parsePlainText } from './text.ts';
 export { fetchSource, formatOfResponse, isUrlSource, type FetchSourceOptions } from './url.ts';
+export { readCallerQuery, type CallerQuery, type QuerySlot } from './caller-query.ts';
+export { knowledgeIndexOf } from './index-cache.ts';
+export { KnowledgeIndex, type IndexedChunk, type RankedChunk } from './knowledge-index.ts';
+export { coverageOf, fuse, retrieve, type Retrieval, type RetrieveOptions } from './retrieve.ts';
+export { CONCEPTS, vocabulary, type Vocabulary } from './vocabulary.ts';
+export { stemOf, withinOneEdit, wordsOf } from './words.ts';
+export { decodeVector, embedChunks, encodeVector, textHash, unitLength, type EmbedReport, type Embedder } from './embeddings.ts';

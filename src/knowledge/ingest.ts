@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Store } from '../store/store.ts';
+import { errorText } from '../util/error-text.ts';
 import { chunkBlocks, type Chunk } from './chunk.ts';
+import { embedChunks, type EmbedReport, type Embedder } from './embeddings.ts';
 import { readDocument, type SourceBytes } from './read.ts';
 import { resolveSources, type SourceRef } from './sources.ts';
 import { fetchSource } from './url.ts';
@@ -38,6 +40,8 @@ export interface IngestOptions {
   fetch?: typeof fetch;
   /** Per-URL time limit in milliseconds (default 20 000). */
   urlTimeoutMs?: number;
+  /** `knowledge.embeddings`: chunks without a vector for this model get one after the documents are indexed. */
+  embedder?: Embedder;
 }
 
 /** The outcome of an ingest: counts per status, what failed and why, and the agent's chunk total afterwards. */
@@ -51,6 +55,8 @@ export interface IngestReport {
   skipped: { source: string; reason: string }[];
   /** Chunks indexed for the agent once the ingest is done. */
   chunks: number;
+  /** What embedding did, with an embedder; `error` when the model failed (search then falls back to words for chunks without vectors). */
+  embeddings?: EmbedReport | { error: string };
 }
 
 const INSERT_BATCH = 200; // rows per INSERT, well under SQLite's bound-parameter limit
@@ -113,6 +119,14 @@ export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: Inge
     .where('agent', '=', spec.agent)
     .executeTakeFirst();
   report.chunks = Number(sum?.n ?? 0);
+  if (o.embedder) {
+    try {
+      report.embeddings = await embedChunks(store, spec.agent, o.embedder, signal);
+    } catch (e) {
+      if (signal?.aborted) throw e;
+      report.embeddings = { error: errorText(e) };
+    }
+  }
   return report;
 }
 

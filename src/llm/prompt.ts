@@ -54,29 +54,35 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   if (config.knowledge.strict) {
     parts.push(
       'Answer questions about the business only from the DOCUMENTS given with the caller’s message or returned by search_knowledge. ' +
-        'If they do not contain the answer, say plainly that you do not know and offer to book a short intro call with the team. ' +
-        'Never invent prices, dates, names, policies or facts.',
+        `If a question asks for facts about the business and the DOCUMENTS do not contain the answer, reply with exactly ${NOT_IN_DOCUMENTS} and nothing else: ` +
+        'the caller then hears the agent’s own line for questions the documents do not answer. ' +
+        'Never invent prices, dates, names, policies or facts. Small talk, booking and collecting details need no documents.',
     );
   } else {
     parts.push('Prefer the DOCUMENTS given with the caller’s message when they answer the question; say when you are unsure.');
   }
   if (config.calendar) {
     parts.push(
-      'To book the intro call: call check_availability with the caller’s own words for when, and offer only the times it returns, ' +
-        'two or three at a time, in its "say" wording. Never suggest a time it did not return. Before book_call, spell the name and the email ' +
-        'back letter by letter and wait for the caller to say yes. After booking, confirm the day and time aloud.',
+      'To book the intro call: call check_availability with the caller’s own words for when (and callerTimeZone once they said where they are), ' +
+        'and offer only the times it returns, two or three at a time, in its "say" wording. Never suggest a time it did not return. Before book_call, spell the name and the email ' +
+        'back letter by letter and wait for the caller to say yes; when "say" names two clocks, read the time back on both. After booking, confirm the day and time aloud.',
     );
   }
   parts.push('When the caller is done or says goodbye, say a short goodbye and call end_call.');
   return parts.filter(Boolean).join('\n\n');
 }
 
+/** What the model replies, alone, when the documents do not answer a factual question (strict knowledge). */
+export const NOT_IN_DOCUMENTS = 'NOT_IN_DOCUMENTS';
+
 /** The caller's words with the documents found for them, as the model receives them for this turn only. */
-export function groundedCallerMessage(heardText: string, chunks: GroundingChunk[], strict: boolean): string {
+export function groundedCallerMessage(heardText: string, chunks: GroundingChunk[], strict: boolean, absent: readonly string[] = []): string {
+  // Words of the caller's that no document holds in any form: a strong hint the answer is not there.
+  const missing = strict && absent.length ? `\nNo document mentions: ${absent.slice(0, 8).join(', ')}.` : '';
   if (!chunks.length) {
     const note = strict ? 'No document matches this message. If it asks about the business, do not answer from memory.' : 'No document matches this message.';
-    return `${heardText}\n\n[DOCUMENTS]\n${note}\n[/DOCUMENTS]`;
+    return `${heardText}\n\n[DOCUMENTS]\n${note}${missing}\n[/DOCUMENTS]`;
   }
   const docs = chunks.map((c, i) => `(${i + 1}) ${c.source}${c.heading ? ` › ${c.heading}` : ''}\n${c.text}`).join('\n\n');
-  return `${heardText}\n\n[DOCUMENTS]\n${docs}\n[/DOCUMENTS]`;
+  return `${heardText}\n\n[DOCUMENTS]\n${docs}${missing}\n[/DOCUMENTS]`;
 }

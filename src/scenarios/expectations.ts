@@ -43,8 +43,8 @@ export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (st
       fail(expect.documents!.length > 1 ? ['documents', i] : 'documents', `no document retrieved for this turn matches ${shownPattern(p)} (retrieved: ${docs.length ? docs.join('; ') : 'none'})`);
     }
   });
-  if (expect.declined === true && agent.grounding !== 'declined') fail('declined', 'expected the agent to decline (knowledge.unknownAnswer, model not asked); it answered');
-  if (expect.declined === false && agent.grounding === 'declined') fail('declined', 'the agent declined: no document covered the question, so it said knowledge.unknownAnswer');
+  if (expect.declined === true && agent.grounding !== 'declined') fail('declined', 'expected the agent to decline (knowledge.unknownAnswer, in code or by the model\'s NOT_IN_DOCUMENTS); it answered');
+  if (expect.declined === false && agent.grounding === 'declined') fail('declined', 'the agent declined: the documents did not cover the question (parley knowledge search shows why), so it said knowledge.unknownAnswer');
   expect.toolCalled?.forEach((t, i) => {
     const problem = toolProblem(t, agent.tools, 'on this turn');
     if (problem) fail(['toolCalled', i], problem);

@@ -150,7 +150,7 @@ function excerpt(run: ScenarioRun, focus: number, mark: boolean, style: Style): 
     if (t.said !== undefined) lines.push(style.dim(`           heard: "${clip(t.text, 300)}"${sameWords(t.said, t.text) ? '' : ' (misheard)'}`));
     if (run.mode === 'voice' && t.role === 'agent' && t.latency) lines.push(style.dim(`           latency: ${formatLatency(t.latency)}`));
     if (here && t.role === 'caller' && t.documents.length) lines.push(style.dim(`           documents: ${t.documents.slice(0, 4).join('; ')}`));
-    if (t.role === 'agent' && t.grounding === 'declined') lines.push(style.dim('           (declined: no document covered the question; the model was not asked)'));
+    if (t.role === 'agent' && t.grounding === 'declined') lines.push(style.dim('           (declined: the documents did not cover the question)'));
     for (const c of t.tools) {
       const out = c.error ? `error: ${c.error}` : JSON.stringify(c.result);
       lines.push(style.dim(`           ⚙ ${c.name}(${clip(JSON.stringify(c.input), 160)}) → ${clip(out ?? 'nothing', 160)}`));

@@ -5,7 +5,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { loadAgent, type Agent } from '../agent/load.ts';
 import { ingestKnowledge } from '../knowledge/index.ts';
 import { knowledgeSpec } from '../knowledge/spec.ts';
-import { agentModels } from '../llm/agent-models.ts';
+import { agentEmbedder, agentModels } from '../llm/agent-models.ts';
+import type { TextEmbedder } from '../llm/embedder.ts';
 import type { Store } from '../store/store.ts';
 import { calendarFor, type CalendarProvider } from '../tools/calendar/index.ts';
 import { errorText } from '../util/error-text.ts';
@@ -14,6 +15,8 @@ import { errorText } from '../util/error-text.ts';
 export interface LoadedAgent {
   agent: Agent;
   models: LanguageModel[];
+  /** `knowledge.embeddings`, when configured and its key is set. */
+  embedder?: TextEmbedder;
   modelLabel: string;
   calendar?: CalendarProvider;
   /** The folder it was loaded from. */
@@ -104,9 +107,12 @@ export class AgentRegistry {
       const clash = this.get(agent.name);
       if (clash && clash.dir !== d) throw new Error(`an agent named "${agent.name}" is already loaded from ${clash.dir}`);
       const { models, label } = await agentModels(agent, this.#o.env);
-      const report = await ingestKnowledge(this.#o.store, knowledgeSpec(agent), {});
+      const { embedder, warning } = agentEmbedder(agent, this.#o.env);
+      if (warning) this.#o.log(`${agent.name}: ${warning}`);
+      const report = await ingestKnowledge(this.#o.store, knowledgeSpec(agent), { embedder });
       for (const f of report.failed) this.#o.log(`${agent.name}: knowledge: could not read ${f.source}: ${f.message}`);
-      const loaded: LoadedAgent = { agent, models, modelLabel: label, calendar: calendarFor(agent, { store: this.#o.store, env: this.#o.env }), dir: d, loadedAt: new Date() };
+      if (report.embeddings && 'error' in report.embeddings) this.#o.log(`${agent.name}: knowledge: could not embed chunks (${report.embeddings.error}); searching by words where vectors are missing`);
+      const loaded: LoadedAgent = { agent, models, embedder, modelLabel: label, calendar: calendarFor(agent, { store: this.#o.store, env: this.#o.env }), dir: d, loadedAt: new Date() };
       this.#byDir.set(d, loaded);
       this.#problems.delete(d);
       this.#o.log(`agent ${agent.name} ${previous ? 'reloaded' : 'loaded'} from ${d} (model ${label}, version ${agent.version})`);

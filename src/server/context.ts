@@ -77,6 +77,7 @@ export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { ch
   return new Conversation({
     agent: loaded.agent,
     models: loaded.models,
+    embedder: loaded.embedder,
     calendar: loaded.calendar,
     store: ctx.store,
     env: ctx.env,

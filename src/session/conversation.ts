@@ -3,7 +3,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
-import { contentTerms, searchKnowledge } from '../knowledge/index.ts';
+import { retrieve, vocabulary, type Embedder, type Vocabulary } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
 import type { EndReason } from '../store/record-types.ts';
@@ -14,7 +14,8 @@ import { agentTools } from '../tools/registry.ts';
 import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
-import { mustDeclineUngrounded } from './grounding.ts';
+import { groundTurn } from './grounding.ts';
+import { NotInDocumentsFilter } from './not-in-documents.ts';
 import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
 import { historyWindow } from './history-window.ts';
@@ -35,6 +36,8 @@ export interface ConversationOptions {
   store: Store;
   /** Models to try in order: the agent's model, then its fallbacks. */
   models: LanguageModel[];
+  /** `knowledge.embeddings`, resolved: hybrid retrieval embeds each caller turn with it. */
+  embedder?: Embedder;
   channel?: 'text' | 'web' | 'phone';
   direction?: 'inbound' | 'outbound';
   caller?: string | null;
@@ -78,6 +81,9 @@ export class Conversation {
   #guard: DisclosureGuard;
   /** What the agent's webhooks are about: a question they can answer is not off-topic. */
   #toolTopics: string[];
+  #vocabulary: Vocabulary;
+  /** The reply model answered the turn in flight with the not-in-documents marker. */
+  #modelDeclined = false;
 
   constructor(o: ConversationOptions) {
     if (!o.models.length) throw new Error('a conversation needs at least one language model');
@@ -86,6 +92,7 @@ export class Conversation {
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
+    this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
     this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
     this.#spend = new Spend({
       records: new Records(o.store.db),
@@ -154,13 +161,35 @@ export class Conversation {
     // The caps are read while the documents are searched: no wait added before the first word.
     const capReached = this.#spend.reached();
     capReached.catch(() => {}); // a failure is thrown where it is awaited, below
-    const hits = await this.#search(heard, config.knowledge.topK, signal);
+    const earlier = this.transcript.filter((t) => t.role === 'caller').map((t) => t.text).slice(-3, -1);
+    const grounded = await groundTurn(this.#o.store, this.agent.name, heard, {
+      previous: earlier,
+      topK: config.knowledge.topK,
+      vocabulary: this.#vocabulary,
+      strict: config.knowledge.strict,
+      toolTopics: this.#toolTopics,
+      embedder: this.#o.embedder,
+      minSimilarity: config.knowledge.embeddings?.minSimilarity,
+      embedTimeoutMs: config.knowledge.embeddings?.timeoutMs,
+      signal,
+    });
+    const { retrieval } = grounded;
+    const hits = retrieval.hits;
     this.#emit({
       type: 'knowledge.hits',
       at: this.#now(),
       seq: callerSeq,
       grounding: hits.length ? 'chunks' : 'no-match',
       hits: hits.map((h) => ({ chunkId: h.chunkId, source: h.source, heading: h.heading, score: h.score })),
+      decision: {
+        declined: grounded.declined,
+        reason: grounded.reason,
+        coverage: round2(retrieval.coverage),
+        ...(retrieval.similarity !== undefined ? { similarity: round2(retrieval.similarity) } : {}),
+        ...(retrieval.embedError ? { embedError: this.#scrub(retrieval.embedError) } : {}),
+        searchMs: round2(retrieval.searchMs),
+        ...(retrieval.embedMs !== undefined ? { embedMs: round2(retrieval.embedMs) } : {}),
+      },
     });
 
     const agentSeq = ++this.#seq;
@@ -180,20 +209,22 @@ export class Conversation {
       this.#endAfterTurn = limit;
       yield { type: 'text', text };
       this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
-    } else if (config.knowledge.strict && mustDeclineUngrounded(heard, contentTerms(heard), [...hits.map((h) => `${h.heading} ${h.text}`), ...this.#toolTopics])) {
+    } else if (grounded.declined) {
       text = config.knowledge.unknownAnswer;
       grounding = 'declined';
       firstTokenMs = 0;
       yield { type: 'text', text };
       this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
     } else {
-      for await (const out of this.#runModel(heard, hits, agentSeq, signal)) {
+      this.#modelDeclined = false;
+      for await (const out of this.#runModel(heard, hits, retrieval.unknown, agentSeq, signal)) {
         if (out.type === 'text') {
           if (firstTokenMs === null) firstTokenMs = performance.now() - t0;
           text += out.text;
         }
         yield out;
       }
+      if (this.#modelDeclined) grounding = 'declined';
     }
 
     const endedAt = this.#now();
@@ -278,7 +309,7 @@ export class Conversation {
     await this.#recorder.flush();
   }
 
-  async *#runModel(heard: string, hits: KnowledgeMatch[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
+  async *#runModel(heard: string, hits: KnowledgeMatch[], absent: string[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
     const { config } = this.agent;
     if (signal.aborted) {
       // Cancelled while its documents were searched (the caller hung up): the model is not asked.
@@ -294,7 +325,7 @@ export class Conversation {
     let said = '';
     const instructions = buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime()));
     // The documents ride with this turn only; history keeps the caller's plain words.
-    const current: ModelMessage = { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict) };
+    const current: ModelMessage = { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict, absent) };
     let stoppedBy: SpendLimit | null = null;
     const turn = modelTurn({
       models: this.#o.models,
@@ -316,15 +347,34 @@ export class Conversation {
     });
     let step = await turn.next();
     let tripped: 'prompt' | 'secret' | null = null;
+    // Strict knowledge: a reply that is the not-in-documents marker becomes the unknown-answer line.
+    const marker = config.knowledge.strict ? new NotInDocumentsFilter() : undefined;
+    const pass = function* (text: string): Generator<AgentOutput> {
+      if (!text) return;
+      tripped = guard.push(text);
+      if (tripped) return;
+      said += text;
+      yield { type: 'text', text };
+    };
     for (; !step.done; step = await turn.next()) {
       if (step.value.type === 'text') {
-        tripped = guard.push(step.value.text);
-        if (tripped) break;
-        said += step.value.text;
+        yield* pass(marker ? marker.push(step.value.text) : step.value.text);
+        if (tripped || marker?.state === 'declined') break;
+        continue;
       }
       yield step.value;
     }
+    if (step.done && marker) yield* pass(marker.end());
     signal.removeEventListener('abort', stop);
+    if (marker?.state === 'declined' && !tripped) {
+      cut.abort();
+      await turn.return(undefined as never).catch((e: unknown) => this.noteError('llm', e));
+      this.#modelDeclined = true;
+      const line = config.knowledge.unknownAnswer;
+      yield { type: 'text', text: (said ? ' ' : '') + line };
+      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: `${said} ${line}`.trim() });
+      return;
+    }
     if (tripped) {
       cut.abort();
       await turn.return(undefined as never).catch((e: unknown) => this.noteError('llm', e));
@@ -366,8 +416,11 @@ export class Conversation {
     };
   }
 
-  async #search(query: string, limit: number, _signal: AbortSignal): Promise<KnowledgeMatch[]> {
-    return searchKnowledge(this.#o.store, this.agent.name, query, { limit });
+  /** The model's own search_knowledge calls: the same retrieval as a caller's turn. */
+  async #search(query: string, limit: number, signal: AbortSignal): Promise<KnowledgeMatch[]> {
+    const { knowledge } = this.agent.config;
+    const r = await retrieve(this.#o.store, this.agent.name, query, { limit, vocabulary: this.#vocabulary, embedder: this.#o.embedder, embedTimeoutMs: knowledge.embeddings?.timeoutMs, signal });
+    return r.hits;
   }
 
   #emit(event: ConversationEvent): void {
@@ -386,4 +439,16 @@ export class Conversation {
 
 function round(ms: number | null): number | null {
   return ms === null ? null : Math.round(ms * 10) / 10;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+// One vocabulary per synonyms list: agents loaded once share it across their conversations.
+const vocabularies = new WeakMap<object, Vocabulary>();
+const BUILT_IN = vocabulary();
+function vocabularyOf(synonyms: string[][] | undefined): Vocabulary {
+  if (!synonyms?.length) return BUILT_IN;
+  let v = vocabularies.get(synonyms);
+  if (!v) vocabularies.set(synonyms, (v = vocabulary(synonyms)));
+  return v;
 }

@@ -12,7 +12,7 @@ export type ConversationEvent =
   | ToolEvent
   | { type: 'conversation.started'; at: string; agent: string; agentVersion: string; channel: string; direction: string; caller: string | null }
   | { type: 'turn.caller'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
-  | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge'] }
+  | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge']; decision?: GroundingDecision }
   | { type: 'turn.heard'; at: string; seq: number; heardText: string }
   | { type: 'turn.latency'; at: string; seq: number; latency: TurnLatency }
   | { type: 'recording.saved'; at: string; path: string; durationMs: number }
@@ -36,3 +36,14 @@ export type TurnLatency = {
   /** End of speech → first audio: what the caller waits. */
   voiceToVoiceMs: number | null;
 };
+
+/** How a caller turn was grounded: whether the strict agent declined it, why, and the figures it read. */
+export interface GroundingDecision {
+  declined: boolean;
+  reason: string;
+  coverage: number;
+  similarity?: number;
+  embedError?: string;
+  searchMs: number;
+  embedMs?: number;
+}

@@ -233,6 +233,29 @@ const openConversations = (): Migration => ({
   },
 });
 
+// Embedding vectors of knowledge chunks, keyed by the chunk's text hash rather than its id: a
+// changed document's chunks are replaced, but those whose text did not change keep their vector
+// and are not sent to the embedding model again. Vectors are base64 little-endian float32 in a
+// text column, the same on SQLite and Postgres (neither sqlite-vec nor pgvector is assumed);
+// they are searched in process.
+const knowledgeEmbeddings = (): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('knowledge_embeddings')
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('text_hash', 'text', (c) => c.notNull())
+      .addColumn('vector', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('knowledge_embeddings_pk', ['agent', 'model', 'text_hash'])
+      .execute();
+    // The questions the documents could not answer are read from declined agent turns: few among all turns.
+    await sql`CREATE INDEX turns_declined ON turns (conversation_id, seq) WHERE grounding = 'declined'`.execute(db);
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 // Post-call analysis, one row per conversation: written once the analysis ran, failed or was
 // skipped. A conversation that ended without a row is what recovery picks up after a crash.
 const analysis = (): Migration => ({
@@ -290,5 +313,5 @@ const ownerDashboard = (kind: StoreKind): Migration => ({
 
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0007_analysis': analysis(), '0008_owner_dashboard': ownerDashboard(kind) }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0007_knowledge_embeddings': knowledgeEmbeddings(), '0008_analysis': analysis(), '0009_owner_dashboard': ownerDashboard(kind) }) };
 }

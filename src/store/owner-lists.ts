@@ -3,7 +3,7 @@ import { realConversation } from './outcome-sql.ts';
 import type { BookingRecord } from './record-types.ts';
 import type { ConversationTable, Tables } from './tables.ts';
 
-// The lists an owner exports: leads, bookings, and the questions the documents could not answer.
+// The lists an owner exports: leads and bookings.
 
 /** Which records a list covers: `from` inclusive, `to` exclusive (ISO instants), one agent or all. */
 export interface ListRange {
@@ -32,14 +32,6 @@ export interface BookingRow {
   agent: string;
   bookedAt: string;
   booking: BookingRecord;
-}
-
-/** A question strict knowledge declined, grouped by its wording. */
-export interface UnansweredQuestion {
-  text: string;
-  count: number;
-  lastAt: string;
-  conversationIds: string[];
 }
 
 type C = ExpressionBuilder<Tables & { c: ConversationTable }, 'c'>;
@@ -75,40 +67,4 @@ export async function bookingsIn(db: Kysely<Tables>, r: ListRange): Promise<Book
     .limit(r.limit)
     .execute();
   return rows.map((x) => ({ conversationId: x.conversation_id, agent: x.agent, bookedAt: x.at, booking: (JSON.parse(x.data) as { booking: BookingRecord }).booking }));
-}
-
-/**
- * Caller turns whose answer strict knowledge declined (the agent turn's grounding is 'declined'),
- * grouped by their words lowercased with whitespace collapsed; most asked first. Only declined
- * questions are read, at most `limit` of them.
- */
-export async function unansweredIn(db: Kysely<Tables>, r: ListRange): Promise<UnansweredQuestion[]> {
-  const rows = await db
-    .selectFrom('turns as a')
-    .innerJoin('conversations as c', 'c.id', 'a.conversation_id')
-    .innerJoin('turns as q', (j) =>
-      j.onRef('q.conversation_id', '=', 'a.conversation_id').on((eb) =>
-        eb('q.seq', '=', eb.selectFrom('turns as p').select((p) => p.fn.max('p.seq').as('s')).whereRef('p.conversation_id', '=', 'a.conversation_id').where('p.role', '=', 'caller').whereRef('p.seq', '<', 'a.seq')),
-      ),
-    )
-    .select(['q.text', 'q.started_at', 'a.conversation_id'])
-    .where('a.role', '=', 'agent')
-    .where('a.grounding', '=', 'declined')
-    .where('a.started_at', '>=', r.from)
-    .where('a.started_at', '<', r.to)
-    .where(filtered(r))
-    .orderBy('q.started_at', 'desc')
-    .limit(r.limit)
-    .execute();
-  const groups = new Map<string, UnansweredQuestion>();
-  for (const row of rows) {
-    const key = row.text.toLowerCase().replace(/\s+/g, ' ').trim();
-    const g = groups.get(key);
-    if (!g) groups.set(key, { text: key, count: 1, lastAt: row.started_at, conversationIds: [row.conversation_id] });
-    else {
-      g.count++;
-      if (!g.conversationIds.includes(row.conversation_id)) g.conversationIds.push(row.conversation_id);
-    }
-  }
-  return [...groups.values()].sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));
 }

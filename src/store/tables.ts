@@ -10,6 +10,7 @@ export interface Tables {
   events: EventTable;
   knowledge_sources: KnowledgeSourceTable;
   knowledge_chunks: KnowledgeChunkTable;
+  knowledge_embeddings: KnowledgeEmbeddingTable;
   bookings: BookingTable;
   analyses: AnalysisTable;
   widget_sessions: WidgetSessionTable;
@@ -91,6 +92,16 @@ export interface KnowledgeSourceTable {
   hash: string;
   chunks: number;
   ingested_at: string;
+}
+
+/** A chunk's embedding vector for one model, by the hash of the chunk's heading and text. */
+export interface KnowledgeEmbeddingTable {
+  agent: string;
+  /** The embedding model and its dimensions, e.g. "openai:text-embedding-3-small@512". */
+  model: string;
+  text_hash: string;
+  /** Base64 of little-endian float32 values. */
+  vector: string;
 }
 
 export interface KnowledgeChunkTable {

@@ -10,3 +10,4 @@ export * from './s3.ts';
 export * from './voice.ts';
 export * from './scripted-model.ts';
 export * from './seeded-random.ts';
+export * from './openai-embeddings.ts';

@@ -1,11 +1,12 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import { SlotUnavailableError, type CalendarCall, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
-import { resolveWhen, sayTime } from './calendar/when.ts';
+import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
 import { confirmedAloud } from './confirmation.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { isEmail } from './lead.ts';
 import { parseSpokenEmail } from './spelling.ts';
+import { sameWallClock, saidOnBothClocks } from './time-readback.ts';
 import type { ToolSpec } from './traced.ts';
 
 // check_availability and book_call. The rules that keep a booking right are enforced here,
@@ -20,36 +21,64 @@ const DEFAULT_DAYS = 7;
 export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvider): ToolSpec<{ when?: string; callerTimeZone?: string }> {
   return {
     name: 'check_availability',
-    description: 'Find open times for the intro call. Pass the caller’s own words for when (e.g. "tomorrow afternoon", "next Tuesday at 3") and their time zone if they named one.',
+    description:
+      'Find open times for the intro call. Pass the caller’s own words for when (e.g. "tomorrow afternoon", "next Tuesday at 3 my time") and, once the caller said where they are, their time zone: their clock times are then read on their clock.',
     inputSchema: z.object({
       when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
-      callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller if they mentioned where they are, e.g. America/New_York.'),
+      callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller once they said where they are, e.g. America/Chicago (a city name also works).'),
     }),
     run: async ({ when, callerTimeZone }, signal) => {
       const zone = ctx.agent.config.timeZone;
       const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
-      const callerZone = validZone(callerTimeZone);
+      const given = callerZoneFrom(callerTimeZone);
+      if ('error' in given) return { result: { error: given.error }, error: 'callerTimeZone is not a time zone' };
+      let callerZone = given.zone ?? ctx.booking.callerZone;
       let from = now;
       let to = now.add({ hours: 24 * DEFAULT_DAYS });
+      let clock: Record<string, unknown> | undefined;
+      let namedZone: string | undefined;
       if (when?.trim()) {
-        const range = resolveWhen(when, { now, timeZone: zone, callerZone });
+        const range = resolveWhen(when, { now, timeZone: zone, callerZone, previous: ctx.booking.lastWhen });
         if ('error' in range) return { result: { error: range.error } };
         from = Temporal.Instant.compare(range.from.toInstant(), now) > 0 ? range.from.toInstant() : now;
         to = range.to.toInstant();
+        callerZone = range.callerZone ?? callerZone;
+        if (range.whose === 'named') namedZone = range.zone;
+        const oneDay = range.from.toPlainDate().equals(range.to.subtract({ nanoseconds: 1 }).toPlainDate());
+        ctx.booking.lastWhen = oneDay ? { date: range.from.toPlainDate().toString(), zone: range.zone } : undefined;
+        // Whose clock the words were read on goes back with the slots, and so into the record.
+        clock = {
+          timeZone: range.zone,
+          whose: range.whose,
+          understood: range.description,
+          ...(range.zone !== zone ? { inBusinessTime: describeSpan(range.from.withTimeZone(zone), range.to.withTimeZone(zone), !!range.exact) } : {}),
+          ...(range.dst ? { dst: range.dst.note } : {}),
+        };
       }
+      if (callerZone) ctx.booking.callerZone = callerZone;
       const { call, exchanges } = tracing(signal);
-      const slots = (await calendar.availability({ from: from.toString(), to: to.toString(), timeZone: zone }, call)).filter((s) => Temporal.Instant.compare(Temporal.Instant.from(s.start), now) > 0);
+      // Only slots inside what the caller asked for: a vendor that answers with more is not trusted.
+      const inside = (s: Slot): boolean => {
+        const at = Temporal.Instant.from(s.start);
+        return Temporal.Instant.compare(at, now) > 0 && Temporal.Instant.compare(at, from) >= 0 && Temporal.Instant.compare(at, to) < 0;
+      };
+      const slots = (await calendar.availability({ from: from.toString(), to: to.toString(), timeZone: zone }, call)).filter(inside);
       const offered = spread(slots, zone, MAX_OFFERED);
       ctx.booking.offered = offered;
+      const other = callerZone ?? namedZone;
+      const twoClocks = !!other && offered.some((s) => !sameWallClock(s.start, other, zone));
+      const about = { timeZone: zone, ...(callerZone ? { callerTimeZone: callerZone } : {}), ...(clock ? { clock } : {}) };
       const result = offered.length
         ? {
-            timeZone: zone,
-            slots: offered.map((s) => ({ start: s.start, say: sayTime(s.start, { timeZone: zone, callerZone, now }) })),
-            note: 'Offer only these times, two or three at a time, using the "say" wording. To book, pass the exact "start" value.',
+            ...about,
+            slots: offered.map((s) => ({ start: s.start, say: sayTime(s.start, { timeZone: zone, callerZone, namedZone, now }) })),
+            note:
+              'Offer only these times, two or three at a time, using the "say" wording. To book, pass the exact "start" value.' +
+              (twoClocks ? ' Before book_call, read the chosen time back on both clocks as "say" has it, and wait for a yes.' : ''),
           }
-        : { timeZone: zone, slots: [], note: 'No open times in that range. Offer to look at another day.' };
+        : { ...about, slots: [], note: 'No open times in that range. Offer to look at another day.' };
       // A calendar with no HTTP (the built-in one) still shows what was asked and what came back.
-      const trace = exchanges.length ? exchangeFields(exchanges) : { request: { calendar: calendar.id, from: from.toString(), to: to.toString(), timeZone: zone }, response: { slots } };
+      const trace = exchanges.length ? exchangeFields(exchanges) : { request: { calendar: calendar.id, from: from.toString(), to: to.toString(), timeZone: zone, ...(clock ? { clock } : {}) }, response: { slots } };
       return { ...trace, result };
     },
   };
@@ -80,6 +109,9 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
 
       const max = ctx.agent.config.limits.maxBookingsPerConversation;
       if (ctx.booking.bookings.length >= max) return refuse(`this conversation already booked ${ctx.booking.bookings.length} call(s); the limit is ${max}`);
+      const given = callerZoneFrom(input.callerTimeZone);
+      if ('error' in given) return refuse(given.error);
+      const callerZone = given.zone ?? ctx.booking.callerZone;
       const slot = start && ctx.booking.offered.find((s) => normalizeInstant(s.start) === start);
       if (!slot) return refuse('that time is not one of the slots check_availability offered; call check_availability and offer one of its times');
       if (Temporal.Instant.compare(Temporal.Instant.from(slot.start), now) <= 0) return refuse('that time has already passed');
@@ -87,6 +119,9 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       const transcript = ctx.transcript();
       if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
       if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
+      if (callerZone && !sameWallClock(slot.start, callerZone, zone) && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
+        return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for the caller's yes before booking`);
+      }
 
       // The lead first: if the calendar fails now, nothing the caller told us is lost.
       const lead = { name, email, ...(input.company ? { company: input.company } : {}), ...(input.problem ? { problem: input.problem } : {}) };
@@ -94,7 +129,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       ctx.emit({ type: 'lead.saved', at: ctx.now().toISOString(), fields: lead });
 
       const { call, exchanges } = tracing(signal);
-      const attendee = { name, email, timeZone: validZone(input.callerTimeZone) ?? zone, company: input.company };
+      const attendee = { name, email, timeZone: callerZone ?? zone, company: input.company };
       try {
         // Re-check just before booking: another conversation may have taken it.
         const fresh = await calendar.availability({ from: slot.start, to: slot.end, timeZone: zone }, call);
@@ -102,7 +137,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
         const booking = await calendar.book({ start: slot.start, attendee, notes: input.problem, idempotencyKey: `${ctx.conversationId}:booking:${ctx.booking.bookings.length}`, conversationId: ctx.conversationId }, call);
         ctx.booking.bookings.push(booking);
         ctx.emit({ type: 'booking.made', at: ctx.now().toISOString(), booking: { ...booking, provider: calendar.id, attendee, timeZone: zone } });
-        const say = sayTime(booking.start, { timeZone: zone, callerZone: validZone(input.callerTimeZone), now });
+        const say = sayTime(booking.start, { timeZone: zone, callerZone, now });
         const result =
           booking.status === 'link'
             ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
@@ -151,15 +186,6 @@ function spread(slots: Slot[], zone: string, max: number): Slot[] {
 function normalizeInstant(text: string): string | undefined {
   try {
     return Temporal.Instant.from(text.trim()).toString();
-  } catch {
-    return undefined;
-  }
-}
-
-function validZone(zone: string | undefined): string | undefined {
-  if (!zone) return undefined;
-  try {
-    return Temporal.Now.zonedDateTimeISO(zone).timeZoneId;
   } catch {
     return undefined;
   }

@@ -47,4 +47,8 @@ export interface BookingState {
   /** Slots from the latest check_availability: the only times the agent may book. */
   offered: Slot[];
   bookings: Booking[];
+  /** The caller's IANA zone once known (passed by the model or said), kept for later calls. */
+  callerZone?: string;
+  /** The single date the latest check_availability settled on, for "no, the other Tuesday". */
+  lastWhen?: { date: string; zone: string };
 }

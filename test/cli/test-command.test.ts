@@ -69,7 +69,7 @@ describe('parley test', () => {
     const file = join(dir, 'tests/audit-price.yaml');
     const lines = r.stdout.split('\n').map((l) => l.trim());
     assert.ok(lines.includes(`${file}:12:15 caller.turns.0.expect.says: the reply does not say /2,400/`), r.stdout);
-    assert.ok(lines.includes(`${file}:11:19 caller.turns.0.expect.declined: the agent declined: no document covered the question, so it said knowledge.unknownAnswer`), r.stdout);
+    assert.ok(lines.includes(`${file}:11:19 caller.turns.0.expect.declined: the agent declined: the documents did not cover the question (parley knowledge search shows why), so it said knowledge.unknownAnswer`), r.stdout);
     assert.ok(lines.some((l) => l.startsWith(`${file}:17:7 model.script.0: 1 of 1 model.script steps were never used`)), r.stdout);
     // The transcript around the failing turn, the turn itself marked.
     const at = lines.indexOf('at turn 1:');

@@ -114,7 +114,7 @@ describe('owner dashboard in Chromium', { skip: existsSync(CHROMIUM) ? false : `
     assert.ok(api.funnel.widgetOpened > api.funnel.conversations && api.funnel.conversations > api.funnel.leads && api.funnel.leads > api.funnel.bookings && api.funnel.bookings > 0);
     const total = api.days.reduce((s, d) => s + d.conversations, 0);
     assert.equal(await page.locator('.tile').first().locator('.tile-value').textContent(), String(total), 'the sandbox run is not counted');
-    await page.locator('.unanswered td', { hasText: 'do you work on sundays?' }).waitFor();
+    await page.locator('.unanswered td', { hasText: /do you work on sundays\?/i }).waitFor();
     // The legend follows the cursor: hovering a bar of the outcomes chart shows that day's values.
     const chart = page.locator('.chart').first();
     const box = (await chart.locator('.u-over').boundingBox())!;

@@ -95,7 +95,7 @@ describe('buildSystemPrompt', () => {
     assert.equal(agent.config.knowledge.strict, true);
     const prompt = buildSystemPrompt(agent, now);
     assert.match(prompt, /Answer questions about the business only from the DOCUMENTS/);
-    assert.match(prompt, /say plainly that you do not know/);
+    assert.match(prompt, /do not contain the answer, reply with exactly NOT_IN_DOCUMENTS and nothing else/);
     assert.match(prompt, /Never invent prices, dates, names, policies or facts\./);
     assert.match(prompt, /call end_call/);
   });
@@ -142,5 +142,13 @@ describe('groundedCallerMessage', () => {
 
     const lenient = groundedCallerMessage('Hi there', [], false);
     assert.equal(lenient, 'Hi there\n\n[DOCUMENTS]\nNo document matches this message.\n[/DOCUMENTS]');
+  });
+
+  it('tells a strict agent which of the caller’s words no document mentions, inside the documents block', () => {
+    const chunk = { source: 'knowledge/pricing.md', heading: 'Payment terms', text: 'Invoices are paid by bank transfer.' };
+    const strict = groundedCallerMessage('can i pay in bitcoin', [chunk], true, ['bitcoin']);
+    assert.match(strict, /Invoices are paid by bank transfer\.\nNo document mentions: bitcoin\.\n\[\/DOCUMENTS\]$/);
+    assert.doesNotMatch(groundedCallerMessage('can i pay in bitcoin', [chunk], false, ['bitcoin']), /No document mentions/);
+    assert.doesNotMatch(groundedCallerMessage('can i pay by transfer', [chunk], true, []), /No document mentions/);
   });
 });

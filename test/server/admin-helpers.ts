@@ -41,9 +41,9 @@ export const ordersFetch: typeof fetch = async (input) => {
   return Response.json({ order: url.searchParams.get('order_number'), status: 'shipped', deliveryDate: '2026-12-03' });
 };
 
-export async function serve(o: { mode: 'dev' | 'serve'; llm: FakeOpenAI; store: Store; recordingsDir?: string; now?: () => number }): Promise<{ app: FastifyInstance; base: string }> {
+export async function serve(o: { mode: 'dev' | 'serve'; llm: FakeOpenAI; store: Store; recordingsDir?: string; now?: () => number; agentsDir?: string }): Promise<{ app: FastifyInstance; base: string }> {
   const app = await buildServer({
-    agentsDir: adminAgents(),
+    agentsDir: o.agentsDir ?? adminAgents(),
     store: o.store,
     mode: o.mode,
     env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: o.llm.url, PARLEY_SESSION_SECRET: 'test-secret', ...(o.mode === 'serve' ? { PARLEY_ADMIN_TOKEN: TOKEN } : {}) },

@@ -1,124 +1,185 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { contentTerms } from '../../src/knowledge/index.ts';
-import { looksLikeQuestion, MIN_COVERAGE, mustDeclineUngrounded, termCoverage } from '../../src/session/grounding.ts';
+import { after, before, describe, it } from 'node:test';
+import { loadAgent, type Agent } from '../../src/agent/load.ts';
+import { ingestKnowledge, vocabulary } from '../../src/knowledge/index.ts';
+import { NOT_IN_DOCUMENTS } from '../../src/llm/prompt.ts';
+import { Conversation, type AgentOutput } from '../../src/session/conversation.ts';
+import { groundTurn, isOwnTask, looksLikeQuestion, MIN_COVERAGE } from '../../src/session/grounding.ts';
+import { NotInDocumentsFilter } from '../../src/session/not-in-documents.ts';
+import { Records } from '../../src/store/records.ts';
+import type { Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { folderWith } from '../knowledge/fixtures.ts';
+import { EXAMPLE } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
 
-// Chunks as search would return them for the questions below.
-const SERVICES = 'Brightpath builds workflow automations for service businesses: invoicing automations for accountants, intake forms for clinics, and AI assistants that answer the phone. Every city we work in gets the same support.';
-const PRICING = 'Pricing. Automation projects start at 2,000 EUR for a single workflow. Support plans cost 150 EUR per month.';
+const V = vocabulary();
 
-const decline = (text: string, chunks: string[]) => mustDeclineUngrounded(text, contentTerms(text), chunks);
-
-describe('looksLikeQuestion', () => {
-  it('recognises questions by their question mark', () => {
-    for (const t of ['You do invoicing?', 'pricing?', '  and for clinics?  ']) assert.equal(looksLikeQuestion(t), true, t);
-  });
-
-  it('recognises questions by how they start, without a question mark', () => {
-    for (const t of ['what do you charge', "What's the price", 'how long does a project take', 'Do you work with clinics', 'Is there a free trial', 'Can you build a chatbot', 'tell me about your services', 'I wonder whether you do audits', 'Which plans exist.']) {
+describe('looksLikeQuestion, on text as a recogniser writes it', () => {
+  it('recognises questions without punctuation, after the filler callers open with', () => {
+    for (const t of ['what do you charge', 'um so how long does a project take', 'do you guys work with shopify stores', 'okay and is there a free trial', 'you do invoicing?', 'i was wondering if you do audits', 'quick question can you build a chatbot', 'so what would it set me back', 'we run a clinic do you work with clinics']) {
       assert.equal(looksLikeQuestion(t), true, t);
     }
   });
 
   it('does not take statements for questions', () => {
-    for (const t of ['My name is Ana.', 'We run a dental clinic', 'Thanks, bye', 'Howard from Acme here', 'Canada is where we are based', 'Whatever works for you.', 'Isabel speaking', '']) {
+    for (const t of ['my name is ana', 'we run a dental clinic', 'thanks bye', 'howard from acme here', 'we use shopify for our store', 'sounds good', '']) {
       assert.equal(looksLikeQuestion(t), false, t);
     }
   });
 });
 
-describe('termCoverage', () => {
-  it('is the share of terms found in the chunks', () => {
-    assert.equal(termCoverage(['invoicing', 'clinics'], [SERVICES]), 1);
-    assert.equal(termCoverage(['invoicing', 'spaceships'], [SERVICES]), 0.5);
-    assert.equal(termCoverage(['capital', 'city', 'australia'], [SERVICES]), 1 / 3);
-    assert.equal(termCoverage(['spaceships'], [SERVICES, PRICING]), 0);
+describe('isOwnTask', () => {
+  it('knows booking, giving details and talk about the call itself', () => {
+    for (const t of ['can i book a call for tuesday', 'ok put me down for the two oclock then', 'my email is jane at acme dot io', 'are you a robot', 'can you repeat that', 'is 3 pm free tomorrow']) assert.equal(isOwnTask(t), true, t);
   });
 
-  it('looks across all chunks and ignores case', () => {
-    assert.equal(termCoverage(['brightpath', 'eur'], [SERVICES, PRICING]), 1);
-    assert.equal(termCoverage(['eur'], [SERVICES]), 0);
-  });
-
-  it('matches longer words by a crude stem, shorter words whole', () => {
-    // "automating" (10 letters) is cut to "automati", found in "automations".
-    assert.equal(termCoverage(['automating'], ['We build automations.']), 1);
-    // "prices" is cut to "pric", found in "pricing".
-    assert.equal(termCoverage(['prices'], ['Pricing starts at 2,000 EUR.']), 1);
-    // "plans" (5 letters) is not cut, so "plan" alone does not contain it.
-    assert.equal(termCoverage(['plans'], ['One plan only.']), 0);
-  });
-
-  it('counts a question with no content terms as covered', () => {
-    assert.equal(termCoverage([], []), 1);
-    assert.equal(termCoverage([], [SERVICES]), 1);
-  });
-
-  it('finds nothing in no chunks', () => {
-    assert.equal(termCoverage(['invoicing'], []), 0);
+  it('does not mistake questions about the business for tasks', () => {
+    for (const t of ['how much is the audit', 'do you accept bitcoin', 'who founded the company', 'where is your office']) assert.equal(isOwnTask(t), false, t);
   });
 });
 
-describe('mustDeclineUngrounded', () => {
-  it('declines an off-topic question whose only shared word is incidental', () => {
-    const question = 'What is the capital city of Australia?';
-    assert.deepEqual(contentTerms(question), ['capital', 'city', 'australia']);
-    // Search ranked the services chunk because it mentions "city"; that covers a third of the question.
-    assert.ok(termCoverage(contentTerms(question), [SERVICES]) < MIN_COVERAGE);
-    assert.equal(decline(question, [SERVICES]), true);
+describe('groundTurn: when a strict agent declines in code', () => {
+  let store: Store;
+  let folder: ReturnType<typeof folderWith>;
+  const ground = (text: string, o: Partial<Parameters<typeof groundTurn>[3]> = {}) => groundTurn(store, 'acme', text, { topK: 3, vocabulary: V, strict: true, ...o });
+
+  before(async () => {
+    store = await openTestStore();
+    folder = folderWith({
+      'pricing.md': '# Pricing\n## Audit\nThe automation audit costs 1,500 EUR.\n## Payment\nInvoices are paid by bank transfer within 14 days.',
+      'services.md': '# Services\nWe build workflow automations and AI assistants for clinics and accountants.',
+    });
+    await ingestKnowledge(store, { agent: 'acme', dir: folder.dir, sources: ['.'] });
+  });
+  after(async () => {
+    await store.close();
+    folder.dispose();
   });
 
-  it('declines a question when nothing at all was found', () => {
-    assert.equal(decline('Who won the football world cup?', []), true);
-    assert.equal(decline('how tall is mount everest', []), true);
+  it('declines a question about something no document touches, and names the missing words', async () => {
+    const g = await ground('who won the football world cup');
+    assert.equal(g.declined, true);
+    assert.ok(g.retrieval.coverage < MIN_COVERAGE);
+    assert.match(g.reason, /not in the documents: .*football/);
   });
 
-  it('answers a question the documents cover', () => {
-    assert.equal(decline('Do you build invoicing automations for accountants?', [SERVICES]), false);
-    assert.equal(decline('How much do automation projects cost?', [PRICING]), false);
-  });
-
-  it('answers when exactly half the terms are covered', () => {
-    assert.equal(MIN_COVERAGE, 0.5);
-    assert.equal(decline('Do you build spaceships?', ['We build workflows.']), false);
-  });
-
-  it('does not decline small talk with no content terms', () => {
-    for (const t of ['How are you?', 'What?', 'Are you still there?', 'Could you say that once more?', 'Hey, what is up?']) {
-      assert.deepEqual(contentTerms(t), [], t);
-      assert.equal(decline(t, []), false, t);
+  it('lets an answerable question in callers’ words through', async () => {
+    for (const q of ['um what would it set me back for the audit', 'do you guys do stuff for clinics', 'how do i pay the invoices']) {
+      const g = await ground(q);
+      assert.equal(g.declined, false, `${q}: ${g.reason}`);
     }
   });
 
-  it('does not decline statements, even off-topic ones', () => {
-    for (const t of ['My company makes bridges.', 'We are a bakery in Kraków.', 'The weather in Sydney is lovely']) assert.equal(decline(t, []), false, t);
-  });
-
-  it('does not decline the agent’s own tasks', () => {
-    for (const t of [
-      'Can I book a call tomorrow?',
-      'Could we schedule a meeting on Friday afternoon?',
-      'Do you have any slots available next week?',
-      'Can you spell my email back?',
-      'Could you repeat that again?',
-      'What times are free on Monday morning?',
-      'Is this a real person?',
-      'Am I talking to a robot?',
-    ]) {
-      assert.ok(contentTerms(t).length > 0, t);
-      assert.equal(decline(t, []), false, t);
+  it('never declines small talk, statements or the agent’s own tasks, whatever the documents say', async () => {
+    for (const q of ['hi there can you hear me', 'we are a bakery in leeds', 'can i book a call on friday', 'my name is jane doe']) {
+      const g = await ground(q);
+      assert.equal(g.declined, false, `${q}: ${g.reason}`);
     }
   });
 
-  it('does not decline when the caller gave no content terms even if the text looks like a question', () => {
-    assert.equal(mustDeclineUngrounded('What is this about?', [], []), false);
+  it('never declines when knowledge is not strict', async () => {
+    assert.equal((await ground('who won the football world cup', { strict: false })).declined, false);
+  });
+
+  it('lets a question a webhook tool answers through', async () => {
+    const g = await ground('where is my parcel order tracking', { toolTopics: ['order status Looks up the status and tracking of a parcel order'] });
+    assert.equal(g.declined, false);
+    assert.equal(g.reason, 'a tool covers it');
+  });
+
+  it('reads a follow-up with the turn before it', async () => {
+    const alone = await ground('and what about that');
+    const followUp = await ground('and how much is that', { previous: ['tell me about the audit'] });
+    assert.equal(alone.declined, false, 'no content words: nothing to check');
+    assert.equal(followUp.declined, false);
+    assert.match(followUp.retrieval.hits[0].heading, /Audit/);
   });
 });
 
-describe('a webhook that answers the question counts as coverage', () => {
-  it('does not decline an order question when a tool looks up order status', () => {
-    const q = 'Where is my order A10023?';
-    assert.equal(decline(q, []), true);
-    assert.equal(decline(q, ['order status Look up the status of an order by its number']), false);
+describe('NotInDocumentsFilter', () => {
+  const run = (parts: string[]) => {
+    const f = new NotInDocumentsFilter();
+    const out = parts.map((p) => f.push(p)).join('') + f.end();
+    return { out, state: f.state };
+  };
+
+  it('swallows the marker, whole or split over stream chunks, with leading space or quotes', () => {
+    assert.deepEqual(run([NOT_IN_DOCUMENTS]), { out: '', state: 'declined' });
+    assert.deepEqual(run(['NOT', '_IN', '_DOC', 'UMENTS']), { out: '', state: 'declined' });
+    assert.deepEqual(run([' ', '`NOT_IN_DOCUMENTS`']), { out: '', state: 'declined' });
+    assert.deepEqual(run(['NOT_IN_DOC']), { out: '', state: 'declined' }, 'cut off inside the marker is still the marker');
+  });
+
+  it('passes a real reply on as soon as it cannot be the marker, holding nothing after', () => {
+    const f = new NotInDocumentsFilter();
+    assert.equal(f.push('The audit'), 'The audit');
+    assert.equal(f.state, 'passing');
+    assert.equal(f.push(' costs 1,500 EUR.'), ' costs 1,500 EUR.');
+    assert.deepEqual(run(['NOT', ' at all, ', 'happy to help']), { out: 'NOT at all, happy to help', state: 'passing' });
+    assert.deepEqual(run(['NO']), { out: 'NO', state: 'passing' }, 'a reply shorter than the marker is spoken at the end');
+  });
+});
+
+describe('strict agent end to end: declined in code, or by the model’s marker', () => {
+  let store: Store;
+  let agent: Agent;
+  let fake: FakeOpenAI;
+  const model = () => createOpenAICompatible({ name: 'fake', baseURL: fake.url, apiKey: 'test' })('fake-model');
+  const say = async (c: Conversation, text: string) => {
+    let heard = '';
+    for await (const o of c.reply(text) as AsyncIterable<AgentOutput>) if (o.type === 'text') heard += o.text;
+    return heard;
+  };
+
+  before(async () => {
+    store = await openTestStore();
+    agent = await loadAgent(EXAMPLE);
+    await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources });
+    fake = await startFakeOpenAI();
+  });
+  after(async () => {
+    await fake.close();
+    await store.close();
+  });
+
+  it('declines an off-topic question without asking the model, and records why', async () => {
+    const c = new Conversation({ agent, store, models: [model()] });
+    await c.start();
+    const asked = fake.requests.length;
+    assert.equal(await say(c, 'how tall is mount everest'), agent.config.knowledge.unknownAnswer);
+    assert.equal(fake.requests.length, asked, 'the model was not asked');
+    await c.end('caller hung up');
+    const rec = await new Records(store.db).get(c.id);
+    assert.equal(rec?.turns.at(-1)?.grounding, 'declined');
+    const hits = (await store.db.selectFrom('events').select('data').where('conversation_id', '=', c.id).where('type', '=', 'knowledge.hits').execute()).map((e) => JSON.parse(e.data));
+    assert.equal(hits[0].decision.declined, true);
+    assert.match(hits[0].decision.reason, /everest/);
+  });
+
+  it('turns the model’s not-in-documents marker into the unknown-answer line, in what is heard and in history', async () => {
+    const c = new Conversation({ agent, store, models: [model()] });
+    await c.start();
+    fake.push({ text: NOT_IN_DOCUMENTS });
+    const heard = await say(c, 'can i pay the invoices by credit card');
+    assert.equal(heard, agent.config.knowledge.unknownAnswer);
+    const sent = fake.requests.at(-1)!;
+    assert.match(String(sent.messages.at(-1)!.content), /\[DOCUMENTS\][\s\S]*Payment terms/);
+    assert.ok(!JSON.stringify(c.history).includes(NOT_IN_DOCUMENTS), 'the marker never enters history');
+    await c.end('caller hung up');
+    const rec = await new Records(store.db).get(c.id);
+    assert.equal(rec?.turns.at(-1)?.grounding, 'declined');
+    assert.equal(rec?.turns.at(-1)?.text, agent.config.knowledge.unknownAnswer);
+  });
+
+  it('passes an answer from the documents through unchanged', async () => {
+    const c = new Conversation({ agent, store, models: [model()] });
+    await c.start();
+    fake.push({ text: 'The audit costs one thousand five hundred euros.' });
+    assert.equal(await say(c, 'um what would the audit set me back'), 'The audit costs one thousand five hundred euros.');
+    await c.end('caller hung up');
+    const rec = await new Records(store.db).get(c.id);
+    assert.equal(rec?.turns.at(-1)?.grounding, 'chunks');
   });
 });

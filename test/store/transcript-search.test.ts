@@ -8,7 +8,7 @@ import { Records } from '../../src/store/records.ts';
 import { migrateStore, openStore, type Store } from '../../src/store/store.ts';
 import { TEST_POSTGRES_URL } from '../helpers/store.ts';
 
-// Transcript search on a store upgraded from before 0008: the turns it already held are found,
+// Transcript search on a store upgraded from before 0009_owner_dashboard: the turns it already held are found,
 // and so are the ones written after; words are words (search syntax is not passed through).
 
 async function oldStore(): Promise<{ store: Store; schema?: string; drop: () => Promise<void> }> {
@@ -24,7 +24,7 @@ describe('transcript search', () => {
   it('finds turns written before and after the upgrade, by words and word starts', async () => {
     const { store, schema, drop } = await oldStore();
     try {
-      const { error } = await new Migrator({ db: store.db, provider: migrations(store.kind), migrationTableSchema: schema }).migrateTo('0007_analysis');
+      const { error } = await new Migrator({ db: store.db, provider: migrations(store.kind), migrationTableSchema: schema }).migrateTo('0008_analysis');
       assert.equal(error, undefined);
       const r = new Records(store.db, store.kind);
       const turn = async (id: string, text: string) => {

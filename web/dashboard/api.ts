@@ -174,6 +174,9 @@ export interface Overview {
   tz: string;
   from: string;
   to: string;
+  /** The range as instants: the first day's midnight and the day after the last, in `tz`. */
+  start: string;
+  end: string;
   budgetUsd: number;
   days: OverviewDay[];
   funnel: { widgetOpened: number; conversations: number; leads: number; bookings: number };
@@ -197,7 +200,9 @@ export interface BookingRow {
 }
 
 export interface UnansweredQuestion {
+  /** The latest wording; `variants` holds others asked. */
   text: string;
+  variants?: string[];
   count: number;
   lastAt: string;
   conversationIds: string[];

@@ -1,4 +1,4 @@
-import { getAgents, getOverview, getUnanswered, OUTCOMES, type Overview as Data, type Outcome } from './api.ts';
+import { getAgents, getOverview, getUnanswered, OUTCOMES, type Overview as Data, type Outcome, type UnansweredQuestion } from './api.ts';
 import { Chart } from './chart.tsx';
 import { href, navigate } from './router.ts';
 import { Card, ErrorBox, Loading, outcomeLabel, shortId, useLoad } from './ui.tsx';
@@ -26,7 +26,7 @@ export function Overview({ query }: { query: Record<string, string> }) {
   const key = JSON.stringify(filter);
   const agents = useLoad(getAgents, []);
   const data = useLoad(() => getOverview(filter), [key]);
-  const unanswered = useLoad(() => (data.data ? getUnanswered({ agent: filter.agent, from: data.data.from, to: data.data.to, tz: data.data.tz, test: filter.test }) : Promise.resolve({ questions: [] })), [key, data.data?.from]);
+  const unanswered = useLoad(() => (data.data ? getUnanswered({ agent: filter.agent, from: data.data.start, to: data.data.end }) : Promise.resolve({ questions: [] })), [key, data.data?.start]);
   const set = (k: string, v: string) => navigate('/overview', { ...filter, [k]: v }, { replace: true });
   return (
     <div>
@@ -68,7 +68,7 @@ export function Overview({ query }: { query: Record<string, string> }) {
   );
 }
 
-function Body({ o, questions, agent, test }: { o: Data; questions: { text: string; count: number; lastAt: string; conversationIds: string[] }[]; agent: string; test: string }) {
+function Body({ o, questions, agent, test }: { o: Data; questions: UnansweredQuestion[]; agent: string; test: string }) {
   const days = o.days.map((d) => d.day);
   const total = (f: (d: Data['days'][number]) => number) => o.days.reduce((s, d) => s + f(d), 0);
   const conversations = total((d) => d.conversations);
@@ -171,7 +171,10 @@ function Body({ o, questions, agent, test }: { o: Data; questions: { text: strin
             <tbody>
               {questions.slice(0, 20).map((q) => (
                 <tr>
-                  <td>{q.text}</td>
+                  <td>
+                    {q.text}
+                    {q.variants && q.variants.length > 0 && <div class="muted small">also: {q.variants.join(' · ')}</div>}
+                  </td>
                   <td class="num">{q.count}</td>
                   <td class="nowrap">{new Date(q.lastAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</td>
                   <td>

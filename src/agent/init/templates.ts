@@ -36,7 +36,7 @@ const spellRule = (collect: string[]): string[] =>
     : [];
 
 const bookingRules = (what: string): string[] => [
-  `- To book ${what}, call check_availability with the caller's own words for when ("tomorrow afternoon"), offer only the times it returns, two or three at a time, in its wording.`,
+  `- To book ${what}, call check_availability with the caller's own words for when ("tomorrow afternoon") and, once they say where they are, their time zone; offer only the times it returns, two or three at a time, in its wording.`,
   '- Call book_call only after the name and email were spelled back and the caller said yes. Then say the day and time once more.',
 ];
 

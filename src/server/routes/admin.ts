@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
 import { localAccess, type AdminAuth } from '../../guard/admin-auth.ts';
 import type { ByteRange } from '../../store/recordings/types.ts';
+import { declinedQuestions } from '../../store/unanswered.ts';
+import { knowledgeGaps } from '../knowledge-gaps.ts';
 import { OUTCOMES, Records, type ConversationFilter, type ConversationRecord, type Outcome } from '../../store/records.ts';
 import type { AgentProblem, LoadedAgent } from '../agents.ts';
 import type { ServerContext } from '../context.ts';
@@ -129,6 +131,16 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
         if (e instanceof RangeError) return reply.code(400).send({ error: e.message });
         throw e;
       }
+    });
+
+    // What callers asked that the documents could not answer: the owner's to-do list for the knowledge folder.
+    api.get<{ Querystring: Record<string, string | undefined> }>('/v1/admin/unanswered', async (req, reply) => {
+      const { agent, from, to } = req.query;
+      for (const [name, value] of Object.entries({ from, to })) {
+        if (value !== undefined && Number.isNaN(Date.parse(value))) return reply.code(400).send({ error: `${name} must be an ISO date or time, e.g. 2026-12-01` });
+      }
+      const declined = await declinedQuestions(ctx.store.db, { agent, from: from && new Date(from).toISOString(), to: to && new Date(to).toISOString() });
+      return { questions: knowledgeGaps(declined), declined: declined.length };
     });
 
     api.get<{ Params: { id: string } }>('/v1/admin/conversations/:id', async (req, reply) => {

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { overview } from '../../store/overview.ts';
-import { bookingsIn, leadsIn, unansweredIn, type ListRange } from '../../store/owner-lists.ts';
+import { bookingsIn, leadsIn, type ListRange } from '../../store/owner-lists.ts';
 import { toCsv } from '../../util/csv.ts';
 import { daysBefore, todayIn, zonedDays, type ZonedDay } from '../../util/zoned-days.ts';
 import type { ServerContext } from '../context.ts';
 
-// The owner's side of the admin API: the overview the dashboard charts, the leads and bookings
-// (JSON or CSV), and the questions the documents could not answer. Registered inside the admin
-// API's guard. Shapes in docs/dashboard.md.
+// The owner's side of the admin API: the overview the dashboard charts, and the leads and
+// bookings (JSON or CSV). Registered inside the admin API's guard. Shapes in docs/dashboard.md.
+// (The questions the documents could not answer are GET /v1/admin/unanswered, in admin.ts.)
 
 type Query = Record<string, string | undefined>;
 
@@ -56,7 +56,7 @@ function answer(reply: FastifyReply, q: Query, name: string, json: unknown, csv:
   return json;
 }
 
-/** The overview, leads, bookings and unanswered-questions routes (the caller applies the admin guard). */
+/** The overview, leads and bookings routes (the caller applies the admin guard). */
 export async function ownerRoutes(api: FastifyInstance, ctx: ServerContext): Promise<void> {
   const db = ctx.store.db;
   api.setErrorHandler((e, _req, reply) => {
@@ -69,7 +69,7 @@ export async function ownerRoutes(api: FastifyInstance, ctx: ServerContext): Pro
     const { days, tz } = daysOf(ctx, q);
     const agents = q.agent ? [ctx.agents.get(q.agent)].filter((a) => a !== undefined) : ctx.agents.list();
     const o = await overview(db, ctx.store.kind, { days, zone: tz, agent: q.agent || undefined, real: !isOn(q.test) });
-    return { agent: q.agent || null, tz, from: days[0]!.day, to: days.at(-1)!.day, test: isOn(q.test), budgetUsd: agents.reduce((s, a) => s + a.agent.config.limits.dailyBudgetUsd, 0), ...o };
+    return { agent: q.agent || null, tz, from: days[0]!.day, to: days.at(-1)!.day, start: days[0]!.start, end: days.at(-1)!.end, test: isOn(q.test), budgetUsd: agents.reduce((s, a) => s + a.agent.config.limits.dailyBudgetUsd, 0), ...o };
   });
 
   api.get<{ Querystring: Query }>('/v1/admin/leads', async (req, reply) => {
@@ -89,6 +89,4 @@ export async function ownerRoutes(api: FastifyInstance, ctx: ServerContext): Pro
       rows: bookings.map(({ booking: b, ...r }) => [r.bookedAt, r.agent, b.start, b.timeZone, b.attendee?.name, b.attendee?.email, b.attendee?.company ?? '', b.provider, b.status, b.url ?? '', r.conversationId]),
     }));
   });
-
-  api.get<{ Querystring: Query }>('/v1/admin/unanswered', async (req) => ({ questions: await unansweredIn(db, rangeOf(ctx, req.query, 5_000)) }));
 }

@@ -62,7 +62,7 @@ describe('resolveWhen: clock times', () => {
     assert.match(refused('tomorrow at 25:00'), /not a time of day/);
     assert.match(refused('tomorrow at 3 or 4'), /more than one time/);
     assert.match(refused('midnight'), /ambiguous/i);
-    assert.match(refused('tomorrow lunchtime'), /"lunchtime".*Ask the caller/);
+    assert.match(refused('tomorrow teatime'), /"teatime".*Ask the caller/);
     assert.match(refused('whenever'), /Ask the caller/);
   });
 });

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Tables } from './tables.ts';
+
+/** A caller turn a strict agent answered with its unknown-answer line (in code or by the model's marker). */
+export interface DeclinedQuestion {
+  conversationId: string;
+  agent: string;
+  channel: string;
+  caller: string | null;
+  /** What the caller said, as heard. */
+  text: string;
+  at: string;
+}
+
+/** Which declined questions to read: one agent's or all, in a window of conversation starts, newest first. */
+export interface DeclinedFilter {
+  agent?: string;
+  from?: string;
+  to?: string;
+  /** Most rows read (default 5,000): the newest win. */
+  limit?: number;
+}
+
+/**
+ * The caller turns whose agent reply was declined for want of documents, newest first. The
+ * reply is the turn right after the caller's (seq + 1) in the same conversation.
+ */
+export async function declinedQuestions(db: Kysely<Tables>, f: DeclinedFilter = {}): Promise<DeclinedQuestion[]> {
+  let q = db
+    .selectFrom('turns as a')
+    .innerJoin('turns as c', (j) => j.onRef('c.conversation_id', '=', 'a.conversation_id').on((eb) => eb('c.seq', '=', eb('a.seq', '-', 1))))
+    .innerJoin('conversations as conv', 'conv.id', 'a.conversation_id')
+    .select(['conv.id as conversationId', 'conv.agent as agent', 'conv.channel as channel', 'conv.caller as caller', 'c.text as text', 'c.heard_text as heardText', 'c.started_at as at'])
+    .where('a.role', '=', 'agent')
+    .where('a.grounding', '=', 'declined')
+    .where('c.role', '=', 'caller');
+  if (f.agent) q = q.where('conv.agent', '=', f.agent);
+  if (f.from) q = q.where('conv.started_at', '>=', f.from);
+  if (f.to) q = q.where('conv.started_at', '<', f.to);
+  const rows = await q.orderBy('c.started_at', 'desc').limit(Math.min(50_000, f.limit ?? 5_000)).execute();
+  return rows.map((r) => ({ conversationId: r.conversationId, agent: r.agent, channel: r.channel, caller: r.caller, text: r.heardText ?? r.text, at: r.at }));
+}
