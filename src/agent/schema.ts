@@ -232,6 +232,29 @@ export const Events = z.strictObject({
     })
     .prefault({}),
 });
+/** One piece of structured data the post-call analysis extracts. */
+export const AnalysisField = z
+  .strictObject({
+    field: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case'),
+    type: z.enum(['string', 'number', 'boolean', 'enum']),
+    values: z.array(z.string().min(1)).min(1).optional().describe('The allowed values of an enum field.'),
+    description: z.string().min(1).describe('What the field means, for the analysis model.'),
+    required: z.boolean().default(false).describe('The analysis fails validation without it; otherwise it may be null.'),
+  })
+  .refine((f) => (f.type === 'enum') === Boolean(f.values), { message: 'values is required for type enum, and only for it', path: ['values'] });
+
+/** What is worked out from a conversation after it ended: a summary, structured data, success criteria. */
+export const Analysis = z
+  .strictObject({
+    summary: z.boolean().default(true).describe('Write a two- or three-sentence summary.'),
+    data: z.array(AnalysisField).default([]),
+    criteria: z.array(z.string().min(1)).default([]).describe('Success criteria in plain words, each judged pass or fail with a reason.'),
+    model: z.string().optional().describe('provider:model for the analysis (e.g. a cheaper one); default brain.llm.'),
+    baseURL: z.string().optional(),
+    apiKey: z.string().optional().describe('Usually ${ENV_NAME}; defaults to the provider’s standard env var.'),
+    maxTranscriptChars: z.number().int().min(1000).max(200_000).default(24_000).describe('Longer transcripts are cut in the middle before the model reads them.'),
+  })
+  .refine((a) => new Set(a.data.map((f) => f.field)).size === a.data.length, { message: 'each data field needs its own name', path: ['data'] });
 
 export const Privacy = z.strictObject({
   retentionDays: z.number().positive().optional().describe('Delete conversations (transcripts, tool calls, lead, recording) older than this many days. Unset: keep them.'),
@@ -256,6 +279,7 @@ export const AgentFile = z.strictObject({
   privacy: Privacy.prefault({}),
   guardrails: z.array(Guardrail).max(50).default([]).describe('Topics the agent must not handle, recognised in code before the model answers; see docs/knowledge.md.'),
   events: Events.prefault({}),
+  analysis: Analysis.optional().describe('Post-call analysis, run after a conversation ends; see docs/agent-file.md.'),
 });
 
 export type AgentFileInput = z.input<typeof AgentFile>;
@@ -265,6 +289,8 @@ export type ToolConfig = z.output<typeof Tool>;
 export type CalendarConfig = z.output<typeof Calendar>;
 export type GuardrailConfig = z.output<typeof Guardrail>;
 export type EventsConfig = z.output<typeof Events>;
+export type AnalysisConfig = z.output<typeof Analysis>;
+export type AnalysisFieldConfig = z.output<typeof AnalysisField>;
 
 function isTimeZone(zone: string): boolean {
   try {

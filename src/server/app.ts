@@ -24,6 +24,8 @@ import { purgeOldConversations } from '../store/retention.ts';
 import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { sharedSileroPool } from '../audio/gated-vad.ts';
 import { voiceActivityFromTurn } from '../audio/vad.ts';
+import { AnalysisQueue, type AnalysisQueueOptions } from '../analysis/queue.ts';
+import { analysisModel } from '../llm/analysis-model.ts';
 import { AgentRegistry } from './agents.ts';
 import { fastifyTimeouts, fastifyTrustProxy, httpTimeouts, proxyTrust } from './http-edge.ts';
 import type { ServerContext } from './context.ts';
@@ -69,6 +71,8 @@ export interface ServerOptions {
   /** The events deliverer's clock and loop (tests); email sending. */
   events?: EventsOutOptions;
   logger?: boolean;
+  /** Post-call analysis: concurrency, retry pauses, and the hook called when one is stored. */
+  analysis?: Pick<AnalysisQueueOptions, 'concurrency' | 'retryDelaysMs' | 'timeoutMs' | 'onAnalysisCompleted'>;
 }
 
 /** The Fastify app: health, metrics, and the doors, over one set of agents and one store. */
@@ -156,6 +160,18 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     ],
     events: new EventsOut({ store, agents, env: o.env, publicUrl, log: warn }, o.events),
     draining: false,
+    analysis: new AnalysisQueue({
+      db: store.db,
+      target: (name) => {
+        const loaded = agents.get(name);
+        const config = loaded?.agent.config.analysis;
+        if (!loaded || !config) return undefined;
+        const main = loaded.models[0] ? { model: loaded.models[0], label: loaded.modelLabel } : undefined;
+        return { config, model: () => analysisModel(loaded.agent, o.env, main) };
+      },
+      ...o.analysis,
+      warn,
+    }),
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
     fetch: o.fetch ?? fetch,
@@ -181,11 +197,17 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await widgetRoutes(app, ctx);
 
   await recoverAbandonedConversations(app, ctx, seatLeaseMs(o.env));
+  // Conversations that ended (or were closed above) without an analysis: a crash came first.
+  await ctx.analysis
+    .recover(agents.list().filter((a) => a.agent.config.analysis).map((a) => a.agent.name), new Date(Date.now() - ANALYSIS_RECOVERY_MS).toISOString())
+    .then((n) => n && ctx.log(`queued ${n} conversations for the post-call analysis a restart interrupted`))
+    .catch((e: Error) => ctx.warn(`could not look for conversations left unanalysed: ${e.message}`));
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {
     clearInterval(retention);
     await ctx.events.stop();
     ctx.metrics.close();
+    ctx.analysis.close();
     agents.close();
     for (const s of ctx.live) s.abort();
   });
@@ -255,6 +277,9 @@ declare module 'fastify' {
     drain(timeoutMs: number): Promise<void>;
   }
 }
+
+/** How far back recovery looks for conversations that ended without an analysis (older ones are left alone). */
+const ANALYSIS_RECOVERY_MS = 48 * 3_600_000;
 
 /** How long a node's seats outlive it (PARLEY_SEAT_LEASE_SEC, default 30 s): a node that dies without draining frees its agents' seats after this. */
 function seatLeaseMs(env: NodeJS.ProcessEnv): number {

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { AnalysisQueue } from '../analysis/queue.ts';
 import type { AdminAuth } from '../guard/admin-auth.ts';
 import { NODE_NAME, type LiveSessionList } from '../guard/live-sessions.ts';
 import type { Admission } from '../guard/admission.ts';
@@ -46,6 +47,8 @@ export interface ServerContext {
   dependencies: { name: 'store' | 'redis'; check(signal: AbortSignal): Promise<void> }[];
   /** Set by drain(): new sessions are refused and /healthz says 503, while live ones finish. */
   draining: boolean;
+  /** Post-call analyses waiting and running: every conversation a session finished is queued here. */
+  analysis: AnalysisQueue;
   /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */
   baseUrl(req: FastifyRequest): string;
   /** Events out (webhooks, emails) through the store's outbox. */
@@ -69,6 +72,8 @@ export function track(ctx: ServerContext, s: LiveSession, seat: { release(): voi
     ctx.liveList.remove(id);
     ctx.metrics.sessionEnded(s.door);
     seat.release();
+    // The record is complete once the session is done; its analysis runs later, off the call path.
+    ctx.analysis.enqueue(s.conversationId);
   });
 }
 

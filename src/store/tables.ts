@@ -16,6 +16,8 @@ export interface Tables {
   outbox_deliveries: OutboxDeliveryTable;
   outbox_attempts: OutboxAttemptTable;
   calendar_feeds: CalendarFeedTable;
+  analyses: AnalysisTable;
+  widget_sessions: WidgetSessionTable;
 }
 
 export interface ConversationTable {
@@ -175,6 +177,27 @@ export interface CalendarFeedTable {
   agent: string;
   created_at: string;
   revoked_at: string | null;
+}
+
+/** A conversation's post-call analysis (src/analysis/). */
+export interface AnalysisTable {
+  conversation_id: string;
+  agent: string;
+  status: string; // 'done' | 'failed' | 'skipped'
+  summary: string | null;
+  data: string | null; // JSON object of the declared fields
+  criteria: string | null; // JSON [{ criterion, pass, reason }]
+  error: string | null;
+  model: string | null;
+  attempts: number;
+  analysed_at: string;
+}
+
+/** Widget session requests per agent and UTC hour: the funnel's first step. */
+export interface WidgetSessionTable {
+  agent: string;
+  hour: string;
+  count: number;
 }
 
 export type ConversationRow = Selectable<ConversationTable>;
