@@ -32,7 +32,7 @@ export interface AnalysisQueueOptions {
   /** Longest one model call may take (default 60 s). */
   timeoutMs?: number;
   /** Called once an analysis is stored (done, failed or skipped); the events outbox hooks in here. */
-  onAnalysisCompleted?: (conversationId: string, analysis: AnalysisRecord) => void;
+  onAnalysisCompleted?: (conversationId: string, analysis: AnalysisRecord, agent: string) => void;
   warn?: (line: string) => void;
   now?: () => Date;
 }
@@ -134,7 +134,7 @@ export class AnalysisQueue {
     }
     const saved = await this.#analyses.save(id, record.agent, result);
     this.#forget(id);
-    if (saved) this.#o.onAnalysisCompleted?.(id, result);
+    if (saved) this.#o.onAnalysisCompleted?.(id, result, record.agent);
   }
 
   #retryLater(id: string, ms: number, why: string): void {

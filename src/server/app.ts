@@ -170,6 +170,11 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
         return { config, model: () => analysisModel(loaded.agent, o.env, main) };
       },
       ...o.analysis,
+      // Every stored analysis (done, failed or skipped) goes out as analysis.completed.
+      onAnalysisCompleted: (id, analysis, agent) => {
+        void ctx.events.enqueue({ agent, type: 'analysis.completed', conversationId: id, data: { conversationId: id, analysis } }).catch((e: unknown) => warn(`events: analysis.completed of ${id} could not be queued: ${errorText(e)}`));
+        o.analysis?.onAnalysisCompleted?.(id, analysis, agent);
+      },
       warn,
     }),
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,

@@ -53,6 +53,12 @@ describe('server: post-call analysis', () => {
     answer();
     await done;
     assert.deepEqual(completed.map(([i, a]) => [i, a.status, a.summary]), [[id, 'done', 'A short call.']]);
+    // …and goes out as analysis.completed through the events outbox.
+    await app.parley.events.idle();
+    const out = await fx.store.db.selectFrom('outbox_events').select(['type', 'data', 'conversation_id']).where('type', '=', 'analysis.completed').execute();
+    assert.equal(out.length, 1);
+    assert.equal(out[0].conversation_id, id);
+    assert.equal(JSON.parse(out[0].data).analysis.summary, 'A short call.');
   });
 
   it('picks up at start what ended without an analysis (a crash came first), and marks it skipped without a model', async () => {
