@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -84,6 +86,10 @@ describe('owner dashboard in Chromium', { skip: existsSync(CHROMIUM) ? false : `
   let browser: Browser;
   let page: Page;
   let ids: { jane: string; sandbox: string };
+  // The CRM receiving events: refuses until `up`, then takes them.
+  let receiver: Server;
+  const received: string[] = [];
+  let up = false;
 
   before(async () => {
     store = await openTestStore();
@@ -91,7 +97,14 @@ describe('owner dashboard in Chromium', { skip: existsSync(CHROMIUM) ? false : `
     const dir = tempDir('parley-e2e-dash-');
     mkdirSync(join(dir, 'ada'));
     writeFileSync(join(dir, 'ada', 'agent.yaml'), ['name: ada', 'persona: { prompt: You are Ada., firstMessage: Hello. }', 'knowledge: { sources: [], strict: false }', 'collect: [name, email, company]', `timeZone: ${ZONE}`, 'limits: { dailyBudgetUsd: 5 }', ''].join('\n'));
-    app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: 'http://127.0.0.1:9/v1', PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PATH: process.env.PATH } });
+    receiver = createServer((req, res) => {
+      received.push(String(req.headers['webhook-id']));
+      req.resume();
+      res.writeHead(up ? 204 : 503).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const events = { PARLEY_EVENTS_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, PARLEY_EVENTS_SECRET: `whsec_${Buffer.from('e2e-secret-0123456789').toString('base64')}`, PARLEY_EVENTS_ALLOW_PRIVATE: '1' };
+    app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: 'http://127.0.0.1:9/v1', PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PATH: process.env.PATH, ...events } });
     base = await listenOnLoopback(app);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
     page = await browser.newPage({ viewport: { width: 1360, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${ADMIN}` } });
@@ -100,6 +113,7 @@ describe('owner dashboard in Chromium', { skip: existsSync(CHROMIUM) ? false : `
   after(async () => {
     await browser?.close();
     await app?.close();
+    receiver?.close();
     await store?.close();
   });
 
@@ -192,4 +206,35 @@ describe('owner dashboard in Chromium', { skip: existsSync(CHROMIUM) ? false : `
     await page.locator('table[data-list="bookings"] tbody tr').first().waitFor();
     assert.match(await page.locator('a', { hasText: 'Download CSV' }).getAttribute('href') ?? '', /^\/v1\/admin\/bookings\?format=csv$/);
   });
+
+  it('lists events out with each attempt, and sends a missed one again', async () => {
+    const id = await app.parley.events.enqueue({ agent: 'ada', type: 'lead.saved', conversationId: ids.jane, data: { fields: { name: 'Jane Kowalska' } } });
+    // The receiver refuses the first attempt; the next retry would be 15 s away.
+    await until(async () => (await store.db.selectFrom('outbox_attempts').select('id').execute()).length >= 1);
+    await page.goto(`${base}/dashboard#/events?type=lead.saved`);
+    const row = page.locator(`tr[data-event="${id}"]`);
+    await row.waitFor();
+    assert.equal(await page.locator('.top nav a.active').textContent(), 'Events');
+    assert.equal(await row.locator('.delivery').getAttribute('data-state'), 'pending');
+    assert.match((await row.locator('.delivery summary').textContent()) ?? '', /webhook:PARLEY_EVENTS_URL.*1 attempt · last 503/);
+    up = true;
+    await row.locator('button', { hasText: 'Send again' }).click();
+    await row.locator('text=queued 1').waitFor();
+    await until(async () => received.length >= 2 && (await store.db.selectFrom('outbox_deliveries').select('state').execute()).every((d) => d.state === 'delivered'));
+    await page.reload();
+    await row.locator('.delivery[data-state="delivered"]').waitFor();
+    await row.locator('.delivery summary').click();
+    assert.deepEqual(await row.locator('.attempts li').allTextContents().then((l) => l.map((t) => t.split(' · ')[1])), ['503', '204']);
+    assert.deepEqual(received, [id, id], 'the same webhook-id both times, so the receiver can tell it is one event');
+    await page.screenshot({ ...shots('dashboard-events.png') });
+  });
 });
+
+/** Waits for a condition the test cannot be told about (the deliverer's own loop), checking every 20 ms for up to 10 s. */
+async function until(cond: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the deliverer');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

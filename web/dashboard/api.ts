@@ -217,3 +217,36 @@ export const getBookings = (q: Record<string, string>) => api<{ bookings: Bookin
 export const getUnanswered = (q: Record<string, string>) => api<{ questions: UnansweredQuestion[] }>(`/v1/admin/unanswered?${query(q)}`);
 /** The CSV download of a list, with the same filters. */
 export const csvUrl = (list: 'leads' | 'bookings', q: Record<string, string>) => `/v1/admin/${list}?${query({ ...q, format: 'csv' })}`;
+
+/** One attempt to deliver an event to one destination. */
+export interface DeliveryAttempt {
+  at: string;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+/** An event's delivery to one destination (a webhook, an email), as the admin API lists it. */
+export interface EventDelivery {
+  id: string;
+  destination: string;
+  state: 'pending' | 'delivering' | 'delivered' | 'failed';
+  attempts: DeliveryAttempt[];
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  finishedAt: string | null;
+}
+
+/** An event out (docs/events.md) with its deliveries. */
+export interface OutEvent {
+  id: string;
+  agent: string;
+  type: string;
+  conversationId: string | null;
+  createdAt: string;
+  deliveries: EventDelivery[];
+}
+
+export const getEvents = (q: Record<string, string>) => api<{ events: OutEvent[]; nextCursor: string | null }>(`/v1/admin/events?${query({ ...q, limit: '100' })}`);
+export const redeliverEvent = (id: string) => api<{ redelivered: number }>(`/v1/admin/events/${encodeURIComponent(id)}/redeliver`, { method: 'POST' });

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { Agents, Embed } from './agents.tsx';
 import { Conversation } from './conversation.tsx';
 import { Conversations } from './conversations.tsx';
+import { Events } from './events.tsx';
 import { Leads } from './leads.tsx';
 import { Overview } from './overview.tsx';
 import { href, useRoute } from './router.ts';
@@ -24,6 +25,7 @@ function App() {
   else if (section === 'overview') page = <Overview query={query} />;
   else if (section === 'leads' || section === 'bookings') page = <Leads list={section} query={query} />;
   else if (section === 'conversations') page = <Conversations query={query} />;
+  else if (section === 'events') page = <Events query={query} />;
   else page = <Overview query={query} />;
   const nav = (to: string, label: string) => (
     <a href={href(`/${to}`)} class={section === to || (section === 'bookings' && to === 'leads') || (!section && to === 'overview') ? 'active' : ''}>
@@ -38,6 +40,7 @@ function App() {
           {nav('overview', 'Overview')}
           {nav('conversations', 'Conversations')}
           {nav('leads', 'Leads')}
+          {nav('events', 'Events')}
           {nav('sandbox', 'Sandbox')}
           {nav('agents', 'Agents')}
         </nav>

@@ -45,6 +45,11 @@ h1 .badge { font-size: 12px; margin-left: 0; }
 .outcome-ended-by-agent, .outcome-caller-left, .muted-badge { background: var(--soft); color: var(--muted); }
 td .badge { margin-left: 0; }
 .badge.warn { background: var(--warn-soft); color: var(--warn); }
+.badge.ok { background: var(--ok-soft); color: var(--ok); }
+.badge.bad { background: var(--danger-soft); color: var(--danger); }
+.delivery summary { cursor: pointer; list-style-position: inside; }
+.delivery .attempts { margin: 4px 0 6px 18px; padding: 0; font-size: 12.5px; }
+.error.small, span.error { color: var(--danger); }
 
 .alert { border-radius: var(--radius); padding: 10px 14px; margin-bottom: 12px; }
 .alert.error { background: var(--danger-soft); color: var(--danger); border: 1px solid #fecdca; }
