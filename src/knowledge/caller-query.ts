@@ -1,5 +1,5 @@
 import { isStopWord } from './terms.ts';
-import type { Vocabulary } from './vocabulary.ts';
+import { isAgentConcept, type Vocabulary } from './vocabulary.ts';
 import { stemOf, wordsOf } from './words.ts';
 
 // A caller's turn as retrieval reads it: the things it asks about ("slots"), each with every stem
@@ -74,7 +74,8 @@ function slotsOf(text: string, vocab: Vocabulary, from: QuerySlot['from']): Quer
   for (const [re, concept] of vocab.phrases) {
     const m = re.exec(spoken);
     if (!m) continue;
-    spoken = `${spoken.slice(0, m.index)} ${spoken.slice(m.index + m[0].length)}`;
+    // A built-in phrase's words mean nothing apart ("set me back"); an owner's phrase's words do ("care plan").
+    if (!isAgentConcept(concept)) spoken = `${spoken.slice(0, m.index)} ${spoken.slice(m.index + m[0].length)}`;
     if (seen.has(`#${concept}`)) continue;
     seen.add(`#${concept}`);
     slots.push({ text: m[0].trim(), stems: [...vocab.stemsOf(concept)], phrase: true, from });

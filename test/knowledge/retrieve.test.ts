@@ -117,6 +117,10 @@ describe('retrieval on callers’ words', () => {
     const r = await retrieve(store, 'acme', 'can i get you on the dog and bone', { limit: 1, vocabulary: own });
     assert.match(r.hits[0].heading, /Phone/);
     assert.match((await retrieve(store, 'acme', 'whats your blower', { limit: 1, vocabulary: own })).hits[0].heading, /Phone/);
+    // An owner's phrase keeps its own words ("care plans" still finds "Care plans"), and finds them for its other words.
+    const plans = vocabulary([['care plan', 'retainer']]);
+    assert.match((await retrieve(store, 'acme', 'how much is a care plan', { limit: 1, vocabulary: plans })).hits[0].heading, /Care plans/);
+    assert.match((await retrieve(store, 'acme', 'how much is the retainer', { limit: 1, vocabulary: plans })).hits[0].heading, /Care plans/);
   });
 
   it('sees a re-ingest on the next search, without a restart', async () => {
