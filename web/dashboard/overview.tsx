@@ -26,7 +26,7 @@ export function Overview({ query }: { query: Record<string, string> }) {
   const key = JSON.stringify(filter);
   const agents = useLoad(getAgents, []);
   const data = useLoad(() => getOverview(filter), [key]);
-  const unanswered = useLoad(() => (data.data ? getUnanswered({ agent: filter.agent, from: data.data.start, to: data.data.end }) : Promise.resolve({ questions: [] })), [key, data.data?.start]);
+  const unanswered = useLoad(() => (data.data ? getUnanswered({ agent: filter.agent, from: data.data.start, to: data.data.end, test: filter.test ?? '' }) : Promise.resolve({ questions: [] })), [key, data.data?.start]);
   const set = (k: string, v: string) => navigate('/overview', { ...filter, [k]: v }, { replace: true });
   return (
     <div>

@@ -135,11 +135,13 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 
     // What callers asked that the documents could not answer: the owner's to-do list for the knowledge folder.
     api.get<{ Querystring: Record<string, string | undefined> }>('/v1/admin/unanswered', async (req, reply) => {
-      const { agent, from, to } = req.query;
+      const { agent, from, to, test } = req.query;
       for (const [name, value] of Object.entries({ from, to })) {
         if (value !== undefined && Number.isNaN(Date.parse(value))) return reply.code(400).send({ error: `${name} must be an ISO date or time, e.g. 2026-12-01` });
       }
-      const declined = await declinedQuestions(ctx.store.db, { agent, from: from && new Date(from).toISOString(), to: to && new Date(to).toISOString() });
+      // Sandbox and test runs are left out unless test=1, as everywhere on the owner's pages.
+      const real = !(test === '1' || test === 'true');
+      const declined = await declinedQuestions(ctx.store.db, { agent, real, from: from && new Date(from).toISOString(), to: to && new Date(to).toISOString() });
       return { questions: knowledgeGaps(declined), declined: declined.length };
     });
 
