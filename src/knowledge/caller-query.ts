@@ -39,6 +39,13 @@ const FILLER = new Set(
 const FOLLOW_UP_START = /^(?:(?:um|uh|so|okay|ok|oh)\s+)*(?:and|also|plus|but|what about|how about|what if|is that|does that|does it|is it|is there|do they|are they|and that|same for|then)\b/;
 const REFERS_BACK = /\b(?:that|it|this|those|these|them|they|one|ones|there)\b/;
 
+/**
+ * Most slots read from one turn: a long turn (a visitor may type 2,000 characters) still costs a
+ * bounded search — each slot is a postings lookup and, for a word the documents lack, a scan of
+ * the corpus's words for a near spelling.
+ */
+export const MAX_SLOTS = 24;
+
 /** How many earlier caller turns a follow-up may reach back to. */
 const CONTEXT_TURNS = 2;
 
@@ -51,7 +58,7 @@ export function readCallerQuery(text: string, vocab: Vocabulary, previous: reado
     const seen = new Set(slots.map((s) => s.stems[0]));
     for (const earlier of previous.slice(-CONTEXT_TURNS).reverse()) {
       for (const s of slotsOf(earlier, vocab, 'context')) {
-        if (seen.has(s.stems[0])) continue;
+        if (seen.has(s.stems[0]) || slots.length >= 2 * MAX_SLOTS) continue;
         seen.add(s.stems[0]);
         slots.push(s);
       }
@@ -82,6 +89,7 @@ function slotsOf(text: string, vocab: Vocabulary, from: QuerySlot['from']): Quer
   }
   for (const word of spoken.split(' ')) {
     if (!word || (word.length < 3 && !/^\p{N}+$/u.test(word)) || isStopWord(word) || FILLER.has(word)) continue;
+    if (slots.length >= MAX_SLOTS) break;
     const slot = wordSlot(word, vocab, from);
     if (seen.has(slot.stems[0])) continue;
     seen.add(slot.stems[0]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fuse, ingestKnowledge, KnowledgeIndex, readCallerQuery, retrieve, vocabulary, type RankedChunk } from '../../src/knowledge/index.ts';
+import { MAX_SLOTS } from '../../src/knowledge/caller-query.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { folderWith } from './fixtures.ts';
@@ -149,6 +150,13 @@ describe('readCallerQuery', () => {
       ['set me back'],
     );
     assert.ok(q.slots[0].stems.includes('price') && q.slots[0].stems.includes('cost'));
+  });
+
+  it('reads at most MAX_SLOTS things from one turn, however long it is', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `word${i}x`).join(' ');
+    assert.equal(readCallerQuery(long, V).slots.length, MAX_SLOTS);
+    const followUp = readCallerQuery(`and that ${long}`, V, [long, long]);
+    assert.ok(followUp.slots.length <= 2 * MAX_SLOTS);
   });
 
   it('marks a follow-up and adds the earlier turn’s words as context', () => {
