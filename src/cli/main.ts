@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<{ command(): Command }>> = {
   serve: () => import('./serve.ts'),
   call: () => import('./call.ts'),
   migrate: () => import('./migrate.ts'),
+  tools: () => import('./tools.ts'),
 };
 
 const program = new Command('parley')
