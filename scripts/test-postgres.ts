@@ -8,6 +8,7 @@ import { postgresUp } from '../test/helpers/store.ts';
 const url = process.env.PARLEY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const FILES = [
   'test/store/*.test.ts',
+  'test/analysis/*.test.ts',
   'test/knowledge/*.test.ts',
   'test/tools/calendar/*.test.ts',
   'test/session/conversation.test.ts',
@@ -16,7 +17,12 @@ const FILES = [
   'test/server/admin.test.ts',
   'test/server/unanswered.test.ts',
   'test/server/admin-outcomes.test.ts',
+  'test/server/owner.test.ts',
+  'test/server/analysis.test.ts',
   'test/server/limits.test.ts',
+  'test/events/webhooks.test.ts',
+  'test/server/events.test.ts',
+  'test/events/email.test.ts',
 ];
 
 if (!(await postgresUp(url))) {

@@ -19,11 +19,15 @@ const ALLOWED: Record<string, string[]> = {
   channels: ['agent', 'audio', 'util'],
   tools: ['agent', 'store', 'util'],
   guard: ['agent', 'store', 'util'],
+  // Events out: the outbox's deliverer, webhook signing and posting (on knowledge's URL policy),
+  // email with iCalendar invitations (tools' calendar). Below server and cli, which start it.
+  events: ['agent', 'knowledge', 'store', 'tools', 'util'],
+  analysis: ['agent', 'llm', 'store', 'util'],
   session: ['agent', 'audio', 'channels', 'knowledge', 'llm', 'speech', 'store', 'tools', 'util'],
   testing: ['audio', 'channels', 'speech', 'util'],
-  scenarios: ['agent', 'audio', 'channels', 'knowledge', 'llm', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
-  server: ['agent', 'audio', 'channels', 'guard', 'knowledge', 'llm', 'session', 'speech', 'store', 'tools', 'util'],
-  cli: ['agent', 'audio', 'channels', 'guard', 'knowledge', 'llm', 'scenarios', 'server', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
+  scenarios: ['agent', 'analysis', 'audio', 'channels', 'knowledge', 'llm', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
+  server: ['agent', 'analysis', 'audio', 'channels', 'events', 'guard', 'knowledge', 'llm', 'session', 'speech', 'store', 'tools', 'util'],
+  cli: ['agent', 'analysis', 'audio', 'channels', 'events', 'guard', 'knowledge', 'llm', 'scenarios', 'server', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
 };
 
 interface Import {

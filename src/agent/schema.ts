@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '../util/event-types.ts';
 
 // One schema describes the whole agent folder, including blocks that later parts of
 // Parley implement, so the file format is designed once and validated everywhere.
@@ -141,6 +142,7 @@ export const Calendar = z.discriminatedUnion('provider', [
     closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
     horizonDays: z.number().int().min(1).default(14),
     minNoticeMinutes: z.number().int().min(0).default(120),
+    ownerEmail: z.email().optional().describe('The owner\'s address: ORGANIZER of the invitations callers get by email (PARLEY_SMTP_URL), and where new-booking notices go.'),
   }),
   z.strictObject({
     provider: z.literal('calcom'),
@@ -200,6 +202,60 @@ export const Limits = z.strictObject({
     .describe('Prices (USD) for the cost estimate and dailyBudgetUsd, over the built-in list prices; keys are provider or provider:model.'),
 });
 
+/** A topic the agent must not handle: answered with a fixed line before the model is asked. */
+export const Guardrail = z
+  .strictObject({
+    topic: z.string().min(1).max(60).describe('medical, legal or financial (built in: advice on them is turned away), or a name of your own with its words.'),
+    words: z.array(z.string().min(1).max(80)).max(300).optional().describe('Words or short phrases that name the topic (added to a built-in topic\'s own).'),
+    asking: z.enum(['any', 'advice']).optional().describe('advice: only when the caller asks for advice ("should I", "is it normal"); any: whenever the words come up. Built-in topics: advice; your own: any.'),
+    say: z.string().min(1).max(500).optional().describe('What the agent says instead (built-in topics have a default).'),
+  })
+  .superRefine((g, ctx) => {
+    if (!['medical', 'legal', 'financial'].includes(g.topic) && !g.words?.length) ctx.addIssue({ code: 'custom', path: ['words'], message: `"${g.topic}" is not a built-in topic (medical, legal, financial): list the words that name it` });
+  });
+/** A receiver of the agent's events, signed as Standard Webhooks. */
+export const EventWebhook = z.strictObject({
+  url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').describe('Where events are POSTed; ${ENV_NAME} allowed.'),
+  events: z.array(z.enum(EVENT_TYPES)).min(1).optional().describe('Which events it gets; default all.'),
+  secret: z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the secret (whsec_…) in the environment and write ${ENV_NAME} here').describe('The signing secret, whsec_<base64>, from the environment.'),
+});
+
+/** Events out: webhooks and the owner's emails (docs/events.md). */
+export const Events = z.strictObject({
+  webhooks: z.array(EventWebhook).default([]),
+  allowPrivateUrls: z.boolean().default(false).describe('Let webhook URLs reach loopback, private and link-local addresses; off, they are refused.'),
+  email: z
+    .strictObject({
+      to: z.email().optional().describe('The owner\'s address for notices; default calendar.ownerEmail.'),
+      bookings: z.boolean().default(true).describe('Email the owner each new booking (and cancellation).'),
+      leads: z.boolean().default(false).describe('Email the owner each saved lead.'),
+    })
+    .prefault({}),
+});
+/** One piece of structured data the post-call analysis extracts. */
+export const AnalysisField = z
+  .strictObject({
+    field: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case'),
+    type: z.enum(['string', 'number', 'boolean', 'enum']),
+    values: z.array(z.string().min(1)).min(1).optional().describe('The allowed values of an enum field.'),
+    description: z.string().min(1).describe('What the field means, for the analysis model.'),
+    required: z.boolean().default(false).describe('The analysis fails validation without it; otherwise it may be null.'),
+  })
+  .refine((f) => (f.type === 'enum') === Boolean(f.values), { message: 'values is required for type enum, and only for it', path: ['values'] });
+
+/** What is worked out from a conversation after it ended: a summary, structured data, success criteria. */
+export const Analysis = z
+  .strictObject({
+    summary: z.boolean().default(true).describe('Write a two- or three-sentence summary.'),
+    data: z.array(AnalysisField).default([]),
+    criteria: z.array(z.string().min(1)).default([]).describe('Success criteria in plain words, each judged pass or fail with a reason.'),
+    model: z.string().optional().describe('provider:model for the analysis (e.g. a cheaper one); default brain.llm.'),
+    baseURL: z.string().optional(),
+    apiKey: z.string().optional().describe('Usually ${ENV_NAME}; defaults to the provider’s standard env var.'),
+    maxTranscriptChars: z.number().int().min(1000).max(200_000).default(24_000).describe('Longer transcripts are cut in the middle before the model reads them.'),
+  })
+  .refine((a) => new Set(a.data.map((f) => f.field)).size === a.data.length, { message: 'each data field needs its own name', path: ['data'] });
+
 export const Privacy = z.strictObject({
   retentionDays: z.number().positive().optional().describe('Delete conversations (transcripts, tool calls, lead, recording) older than this many days. Unset: keep them.'),
 });
@@ -221,6 +277,9 @@ export const AgentFile = z.strictObject({
   channels: Channels.prefault({}),
   limits: Limits.prefault({}),
   privacy: Privacy.prefault({}),
+  guardrails: z.array(Guardrail).max(50).default([]).describe('Topics the agent must not handle, recognised in code before the model answers; see docs/knowledge.md.'),
+  events: Events.prefault({}),
+  analysis: Analysis.optional().describe('Post-call analysis, run after a conversation ends; see docs/agent-file.md.'),
 });
 
 export type AgentFileInput = z.input<typeof AgentFile>;
@@ -228,6 +287,10 @@ export type AgentFileData = z.output<typeof AgentFile>;
 export type WebhookToolConfig = z.output<typeof WebhookTool>;
 export type ToolConfig = z.output<typeof Tool>;
 export type CalendarConfig = z.output<typeof Calendar>;
+export type GuardrailConfig = z.output<typeof Guardrail>;
+export type EventsConfig = z.output<typeof Events>;
+export type AnalysisConfig = z.output<typeof Analysis>;
+export type AnalysisFieldConfig = z.output<typeof AnalysisField>;
 
 function isTimeZone(zone: string): boolean {
   try {

@@ -28,6 +28,8 @@ export const SERVER_SECRET_NAMES = [
   'AWS_SESSION_TOKEN',
   'PARLEY_ADMIN_TOKEN',
   'PARLEY_SESSION_SECRET',
+  'PARLEY_EVENTS_SECRET',
+  'PARLEY_LINK_SECRET',
 ] as const;
 
 /** Names that say "this is a credential" for variables not listed above (a new provider, a CRM). */

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { loadAgent } from '../agent/load.ts';
+import { createCalendarFeed, revokeCalendarFeeds } from '../store/calendar-feeds.ts';
 import { openStore } from '../store/store.ts';
 import { bookingsIcs } from '../tools/calendar/index.ts';
+import { timeoutSignal } from '../util/timeout-signal.ts';
 import { exitOnAgentError } from './output.ts';
 
-/** `parley calendar ics <agent-dir>`: the built-in calendar's bookings as an iCalendar feed. */
+/** `parley calendar ics|feed`: the built-in calendar's bookings as an iCalendar feed, printed or at a secret URL. */
 export function command(): Command {
   const cmd = new Command('calendar').description("the built-in calendar's bookings");
   cmd
@@ -14,8 +16,37 @@ export function command(): Command {
     .action(async (dir: string) => {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
       const store = await openStore();
-      process.stdout.write(await bookingsIcs(store, agent.name, { signal: AbortSignal.timeout(30_000), name: agent.config.description ?? agent.name }));
+      process.stdout.write(await bookingsIcs(store, agent.name, { signal: timeoutSignal(30_000), name: agent.config.description ?? agent.name }));
       await store.close();
+    });
+  const feed = cmd.command('feed').description('the secret URL calendar apps subscribe to (served by parley serve/dev)');
+  feed
+    .command('create')
+    .description('make a new secret feed URL (printed once; only its hash is stored)')
+    .argument('<agent-dir>')
+    .action(async (dir: string) => {
+      const agent = await loadAgent(dir).catch(exitOnAgentError);
+      if (agent.config.calendar?.provider !== 'builtin') {
+        process.stderr.write(`parley calendar feed: ${agent.name} does not use the built-in calendar (calendar.provider: builtin)\n`);
+        process.exit(2);
+      }
+      const store = await openStore();
+      const path = `/v1/calendars/${await createCalendarFeed(store, agent.name)}.ics`;
+      await store.close();
+      const base = process.env.PARLEY_PUBLIC_URL?.replace(/\/+$/, '');
+      process.stdout.write(`${base ? `${base}${path}` : path}\n`);
+      if (!base) process.stderr.write('(PARLEY_PUBLIC_URL is not set: put the server\'s public address in front of this path)\n');
+    });
+  feed
+    .command('revoke')
+    .description('revoke every feed URL of the agent (make a new one with create)')
+    .argument('<agent-dir>')
+    .action(async (dir: string) => {
+      const agent = await loadAgent(dir).catch(exitOnAgentError);
+      const store = await openStore();
+      const n = await revokeCalendarFeeds(store, agent.name);
+      await store.close();
+      process.stdout.write(`revoked ${n} feed URL${n === 1 ? '' : 's'} of ${agent.name}\n`);
     });
   return cmd;
 }

@@ -16,8 +16,10 @@ export const commands: Record<string, () => Promise<{ command(): Command }>> = {
   models: () => import('./models.ts'),
   init: () => import('./init.ts'),
   calendar: () => import('./calendar.ts'),
+  events: () => import('./events.ts'),
   dev: () => import('./dev.ts'),
   serve: () => import('./serve.ts'),
   call: () => import('./call.ts'),
   migrate: () => import('./migrate.ts'),
+  tools: () => import('./tools.ts'),
 };

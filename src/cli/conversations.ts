@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { Analyses } from '../store/analyses.ts';
+import type { AnalysisRecord } from '../store/record-types.ts';
 import { Records, type ConversationRecord } from '../store/records.ts';
 import { openStore } from '../store/store.ts';
 import { bold, dim } from './output.ts';
@@ -30,17 +32,18 @@ export function command(): Command {
     .action(async (id: string, o: { json?: boolean }) => {
       const store = await openStore();
       const rec = await new Records(store.db).get(id);
+      const analysis = rec ? await new Analyses(store.db).get(rec.id) : null;
       await store.close();
       if (!rec) {
         console.error(`parley: no single conversation matches "${id}"`);
         process.exit(1);
       }
-      console.log(o.json ? JSON.stringify(rec, null, 2) : formatRecord(rec));
+      console.log(o.json ? JSON.stringify({ ...rec, analysis }, null, 2) : formatRecord(rec, analysis));
     });
   return cmd;
 }
 
-function formatRecord(r: ConversationRecord): string {
+function formatRecord(r: ConversationRecord, a: AnalysisRecord | null): string {
   const lines = [bold(`conversation ${r.id}`), `agent ${r.agent} (version ${r.agentVersion}) · ${r.channel} ${r.direction} · ${r.startedAt} → ${r.endedAt ?? 'open'}${r.endReason ? ` (${r.endReason})` : ''}`, ''];
   for (const t of r.turns) {
     lines.push(`${bold(t.role === 'agent' ? 'agent ›' : 'caller ›')} ${t.text}${t.interrupted ? dim(` [interrupted; heard: ${t.heardText}]`) : ''}`);
@@ -56,5 +59,12 @@ function formatRecord(r: ConversationRecord): string {
   for (const b of r.bookings) lines.push('', bold('booking'), `  ${b.start} (${b.status}, ${b.provider}) for ${b.attendee.name} <${b.attendee.email}>, business zone ${b.timeZone}${b.url ? `, ${b.url}` : ''}`);
   if (r.recording) lines.push('', bold('recording'), `  ${r.recording.path} (${(r.recording.durationMs / 1000).toFixed(1)} s, caller left, agent right)`);
   if (r.errors?.length) lines.push('', bold('errors'), ...r.errors.map((e) => `  ${e.at} ${e.where}: ${e.message}`));
+  if (a) {
+    lines.push('', bold(`analysis (${a.status}${a.model ? `, ${a.model}` : ''})`));
+    if (a.error) lines.push(`  ${a.error}`);
+    if (a.summary) lines.push(`  ${a.summary}`);
+    for (const [k, v] of Object.entries(a.data ?? {})) lines.push(`  ${k}: ${v === null ? '—' : String(v)}`);
+    for (const c of a.criteria) lines.push(`  ${c.pass ? 'pass' : 'FAIL'}  ${c.criterion}: ${dim(c.reason)}`);
+  }
   return lines.join('\n');
 }

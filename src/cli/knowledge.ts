@@ -3,6 +3,7 @@ import { loadAgent } from '../agent/load.ts';
 import { ingestKnowledge, vocabulary } from '../knowledge/index.ts';
 import { agentEmbedder } from '../llm/agent-models.ts';
 import { groundTurn } from '../session/grounding.ts';
+import { guardedTopicOf, guardedTopics } from '../session/guardrails.ts';
 import { openStore } from '../store/store.ts';
 import { knowledgeSpec } from './runtime.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
@@ -32,7 +33,8 @@ export function command(): Command {
     });
   cmd
     .command('search')
-    .description('show the chunks a caller turn would retrieve, and whether a strict agent would decline it')
+    .alias('explain')
+    .description('show the chunks a caller turn would retrieve, and whether it would be answered, declined as not in the documents, or turned away as a guarded topic')
     .argument('<agent-dir>')
     .argument('<query>', "the caller's words, as a recogniser writes them")
     .option('--limit <n>', 'how many chunks (default: knowledge.topK)')
@@ -58,9 +60,12 @@ export function command(): Command {
       const ms = performance.now() - t0;
       const hits = g.retrieval.hits;
       await store.close();
-      const decision = { declined: g.declined, reason: g.reason, coverage: g.retrieval.coverage, similarity: g.retrieval.similarity, unknown: g.retrieval.unknown };
+      const guarded = guardedTopicOf(query, guardedTopics(agent.config.guardrails));
+      const decision = { declined: g.declined, reason: g.reason, coverage: g.retrieval.coverage, similarity: g.retrieval.similarity, unknown: g.retrieval.unknown, guarded: guarded?.topic ?? null };
       if (o.json) return console.log(JSON.stringify({ hits, decision }, null, 2));
-      const verdict = !knowledge.strict
+      const verdict = guarded
+        ? `GUARDED topic "${guarded.topic}": the agent says "${guarded.say}" and the model is not asked`
+        : !knowledge.strict
         ? 'knowledge.strict is off: every turn goes to the model'
         : g.declined
           ? `a strict agent DECLINES this in code (${g.reason}) and says knowledge.unknownAnswer`

@@ -1,5 +1,5 @@
 import { isStopWord } from './terms.ts';
-import type { Vocabulary } from './vocabulary.ts';
+import { isAgentConcept, type Vocabulary } from './vocabulary.ts';
 import { stemOf, wordsOf } from './words.ts';
 
 // A caller's turn as retrieval reads it: the things it asks about ("slots"), each with every stem
@@ -39,6 +39,13 @@ const FILLER = new Set(
 const FOLLOW_UP_START = /^(?:(?:um|uh|so|okay|ok|oh)\s+)*(?:and|also|plus|but|what about|how about|what if|is that|does that|does it|is it|is there|do they|are they|and that|same for|then)\b/;
 const REFERS_BACK = /\b(?:that|it|this|those|these|them|they|one|ones|there)\b/;
 
+/**
+ * Most slots read from one turn: a long turn (a visitor may type 2,000 characters) still costs a
+ * bounded search — each slot is a postings lookup and, for a word the documents lack, a scan of
+ * the corpus's words for a near spelling.
+ */
+export const MAX_SLOTS = 24;
+
 /** How many earlier caller turns a follow-up may reach back to. */
 const CONTEXT_TURNS = 2;
 
@@ -51,7 +58,7 @@ export function readCallerQuery(text: string, vocab: Vocabulary, previous: reado
     const seen = new Set(slots.map((s) => s.stems[0]));
     for (const earlier of previous.slice(-CONTEXT_TURNS).reverse()) {
       for (const s of slotsOf(earlier, vocab, 'context')) {
-        if (seen.has(s.stems[0])) continue;
+        if (seen.has(s.stems[0]) || slots.length >= 2 * MAX_SLOTS) continue;
         seen.add(s.stems[0]);
         slots.push(s);
       }
@@ -74,13 +81,15 @@ function slotsOf(text: string, vocab: Vocabulary, from: QuerySlot['from']): Quer
   for (const [re, concept] of vocab.phrases) {
     const m = re.exec(spoken);
     if (!m) continue;
-    spoken = `${spoken.slice(0, m.index)} ${spoken.slice(m.index + m[0].length)}`;
+    // A built-in phrase's words mean nothing apart ("set me back"); an owner's phrase's words do ("care plan").
+    if (!isAgentConcept(concept)) spoken = `${spoken.slice(0, m.index)} ${spoken.slice(m.index + m[0].length)}`;
     if (seen.has(`#${concept}`)) continue;
     seen.add(`#${concept}`);
     slots.push({ text: m[0].trim(), stems: [...vocab.stemsOf(concept)], phrase: true, from });
   }
   for (const word of spoken.split(' ')) {
     if (!word || (word.length < 3 && !/^\p{N}+$/u.test(word)) || isStopWord(word) || FILLER.has(word)) continue;
+    if (slots.length >= MAX_SLOTS) break;
     const slot = wordSlot(word, vocab, from);
     if (seen.has(slot.stems[0])) continue;
     seen.add(slot.stems[0]);

@@ -35,8 +35,13 @@ export class KnowledgeIndex {
   readonly #postings = new Map<string, { at: number; tf: number }[]>();
   readonly #lengths: number[];
   readonly #avgLength: number;
-  /** Surface words by stem, for matching a misheard word to the corpus. */
+  /** Surface words and their stems, for matching a misheard word to the corpus. */
   readonly #words = new Map<string, string>();
+  /** The same words by length: a word one edit away is at most one letter longer or shorter. */
+  #byLength: Map<number, [string, string][]> | undefined;
+  #stemsByLength: Map<number, string[]> | undefined;
+  /** What each slot of a query matched: search and coverage ask for the same slots. */
+  readonly #matched = new WeakMap<QuerySlot, { own: string[]; related: string[] }>();
 
   /** Unit-length embedding vectors, by chunk position, where the chunk has one. */
   readonly vectors: readonly (Float32Array | undefined)[];
@@ -90,14 +95,39 @@ export class KnowledgeIndex {
    * away — and `related` the other words of its concepts.
    */
   matchingStems(slot: QuerySlot): { own: string[]; related: string[] } {
+    let m = this.#matched.get(slot);
+    if (!m) this.#matched.set(slot, (m = this.#match(slot)));
+    return m;
+  }
+
+  #match(slot: QuerySlot): { own: string[]; related: string[] } {
     const related = slot.stems.slice(slot.phrase ? 0 : 1).filter((s) => this.#postings.has(s));
     if (slot.phrase) return { own: [], related };
     const stem = slot.stems[0];
     if (this.#postings.has(stem)) return { own: [stem], related };
     if (slot.text.length < FUZZY_MIN_LENGTH) return { own: [], related };
+    if (!this.#byLength) {
+      this.#byLength = new Map();
+      this.#stemsByLength = new Map();
+      for (const entry of this.#words) {
+        const list = this.#byLength.get(entry[0].length) ?? [];
+        list.push(entry);
+        this.#byLength.set(entry[0].length, list);
+      }
+      for (const s of this.#postings.keys()) {
+        const list = this.#stemsByLength.get(s.length) ?? [];
+        list.push(s);
+        this.#stemsByLength.set(s.length, list);
+      }
+    }
     const near = new Set<string>();
-    for (const [word, s] of this.#words) {
-      if (word.length >= FUZZY_MIN_LENGTH - 1 && (withinOneEdit(word, slot.text) || withinOneEdit(s, stem))) near.add(s);
+    for (let n = slot.text.length - 1; n <= slot.text.length + 1; n++) {
+      if (n < FUZZY_MIN_LENGTH - 1) continue;
+      for (const [word, s] of this.#byLength.get(n) ?? []) if (withinOneEdit(word, slot.text)) near.add(s);
+    }
+    for (let n = stem.length - 1; n <= stem.length + 1; n++) {
+      if (n < FUZZY_MIN_LENGTH - 1) continue;
+      for (const s of this.#stemsByLength!.get(n) ?? []) if (withinOneEdit(s, stem)) near.add(s);
     }
     return { own: [...near], related };
   }

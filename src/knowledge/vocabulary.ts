@@ -65,6 +65,11 @@ export const PHRASES: [RegExp, string][] = [
   [/\bturn up\b|\bshow up\b|\bno show\b/, 'visit'],
 ];
 
+const AGENT_CONCEPT = 'agent-';
+
+/** Whether a concept is one of an agent's own `knowledge.synonyms` groups. */
+export const isAgentConcept = (concept: string) => concept.startsWith(AGENT_CONCEPT);
+
 /** Concepts as stems: concept name → its stems, and stem → the concepts it belongs to. */
 export interface Vocabulary {
   stemsOf(concept: string): readonly string[];
@@ -85,12 +90,15 @@ export function vocabulary(synonyms: readonly (readonly string[])[] = []): Vocab
   for (const [concept, words] of Object.entries(CONCEPTS)) add(concept, words.split(/\s+/));
   const phrases = [...PHRASES];
   synonyms.forEach((group, i) => {
-    const concept = `agent-${i}`;
+    const concept = `${AGENT_CONCEPT}${i}`;
     const single = group.filter((w) => !/\s/.test(w.trim())).map((w) => w.trim().toLowerCase());
     add(concept, single);
     for (const p of group.filter((w) => /\s/.test(w.trim()))) {
       const words = p.trim().toLowerCase().split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
-      if (words.length) phrases.push([new RegExp(`\\b${words.join('\\s+')}\\b`), concept]);
+      if (!words.length) continue;
+      phrases.push([new RegExp(`\\b${words.join('\\s+')}\\b`), concept]);
+      // A passage that uses the phrase ("care plan") matches a caller's other word for it ("retainer").
+      byConcept.set(concept, [...new Set([...(byConcept.get(concept) ?? []), ...words.map(stemOf)])]);
     }
   });
   return {

@@ -45,6 +45,11 @@ export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (st
   });
   if (expect.declined === true && agent.grounding !== 'declined') fail('declined', 'expected the agent to decline (knowledge.unknownAnswer, in code or by the model\'s NOT_IN_DOCUMENTS); it answered');
   if (expect.declined === false && agent.grounding === 'declined') fail('declined', 'the agent declined: the documents did not cover the question (parley knowledge search shows why), so it said knowledge.unknownAnswer');
+  const guardedTopic = agent.grounding?.startsWith('guarded:') ? agent.grounding.slice('guarded:'.length) : undefined;
+  if (expect.guarded !== undefined && expect.guarded !== false && (guardedTopic === undefined || (typeof expect.guarded === 'string' && expect.guarded !== guardedTopic))) {
+    fail('guarded', `expected the agent to turn the topic away${typeof expect.guarded === 'string' ? ` as "${expect.guarded}"` : ''}; ${guardedTopic ? `it was guarded as "${guardedTopic}"` : 'it was not (parley knowledge search shows why)'}`);
+  }
+  if (expect.guarded === false && guardedTopic) fail('guarded', `the agent turned the turn away as the guarded topic "${guardedTopic}"`);
   expect.toolCalled?.forEach((t, i) => {
     const problem = toolProblem(t, agent.tools, 'on this turn');
     if (problem) fail(['toolCalled', i], problem);

@@ -65,7 +65,8 @@ export const TurnExpect = z.strictObject({
   says: Patterns.optional().describe('Every pattern appears in the reply.'),
   neverSays: Patterns.optional().describe('No pattern appears in the reply.'),
   documents: Patterns.optional().describe('Each pattern matches a document retrieved for this turn ("source › heading").'),
-  declined: z.boolean().optional().describe('true: answered with knowledge.unknownAnswer without asking the model; false: not declined.'),
+  declined: z.boolean().optional().describe('true: answered with knowledge.unknownAnswer (in code, or by the model\'s NOT_IN_DOCUMENTS); false: not declined.'),
+  guarded: z.union([z.boolean(), z.string().min(1)]).optional().describe('A guardrails topic name (or true for any): the turn was answered with that topic\'s fixed line without asking the model; false: no topic was.'),
   toolCalled: ToolExpectations.optional(),
   toolNotCalled: ToolNames.optional(),
 });
@@ -118,6 +119,14 @@ export const Stubs = z.strictObject({
   now: z.string().optional().describe('Fixed clock: an instant with offset, or a local time in the agent’s zone.'),
 });
 
+/** What the post-call analysis (agent.yaml `analysis`) must have found once the conversation ended. */
+export const AnalysisExpect = z.strictObject({
+  status: z.enum(['done', 'failed', 'skipped']).optional().describe('Default: done.'),
+  summary: Patterns.optional().describe('Each pattern appears in the summary.'),
+  data: z.record(z.string(), ValuePattern).optional().describe('Fields of analysis.data (strings are patterns; numbers and booleans exact).'),
+  criteria: z.record(z.string(), z.enum(['pass', 'fail'])).optional().describe('Success criteria, by their words, and the verdict each must get.'),
+});
+
 /** What must be true of the whole conversation. */
 export const Expect = z.strictObject({
   says: Patterns.optional().describe('Each pattern appears in some agent turn.'),
@@ -140,6 +149,7 @@ export const Expect = z.strictObject({
   maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
   latency: LatencyBudget.optional().describe('Voice mode: the budget every answer to a caller turn must keep.'),
   rubric: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((r) => (Array.isArray(r) ? r : [r])).optional(),
+  analysis: AnalysisExpect.optional(),
 });
 
 /** A whole scenario file. */
@@ -153,7 +163,12 @@ export const ScenarioFile = z.strictObject({
     .transform((m) => [...new Set(m)])
     .describe('Which runs include it: `parley test` runs the text ones, `parley test --voice` the voice ones.'),
   caller: Caller,
-  model: z.strictObject({ script: z.array(ModelStep).describe('Replies of the agent’s model, one per request. [] proves the model is never asked.') }).optional(),
+  model: z
+    .strictObject({
+      script: z.array(ModelStep).optional().describe('Replies of the agent’s model, one per request. [] proves the model is never asked.'),
+      analysis: z.union([z.string(), z.record(z.string(), z.unknown())]).optional().describe('What the analysis model answers (an object is sent as JSON); without it the agent’s analysis model is asked.'),
+    })
+    .optional(),
   stubs: Stubs.prefault({}),
   expect: Expect.prefault({}),
 });
@@ -161,6 +176,7 @@ export const ScenarioFile = z.strictObject({
 export type ScenarioData = z.output<typeof ScenarioFile>;
 export type TurnExpectData = z.output<typeof TurnExpect>;
 export type ExpectData = z.output<typeof Expect>;
+export type AnalysisExpectData = z.output<typeof AnalysisExpect>;
 export type ToolExpectationData = z.output<typeof ToolExpectation>;
 export type ModelStepData = z.output<typeof ModelStep>;
 export type WebhookAnswerData = z.output<typeof WebhookAnswer>;

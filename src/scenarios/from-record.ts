@@ -32,6 +32,7 @@ export function scenarioFromRecord(rec: ConversationRecord, agent: Agent, o: Fro
     const expect: Record<string, unknown> = {};
     if (forTest && answer) {
       if (answer.grounding === 'declined') expect.declined = true;
+      if (answer.grounding?.startsWith('guarded:')) expect.guarded = answer.grounding.slice('guarded:'.length);
       // Only a question's documents are worth pinning; a statement's hits are incidental.
       else if (c.knowledge.length && looksLikeQuestion(c.text)) expect.documents = literalPattern(c.knowledge[0].source);
       const called = [...new Set(callsOf(answer).map((x) => x.name))].filter((n) => !LOOKUPS.has(n));

@@ -106,7 +106,7 @@ function agentProblems(data: ScenarioData, agent: Agent, yaml: YamlSource): Agen
       if (!scenarioInstant(text, zone)) point(['stubs', 'calendar', 'slots', i, ...(key ? [key] : [])], 'not a time: use 2026-12-01T14:00:00Z or 2026-12-01 15:00 (the agent’s zone)');
     }
   });
-  data.model?.script.forEach((step, i) =>
+  data.model?.script?.forEach((step, i) =>
     step.toolCalls?.forEach((call, j) => {
       if (!tools.includes(call.name)) point(['model', 'script', i, 'toolCalls', j, 'name'], unknownTool(call.name));
     }),

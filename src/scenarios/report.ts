@@ -151,6 +151,7 @@ function excerpt(run: ScenarioRun, focus: number, mark: boolean, style: Style): 
     if (run.mode === 'voice' && t.role === 'agent' && t.latency) lines.push(style.dim(`           latency: ${formatLatency(t.latency)}`));
     if (here && t.role === 'caller' && t.documents.length) lines.push(style.dim(`           documents: ${t.documents.slice(0, 4).join('; ')}`));
     if (t.role === 'agent' && t.grounding === 'declined') lines.push(style.dim('           (declined: the documents did not cover the question)'));
+    if (t.role === 'agent' && t.grounding?.startsWith('guarded:')) lines.push(style.dim(`           (guarded topic: ${t.grounding.slice('guarded:'.length)}; the model was not asked)`));
     for (const c of t.tools) {
       const out = c.error ? `error: ${c.error}` : JSON.stringify(c.result);
       lines.push(style.dim(`           ⚙ ${c.name}(${clip(JSON.stringify(c.input), 160)}) → ${clip(out ?? 'nothing', 160)}`));

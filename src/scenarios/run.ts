@@ -9,6 +9,7 @@ import type { BookingRecord, ToolCallRecord } from '../store/records.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { calendarFor } from '../tools/calendar/index.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
+import { analysisFindings } from './analysis.ts';
 import { checkConversation, checkMaxTurns, checkTurn, type Finding } from './expectations.ts';
 import { judgeRubric } from './judge.ts';
 import { storeWithKnowledge, type KnowledgeTemplate } from './knowledge.ts';
@@ -94,7 +95,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
   const events: ConversationEvent[] = [];
   try {
     let models: LanguageModel[];
-    if (data.model) {
+    if (data.model?.script) {
       // Past the end of the script the fake answers 400, which is not retried: a scenario
       // that outruns its script fails at once instead of waiting out the SDK's back-off.
       const overrun: FakeStep = () => {
@@ -209,7 +210,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     });
     findings.push(...checkConversation(data.expect, run, zone));
     findings.push(...checkMaxTurns(data.expect.maxTurns, run, run.endedByAgent || callerDone));
-    if (fake && data.model) findings.push(...scriptUsage(fake, data.model.script.length, requestsBefore));
+    if (fake && data.model?.script) findings.push(...scriptUsage(fake, data.model.script.length, requestsBefore));
     for (const tool of new Set(hooks.unstubbed.map((u) => u.tool))) {
       const call = tool && run.toolCalls.find((c) => c.name === tool);
       const hosts = [...new Set(hooks.unstubbed.filter((u) => !u.tool).map((u) => u.host))].join(', ');
@@ -239,6 +240,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
         findings.push({ path, message: `could not be judged: ${errorText(e)}` });
       }
     }
+    findings.push(...(await analysisFindings({ agent, data, store, conversationId: conversation.id, agentModel: o.models.agent, env: o.env ?? process.env, signal, notes })));
     return done();
   } catch (e) {
     if (signal.aborted) throw e;

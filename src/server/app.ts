@@ -24,12 +24,17 @@ import { purgeOldConversations } from '../store/retention.ts';
 import { databaseUrl, openStore, type Store } from '../store/store.ts';
 import { sharedSileroPool } from '../audio/gated-vad.ts';
 import { voiceActivityFromTurn } from '../audio/vad.ts';
+import { AnalysisQueue, type AnalysisQueueOptions } from '../analysis/queue.ts';
+import { analysisModel } from '../llm/analysis-model.ts';
 import { AgentRegistry } from './agents.ts';
 import { fastifyTimeouts, fastifyTrustProxy, httpTimeouts, proxyTrust } from './http-edge.ts';
 import type { ServerContext } from './context.ts';
+import { EventsOut, type EventsOutOptions } from './events-out.ts';
 import { Metrics } from './metrics.ts';
 import { recoverAbandonedConversations } from './recovery.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { bookingRoutes } from './routes/bookings.ts';
+import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { twilioRoutes } from './routes/twilio.ts';
 import { webRoutes } from './routes/web.ts';
@@ -63,7 +68,11 @@ export interface ServerOptions {
   maxSessions?: number;
   /** HTTP client for tools and vendor APIs (tests point it at fakes). */
   fetch?: typeof fetch;
+  /** The events deliverer's clock and loop (tests); email sending. */
+  events?: EventsOutOptions;
   logger?: boolean;
+  /** Post-call analysis: concurrency, retry pauses, and the hook called when one is stored. */
+  analysis?: Pick<AnalysisQueueOptions, 'concurrency' | 'retryDelaysMs' | 'timeoutMs' | 'onAnalysisCompleted'>;
 }
 
 /** The Fastify app: health, metrics, and the doors, over one set of agents and one store. */
@@ -81,6 +90,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   });
   // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
   const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
+  const eventsOut = EventsOut.describe(o.env); // likewise a bad PARLEY_EVENTS_TYPES
   const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const warn = (line: string) => app.log.warn(line);
@@ -148,7 +158,25 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       { name: 'store', check: async (signal) => void (await sql`SELECT 1`.execute(store.db, { signal })) },
       ...(redis ? [{ name: 'redis' as const, check: (signal: AbortSignal) => abortable(redis.ping(), signal).then(() => {}) }] : []),
     ],
+    events: new EventsOut({ store, agents, env: o.env, publicUrl, log: warn }, o.events),
     draining: false,
+    analysis: new AnalysisQueue({
+      db: store.db,
+      target: (name) => {
+        const loaded = agents.get(name);
+        const config = loaded?.agent.config.analysis;
+        if (!loaded || !config) return undefined;
+        const main = loaded.models[0] ? { model: loaded.models[0], label: loaded.modelLabel } : undefined;
+        return { config, model: () => analysisModel(loaded.agent, o.env, main) };
+      },
+      ...o.analysis,
+      // Every stored analysis (done, failed or skipped) goes out as analysis.completed.
+      onAnalysisCompleted: (id, analysis, agent) => {
+        void ctx.events.enqueue({ agent, type: 'analysis.completed', conversationId: id, data: { conversationId: id, analysis } }).catch((e: unknown) => warn(`events: analysis.completed of ${id} could not be queued: ${errorText(e)}`));
+        o.analysis?.onAnalysisCompleted?.(id, analysis, agent);
+      },
+      warn,
+    }),
     baseUrl: (req) => publicUrl ?? `${req.protocol}://${req.host}`,
     now: o.now ?? Date.now,
     fetch: o.fetch ?? fetch,
@@ -159,6 +187,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   ctx.log(`records are kept in ${store.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} at ${store.where}`);
   if (redis) ctx.log(`limits, seats and used tokens are shared through Redis at ${withoutPassword(o.env.PARLEY_REDIS_URL!)}`);
   if (recordings) ctx.log(`recordings are kept in ${recordings.describe}`);
+  for (const line of eventsOut.info) ctx.log(line);
+  for (const line of eventsOut.warn) warn(line);
   if (proxies.kind === 'hops') ctx.log(`caller addresses: the X-Forwarded-For entry ${proxies.hops} from the right (PARLEY_TRUST_PROXY=${o.env.PARLEY_TRUST_PROXY})`);
   if (proxies.kind === 'addresses') ctx.log(`caller addresses: the right-most X-Forwarded-For entry not in ${proxies.addresses.join(', ')}`);
 
@@ -166,14 +196,23 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await healthRoutes(app, ctx);
   await webRoutes(app, ctx);
   await adminRoutes(app, ctx);
+  await eventRoutes(app, ctx);
+  await bookingRoutes(app, ctx);
   await twilioRoutes(app, ctx);
   await widgetRoutes(app, ctx);
 
   await recoverAbandonedConversations(app, ctx, seatLeaseMs(o.env));
+  // Conversations that ended (or were closed above) without an analysis: a crash came first.
+  await ctx.analysis
+    .recover(agents.list().filter((a) => a.agent.config.analysis).map((a) => a.agent.name), new Date(Date.now() - ANALYSIS_RECOVERY_MS).toISOString())
+    .then((n) => n && ctx.log(`queued ${n} conversations for the post-call analysis a restart interrupted`))
+    .catch((e: Error) => ctx.warn(`could not look for conversations left unanalysed: ${e.message}`));
   const retention = keepRetention(ctx);
   app.addHook('preClose', async () => {
     clearInterval(retention);
+    await ctx.events.stop();
     ctx.metrics.close();
+    ctx.analysis.close();
     agents.close();
     for (const s of ctx.live) s.abort();
   });
@@ -243,6 +282,9 @@ declare module 'fastify' {
     drain(timeoutMs: number): Promise<void>;
   }
 }
+
+/** How far back recovery looks for conversations that ended without an analysis (older ones are left alone). */
+const ANALYSIS_RECOVERY_MS = 48 * 3_600_000;
 
 /** How long a node's seats outlive it (PARLEY_SEAT_LEASE_SEC, default 30 s): a node that dies without draining frees its agents' seats after this. */
 function seatLeaseMs(env: NodeJS.ProcessEnv): number {

@@ -1,13 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { AnalysisQueue } from '../analysis/queue.ts';
 import type { AdminAuth } from '../guard/admin-auth.ts';
 import { NODE_NAME, type LiveSessionList } from '../guard/live-sessions.ts';
 import type { Admission } from '../guard/admission.ts';
+import { sendsInvitations } from '../events/destinations.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import { Conversation } from '../session/conversation.ts';
 import type { RecordingStore } from '../store/recordings/types.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentRegistry, LoadedAgent } from './agents.ts';
+import type { EventsOut } from './events-out.ts';
 import type { Metrics } from './metrics.ts';
 import type { SpeechFactory } from './voice-conversation.ts';
 
@@ -44,8 +47,12 @@ export interface ServerContext {
   dependencies: { name: 'store' | 'redis'; check(signal: AbortSignal): Promise<void> }[];
   /** Set by drain(): new sessions are refused and /healthz says 503, while live ones finish. */
   draining: boolean;
+  /** Post-call analyses waiting and running: every conversation a session finished is queued here. */
+  analysis: AnalysisQueue;
   /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */
   baseUrl(req: FastifyRequest): string;
+  /** Events out (webhooks, emails) through the store's outbox. */
+  events: EventsOut;
   now(): number;
   fetch: typeof fetch;
   log(line: string): void;
@@ -59,27 +66,36 @@ export function track(ctx: ServerContext, s: LiveSession, seat: { release(): voi
   const id = randomUUID();
   ctx.liveList.add({ id, agent: s.agent, door: s.door, conversationId: s.conversationId, startedAt: new Date(ctx.now()).toISOString(), node: NODE_NAME });
   void s.done.finally(() => {
+    // Over, with its record written (the recording too): now it goes out as conversation.ended.
+    void ctx.events.conversationEnded(s.conversationId);
     ctx.live.delete(s);
     ctx.liveList.remove(id);
     ctx.metrics.sessionEnded(s.door);
     seat.release();
+    // The record is complete once the session is done; its analysis runs later, off the call path.
+    ctx.analysis.enqueue(s.conversationId);
   });
 }
 
 /** A new conversation with a loaded agent, on this server's store, feeding its metrics. */
 export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { channel: 'web' | 'phone'; direction?: 'inbound' | 'outbound'; caller: string | null }): Conversation {
   const name = loaded.agent.name;
-  return new Conversation({
+  const conversation: Conversation = new Conversation({
     agent: loaded.agent,
     models: loaded.models,
     embedder: loaded.embedder,
     calendar: loaded.calendar,
+    emailsInvitations: sendsInvitations(loaded.agent.config, ctx.env),
     store: ctx.store,
     env: ctx.env,
     fetch: ctx.fetch,
     channel: o.channel,
     direction: o.direction ?? 'inbound',
     caller: o.caller,
-    onEvent: (_, e) => ctx.metrics.observe(name, e),
+    onEvent: (id, e) => {
+      ctx.metrics.observe(name, e);
+      ctx.events.observe(name, id, e, conversation.lead);
+    },
   });
+  return conversation;
 }

@@ -26,7 +26,7 @@ export async function recoverAbandonedConversations(app: FastifyInstance, ctx: S
 }
 
 /** Closes the open web and phone conversations started before `startedBefore` that no node runs; how many it closed. */
-export async function closeAbandoned(ctx: Pick<ServerContext, 'store' | 'agents' | 'liveList' | 'log'>, startedBefore: string, signal?: AbortSignal): Promise<number> {
+export async function closeAbandoned(ctx: Pick<ServerContext, 'store' | 'agents' | 'liveList' | 'log'> & { events?: ServerContext['events'] }, startedBefore: string, signal?: AbortSignal): Promise<number> {
   const records = new Records(ctx.store.db);
   const open = await records.openDoorConversations(startedBefore);
   if (!open.length) return 0;
@@ -42,6 +42,7 @@ export async function closeAbandoned(ctx: Pick<ServerContext, 'store' | 'agents'
     const prices = priceTable(ctx.agents.get(c.agent)?.agent.config.limits.prices);
     const cost = estimateCost(usage, prices, c.direction === 'outbound' ? 'outbound' : 'inbound');
     await records.endConversation(c.id, endedAt, 'server restart', { durationSec, usage, costUsd: cost.usd });
+    await ctx.events?.conversationEnded(c.id);
     closed++;
   }
   if (closed) ctx.log(`closed ${closed} conversations left open by a crash (reason "server restart")`);

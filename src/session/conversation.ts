@@ -3,7 +3,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
-import { retrieve, vocabulary, type Embedder, type Vocabulary } from '../knowledge/index.ts';
+import { retrieve, type Embedder, type Vocabulary } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
 import type { EndReason } from '../store/record-types.ts';
@@ -14,7 +14,8 @@ import { agentTools } from '../tools/registry.ts';
 import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
-import { groundTurn } from './grounding.ts';
+import { groundTurn, knowledgeHitsEvent, vocabularyOf } from './grounding.ts';
+import { guardedTopicOf, guardedTopicsOf, type GuardedTopic } from './guardrails.ts';
 import { NotInDocumentsFilter } from './not-in-documents.ts';
 import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
@@ -48,6 +49,8 @@ export interface ConversationOptions {
   onEvent?: EventSink;
   /** The agent's calendar; without one, the booking tools are not offered. */
   calendar?: CalendarProvider;
+  /** Parley emails the caller an invitation for each booking (the server, with PARLEY_SMTP_URL); book_call promises one only then. */
+  emailsInvitations?: boolean;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -82,6 +85,7 @@ export class Conversation {
   /** What the agent's webhooks are about: a question they can answer is not off-topic. */
   #toolTopics: string[];
   #vocabulary: Vocabulary;
+  #guarded: GuardedTopic[];
   /** The reply model answered the turn in flight with the not-in-documents marker. */
   #modelDeclined = false;
 
@@ -93,6 +97,7 @@ export class Conversation {
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
+    this.#guarded = guardedTopicsOf(o.agent.config.guardrails);
     this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
     this.#spend = new Spend({
       records: new Records(o.store.db),
@@ -161,6 +166,7 @@ export class Conversation {
     // The caps are read while the documents are searched: no wait added before the first word.
     const capReached = this.#spend.reached();
     capReached.catch(() => {}); // a failure is thrown where it is awaited, below
+    const guarded = guardedTopicOf(heard, this.#guarded);
     const earlier = this.transcript.filter((t) => t.role === 'caller').map((t) => t.text).slice(-3, -1);
     const grounded = await groundTurn(this.#o.store, this.agent.name, heard, {
       previous: earlier,
@@ -175,22 +181,7 @@ export class Conversation {
     });
     const { retrieval } = grounded;
     const hits = retrieval.hits;
-    this.#emit({
-      type: 'knowledge.hits',
-      at: this.#now(),
-      seq: callerSeq,
-      grounding: hits.length ? 'chunks' : 'no-match',
-      hits: hits.map((h) => ({ chunkId: h.chunkId, source: h.source, heading: h.heading, score: h.score })),
-      decision: {
-        declined: grounded.declined,
-        reason: grounded.reason,
-        coverage: round2(retrieval.coverage),
-        ...(retrieval.similarity !== undefined ? { similarity: round2(retrieval.similarity) } : {}),
-        ...(retrieval.embedError ? { embedError: this.#scrub(retrieval.embedError) } : {}),
-        searchMs: round2(retrieval.searchMs),
-        ...(retrieval.embedMs !== undefined ? { embedMs: round2(retrieval.embedMs) } : {}),
-      },
-    });
+    this.#emit(knowledgeHitsEvent(this.#now(), callerSeq, grounded, guarded?.topic, (t) => this.#scrub(t)));
 
     const agentSeq = ++this.#seq;
     this.#lastAgent = { seq: agentSeq, historyFrom: this.history.length + 1 }; // after the caller's message
@@ -207,6 +198,13 @@ export class Conversation {
       grounding = null;
       firstTokenMs = 0;
       this.#endAfterTurn = limit;
+      yield { type: 'text', text };
+      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
+    } else if (guarded) {
+      // A topic the owner does not want handled: the fixed line, and the model never sees the turn.
+      text = guarded.say;
+      grounding = `guarded:${guarded.topic}`;
+      firstTokenMs = 0;
       yield { type: 'text', text };
       this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
     } else if (grounded.declined) {
@@ -409,6 +407,7 @@ export class Conversation {
       searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
       transcript: () => [...this.transcript],
       calendar: this.#o.calendar,
+      emailsInvitations: this.#o.emailsInvitations ?? false,
       booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
       env: this.#o.env ?? process.env,
@@ -441,14 +440,3 @@ function round(ms: number | null): number | null {
   return ms === null ? null : Math.round(ms * 10) / 10;
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
-
-// One vocabulary per synonyms list: agents loaded once share it across their conversations.
-const vocabularies = new WeakMap<object, Vocabulary>();
-const BUILT_IN = vocabulary();
-function vocabularyOf(synonyms: string[][] | undefined): Vocabulary {
-  if (!synonyms?.length) return BUILT_IN;
-  let v = vocabularies.get(synonyms);
-  if (!v) vocabularies.set(synonyms, (v = vocabulary(synonyms)));
-  return v;
-}

@@ -2,7 +2,8 @@
 // answered with the agent's configured "I don't know" line, and the model is never asked, so it
 // cannot answer from thin air. Small talk and the agent's own tasks (booking, giving a name or
 // an email) still go to the model, and so does a question the best passage covers.
-import { readCallerQuery, retrieve, stemOf, wordsOf, type Embedder, type Retrieval, type Vocabulary } from '../knowledge/index.ts';
+import { readCallerQuery, retrieve, stemOf, vocabulary, wordsOf, type Embedder, type Retrieval, type Vocabulary } from '../knowledge/index.ts';
+import type { ConversationEvent } from './events.ts';
 import type { Store } from '../store/store.ts';
 
 // A recogniser writes no question marks; a question shows in how it starts (after the filler
@@ -99,4 +100,39 @@ function coveredByTools(heard: string, vocab: Vocabulary, topics: readonly strin
     const stems = new Set(wordsOf(topic).map(stemOf));
     return slots.filter((s) => s.stems.some((st) => stems.has(st))).length / slots.length >= MIN_COVERAGE;
   });
+}
+
+// One vocabulary per synonyms list: agents loaded once share it across their conversations.
+const vocabularies = new WeakMap<object, Vocabulary>();
+const BUILT_IN = vocabulary();
+
+/** The built-in vocabulary plus an agent's `knowledge.synonyms`, built once per agent file. */
+export function vocabularyOf(synonyms: string[][] | undefined): Vocabulary {
+  if (!synonyms?.length) return BUILT_IN;
+  let v = vocabularies.get(synonyms);
+  if (!v) vocabularies.set(synonyms, (v = vocabulary(synonyms)));
+  return v;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The `knowledge.hits` event of a caller turn: what was retrieved and how the turn was decided. */
+export function knowledgeHitsEvent(at: string, seq: number, g: Grounding, guardedTopic: string | undefined, scrub: (text: string) => string): Extract<ConversationEvent, { type: 'knowledge.hits' }> {
+  const r = g.retrieval;
+  return {
+    type: 'knowledge.hits',
+    at,
+    seq,
+    grounding: r.hits.length ? 'chunks' : 'no-match',
+    hits: r.hits.map((h) => ({ chunkId: h.chunkId, source: h.source, heading: h.heading, score: h.score })),
+    decision: {
+      declined: g.declined || guardedTopic !== undefined,
+      reason: guardedTopic ? `guarded topic: ${guardedTopic}` : g.reason,
+      coverage: round2(r.coverage),
+      ...(r.similarity !== undefined ? { similarity: round2(r.similarity) } : {}),
+      ...(r.embedError ? { embedError: scrub(r.embedError) } : {}),
+      searchMs: round2(r.searchMs),
+      ...(r.embedMs !== undefined ? { embedMs: round2(r.embedMs) } : {}),
+    },
+  };
 }

@@ -256,7 +256,126 @@ const knowledgeEmbeddings = (): Migration => ({
   },
 });
 
+// Events out (docs/events.md): an event is written once (outbox_events), fanned out to one
+// delivery per destination (a webhook, an email), each delivered from here with a lease so a
+// crash or a second node never loses or doubles one; every attempt is kept for the admin API.
+// The calendar feed's tokens are kept hashed, and a booking's SEQUENCE counts its iCalendar
+// revisions (the cancellation is the invitation's SEQUENCE + 1). Self-contained: it touches no
+// other migration's tables but for the added bookings column. Numbered 0008 so that it sorts
+// after main's 0007_knowledge_embeddings (a store migrated by main must find it later, not earlier).
+const eventsOutbox = (kind: StoreKind): Migration => ({
+  async up(db: Kysely<any>) {
+    const serial = kind === 'sqlite' ? 'integer' : 'serial';
+    await db.schema
+      .createTable('outbox_events')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('data', 'text', (c) => c.notNull())
+      .addColumn('conversation_id', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('fanned_out', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await sql`CREATE INDEX outbox_events_new ON outbox_events (created_at) WHERE fanned_out = 0`.execute(db);
+    await db.schema.createIndex('outbox_events_agent_created').on('outbox_events').columns(['agent', 'created_at']).execute();
+    await db.schema
+      .createTable('outbox_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('event_id', 'text', (c) => c.notNull().references('outbox_events.id').onDelete('cascade'))
+      .addColumn('destination', 'text', (c) => c.notNull())
+      .addColumn('target', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('lease_owner', 'text')
+      .addColumn('lease_until', 'text')
+      .addColumn('last_status', 'integer')
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('finished_at', 'text')
+      .addUniqueConstraint('outbox_deliveries_event_destination', ['event_id', 'destination'])
+      .execute();
+    await db.schema.createIndex('outbox_deliveries_due').on('outbox_deliveries').columns(['state', 'next_attempt_at']).execute();
+    await db.schema
+      .createTable('outbox_attempts')
+      .addColumn('id', serial, (c) => (kind === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+      .addColumn('delivery_id', 'text', (c) => c.notNull().references('outbox_deliveries.id').onDelete('cascade'))
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer')
+      .addColumn('duration_ms', 'integer', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .execute();
+    await db.schema.createIndex('outbox_attempts_delivery').on('outbox_attempts').column('delivery_id').execute();
+    await db.schema
+      .createTable('calendar_feeds')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema.alterTable('bookings').addColumn('sequence', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
+// Post-call analysis, one row per conversation: written once the analysis ran, failed or was
+// skipped. A conversation that ended without a row is what recovery picks up after a crash.
+const analysis = (): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('analyses')
+      .addColumn('conversation_id', 'text', (c) => c.primaryKey().references('conversations.id').onDelete('cascade'))
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('summary', 'text')
+      .addColumn('data', 'text')
+      .addColumn('criteria', 'text')
+      .addColumn('error', 'text')
+      .addColumn('model', 'text')
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('analysed_at', 'text', (c) => c.notNull())
+      .execute();
+    await sql`CREATE INDEX conversations_ended ON conversations (ended_at) WHERE ended_at IS NOT NULL`.execute(db);
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
+// What the owner's dashboard reads: full-text search over transcripts (FTS5 on SQLite, a GIN
+// index on the turns' tsvector on Postgres), and a per-hour counter of widget session requests
+// (the top of the funnel), bumped with one upsert, never a row per request.
+const ownerDashboard = (kind: StoreKind): Migration => ({
+  async up(db: Kysely<any>) {
+    if (kind === 'sqlite') {
+      await sql`CREATE VIRTUAL TABLE turns_fts USING fts5(text, content='turns', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`.execute(db);
+      await sql`CREATE TRIGGER turns_fts_ai AFTER INSERT ON turns BEGIN INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text); END`.execute(db);
+      await sql`CREATE TRIGGER turns_fts_ad AFTER DELETE ON turns BEGIN INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text); END`.execute(db);
+      await sql`CREATE TRIGGER turns_fts_au AFTER UPDATE OF text ON turns BEGIN
+        INSERT INTO turns_fts(turns_fts, rowid, text) VALUES ('delete', old.id, old.text); INSERT INTO turns_fts(rowid, text) VALUES (new.id, new.text); END`.execute(db);
+      await sql`INSERT INTO turns_fts(turns_fts) VALUES ('rebuild')`.execute(db);
+    } else {
+      await sql`CREATE INDEX turns_text_search ON turns USING gin (to_tsvector('simple', text))`.execute(db);
+    }
+    await db.schema
+      .createTable('widget_sessions')
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('hour', 'text', (c) => c.notNull()) // ISO instant of the hour's start, UTC
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('widget_sessions_pk', ['agent', 'hour'])
+      .execute();
+    await db.schema.createIndex('tool_calls_errors').on('tool_calls').columns(['conversation_id']).where(sql.ref('error'), 'is not', null).execute();
+    // Every outcome asks "was a call booked?": answered from this small index, not from each conversation's events.
+    await db.schema.createIndex('events_bookings').on('events').columns(['conversation_id']).where(sql.ref('type'), '=', sql.lit('booking.made')).execute();
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0007_knowledge_embeddings': knowledgeEmbeddings() }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0007_knowledge_embeddings': knowledgeEmbeddings(), '0008_events_outbox': eventsOutbox(kind), '0009_analysis': analysis(), '0010_owner_dashboard': ownerDashboard(kind) }) };
 }

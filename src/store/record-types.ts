@@ -62,3 +62,28 @@ export function endReasonsFor(outcome: Outcome): string[] {
   const legacy: Partial<Record<Outcome, string[]>> = { 'ended-by-agent': ['agent ended the call'] };
   return [...Object.entries(END_REASONS).filter(([, o]) => o === outcome).map(([r]) => r), ...(legacy[outcome] ?? [])];
 }
+
+/** Where a conversation's post-call analysis stands: done, failed (with the reason), or skipped (no model). */
+export type AnalysisStatus = 'done' | 'failed' | 'skipped';
+
+/** One success criterion as the analysis judged it. */
+export interface CriterionVerdict {
+  criterion: string;
+  pass: boolean;
+  reason: string;
+}
+
+/** A conversation's post-call analysis, as stored with its record. */
+export interface AnalysisRecord {
+  status: AnalysisStatus;
+  summary: string | null;
+  /** The declared `analysis.data` fields; a field the conversation did not reveal is null. */
+  data: Record<string, string | number | boolean | null> | null;
+  criteria: CriterionVerdict[];
+  /** Why it failed or was skipped. */
+  error: string | null;
+  /** The model that ran it (provider:model). */
+  model: string | null;
+  attempts: number;
+  analysedAt: string;
+}

@@ -1,5 +1,8 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
-import { endReasonsFor, type BookingRecord, type Outcome, type ToolCallRecord } from './record-types.ts';
+import { sql, type Kysely } from 'kysely';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { outcomeOf, realConversation } from './outcome-sql.ts';
+import type { AnalysisRecord, BookingRecord, Outcome, ToolCallRecord } from './record-types.ts';
+import type { StoreKind } from './migrations.ts';
 import type { ConversationTable, Tables } from './tables.ts';
 
 export { END_REASONS, OUTCOMES, type BookingRecord, type EndReason, type Outcome, type ToolCallRecord } from './record-types.ts';
@@ -57,10 +60,6 @@ export interface ConversationSummary {
   lead: boolean;
 }
 
-/** End reasons the doors write when the agent (not the caller) closed the conversation. */
-const AGENT_END_REASONS = endReasonsFor('ended-by-agent');
-const ERROR_END_REASONS = endReasonsFor('error');
-const LIMIT_END_REASONS = endReasonsFor('limit');
 
 /** Filters for `Records.search`: all optional; `from` inclusive and `to` exclusive, ISO-8601 UTC. */
 export interface ConversationFilter {
@@ -73,6 +72,10 @@ export interface ConversationFilter {
   limit?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;
+  /** Words that must all appear (as words or word starts) in one line of the transcript. */
+  text?: string;
+  /** Only real conversations: web or phone, not the dashboard's sandbox (see realConversation). */
+  real?: boolean;
 }
 
 /** One row of the conversations list, with its derived outcome. */
@@ -84,6 +87,12 @@ export interface ConversationListItem extends ConversationSummary {
   recording: boolean;
   /** The caller's first words, for the list. */
   preview: string | null;
+  /** From the saved lead, when it has them. */
+  name: string | null;
+  company: string | null;
+  /** The post-call analysis: its summary, and where it stands (null: none yet, or none declared). */
+  summary: string | null;
+  analysis: AnalysisRecord['status'] | null;
 }
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
@@ -92,8 +101,11 @@ const parse = (v: string | null): unknown => (v == null ? null : JSON.parse(v));
 /** Write and read conversation records through one query layer. */
 export class Records {
   readonly db: Kysely<Tables>;
-  constructor(db: Kysely<Tables>) {
+  /** Which SQL dialect: full-text search differs (needed only by `search` with `text`). */
+  readonly kind: StoreKind | undefined;
+  constructor(db: Kysely<Tables>, kind?: StoreKind) {
     this.db = db;
+    this.kind = kind;
   }
 
   async startConversation(c: Omit<ConversationTable, 'ended_at' | 'end_reason' | 'duration_sec' | 'cost_usd' | 'usage'>): Promise<void> {
@@ -273,6 +285,9 @@ export class Records {
         eb.selectFrom('events').select(eb.fn.countAll<number>().as('n')).whereRef('events.conversation_id', '=', 'c.id').where('events.type', '=', 'recording.saved').as('recordings'),
         eb.selectFrom('turns').select('turns.text').whereRef('turns.conversation_id', '=', 'c.id').where('turns.role', '=', 'caller').orderBy('turns.seq').limit(1).as('preview'),
         outcomeOf(eb).as('outcome'),
+        eb.selectFrom('leads').select('leads.fields').whereRef('leads.conversation_id', '=', 'c.id').as('lead_fields'),
+        eb.selectFrom('analyses').select('analyses.summary').whereRef('analyses.conversation_id', '=', 'c.id').as('summary'),
+        eb.selectFrom('analyses').select('analyses.status').whereRef('analyses.conversation_id', '=', 'c.id').as('analysis'),
       ])
       .orderBy('c.id', 'desc')
       .limit(limit + 1);
@@ -281,6 +296,17 @@ export class Records {
     if (f.from) q = q.where('c.started_at', '>=', f.from);
     if (f.to) q = q.where('c.started_at', '<', f.to);
     if (f.outcome) q = q.where((eb) => eb(outcomeOf(eb), '=', f.outcome!));
+    if (f.real) q = q.where((eb) => realConversation(eb));
+    const words = f.text?.match(/[\p{L}\p{N}]+/gu)?.slice(0, 8);
+    if (words?.length) {
+      if (!this.kind) throw new Error('Records needs the store kind to search transcripts');
+      // SQLite: the FTS5 index of turns; Postgres: the GIN index on to_tsvector('simple', text). Each word may be a word's start.
+      const match =
+        this.kind === 'sqlite'
+          ? sql<string>`(select t.conversation_id from turns t join turns_fts f on f.rowid = t.id where turns_fts match ${words.map((w) => `"${w}"*`).join(' ')})`
+          : sql<string>`(select t.conversation_id from turns t where to_tsvector('simple', t.text) @@ to_tsquery('simple', ${words.map((w) => `${w.toLowerCase()}:*`).join(' & ')}))`;
+      q = q.where('c.id', 'in', match);
+    }
     if (f.cursor) {
       const after = decodeCursor(f.cursor);
       q = q.where((eb) => eb.or([eb('c.started_at', '<', after.startedAt), eb.and([eb('c.started_at', '=', after.startedAt), eb('c.id', '<', after.id)])]));
@@ -297,6 +323,9 @@ export class Records {
         recording: Number(r.recordings ?? 0) > 0,
         preview: r.preview ?? null,
         outcome: r.outcome as Outcome,
+        ...nameAndCompany(r.lead_fields),
+        summary: r.summary ?? null,
+        analysis: (r.analysis as AnalysisRecord['status'] | null) ?? null,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
     };
@@ -372,41 +401,8 @@ function toSummary(r: { id: string; agent: string; channel: string; started_at: 
   return { id: r.id, agent: r.agent, channel: r.channel, startedAt: r.started_at, endedAt: r.ended_at, endReason: r.end_reason, turns: Number(r.turns ?? 0), lead: Number(r.leads ?? 0) > 0 };
 }
 
-/** The `Outcome` of conversation `c`, as one portable SQL expression (CASE over EXISTS), so it can be filtered on. */
-function outcomeOf(eb: ExpressionBuilder<Tables & { c: ConversationTable }, 'c'>) {
-  return eb
-    .case()
-    .when(eb.exists(eb.selectFrom('events').select('events.id').whereRef('events.conversation_id', '=', 'c.id').where('events.type', '=', 'booking.made')))
-    .then('booked')
-    .when(eb.exists(eb.selectFrom('leads').select('leads.conversation_id').whereRef('leads.conversation_id', '=', 'c.id')))
-    .then('lead')
-    .when('c.ended_at', 'is', null)
-    .then('open')
-    .when('c.end_reason', 'in', ERROR_END_REASONS)
-    .then('error')
-    .when('c.end_reason', 'in', LIMIT_END_REASONS)
-    .then('limit')
-    .when(
-      eb.or([
-        eb('c.end_reason', 'in', AGENT_END_REASONS),
-        eb.exists(eb.selectFrom('tool_calls').select('tool_calls.id').whereRef('tool_calls.conversation_id', '=', 'c.id').where('tool_calls.name', '=', 'end_call')),
-      ]),
-    )
-    .then('ended-by-agent')
-    .else('caller-left')
-    .end();
-}
-
-function encodeCursor(c: { startedAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([c.startedAt, c.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { startedAt: string; id: string } {
-  try {
-    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof startedAt === 'string' && typeof id === 'string') return { startedAt, id };
-  } catch {
-    // fall through to the error below
-  }
-  throw new RangeError('malformed cursor');
+function nameAndCompany(fields: string | null): { name: string | null; company: string | null } {
+  const lead = fields ? (JSON.parse(fields) as Record<string, unknown>) : {};
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  return { name: text(lead.name), company: text(lead.company) };
 }

@@ -3,8 +3,9 @@ import type { Store } from './store.ts';
 
 // Retention (`privacy.retentionDays` in agent.yaml): conversations older than that are deleted
 // with everything recorded about them — turns, tool calls, knowledge hits, the lead, the event
-// log (by cascade) and the recording (file or object, through the recordings store). Bookings
-// stay: they are the calendar, not the call.
+// log (by cascade) and the recording (file or object, through the recordings store) — and the
+// events sent out about them (the outbox keeps copies of records and leads), with their
+// deliveries and attempts. Bookings stay: they are the calendar, not the call.
 
 /** What purgeOldConversations deletes recordings from, and when "now" is. */
 export interface PurgeOptions {
@@ -31,5 +32,7 @@ export async function purgeOldConversations(store: Store, agent: string, days: n
     }
   }
   const deleted = await store.db.deleteFrom('conversations').where('agent', '=', agent).where('started_at', '<', cutoff).executeTakeFirst();
+  // Deliveries and attempts go with their event (ON DELETE CASCADE).
+  await store.db.deleteFrom('outbox_events').where('agent', '=', agent).where('created_at', '<', cutoff).execute();
   return { conversations: Number(deleted.numDeletedRows ?? 0), recordings: removed };
 }

@@ -12,6 +12,12 @@ export interface Tables {
   knowledge_chunks: KnowledgeChunkTable;
   knowledge_embeddings: KnowledgeEmbeddingTable;
   bookings: BookingTable;
+  outbox_events: OutboxEventTable;
+  outbox_deliveries: OutboxDeliveryTable;
+  outbox_attempts: OutboxAttemptTable;
+  calendar_feeds: CalendarFeedTable;
+  analyses: AnalysisTable;
+  widget_sessions: WidgetSessionTable;
 }
 
 export interface ConversationTable {
@@ -122,6 +128,76 @@ export interface BookingTable {
   idempotency_key: string;
   status: string; // 'confirmed' | 'cancelled'
   created_at: string;
+  /** iCalendar SEQUENCE: 0 when booked, one more with each change sent (the cancellation). */
+  sequence: Generated<number>;
+}
+
+/** An event to send out (docs/events.md): written once, its id is the `webhook-id` every delivery carries. */
+export interface OutboxEventTable {
+  id: string;
+  agent: string;
+  type: string;
+  data: string; // JSON
+  conversation_id: string | null;
+  created_at: string;
+  /** 1 once one delivery per destination exists. */
+  fanned_out: Generated<number>;
+}
+
+/** One event to one destination, with its delivery state and lease. */
+export interface OutboxDeliveryTable {
+  id: string;
+  event_id: string;
+  /** What makes it unique per event: `webhook:<url as written>`, `email:<message>`. */
+  destination: string;
+  target: string; // JSON DeliveryTarget, `${NAME}` references unresolved
+  state: string; // DeliveryState
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface OutboxAttemptTable {
+  id: Generated<number>;
+  delivery_id: string;
+  at: string;
+  status: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** A secret ICS feed URL: only the token's SHA-256 is kept. */
+export interface CalendarFeedTable {
+  token_hash: string;
+  agent: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** A conversation's post-call analysis (src/analysis/). */
+export interface AnalysisTable {
+  conversation_id: string;
+  agent: string;
+  status: string; // 'done' | 'failed' | 'skipped'
+  summary: string | null;
+  data: string | null; // JSON object of the declared fields
+  criteria: string | null; // JSON [{ criterion, pass, reason }]
+  error: string | null;
+  model: string | null;
+  attempts: number;
+  analysed_at: string;
+}
+
+/** Widget session requests per agent and UTC hour: the funnel's first step. */
+export interface WidgetSessionTable {
+  agent: string;
+  hour: string;
+  count: number;
 }
 
 export type ConversationRow = Selectable<ConversationTable>;

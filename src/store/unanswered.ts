@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { realConversation } from './outcome-sql.ts';
 import type { Tables } from './tables.ts';
 
 /** A caller turn a strict agent answered with its unknown-answer line (in code or by the model's marker). */
@@ -17,6 +18,8 @@ export interface DeclinedFilter {
   agent?: string;
   from?: string;
   to?: string;
+  /** Only real conversations (web and phone, not the dashboard's sandbox or text runs). */
+  real?: boolean;
   /** Most rows read (default 5,000): the newest win. */
   limit?: number;
 }
@@ -28,15 +31,16 @@ export interface DeclinedFilter {
 export async function declinedQuestions(db: Kysely<Tables>, f: DeclinedFilter = {}): Promise<DeclinedQuestion[]> {
   let q = db
     .selectFrom('turns as a')
-    .innerJoin('turns as c', (j) => j.onRef('c.conversation_id', '=', 'a.conversation_id').on((eb) => eb('c.seq', '=', eb('a.seq', '-', 1))))
-    .innerJoin('conversations as conv', 'conv.id', 'a.conversation_id')
-    .select(['conv.id as conversationId', 'conv.agent as agent', 'conv.channel as channel', 'conv.caller as caller', 'c.text as text', 'c.heard_text as heardText', 'c.started_at as at'])
+    .innerJoin('turns as ct', (j) => j.onRef('ct.conversation_id', '=', 'a.conversation_id').on((eb) => eb('ct.seq', '=', eb('a.seq', '-', 1))))
+    .innerJoin('conversations as c', 'c.id', 'a.conversation_id')
+    .select(['c.id as conversationId', 'c.agent as agent', 'c.channel as channel', 'c.caller as caller', 'ct.text as text', 'ct.heard_text as heardText', 'ct.started_at as at'])
     .where('a.role', '=', 'agent')
     .where('a.grounding', '=', 'declined')
-    .where('c.role', '=', 'caller');
-  if (f.agent) q = q.where('conv.agent', '=', f.agent);
-  if (f.from) q = q.where('conv.started_at', '>=', f.from);
-  if (f.to) q = q.where('conv.started_at', '<', f.to);
-  const rows = await q.orderBy('c.started_at', 'desc').limit(Math.min(50_000, f.limit ?? 5_000)).execute();
+    .where('ct.role', '=', 'caller');
+  if (f.agent) q = q.where('c.agent', '=', f.agent);
+  if (f.from) q = q.where('c.started_at', '>=', f.from);
+  if (f.to) q = q.where('c.started_at', '<', f.to);
+  if (f.real) q = q.where(realConversation);
+  const rows = await q.orderBy('ct.started_at', 'desc').limit(Math.min(50_000, f.limit ?? 5_000)).execute();
   return rows.map((r) => ({ conversationId: r.conversationId, agent: r.agent, channel: r.channel, caller: r.caller, text: r.heardText ?? r.text, at: r.at }));
 }

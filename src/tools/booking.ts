@@ -143,7 +143,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
             ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
             : booking.status === 'pending'
               ? { booked: false, requested: true, start: booking.start, say, timeZone: zone, note: `The request for ${say} is with the team, who confirm it by email to ${email}. Do not say it is confirmed.` }
-              : { booked: true, start: booking.start, say, timeZone: zone, note: `Confirm aloud: ${say}. A calendar invitation goes to ${email}.` };
+              : { booked: true, start: booking.start, say, timeZone: zone, note: `Confirm aloud: ${say}. ${invitationNote(ctx, calendar, email)}` };
         return { ...exchangeFields(exchanges), result };
       } catch (e) {
         if (signal.aborted) throw e;
@@ -158,6 +158,13 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       }
     },
   };
+}
+
+/** What the caller may be told about email: only what will really be sent. */
+function invitationNote(ctx: ToolContext, calendar: CalendarProvider, email: string): string {
+  if (calendar.id === 'builtin') return ctx.emailsInvitations ? `A calendar invitation goes to ${email}.` : 'No invitation is emailed: do not promise one; the team has the booking.';
+  const vendor = calendar.id === 'calcom' ? 'cal.com' : calendar.id === 'calendly' ? 'Calendly' : 'The calendar';
+  return `${vendor} emails the confirmation to ${email}.`;
 }
 
 /** The calendar exchanges of one tool call, collected for its trace. */

@@ -27,6 +27,8 @@ export interface ToolContext {
   transcript(): { role: 'agent' | 'caller'; text: string }[];
   /** The agent's calendar, when it has one. */
   readonly calendar?: CalendarProvider;
+  /** Whether Parley emails the caller an invitation for a booking (built-in calendar, email configured, a server running it). */
+  readonly emailsInvitations?: boolean;
   /** Booking state of this conversation: the slots last offered and the bookings made. */
   readonly booking: BookingState;
   readonly fetch: typeof fetch;

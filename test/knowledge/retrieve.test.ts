@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fuse, ingestKnowledge, KnowledgeIndex, readCallerQuery, retrieve, vocabulary, type RankedChunk } from '../../src/knowledge/index.ts';
+import { MAX_SLOTS } from '../../src/knowledge/caller-query.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { folderWith } from './fixtures.ts';
@@ -117,6 +118,10 @@ describe('retrieval on callers’ words', () => {
     const r = await retrieve(store, 'acme', 'can i get you on the dog and bone', { limit: 1, vocabulary: own });
     assert.match(r.hits[0].heading, /Phone/);
     assert.match((await retrieve(store, 'acme', 'whats your blower', { limit: 1, vocabulary: own })).hits[0].heading, /Phone/);
+    // An owner's phrase keeps its own words ("care plans" still finds "Care plans"), and finds them for its other words.
+    const plans = vocabulary([['care plan', 'retainer']]);
+    assert.match((await retrieve(store, 'acme', 'how much is a care plan', { limit: 1, vocabulary: plans })).hits[0].heading, /Care plans/);
+    assert.match((await retrieve(store, 'acme', 'how much is the retainer', { limit: 1, vocabulary: plans })).hits[0].heading, /Care plans/);
   });
 
   it('sees a re-ingest on the next search, without a restart', async () => {
@@ -145,6 +150,13 @@ describe('readCallerQuery', () => {
       ['set me back'],
     );
     assert.ok(q.slots[0].stems.includes('price') && q.slots[0].stems.includes('cost'));
+  });
+
+  it('reads at most MAX_SLOTS things from one turn, however long it is', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `word${i}x`).join(' ');
+    assert.equal(readCallerQuery(long, V).slots.length, MAX_SLOTS);
+    const followUp = readCallerQuery(`and that ${long}`, V, [long, long]);
+    assert.ok(followUp.slots.length <= 2 * MAX_SLOTS);
   });
 
   it('marks a follow-up and adds the earlier turn’s words as context', () => {

@@ -28,7 +28,7 @@ describe('admin auth in serve mode', () => {
   });
 
   it('refuses the API without the token and serves it with the bearer token', async () => {
-    for (const path of ['/v1/admin/agents', '/v1/admin/conversations', '/v1/admin/sessions', '/v1/admin/agents/ada/embed']) {
+    for (const path of ['/v1/admin/agents', '/v1/admin/conversations', '/v1/admin/sessions', '/v1/admin/agents/ada/embed', '/v1/admin/overview', '/v1/admin/leads?format=csv', '/v1/admin/bookings', '/v1/admin/unanswered']) {
       assert.equal((await fetch(`${base}${path}`)).status, 401, path);
       assert.equal((await fetch(`${base}${path}`, { headers: bearer })).status, 200, path);
     }

@@ -87,14 +87,16 @@ describe('admin API after sandbox conversations (dev mode, open on loopback)', (
   });
 
   it('lists conversations newest first with their outcomes, and filters them', async () => {
-    const all = (await getJson<Listed>(`${base}/v1/admin/conversations`)).body;
+    // Sandbox conversations stay out of the list unless asked for (test=1).
+    assert.deepEqual((await getJson<Listed>(`${base}/v1/admin/conversations`)).body.conversations, []);
+    const all = (await getJson<Listed>(`${base}/v1/admin/conversations?test=1`)).body;
     assert.deepEqual(all.conversations.map((c) => c.id), [ids.ended, ids.lead, ids.order]);
     assert.deepEqual(all.conversations.map((c) => c.outcome), ['ended-by-agent', 'lead', 'caller-left']);
     assert.equal(all.conversations[2].preview, 'Where is my order A10023?');
     assert.equal(all.conversations[2].door, 'web');
     assert.equal(all.nextCursor, null);
 
-    const q = async (query: string) => (await getJson<Listed>(`${base}/v1/admin/conversations?${query}`)).body.conversations.map((c) => c.id);
+    const q = async (query: string) => (await getJson<Listed>(`${base}/v1/admin/conversations?test=1&${query}`)).body.conversations.map((c) => c.id);
     assert.deepEqual(await q('outcome=lead'), [ids.lead]);
     assert.deepEqual(await q('outcome=ended-by-agent'), [ids.ended]);
     assert.deepEqual(await q('outcome=booked'), []);
@@ -110,7 +112,7 @@ describe('admin API after sandbox conversations (dev mode, open on loopback)', (
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Listed = (await getJson<Listed>(`${base}/v1/admin/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).body;
+      const page: Listed = (await getJson<Listed>(`${base}/v1/admin/conversations?test=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).body;
       assert.ok(page.conversations.length <= 2);
       seen.push(...page.conversations.map((c) => c.id));
       cursor = page.nextCursor;

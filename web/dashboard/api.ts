@@ -2,7 +2,9 @@
 // login cookie; a 401 means the login expired, so the page goes back to the login form. Record
 // shapes the server sends as they are come from its own types (src/store/record-types.ts).
 
-import type { BookingRecord, Outcome, ToolCallRecord } from '../../src/store/record-types.ts';
+import type { AnalysisRecord, BookingRecord, Outcome, ToolCallRecord } from '../../src/store/record-types.ts';
+
+export type { AnalysisRecord } from '../../src/store/record-types.ts';
 
 export interface AgentInfo {
   name: string;
@@ -52,6 +54,10 @@ export interface ConversationItem {
   bookings: number;
   recording: boolean;
   preview: string | null;
+  name: string | null;
+  company: string | null;
+  summary: string | null;
+  analysis: AnalysisRecord['status'] | null;
 }
 
 export interface Bar {
@@ -110,6 +116,8 @@ export interface ConversationDetail {
   lead: Record<string, string> | null;
   bookings: Booking[];
   errors: { at: string; where: string; message: string }[];
+  /** The post-call analysis; null until it ran (or when the agent declares none). */
+  analysis: AnalysisRecord | null;
   /** Estimated cost (USD) from the price table, once the conversation ended. */
   costUsd: number | null;
   usage: unknown;
@@ -149,3 +157,96 @@ export function listConversations(filter: Record<string, string>, cursor?: strin
   q.set('limit', '50');
   return api<{ conversations: ConversationItem[]; nextCursor: string | null }>(`/v1/admin/conversations?${q}`);
 }
+
+/** One local day of the overview (docs/dashboard.md, GET /v1/admin/overview). */
+export interface OverviewDay {
+  day: string;
+  conversations: number;
+  outcomes: Record<Outcome, number>;
+  bookings: number;
+  costUsd: number;
+  latency: { p50: number; p95: number; answers: number } | null;
+  toolErrors: number;
+}
+
+export interface Overview {
+  agent: string | null;
+  tz: string;
+  from: string;
+  to: string;
+  /** The range as instants: the first day's midnight and the day after the last, in `tz`. */
+  start: string;
+  end: string;
+  budgetUsd: number;
+  days: OverviewDay[];
+  funnel: { widgetOpened: number; conversations: number; leads: number; bookings: number };
+  toolErrors: { tool: string; errors: number; calls: number }[];
+}
+
+export interface Lead {
+  conversationId: string;
+  agent: string;
+  door: string;
+  createdAt: string;
+  fields: Record<string, string>;
+  summary: string | null;
+}
+
+export interface BookingRow {
+  conversationId: string;
+  agent: string;
+  bookedAt: string;
+  booking: BookingRecord;
+}
+
+export interface UnansweredQuestion {
+  /** The latest wording; `variants` holds others asked. */
+  text: string;
+  variants?: string[];
+  count: number;
+  lastAt: string;
+  conversationIds: string[];
+}
+
+/** A query string of the non-empty entries. */
+export const query = (q: Record<string, string>) => new URLSearchParams(Object.entries(q).filter(([, v]) => v)).toString();
+
+export const getOverview = (q: Record<string, string>) => api<Overview>(`/v1/admin/overview?${query(q)}`);
+export const getLeads = (q: Record<string, string>) => api<{ leads: Lead[] }>(`/v1/admin/leads?${query({ ...q, limit: '500' })}`);
+export const getBookings = (q: Record<string, string>) => api<{ bookings: BookingRow[] }>(`/v1/admin/bookings?${query({ ...q, limit: '500' })}`);
+export const getUnanswered = (q: Record<string, string>) => api<{ questions: UnansweredQuestion[] }>(`/v1/admin/unanswered?${query(q)}`);
+/** The CSV download of a list, with the same filters. */
+export const csvUrl = (list: 'leads' | 'bookings', q: Record<string, string>) => `/v1/admin/${list}?${query({ ...q, format: 'csv' })}`;
+
+/** One attempt to deliver an event to one destination. */
+export interface DeliveryAttempt {
+  at: string;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+/** An event's delivery to one destination (a webhook, an email), as the admin API lists it. */
+export interface EventDelivery {
+  id: string;
+  destination: string;
+  state: 'pending' | 'delivering' | 'delivered' | 'failed';
+  attempts: DeliveryAttempt[];
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  finishedAt: string | null;
+}
+
+/** An event out (docs/events.md) with its deliveries. */
+export interface OutEvent {
+  id: string;
+  agent: string;
+  type: string;
+  conversationId: string | null;
+  createdAt: string;
+  deliveries: EventDelivery[];
+}
+
+export const getEvents = (q: Record<string, string>) => api<{ events: OutEvent[]; nextCursor: string | null }>(`/v1/admin/events?${query({ ...q, limit: '100' })}`);
+export const redeliverEvent = (id: string) => api<{ redelivered: number }>(`/v1/admin/events/${encodeURIComponent(id)}/redeliver`, { method: 'POST' });

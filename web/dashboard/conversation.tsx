@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AnalysisCard } from './analysis.tsx';
 import { getConversation, type ConversationDetail, type Turn } from './api.ts';
 import { href } from './router.ts';
 import { ToolCallCard, Waterfall } from './tool-call.tsx';
@@ -73,6 +74,7 @@ function ConversationView({ c }: { c: ConversationDetail }) {
           {!c.turns.length && <div class="empty">No turns recorded.</div>}
         </div>
         <aside class="side">
+          <AnalysisCard analysis={c.analysis} ended={!!c.endedAt} />
           <Card title="Recording">
             {c.recording ? (
               <>

@@ -4,9 +4,10 @@ import { href, navigate } from './router.ts';
 import { dateTime, duration, ErrorBox, Loading, OutcomeBadge, outcomeLabel, useLoad } from './ui.tsx';
 
 // The conversations list: filters live in the URL (so a filtered view can be shared), newest
-// first, 50 at a time with "Load more".
+// first, 50 at a time with "Load more". Search finds words in the transcripts; sandbox and test
+// runs are left out unless the toggle is on.
 
-const FILTERS = ['agent', 'door', 'outcome', 'from', 'to'] as const;
+const FILTERS = ['q', 'agent', 'door', 'outcome', 'from', 'to', 'test'] as const;
 
 export function Conversations({ query }: { query: Record<string, string> }) {
   const filter = Object.fromEntries(FILTERS.map((k) => [k, query[k] ?? ''])) as Record<(typeof FILTERS)[number], string>;
@@ -62,6 +63,10 @@ export function Conversations({ query }: { query: Record<string, string> }) {
         <h1>Conversations</h1>
       </div>
       <form class="filters" onSubmit={(e) => e.preventDefault()}>
+        <label class="grow">
+          Search transcripts
+          <input type="search" name="q" placeholder="words the caller or agent said" value={filter.q} onChange={(e) => set('q', e.currentTarget.value.trim())} />
+        </label>
         <label>
           Agent
           <select value={filter.agent} onChange={(e) => set('agent', e.currentTarget.value)}>
@@ -97,6 +102,10 @@ export function Conversations({ query }: { query: Record<string, string> }) {
           To
           <input type="date" value={filter.to} onChange={(e) => set('to', e.currentTarget.value)} />
         </label>
+        <label class="check">
+          <input type="checkbox" name="test" checked={filter.test === '1'} onChange={(e) => set('test', e.currentTarget.checked ? '1' : '')} />
+          Include sandbox and test runs
+        </label>
         {active && (
           <button type="button" class="btn ghost" onClick={() => navigate('/conversations', {}, { replace: true })}>
             Clear filters
@@ -110,12 +119,13 @@ export function Conversations({ query }: { query: Record<string, string> }) {
           <thead>
             <tr>
               <th>Started</th>
+              <th>Caller</th>
               <th>Agent</th>
               <th>Door</th>
               <th>Outcome</th>
               <th class="num">Duration</th>
               <th class="num">Turns</th>
-              <th>First words</th>
+              <th>Summary</th>
             </tr>
           </thead>
           <tbody>
@@ -123,6 +133,10 @@ export function Conversations({ query }: { query: Record<string, string> }) {
               <tr onClick={() => (location.hash = href(`/conversations/${c.id}`))}>
                 <td class="nowrap">
                   <a href={href(`/conversations/${c.id}`)}>{dateTime(c.startedAt)}</a>
+                </td>
+                <td class="caller-cell">
+                  {c.name ?? <span class="muted">—</span>}
+                  {c.company && <div class="muted small">{c.company}</div>}
                 </td>
                 <td>{c.agent}</td>
                 <td>
@@ -134,7 +148,9 @@ export function Conversations({ query }: { query: Record<string, string> }) {
                 </td>
                 <td class="num nowrap">{duration(c.durationMs)}</td>
                 <td class="num">{c.turns}</td>
-                <td class="preview">{c.preview ?? <span class="muted">—</span>}</td>
+                <td class="preview">
+                  {c.analysis === 'failed' && <span class="badge danger-badge" title="the post-call analysis failed: see the conversation">analysis failed</span>} {c.summary ?? (c.preview ? <span class="muted">“{c.preview}”</span> : <span class="muted">—</span>)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -2,6 +2,9 @@ import { render } from 'preact';
 import { Agents, Embed } from './agents.tsx';
 import { Conversation } from './conversation.tsx';
 import { Conversations } from './conversations.tsx';
+import { Events } from './events.tsx';
+import { Leads } from './leads.tsx';
+import { Overview } from './overview.tsx';
 import { href, useRoute } from './router.ts';
 import { Sandbox } from './sandbox.tsx';
 import { STYLE } from './style.ts';
@@ -19,9 +22,13 @@ function App() {
   else if (section === 'sandbox') page = <Sandbox agent={id} />;
   else if (section === 'agents' && id && sub === 'embed') page = <Embed agent={id} />;
   else if (section === 'agents') page = <Agents />;
-  else page = <Conversations query={query} />;
+  else if (section === 'overview') page = <Overview query={query} />;
+  else if (section === 'leads' || section === 'bookings') page = <Leads list={section} query={query} />;
+  else if (section === 'conversations') page = <Conversations query={query} />;
+  else if (section === 'events') page = <Events query={query} />;
+  else page = <Overview query={query} />;
   const nav = (to: string, label: string) => (
-    <a href={href(`/${to}`)} class={section === to || (!section && to === 'conversations') ? 'active' : ''}>
+    <a href={href(`/${to}`)} class={section === to || (section === 'bookings' && to === 'leads') || (!section && to === 'overview') ? 'active' : ''}>
       {label}
     </a>
   );
@@ -30,7 +37,10 @@ function App() {
       <header class="top">
         <span class="brand">Parley</span>
         <nav>
+          {nav('overview', 'Overview')}
           {nav('conversations', 'Conversations')}
+          {nav('leads', 'Leads')}
+          {nav('events', 'Events')}
           {nav('sandbox', 'Sandbox')}
           {nav('agents', 'Agents')}
         </nav>

@@ -10,7 +10,7 @@ export interface Route {
 }
 
 function read(): Route {
-  const hash = location.hash.replace(/^#/, '') || '/conversations';
+  const hash = location.hash.replace(/^#/, '') || '/overview';
   const [path = '', search = ''] = hash.split('?');
   return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: Object.fromEntries(new URLSearchParams(search)) };
 }

@@ -45,6 +45,11 @@ h1 .badge { font-size: 12px; margin-left: 0; }
 .outcome-ended-by-agent, .outcome-caller-left, .muted-badge { background: var(--soft); color: var(--muted); }
 td .badge { margin-left: 0; }
 .badge.warn { background: var(--warn-soft); color: var(--warn); }
+.badge.ok { background: var(--ok-soft); color: var(--ok); }
+.badge.bad { background: var(--danger-soft); color: var(--danger); }
+.delivery summary { cursor: pointer; list-style-position: inside; }
+.delivery .attempts { margin: 4px 0 6px 18px; padding: 0; font-size: 12.5px; }
+.error.small, span.error { color: var(--danger); }
 
 .alert { border-radius: var(--radius); padding: 10px 14px; margin-bottom: 12px; }
 .alert.error { background: var(--danger-soft); color: var(--danger); border: 1px solid #fecdca; }
@@ -144,4 +149,27 @@ blockquote.said { margin: 0; padding: 8px 10px; border-left: 3px solid var(--acc
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; vertical-align: -1px; border: 1px solid rgba(0,0,0,.1); }
 pre.snippet { margin: 0; padding: 12px 14px; background: #161b2e; color: #e4e7ec; border-radius: 6px; white-space: pre-wrap; word-break: break-all; }
 .origins { margin: 0 0 12px; padding-left: 18px; }
+
+.filters label.grow { flex: 1; min-width: 220px; } .filters label.grow input { width: 100%; }
+.filters label.check { flex-direction: row; align-items: center; gap: 6px; padding-bottom: 8px; }
+.filters label.check input { width: auto; min-width: 0; margin: 0; padding: 0; }
+.caller-cell { white-space: nowrap; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin-bottom: 16px; }
+.tile { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: 12px 16px; }
+.tile-label { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+.tile-value { font-size: 24px; font-weight: 650; }
+.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; margin-bottom: 16px; }
+.grid2 .card { margin: 0; min-width: 0; }
+.chart { width: 100%; min-height: 120px; }
+.chart .u-legend { font-size: 11.5px; }
+.funnel { display: grid; gap: 8px; margin-bottom: 8px; }
+.funnel .step { display: grid; grid-template-columns: 120px 1fr 90px; align-items: center; gap: 8px; }
+.funnel .step-bar { height: 22px; background: var(--accent); border-radius: 4px; opacity: .85; }
+.funnel .step-n { font-weight: 600; }
+.table.compact td, .table.compact th { padding: 6px 8px; }
+.tabs { display: flex; gap: 16px; } .tabs a { color: var(--muted); } .tabs a.active { color: var(--text); } .tabs a:hover { text-decoration: none; }
+.analysis .summary { margin: 0 0 10px; }
+.criteria { list-style: none; margin: 10px 0; padding: 0; display: grid; gap: 8px; }
+.criteria .badge { margin-left: 0; }
+.danger-badge { background: var(--danger-soft); color: var(--danger); }
 `;

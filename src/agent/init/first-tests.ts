@@ -52,7 +52,7 @@ function bookingScenario(plan: InitPlan): Record<string, unknown> {
         { text: 'I have tomorrow at 3 PM or tomorrow at 3:30 PM. Which suits you?' },
         { text: `Let me spell that back: ${SPELLED}. Is that right?` },
         { toolCalls: [{ name: 'book_call', args: { start: at('15:00'), name: CALLER.name, email: CALLER.email } }] },
-        { text: `You're booked for tomorrow at 3 PM. An invitation is on its way to ${CALLER.email}.` },
+        { text: "You're booked for tomorrow at 3 PM." },
       ],
     },
     stubs: { calendar: { slots: [`${TOMORROW} 15:00`, `${TOMORROW} 15:30`], slotMinutes: 30 }, now: NOW },

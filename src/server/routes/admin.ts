@@ -10,6 +10,9 @@ import type { AgentProblem, LoadedAgent } from '../agents.ts';
 import type { ServerContext } from '../context.ts';
 import { startTimeoutMs } from '../start-gate.ts';
 import { dashboardRoutes } from './dashboard.ts';
+import { ownerRoutes } from './owner.ts';
+import { Analyses } from '../../store/analyses.ts';
+import type { AnalysisRecord } from '../../store/record-types.ts';
 import { serveWebSocket } from './web.ts';
 
 // The admin API (/v1/admin/…, JSON, what the dashboard and scripts use) and, through
@@ -53,7 +56,8 @@ export function adminGuard(ctx: ServerContext, auth: AdminAuth) {
 export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const auth = ctx.adminAuth;
   const guard = adminGuard(ctx, auth);
-  const records = new Records(ctx.store.db);
+  const records = new Records(ctx.store.db, ctx.store.kind);
+  const analyses = new Analyses(ctx.store.db);
 
   await app.register(async (api) => {
     api.addHook('onRequest', guard);
@@ -131,19 +135,23 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
 
     // What callers asked that the documents could not answer: the owner's to-do list for the knowledge folder.
     api.get<{ Querystring: Record<string, string | undefined> }>('/v1/admin/unanswered', async (req, reply) => {
-      const { agent, from, to } = req.query;
+      const { agent, from, to, test } = req.query;
       for (const [name, value] of Object.entries({ from, to })) {
         if (value !== undefined && Number.isNaN(Date.parse(value))) return reply.code(400).send({ error: `${name} must be an ISO date or time, e.g. 2026-12-01` });
       }
-      const declined = await declinedQuestions(ctx.store.db, { agent, from: from && new Date(from).toISOString(), to: to && new Date(to).toISOString() });
+      // Sandbox and test runs are left out unless test=1, as everywhere on the owner's pages.
+      const real = !(test === '1' || test === 'true');
+      const declined = await declinedQuestions(ctx.store.db, { agent, real, from: from && new Date(from).toISOString(), to: to && new Date(to).toISOString() });
       return { questions: knowledgeGaps(declined), declined: declined.length };
     });
 
     api.get<{ Params: { id: string } }>('/v1/admin/conversations/:id', async (req, reply) => {
       const rec = await records.get(req.params.id);
       if (!rec) return reply.code(404).send({ error: `no conversation ${req.params.id}` });
-      return conversationView(rec, (await records.outcome(rec.id)) ?? 'open');
+      return conversationView(rec, (await records.outcome(rec.id)) ?? 'open', await analyses.get(rec.id));
     });
+
+    await api.register(async (owner) => ownerRoutes(owner, ctx));
 
     api.get<{ Params: { id: string } }>('/v1/admin/conversations/:id/recording', async (req, reply) => {
       const rec = await records.get(req.params.id);
@@ -250,6 +258,9 @@ function conversationFilter(q: Record<string, string | undefined>): Conversation
     f.limit = n;
   }
   if (q.cursor) f.cursor = q.cursor;
+  if (q.q) f.text = q.q;
+  // Sandbox and test runs stay apart from real callers unless asked for (test=1, or door=text).
+  f.real = !(q.test === '1' || q.test === 'true' || q.door === 'text');
   return f;
 }
 
@@ -284,7 +295,7 @@ export function waterfall(l: Record<string, number | null> | null): Bar[] {
 }
 
 /** The record shaped for the conversation page: offsets into the recording, tool calls with what the agent said next. */
-export function conversationView(rec: ConversationRecord, outcome: Outcome) {
+export function conversationView(rec: ConversationRecord, outcome: Outcome, analysis: AnalysisRecord | null = null) {
   const t0 = Date.parse(rec.startedAt);
   const at = (iso: string) => Date.parse(iso) - t0;
   const agentTurns = rec.turns.filter((t) => t.role === 'agent');
@@ -321,6 +332,7 @@ export function conversationView(rec: ConversationRecord, outcome: Outcome) {
     lead: rec.lead,
     bookings: rec.bookings,
     errors: rec.errors ?? [],
+    analysis,
     costUsd: rec.costUsd ?? null,
     usage: rec.usage ?? null,
     // The recording starts with the conversation: a turn's `atMs` is its place in the audio.

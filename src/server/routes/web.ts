@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
+import { countWidgetOpened } from '../../store/overview.ts';
 import { WaitingSockets } from '../../guard/waiting-sockets.ts';
 import { originAllowed } from '../../guard/origins.ts';
 import type { LoadedAgent } from '../agents.ts';
@@ -49,6 +50,8 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       return reply.code(r.status).send({ error: r.error });
     }
     cors(req, reply);
+    // The top of the owner's funnel: a visitor opened the widget (counted whether or not a limit then refuses them).
+    void countWidgetOpened(ctx.store.db, r.loaded.agent.name, new Date(ctx.now())).catch((e: Error) => ctx.warn(`could not count a widget opening: ${e.message}`));
     const admitted = await ctx.admission.check(r.loaded, req.ip);
     if (!admitted.ok) {
       ctx.metrics.refused(admitted.code);

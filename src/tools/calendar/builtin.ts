@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import type { CalendarConfig } from '../../agent/schema.ts';
 import type { Store } from '../../store/store.ts';
@@ -82,7 +82,7 @@ export class BuiltinCalendar implements CalendarProvider {
           .where('end', '>', iso(begins.subtract({ minutes: buffer })))
           .execute();
         if (neighbours.some((n) => clashes(slot, n, buffer))) throw new SlotUnavailableError();
-        const row: BookingTable = {
+        const row: Insertable<BookingTable> & { id: string; start: string; end: string } = {
           id: randomUUID(),
           agent: this.#agent,
           conversation_id: b.conversationId ?? null,
@@ -179,6 +179,52 @@ export async function bookingsIcs(store: Store, agent: string, o: { signal: Abor
     };
   });
   return icsCalendar(events, { name: o.name ?? `${agent} bookings` });
+}
+
+/** A built-in booking as stored, with its iCalendar SEQUENCE. */
+export interface StoredBooking {
+  id: string;
+  agent: string;
+  conversationId: string | null;
+  start: string;
+  end: string;
+  attendee: Attendee;
+  notes: string | null;
+  status: 'confirmed' | 'cancelled';
+  sequence: number;
+}
+
+/** What cancelling came to: done (once, whoever asks twice), or why not. */
+export type CancelOutcome = { kind: 'cancelled'; booking: StoredBooking } | { kind: 'already-cancelled'; booking: StoredBooking } | { kind: 'past'; booking: StoredBooking } | { kind: 'missing' };
+
+/** One built-in booking by id. */
+export async function builtinBooking(store: Store, id: string, signal?: AbortSignal): Promise<StoredBooking | undefined> {
+  const r = await store.db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst({ signal });
+  return r && storedBooking(r);
+}
+
+/**
+ * Cancels a built-in booking that has not started: frees its slot and raises its SEQUENCE (the
+ * cancellation sent to calendars must be newer than the invitation). One conditional UPDATE, so
+ * two cancels racing (a double click, two nodes) cancel it once.
+ */
+export async function cancelBuiltinBooking(store: Store, id: string, now: Date): Promise<CancelOutcome> {
+  const r = await store.db
+    .updateTable('bookings')
+    .set((eb) => ({ status: 'cancelled', sequence: eb('sequence', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', '<>', 'cancelled')
+    .where('start', '>', iso(Temporal.Instant.fromEpochMilliseconds(now.getTime())))
+    .returningAll()
+    .executeTakeFirst();
+  if (r) return { kind: 'cancelled', booking: storedBooking(r) };
+  const booking = await builtinBooking(store, id);
+  if (!booking) return { kind: 'missing' };
+  return booking.status === 'cancelled' ? { kind: 'already-cancelled', booking } : { kind: 'past', booking };
+}
+
+function storedBooking(r: { id: string; agent: string; conversation_id: string | null; start: string; end: string; attendee: string; notes: string | null; status: string; sequence: number }): StoredBooking {
+  return { id: r.id, agent: r.agent, conversationId: r.conversation_id, start: r.start, end: r.end, attendee: JSON.parse(r.attendee) as Attendee, notes: r.notes, status: r.status === 'cancelled' ? 'cancelled' : 'confirmed', sequence: Number(r.sequence) };
 }
 
 /** True when `slot` comes closer than `buffer` minutes to `booked` (or overlaps it). */

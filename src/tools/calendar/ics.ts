@@ -51,7 +51,7 @@ export function icsText(text: string): string {
 }
 
 /** A quoted parameter value; DQUOTE and control characters cannot appear in one, so they are dropped. */
-function paramValue(text: string): string {
+export function paramValue(text: string): string {
   return `"${text.replace(/["\x00-\x08\x0a-\x1f\x7f]/g, '')}"`;
 }
 

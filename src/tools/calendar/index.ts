@@ -5,7 +5,7 @@ import { CalcomCalendar } from './calcom.ts';
 import { CalendlyCalendar } from './calendly.ts';
 import type { CalendarProvider } from './types.ts';
 
-export { BuiltinCalendar, bookingsIcs, weeklySlots, type BuiltinConfig } from './builtin.ts';
+export { BuiltinCalendar, bookingsIcs, builtinBooking, cancelBuiltinBooking, weeklySlots, type BuiltinConfig, type CancelOutcome, type StoredBooking } from './builtin.ts';
 export { CalcomCalendar, type CalcomConfig } from './calcom.ts';
 export { CALENDLY_WINDOW_DAYS, CalendlyCalendar, type CalendlyConfig } from './calendly.ts';
 export { SlotUnavailableError, type Attendee, type Booking, type CalendarCall, type CalendarProvider, type HttpExchange, type Slot } from './types.ts';

@@ -1,0 +1,65 @@
+import { asSchema, type ToolSet } from 'ai';
+import { Command } from 'commander';
+import { loadAgent } from '../agent/load.ts';
+import { calendarFor } from '../tools/calendar/index.ts';
+import { agentTools } from '../tools/registry.ts';
+import { openStore } from '../store/store.ts';
+import { bold, dim, exitOnAgentError } from './output.ts';
+
+// `parley tools <dir>`: the tools the model gets in a conversation with this agent — names,
+// descriptions and argument schemas exactly as sent to the model, read from the code, so a coding
+// agent never has to guess them. What each returns is in docs/tools.md.
+
+/** One tool as the model sees it. */
+export interface ToolView {
+  name: string;
+  description: string;
+  parameters: unknown;
+}
+
+/** The agent's tools as the model sees them (a calendar counts as configured, whatever its credentials). */
+export async function toolViews(tools: ToolSet): Promise<ToolView[]> {
+  const out: ToolView[] = [];
+  for (const [name, t] of Object.entries(tools)) {
+    const { $schema: _, ...parameters } = (await asSchema(t.inputSchema as never).jsonSchema) as Record<string, unknown>;
+    out.push({ name, description: typeof t.description === 'string' ? t.description : '', parameters });
+  }
+  return out;
+}
+
+export function command(): Command {
+  return new Command('tools')
+    .description('list the tools the model gets for an agent: names, descriptions and argument schemas (results: docs/tools.md)')
+    .argument('<agent-dir>')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, o: { json?: boolean }) => {
+      const agent = await loadAgent(dir).catch(exitOnAgentError);
+      const store = await openStore('file::memory:');
+      const calendar = agent.config.calendar ? calendarFor(agent, { store, env: process.env }) : undefined;
+      const tools = agentTools({
+        agent,
+        conversationId: 'parley-tools',
+        turnSeq: () => 0,
+        emit: () => {},
+        lead: {},
+        requestEnd: () => {},
+        searchKnowledge: async () => [],
+        transcript: () => [],
+        calendar,
+        booking: { offered: [], bookings: [] },
+        fetch,
+        env: process.env,
+        now: () => new Date(),
+      });
+      const views = await toolViews(tools);
+      await store.close();
+      if (o.json) return console.log(JSON.stringify(views, null, 2));
+      for (const v of views) {
+        console.log(bold(v.name));
+        console.log(`  ${v.description}`);
+        const props = (v.parameters as { properties?: Record<string, { type?: string; description?: string }>; required?: string[] }).properties ?? {};
+        const required = new Set((v.parameters as { required?: string[] }).required ?? []);
+        for (const [p, s] of Object.entries(props)) console.log(`  ${p}${required.has(p) ? '' : '?'}: ${s.type ?? 'any'}${s.description ? dim(`  ${s.description}`) : ''}`);
+      }
+    });
+}

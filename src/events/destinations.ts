@@ -1,0 +1,70 @@
+import type { AgentFileData } from '../agent/schema.ts';
+import type { Destination, EmailMessageKind, OutboxEvent } from '../store/outbox.ts';
+import { EVENT_TYPES, type EventType } from '../util/event-types.ts';
+import { mailConfigured } from './mail-config.ts';
+
+// Where each event goes, worked out once when it is fanned out: the agent's webhooks that take
+// its type, the server's own webhook (PARLEY_EVENTS_URL), and — when email is configured — the
+// built-in calendar's invitations and the owner's notices. URLs and secrets stay `${NAME}`
+// references here; they are resolved at each attempt, so no secret value is ever stored.
+
+/** The server-wide receiver, from the environment: every agent's events (PARLEY_EVENTS_TYPES narrows them). */
+export function serverWebhook(env: NodeJS.ProcessEnv): Destination | undefined {
+  if (!env.PARLEY_EVENTS_URL) return undefined;
+  return { key: 'webhook:PARLEY_EVENTS_URL', target: { kind: 'webhook', url: '${PARLEY_EVENTS_URL}', secret: '${PARLEY_EVENTS_SECRET}', allowPrivate: env.PARLEY_EVENTS_ALLOW_PRIVATE === '1' || env.PARLEY_EVENTS_ALLOW_PRIVATE === 'true' } };
+}
+
+/** Event types PARLEY_EVENTS_TYPES lists (comma-separated), all when unset; throws on an unknown one. */
+export function serverEventTypes(env: NodeJS.ProcessEnv): EventType[] {
+  const list = env.PARLEY_EVENTS_TYPES?.split(',').map((t) => t.trim()).filter(Boolean);
+  if (!list?.length) return [...EVENT_TYPES];
+  const unknown = list.filter((t) => !(EVENT_TYPES as readonly string[]).includes(t));
+  if (unknown.length) throw new Error(`PARLEY_EVENTS_TYPES: unknown event ${unknown.join(', ')}; the events are ${EVENT_TYPES.join(', ')}`);
+  return list as EventType[];
+}
+
+/** The owner's address for notices: events.email.to, else the built-in calendar's ownerEmail. */
+export function ownerAddress(config: AgentFileData): string | undefined {
+  return config.events.email.to ?? (config.calendar?.provider === 'builtin' ? config.calendar.ownerEmail : undefined);
+}
+
+/**
+ * The destinations of one event. `config` is the agent's file as loaded now (undefined when the
+ * agent is gone: only the server's webhook then); `mail` says whether PARLEY_SMTP_URL is set.
+ */
+export function destinationsOf(event: OutboxEvent, o: { config: AgentFileData | undefined; env: NodeJS.ProcessEnv; mail: boolean }): Destination[] {
+  const out: Destination[] = [];
+  const server = serverWebhook(o.env);
+  if (server && serverEventTypes(o.env).includes(event.type)) out.push(server);
+  const config = o.config;
+  if (!config) return out;
+  for (const w of config.events.webhooks) {
+    if (w.events && !w.events.includes(event.type)) continue;
+    out.push({ key: `webhook:${w.url}`, target: { kind: 'webhook', url: w.url, secret: w.secret, allowPrivate: config.events.allowPrivateUrls } });
+  }
+  if (o.mail) out.push(...emails(event, config));
+  return out;
+}
+
+function emails(event: OutboxEvent, config: AgentFileData): Destination[] {
+  const owner = ownerAddress(config);
+  const email = (message: EmailMessageKind, to: string | undefined): Destination[] => (to ? [{ key: `email:${message}`, target: { kind: 'email', message, to: [to] } }] : []);
+  const booking = (event.data as { booking?: { provider?: string; attendee?: { email?: string } } } | null)?.booking;
+  // Only the built-in calendar's bookings get Parley's invitations: cal.com and Calendly send their own.
+  const builtin = booking?.provider === 'builtin' && config.calendar?.provider === 'builtin';
+  switch (event.type) {
+    case 'booking.created':
+      return [...(builtin ? email('invitation', booking?.attendee?.email) : []), ...(config.events.email.bookings ? email('owner-booking', owner) : [])];
+    case 'booking.cancelled':
+      return [...(builtin ? email('cancellation', booking?.attendee?.email) : []), ...(config.events.email.bookings ? email('owner-booking', owner) : [])];
+    case 'lead.saved':
+      return config.events.email.leads ? email('owner-lead', owner) : [];
+    default:
+      return [];
+  }
+}
+
+/** Whether a booking by this agent will get an invitation by email: the book_call note promises one only then. */
+export function sendsInvitations(config: AgentFileData, env: NodeJS.ProcessEnv): boolean {
+  return mailConfigured(env) && config.calendar?.provider === 'builtin';
+}

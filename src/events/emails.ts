@@ -1,0 +1,93 @@
+import type { AgentFileData } from '../agent/schema.ts';
+import type { EmailMessageKind } from '../store/outbox.ts';
+import { cancelLink } from './booking-links.ts';
+import { ownerAddress } from './destinations.ts';
+import { invitationIcs, type InvitationBooking } from './invitation.ts';
+import { safeAddress } from './mail-config.ts';
+
+// What each email says. The caller gets the invitation (and later its cancellation) with an
+// iCalendar part calendar apps act on; the owner gets a short notice of each booking and,
+// when asked, each lead. Anything the caller said is text in the body, never a header: names
+// lose their line breaks and control characters before they reach a subject or display name.
+
+/** A booking event's data: booking.created (from book_call) or booking.cancelled (from the cancel page). */
+export interface BookingData {
+  booking: { id: string; start: string; end: string; timeZone: string; attendee: { name: string; email: string; timeZone?: string; company?: string; phone?: string }; notes?: string | null };
+  /** The booking's SEQUENCE after the change (0 when booked). */
+  sequence?: number;
+}
+
+/** A composed email, or why it cannot be. */
+export type Composed = { subject: string; text: string; icalEvent?: { method: string; filename: string; content: string } } | { error: string };
+
+/** One line of plain text from something a caller said: no line breaks or control characters, at most `max` characters. */
+export function oneLine(text: string | undefined, max = 120): string {
+  return (text ?? '').replace(/[\x00-\x1f\x7f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
+}
+
+/** When a booking is, for people: "Tuesday 1 December 2026, 15:00 (Europe/Warsaw)". */
+export function whenText(instant: string, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return `${f.format(new Date(instant))} (${timeZone})`;
+}
+
+export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data: BookingData, o: { config: AgentFileData; agent: string; env: NodeJS.ProcessEnv; from: string; now: Date }): Composed {
+  const b = data?.booking;
+  if (!b?.id || !b.start || !b.end) return { error: 'the event carries no booking' };
+  const caller = { name: oneLine(b.attendee?.name) || 'Caller', email: safeAddress(b.attendee?.email) };
+  if (!caller.email) return { error: 'refused: the caller\'s address is not a plain email address' };
+  const business = oneLine(o.config.description ?? o.agent, 80);
+  const owner = safeAddress(ownerAddress(o.config)) ?? safeAddress(/<([^>]+)>/.exec(o.from)?.[1] ?? o.from);
+  if (!owner) return { error: 'no organizer address: set calendar.ownerEmail (or a plain PARLEY_MAIL_FROM)' };
+  const cancelled = data.sequence !== undefined && data.sequence > 0;
+  const link = cancelled ? undefined : cancelLink(o.env, b.id);
+  const callerZone = b.attendee?.timeZone || b.timeZone;
+  const company = oneLine(b.attendee?.company, 80);
+  const invitation: InvitationBooking = {
+    id: b.id,
+    start: b.start,
+    end: b.end,
+    summary: kind === 'owner-booking' ? `Call with ${caller.name}${company ? ` (${company})` : ''}` : `Call with ${business}`,
+    description: [
+      kind === 'owner-booking' ? `${caller.name} <${caller.email}>${company ? `, ${company}` : ''}` : `Your call with ${business}.`,
+      b.notes ? oneLine(b.notes, 500) : '',
+      link ? `To cancel: ${link}` : '',
+    ].filter(Boolean).join('\n'),
+    organizer: { name: business, email: owner },
+    attendee: { name: caller.name, email: caller.email },
+    sequence: data.sequence ?? 0,
+    url: link,
+  };
+  const method = cancelled ? 'CANCEL' : 'REQUEST';
+  const icalEvent = { method, filename: cancelled ? 'cancel.ics' : 'invite.ics', content: invitationIcs(invitation, method, o.now) };
+  if (kind === 'owner-booking') {
+    const when = whenText(b.start, b.timeZone);
+    return {
+      subject: cancelled ? `Booking cancelled: ${caller.name}, ${when}` : `New booking: ${caller.name}, ${when}`,
+      text: [
+        cancelled ? `${caller.name} cancelled the call of ${when}; the slot is free again.` : `${caller.name} booked a call for ${when}.`,
+        `Email: ${caller.email}`,
+        company ? `Company: ${company}` : '',
+        b.notes ? `Notes: ${oneLine(b.notes, 2000)}` : '',
+      ].filter(Boolean).join('\n'),
+      icalEvent,
+    };
+  }
+  const when = whenText(b.start, callerZone);
+  return cancelled
+    ? { subject: `Cancelled: your call with ${business}, ${when}`, text: `Your call with ${business} on ${when} is cancelled.\n`, icalEvent }
+    : {
+        subject: `Your call with ${business}: ${when}`,
+        text: [`Hello ${caller.name},`, '', `Your call with ${business} is booked for ${when}.`, link ? `\nIf you cannot make it, cancel here: ${link}` : '', ''].join('\n'),
+        icalEvent,
+      };
+}
+
+export function leadEmail(data: { lead?: Record<string, string> }, config: AgentFileData, agent: string): Composed {
+  const lead = data?.lead ?? {};
+  const name = oneLine(lead.name) || 'someone';
+  return {
+    subject: `New lead for ${oneLine(config.description ?? agent, 80)}: ${name}`,
+    text: Object.entries(lead).map(([k, v]) => `${oneLine(k, 40)}: ${oneLine(v, 2000)}`).join('\n') + '\n',
+  };
+}

@@ -1,0 +1,92 @@
+// Topics the owner does not want the agent to handle — medical, legal or financial advice,
+// competitors, anything listed under `guardrails:` — recognised in code before the model is
+// asked, and answered with the owner's fixed line. Like strict knowledge, a rule the code keeps
+// rather than one the prompt hopes for: the model never sees the turn, so it cannot be talked
+// into the advice.
+//
+// The built-in topics are about *advice*: a dental clinic is asked "how much is a filling" all
+// day, and "my gum bleeds, is that normal?" is the one to turn away. So a built-in topic needs one
+// of its words and a way of asking for advice ("should I", "is it normal", "can I take"), or one
+// of its words that only ever asks for advice ("diagnose", "sue"). An owner's own topic matches on
+// its words alone unless it says `asking: advice`.
+import type { GuardrailConfig } from '../agent/schema.ts';
+import { stemOf, wordsOf } from '../knowledge/index.ts';
+
+interface TopicRules {
+  /** Words (or phrases) of the topic; with `asking: advice` they need an advice-seeking phrase too. */
+  words: string[];
+  /** Words that ask for advice on their own. */
+  strong?: string[];
+  say: string;
+}
+
+/** The topics Parley knows by name. */
+export const BUILT_IN_TOPICS: Record<'medical' | 'legal' | 'financial', TopicRules> = {
+  medical: {
+    words:
+      'symptom symptoms pain painful hurt hurts hurting ache aches aching sore swollen swelling lump rash fever infection infected bleed bleeding bleeds antibiotic antibiotics medication medicine medicines pill pills tablet tablets dose dosage ibuprofen paracetamol aspirin painkiller painkillers pregnant pregnancy allergic allergy allergies condition disease illness side effects blood pressure diabetes numb numbness dizzy headache migraine'.split(
+        ' ',
+      ),
+    strong: ['diagnose', 'diagnosis', 'prescribe', 'prescription', 'overdose'],
+    say: "I'm not able to give medical advice. Please speak to a doctor or pharmacist, or call your local emergency number if it's urgent. I'm happy to help with anything about our services or to book you in.",
+  },
+  legal: {
+    words: 'legal legally law laws lawyer lawyers solicitor attorney court liable liability rights tribunal divorce custody eviction evict visa immigration copyright trademark'.split(' '),
+    strong: ['sue', 'suing', 'lawsuit'],
+    say: "I'm not able to give legal advice; a solicitor or lawyer can help with that. I'm happy to help with anything about our services.",
+  },
+  financial: {
+    words: 'invest investing investment investments stock stocks shares crypto bitcoin pension pensions mortgage loan loans savings retirement portfolio fund funds tax taxes isa'.split(' '),
+    say: "I'm not able to give financial advice; an independent financial adviser can help with that. I'm happy to help with anything about our services.",
+  },
+};
+
+// Ways of asking for advice, on the words as a recogniser writes them.
+const ASKING_ADVICE =
+  /\b(?:should i|should we|do i need|do i have to|would you (?:recommend|advise|suggest)|what (?:should|can|do) i (?:take|do|use|buy|try)|can i take|is (?:it|this|that) (?:normal|safe|serious|bad|ok|okay|dangerous|legal|allowed|worth)|is it a good idea|am i (?:allowed|liable|entitled)|what are my rights|could (?:it|this) be|do you think (?:i|it|this)|what(?:s| is) wrong with|what causes|how (?:much|many|often) should i|is there anything i can)\b/;
+
+/** A guarded topic, ready to match caller turns. */
+export interface GuardedTopic {
+  topic: string;
+  say: string;
+  /** Matches a caller's turn (words lower case, space-separated). */
+  matches(spoken: string, stems: Set<string>): boolean;
+}
+
+/** The agent's guardrails, compiled once per agent. */
+export function guardedTopics(config: readonly GuardrailConfig[]): GuardedTopic[] {
+  return config.map((g) => {
+    const preset = (BUILT_IN_TOPICS as Record<string, TopicRules | undefined>)[g.topic];
+    const words = [...(preset?.words ?? []), ...(g.words ?? [])];
+    const strong = preset?.strong ?? [];
+    const needsAdvice = (g.asking ?? (preset ? 'advice' : 'any')) === 'advice';
+    const single = new Set(words.filter((w) => !/\s/.test(w.trim())).map((w) => stemOf(w.trim().toLowerCase())));
+    const phrases = words.filter((w) => /\s/.test(w.trim())).map((w) => new RegExp(`\\b${wordsOf(w).join('\\s+')}\\b`));
+    const strongStems = new Set(strong.map((w) => stemOf(w)));
+    const mentions = (spoken: string, stems: Set<string>) => [...stems].some((s) => single.has(s)) || phrases.some((re) => re.test(spoken));
+    return {
+      topic: g.topic,
+      say: g.say ?? preset?.say ?? "That's not something I can help with here. I'm happy to help with anything about our services.",
+      matches: (spoken, stems) => [...stems].some((s) => strongStems.has(s)) || (mentions(spoken, stems) && (!needsAdvice || ASKING_ADVICE.test(spoken))),
+    };
+  });
+}
+
+/** The first guarded topic a caller's turn touches, if any. */
+export function guardedTopicOf(text: string, topics: readonly GuardedTopic[]): GuardedTopic | undefined {
+  if (!topics.length) return undefined;
+  const words = wordsOf(text);
+  const spoken = words.join(' ');
+  const stems = new Set(words.map(stemOf));
+  return topics.find((t) => t.matches(spoken, stems));
+}
+
+// Compiled once per agent file: every conversation with the agent shares them.
+const compiled = new WeakMap<object, GuardedTopic[]>();
+
+/** The agent's guardrails, compiled on first use and shared by its conversations. */
+export function guardedTopicsOf(config: readonly GuardrailConfig[]): GuardedTopic[] {
+  let t = compiled.get(config);
+  if (!t) compiled.set(config, (t = guardedTopics(config)));
+  return t;
+}
