@@ -30,9 +30,12 @@ export interface LocalModelInfo {
 export const LOCAL_MODELS: Record<string, LocalModelInfo> = {
   default: {
     title: 'Qwen2.5-1.5B-Instruct Q4_K_M',
-    url: 'https://huggingface.co/Qwen/Qwen2.5-1.5B-Instruct-GGUF/resolve/main/qwen2.5-1.5b-instruct-q4_k_m.gguf',
+    // Pinned to a revision of Qwen's own repository, so the bytes behind the URL cannot change.
+    url: 'https://huggingface.co/Qwen/Qwen2.5-1.5B-Instruct-GGUF/resolve/91cad51170dc346986eccefdc2dd33a9da36ead9/qwen2.5-1.5b-instruct-q4_k_m.gguf',
     file: 'qwen2.5-1.5b-instruct-q4_k_m.gguf',
-    approxBytes: 1_120_000_000,
+    approxBytes: 1_117_320_736,
+    bytes: 1_117_320_736,
+    sha256: '6a1a2eb6d15622bf3c96857206351ba97e1af16c30d7a74ee38970e434e9407e',
     licence: 'Apache-2.0',
   },
 };
@@ -95,10 +98,12 @@ async function ensure(name: string, file: string, o: EnsureOptions): Promise<{ f
   const recorded = `${file}.sha256`;
   if (existsSync(file)) return { file, downloaded: false };
   const url = o.env.PARLEY_LOCAL_MODEL_URL || info.url;
-  const pinned = info.sha256 ?? (existsSync(recorded) ? (await readFile(recorded, 'utf8')).trim() : undefined);
+  // A mirror serves the same file, so the pin holds; PARLEY_LOCAL_MODEL_SHA256 names another file's digest.
+  const own = o.env.PARLEY_LOCAL_MODEL_SHA256?.trim().toLowerCase() || undefined;
+  const pinned = own ?? info.sha256 ?? (existsSync(recorded) ? (await readFile(recorded, 'utf8')).trim() : undefined);
   try {
-    const r = await downloadFile({ url, file, bytes: info.bytes, sha256: pinned, signal: o.signal, onProgress: o.onProgress, fetch: o.fetch, freeBytes: o.freeBytes });
-    if (!info.sha256) await writeFile(recorded, `${r.sha256}\n`);
+    const r = await downloadFile({ url, file, bytes: own ? undefined : info.bytes, sha256: pinned, signal: o.signal, onProgress: o.onProgress, fetch: o.fetch, freeBytes: o.freeBytes });
+    if (!pinned) await writeFile(recorded, `${r.sha256}\n`);
     return { file, downloaded: true };
   } catch (e) {
     if (!(e instanceof DownloadError)) throw e;

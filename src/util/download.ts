@@ -74,6 +74,12 @@ export async function downloadFile(req: DownloadRequest): Promise<{ sha256: stri
   const resumed = res.status === 206 && have > 0;
   if (!resumed) have = 0; // the server sent the whole file again
   const length = Number(res.headers.get('content-length')) || undefined;
+  if (req.bytes !== undefined && length !== undefined && have + length !== req.bytes) {
+    // The server announces another file: fetching it would only end in a mismatch.
+    await res.body.cancel();
+    await rm(part, { force: true });
+    throw new DownloadError('checksum', `the server's file is ${have + length} bytes, expected ${req.bytes}`);
+  }
   const total = req.bytes ?? (length !== undefined ? have + length : undefined);
 
   const need = (total ?? 0) - have + HEADROOM;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { runParley, tempDir } from '../helpers/cli.ts';
 describe('no keys: the built-in local model', () => {
   const model = join(tempDir(), 'tiny.gguf');
   writeTinyGguf(model);
+  const sha = createHash('sha256').update(readFileSync(model)).digest('hex');
   let server: Server;
   let url = '';
   let requests = 0;
@@ -37,12 +39,19 @@ describe('no keys: the built-in local model', () => {
     assert.match(lines.at(-1)!, /^parley: could not download local:default \(Qwen2\.5-1\.5B-Instruct Q4_K_M, 1\.1 GB\) from 127\.0\.0\.1:65535: no network \(127\.0\.0\.1:65535: connection refused, ECONNREFUSED\); run `parley models pull local:default` where there is one, or set OPENAI_API_KEY$/);
   });
 
-  it('online: downloads it once with progress, then the conversation runs on it', async () => {
+  it('a mirror serving another file than the pinned one is refused, and its bytes dropped', async () => {
     const env = { ...fresh(), PARLEY_LOCAL_MODEL_URL: url };
+    const r = await runParley(['chat', 'examples/sales-booking'], { env, input: 'hello\n' });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /parley: could not download local:default .*: the server's file is \d+ bytes, expected 1117320736$/m);
+    assert.ok(!existsSync(join(env.PARLEY_MODELS_DIR, 'llm', 'qwen2.5-1.5b-instruct-q4_k_m.gguf.part')));
+  });
+
+  it('online: downloads it once with progress, checks it, then the conversation runs on it', async () => {
+    const env = { ...fresh(), PARLEY_LOCAL_MODEL_URL: url, PARLEY_LOCAL_MODEL_SHA256: sha };
     const r = await runParley(['chat', 'examples/sales-booking'], { env, input: 'hello\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /local model: 100% 0\.3 MB of 0\.3 MB/);
-    assert.ok(existsSync(join(env.PARLEY_MODELS_DIR, 'llm', 'qwen2.5-1.5b-instruct-q4_k_m.gguf.sha256')), 'the digest of the first download is recorded');
     const before = requests;
     const again = await runParley(['chat', 'examples/sales-booking'], { env, input: 'hello\n' });
     assert.equal(again.code, 0, again.stderr);
@@ -51,7 +60,7 @@ describe('no keys: the built-in local model', () => {
   });
 
   it('brain.llm: local:<file>.gguf runs a model file as written, and parley models pull local:default fetches the default', async () => {
-    const env = { ...fresh(), PARLEY_LOCAL_MODEL_URL: url, PARLEY_LLM: `local:${model}` };
+    const env = { ...fresh(), PARLEY_LOCAL_MODEL_URL: url, PARLEY_LOCAL_MODEL_SHA256: sha, PARLEY_LLM: `local:${model}` };
     const r = await runParley(['chat', 'examples/sales-booking'], { env, input: 'hello\n' });
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /has no key/);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, runParley, tempDir } from '../helpers/cli.ts';
 import { agentsFolder } from './helpers.ts';
-import { createReadStream, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeTinyGguf } from '../../src/testing/tiny-gguf.ts';
@@ -53,6 +54,7 @@ describe('parley dev / parley serve', () => {
   it('dev with no keys: prints the dashboard URL, / leads to it, and the example agent loads on the built-in local model', { timeout: 60_000 }, async () => {
     const model = join(tempDir(), 'tiny.gguf');
     writeTinyGguf(model);
+    const sha = createHash('sha256').update(readFileSync(model)).digest('hex');
     const files = createServer((_, res) => {
       res.writeHead(200, { 'content-length': statSync(model).size });
       createReadStream(model).pipe(res);
@@ -60,7 +62,7 @@ describe('parley dev / parley serve', () => {
     await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
     const modelUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/m.gguf`;
     const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'dev', join(ROOT, 'examples'), '--port', '0'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PARLEY_LOCAL_MODEL_URL: modelUrl, PARLEY_MODELS_DIR: tempDir(), PARLEY_LOCAL_THREADS: '1', PARLEY_LOCAL_CONTEXT: '2048', PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PARLEY_LOCAL_MODEL_URL: modelUrl, PARLEY_LOCAL_MODEL_SHA256: sha, PARLEY_MODELS_DIR: tempDir(), PARLEY_LOCAL_THREADS: '1', PARLEY_LOCAL_CONTEXT: '2048', PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
