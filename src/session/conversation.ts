@@ -10,7 +10,8 @@ import type { EndReason } from '../store/record-types.ts';
 import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
-import { agentTools } from '../tools/registry.ts';
+import type { McpServers } from '../tools/mcp/servers.ts';
+import { agentTools, mcpTools } from '../tools/registry.ts';
 import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
@@ -48,6 +49,8 @@ export interface ConversationOptions {
   onEvent?: EventSink;
   /** The agent's calendar; without one, the booking tools are not offered. */
   calendar?: CalendarProvider;
+  /** Where the agent's MCP tools are listed and called: the process's shared connections by default; scenarios stub them. */
+  mcp?: McpServers;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -84,6 +87,8 @@ export class Conversation {
   #vocabulary: Vocabulary;
   /** The reply model answered the turn in flight with the not-in-documents marker. */
   #modelDeclined = false;
+  /** MCP problems already recorded: a server that stays down is noted once, not every turn. */
+  #mcpProblems = new Set<string>();
 
   constructor(o: ConversationOptions) {
     if (!o.models.length) throw new Error('a conversation needs at least one language model');
@@ -93,7 +98,9 @@ export class Conversation {
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
-    this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
+    this.#toolTopics = o.agent.config.tools.flatMap((t) =>
+      t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : t.type === 'mcp' ? t.allow.map((a) => `${a.replace(/[_-]/g, ' ')} ${t.descriptions[a] ?? ''}`.trim()) : [],
+    );
     this.#spend = new Spend({
       records: new Records(o.store.db),
       conversationId: this.id,
@@ -129,6 +136,8 @@ export class Conversation {
     const at = this.#now();
     this.#open(at);
     const text = agent.config.persona.firstMessage;
+    // MCP servers connect while the greeting plays, not when the caller first waits for an answer.
+    if (agent.config.tools.some((t) => t.type === 'mcp')) void mcpTools(this.#toolContext(0), new AbortController().signal).catch(() => {});
     const seq = ++this.#seq;
     // A caller who talks over the greeting cuts it back like any agent turn (`interrupted`).
     this.#lastAgent = { seq, historyFrom: this.history.length };
@@ -327,11 +336,18 @@ export class Conversation {
     // The documents ride with this turn only; history keeps the caller's plain words.
     const current: ModelMessage = { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict, absent) };
     let stoppedBy: SpendLimit | null = null;
+    const tools = this.#toolContext(agentSeq);
+    const mcp = await mcpTools(tools, cut.signal);
+    for (const p of mcp.problems) {
+      const key = `${p.server}\n${p.message}`;
+      if (!this.#mcpProblems.has(key)) this.#emit({ type: 'error', at: this.#now(), where: `mcp:${p.server}`, message: this.#scrub(p.message) });
+      this.#mcpProblems.add(key);
+    }
     const turn = modelTurn({
       models: this.#o.models,
       instructions,
       messages: [...historyWindow(this.history, { instructions, turn: current, maxInputTokens: config.brain.maxInputTokens }), current],
-      tools: agentTools(this.#toolContext(agentSeq)),
+      tools: agentTools(tools, mcp.specs),
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
       responseTimeoutMs: config.brain.responseTimeoutMs,
@@ -411,6 +427,7 @@ export class Conversation {
       calendar: this.#o.calendar,
       booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
+      mcp: this.#o.mcp,
       env: this.#o.env ?? process.env,
       now: this.#clock,
     };
