@@ -21,6 +21,7 @@ import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
 import { historyWindow } from './history-window.ts';
 import { Recorder } from './recorder.ts';
+import { conversationTrace, type ConversationTrace } from './telemetry/conversation-trace.ts';
 import { Spend, SPEND_LIMIT_LINES, type SpendLimit } from './spend.ts';
 import { Usage } from './usage.ts';
 import { errorText } from '../util/error-text.ts';
@@ -72,6 +73,8 @@ export class Conversation {
   #startedAt: number | undefined;
   #o: ConversationOptions;
   #recorder: Recorder;
+  /** The OpenTelemetry trace of this conversation; undefined when no OTLP endpoint is set. */
+  #trace: ConversationTrace | undefined;
   #seq = -1;
   /** Where the last agent turn's messages start in history, and its sequence number. */
   #lastAgent: { seq: number; historyFrom: number } | undefined;
@@ -95,6 +98,7 @@ export class Conversation {
     this.#o = o;
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
+    this.#trace = conversationTrace(this.id, o.env ?? process.env);
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
@@ -338,7 +342,7 @@ export class Conversation {
     let stoppedBy: SpendLimit | null = null;
     const tools = this.#toolContext(agentSeq);
     const mcp = await mcpTools(tools, cut.signal);
-    for (const p of mcp.problems) {
+    for (const p of cut.signal.aborted ? [] : mcp.problems) {
       const key = `${p.server}\n${p.message}`;
       if (!this.#mcpProblems.has(key)) this.#emit({ type: 'error', at: this.#now(), where: `mcp:${p.server}`, message: this.#scrub(p.message) });
       this.#mcpProblems.add(key);
@@ -359,6 +363,15 @@ export class Conversation {
       // Between tool rounds too: a cap reached mid-turn stops the next model call.
       mayContinue: async () => (stoppedBy = await this.#spend.reached()) === null,
       onToolRejected: (call) => this.#emit(rejectedToolCall(call, agentSeq, this.#now(), this.#secrets)),
+      onModelCall: (call) => {
+        const ended = this.#clock().getTime() - call.endedMsAgo;
+        this.#emit({
+          type: 'model.call',
+          at: new Date(ended).toISOString(),
+          seq: agentSeq,
+          call: { model: call.model, startedAt: new Date(ended - call.durationMs).toISOString(), durationMs: round(call.durationMs)!, firstTokenMs: round(call.firstTokenMs), inputTokens: call.inputTokens ?? null, outputTokens: call.outputTokens ?? null, finishReason: call.finishReason, ...(call.error ? { error: this.#scrub(call.error) } : {}) },
+        });
+      },
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(errorText(e)) }),
     });
     let step = await turn.next();
@@ -443,6 +456,14 @@ export class Conversation {
   #emit(event: ConversationEvent): void {
     if (event.type === 'turn.agent' || event.type === 'turn.caller') this.transcript.push({ role: event.turn.role, text: event.turn.heardText ?? event.turn.text });
     void this.#recorder.record(this.id, event);
+    if (this.#trace) {
+      try {
+        this.#trace.on(event);
+      } catch (e) {
+        // A tracing fault never costs the caller their conversation.
+        console.error('parley: could not trace event:', errorText(e));
+      }
+    }
     this.#o.onEvent?.(this.id, event);
   }
 
