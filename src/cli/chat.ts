@@ -6,6 +6,7 @@ import type { ToolCallRecord } from '../store/records.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 import { openAgentRuntime } from './runtime.ts';
 import { closeMcpPool } from '../tools/mcp/servers.ts';
+import { shutdownTraces } from '../session/telemetry/otlp.ts';
 
 /**
  * `parley chat <agent-dir>`: a text conversation with the agent. In a terminal it is a REPL;
@@ -98,6 +99,7 @@ export function command(): Command {
       await session.end('caller left'); // a conversation that ended itself keeps its own reason
       await rt.store.close();
       await closeMcpPool(); // stops the agent's stdio MCP servers
+      await shutdownTraces();
     });
 }
 

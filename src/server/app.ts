@@ -37,6 +37,7 @@ import { widgetRoutes } from './routes/widget.ts';
 import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
 import { errorText } from '../util/error-text.ts';
 import { closeMcpPool } from '../tools/mcp/servers.ts';
+import { shutdownTraces } from '../session/telemetry/otlp.ts';
 
 export interface ServerOptions {
   /** A folder of agent folders, or one agent folder. */
@@ -186,6 +187,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     liveList.close();
     redis?.disconnect();
     await closeMcpPool(); // stops stdio MCP servers, ends HTTP sessions
+    await shutdownTraces(); // sends the last spans
   });
   app.decorate('parley', ctx);
   app.decorate('drain', async (timeoutMs: number) => {

@@ -47,6 +47,10 @@ export function registerTestTools(server: McpServer, log: McpServerLog): void {
     log.calls.push({ name: 'huge', args: {} });
     return { content: [{ type: 'text', text: 'x'.repeat(1_000_000) }] };
   });
+  server.registerTool('call', { description: 'Named so that a server called "end" would offer end_call.' }, async () => {
+    log.calls.push({ name: 'call', args: {} });
+    return { content: [{ type: 'text', text: 'called' }] };
+  });
   server.registerTool('end.call', { description: 'A name no model API accepts as is.' }, async () => {
     log.calls.push({ name: 'end.call', args: {} });
     return { content: [{ type: 'text', text: 'ok' }] };

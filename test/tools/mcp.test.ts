@@ -199,6 +199,20 @@ describe('MCP tools', () => {
     });
   }
 
+  it('a server tool whose name would clash with a built-in is left out, the built-in kept, and the record says why', async () => {
+    let seen: ChatRequest | undefined;
+    fake.push((r) => ((seen = r), { text: 'Hello.' }));
+    const c = conversation(withServers({ name: 'end', url: crm.url, headers: { Authorization: 'Bearer ${CRM_MCP_TOKEN}' }, allow: ['call', 'lookup_order'] }));
+    await c.start();
+    await say(c, 'Hi there');
+    const endCall = seen!.tools!.filter((t) => t.function.name === 'end_call');
+    assert.equal(endCall.length, 1);
+    assert.doesNotMatch(String(endCall[0]!.function.description), /Named so that/);
+    assert.ok(offered(seen!).includes('end_lookup_order'));
+    const errors = (await record(c)).errors ?? [];
+    assert.ok(errors.some((e) => e.where === 'mcp:end' && /"end_call" is left out/.test(e.message)), JSON.stringify(errors));
+  });
+
   it('stdio: starts the declared command, passes only the declared environment, and calls its tools', async () => {
     process.env.PARLEY_TEST_PROVIDER_KEY = 'must-not-leak-1234';
     const local = { name: 'local', command: process.execPath, args: [join(import.meta.dirname, '..', 'fixtures', 'mcp-stdio-server.ts')], env: { CRM_TOKEN: '${CRM_MCP_TOKEN}' }, allow: ['environment', 'lookup_order'], connectTimeoutMs: 10_000 };
