@@ -6,7 +6,7 @@ import type { ToolCallRecord } from '../store/records.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 import { openAgentRuntime } from './runtime.ts';
 import { closeMcpPool } from '../tools/mcp/servers.ts';
-import { shutdownTraces } from '../session/telemetry/otlp.ts';
+import { shutdownTraces } from '../session/telemetry/sink.ts';
 
 /**
  * `parley chat <agent-dir>`: a text conversation with the agent. In a terminal it is a REPL;

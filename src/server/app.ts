@@ -37,7 +37,7 @@ import { widgetRoutes } from './routes/widget.ts';
 import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
 import { errorText } from '../util/error-text.ts';
 import { closeMcpPool } from '../tools/mcp/servers.ts';
-import { shutdownTraces } from '../session/telemetry/otlp.ts';
+import { shutdownTraces } from '../session/telemetry/sink.ts';
 
 export interface ServerOptions {
   /** A folder of agent folders, or one agent folder. */

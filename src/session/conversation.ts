@@ -21,7 +21,7 @@ import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
 import { historyWindow } from './history-window.ts';
 import { Recorder } from './recorder.ts';
-import { conversationTrace, type ConversationTrace } from './telemetry/conversation-trace.ts';
+import { conversationTraceSink } from './telemetry/sink.ts';
 import { Spend, SPEND_LIMIT_LINES, type SpendLimit } from './spend.ts';
 import { Usage } from './usage.ts';
 import { errorText } from '../util/error-text.ts';
@@ -74,7 +74,7 @@ export class Conversation {
   #o: ConversationOptions;
   #recorder: Recorder;
   /** The OpenTelemetry trace of this conversation; undefined when no OTLP endpoint is set. */
-  #trace: ConversationTrace | undefined;
+  #trace: ((e: ConversationEvent) => void) | undefined;
   #seq = -1;
   /** Where the last agent turn's messages start in history, and its sequence number. */
   #lastAgent: { seq: number; historyFrom: number } | undefined;
@@ -98,7 +98,7 @@ export class Conversation {
     this.#o = o;
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
-    this.#trace = conversationTrace(this.id, o.env ?? process.env);
+    this.#trace = conversationTraceSink(this.id, o.env ?? process.env);
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
@@ -458,7 +458,7 @@ export class Conversation {
     void this.#recorder.record(this.id, event);
     if (this.#trace) {
       try {
-        this.#trace.on(event);
+        this.#trace(event);
       } catch (e) {
         // A tracing fault never costs the caller their conversation.
         console.error('parley: could not trace event:', errorText(e));

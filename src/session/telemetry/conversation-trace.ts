@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { ConversationEvent, ModelCallRecord, TurnLatency } from '../events.ts';
 import type { ToolCallRecord } from '../../store/records.ts';
-import { contentInTraces, tracerFor } from './otlp.ts';
+import { contentInTraces } from './config.ts';
+import { tracerFor } from './otlp.ts';
 
 // A conversation as an OpenTelemetry trace, built from its event stream alone (the session has
 // no tracing calls): a `conversation` span, a `turn` span per caller turn, and under each turn

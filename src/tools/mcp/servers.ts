@@ -1,5 +1,5 @@
 import type { McpToolConfig } from '../../agent/schema.ts';
-import { McpConnection, type McpCallResult, type McpToolInfo } from './connection.ts';
+import type { McpCallResult, McpConnection, McpToolInfo } from './connection.ts';
 
 /** What MCP tools need from their servers: the tool list and a call. Scenarios answer it with stubs. */
 export interface McpServers {
@@ -16,12 +16,12 @@ export class McpPool implements McpServers {
     this.#env = env;
   }
 
-  tools(server: McpToolConfig, signal: AbortSignal): Promise<McpToolInfo[]> {
-    return this.#connection(server).tools(signal);
+  async tools(server: McpToolConfig, signal: AbortSignal): Promise<McpToolInfo[]> {
+    return (await this.#connection(server)).tools(signal);
   }
 
-  call(server: McpToolConfig, name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<McpCallResult> {
-    return this.#connection(server).call(name, args, signal);
+  async call(server: McpToolConfig, name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<McpCallResult> {
+    return (await this.#connection(server)).call(name, args, signal);
   }
 
   /** Closes every connection (stops stdio servers); the pool can be used again afterwards. */
@@ -31,11 +31,16 @@ export class McpPool implements McpServers {
     await Promise.all(all.map((c) => c.close()));
   }
 
-  #connection(server: McpToolConfig): McpConnection {
+  async #connection(server: McpToolConfig): Promise<McpConnection> {
     // Keyed by what reaches the server, not by agent: two agents naming the same server share it.
     const key = JSON.stringify([server.url, server.headers, server.command, server.args, server.env, server.connectTimeoutMs, server.timeoutMs, server.retries]);
     let c = this.#connections.get(key);
-    if (!c) this.#connections.set(key, (c = new McpConnection(server, this.#env)));
+    if (!c) {
+      // The SDK is loaded on first use: agents without MCP servers never pay for it.
+      const { McpConnection } = await import('./connection.ts');
+      c = this.#connections.get(key) ?? new McpConnection(server, this.#env);
+      this.#connections.set(key, c);
+    }
     return c;
   }
 }

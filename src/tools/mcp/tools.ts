@@ -14,6 +14,8 @@ import type { McpServers } from './servers.ts';
 // description where it gives one. A call is recorded like a webhook's: the JSON-RPC request as
 // sent, the raw result, and what the model was given (clipped: a server can answer megabytes).
 
+const MAX_DESCRIPTION_CHARS = 1000;
+
 /** The name the model calls an MCP tool by: `<server>_<tool>`, in the characters model APIs accept, at most 64. */
 export function mcpToolName(server: string, tool: string): string {
   const name = `${server}_${tool}`.replace(/[^a-zA-Z0-9_-]/g, '_');
@@ -29,7 +31,8 @@ export function mcpToolSpecs(ctx: ToolContext, servers: McpServers, cfg: McpTool
     .filter((t) => allowed.has(t.name))
     .map((t) => ({
       name: mcpToolName(cfg.name, t.name),
-      description: cfg.descriptions[t.name] ?? t.description ?? t.title ?? t.name,
+      // A server's own description is clipped: it is sent with every model call.
+      description: cfg.descriptions[t.name] ?? (t.description ?? t.title ?? t.name).slice(0, MAX_DESCRIPTION_CHARS),
       inputSchema: jsonSchema<Record<string, unknown>>({ ...t.inputSchema, type: 'object' } as never),
       run: (input, signal) => callMcpTool(servers, cfg, t.name, input ?? {}, signal),
     }));
