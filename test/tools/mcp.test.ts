@@ -180,6 +180,26 @@ describe('MCP tools', () => {
     assert.equal(crm.log.methods!.filter((m) => m === 'initialize').length, initsBefore + 1);
   });
 
+  it('a server gone mid-conversation: the call tries one reconnect, fails within connectTimeoutMs, the agent apologises and goes on', async () => {
+    const brief = await startTestMcpServer();
+    const agent = withServers({ name: 'brief', url: brief.url, allow: ['lookup_order'], connectTimeoutMs: 500 });
+    fake.push({ toolCalls: [{ name: 'brief_lookup_order', args: { order: 'C-1' } }] }, { text: 'C-1 has shipped.' });
+    const c = conversation(agent);
+    await c.start();
+    assert.equal(await say(c, 'Where is C-1?'), 'C-1 has shipped.');
+    await brief.close();
+    fake.push({ toolCalls: [{ name: 'brief_lookup_order', args: { order: 'C-2' } }] }, (r) => {
+      assert.match(toolMessages(r).at(-1).error, /could not be reached .*could not connect to MCP server "brief"/);
+      return { text: 'Sorry, I cannot reach the order system.' };
+    });
+    fake.push({ text: 'Anything else?' });
+    assert.equal(await say(c, 'And C-2?'), 'Sorry, I cannot reach the order system.');
+    assert.equal(await say(c, 'No thanks'), 'Anything else?');
+    const calls = (await record(c)).toolCalls.filter((t) => t.name === 'brief_lookup_order');
+    assert.equal(calls[0]!.error, null);
+    assert.match(String(calls[1]!.error), /could not connect/);
+  });
+
   for (const hangOn of ['initialize', 'tools/list'] as const) {
     it(`a server that hangs on ${hangOn} is left out within connectTimeoutMs; the agent answers without it and the record says why`, async () => {
       const slow = await startTestMcpServer();
