@@ -95,7 +95,7 @@ describe('MCP tools', () => {
     assert.ok(crm.log.authorizations.includes(`Bearer ${TOKEN}`), 'the server got the real credential');
     const rec = await record(c);
     const call = rec.toolCalls.find((t) => t.name === 'crm_lookup_order')!;
-    assert.deepEqual(call.request, { server: 'crm', url: crm.url, method: 'tools/call', params: { name: 'lookup_order', arguments: { order: 'A-42' } } });
+    assert.deepEqual(call.request, { server: 'crm', url: crm.url, headers: { Authorization: 'Bearer ${CRM_MCP_TOKEN}' }, method: 'tools/call', params: { name: 'lookup_order', arguments: { order: 'A-42' } } });
     const raw = (call.response as { result: { content: { text: string }[] } }).result.content[0].text;
     assert.match(raw, /"seenAuth":"Bearer \$\{CRM_MCP_TOKEN\}"/);
     assert.equal(call.error, null);

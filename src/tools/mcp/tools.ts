@@ -39,8 +39,9 @@ export function mcpToolSpecs(ctx: ToolContext, servers: McpServers, cfg: McpTool
 }
 
 async function callMcpTool(servers: McpServers, cfg: McpToolConfig, tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
-  // The record names the server as the file does: a `${NAME}` in its URL stays a name.
-  const request = { server: cfg.name, ...(cfg.url !== undefined ? { url: cfg.url } : { command: [cfg.command, ...cfg.args].join(' ') }), method: 'tools/call', params: { name: tool, arguments: args } };
+  // The record names the server as the file does: a `${NAME}` in its URL or headers stays a name.
+  const transport = cfg.url !== undefined ? { url: cfg.url, ...(Object.keys(cfg.headers).length ? { headers: cfg.headers } : {}) } : { command: [cfg.command, ...cfg.args].join(' ') };
+  const request = { server: cfg.name, ...transport, method: 'tools/call', params: { name: tool, arguments: args } };
   try {
     const { result, attempts } = await servers.call(cfg, tool, args, signal);
     const response = { result: clip(result, MAX_RECORDED_CHARS), attempts };
