@@ -233,6 +233,18 @@ describe('MCP tools', () => {
     assert.ok(errors.some((e) => e.where === 'mcp:end' && /"end_call" is left out/.test(e.message)), JSON.stringify(errors));
   });
 
+  it('stdio: a local server that never answers is given up within connectTimeoutMs, and what it said on stderr is in the error', async () => {
+    const mute = { name: 'mute', command: process.execPath, args: ['-e', "console.error('license file missing'); setInterval(() => {}, 1000)"], allow: ['anything'], connectTimeoutMs: 300 };
+    fake.push({ text: 'Hello!' });
+    const c = conversation(withServers(mute));
+    await c.start();
+    const t0 = performance.now();
+    assert.equal(await say(c, 'Hi'), 'Hello!');
+    assert.ok(performance.now() - t0 < 1500, `the turn waited ${Math.round(performance.now() - t0)} ms`);
+    const errors = (await record(c)).errors ?? [];
+    assert.ok(errors.some((e) => e.where === 'mcp:mute' && /no answer within 300 ms.*license file missing/.test(e.message)), JSON.stringify(errors));
+  });
+
   it('stdio: starts the declared command, passes only the declared environment, and calls its tools', async () => {
     process.env.PARLEY_TEST_PROVIDER_KEY = 'must-not-leak-1234';
     const local = { name: 'local', command: process.execPath, args: [join(import.meta.dirname, '..', 'fixtures', 'mcp-stdio-server.ts')], env: { CRM_TOKEN: '${CRM_MCP_TOKEN}' }, allow: ['environment', 'lookup_order'], connectTimeoutMs: 10_000 };

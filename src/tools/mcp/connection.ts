@@ -123,7 +123,9 @@ export class McpConnection {
       // Listing belongs to connecting: a server that answers initialize but hangs on tools/list is down too.
       this.#tools = await this.#listAll(client, limit);
     } catch (e) {
-      await client.close().catch(() => {});
+      // Not awaited: a stdio server that ignores its closed stdin takes seconds to be killed,
+      // and the caller is waiting for this turn.
+      void client.close().catch(() => {});
       const why = limit.aborted ? `no answer within ${this.config.connectTimeoutMs} ms` : errorText(e);
       const stderr = this.#stderr.trim();
       throw new Error(`could not connect to MCP server "${this.config.name}": ${why}${stderr ? ` (it said: ${stderr.slice(-300)})` : ''}`);
