@@ -269,6 +269,18 @@ describe('MCP tools', () => {
   });
 });
 
+describe('McpPool', () => {
+  it('keeps one stdio process per server, and stops it on close', async () => {
+    const own = new McpPool({ PATH: process.env.PATH });
+    const local = McpTool.parse({ type: 'mcp', name: 'local', command: process.execPath, args: [join(import.meta.dirname, '..', 'fixtures', 'mcp-stdio-server.ts')], allow: ['pid'], connectTimeoutMs: 10_000 });
+    const pidOf = async () => Number(((await own.call(local, 'pid', {}, new AbortController().signal)).result.content[0] as { text: string }).text);
+    const pid = await pidOf();
+    assert.equal(await pidOf(), pid, 'the same process answers the next call');
+    await own.close();
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, 'the server process is gone');
+  });
+});
+
 describe('mcpToolName', () => {
   it('keeps names within what model APIs accept, and long names apart', () => {
     assert.equal(mcpToolName('crm', 'end.call'), 'crm_end_call');
