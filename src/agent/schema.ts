@@ -97,6 +97,18 @@ export const CollectField = z.union([
 const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const toolName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'letters, digits, _ and - only, starting with a letter');
 
+const SecretHeaders = z
+  .record(z.string(), z.string())
+  .superRefine((headers, ctx) => {
+    for (const [h, v] of Object.entries(headers)) {
+      if (/^(authorization|x-api-key|api-key|x-auth-token)$/i.test(h) && !v.includes('${')) {
+        ctx.addIssue({ code: 'custom', path: [h], message: 'put the secret in the environment and write ${ENV_NAME} here' });
+      }
+    }
+  })
+  .default({})
+  .describe('Use ${ENV_NAME} for secrets.');
+
 /** An external endpoint the agent may call: CRM, n8n/Zapier/Make automation, order lookup. */
 export const WebhookTool = z.strictObject({
   type: z.literal('webhook'),
@@ -104,21 +116,32 @@ export const WebhookTool = z.strictObject({
   description: z.string().min(1).describe('Tells the model when to use the tool.'),
   method: HttpMethod.default('POST'),
   url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').describe('Fixed in the file; the model can never change it.'),
-  headers: z
-    .record(z.string(), z.string())
-    .superRefine((headers, ctx) => {
-      for (const [h, v] of Object.entries(headers)) {
-        if (/^(authorization|x-api-key|api-key|x-auth-token)$/i.test(h) && !v.includes('${')) {
-          ctx.addIssue({ code: 'custom', path: [h], message: 'put the secret in the environment and write ${ENV_NAME} here' });
-        }
-      }
-    })
-    .default({})
-    .describe('Use ${ENV_NAME} for secrets.'),
+  headers: SecretHeaders,
   parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }).describe('JSON Schema of the arguments the model fills in.'),
   timeoutMs: z.number().int().positive().default(8000),
   retries: z.number().int().min(0).max(3).default(1).describe('Retries on network errors, 5xx and 429, with the same Idempotency-Key header.'),
 });
+
+/**
+ * An MCP server whose tools the agent may call: over Streamable HTTP (`url`) or a local
+ * process speaking stdio (`command`). Only the tools named in `allow` reach the model.
+ */
+export const McpTool = z
+  .strictObject({
+    type: z.literal('mcp'),
+    name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,31}$/, 'letters, digits, _ and - only, starting with a letter, at most 32').describe('Names the server; the model sees its tools as <name>_<tool>.'),
+    url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').optional().describe('Streamable HTTP endpoint of the server.'),
+    headers: SecretHeaders,
+    command: z.string().min(1).optional().describe('A local server started as a child process, spoken to over stdio.'),
+    args: z.array(z.string()).default([]),
+    env: z.record(z.string(), z.string()).default({}).describe('The only environment the command gets besides PATH, HOME and the like; use ${ENV_NAME} for secrets.'),
+    allow: z.array(z.string().min(1)).default([]).describe('The server tools the agent may use; none by default.'),
+    descriptions: z.record(z.string(), z.string().min(1)).default({}).describe('Descriptions the model reads instead of the server\'s, by tool name.'),
+    connectTimeoutMs: z.number().int().positive().default(5000).describe('Longest wait to connect and list the server\'s tools.'),
+    timeoutMs: z.number().int().positive().default(8000).describe('Longest wait for one tool call.'),
+    retries: z.number().int().min(0).max(3).default(0).describe('Times a timed-out call is sent again; only for tools safe to repeat (a call lost to a dropped connection is resent once on a new one regardless).'),
+  })
+  .refine((t) => (t.url === undefined) !== (t.command === undefined), { message: 'give either url (Streamable HTTP) or command (stdio), not both' });
 
 export const BuiltinTool = z.strictObject({
   type: z.enum(['end_call', 'save_lead', 'search_knowledge', 'transfer']),
@@ -128,7 +151,7 @@ export const BuiltinTool = z.strictObject({
 
 export const Tool = z.preprocess(
   (v) => (typeof v === 'string' ? { type: v } : v),
-  z.discriminatedUnion('type', [WebhookTool, BuiltinTool]),
+  z.discriminatedUnion('type', [WebhookTool, McpTool, BuiltinTool]),
 );
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM-HH:MM');
@@ -285,6 +308,7 @@ export const AgentFile = z.strictObject({
 export type AgentFileInput = z.input<typeof AgentFile>;
 export type AgentFileData = z.output<typeof AgentFile>;
 export type WebhookToolConfig = z.output<typeof WebhookTool>;
+export type McpToolConfig = z.output<typeof McpTool>;
 export type ToolConfig = z.output<typeof Tool>;
 export type CalendarConfig = z.output<typeof Calendar>;
 export type GuardrailConfig = z.output<typeof Guardrail>;

@@ -5,6 +5,8 @@ import { TextSession } from '../session/text-session.ts';
 import type { ToolCallRecord } from '../store/records.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 import { openAgentRuntime } from './runtime.ts';
+import { closeMcpPool } from '../tools/mcp/servers.ts';
+import { shutdownTraces } from '../session/telemetry/sink.ts';
 
 /**
  * `parley chat <agent-dir>`: a text conversation with the agent. In a terminal it is a REPL;
@@ -96,6 +98,8 @@ export function command(): Command {
       rl.close();
       await session.end('caller left'); // a conversation that ended itself keeps its own reason
       await rt.store.close();
+      await closeMcpPool(); // stops the agent's stdio MCP servers
+      await shutdownTraces();
     });
 }
 

@@ -6,6 +6,7 @@ import type { AgentProblem } from '../agent/problems.ts';
 import { parseYamlSource, type Position, type YamlSource } from '../agent/yaml-problems.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import { agentTools } from '../tools/registry.ts';
+import { mcpStubNames } from './stub-mcp.ts';
 import { ScenarioFile, type ScenarioData, type ScenarioMode } from './format.ts';
 import { textPattern } from './match.ts';
 import { scenarioInstant } from './time.ts';
@@ -90,7 +91,7 @@ function agentProblems(data: ScenarioData, agent: Agent, yaml: YamlSource): Agen
   const zone = agent.config.timeZone;
   const hasCalendar = Boolean(agent.config.calendar || data.stubs.calendar);
   const tools = toolNames(agent, hasCalendar);
-  const webhooks = agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [t.name] : []));
+  const webhooks = [...agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [t.name] : [])), ...mcpStubNames(agent)];
   const unknownTool = (name: string) => `the agent has no tool "${name}" (its tools: ${tools.join(', ')})`;
   const checkNames = (path: (string | number)[], names: string[] | undefined) =>
     names?.forEach((n, i) => {
@@ -98,7 +99,7 @@ function agentProblems(data: ScenarioData, agent: Agent, yaml: YamlSource): Agen
     });
 
   for (const name of Object.keys(data.stubs.tools)) {
-    if (!webhooks.includes(name)) point(['stubs', 'tools', name], `only webhook tools are stubbed here; agent.yaml declares no webhook "${name}"${webhooks.length ? ` (webhooks: ${webhooks.join(', ')})` : ''}`, true);
+    if (!webhooks.includes(name)) point(['stubs', 'tools', name], `only webhook and MCP tools are stubbed here; agent.yaml declares no webhook or allowed MCP tool "${name}"${webhooks.length ? ` (stubbable: ${webhooks.join(', ')})` : ''}`, true);
   }
   if (data.stubs.now !== undefined && !scenarioInstant(data.stubs.now, zone)) point(['stubs', 'now'], 'not a time: use 2026-11-30T10:00:00+01:00 or 2026-11-30 10:00 (the agent’s zone)');
   data.stubs.calendar?.slots.forEach((slot, i) => {
@@ -149,7 +150,7 @@ function toolNames(agent: Agent, withCalendar: boolean): string[] {
     env: {},
     now: () => new Date(),
   });
-  return Object.keys(set);
+  return [...Object.keys(set), ...mcpStubNames(agent)];
 }
 
 function matchesFilter(s: Scenario, filter: string | undefined): boolean {

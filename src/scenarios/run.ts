@@ -18,6 +18,7 @@ import { isModelMissing, type ScenarioModels } from './models.ts';
 import type { Failure, RunTurn, ScenarioRun } from './result.ts';
 import { nextCallerLine } from './simulated-caller.ts';
 import { StubCalendar } from './stub-calendar.ts';
+import { stubMcp } from './stub-mcp.ts';
 import { stubWebhooks } from './stub-webhooks.ts';
 import { scenarioInstant } from './time.ts';
 import { VoiceCall, VoiceCallError } from './voice-call.ts';
@@ -137,6 +138,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
       channel: o.voice ? 'web' : 'text',
       caller: o.caller ?? `scenario:${scenario.name}`,
       fetch: hooks.fetch,
+      mcp: stubMcp(data.stubs.tools, hooks.unstubbed),
       env: hooks.env,
       clock,
       calendar,

@@ -41,6 +41,8 @@ import { webRoutes } from './routes/web.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
 import { errorText } from '../util/error-text.ts';
+import { closeMcpPool } from '../tools/mcp/servers.ts';
+import { shutdownTraces } from '../session/telemetry/sink.ts';
 
 export interface ServerOptions {
   /** A folder of agent folders, or one agent folder. */
@@ -223,6 +225,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     seats.close();
     liveList.close();
     redis?.disconnect();
+    await closeMcpPool(); // stops stdio MCP servers, ends HTTP sessions
+    await shutdownTraces(); // sends the last spans
   });
   app.decorate('parley', ctx);
   app.decorate('drain', async (timeoutMs: number) => {

@@ -10,7 +10,8 @@ import type { EndReason } from '../store/record-types.ts';
 import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
-import { agentTools } from '../tools/registry.ts';
+import type { McpServers } from '../tools/mcp/servers.ts';
+import { agentTools, mcpTools } from '../tools/registry.ts';
 import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
@@ -21,6 +22,7 @@ import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
 import { historyWindow } from './history-window.ts';
 import { Recorder } from './recorder.ts';
+import { conversationTraceSink } from './telemetry/sink.ts';
 import { Spend, SPEND_LIMIT_LINES, type SpendLimit } from './spend.ts';
 import { Usage } from './usage.ts';
 import { errorText } from '../util/error-text.ts';
@@ -51,6 +53,8 @@ export interface ConversationOptions {
   calendar?: CalendarProvider;
   /** Parley emails the caller an invitation for each booking (the server, with PARLEY_SMTP_URL); book_call promises one only then. */
   emailsInvitations?: boolean;
+  /** Where the agent's MCP tools are listed and called: the process's shared connections by default; scenarios stub them. */
+  mcp?: McpServers;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -72,6 +76,8 @@ export class Conversation {
   #startedAt: number | undefined;
   #o: ConversationOptions;
   #recorder: Recorder;
+  /** The OpenTelemetry trace of this conversation; undefined when no OTLP endpoint is set. */
+  #trace: ((e: ConversationEvent) => void) | undefined;
   #seq = -1;
   /** Where the last agent turn's messages start in history, and its sequence number. */
   #lastAgent: { seq: number; historyFrom: number } | undefined;
@@ -88,17 +94,22 @@ export class Conversation {
   #guarded: GuardedTopic[];
   /** The reply model answered the turn in flight with the not-in-documents marker. */
   #modelDeclined = false;
+  /** MCP problems already recorded: a server that stays down is noted once, not every turn. */
+  #mcpProblems = new Set<string>();
 
   constructor(o: ConversationOptions) {
     if (!o.models.length) throw new Error('a conversation needs at least one language model');
     this.#o = o;
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
+    this.#trace = conversationTraceSink(this.id, o.env ?? process.env);
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
     this.#guarded = guardedTopicsOf(o.agent.config.guardrails);
-    this.#toolTopics = o.agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : []));
+    this.#toolTopics = o.agent.config.tools.flatMap((t) =>
+      t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : t.type === 'mcp' ? t.allow.map((a) => `${a.replace(/[_-]/g, ' ')} ${t.descriptions[a] ?? ''}`.trim()) : [],
+    );
     this.#spend = new Spend({
       records: new Records(o.store.db),
       conversationId: this.id,
@@ -134,6 +145,8 @@ export class Conversation {
     const at = this.#now();
     this.#open(at);
     const text = agent.config.persona.firstMessage;
+    // MCP servers connect while the greeting plays, not when the caller first waits for an answer.
+    if (agent.config.tools.some((t) => t.type === 'mcp')) void mcpTools(this.#toolContext(0), new AbortController().signal).catch(() => {});
     const seq = ++this.#seq;
     // A caller who talks over the greeting cuts it back like any agent turn (`interrupted`).
     this.#lastAgent = { seq, historyFrom: this.history.length };
@@ -325,11 +338,18 @@ export class Conversation {
     // The documents ride with this turn only; history keeps the caller's plain words.
     const current: ModelMessage = { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict, absent) };
     let stoppedBy: SpendLimit | null = null;
+    const tools = this.#toolContext(agentSeq);
+    const mcp = await mcpTools(tools, cut.signal);
+    for (const p of cut.signal.aborted ? [] : mcp.problems) {
+      const key = `${p.server}\n${p.message}`;
+      if (!this.#mcpProblems.has(key)) this.#emit({ type: 'error', at: this.#now(), where: `mcp:${p.server}`, message: this.#scrub(p.message) });
+      this.#mcpProblems.add(key);
+    }
     const turn = modelTurn({
       models: this.#o.models,
       instructions,
       messages: [...historyWindow(this.history, { instructions, turn: current, maxInputTokens: config.brain.maxInputTokens }), current],
-      tools: agentTools(this.#toolContext(agentSeq)),
+      tools: agentTools(tools, mcp.specs),
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
       responseTimeoutMs: config.brain.responseTimeoutMs,
@@ -341,6 +361,15 @@ export class Conversation {
       // Between tool rounds too: a cap reached mid-turn stops the next model call.
       mayContinue: async () => (stoppedBy = await this.#spend.reached()) === null,
       onToolRejected: (call) => this.#emit(rejectedToolCall(call, agentSeq, this.#now(), this.#secrets)),
+      onModelCall: (call) => {
+        const ended = this.#clock().getTime() - call.endedMsAgo;
+        this.#emit({
+          type: 'model.call',
+          at: new Date(ended).toISOString(),
+          seq: agentSeq,
+          call: { model: call.model, startedAt: new Date(ended - call.durationMs).toISOString(), durationMs: round(call.durationMs)!, firstTokenMs: round(call.firstTokenMs), inputTokens: call.inputTokens ?? null, outputTokens: call.outputTokens ?? null, finishReason: call.finishReason, ...(call.error ? { error: this.#scrub(call.error) } : {}) },
+        });
+      },
       onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(errorText(e)) }),
     });
     let step = await turn.next();
@@ -410,6 +439,7 @@ export class Conversation {
       emailsInvitations: this.#o.emailsInvitations ?? false,
       booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
+      mcp: this.#o.mcp,
       env: this.#o.env ?? process.env,
       now: this.#clock,
     };
@@ -425,6 +455,14 @@ export class Conversation {
   #emit(event: ConversationEvent): void {
     if (event.type === 'turn.agent' || event.type === 'turn.caller') this.transcript.push({ role: event.turn.role, text: event.turn.heardText ?? event.turn.text });
     void this.#recorder.record(this.id, event);
+    if (this.#trace) {
+      try {
+        this.#trace(event);
+      } catch (e) {
+        // A tracing fault never costs the caller their conversation.
+        console.error('parley: could not trace event:', errorText(e));
+      }
+    }
     this.#o.onEvent?.(this.id, event);
   }
 

@@ -15,6 +15,7 @@ export type ConversationEvent =
   | { type: 'knowledge.hits'; at: string; seq: number; grounding: 'chunks' | 'no-match'; hits: TurnRecord['knowledge']; decision?: GroundingDecision }
   | { type: 'turn.heard'; at: string; seq: number; heardText: string }
   | { type: 'turn.latency'; at: string; seq: number; latency: TurnLatency }
+  | { type: 'model.call'; at: string; seq: number; call: ModelCallRecord }
   | { type: 'recording.saved'; at: string; path: string; durationMs: number }
   | { type: 'turn.agent'; at: string; turn: Omit<TurnRecord, 'knowledge'> }
   | { type: 'error'; at: string; where: string; message: string }
@@ -46,4 +47,17 @@ export interface GroundingDecision {
   embedError?: string;
   searchMs: number;
   embedMs?: number;
+}
+
+/** One request to a language model within an agent turn (`at` is when it ended). */
+export interface ModelCallRecord {
+  /** `provider:model`, e.g. openai:gpt-4.1-mini. */
+  model: string;
+  startedAt: string;
+  durationMs: number;
+  firstTokenMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  finishReason: string | null;
+  error?: string;
 }

@@ -21,6 +21,21 @@ export interface ModelTurnInput {
   onUsage?(model: string, inputTokens: number | undefined, outputTokens: number | undefined): void;
   /** Asked before each further model call of the turn (another tool round); false ends the turn there. */
   mayContinue?(): Promise<boolean>;
+  /** Each model call once it is over (for traces): how long the model took, apart from the tools it asked for. */
+  onModelCall?(call: ModelCall): void;
+}
+
+/** One request to a model, timed from its start to its last part (tools that ran after it are not counted). */
+export interface ModelCall {
+  model: string;
+  durationMs: number;
+  /** How long ago the call ended, when it is reported (tool runs can lie between). */
+  endedMsAgo: number;
+  firstTokenMs: number | null;
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  finishReason: string | null;
+  error?: string;
 }
 
 /** How the turn ended: the messages to append to history, and whether words were produced. */
@@ -49,6 +64,14 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
       clearTimeout(timer);
       timer = undefined;
     };
+    // The model call in flight: when it started, its first words and its last part.
+    let call: { start: number; first: number | null; last: number } | null = null;
+    const callOver = (extra: { inputTokens?: number; outputTokens?: number; finishReason?: string; error?: string }) => {
+      if (!call || !o.onModelCall) return;
+      const t = performance.now();
+      o.onModelCall({ model: modelName(model), durationMs: call.last - call.start, endedMsAgo: t - call.last, firstTokenMs: call.first === null ? null : call.first - call.start, inputTokens: extra.inputTokens, outputTokens: extra.outputTokens, finishReason: extra.finishReason ?? null, ...(extra.error ? { error: extra.error } : {}) });
+      call = null;
+    };
     try {
       for (const final of [false, true]) {
         const result = streamText({
@@ -68,6 +91,16 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
         });
         for await (const part of result.stream) {
           if (timer && (part.type === 'text-delta' || part.type === 'tool-call')) firstPart();
+          if (part.type === 'start-step') {
+            const t = performance.now();
+            call = { start: t, first: null, last: t };
+          } else if (call && (part.type === 'text-delta' || part.type === 'tool-call' || part.type === 'tool-input-start')) {
+            call.last = performance.now();
+            if (part.type === 'text-delta') call.first ??= call.last;
+          } else if (part.type === 'finish-step') {
+            if (call && call.last === call.start) call.last = performance.now();
+            callOver({ inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens, finishReason: part.finishReason });
+          }
           if (part.type === 'text-delta' && part.text) {
             produced = spoke = true;
             yield { type: 'text', text: part.text };
@@ -95,12 +128,18 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
       return { messages, spoke, failed: false };
     } catch (e) {
       firstPart();
+      if (call) (call as { last: number }).last = performance.now();
+      callOver({ error: o.signal.aborted ? 'cancelled' : errorTextOf(silent.signal.aborted ? silent.signal.reason : e) });
       if (o.signal.aborted) return { messages, spoke, failed: false };
       o.onModelError(modelName(model), silent.signal.aborted ? silent.signal.reason : e);
       if (produced || i === o.models.length - 1) return { messages: [], spoke, failed: true };
     }
   }
   return { messages: [], spoke: false, failed: true };
+}
+
+function errorTextOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** `openai:gpt-4.1-mini`: the AI SDK's provider id without its API flavour (`openai.responses`). */

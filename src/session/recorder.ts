@@ -61,6 +61,7 @@ export class Recorder {
         await r.endConversation(id, e.at, e.reason, { durationSec: e.durationSec, usage: e.usage, costUsd: e.cost?.usd });
         break;
       case 'booking.made':
+      case 'model.call':
       case 'recording.saved':
       case 'error':
         break;

@@ -1,6 +1,7 @@
 import type { Agent } from '../agent/load.ts';
 import type { ToolEvent } from './events.ts';
 import type { Booking, CalendarProvider, Slot } from './calendar/types.ts';
+import type { McpServers } from './mcp/servers.ts';
 
 /** A knowledge chunk found for a query. */
 export interface KnowledgeMatch {
@@ -32,6 +33,8 @@ export interface ToolContext {
   /** Booking state of this conversation: the slots last offered and the bookings made. */
   readonly booking: BookingState;
   readonly fetch: typeof fetch;
+  /** Where MCP tools are listed and called; the process's shared connections when unset. */
+  readonly mcp?: McpServers;
   readonly env: NodeJS.ProcessEnv;
   now(): Date;
 }

@@ -3,6 +3,7 @@ import { jsonSchema } from 'ai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookToolConfig } from '../agent/schema.ts';
 import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
+import { clip, MAX_RECORDED_CHARS, MAX_RESULT_CHARS } from './clip.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { secretMaskOf, type ToolSpec } from './traced.ts';
 
@@ -13,8 +14,6 @@ import { secretMaskOf, type ToolSpec } from './traced.ts';
 // the call is refused so the model learns), a property with `const` always carries its
 // fixed value, and an argument can neither replace nor add to the URL's fixed query.
 
-const MAX_RESULT_CHARS = 4000;
-const MAX_RECORDED_CHARS = 64 * 1024;
 
 /** The webhook declared in agent.yaml as a tool the model can call. */
 export function webhookTool(ctx: ToolContext, cfg: WebhookToolConfig): ToolSpec<Record<string, unknown>> {
@@ -137,12 +136,6 @@ function parseBody(text: string, contentType: string | null): unknown {
     }
   }
   return text;
-}
-
-function clip(value: unknown, max: number): unknown {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (text.length <= max) return value;
-  return `${text.slice(0, max)}… [${text.length - max} more characters]`;
 }
 
 /** The URL with any secret value that came from `${NAME}` put back as `${NAME}`. */

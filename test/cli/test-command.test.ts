@@ -99,7 +99,7 @@ describe('parley test', () => {
       `${t}/bad.yaml:9:7 model.script.0: a step needs text, toolCalls or error`,
       `${t}/bad.yaml:9:9 model.script.0.txt: unknown field "txt"`,
       `${t}/syntax.yaml:4:1 YAML: Missing closing "quote`,
-      `${t}/wrong-tool.yaml:6:5 stubs.tools.save_lead: only webhook tools are stubbed here; agent.yaml declares no webhook "save_lead" (webhooks: notify_sales_team)`,
+      `${t}/wrong-tool.yaml:6:5 stubs.tools.save_lead: only webhook and MCP tools are stubbed here; agent.yaml declares no webhook or allowed MCP tool "save_lead" (stubbable: notify_sales_team)`,
       `${t}/wrong-tool.yaml:8:16 expect.toolCalled.0: the agent has no tool "notify_sales" (its tools: search_knowledge, end_call, save_lead, check_availability, book_call, notify_sales_team)`,
       'parley test: 7 problems found in scenario files',
     ]);

@@ -19,7 +19,7 @@ describe('parley tools', () => {
     for (const t of tools) {
       if (t.name === 'notify_sales_team') continue; // the example's own webhook
       assert.match(doc, new RegExp(`## \`${t.name}\``), `docs/tools.md has no section for ${t.name}`);
-      const section = doc.split(`## \`${t.name}\``)[1]!.split('\n## ')[0]!;
+      const section = doc.split(`## \`${t.name}\``)[1]!.split('\n#')[0]!;
       for (const arg of Object.keys(t.parameters.properties ?? {})) {
         if (t.name === 'save_lead') continue; // its arguments are the agent's collect fields
         assert.match(section, new RegExp(`\`${arg}\``), `docs/tools.md: ${t.name} does not document ${arg}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { loadAgent, type Agent } from '../../src/agent/load.ts';
+import { McpTool } from '../../src/agent/schema.ts';
 import { knowledgeSpec } from '../../src/cli/runtime.ts';
 import { ModelConfigError, resolveModel } from '../../src/llm/model.ts';
 import { indexKnowledge, type KnowledgeTemplate } from '../../src/scenarios/knowledge.ts';
@@ -62,6 +63,32 @@ describe('runScenario', () => {
     );
     assert.deepEqual(r.transcript.map((t) => [t.turn, t.role]), [[0, 'agent'], [1, 'caller'], [1, 'agent'], [2, 'caller'], [2, 'agent']]);
     assert.ok(r.transcript[3].documents.some((d) => d.startsWith('knowledge/pricing.md')), 'documents retrieved for the caller turn are kept');
+  });
+
+  it('stubs MCP tools by <server>_<tool>: the stub answers, a call with no stub is a finding, no server is reached', async () => {
+    const mcpAgent: Agent = { ...agent, config: { ...agent.config, tools: [...agent.config.tools, McpTool.parse({ type: 'mcp', name: 'crm', url: 'https://crm.invalid/mcp', allow: ['lookup_order', 'cancel_order'] })] } };
+    const { scenario: s, problems } = parseScenario(
+      stringify({
+        caller: { turns: [{ say: 'Where is my order A-42?' }, { say: 'Then cancel my order A-42.' }] },
+        model: { script: [{ toolCalls: [{ name: 'crm_lookup_order', args: { order: 'A-42' } }] }, { text: 'It has shipped.' }, { toolCalls: [{ name: 'crm_cancel_order', args: { order: 'A-42' } }] }, { text: 'Sorry, I could not cancel it.' }] },
+        stubs: { tools: { crm_lookup_order: { body: { status: 'shipped' } } } },
+        expect: { toolCalled: [{ name: 'crm_lookup_order', args: { order: 'A-42' } }] },
+      }),
+      'tests/mcp.yaml',
+      mcpAgent,
+    );
+    assert.deepEqual(problems, []);
+    const r = await runScenario(s!, { agent: mcpAgent, knowledge, models: noModels, env: {} });
+    const lookup = r.toolCalls.find((c) => c.name === 'crm_lookup_order')!;
+    assert.deepEqual(lookup.result, { status: 'shipped' });
+    assert.deepEqual(lookup.request, { server: 'crm', url: 'https://crm.invalid/mcp', method: 'tools/call', params: { name: 'lookup_order', arguments: { order: 'A-42' } } });
+    assert.deepEqual(r.failures.map((f) => f.message), ['crm_cancel_order tried to reach the network; scenarios never do: add stubs.tools.crm_cancel_order with the answer it should get']);
+  });
+
+  it('refuses a stub for an MCP tool the file does not allow', () => {
+    const mcpAgent: Agent = { ...agent, config: { ...agent.config, tools: [...agent.config.tools, McpTool.parse({ type: 'mcp', name: 'crm', url: 'https://crm.invalid/mcp', allow: ['lookup_order'] })] } };
+    const { problems } = parseScenario(stringify({ caller: { turns: [{ say: 'hi' }] }, stubs: { tools: { crm_delete_everything: { body: 'ok' } } } }), 'tests/mcp.yaml', mcpAgent);
+    assert.match(problems[0]?.message ?? '', /no webhook or allowed MCP tool "crm_delete_everything".*crm_lookup_order/);
   });
 
   it('stubs webhooks: the real request is built and recorded, the stub answers, nothing reaches the network', async () => {
