@@ -38,8 +38,11 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
         if (m.mode === 'text') void runText();
         else void runVoice();
       } else if (m.type === 'text') {
-        if (!text) return channel.send({ type: 'error', message: 'typed turns need a session started with mode "text"' });
-        void text.say(m.text);
+        if (text) return void text.say(m.text);
+        // Voice mode: the widget's text box. Bounded like a typed turn in text mode.
+        const max = agent.config.limits.maxTurnChars;
+        if (m.text.length > max) return channel.send({ type: 'error', message: `a typed turn is limited to ${max} characters` });
+        if (!channel.typed(m.text)) channel.send({ type: 'error', message: 'the voice session is not listening yet' });
       } else if (m.type === 'end' && text) {
         void text.end('caller left');
       } else if (m.type === 'end' && !channel.mode) channel.close('caller left');
