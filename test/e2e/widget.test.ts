@@ -294,6 +294,13 @@ describe('widget in Chromium, end to end', { skip: existsSync(CHROMIUM) ? false 
     assert.equal(await page.locator('parley-widget .head img.avatar').count(), 1);
     assert.equal(await page.locator('parley-widget .notice').count(), 0);
     await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 30_000 });
+    // Tab goes through the panel in reading order, starting after the close button.
+    const order: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      order.push(String(await page.evaluate(`(() => { const a = document.querySelector('parley-widget').shadowRoot.activeElement; return a?.getAttribute('aria-label') ?? a?.textContent ?? ''; })()`)));
+    }
+    assert.deepEqual(order, ['Conversation', 'Your message', 'Send', 'Mute', 'End']);
     if (process.env.PARLEY_SCREENSHOTS) await page.screenshot({ path: join(ROOT, 'docs/images/widget-avatar.png') });
     await page.locator('parley-widget .close').click();
     await page.locator('parley-widget[data-state="ended"]').waitFor({ state: 'attached' });
