@@ -136,7 +136,7 @@ describe('server: the voice door with scripted ears and a timed mouth', () => {
     // Longer than limits.maxTurnChars: refused, the session goes on.
     c.json({ type: 'text', text: 'x'.repeat(2001) });
     const refused = await c.waitFor((e) => e.type === 'error');
-    assert.match(String(refused.message), /limited to 2000 characters/);
+    assert.match(String(refused.message), /at most 2000 characters/);
     c.json({ type: 'end' });
     await c.closed;
     const turns = (await new Records(store.db).get(String(ready.conversationId)))?.turns ?? [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { plainReason, stateWords, visibleState } from '../../web/widget/state.ts';
+import { plainReason, stateWords, visibleState, visitorNote } from '../../web/widget/state.ts';
 
 // The widget's state as a visitor reads it: one state at a time, in words, never the server's jargon.
 
@@ -31,5 +31,10 @@ describe('widget state in words', () => {
     assert.equal(plainReason('voice session failed'), "The assistant's voice could not start. Please try again.");
     assert.equal(plainReason('ECONNRESET at socket.ts:12'), 'Something went wrong. Please try again.');
     assert.equal(stateWords('error', 'could not reach the assistant'), plainReason('could not reach the assistant'));
+  });
+
+  it('passes the server\'s plain refusals of a typed message through, and nothing technical', () => {
+    assert.equal(visitorNote('a message may be at most 2000 characters (this one has 2001); it was not sent'), 'A message may be at most 2000 characters (this one has 2001); it was not sent.');
+    assert.equal(visitorNote('openai-compatible: 500 Internal Server Error'), 'Something went wrong. Please try again.');
   });
 });

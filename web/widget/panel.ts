@@ -1,6 +1,6 @@
 import { closeIcon, micIcon } from './icons.ts';
 import { WidgetSession, type SessionView } from './session.ts';
-import { stateWords, visibleState, type SessionState, type WidgetState } from './state.ts';
+import { stateWords, visibleState, visitorNote, type SessionState, type WidgetState } from './state.ts';
 
 // The launcher and the conversation panel, for mouse, keyboard and screen readers alike: every
 // control is a real <button> with a name, focus goes into the panel when it opens and back to the
@@ -146,7 +146,7 @@ export class WidgetPanel {
       this.#mute.hidden = m !== 'voice';
       if (m === 'text') this.#note('Microphone not available: type instead.');
     },
-    note: (text) => this.#note(text),
+    note: (text) => this.#note(visitorNote(text)),
   };
 }
 

@@ -44,3 +44,10 @@ export function plainReason(reason: string | undefined): string {
   if (r.includes('voice session failed')) return "The assistant's voice could not start. Please try again.";
   return 'Something went wrong. Please try again.';
 }
+
+/** A problem the conversation survives: the server's refusals of a typed message are already plain; anything else is not. */
+export function visitorNote(message: string): string {
+  return /^(a message may be|the agent is still answering|an empty message|the conversation has|the assistant is not listening)/.test(message) ? capitalise(message) + '.' : plainReason(message);
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

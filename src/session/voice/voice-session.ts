@@ -185,7 +185,7 @@ export class VoiceSession {
   #typed(text: string): void {
     if (this.#isEnding() || this.#endReason) return;
     // One answer running and one waiting at most, as in text mode: a typist cannot queue up the model.
-    if (this.#answering > 1) return this.#send({ type: 'error', message: 'one typed message at a time: wait for the answer' });
+    if (this.#answering > 1) return this.#send({ type: 'error', message: 'the agent is still answering an earlier message; wait for its reply before sending more' });
     this.#send({ type: 'transcript', role: 'caller', text, final: true });
     this.#finalAtMs = this.clockMs;
     this.#queueResponse(text, null);
