@@ -185,7 +185,16 @@ export const Widget = z.strictObject({
   color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'use a hex colour like #4f46e5').default('#4f46e5'),
   position: z.enum(['bottom-right', 'bottom-left']).default('bottom-right'),
   label: z.string().default('Talk to us'),
-  avatar: z.string().optional(),
+  avatar: z
+    .string()
+    .max(100_000)
+    .regex(/^(https:\/\/[^\s"'<>]+|data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+)$/, 'use an https:// URL or a data:image/…;base64, URL')
+    .optional()
+    .describe('Picture on the button and in the panel header: an https:// URL or a base64 data:image URL.'),
+  notice: z
+    .union([z.string().min(1).max(200), z.literal(false)])
+    .optional()
+    .describe('Short notice shown when the visitor opens the widget. Unset: says the conversation is transcribed (and recorded when the server keeps recordings); false: none.'),
 });
 
 export const Channels = z.strictObject({

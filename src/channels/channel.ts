@@ -26,4 +26,6 @@ export interface Channel {
   heardMs(): number;
   send(event: ClientEvent): void;
   close(reason: string): void;
+  /** Doors where the caller can also type (the web widget): `listener` gets each typed turn of a voice session. */
+  onTyped?(listener: (text: string) => void): void;
 }

@@ -38,8 +38,12 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
         if (m.mode === 'text') void runText();
         else void runVoice();
       } else if (m.type === 'text') {
-        if (!text) return channel.send({ type: 'error', message: 'typed turns need a session started with mode "text"' });
-        void text.say(m.text);
+        if (text) return void text.say(m.text);
+        // Voice mode: the widget's text box. Bounded like a typed turn in text mode.
+        const max = agent.config.limits.maxTurnChars;
+        const line = m.text.trim();
+        if (line.length > max) return channel.send({ type: 'error', message: `a message may be at most ${max} characters (this one has ${line.length}); it was not sent` });
+        if (!channel.typed(line)) channel.send({ type: 'error', message: 'the assistant is not listening yet; send it again in a moment' });
       } else if (m.type === 'end' && text) {
         void text.end('caller left');
       } else if (m.type === 'end' && !channel.mode) channel.close('caller left');

@@ -115,4 +115,31 @@ describe('server: the voice door with scripted ears and a timed mouth', () => {
     assert.match(metrics, /^parley_turn_latency_seconds_bucket\{stage="llmFirstToken",le="\+Inf"\} 1$/m);
     assert.match(metrics, /^parley_turns_total\{agent="ada"\} 1$/m);
   });
+
+  it('answers a turn typed during a voice session aloud, with the typed words as the caller caption', async () => {
+    const { url } = (await (await fetch(`${base}/v1/agents/ada/sessions`, { method: 'POST', headers: { origin: SHOP } })).json()) as { url: string };
+    const c = connect(url, SHOP);
+    const ready = await c.waitFor((e) => e.type === 'ready');
+    c.json({ type: 'start', mode: 'voice' });
+    await c.waitFor((e) => e.type === 'state' && e.state === 'speaking');
+    c.json({ type: 'played', ms: 1e9 });
+    await c.waitFor((e) => e.type === 'state' && e.state === 'listening');
+    const bytesBefore = c.audio.reduce((n, b) => n + b.byteLength, 0);
+    llm.push({ text: 'We open at nine.' });
+    c.json({ type: 'text', text: 'When do you open?' });
+    await c.waitFor((e) => e.type === 'transcript' && e.text === 'When do you open?' && e.final === true);
+    await c.waitFor(((n) => (e: { type: string; state?: unknown }) => e.type === 'state' && e.state === 'speaking' && ++n === 2)(0));
+    c.json({ type: 'played', ms: 1e9 });
+    await c.waitFor((e) => e.type === 'agent_text' && e.final === true && e.text === 'We open at nine.');
+    assert.ok(c.audio.reduce((n, b) => n + b.byteLength, 0) > bytesBefore, 'the answer was spoken');
+    assert.ok(!c.events.some((e) => e.type === 'error'), 'no error for a typed turn in voice mode');
+    // Longer than limits.maxTurnChars: refused, the session goes on.
+    c.json({ type: 'text', text: 'x'.repeat(2001) });
+    const refused = await c.waitFor((e) => e.type === 'error');
+    assert.match(String(refused.message), /at most 2000 characters/);
+    c.json({ type: 'end' });
+    await c.closed;
+    const turns = (await new Records(store.db).get(String(ready.conversationId)))?.turns ?? [];
+    assert.deepEqual(turns.map((t) => [t.role, t.text]).slice(1), [['caller', 'When do you open?'], ['agent', 'We open at nine.']]);
+  });
 });

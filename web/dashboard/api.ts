@@ -20,7 +20,7 @@ export interface AgentInfo {
   tools: string[];
   calendar: string | null;
   channels: {
-    web: { enabled: boolean; allowedOrigins: string[]; widget: { color: string; position: string; label: string; avatar?: string } };
+    web: { enabled: boolean; allowedOrigins: string[]; widget: { color: string; position: string; label: string; avatar?: string; notice?: string | false } };
     phone: { number: string | null } | null;
   };
   limits: Record<string, number>;

@@ -1,5 +1,6 @@
 import { startMic, type Mic } from '../shared/mic.ts';
 import { PcmPlayer } from '../shared/player.ts';
+import type { SessionState } from './state.ts';
 
 // One conversation of the widget over the web door protocol (docs/protocol.md): a session token
 // for this page's origin, the socket, microphone frames up, agent audio down with `played`
@@ -8,9 +9,11 @@ import { PcmPlayer } from '../shared/player.ts';
 
 /** What the widget shows, as the session reports it. */
 export interface SessionView {
-  state(s: 'connecting' | 'listening' | 'thinking' | 'speaking' | 'ended' | 'error', detail?: string): void;
+  state(s: SessionState, detail?: string): void;
   caption(role: 'agent' | 'caller', text: string, final: boolean): void;
   mode(m: 'voice' | 'text'): void;
+  /** A problem the conversation survives (a typed message refused): shown, nothing else changes. */
+  note(text: string): void;
 }
 
 const PLAYED_EVERY_MS = 150;
@@ -50,9 +53,11 @@ export class WidgetSession {
     await this.#open();
   }
 
-  say(text: string): void {
-    if (this.#mode !== 'text' || !text.trim()) return;
+  /** A typed turn: the whole conversation in text mode, the text box beside the microphone in voice mode. */
+  say(text: string): boolean {
+    if (!this.#started || !text.trim()) return false;
     this.#json({ type: 'text', text });
+    return true;
   }
 
   mute(muted: boolean): void {
@@ -114,13 +119,13 @@ export class WidgetSession {
         if (e.final) this.#agentText = '';
         return;
       case 'state':
-        return this.#view.state(e.state as 'listening' | 'thinking' | 'speaking');
+        return this.#view.state(e.state as SessionState);
       case 'clear':
         return this.#player?.clear();
       case 'end':
         return this.#finish('ended', String(e.reason ?? ''));
       case 'error':
-        return this.#view.state('error', String(e.message ?? ''));
+        return this.#view.note(String(e.message ?? 'Something went wrong.'));
     }
   }
 

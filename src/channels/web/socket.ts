@@ -42,6 +42,7 @@ export class WebChannel implements Channel {
   #muted = false;
   #closed = false;
   #frames = new AsyncQueue<Int16Array>();
+  #typed: ((text: string) => void) | undefined;
   /** Playout as the browser reports it; null until it first does. */
   #reportedMs: number | null = null;
   /** Wall-clock estimate for browsers that have not reported yet. */
@@ -80,6 +81,17 @@ export class WebChannel implements Channel {
   /** The caller is gone: the audio stream ends. */
   hangUp(): void {
     this.#frames.end();
+  }
+
+  onTyped(listener: (text: string) => void): void {
+    this.#typed = listener;
+  }
+
+  /** A turn the caller typed during a voice session; false when no voice session listens for it yet. */
+  typed(text: string): boolean {
+    if (!this.#typed) return false;
+    this.#typed(text);
+    return true;
   }
 
   audio(): AsyncIterable<Int16Array> {

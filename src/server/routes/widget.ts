@@ -10,6 +10,10 @@ import { admitWeb } from './web.ts';
 // talk is decided per Origin) and the agent's look, refused with the reason when this site is
 // not allowed — the widget then shows "not available on this site" and never opens a session.
 
+// The default notice says what is kept: the transcript always, the audio when the server saves recordings.
+const RECORDED = 'This call is recorded and transcribed.';
+const TRANSCRIBED = 'This conversation is transcribed.';
+
 export async function widgetRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await ensureWebBuilt();
   let cached: { body: Buffer; etag: string; at: number } | undefined;
@@ -37,6 +41,7 @@ export async function widgetRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     if ('error' in r) return reply.code(r.status).send({ error: r.error, available: false });
     const { config, name } = r.loaded.agent;
     const look = config.channels.web.widget;
-    return { agent: name, available: true, label: look.label, color: look.color, position: look.position, avatar: look.avatar ?? null, greeting: config.persona.firstMessage, language: config.persona.language };
+    const notice = look.notice === false ? null : (look.notice ?? (ctx.recordings ? RECORDED : TRANSCRIBED));
+    return { agent: name, available: true, label: look.label, color: look.color, position: look.position, avatar: look.avatar ?? null, notice, greeting: config.persona.firstMessage, language: config.persona.language };
   });
 }

@@ -117,6 +117,7 @@ export class VoiceSession {
     if (first === null) return channel.close(this.#endReason ?? 'closed');
     this.#ears = new Ears({ stt: this.#o.stt, language: this.#o.language, signal, onWords: (e) => this.#heard(e), onLost: (e) => this.#earsLost(e) });
     const hearing = this.#ears.run();
+    channel.onTyped?.((text) => this.#typed(text));
     const listening = this.#listen(signal);
     const onAbort = () => void this.#end('server stopped');
     signal.addEventListener('abort', onAbort, { once: true });
@@ -178,6 +179,16 @@ export class VoiceSession {
     this.#send({ type: 'transcript', role: 'caller', text: e.text, final: e.type === 'final' });
     this.#finalAtMs = e.type === 'final' ? this.clockMs : this.#finalAtMs;
     this.#turns.transcript({ ...e, atMs: this.clockMs });
+  }
+
+  /** A turn the caller typed (the widget's text box): shown as their words and answered aloud, like a spoken turn. */
+  #typed(text: string): void {
+    if (this.#isEnding() || this.#endReason) return;
+    // One answer running and one waiting at most, as in text mode: a typist cannot queue up the model.
+    if (this.#answering > 1) return this.#send({ type: 'error', message: 'the agent is still answering an earlier message; wait for its reply before sending more' });
+    this.#send({ type: 'transcript', role: 'caller', text, final: true });
+    this.#finalAtMs = this.clockMs;
+    this.#queueResponse(text, null);
   }
 
   /** The recogniser was lost: reopened once (a dropped vendor socket); lost again, the agent says it cannot hear and ends. */
