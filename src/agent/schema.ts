@@ -219,6 +219,20 @@ export const Limits = z.strictObject({
   conversationsPerIpPerHour: z.number().int().positive().default(10),
   maxConcurrent: z.number().int().positive().default(5),
   dailyBudgetUsd: z.number().nonnegative().default(10),
+  dailyBudget: z
+    .strictObject({
+      amount: z.number().nonnegative(),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code, e.g. GBP'),
+      usdPerUnit: z
+        .union([z.number().positive(), z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'a number, or ${ENV_NAME} holding one')])
+        .optional()
+        .describe('What one unit of the currency is worth in US dollars (costs are estimated in dollars), or ${ENV_NAME} holding it.'),
+    })
+    .superRefine((b, ctx) => {
+      if (b.currency !== 'USD' && b.usdPerUnit === undefined) ctx.addIssue({ code: 'custom', path: ['usdPerUnit'], message: `the value of one ${b.currency} in US dollars, e.g. 1.27, or \${ENV_NAME} holding it` });
+    })
+    .optional()
+    .describe('The daily budget in the owner\'s currency, e.g. { amount: 3, currency: GBP, usdPerUnit: 1.27 }; when set it replaces dailyBudgetUsd.'),
   dailyMinutes: z.number().nonnegative().default(300),
   maxBookingsPerConversation: z.number().int().min(0).default(1),
   maxTurnChars: z.number().int().min(100).max(60_000).default(2000).describe('Longest typed caller turn, in characters; a longer one is refused with an error and never reaches the model.'),

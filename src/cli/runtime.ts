@@ -1,4 +1,5 @@
 import type { LanguageModel } from 'ai';
+import { withDailyBudget } from '../agent/budget.ts';
 import { loadAgent, type Agent } from '../agent/load.ts';
 import { ingestKnowledge } from '../knowledge/index.ts';
 import { knowledgeSpec } from '../knowledge/spec.ts';
@@ -25,7 +26,7 @@ export interface AgentRuntime {
 
 /** Loads an agent folder, opens the store, brings the knowledge index up to date and resolves the models. */
 export async function openAgentRuntime(dir: string, o: { log?: (line: string) => void } = {}): Promise<AgentRuntime> {
-  const agent = await loadAgent(dir);
+  const agent = withDailyBudget(await loadAgent(dir));
   const bar = progressBar('local model');
   const { models, label } = await agentModels(agent, process.env, { log: o.log, onProgress: bar.update }).finally(bar.done);
   const store = await openStore();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { budgetText } from '../agent/budget.ts';
 import type { Agent } from '../agent/load.ts';
 import { Records } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
@@ -127,7 +128,7 @@ export class Admission {
     if (!room.ok) return room;
     const spent = await this.#records.spentSince(name, startOfDay(this.#now(), config.timeZone));
     const tomorrow = secondsToNextDay(this.#now(), config.timeZone);
-    if (spent.usd >= limits.dailyBudgetUsd) return refuse(503, 'budget', `"${name}" has used today's budget of $${limits.dailyBudgetUsd}; it takes new conversations again tomorrow`, tomorrow);
+    if (spent.usd >= limits.dailyBudgetUsd) return refuse(503, 'budget', `"${name}" has used today's budget of ${budgetText(limits)}; it takes new conversations again tomorrow`, tomorrow);
     if (spent.minutes >= limits.dailyMinutes) return refuse(503, 'minutes', `"${name}" has used today's ${limits.dailyMinutes} minutes; it takes new conversations again tomorrow`, tomorrow);
     const take = await this.#o.window.take(`${name}|${caller}`, limits.conversationsPerIpPerHour, HOUR_MS);
     if (!take.ok) return refuse(429, 'rate', `too many conversations from ${caller} with "${name}" this hour (limit ${limits.conversationsPerIpPerHour})`, Math.ceil(take.retryAfterMs / 1000));

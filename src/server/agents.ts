@@ -1,4 +1,5 @@
 import type { LanguageModel } from 'ai';
+import { withDailyBudget } from '../agent/budget.ts';
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -103,7 +104,7 @@ export class AgentRegistry {
       return undefined;
     }
     try {
-      const agent = await loadAgent(d);
+      const agent = withDailyBudget(await loadAgent(d), this.#o.env);
       const clash = this.get(agent.name);
       if (clash && clash.dir !== d) throw new Error(`an agent named "${agent.name}" is already loaded from ${clash.dir}`);
       const { models, label } = await agentModels(agent, this.#o.env, { log: (line) => this.#o.log(`${agent.name}: ${line}`), onProgress: downloadLog((line) => this.#o.log(`${agent.name}: ${line}`)) });

@@ -84,6 +84,9 @@ describe('agent.yaml: the JSON Schema and parley check agree', () => {
       ['collect as names and objects', { ...base, collect: ['name', { field: 'team_size', description: 'How many people', required: false }] }, true],
       ['topK out of range', { ...base, knowledge: { topK: 50 } }, false],
       ['no persona', { name: 'x' }, false],
+      ['a budget in pounds with its rate', { ...base, limits: { dailyBudget: { amount: 3, currency: 'GBP', usdPerUnit: 1.27 } } }, true],
+      ['a budget rate from the environment', { ...base, limits: { dailyBudget: { amount: 3, currency: 'GBP', usdPerUnit: '${PARLEY_USD_PER_GBP}' } } }, true],
+      ['a currency that is not a code', { ...base, limits: { dailyBudget: { amount: 3, currency: 'pounds', usdPerUnit: 1.27 } } }, false],
     ];
     for (const [name, doc, valid] of cases) sameVerdict(name, doc, valid);
   });
