@@ -1,9 +1,9 @@
+import { once } from 'node:events';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 
 // One big file fetched once: resumable (the bytes so far wait in FILE.part and an HTTP Range
 // request asks for the rest), checked (size and SHA-256 before it takes its name), and refused up
@@ -93,17 +93,27 @@ export async function downloadFile(req: DownloadRequest): Promise<{ sha256: stri
   if (resumed) await hashInto(hash, part);
   let received = have;
   const started = performance.now();
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      received += chunk.length;
-      hash.update(chunk);
-      const seconds = (performance.now() - started) / 1000;
-      req.onProgress?.({ received, total, bytesPerSecond: seconds > 0 ? (received - have) / seconds : 0 });
-      done(null, chunk);
-    },
-  });
+  // Every byte received is on disk before this returns, also when the connection breaks: a
+  // pipeline would destroy the file stream with its buffered bytes, and the resume would start
+  // from less than was counted (or from nothing).
+  const out = createWriteStream(part, { flags: resumed ? 'a' : 'w' });
+  let writeError: Error | undefined; // a full disk: reported as such below
+  out.on('error', (e) => (writeError ??= e));
+  const flushed = () => new Promise<void>((resolve, reject) => (writeError ? reject(writeError) : out.writableFinished ? resolve() : out.end((e?: Error | null) => (e || writeError ? reject(e ?? writeError) : resolve()))));
   try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), counter, createWriteStream(part, { flags: resumed ? 'a' : 'w' }), { signal: req.signal });
+    try {
+      for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>, { signal: req.signal })) {
+        const bytes = chunk as Buffer;
+        if (writeError) throw writeError;
+        if (!out.write(bytes)) await once(out, 'drain', { signal: req.signal });
+        received += bytes.length;
+        hash.update(bytes);
+        const seconds = (performance.now() - started) / 1000;
+        req.onProgress?.({ received, total, bytesPerSecond: seconds > 0 ? (received - have) / seconds : 0 });
+      }
+    } finally {
+      await flushed();
+    }
   } catch (e) {
     if (req.signal.aborted) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOSPC') throw new DownloadError('disk', `the disk filled up after ${mb(received)} in ${dirname(req.file)}`);
