@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { loadAgent } from '../agent/load.ts';
-import { ingestKnowledge, vocabulary } from '../knowledge/index.ts';
+import { ingestKnowledge } from '../knowledge/index.ts';
 import { agentEmbedder } from '../llm/agent-models.ts';
-import { groundTurn } from '../session/grounding.ts';
+import { groundTurn, vocabularyOf } from '../session/grounding.ts';
 import { guardedTopicOf, guardedTopics } from '../session/guardrails.ts';
 import { openStore } from '../store/store.ts';
 import { knowledgeSpec } from './runtime.ts';
@@ -50,7 +50,7 @@ export function command(): Command {
       const g = await groundTurn(store, agent.name, query, {
         previous: o.after,
         topK: o.limit ? Number(o.limit) : knowledge.topK,
-        vocabulary: vocabulary(knowledge.synonyms),
+        vocabulary: vocabularyOf(knowledge.synonyms),
         strict: knowledge.strict,
         embedder,
         minSimilarity: knowledge.embeddings?.minSimilarity,

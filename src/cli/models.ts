@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { modelsDir } from '../speech/registry.ts';
+import { networkCause } from '../util/download.ts';
 import { ensureLocalModel, LOCAL_MODELS, LocalModelError, localModelFile, localModelPresent } from '../llm/local-models.ts';
 import { bold, dim } from './output.ts';
 import { progressBar, size } from './progress-bar.ts';
@@ -103,27 +104,6 @@ async function download(url: string, file: string, name: string, dir: string, o:
   }
   if (total !== undefined && received < total) throw new ModelDownloadError(`the download of ${name} stopped at ${mb(received)} of ${mb(total)}. Run the command again.`);
 }
-
-/** The low-level reason behind a fetch failure ("ECONNREFUSED", "other side closed", …). */
-function networkCause(e: unknown): string {
-  let cause: unknown = e;
-  while (cause instanceof Error && cause.cause) cause = cause.cause;
-  const c = cause as { code?: string; message?: string };
-  const words = c.code && CAUSES[c.code];
-  return words ? `${words}, ${c.code}` : (c.code ?? c.message ?? String(cause));
-}
-
-const CAUSES: Record<string, string> = {
-  ENOTFOUND: 'name not found',
-  EAI_AGAIN: 'name lookup failed',
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ETIMEDOUT: 'timed out',
-  ENETUNREACH: 'network unreachable',
-  EHOSTUNREACH: 'host unreachable',
-  UND_ERR_SOCKET: 'connection closed by the other side',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
-};
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 

@@ -1,9 +1,7 @@
 import { asSchema, type ToolSet } from 'ai';
 import { Command } from 'commander';
 import { loadAgent } from '../agent/load.ts';
-import { calendarFor } from '../tools/calendar/index.ts';
-import { agentTools } from '../tools/registry.ts';
-import { openStore } from '../store/store.ts';
+import { toolsForListing } from '../tools/registry.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 
 // `parley tools <dir>`: the tools the model gets in a conversation with this agent — names,
@@ -17,7 +15,7 @@ export interface ToolView {
   parameters: unknown;
 }
 
-/** The agent's tools as the model sees them (a calendar counts as configured, whatever its credentials). */
+/** Tools as the model sees them: name, description and argument schema. */
 export async function toolViews(tools: ToolSet): Promise<ToolView[]> {
   const out: ToolView[] = [];
   for (const [name, t] of Object.entries(tools)) {
@@ -34,25 +32,8 @@ export function command(): Command {
     .option('--json', 'print JSON')
     .action(async (dir: string, o: { json?: boolean }) => {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
-      const store = await openStore('file::memory:');
-      const calendar = agent.config.calendar ? calendarFor(agent, { store, env: process.env }) : undefined;
-      const tools = agentTools({
-        agent,
-        conversationId: 'parley-tools',
-        turnSeq: () => 0,
-        emit: () => {},
-        lead: {},
-        requestEnd: () => {},
-        searchKnowledge: async () => [],
-        transcript: () => [],
-        calendar,
-        booking: { offered: [], bookings: [] },
-        fetch,
-        env: process.env,
-        now: () => new Date(),
-      });
+      const tools = toolsForListing(agent, { withCalendar: Boolean(agent.config.calendar) });
       const views = await toolViews(tools);
-      await store.close();
       if (o.json) return console.log(JSON.stringify(views, null, 2));
       for (const v of views) {
         console.log(bold(v.name));

@@ -4,8 +4,7 @@ import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Agent } from '../agent/load.ts';
 import type { AgentProblem } from '../agent/problems.ts';
 import { parseYamlSource, type Position, type YamlSource } from '../agent/yaml-problems.ts';
-import type { CalendarProvider } from '../tools/calendar/types.ts';
-import { agentTools } from '../tools/registry.ts';
+import { toolsForListing } from '../tools/registry.ts';
 import { mcpStubNames } from './stub-mcp.ts';
 import { ScenarioFile, type ScenarioData, type ScenarioMode } from './format.ts';
 import { textPattern } from './match.ts';
@@ -131,26 +130,7 @@ function agentProblems(data: ScenarioData, agent: Agent, yaml: YamlSource): Agen
 
 /** The tools the model sees in a conversation with this agent, asked of the registry itself. */
 function toolNames(agent: Agent, withCalendar: boolean): string[] {
-  const unused = () => {
-    throw new Error('not called while listing tools');
-  };
-  const calendar: CalendarProvider | undefined = withCalendar ? { id: 'listing', availability: unused, book: unused } : undefined;
-  const set = agentTools({
-    agent,
-    conversationId: 'listing',
-    turnSeq: () => 0,
-    emit: () => {},
-    lead: {},
-    requestEnd: () => {},
-    searchKnowledge: async () => [],
-    transcript: () => [],
-    calendar,
-    booking: { offered: [], bookings: [] },
-    fetch,
-    env: {},
-    now: () => new Date(),
-  });
-  return [...Object.keys(set), ...mcpStubNames(agent)];
+  return [...Object.keys(toolsForListing(agent, { withCalendar })), ...mcpStubNames(agent)];
 }
 
 function matchesFilter(s: Scenario, filter: string | undefined): boolean {

@@ -1,5 +1,7 @@
 import type { ToolSet } from 'ai';
 import { bookCallTool, checkAvailabilityTool } from './booking.ts';
+import type { Agent } from '../agent/load.ts';
+import type { CalendarProvider } from './calendar/types.ts';
 import type { ToolContext } from './context.ts';
 import { endCallTool } from './end-call.ts';
 import { searchKnowledgeTool } from './knowledge-search.ts';
@@ -63,4 +65,30 @@ function ownTools(ctx: ToolContext): ToolSpec<any>[] {
   if (ctx.calendar) specs.push(checkAvailabilityTool(ctx, ctx.calendar), bookCallTool(ctx, ctx.calendar));
   for (const t of config.tools) if (t.type === 'webhook') specs.push(webhookTool(ctx, t));
   return specs;
+}
+
+/**
+ * The agent's own tools (built-in and webhooks, not MCP) as the model would see them, for listing
+ * them — `parley tools`, the scenario checks — with a context whose calls are never made.
+ */
+export function toolsForListing(agent: Agent, o: { withCalendar: boolean }): ToolSet {
+  const unused = () => {
+    throw new Error('not called while listing tools');
+  };
+  const calendar: CalendarProvider | undefined = o.withCalendar ? { id: 'listing', availability: unused, book: unused } : undefined;
+  return agentTools({
+    agent,
+    conversationId: 'listing',
+    turnSeq: () => 0,
+    emit: () => {},
+    lead: {},
+    requestEnd: () => {},
+    searchKnowledge: async () => [],
+    transcript: () => [],
+    calendar,
+    booking: { offered: [], bookings: [] },
+    fetch,
+    env: {},
+    now: () => new Date(),
+  });
 }

@@ -2,6 +2,7 @@
 // login cookie; a 401 means the login expired, so the page goes back to the login form. Record
 // shapes the server sends as they are come from its own types (src/store/record-types.ts).
 
+import type { Overview as StoreOverview } from '../../src/store/overview.ts';
 import type { AnalysisRecord, BookingRecord, Outcome, ToolCallRecord } from '../../src/store/record-types.ts';
 
 export type { AnalysisRecord } from '../../src/store/record-types.ts';
@@ -158,18 +159,10 @@ export function listConversations(filter: Record<string, string>, cursor?: strin
   return api<{ conversations: ConversationItem[]; nextCursor: string | null }>(`/v1/admin/conversations?${q}`);
 }
 
-/** One local day of the overview (docs/dashboard.md, GET /v1/admin/overview). */
-export interface OverviewDay {
-  day: string;
-  conversations: number;
-  outcomes: Record<Outcome, number>;
-  bookings: number;
-  costUsd: number;
-  latency: { p50: number; p95: number; answers: number } | null;
-  toolErrors: number;
-}
+export type { OverviewDay } from '../../src/store/overview.ts';
 
-export interface Overview {
+/** GET /v1/admin/overview: the store's overview with the range and budget it was asked for (docs/dashboard.md). */
+export interface Overview extends StoreOverview {
   agent: string | null;
   tz: string;
   from: string;
@@ -178,9 +171,6 @@ export interface Overview {
   start: string;
   end: string;
   budgetUsd: number;
-  days: OverviewDay[];
-  funnel: { widgetOpened: number; conversations: number; leads: number; bookings: number };
-  toolErrors: { tool: string; errors: number; calls: number }[];
 }
 
 export interface Lead {
