@@ -7,6 +7,7 @@ import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
 import { speechSpecProblem, VENDORS } from '../speech/registry.ts';
+import { voiceIdProblem } from '../speech/voices/voice-id.ts';
 
 // What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
 // field problem (pinned to its line by the loader) or a warning about the environment.
@@ -76,4 +77,13 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { na
   vendorKey(config.listen.stt, 'listen.stt');
   for (const name of secretRefs(JSON.stringify(config))) need(name, 'a ${' + name + '} in agent.yaml');
   return [...out].map(([name, neededBy]) => ({ name, neededBy }));
+}
+
+/** voice.voiceId values that cannot be right for their provider (a name for an id, a wrong shape), as warnings. */
+export function voiceIdWarnings(config: AgentFileData): string[] {
+  const voices = [{ field: 'voice.voiceId', ...config.voice }, ...config.voice.fallback.map((v, i) => ({ field: `voice.fallback.${i}.voiceId`, ...v }))];
+  return voices.flatMap((v) => {
+    const problem = v.voiceId ? voiceIdProblem(v.tts, v.voiceId) : undefined;
+    return problem ? [`${v.field}: ${problem}`] : [];
+  });
 }

@@ -94,4 +94,13 @@ describe('parley check on environments', () => {
     const set = await check('brain:\n  llm: openai:gpt-4.1-mini\n', { OPENAI_API_KEY: 'sk-test' });
     assert.doesNotMatch(set.stdout, /warning/);
   });
+
+  it('warns about a voice name written for a voice id, naming the id, and passes a cloned-looking id', async () => {
+    const r = await check('brain:\n  llm: local:default\nvoice:\n  tts: elevenlabs:eleven_flash_v2_5\n  voiceId: George\n  fallback: [{ tts: openai:tts-1, voiceId: marin }]\n', { ELEVENLABS_API_KEY: 'x', OPENAI_API_KEY: 'y' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /warning: voice\.voiceId: "George" is not a voice id: an ElevenLabs voice id is 20 letters and digits; did you mean JBFqnCBsd6RMkjVDRZzb \(George\)\?/);
+    assert.match(r.stdout, /warning: voice\.fallback\.0\.voiceId: OpenAI's tts-1 has no voice "marin"/);
+    const ok = await check('brain:\n  llm: local:default\nvoice:\n  tts: elevenlabs:eleven_flash_v2_5\n  voiceId: aB3dE5gH7jK9mN1pQ3sT\n', { ELEVENLABS_API_KEY: 'x' });
+    assert.doesNotMatch(ok.stdout, /warning/);
+  });
 });
