@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { LATENCY_PRESETS } from '../../src/agent/latency-presets.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
+import { DEFAULT_TOPIC_SIMILARITY } from '../../src/session/guardrails.ts';
 import { schemaFields, type SchemaField } from '../helpers/schema-walk.ts';
 
 // The docs that describe agent.yaml are tested against the zod schema the loader uses: every
@@ -13,6 +14,8 @@ import { schemaFields, type SchemaField } from '../helpers/schema-walk.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIELDS = schemaFields(AgentFile);
+// Defaults applied in code rather than by the schema (the field stays optional in agent.yaml's type).
+FIELDS.get('guardrails.minSimilarity')!.defaults.add(JSON.stringify(DEFAULT_TOPIC_SIMILARITY));
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 // Docs about agent.yaml; the others (scenario files, the wire protocol, deployment) describe
 // other formats whose fields may share a name with an agent field.
@@ -71,7 +74,7 @@ function claims(file: string): Claim[] {
     .forEach((line, i) => {
       const where = `${file}:${i + 1}`;
       if (/^#{1,4} /.test(line)) {
-        blocks = [...line.matchAll(/`([a-zA-Z]+)`/g)].map((m) => m[1]!).filter((b) => FIELDS.has(b));
+        blocks = [...line.matchAll(/`([a-zA-Z]+):?`/g)].map((m) => m[1]!).filter((b) => FIELDS.has(b));
         return;
       }
       if (line.startsWith('|')) {
