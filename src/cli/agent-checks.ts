@@ -69,11 +69,14 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { na
     llmKey(config.brain.llm, 'brain.llm', config.brain.apiKey);
     config.brain.fallback.forEach((spec, i) => llmKey(spec, `brain.fallback.${i}`));
   }
+  if (config.knowledge.embeddings) llmKey(config.knowledge.embeddings.model, 'knowledge.embeddings.model');
+  if (config.analysis?.model) llmKey(config.analysis.model, 'analysis.model', config.analysis.apiKey);
   const vendorKey = (spec: string, field: string) => {
     const provider = spec.split(':')[0]?.toLowerCase() as keyof typeof VENDORS;
     if (VENDORS[provider]) need(VENDORS[provider].key, `${field} ${spec}`);
   };
   vendorKey(config.voice.tts, 'voice.tts');
+  config.voice.fallback.forEach((v, i) => vendorKey(v.tts, `voice.fallback.${i}.tts`));
   vendorKey(config.listen.stt, 'listen.stt');
   for (const name of secretRefs(JSON.stringify(config))) need(name, 'a ${' + name + '} in agent.yaml');
   return [...out].map(([name, neededBy]) => ({ name, neededBy }));

@@ -103,4 +103,10 @@ describe('parley check on environments', () => {
     const ok = await check('brain:\n  llm: local:default\nvoice:\n  tts: elevenlabs:eleven_flash_v2_5\n  voiceId: aB3dE5gH7jK9mN1pQ3sT\n', { ELEVENLABS_API_KEY: 'x' });
     assert.doesNotMatch(ok.stdout, /warning/);
   });
+
+  it('warns about the keys of embeddings, the analysis model and fallback voices too', async () => {
+    const r = await check('brain:\n  llm: local:default\nknowledge:\n  embeddings: { model: openai:text-embedding-3-small }\nvoice:\n  tts: local:flite\n  fallback: [{ tts: cartesia:sonic-2 }]\nanalysis:\n  model: anthropic:claude-haiku-4-5\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /warning: not set in this environment: OPENAI_API_KEY \(knowledge\.embeddings\.model openai:text-embedding-3-small\), ANTHROPIC_API_KEY \(analysis\.model anthropic:claude-haiku-4-5\), CARTESIA_API_KEY \(voice\.fallback\.0\.tts cartesia:sonic-2\)/);
+  });
 });
