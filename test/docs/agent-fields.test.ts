@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { LATENCY_PRESETS } from '../../src/agent/latency-presets.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import { DEFAULT_TOPIC_SIMILARITY } from '../../src/session/guardrails.ts';
+import { EVENT_TYPES } from '../../src/util/event-types.ts';
 import { schemaFields, type SchemaField } from '../helpers/schema-walk.ts';
 
 // The docs that describe agent.yaml are tested against the zod schema the loader uses: every
@@ -167,6 +168,29 @@ describe('docs do not call built features missing', () => {
           if (!/not (yet )?(built|implemented)|not built yet|isn't built|is not built/i.test(line)) return;
           if (/transfer|where a feature is not built yet/.test(line)) return;
           wrong.push(`${file}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    assert.deepEqual(wrong, []);
+  });
+});
+
+// Dotted names that start like a block but are events: webhooks' and the conversation record's.
+const NOT_FIELDS = new Set<string>([...EVENT_TYPES, 'knowledge.hits']);
+
+describe('docs name only fields agent.yaml has', () => {
+  it('every `block.field` path a doc names is a field of the schema', () => {
+    const blocks = [...FIELDS.keys()].filter((p) => !p.includes('.'));
+    const re = new RegExp(`\`((?:${blocks.join('|')})(?:\\.[A-Za-z0-9_]+)+)`, 'g');
+    const wrong: string[] = [];
+    for (const file of ALL_DOCS) {
+      read(file)
+        .split('\n')
+        .forEach((line, i) => {
+          for (const m of line.matchAll(re)) {
+            const path = m[1]!.split('.').filter((s) => !/^\d+$/.test(s)).join('.');
+            if (NOT_FIELDS.has(path) || /\.(md|ya?ml|json|txt|ts|js)$/.test(path)) continue; // event names, files
+            if (!FIELDS.has(path)) wrong.push(`${file}:${i + 1}: ${m[1]}`);
+          }
         });
     }
     assert.deepEqual(wrong, []);
