@@ -255,6 +255,12 @@ export const Guardrail = z
     words: z.array(z.string().min(1).max(80)).max(300).optional().describe('Words or short phrases that name the topic (added to a built-in topic\'s own).'),
     asking: z.enum(['any', 'advice']).optional().describe('advice: only when the caller asks for advice ("should I", "is it normal"); any: whenever the words come up. Built-in topics: advice; your own: any.'),
     say: z.string().min(1).max(500).optional().describe('What the agent says instead (built-in topics have a default).'),
+    examples: z
+      .array(z.string().min(1).max(300))
+      .max(50)
+      .optional()
+      .describe('Things callers say on the topic, in their words; with knowledge.embeddings a turn this close in meaning is turned away too, whatever its words (built-in topics have their own).'),
+    minSimilarity: z.number().min(0).max(1).optional().describe('Cosine similarity to the nearest example at which a turn counts as the topic (default 0.6).'),
   })
   .superRefine((g, ctx) => {
     if (!['medical', 'legal', 'financial'].includes(g.topic) && !g.words?.length) ctx.addIssue({ code: 'custom', path: ['words'], message: `"${g.topic}" is not a built-in topic (medical, legal, financial): list the words that name it` });
@@ -335,6 +341,8 @@ export type McpToolConfig = z.output<typeof McpTool>;
 export type ToolConfig = z.output<typeof Tool>;
 export type CalendarConfig = z.output<typeof Calendar>;
 export type GuardrailConfig = z.output<typeof Guardrail>;
+/** A guardrail as written (defaults not yet applied). */
+export type GuardrailInput = z.input<typeof Guardrail>;
 export type EventsConfig = z.output<typeof Events>;
 export type AnalysisConfig = z.output<typeof Analysis>;
 export type AnalysisFieldConfig = z.output<typeof AnalysisField>;

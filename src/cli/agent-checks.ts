@@ -7,6 +7,7 @@ import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
 import { speechSpecProblem, VENDORS } from '../speech/registry.ts';
+import { voiceIdProblem } from '../speech/voices/voice-id.ts';
 
 // What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
 // field problem (pinned to its line by the loader) or a warning about the environment.
@@ -68,12 +69,24 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { na
     llmKey(config.brain.llm, 'brain.llm', config.brain.apiKey);
     config.brain.fallback.forEach((spec, i) => llmKey(spec, `brain.fallback.${i}`));
   }
+  if (config.knowledge.embeddings) llmKey(config.knowledge.embeddings.model, 'knowledge.embeddings.model');
+  if (config.analysis?.model) llmKey(config.analysis.model, 'analysis.model', config.analysis.apiKey);
   const vendorKey = (spec: string, field: string) => {
     const provider = spec.split(':')[0]?.toLowerCase() as keyof typeof VENDORS;
     if (VENDORS[provider]) need(VENDORS[provider].key, `${field} ${spec}`);
   };
   vendorKey(config.voice.tts, 'voice.tts');
+  config.voice.fallback.forEach((v, i) => vendorKey(v.tts, `voice.fallback.${i}.tts`));
   vendorKey(config.listen.stt, 'listen.stt');
   for (const name of secretRefs(JSON.stringify(config))) need(name, 'a ${' + name + '} in agent.yaml');
   return [...out].map(([name, neededBy]) => ({ name, neededBy }));
+}
+
+/** voice.voiceId values that cannot be right for their provider (a name for an id, a wrong shape), as warnings. */
+export function voiceIdWarnings(config: AgentFileData): string[] {
+  const voices = [{ field: 'voice.voiceId', ...config.voice }, ...config.voice.fallback.map((v, i) => ({ field: `voice.fallback.${i}.voiceId`, ...v }))];
+  return voices.flatMap((v) => {
+    const problem = v.voiceId ? voiceIdProblem(v.tts, v.voiceId) : undefined;
+    return problem ? [`${v.field}: ${problem}`] : [];
+  });
 }

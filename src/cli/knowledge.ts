@@ -3,7 +3,10 @@ import { loadAgent } from '../agent/load.ts';
 import { ingestKnowledge } from '../knowledge/index.ts';
 import { agentEmbedder } from '../llm/agent-models.ts';
 import { groundTurn, vocabularyOf } from '../session/grounding.ts';
-import { guardedTopicOf, guardedTopics } from '../session/guardrails.ts';
+import type { GuardrailConfig } from '../agent/schema.ts';
+import type { Embedder } from '../knowledge/index.ts';
+import { nearestTopic, topicVectorsOf } from '../session/guardrail-meaning.ts';
+import { guardedTopicOf, guardedTopicsOf, type GuardMatch } from '../session/guardrails.ts';
 import { openStore } from '../store/store.ts';
 import { knowledgeSpec } from './runtime.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
@@ -60,11 +63,23 @@ export function command(): Command {
       const ms = performance.now() - t0;
       const hits = g.retrieval.hits;
       await store.close();
-      const guarded = guardedTopicOf(query, guardedTopics(agent.config.guardrails));
-      const decision = { declined: g.declined, reason: g.reason, coverage: g.retrieval.coverage, similarity: g.retrieval.similarity, unknown: g.retrieval.unknown, guarded: guarded?.topic ?? null };
+      const { match, note } = await guardOf(query, agent.config.guardrails, g.retrieval.vector, embedder);
+      if (note) console.error(note);
+      const guarded = match?.topic;
+      const decision = {
+        declined: g.declined,
+        reason: g.reason,
+        coverage: g.retrieval.coverage,
+        similarity: g.retrieval.similarity,
+        unknown: g.retrieval.unknown,
+        guarded: guarded?.topic ?? null,
+        ...(match ? { guardedBy: match.by } : {}),
+        ...(match?.by === 'meaning' ? { guardSimilarity: match.similarity, guardExample: match.example } : {}),
+      };
       if (o.json) return console.log(JSON.stringify({ hits, decision }, null, 2));
+      const how = match?.by === 'meaning' ? `recognised by meaning: similarity ${match.similarity.toFixed(2)} to "${match.example}", at least ${match.topic.minSimilarity} needed` : 'recognised by its words';
       const verdict = guarded
-        ? `GUARDED topic "${guarded.topic}": the agent says "${guarded.say}" and the model is not asked`
+        ? `GUARDED topic "${guarded.topic}" (${how}): the agent says "${guarded.say}" and the model is not asked`
         : !knowledge.strict
         ? 'knowledge.strict is off: every turn goes to the model'
         : g.declined
@@ -82,6 +97,18 @@ export function command(): Command {
       console.log(verdict);
     });
   return cmd;
+}
+
+/** The guarded topic a question touches, by its words or (with embeddings) by meaning, as a conversation would decide it. */
+async function guardOf(query: string, config: GuardrailConfig[], vector: Float32Array | undefined, embedder: Embedder | undefined): Promise<{ match?: GuardMatch; note?: string }> {
+  const topics = guardedTopicsOf(config);
+  const byWords = guardedTopicOf(query, topics);
+  if (byWords) return { match: { topic: byWords, by: 'words' } };
+  if (!topics.length || !embedder) return {};
+  if (!vector) return { note: 'guarded topics were matched by words alone: the question could not be embedded' };
+  const t = await topicVectorsOf(topics, embedder);
+  if ('error' in t) return { note: `guarded topics were matched by words alone: ${t.error}` };
+  return { match: nearestTopic(vector, topics, t.vectors) };
 }
 
 /** A one-line progress bar on a terminal; plain lines otherwise. */

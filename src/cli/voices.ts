@@ -1,76 +1,114 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { vendorAccess } from '../speech/registry.ts';
+import { vendorAccess, VENDORS } from '../speech/registry.ts';
 import { cartesiaVoices } from '../speech/tts/cartesia.ts';
 import { cloneElevenLabsVoice, elevenLabsVoices } from '../speech/tts/elevenlabs.ts';
 import { createFliteTts } from '../speech/tts/flite.ts';
-import { openAIVoices } from '../speech/tts/openai.ts';
 import { SpeechUnavailableError, type VoiceInfo } from '../speech/types.ts';
+import { catalogued, catalogueOf, filterVoices, genderOf, type CatalogueVoice } from '../speech/voices/catalogue.ts';
 import { bold, dim } from './output.ts';
 
-// `parley voices list` shows the voice ids agent.yaml's `voice.voiceId` can take, per provider;
+// `parley voices` shows the voice ids agent.yaml's `voice.voiceId` can take, per provider, and
+// finds one by language, accent and gender. Without a key (or with --offline) it answers from
+// the catalogue shipped with Parley (src/speech/voices/); with the key, from the provider's live
+// list (cloned voices included), labelled from the catalogue where the provider gives less.
 // `parley voices clone` makes an ElevenLabs instant clone and prints the id to paste in.
-// Keys come from the environment; a provider without its key is skipped with a note.
 
-const PROVIDERS = ['elevenlabs', 'cartesia', 'openai', 'local'] as const;
+const PROVIDERS = ['elevenlabs', 'cartesia', 'openai', 'local', 'sherpa'] as const;
 type Provider = (typeof PROVIDERS)[number];
 
-/** A voice with the provider it belongs to. */
-export type ListedVoice = VoiceInfo & { provider: Provider };
+/** A voice with the provider it belongs to and where the answer came from. */
+export type ListedVoice = Omit<VoiceInfo, 'gender'> & Partial<Pick<CatalogueVoice, 'age' | 'models'>> & { provider: Provider; gender?: string; source: 'catalogue' | 'account' | 'installed' };
 
-/** The voices of one provider; throws SpeechUnavailableError when its key or engine is missing. */
-export async function voicesOf(provider: Provider, env: NodeJS.ProcessEnv, signal: AbortSignal = new AbortController().signal): Promise<ListedVoice[]> {
-  const tag = (vs: VoiceInfo[]) => vs.map((v) => ({ provider, ...v }));
-  switch (provider) {
-    case 'elevenlabs':
-      return tag(await elevenLabsVoices({ ...vendorAccess('elevenlabs', { env }, 'listing ElevenLabs voices'), signal }));
-    case 'cartesia':
-      return tag(await cartesiaVoices({ ...vendorAccess('cartesia', { env }, 'listing Cartesia voices'), signal }));
-    case 'openai':
-      return tag(openAIVoices()); // a fixed, documented set: no key needed to list it
-    case 'local':
-      return tag(await createFliteTts().voices(signal)); // `flite -lv`
+const fromCatalogue = (provider: Provider): ListedVoice[] =>
+  catalogueOf(provider).map(({ provider: _p, ...v }) => ({ provider, ...v, kind: provider === 'local' || provider === 'sherpa' ? 'local' : 'stock', source: 'catalogue' }));
+
+/** A live voice, with what the catalogue knows of it where the provider said nothing. */
+function labelled(provider: Provider, v: VoiceInfo, source: ListedVoice['source']): ListedVoice {
+  const c = catalogued(provider, v.id);
+  const gender = v.gender ? (genderOf(v.gender) ?? v.gender) : c?.gender;
+  return { provider, ...c, ...v, ...(gender ? { gender } : {}), ...(c?.accent && !v.accent ? { accent: c.accent } : {}), source } as ListedVoice;
+}
+
+/** The voices of one provider, and a note when they came from the catalogue for want of a key. */
+export async function voicesOf(provider: Provider, env: NodeJS.ProcessEnv, o: { offline?: boolean; signal?: AbortSignal } = {}): Promise<{ voices: ListedVoice[]; note?: string }> {
+  const signal = o.signal ?? new AbortController().signal;
+  if (provider === 'openai' || provider === 'sherpa' || o.offline) return { voices: fromCatalogue(provider) };
+  if (provider === 'local') return { voices: (await createFliteTts().voices(signal)).map((v) => labelled('local', v, 'installed')) };
+  const key = VENDORS[provider].key;
+  if (!env[key]) return { voices: fromCatalogue(provider), note: `${provider}: no ${key} here, so these are the stock voices from Parley's catalogue; set it to list the account's own voices too` };
+  const access = vendorAccess(provider, { env }, `listing ${provider === 'elevenlabs' ? 'ElevenLabs' : 'Cartesia'} voices`);
+  const live = provider === 'elevenlabs' ? await elevenLabsVoices({ ...access, signal }) : await cartesiaVoices({ ...access, signal });
+  return { voices: live.map((v) => labelled(provider, v, 'account')) };
+}
+
+interface ListOptions {
+  provider?: string;
+  language?: string;
+  accent?: string;
+  gender?: string;
+  offline?: boolean;
+  json?: boolean;
+}
+
+async function list(o: ListOptions): Promise<void> {
+  if (o.provider && !PROVIDERS.includes(o.provider as Provider)) {
+    console.error(`parley: unknown provider "${o.provider}"; use one of ${PROVIDERS.join(', ')}`);
+    process.exit(2);
+  }
+  if (o.gender && !genderOf(o.gender)) {
+    console.error(`parley: unknown gender "${o.gender}"; use female, male or neutral`);
+    process.exit(2);
+  }
+  const wanted = o.provider ? [o.provider as Provider] : [...PROVIDERS];
+  const all: ListedVoice[] = [];
+  for (const provider of wanted) {
+    try {
+      const r = await voicesOf(provider, process.env, { offline: o.offline });
+      if (r.note) console.error(dim(r.note));
+      all.push(...r.voices);
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+      // Listing everything: a provider that cannot answer is a note, not a failure.
+      if (e instanceof SpeechUnavailableError && !o.provider) console.error(dim(`${provider}: skipped — ${e.message}`));
+      else {
+        console.error(`parley: ${provider}: ${e.message}`);
+        process.exitCode = e instanceof SpeechUnavailableError ? 2 : 1;
+      }
+    }
+  }
+  const shown = filterVoices(all, o);
+  if (o.json) return console.log(JSON.stringify(shown, null, 2));
+  let last: string | undefined;
+  for (const v of shown) {
+    if (v.provider !== last) console.log(bold(v.provider) + dim(heading(v.provider, v.source)));
+    last = v.provider;
+    const about = [v.language, v.accent, v.gender, v.age, v.kind === 'cloned' ? 'cloned' : '', v.models && v.models.length < 3 ? `only ${v.models.join(', ')}` : ''].filter(Boolean).join(', ');
+    console.log(`  ${v.id.padEnd(38)} ${v.name}${about ? dim(`  (${about})`) : ''}`);
+  }
+  if (!shown.length && !process.exitCode) {
+    const asked = [o.language && `language ${o.language}`, o.accent && `accent ${o.accent}`, o.gender && `gender ${o.gender}`].filter(Boolean);
+    console.log(asked.length ? `no voices with ${asked.join(', ')}${o.provider ? ` from ${o.provider}` : ''}; drop a filter, or try another provider` : 'no voices found');
   }
 }
 
-/** `parley voices list|clone`. */
+const heading = (provider: Provider, source: ListedVoice['source']): string =>
+  ({ elevenlabs: ' (voice.tts: elevenlabs:<model>)', cartesia: ' (voice.tts: cartesia:<model>)', openai: ' (voice.tts: openai:gpt-4o-mini-tts or openai:tts-1)', local: ' (voice.tts: local:flite)', sherpa: ' (voice.tts: sherpa:<a pulled Kokoro model>)' })[provider] +
+  (source === 'catalogue' && (provider === 'elevenlabs' || provider === 'cartesia') ? ' — from the catalogue' : '');
+
+/** `parley voices [list]|clone`. */
 export function command(): Command {
-  const cmd = new Command('voices').description('list the voices of each speech provider; clone a voice on ElevenLabs');
-  cmd
-    .command('list')
-    .description('stock, cloned and local voices, with the id to put in agent.yaml voice.voiceId')
-    .option('--provider <name>', `only one provider: ${PROVIDERS.join(', ')}`)
-    .option('--json', 'print JSON')
-    .action(async (o: { provider?: string; json?: boolean }) => {
-      if (o.provider && !PROVIDERS.includes(o.provider as Provider)) {
-        console.error(`parley: unknown provider "${o.provider}"; use one of ${PROVIDERS.join(', ')}`);
-        process.exit(2);
-      }
-      const wanted = o.provider ? [o.provider as Provider] : [...PROVIDERS];
-      const all: ListedVoice[] = [];
-      for (const provider of wanted) {
-        try {
-          all.push(...(await voicesOf(provider, process.env)));
-        } catch (e) {
-          if (!(e instanceof Error)) throw e;
-          // Listing everything: a provider without a key is a note, not a failure.
-          if (e instanceof SpeechUnavailableError && !o.provider) console.error(dim(`${provider}: skipped — ${e.message}`));
-          else {
-            console.error(`parley: ${provider}: ${e.message}`);
-            process.exitCode = e instanceof SpeechUnavailableError ? 2 : 1;
-          }
-        }
-      }
-      if (o.json) return console.log(JSON.stringify(all, null, 2));
-      let last: string | undefined;
-      for (const v of all) {
-        if (v.provider !== last) console.log(bold(`${v.provider}${v.provider === 'openai' ? dim(' (voiceId for openai:gpt-4o-mini-tts / tts-1)') : ''}`));
-        last = v.provider;
-        const about = [v.language, v.gender, v.kind === 'cloned' ? 'cloned' : ''].filter(Boolean).join(', ');
-        console.log(`  ${v.id.padEnd(38)} ${v.name}${about ? dim(`  (${about})`) : ''}`);
-      }
-      if (!all.length && !process.exitCode) console.log('no voices found');
-    });
+  const cmd = new Command('voices').description('find a voice for voice.voiceId by language, accent and gender (no key needed); clone a voice on ElevenLabs');
+  const listing = (c: Command) =>
+    c
+      .option('--provider <name>', `only one provider: ${PROVIDERS.join(', ')}`)
+      .option('--language <tag>', 'only voices made for this language: en, de, or en-GB (English with a British accent)')
+      .option('--accent <accent>', 'only this accent: british, american, australian, irish, scottish, indian…')
+      .option('--gender <gender>', 'only female, male or neutral voices')
+      .option('--offline', 'answer from the catalogue shipped with Parley, even where a key is set')
+      .option('--json', 'print JSON')
+      .action(list);
+  listing(cmd.command('list', { isDefault: true }).description('stock, cloned and local voices, with the id to put in agent.yaml voice.voiceId'));
   cmd
     .command('clone')
     .description('make an ElevenLabs instant voice clone from recordings and print its voice id')

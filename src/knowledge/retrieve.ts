@@ -43,6 +43,8 @@ export interface Retrieval {
   unknownShare: number;
   /** Cosine similarity of the nearest passage, when the query was embedded. */
   similarity?: number;
+  /** The turn's embedding (unit length), for other matching by meaning without a second call. */
+  vector?: Float32Array;
   /** Why the query was not embedded although an embedder is configured (timeout, provider error). */
   embedError?: string;
   /** Time for the search itself and for the query's embedding call, in milliseconds. */
@@ -83,6 +85,7 @@ export async function retrieve(store: Store, agent: string, text: string, o: Ret
     unknown,
     unknownShare,
     similarity,
+    ...(embedded && 'vector' in embedded ? { vector: embedded.vector } : {}),
     embedError: embedded && 'error' in embedded ? embedded.error : undefined,
     searchMs,
     embedMs: embedded?.ms,

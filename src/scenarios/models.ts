@@ -26,13 +26,17 @@ export function scenarioModels(agentModels: () => Promise<LanguageModel[]>, env:
     return () => (p ??= f());
   };
   const agent = once(agentModels);
-  const own = (kind: 'CALLER' | 'JUDGE') =>
+  // Literal names, so docs/environment.md's test finds every variable the code reads.
+  const own = (o: { spec?: string; baseURL?: string; apiKey?: string }) =>
     once(async () => {
-      const spec = env[`PARLEY_${kind}_LLM`];
-      if (!spec) return (await agent())[0];
-      return resolveModel({ spec, baseURL: env[`PARLEY_${kind}_LLM_BASE_URL`] || undefined, apiKey: env[`PARLEY_${kind}_LLM_API_KEY`] || undefined }, env);
+      if (!o.spec) return (await agent())[0];
+      return resolveModel({ spec: o.spec, baseURL: o.baseURL || undefined, apiKey: o.apiKey || undefined }, env);
     });
-  return { agent, caller: own('CALLER'), judge: own('JUDGE') };
+  return {
+    agent,
+    caller: own({ spec: env.PARLEY_CALLER_LLM, baseURL: env.PARLEY_CALLER_LLM_BASE_URL, apiKey: env.PARLEY_CALLER_LLM_API_KEY }),
+    judge: own({ spec: env.PARLEY_JUDGE_LLM, baseURL: env.PARLEY_JUDGE_LLM_BASE_URL, apiKey: env.PARLEY_JUDGE_LLM_API_KEY }),
+  };
 }
 
 /** Whether an error only says that a model is not configured (the scenario is skipped, not failed). */

@@ -16,7 +16,8 @@ import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
 import { groundTurn, knowledgeHitsEvent, vocabularyOf } from './grounding.ts';
-import { guardedTopicOf, guardedTopicsOf, type GuardedTopic } from './guardrails.ts';
+import { nearestTopic, topicVectorsOf, topicVectorsWithin } from './guardrail-meaning.ts';
+import { guardedTopicOf, guardedTopicsOf, type GuardedTopic, type GuardMatch } from './guardrails.ts';
 import { NotInDocumentsFilter } from './not-in-documents.ts';
 import { modelTurn } from './model-turn.ts';
 import { estimateCost, priceTable } from './cost.ts';
@@ -107,6 +108,8 @@ export class Conversation {
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
     this.#guarded = guardedTopicsOf(o.agent.config.guardrails);
+    // Made once per agent and model (usually before the first caller turn), then shared.
+    if (o.embedder && this.#guarded.length) void topicVectorsOf(this.#guarded, o.embedder);
     this.#toolTopics = o.agent.config.tools.flatMap((t) =>
       t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : t.type === 'mcp' ? t.allow.map((a) => `${a.replace(/[_-]/g, ' ')} ${t.descriptions[a] ?? ''}`.trim()) : [],
     );
@@ -179,7 +182,7 @@ export class Conversation {
     // The caps are read while the documents are searched: no wait added before the first word.
     const capReached = this.#spend.reached();
     capReached.catch(() => {}); // a failure is thrown where it is awaited, below
-    const guarded = guardedTopicOf(heard, this.#guarded);
+    const byWords = guardedTopicOf(heard, this.#guarded);
     const earlier = this.transcript.filter((t) => t.role === 'caller').map((t) => t.text).slice(-3, -1);
     const grounded = await groundTurn(this.#o.store, this.agent.name, heard, {
       previous: earlier,
@@ -194,7 +197,10 @@ export class Conversation {
     });
     const { retrieval } = grounded;
     const hits = retrieval.hits;
-    this.#emit(knowledgeHitsEvent(this.#now(), callerSeq, grounded, guarded?.topic, (t) => this.#scrub(t)));
+    const meaning = byWords ? undefined : await this.#guardedByMeaning(retrieval.vector);
+    const match = byWords ? { topic: byWords, by: 'words' as const } : meaning?.match;
+    const guarded = match?.topic;
+    this.#emit(knowledgeHitsEvent(this.#now(), callerSeq, grounded, match && { topic: match.topic.topic, by: match.by, ...(match.by === 'meaning' ? { similarity: match.similarity } : {}) }, (t) => this.#scrub(t), meaning?.error));
 
     const agentSeq = ++this.#seq;
     this.#lastAgent = { seq: agentSeq, historyFrom: this.history.length + 1 }; // after the caller's message
@@ -446,6 +452,14 @@ export class Conversation {
   }
 
   /** The model's own search_knowledge calls: the same retrieval as a caller's turn. */
+  /** A guarded topic the turn's embedding is close to; the topics' vectors are awaited no longer than a turn's embedding may take. */
+  async #guardedByMeaning(vector: Float32Array | undefined): Promise<{ match?: GuardMatch; error?: string } | undefined> {
+    if (!vector || !this.#o.embedder || !this.#guarded.length) return undefined;
+    const t = await topicVectorsWithin(topicVectorsOf(this.#guarded, this.#o.embedder), this.agent.config.knowledge.embeddings?.timeoutMs ?? 400);
+    if ('error' in t) return { error: t.error };
+    return { match: nearestTopic(vector, this.#guarded, t.vectors) };
+  }
+
   async #search(query: string, limit: number, signal: AbortSignal): Promise<KnowledgeMatch[]> {
     const { knowledge } = this.agent.config;
     const r = await retrieve(this.#o.store, this.agent.name, query, { limit, vocabulary: this.#vocabulary, embedder: this.#o.embedder, embedTimeoutMs: knowledge.embeddings?.timeoutMs, signal });

@@ -47,6 +47,11 @@ export interface GroundingDecision {
   embedError?: string;
   searchMs: number;
   embedMs?: number;
+  /** How the guarded topic was recognised: by its words, or by meaning (with the similarity). */
+  guardedBy?: 'words' | 'meaning';
+  guardSimilarity?: number;
+  /** Why guarded topics could not be matched by meaning on this turn (their embeddings failed or were late). */
+  guardEmbedError?: string;
 }
 
 /** One request to a language model within an agent turn (`at` is when it ended). */

@@ -117,8 +117,16 @@ export function vocabularyOf(synonyms: string[][] | undefined): Vocabulary {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The `knowledge.hits` event of a caller turn: what was retrieved and how the turn was decided. */
-export function knowledgeHitsEvent(at: string, seq: number, g: Grounding, guardedTopic: string | undefined, scrub: (text: string) => string): Extract<ConversationEvent, { type: 'knowledge.hits' }> {
+export function knowledgeHitsEvent(
+  at: string,
+  seq: number,
+  g: Grounding,
+  guard: { topic: string; by: 'words' | 'meaning'; similarity?: number } | undefined,
+  scrub: (text: string) => string,
+  guardEmbedError?: string,
+): Extract<ConversationEvent, { type: 'knowledge.hits' }> {
   const r = g.retrieval;
+  const guardedTopic = guard?.topic;
   return {
     type: 'knowledge.hits',
     at,
@@ -133,6 +141,9 @@ export function knowledgeHitsEvent(at: string, seq: number, g: Grounding, guarde
       ...(r.embedError ? { embedError: scrub(r.embedError) } : {}),
       searchMs: round2(r.searchMs),
       ...(r.embedMs !== undefined ? { embedMs: round2(r.embedMs) } : {}),
+      ...(guard ? { guardedBy: guard.by } : {}),
+      ...(guard?.similarity !== undefined ? { guardSimilarity: round2(guard.similarity) } : {}),
+      ...(guardEmbedError ? { guardEmbedError: scrub(guardEmbedError) } : {}),
     },
   };
 }

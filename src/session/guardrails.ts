@@ -9,7 +9,7 @@
 // of its words and a way of asking for advice ("should I", "is it normal", "can I take"), or one
 // of its words that only ever asks for advice ("diagnose", "sue"). An owner's own topic matches on
 // its words alone unless it says `asking: advice`.
-import type { GuardrailConfig } from '../agent/schema.ts';
+import type { GuardrailInput } from '../agent/schema.ts';
 import { stemOf, wordsOf } from '../knowledge/index.ts';
 
 interface TopicRules {
@@ -18,6 +18,8 @@ interface TopicRules {
   /** Words that ask for advice on their own. */
   strong?: string[];
   say: string;
+  /** Requests for the advice, as callers put them: what a turn is compared with by meaning. */
+  examples: string[];
 }
 
 /** The topics Parley knows by name. */
@@ -29,15 +31,24 @@ export const BUILT_IN_TOPICS: Record<'medical' | 'legal' | 'financial', TopicRul
       ),
     strong: ['diagnose', 'diagnosis', 'prescribe', 'prescription', 'overdose'],
     say: "I'm not able to give medical advice. Please speak to a doctor or pharmacist, or call your local emergency number if it's urgent. I'm happy to help with anything about our services or to book you in.",
+    examples: [
+      'Is this symptom something I should worry about?',
+      'What medication should I take for the pain?',
+      'Can you tell me what is wrong with me?',
+      'Is it safe for me to keep exercising with this injury?',
+      'How much of this medicine can I take?',
+    ],
   },
   legal: {
     words: 'legal legally law laws lawyer lawyers solicitor attorney court liable liability rights tribunal divorce custody eviction evict visa immigration copyright trademark'.split(' '),
     strong: ['sue', 'suing', 'lawsuit'],
     say: "I'm not able to give legal advice; a solicitor or lawyer can help with that. I'm happy to help with anything about our services.",
+    examples: ['Can I take my landlord to court over this?', 'Am I legally entitled to a refund from them?', 'What are my rights if my employer fires me?', 'Should I sign this contract?'],
   },
   financial: {
     words: 'invest investing investment investments stock stocks shares crypto bitcoin pension pensions mortgage loan loans savings retirement portfolio fund funds tax taxes isa'.split(' '),
     say: "I'm not able to give financial advice; an independent financial adviser can help with that. I'm happy to help with anything about our services.",
+    examples: ['Where should I put my savings?', 'Is now a good time to buy shares?', 'Should I pay off my mortgage early?', 'Which pension should I choose?'],
   },
 };
 
@@ -45,16 +56,25 @@ export const BUILT_IN_TOPICS: Record<'medical' | 'legal' | 'financial', TopicRul
 const ASKING_ADVICE =
   /\b(?:should i|should we|do i need|do i have to|would you (?:recommend|advise|suggest)|what (?:should|can|do) i (?:take|do|use|buy|try)|can i take|is (?:it|this|that) (?:normal|safe|serious|bad|ok|okay|dangerous|legal|allowed|worth)|is it a good idea|am i (?:allowed|liable|entitled)|what are my rights|could (?:it|this) be|do you think (?:i|it|this)|what(?:s| is) wrong with|what causes|how (?:much|many|often) should i|is there anything i can)\b/;
 
+/** Cosine similarity to a topic's nearest example at which a turn counts as the topic, without `minSimilarity`. */
+export const DEFAULT_TOPIC_SIMILARITY = 0.6;
+
 /** A guarded topic, ready to match caller turns. */
 export interface GuardedTopic {
   topic: string;
   say: string;
-  /** Matches a caller's turn (words lower case, space-separated). */
+  /** Matches a caller's turn by its words (lower case, space-separated). */
   matches(spoken: string, stems: Set<string>): boolean;
+  /** What a turn is compared with by meaning, where the agent has knowledge.embeddings. */
+  examples: string[];
+  minSimilarity: number;
 }
 
+/** Which guarded topic a turn touched, and how it was recognised. */
+export type GuardMatch = { topic: GuardedTopic; by: 'words' } | { topic: GuardedTopic; by: 'meaning'; similarity: number; example: string };
+
 /** The agent's guardrails, compiled once per agent. */
-export function guardedTopics(config: readonly GuardrailConfig[]): GuardedTopic[] {
+export function guardedTopics(config: readonly GuardrailInput[]): GuardedTopic[] {
   return config.map((g) => {
     const preset = (BUILT_IN_TOPICS as Record<string, TopicRules | undefined>)[g.topic];
     const words = [...(preset?.words ?? []), ...(g.words ?? [])];
@@ -68,6 +88,9 @@ export function guardedTopics(config: readonly GuardrailConfig[]): GuardedTopic[
       topic: g.topic,
       say: g.say ?? preset?.say ?? "That's not something I can help with here. I'm happy to help with anything about our services.",
       matches: (spoken, stems) => [...stems].some((s) => strongStems.has(s)) || (mentions(spoken, stems) && (!needsAdvice || ASKING_ADVICE.test(spoken))),
+      // An own topic without examples is described by its name and words.
+      examples: [...(preset?.examples ?? []), ...(g.examples ?? [])].concat(preset || g.examples?.length ? [] : [`${g.topic}: ${words.join(', ')}`]),
+      minSimilarity: g.minSimilarity ?? DEFAULT_TOPIC_SIMILARITY,
     };
   });
 }
@@ -85,7 +108,7 @@ export function guardedTopicOf(text: string, topics: readonly GuardedTopic[]): G
 const compiled = new WeakMap<object, GuardedTopic[]>();
 
 /** The agent's guardrails, compiled on first use and shared by its conversations. */
-export function guardedTopicsOf(config: readonly GuardrailConfig[]): GuardedTopic[] {
+export function guardedTopicsOf(config: readonly GuardrailInput[]): GuardedTopic[] {
   let t = compiled.get(config);
   if (!t) compiled.set(config, (t = guardedTopics(config)));
   return t;

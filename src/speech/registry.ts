@@ -12,6 +12,7 @@ import { OpenAITts } from './tts/openai.ts';
 import { looksLikeVoice, SherpaTts } from './tts/sherpa.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
 import { modelsDir } from '../util/models-dir.ts';
+import { SPEECH_VENDORS } from '../util/speech-vendors.ts';
 
 // agent.yaml names speech as `provider:model` (listen.stt, voice.tts); this turns the string into
 // a provider. Keys come only from the environment and are checked here, so a missing key is an
@@ -29,12 +30,7 @@ export interface SpeechSetup {
 }
 
 /** The cloud vendors Parley speaks to, with the variables that configure each. */
-export const VENDORS = {
-  deepgram: { key: 'DEEPGRAM_API_KEY', base: 'DEEPGRAM_BASE_URL' },
-  openai: { key: 'OPENAI_API_KEY', base: 'OPENAI_BASE_URL' },
-  elevenlabs: { key: 'ELEVENLABS_API_KEY', base: 'ELEVENLABS_BASE_URL' },
-  cartesia: { key: 'CARTESIA_API_KEY', base: 'CARTESIA_BASE_URL' },
-} as const;
+export const VENDORS = SPEECH_VENDORS;
 
 /** A cloud vendor's name. */
 export type Vendor = keyof typeof VENDORS;

@@ -54,6 +54,10 @@ export interface VoiceInfo {
   name: string;
   language?: string;
   gender?: string;
+  /** As the provider labels it: american, british, australian… */
+  accent?: string;
+  age?: string;
+  description?: string;
   kind: 'stock' | 'cloned' | 'local';
 }
 

@@ -94,4 +94,19 @@ describe('parley check on environments', () => {
     const set = await check('brain:\n  llm: openai:gpt-4.1-mini\n', { OPENAI_API_KEY: 'sk-test' });
     assert.doesNotMatch(set.stdout, /warning/);
   });
+
+  it('warns about a voice name written for a voice id, naming the id, and passes a cloned-looking id', async () => {
+    const r = await check('brain:\n  llm: local:default\nvoice:\n  tts: elevenlabs:eleven_flash_v2_5\n  voiceId: George\n  fallback: [{ tts: openai:tts-1, voiceId: marin }]\n', { ELEVENLABS_API_KEY: 'x', OPENAI_API_KEY: 'y' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /warning: voice\.voiceId: "George" is not a voice id: an ElevenLabs voice id is 20 letters and digits; did you mean JBFqnCBsd6RMkjVDRZzb \(George\)\?/);
+    assert.match(r.stdout, /warning: voice\.fallback\.0\.voiceId: OpenAI's tts-1 has no voice "marin"/);
+    const ok = await check('brain:\n  llm: local:default\nvoice:\n  tts: elevenlabs:eleven_flash_v2_5\n  voiceId: aB3dE5gH7jK9mN1pQ3sT\n', { ELEVENLABS_API_KEY: 'x' });
+    assert.doesNotMatch(ok.stdout, /warning/);
+  });
+
+  it('warns about the keys of embeddings, the analysis model and fallback voices too', async () => {
+    const r = await check('brain:\n  llm: local:default\nknowledge:\n  embeddings: { model: openai:text-embedding-3-small }\nvoice:\n  tts: local:flite\n  fallback: [{ tts: cartesia:sonic-2 }]\nanalysis:\n  model: anthropic:claude-haiku-4-5\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /warning: not set in this environment: OPENAI_API_KEY \(knowledge\.embeddings\.model openai:text-embedding-3-small\), ANTHROPIC_API_KEY \(analysis\.model anthropic:claude-haiku-4-5\), CARTESIA_API_KEY \(voice\.fallback\.0\.tts cartesia:sonic-2\)/);
+  });
 });

@@ -236,7 +236,7 @@ describe('init: plan, summary, rendering and wizard', () => {
       /^Widget\s+#0f766e, bottom-left, "Talk to us"$/m,
       /^Embeds on\s+acme\.example$/m,
       /^Limits\s+8 min per conversation, 4 conversations per IP per hour, \$3 a day$/m,
-      /^Secrets\s+OPENAI_API_KEY, CALCOM_API_KEY/m,
+      /^Secrets\s+OPENAI_API_KEY, ELEVENLABS_API_KEY, CALCOM_API_KEY/m,
       /^ {2}tests\/books-a-call\.yaml$/m,
     ]) assert.match(summary, line);
     assert.match(planSummary(plan({ template: 'faq', business: BUSINESS }), [], { cwd: dir }), /^Embeds on\s+no site yet/m);

@@ -37,9 +37,10 @@ describe('parley voices', () => {
   it('lists every provider: stock and cloned voices, OpenAI’s documented set, and flite’s', async () => {
     const r = await runParley(['voices', 'list'], { env });
     assert.equal(r.code, 0, r.stderr);
-    for (const line of [/^elevenlabs$/m, /JBFqnCBsd6RMkjVDRZzb\s+George {2}\(male\)/, /^cartesia$/m, /6ccbfb76-1fc6-48f7-b71d-91ac6298247b\s+Tessa {2}\(en, feminine, cloned\)/, /^openai /m, /^\s+coral\s+coral$/m, /^local$/m, /^\s+slt\s+slt {2}\(en\)$/m]) {
+    for (const line of [/^elevenlabs /m, /JBFqnCBsd6RMkjVDRZzb\s+George {2}\(en, british, male, middle-aged\)/, /^cartesia /m, /6ccbfb76-1fc6-48f7-b71d-91ac6298247b\s+Tessa {2}\(en, female, cloned\)/, /^openai /m, /^\s+coral\s+coral {2}\(en\)$/m, /^\s+ballad\s+ballad {2}\(en, only gpt-4o-mini-tts\)$/m, /^local /m, /^\s+slt\s+slt {2}\(en, american, female\)$/m, /^sherpa /m]) {
       assert.match(r.stdout, line);
     }
+    assert.doesNotMatch(r.stdout, /from the catalogue/, 'with keys the cloud lists are live');
     assert.equal(el.streams.length, 0, 'listing opens no speech stream');
   });
 
@@ -48,18 +49,55 @@ describe('parley voices', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).map((v: { id: string }) => v.id), ['kal', 'awb_time', 'kal16', 'awb', 'rms', 'slt']);
     const c = await runParley(['voices', 'list', '--provider', 'cartesia', '--json'], { env });
-    assert.deepEqual(JSON.parse(c.stdout)[0], { provider: 'cartesia', id: 'f786b574-daa5-4673-aa0c-cbe3e8534c02', name: 'Katie', language: 'en', gender: 'feminine', kind: 'stock' });
+    assert.deepEqual(JSON.parse(c.stdout)[0], { provider: 'cartesia', id: 'f786b574-daa5-4673-aa0c-cbe3e8534c02', name: 'Katie', language: 'en', gender: 'female', kind: 'stock', source: 'account' });
   });
 
-  it('without keys the cloud providers are skipped with a note naming the variable; asked for by name it is an error', async () => {
+  it('without keys, finds a voice by accent and gender from the catalogue, saying so', async () => {
+    const r = await runParley(['voices', '--provider', 'elevenlabs', '--accent', 'british', '--gender', 'female', '--json'], { env: { PATH: env.PATH } });
+    assert.equal(r.code, 0, r.stderr);
+    const found = JSON.parse(r.stdout) as { id: string; name: string; accent: string; gender: string; source: string }[];
+    assert.ok(found.length >= 2, r.stdout);
+    for (const v of found) {
+      assert.equal(v.accent, 'british');
+      assert.equal(v.gender, 'female');
+      assert.equal(v.source, 'catalogue');
+      assert.match(v.id, /^[A-Za-z0-9]{20}$/);
+    }
+    assert.ok(found.some((v) => v.name === 'Alice'));
+    assert.match(r.stderr, /no ELEVENLABS_API_KEY here, so these are the stock voices from Parley's catalogue/);
+  });
+
+  it('en-GB means English with a British accent; a filter that matches nothing says which', async () => {
+    const r = await runParley(['voices', '--language', 'en-GB', '--offline', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const found = JSON.parse(r.stdout) as { provider: string; accent: string; language: string }[];
+    assert.deepEqual([...new Set(found.map((v) => v.provider))].sort(), ['cartesia', 'elevenlabs', 'sherpa']);
+    assert.ok(found.every((v) => v.accent === 'british' && v.language === 'en'));
+    const none = await runParley(['voices', '--provider', 'openai', '--accent', 'british'], { env });
+    assert.equal(none.code, 0);
+    assert.match(none.stdout, /no voices with accent british from openai/);
+    const bad = await runParley(['voices', '--gender', 'robot'], { env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown gender "robot"/);
+  });
+
+  it('with a key the live list is filtered, labelled from the catalogue where the vendor says less', async () => {
+    const r = await runParley(['voices', '--provider', 'elevenlabs', '--accent', 'british', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const found = JSON.parse(r.stdout) as { id: string; source: string }[];
+    assert.deepEqual(found.map((v) => [v.id, v.source]), [['JBFqnCBsd6RMkjVDRZzb', 'account']]);
+  });
+
+  it('without keys the cloud providers answer from the catalogue; a provider that cannot answer is skipped or an error', async () => {
     const all = await runParley(['voices', 'list'], { env: { PATH: env.PATH } });
     assert.equal(all.code, 0);
-    assert.match(all.stderr, /elevenlabs: skipped — .*ELEVENLABS_API_KEY/);
-    assert.match(all.stderr, /cartesia: skipped — .*CARTESIA_API_KEY/);
+    assert.match(all.stderr, /elevenlabs: no ELEVENLABS_API_KEY/);
+    assert.match(all.stderr, /cartesia: no CARTESIA_API_KEY/);
     assert.match(all.stdout, /coral/);
-    const one = await runParley(['voices', 'list', '--provider', 'elevenlabs'], { env: { PATH: env.PATH } });
-    assert.equal(one.code, 2);
-    assert.match(one.stderr, /ELEVENLABS_API_KEY/);
+    assert.match(all.stdout, /JBFqnCBsd6RMkjVDRZzb\s+George/);
+    const noFlite = await runParley(['voices', 'list'], { env: { PATH: tempDir() } });
+    assert.equal(noFlite.code, 0);
+    assert.match(noFlite.stderr, /local: skipped — .*flite/);
     const unknown = await runParley(['voices', 'list', '--provider', 'polly'], { env });
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown provider "polly"/);

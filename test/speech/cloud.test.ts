@@ -379,9 +379,9 @@ describe('elevenlabs:eleven_flash_v2_5 (stream-input WebSocket) against the fake
     await assert.rejects(collect(tts(), textOf('Hi.')), /HTTP 429 .*rate limited/);
   });
 
-  it('lists voices (premade = stock) and clones one from files, multipart name + files', async () => {
+  it('lists voices (premade = stock, with their accent and age labels) and clones one from files, multipart name + files', async () => {
     const voices = await elevenLabsVoices({ apiKey: KEY, baseURL: fake.url });
-    assert.deepEqual(voices[0], { id: 'JBFqnCBsd6RMkjVDRZzb', name: 'George', gender: 'male', kind: 'stock' });
+    assert.deepEqual(voices[0], { id: 'JBFqnCBsd6RMkjVDRZzb', name: 'George', gender: 'male', accent: 'british', age: 'middle-aged', kind: 'stock' });
     const dir = tempDir();
     const sample = join(dir, 'me.wav');
     const { writeFileSync } = await import('node:fs');

@@ -4,6 +4,7 @@ import type { AgentProblem } from '../problems.ts';
 import { parseYamlSource } from '../yaml-problems.ts';
 import { InitAnswers, timeZoneProblem, type CalendarAnswerData, type InitAnswersData, type TemplateId } from './answers.ts';
 import { humanList, TEMPLATES } from './templates.ts';
+import { speechKeyOf } from '../../util/speech-vendors.ts';
 
 // Plan first, build second: the answers become a plan — every decision `parley init` will
 // write, with the defaults filled in and the documents found on disk — which is shown to the
@@ -93,6 +94,8 @@ export function buildPlan(a: InitAnswersData, ctx: InitContext, problem: (path: 
   const docs = planDocuments(a.documents, ctx, problem);
   const env: InitPlan['env'] = [];
   if (info?.keyRequired && info.keyEnv) env.push({ name: info.keyEnv, why: `the API key of the language model (${a.model})` });
+  const voiceKey = speechKeyOf(a.voice.tts);
+  if (voiceKey && !env.some((e) => e.name === voiceKey)) env.push({ name: voiceKey, why: `the API key of the voice (${a.voice.tts})` });
   if (calendar.provider === 'calcom') env.push({ name: calendar.apiKeyEnv, why: 'the cal.com API key (cal.com → Settings → Developer → API keys)' });
   if (calendar.provider === 'calendly') env.push({ name: calendar.tokenEnv, why: 'the Calendly personal access token (Integrations & apps → API and webhooks)' });
 

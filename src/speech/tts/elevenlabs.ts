@@ -147,12 +147,15 @@ const SENTENCE_END = /[.!?…]["')\]]?\s*$/;
 export async function elevenLabsVoices(o: ElevenLabsAccess & { signal?: AbortSignal }): Promise<VoiceInfo[]> {
   const res = await (o.fetch ?? fetch)(`${httpOrigin(o.baseURL)}/v1/voices`, { headers: { 'xi-api-key': o.apiKey }, signal: o.signal });
   if (!res.ok) throw await restError(res, 'voice list');
-  const body = (await res.json()) as { voices?: Array<{ voice_id: string; name: string; category?: string; labels?: Record<string, string> }> };
+  const body = (await res.json()) as { voices?: Array<{ voice_id: string; name: string; category?: string; description?: string | null; labels?: Record<string, string> }> };
   return (body.voices ?? []).map((v) => ({
     id: v.voice_id,
     name: v.name,
     ...(v.labels?.language ? { language: v.labels.language } : {}),
     ...(v.labels?.gender ? { gender: v.labels.gender } : {}),
+    ...(v.labels?.accent ? { accent: v.labels.accent.toLowerCase() } : {}),
+    ...(v.labels?.age ? { age: v.labels.age.replace(/[_ ]/g, '-') } : {}),
+    ...(v.description ? { description: v.description } : {}),
     kind: v.category === 'premade' ? 'stock' : 'cloned',
   }));
 }

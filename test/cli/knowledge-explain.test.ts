@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startFakeEmbeddings, type FakeEmbeddings } from '../../src/testing/index.ts';
+import { runParley, tempDir } from '../helpers/cli.ts';
+
+// `parley knowledge explain` tells an author in advance whether a question is turned away as a
+// guarded topic, and which matcher recognised it: the topic's words, or (with
+// knowledge.embeddings) its meaning, with the similarity and the example it was close to.
+
+describe('parley knowledge explain: guarded topics', () => {
+  let fake: FakeEmbeddings;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    fake = await startFakeEmbeddings({ dimensions: 64 });
+    dir = tempDir();
+    mkdirSync(join(dir, 'knowledge'));
+    writeFileSync(join(dir, 'knowledge', 'prices.md'), '# Prices\nA website audit costs 900 euros and takes two weeks.\n');
+    writeFileSync(
+      join(dir, 'agent.yaml'),
+      [
+        'persona: { prompt: You help., firstMessage: Hi. }',
+        `knowledge: { embeddings: { model: "openai:text-embedding-3-small", baseURL: "${fake.url}" } }`,
+        'guardrails:',
+        '  - topic: competitors',
+        '    words: [acme]',
+        '    examples: ["Are you cheaper than the other agencies?"]',
+        '    say: I can only speak for us.',
+        '',
+      ].join('\n'),
+    );
+    env = { OPENAI_API_KEY: 'sk-test', PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` };
+    const ingest = await runParley(['knowledge', 'ingest', dir], { env });
+    assert.equal(ingest.code, 0, ingest.stderr);
+  });
+  after(() => fake.close());
+
+  it('says a question is guarded by meaning, with the similarity and the nearest example', async () => {
+    const r = await runParley(['knowledge', 'explain', dir, 'are you cheaper than the other agencies in town', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const { decision } = JSON.parse(r.stdout);
+    assert.equal(decision.guarded, 'competitors');
+    assert.equal(decision.guardedBy, 'meaning');
+    assert.equal(decision.guardExample, 'Are you cheaper than the other agencies?');
+    assert.ok(decision.guardSimilarity >= 0.6);
+    const text = await runParley(['knowledge', 'explain', dir, 'are you cheaper than the other agencies in town'], { env });
+    assert.match(text.stdout, /GUARDED topic "competitors" \(recognised by meaning: similarity 0\.\d\d to "Are you cheaper than the other agencies\?", at least 0\.6 needed\)/);
+  });
+
+  it('says when the words recognised it, and lets a question on the documents through', async () => {
+    const words = await runParley(['knowledge', 'explain', dir, 'is acme any good'], { env });
+    assert.match(words.stdout, /GUARDED topic "competitors" \(recognised by its words\)/);
+    const prices = await runParley(['knowledge', 'explain', dir, 'how much is a website audit', '--json'], { env });
+    const { decision } = JSON.parse(prices.stdout);
+    assert.equal(decision.guarded, null);
+    assert.equal(decision.declined, false);
+  });
+
+  it('without the embedding key, matches by words alone and says so', async () => {
+    const r = await runParley(['knowledge', 'explain', dir, 'are you cheaper than the other agencies in town', '--json'], { env: { PARLEY_DATABASE_URL: env.PARLEY_DATABASE_URL } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).decision.guarded, null);
+    assert.match(r.stderr, /no API key for the embedding model .*OPENAI_API_KEY/);
+  });
+});
