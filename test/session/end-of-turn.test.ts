@@ -76,3 +76,10 @@ describe('text end-of-turn detector', () => {
     assert.equal(delayFor(0.9, { ...d, quickEndpointingDelayMs: 900 }), 500);
   });
 });
+
+describe('text end-of-turn detector: a verb waiting for what comes next', () => {
+  for (const text of ['I think', 'the problem is that', 'our company is called', 'we use']) {
+    it(`"${text}" → unfinished`, () => assert.equal(englishVerdict(text), 'unfinished'));
+  }
+  it('but a question ending in "think" is done', () => assert.equal(englishVerdict('what do you think'), 'done'));
+});

@@ -19,11 +19,11 @@ const TRAILING = new Set([
   'i', "i'm", 'im', 'we', "we're", 'they', "it's", "there's", 'be', 'been', 'being', 'will', 'would', 'could', 'should', 'might', 'must',
   'also', 'plus', 'by', 'into', 'onto', 'through', 'between', 'maybe', 'actually', 'basically', 'well', 'just', 'very', 'really',
   'dot', 'dash', 'hyphen', 'underscore', 'slash', 'point', 'number', 'extension', 'and uh', 'although', 'unless', 'whether', 'though',
-  'let', "let's", 'want', 'need', 'wanna', 'gonna', 'some', 'any', 'more', 'most', 'other', 'another', 'each', 'every', 'this', 'these', 'those',
+  'let', "let's", 'want', 'need', 'wanna', 'gonna', 'called', 'named', 'use', 'using', 'includes', 'including', 'such', 'some', 'any', 'more', 'most', 'other', 'another', 'each', 'every', 'this', 'these', 'those',
 ]);
 
 /** Phrases at the end that ask for time: the caller is thinking, not done. */
-const HOLDING = /\b(let me (see|think|check)|hold on|one (second|sec|moment)|just a (second|sec|moment)|give me a (second|sec|moment)|i mean|you know|i guess|kind of|sort of|what else|what was it|how do i put it)$/;
+const HOLDING = /\b(let me (see|think|check)|hold on|one (second|sec|moment)|just a (second|sec|moment)|give me a (second|sec|moment)|i mean|you know|i guess|(i|we) think|(i|we) believe|kind of|sort of|what else|what was it|how do i put it|(is|was|said|think|know|mean|hope|sure|guess) that)$/;
 
 /** Whole turns that are complete answers on their own. */
 const SHORT_ANSWERS = new Set([
