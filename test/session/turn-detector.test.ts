@@ -189,4 +189,17 @@ describe('detector: flux (the recogniser decides)', () => {
     clock.to(1000 + 4500);
     assert.deepEqual(turns, ['how much is it@5500']);
   });
+
+  it('words that arrive only after the VAD\'s speech end still get the safety net', () => {
+    const { tt, clock, turns } = setup({ detector: 'flux' }, { recogniserEndsTurns: true });
+    tt.speechStart(0);
+    clock.to(800);
+    tt.speechEnd(800);
+    clock.to(1000);
+    tt.transcript({ type: 'partial', text: 'is it free', atMs: 1000 });
+    clock.to(1000 + 4499);
+    assert.deepEqual(turns, []);
+    clock.to(1000 + 4500);
+    assert.deepEqual(turns, ['is it free@5500']);
+  });
 });

@@ -190,7 +190,10 @@ export class TurnTaking {
         this.#committed = words;
         this.#endTurn(e.atMs);
       }, this.#quick());
+      return;
     }
+    // Words that came after the VAD's speech end still need the safety net.
+    if (this.#caller === 'silent' && !this.#timers.has('end')) this.#scheduleEnd(e.atMs);
   }
 
   #scheduleEnd(finalMs = this.#speechEndMs ?? 0): void {
