@@ -7,6 +7,9 @@ import { EVENT_TYPES } from '../util/event-types.ts';
 
 const duration = (d: number) => z.number().nonnegative().default(d);
 
+/** listen.turn.quickEndpointingDelayMs's default, chosen by bench/end-of-turn. */
+export const QUICK_ENDPOINTING_MS = 150;
+
 /** Who the agent is and how it opens the conversation. */
 export const Persona = z.strictObject({
   prompt: z.string().optional().describe('System prompt. Use this or promptFile.'),
@@ -35,6 +38,15 @@ export const TurnSettings = z.strictObject({
   minInterruptionWords: z.number().int().nonnegative().default(1),
   backchannels: z.array(z.string()).default(['mm-hmm', 'uh-huh', 'yeah', 'okay', 'right', 'yes', 'mhm']),
   falseInterruptionTimeoutMs: duration(1500).describe('Resume the agent if an interruption brings no words within this time.'),
+  detector: z.enum(['auto', 'fixed', 'text', 'flux']).default('auto').describe('Who decides that the caller has finished: fixed (the delays alone), text (what the recogniser heard: done-sounding words end sooner, unfinished ones wait longer; English), flux (the recogniser, deepgram:flux-general-en). auto: flux with a Flux recogniser, else text. See docs/turn-taking.md.'),
+  flux: z
+    .strictObject({
+      eotThreshold: z.number().min(0.5).max(1).optional().describe('Flux\'s end-of-turn confidence for EndOfTurn (its default 0.7); higher waits for more certainty.'),
+      eagerEotThreshold: z.number().min(0.3).max(0.9).optional().describe('Flux\'s confidence for EagerEndOfTurn; set, the turn ends quickEndpointingDelayMs after an eager end unless Flux says TurnResumed.'),
+    })
+    .optional()
+    .describe('Deepgram Flux\'s own end-of-turn settings (listen.stt: deepgram:flux-general-en).'),
+  quickEndpointingDelayMs: duration(QUICK_ENDPOINTING_MS).describe('Silence after done-sounding words (a question, "yes", "Tuesday at 3 works") before the turn ends, with detector text; after a Flux EagerEndOfTurn, with detector flux.'),
 });
 
 export const Listen = z.strictObject({

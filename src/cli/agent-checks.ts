@@ -6,8 +6,9 @@ import { secretRefs } from '../agent/secrets.ts';
 import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
-import { speechSpecProblem, VENDORS } from '../speech/registry.ts';
+import { speechEngine, speechSpecProblem, VENDORS } from '../speech/registry.ts';
 import { voiceIdProblem } from '../speech/voices/voice-id.ts';
+import { isFluxModel } from '../speech/stt/deepgram-flux.ts';
 
 // What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
 // field problem (pinned to its line by the loader) or a warning about the environment.
@@ -44,6 +45,15 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
     const path = isAbsolute(source) ? source : join(dir, source);
     if (!existsSync(path)) out.push({ path: ['knowledge', 'sources', i], message: `not found: ${source} (relative to the agent folder); create it, or remove it from knowledge.sources` });
   });
+
+  const stt = config.listen.stt.toLowerCase();
+  const flux = stt.startsWith('deepgram:') && isFluxModel(stt.slice('deepgram:'.length));
+  if (config.listen.turn.detector === 'flux' && !flux) {
+    out.push({ path: ['listen', 'turn', 'detector'], message: `flux needs a recogniser that ends turns itself (listen.stt: deepgram:flux-general-en), not ${config.listen.stt}; use auto or text` });
+  }
+  if (config.listen.turn.flux && !flux) {
+    out.push({ path: ['listen', 'turn', 'flux'], message: `these are Deepgram Flux settings, but listen.stt is ${config.listen.stt}; remove them or use deepgram:flux-general-en` });
+  }
 
   config.tools.forEach((t, i) => {
     if (t.type === 'transfer') out.push({ path: ['tools', i], message: 'transfer is not built yet: the model would never be given it; remove it (see docs/roadmap.md)' });
@@ -89,4 +99,23 @@ export function voiceIdWarnings(config: AgentFileData): string[] {
     const problem = v.voiceId ? voiceIdProblem(v.tts, v.voiceId) : undefined;
     return problem ? [`${v.field}: ${problem}`] : [];
   });
+}
+
+/**
+ * Measured by bench/end-of-turn/phone-8k.ts: local:pocketsphinx's word accuracy on flite speech,
+ * as it is (16 kHz) and after a phone call's 8 kHz μ-law.
+ */
+export const POCKETSPHINX_ACCURACY = { wideband: 91, phone: 0 } as const;
+
+/** Warnings for an agent on the phone whose recogniser is not fit for 8 kHz audio. */
+export function phoneListeningWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
+  if (!config.channels.phone) return [];
+  const { spec, note } = speechEngine(config.listen.stt, 'stt', env);
+  if (spec !== 'local:pocketsphinx') return [];
+  const why = note ? ` (${note})` : '';
+  return [
+    `channels.phone is set, but the recogniser is local:pocketsphinx${why}, which hears almost nothing of phone audio: ` +
+      `${POCKETSPHINX_ACCURACY.phone} % of words right on speech sent through 8 kHz μ-law, against ${POCKETSPHINX_ACCURACY.wideband} % at 16 kHz (bench/end-of-turn/phone-8k.ts). ` +
+      'Use deepgram:flux-general-en or deepgram:nova-3 (8 kHz goes to Deepgram as it is) for listen.stt; see docs/phone.md.',
+  ];
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpeechUnavailableError, type SpeechToText, type TextToSpeech } from './types.ts';
 import { DeepgramStt } from './stt/deepgram.ts';
+import { DeepgramFluxStt, isFluxModel } from './stt/deepgram-flux.ts';
 import { OpenAIStt } from './stt/openai.ts';
 import { createPocketsphinxStt } from './stt/pocketsphinx.ts';
 import { SherpaStt } from './stt/sherpa.ts';
@@ -26,7 +27,7 @@ export interface SpeechSetup {
   /** Overrides the provider's server (and its `<VENDOR>_BASE_URL`). */
   baseURL?: string;
   /** The agent's listen.turn: recognisers that endpoint themselves (Deepgram) are told the same silence. */
-  turn?: { minEndpointingDelayMs: number; maxEndpointingDelayMs: number };
+  turn?: { minEndpointingDelayMs: number; maxEndpointingDelayMs: number; flux?: { eotThreshold?: number; eagerEotThreshold?: number } };
 }
 
 /** The cloud vendors Parley speaks to, with the variables that configure each. */
@@ -93,6 +94,14 @@ export function sttFor(spec: string, o: SpeechSetup): SpeechToText {
   const { provider, model } = parseSpeechSpec(spec);
   switch (provider) {
     case 'deepgram':
+      // Flux ends turns itself; it waits no longer than our own longest wait.
+      if (isFluxModel(model)) {
+        return new DeepgramFluxStt({
+          model,
+          ...vendorAccess('deepgram', o, spec),
+          ...(o.turn ? { eotTimeoutMs: Math.min(10_000, Math.max(500, o.turn.maxEndpointingDelayMs)), ...o.turn.flux } : {}),
+        });
+      }
       // Deepgram finalizes after `endpointing` ms of silence; ask for no more than our own endpointing
       // waits, so its final is in before turn-taking needs it (its UtteranceEnd minimum is 1000 ms).
       return new DeepgramStt({

@@ -10,6 +10,11 @@ export type SttEvent = {
   atMs: number;
   /** Recogniser's confidence 0..1 when it gives one. */
   confidence?: number;
+  /**
+   * The recogniser's own call on the caller's turn (Deepgram Flux): `eager` — probably finished,
+   * `resumed` — not finished after all, `end` — finished. With it, `text` is the whole turn so far.
+   */
+  endOfTurn?: 'eager' | 'resumed' | 'end';
 };
 
 /** One recognition stream: push caller audio in, read events out. */
@@ -24,7 +29,12 @@ export interface SpeechToText {
   readonly id: string;
   /** Sample rate the provider wants its input in; the session resamples to it. */
   readonly sampleRate: number;
-  stream(o: { language: string; signal: AbortSignal }): SttStream;
+  /** Other rates it takes as they are (e.g. 8 kHz phone audio), so the session need not resample. */
+  readonly acceptsSampleRates?: readonly number[];
+  /** It decides when the caller's turn ends (SttEvent.endOfTurn) — turn-taking then follows it. */
+  readonly endsTurns?: boolean;
+  /** `sampleRate`: the rate of the audio pushed, one of `acceptsSampleRates` (default `this.sampleRate`). */
+  stream(o: { language: string; signal: AbortSignal; sampleRate?: number }): SttStream;
 }
 
 /** Which voice to speak in, from agent.yaml's `voice` block. */

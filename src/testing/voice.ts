@@ -117,6 +117,16 @@ export class MemoryChannel implements Channel {
 export class ScriptedStt implements SpeechToText {
   readonly id = 'scripted:stt';
   readonly sampleRate = 16000;
+  readonly acceptsSampleRates: readonly number[] | undefined;
+  readonly endsTurns: boolean | undefined;
+  /** The rate each opened stream was asked for (undefined: the recogniser's own). */
+  readonly streamRates: (number | undefined)[] = [];
+
+  /** `endsTurns`: it reports end of turn itself, like Deepgram Flux; `acceptsSampleRates`: rates it takes as they are. */
+  constructor(o: { endsTurns?: boolean; acceptsSampleRates?: number[] } = {}) {
+    this.endsTurns = o.endsTurns;
+    this.acceptsSampleRates = o.acceptsSampleRates;
+  }
   #stream: (SttStream & { emit(e: SttEvent): void; fail(e: Error): void }) | undefined;
   pushedSamples = 0;
   /** Streams opened so far (a session reopens one that failed). */
@@ -129,7 +139,8 @@ export class ScriptedStt implements SpeechToText {
     return new Promise((resolve) => this.#openWaiters.push({ n, resolve }));
   }
 
-  stream(): SttStream {
+  stream(o?: { sampleRate?: number }): SttStream {
+    this.streamRates.push(o?.sampleRate);
     const queue: SttEvent[] = [];
     let wake: (() => void) | undefined;
     let ended = false;
@@ -170,8 +181,8 @@ export class ScriptedStt implements SpeechToText {
   }
 
   /** The recogniser "hears" words. */
-  hear(text: string, type: 'partial' | 'final' = 'final'): void {
-    this.#stream?.emit({ type, text, atMs: 0 });
+  hear(text: string, type: 'partial' | 'final' = 'final', endOfTurn?: SttEvent['endOfTurn']): void {
+    this.#stream?.emit({ type, text, atMs: 0, ...(endOfTurn ? { endOfTurn } : {}) });
   }
 
   /** The open stream fails, as a vendor socket that drops. */

@@ -58,7 +58,7 @@ function agentFor(base: Agent, w: World): Agent {
     config: {
       ...c,
       persona: { ...c.persona, firstMessage: 'Hi, this is Ada from Acme. How can I help?' },
-      listen: { ...c.listen, silenceReprompt: w.silenceReprompt, silenceEnd: w.silenceEnd, turn: w.turn },
+      listen: { ...c.listen, silenceReprompt: w.silenceReprompt, silenceEnd: w.silenceEnd, turn: { detector: 'fixed', quickEndpointingDelayMs: 0, ...w.turn } },
       limits: { ...c.limits, maxDurationSec: w.maxDurationSec },
       brain: { ...c.brain, responseTimeoutMs: w.responseTimeoutMs, maxToolRounds: 3 },
       knowledge: { ...c.knowledge, strict: false },

@@ -10,6 +10,8 @@ import { DeafEars } from './deaf-ears.ts';
 export interface EarsOptions {
   stt: SpeechToText;
   language: string;
+  /** Rate of the audio pushed, when not the recogniser's own (phone audio to a recogniser that takes 8 kHz). */
+  sampleRate?: number;
   signal: AbortSignal;
   onWords: (e: SttEvent) => void;
   onLost: (error: unknown) => void;
@@ -70,7 +72,8 @@ export class Ears {
   }
 
   #open(): SttStream {
-    return this.#o.stt.stream({ language: this.#o.language, signal: this.#o.signal });
+    const { stt, language, signal, sampleRate } = this.#o;
+    return stt.stream({ language, signal, ...(sampleRate && sampleRate !== stt.sampleRate ? { sampleRate } : {}) });
   }
 
   #lost(error: unknown): void {

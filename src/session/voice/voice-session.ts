@@ -78,6 +78,7 @@ export class VoiceSession {
         interrupt: () => void this.#interrupt(),
       },
       this.#clock,
+      { language: o.language, recogniserEndsTurns: o.stt.endsTurns ?? false },
     );
   }
 
@@ -115,7 +116,7 @@ export class VoiceSession {
       throw e;
     }
     if (first === null) return channel.close(this.#endReason ?? 'closed');
-    this.#ears = new Ears({ stt: this.#o.stt, language: this.#o.language, signal, onWords: (e) => this.#heard(e), onLost: (e) => this.#earsLost(e) });
+    this.#ears = new Ears({ stt: this.#o.stt, language: this.#o.language, sampleRate: this.#earsRate(), signal, onWords: (e) => this.#heard(e), onLost: (e) => this.#earsLost(e) });
     const hearing = this.#ears.run();
     channel.onTyped?.((text) => this.#typed(text));
     const listening = this.#listen(signal);
@@ -146,15 +147,22 @@ export class VoiceSession {
     if (next !== 'ending') this.#send({ type: 'state', state: next });
   }
 
+  /** The recogniser hears the door's own rate when it takes it (8 kHz phone audio, not upsampled); else 16 kHz. */
+  #earsRate(): number {
+    const rate = this.#o.channel.inputSampleRate;
+    return rate !== 16000 && this.#o.stt.acceptsSampleRates?.includes(rate) ? rate : 16000;
+  }
+
   async #listen(signal: AbortSignal): Promise<void> {
     const { channel, vad, resampler, onAudio } = this.#o;
     const to16k = channel.inputSampleRate === 16000 ? (pcm: Int16Array) => pcm : resampler(channel.inputSampleRate, 16000);
+    const native = this.#earsRate() !== 16000;
     for await (const frame of channel.audio()) {
       if (signal.aborted || this.#endReason) break;
       const pcm = to16k(frame);
       onAudio?.('caller', pcm, 16000, this.clockMs);
       for (const e of vad.push(pcm)) this.#voiceActivity(e.type);
-      this.#ears.push(pcm);
+      this.#ears.push(native ? frame : pcm);
       this.#o.conversation.usage.addSpeechIn(this.#o.stt.id, pcm.length / 16000);
     }
   }

@@ -12,6 +12,8 @@ import type { SpeechToText, SttEvent, SttStream } from '../types.ts';
 // (429) would look like an anonymous close instead of an error that names the variable to fix.
 
 const SAMPLE_RATE = 16_000;
+/** Rates linear16 audio may be sent at as it is: phone audio (8 kHz) goes up unresampled. */
+const RATES = [8000, 16_000, 24_000, 48_000] as const;
 
 /** Settings for a Deepgram recogniser. */
 export interface DeepgramOptions {
@@ -32,6 +34,7 @@ export interface DeepgramOptions {
 export class DeepgramStt implements SpeechToText {
   readonly id: string;
   readonly sampleRate = SAMPLE_RATE;
+  readonly acceptsSampleRates = RATES;
   readonly #o: DeepgramOptions;
 
   constructor(o: DeepgramOptions) {
@@ -39,13 +42,13 @@ export class DeepgramStt implements SpeechToText {
     this.#o = o;
   }
 
-  /** The documented listen URL for a language. */
-  url(language: string): URL {
+  /** The documented listen URL for a language and the rate of the audio sent. */
+  url(language: string, sampleRate: number = SAMPLE_RATE): URL {
     const url = new URL('/v1/listen', wsOrigin(this.#o.baseURL ?? 'https://api.deepgram.com'));
     const q = url.searchParams;
     q.set('model', this.#o.model);
     q.set('encoding', 'linear16');
-    q.set('sample_rate', String(SAMPLE_RATE));
+    q.set('sample_rate', String(sampleRate));
     q.set('channels', '1');
     q.set('interim_results', 'true');
     q.set('endpointing', String(this.#o.endpointingMs ?? 300));
@@ -55,11 +58,34 @@ export class DeepgramStt implements SpeechToText {
     return url;
   }
 
-  stream(o: { language: string; signal: AbortSignal }): SttStream {
+  stream(o: { language: string; signal: AbortSignal; sampleRate?: number }): SttStream {
     if (o.signal.aborted) return { push() {}, end() {}, async *[Symbol.asyncIterator]() {} }; // connect to nothing
-    return new DeepgramStream(this.url(o.language), this.#o, o.signal);
+    const rate = o.sampleRate ?? SAMPLE_RATE;
+    if (!(RATES as readonly number[]).includes(rate)) throw new Error(`deepgram: cannot send audio at ${rate} Hz; use one of ${RATES.join(', ')}`);
+    let interim = ''; // interim words not finalized yet, finalized on UtteranceEnd if Deepgram never does
+    return new DeepgramSocket(this.url(o.language, rate), { ...this.#o, sampleRate: rate }, o.signal, (msg, atMs) => {
+      if (msg.type === 'Results') {
+        const r = msg as unknown as Results;
+        const alt = r.channel?.alternatives?.[0];
+        const words = (alt?.transcript ?? '').trim();
+        if (r.is_final) interim = '';
+        if (!words) return [];
+        if (!r.is_final) interim = words;
+        return [{ type: r.is_final ? 'final' : 'partial', text: words, atMs, ...(alt?.confidence !== undefined ? { confidence: alt.confidence } : {}) }];
+      }
+      if (msg.type === 'UtteranceEnd' && interim) {
+        const text = interim;
+        interim = '';
+        return [{ type: 'final', text, atMs }];
+      }
+      if (msg.type === 'Error') return new Error(`deepgram: ${String(msg.description ?? msg.message ?? 'error')}`);
+      return [];
+    });
   }
 }
+
+/** Turns one server message into events (or a failure); `atMs` is the audio sent so far. */
+export type DeepgramReader = (msg: { type?: string; [k: string]: unknown }, atMs: number) => SttEvent[] | Error;
 
 /** Deepgram's `Results` message, the fields Parley reads. */
 interface Results {
@@ -71,21 +97,25 @@ interface Results {
   channel?: { alternatives?: Array<{ transcript?: string; confidence?: number }> };
 }
 
-class DeepgramStream implements SttStream {
+/** One Deepgram socket (v1 or v2 listen): audio up, JSON down through `read`, KeepAlive, CloseStream. */
+export class DeepgramSocket implements SttStream {
   readonly #events = new AsyncQueue<SttEvent>();
   readonly #ws: WebSocket;
   readonly #signal: AbortSignal;
+  readonly #read: DeepgramReader;
+  readonly #rate: number;
   #pending: Buffer[] = [];
   #samples = 0;
   #ended = false;
   #finished = false;
-  #interim = ''; // interim words not finalized yet, finalized on UtteranceEnd if Deepgram never does
   #sentSinceTick = false;
   #keepAlive: NodeJS.Timeout | undefined;
   #closeTimer: NodeJS.Timeout | undefined;
 
-  constructor(url: URL, o: DeepgramOptions, signal: AbortSignal) {
+  constructor(url: URL, o: { apiKey: string; keepAliveMs?: number; sampleRate: number }, signal: AbortSignal, read: DeepgramReader) {
     this.#signal = signal;
+    this.#read = read;
+    this.#rate = o.sampleRate;
     this.#ws = new WebSocket(url, { headers: { Authorization: `Token ${o.apiKey}` } });
     this.#ws.on('unexpected-response', (_req, res) => void handshakeError(res).then((e) => this.#finish(e)));
     this.#ws.on('error', (e) => this.#finish(new Error(`deepgram: ${e.message}`)));
@@ -151,21 +181,10 @@ class DeepgramStream implements SttStream {
     } catch {
       return;
     }
-    const atMs = Math.round((this.#samples / SAMPLE_RATE) * 1000);
-    if (msg.type === 'Results') {
-      const r = msg as unknown as Results;
-      const alt = r.channel?.alternatives?.[0];
-      const words = (alt?.transcript ?? '').trim();
-      if (r.is_final) this.#interim = '';
-      if (!words) return;
-      if (!r.is_final) this.#interim = words;
-      this.#events.push({ type: r.is_final ? 'final' : 'partial', text: words, atMs, ...(alt?.confidence !== undefined ? { confidence: alt.confidence } : {}) });
-    } else if (msg.type === 'UtteranceEnd' && this.#interim) {
-      this.#events.push({ type: 'final', text: this.#interim, atMs });
-      this.#interim = '';
-    } else if (msg.type === 'Error') {
-      this.#finish(new Error(`deepgram: ${String(msg.description ?? msg.message ?? 'error')}`));
-    }
+    const atMs = Math.round((this.#samples / this.#rate) * 1000);
+    const out = this.#read(msg, atMs);
+    if (out instanceof Error) return this.#finish(out);
+    for (const e of out) this.#events.push(e);
   }
 
   #finish(error?: Error): void {
@@ -182,7 +201,7 @@ class DeepgramStream implements SttStream {
 }
 
 /** Why the handshake was refused, from the status, Deepgram's `dg-error` header and body. */
-async function handshakeError(res: IncomingMessage): Promise<Error> {
+export async function handshakeError(res: IncomingMessage): Promise<Error> {
   let body = '';
   for await (const chunk of res) body += chunk;
   const detail = String(res.headers['dg-error'] ?? '') || errMsg(body) || res.statusMessage || '';
@@ -205,6 +224,6 @@ function errMsg(body: string): string {
   }
 }
 
-function wsOrigin(base: string): string {
+export function wsOrigin(base: string): string {
   return base.replace(/^http(s?):/, 'ws$1:');
 }

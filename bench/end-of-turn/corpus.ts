@@ -1,0 +1,135 @@
+// The labelled callers of bench/end-of-turn: what each says, and where they pause. `|` is a pause
+// inside the turn (the caller is not done); the turn really ends after the last words. Written
+// for a booking/sales/support line: questions, short answers, dictated emails, phone numbers and
+// dates, sentences that stop on "and"/"so"/"um", and hard cases where a complete-sounding
+// sentence is followed by more.
+
+/** One caller turn: its text with pauses, and what kind of turn it is. */
+export interface CallerTurn {
+  text: string;
+  kind: 'question' | 'answer' | 'email' | 'phone' | 'date' | 'trailing' | 'continued' | 'statement';
+}
+
+const q = (text: string): CallerTurn => ({ text, kind: 'question' });
+const a = (text: string): CallerTurn => ({ text, kind: 'answer' });
+
+export const CORPUS: CallerTurn[] = [
+  // Complete questions, said in one breath.
+  q('how much does the audit cost'),
+  q('what are your opening hours'),
+  q('can I book a demo for next week'),
+  q('do you work with small businesses'),
+  q('is there a free trial'),
+  q('how long does the setup take'),
+  q('where is your office'),
+  q('who will I be talking to on the call'),
+  q('can you send me the pricing by email'),
+  q('what time works for you'),
+  q('are you open on saturdays'),
+  q('does it work with google calendar'),
+  q('how do I cancel my subscription'),
+  q('could you tell me more about the premium plan'),
+  q('why was I charged twice this month'),
+  q('what do I need to prepare for the meeting'),
+  q('can I change my booking'),
+  q('is the consultation free'),
+  q('when will the invoice arrive'),
+  q('which plan do you recommend for a team of ten'),
+  // Questions with a pause inside.
+  q('how much would it cost | for a team of twenty people'),
+  q('can I bring | a colleague to the demo'),
+  q('what happens if I | miss the appointment'),
+  // Short answers.
+  a('yes'),
+  a('no'),
+  a('yeah sure'),
+  a('no thanks'),
+  a('that works for me'),
+  a('sounds good'),
+  a('perfect thank you'),
+  a('that is correct'),
+  a('not really'),
+  a('yes please'),
+  a('okay'),
+  a('exactly'),
+  a('no that is all'),
+  a('thank you very much'),
+  a('sure why not'),
+  a('I do'),
+  a('the second one'),
+  a('absolutely'),
+  a('got it thanks'),
+  a('that is fine'),
+  // Dictated emails.
+  { text: 'my email is john dot | smith at gmail dot com', kind: 'email' },
+  { text: 'my email is | anna at acme dot io', kind: 'email' },
+  { text: 'it is peter underscore | jones at outlook dot com', kind: 'email' },
+  { text: 'my email address is | mark at | bakery dot co dot uk', kind: 'email' },
+  { text: 'you can email me at | lisa dot brown | at yahoo dot com', kind: 'email' },
+  { text: 'my email is tom at | example dot org', kind: 'email' },
+  { text: 'the email is | sales at | northwind dot com', kind: 'email' },
+  { text: 'my work email is | j dot | doe at contoso dot com', kind: 'email' },
+  { text: 'my email is kate at | fastmail dot com', kind: 'email' },
+  { text: 'send it to | info at | greenleaf dot net', kind: 'email' },
+  // Phone numbers.
+  { text: 'my number is four one five | five five five | one two three four', kind: 'phone' },
+  { text: 'my phone number is | two zero six | five five five | zero one nine eight', kind: 'phone' },
+  { text: 'you can call me on | three one two | five five five | six seven eight nine', kind: 'phone' },
+  { text: 'my cell is six four six | five five five | two two one one', kind: 'phone' },
+  { text: 'the number is | eight zero zero | five five five | four four four four', kind: 'phone' },
+  { text: 'my number is | seven one eight | five five five | three three two one', kind: 'phone' },
+  { text: 'my mobile is | nine one seven | five five five | eight eight one two', kind: 'phone' },
+  { text: 'call me at | five one two | five five five | nine nine zero one', kind: 'phone' },
+  // Dates and times.
+  { text: 'tuesday at three works', kind: 'date' },
+  { text: 'how about | thursday afternoon', kind: 'date' },
+  { text: 'I could do | the fifteenth of | march', kind: 'date' },
+  { text: 'next monday at ten', kind: 'date' },
+  { text: 'maybe | friday morning', kind: 'date' },
+  { text: 'I am free on | wednesday | after two', kind: 'date' },
+  { text: 'the twenty first | at nine thirty', kind: 'date' },
+  { text: 'tomorrow at noon', kind: 'date' },
+  { text: 'let me check | okay thursday works', kind: 'date' },
+  { text: 'any time | next week', kind: 'date' },
+  { text: 'my birthday is | june | the fourth', kind: 'date' },
+  { text: 'the order number is | four seven | two nine | one', kind: 'date' },
+  // Sentences that stop on a trailing word, then go on.
+  { text: 'I want to book a call and | also ask about pricing', kind: 'trailing' },
+  { text: 'we are a small team so | we need something simple', kind: 'trailing' },
+  { text: 'I am calling because | my invoice is wrong', kind: 'trailing' },
+  { text: 'um | I would like to reschedule', kind: 'trailing' },
+  { text: 'we tried another tool but | it was too expensive', kind: 'trailing' },
+  { text: 'I need it for the | marketing team', kind: 'trailing' },
+  { text: 'so | what I really want is a demo', kind: 'trailing' },
+  { text: 'my name is | sarah connor', kind: 'trailing' },
+  { text: 'I was wondering if | you have any openings this week', kind: 'trailing' },
+  { text: 'the problem is that | the app keeps crashing', kind: 'trailing' },
+  { text: 'we have about | fifty employees', kind: 'trailing' },
+  { text: 'I think | the basic plan is enough', kind: 'trailing' },
+  { text: 'let me think | yes the first option', kind: 'trailing' },
+  { text: 'uh | I am not sure yet', kind: 'trailing' },
+  { text: 'I would like to | talk to someone in sales', kind: 'trailing' },
+  { text: 'our company is called | blue harbor logistics', kind: 'trailing' },
+  { text: 'it is for my | accounting firm', kind: 'trailing' },
+  { text: 'we use | salesforce and hubspot', kind: 'trailing' },
+  // Hard cases: a complete-sounding sentence, a pause, then more.
+  { text: 'yes | and could you also send me a reminder', kind: 'continued' },
+  { text: 'I run a bakery | we have three shops in town', kind: 'continued' },
+  { text: 'that sounds good | but I need to ask my manager first', kind: 'continued' },
+  { text: 'no | actually wait | tuesday is better', kind: 'continued' },
+  { text: 'we need help with our website | it is very slow', kind: 'continued' },
+  { text: 'okay | one more question', kind: 'continued' },
+  { text: 'I have a problem with my order | it never arrived', kind: 'continued' },
+  { text: 'thanks | can you also book a follow up', kind: 'continued' },
+  // Complete statements, said in one breath.
+  { text: 'I would like to book a demo', kind: 'statement' },
+  { text: 'I run a small bakery in the city', kind: 'statement' },
+  { text: 'we have about twenty people on the team', kind: 'statement' },
+  { text: 'my name is david miller', kind: 'statement' },
+  { text: 'I want to cancel my appointment', kind: 'statement' },
+  { text: 'the website keeps showing an error', kind: 'statement' },
+  { text: 'I am interested in the enterprise plan', kind: 'statement' },
+  { text: 'we are looking for a new accounting tool', kind: 'statement' },
+  { text: 'I got your number from a friend', kind: 'statement' },
+  { text: 'our budget is around five thousand dollars', kind: 'statement' },
+];
