@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SlotUnavailableError, type CalendarCall, type CollectedField, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
 import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
 import type { CollectSpec } from '../agent/collect.ts';
+import { bookingAttendee } from './collect/attendee.ts';
 import { readBackConfirmed, readBackHow } from './collect/read-back.ts';
 import { checkValue } from './collect/values.ts';
 import { confirmedAloud } from './confirmation.ts';
@@ -150,9 +151,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
 
       const { call, exchanges } = tracing(signal);
       const company = input.company ?? ctx.lead.company;
-      const phone = typed.fields.find((f) => f.type === 'phone')?.value;
-      const fields = typed.fields.map(({ field, type, value, question }) => ({ field, type, value, ...(question ? { question } : {}) }));
-      const attendee = { name, email, timeZone: callerZone ?? zone, ...(company ? { company } : {}), ...(phone ? { phone } : {}), ...(fields.length ? { fields } : {}) };
+      const attendee = bookingAttendee({ name, email, timeZone: callerZone ?? zone, company, fields: typed.fields });
       const notes = input.problem ?? ctx.lead.problem;
       try {
         // Re-check just before booking: another conversation may have taken it.
