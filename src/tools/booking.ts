@@ -130,11 +130,11 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       if (!slot) return refuse('that time is not one of the slots check_availability offered; call check_availability and offer one of its times');
       if (Temporal.Instant.compare(Temporal.Instant.from(slot.start), now) <= 0) return refuse('that time has already passed');
       if (!isEmail(email)) return refuse(`"${input.email}" is not a valid email address; ask the caller to spell it again`);
+      const typed = collectedFields(ctx, collect, input);
+      if ('error' in typed) return refuse(typed.error);
       const transcript = ctx.transcript();
       if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
       if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
-      const typed = collectedFields(ctx, collect, input);
-      if ('error' in typed) return refuse(typed.error);
       for (const f of typed.fields) {
         const spec = collect.find((c) => c.field === f.field)!;
         if (!readBackConfirmed(spec, f.value, transcript)) return refuse(`${readBackHow(spec, f.say)} for ${f.field} before booking`);

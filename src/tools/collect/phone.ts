@@ -9,7 +9,7 @@ const SAY = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eig
 
 /** The digits (and a leading +) in what was said: "plus four four, seven nine double one" → "+447911". */
 export function spokenDigits(text: string): string {
-  const words = text.normalize('NFKC').toLowerCase().replace(/[()\-.,;:/]/g, ' ').split(/\s+/).filter(Boolean);
+  const words = text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}+]+/gu, ' ').split(/\s+/).filter(Boolean);
   let out = '';
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
