@@ -7,6 +7,7 @@ import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
 import { speechSpecProblem, VENDORS } from '../speech/registry.ts';
+import { sttLanguage } from '../speech/stt-language.ts';
 
 // What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
 // field problem (pinned to its line by the loader) or a warning about the environment.
@@ -76,4 +77,10 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { na
   vendorKey(config.listen.stt, 'listen.stt');
   for (const name of secretRefs(JSON.stringify(config))) need(name, 'a ${' + name + '} in agent.yaml');
   return [...out].map(([name, neededBy]) => ({ name, neededBy }));
+}
+
+/** Warnings about the recogniser and persona.language: an engine that cannot hear the agent's language, or only its US English. */
+export function languageWarnings(config: AgentFileData): string[] {
+  const { warning } = sttLanguage(config.listen.stt, config.persona.language);
+  return warning ? [`listen.stt: ${warning}`] : [];
 }
