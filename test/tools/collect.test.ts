@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { collectSpec } from '../../src/agent/collect.ts';
+import { loadAgent } from '../../src/agent/load.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import { parsePhone, sayPhoneDigits, spokenDigits } from '../../src/tools/collect/phone.ts';
 import { readBackConfirmed } from '../../src/tools/collect/read-back.ts';
@@ -24,6 +28,16 @@ describe('collect field defaults', () => {
     assert.equal(collectSpec({ field: 'mobile', required: true, country: 'PL' }, 'Europe/London').country, 'PL', 'country: wins over the zone');
     assert.equal(collectSpec({ field: 'when', required: true, type: 'date' }, 'UTC').confirm, 'repeat');
     assert.equal(collectSpec({ field: 'phone', required: true, confirm: 'none' }, 'UTC').confirm, 'none');
+  });
+
+  it('loadAgent points at a country the phone library does not know, and at options that repeat', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-collect-load-'));
+    try {
+      writeFileSync(join(dir, 'agent.yaml'), 'persona: { prompt: p, firstMessage: hi }\ncollect:\n  - { field: phone, country: XX }\n  - { field: visit, type: choice, options: [Video, video] }\n');
+      await assert.rejects(loadAgent(dir), (e: Error) => /collect\.0\.country.*"XX" is not a country/s.test(e.message) && /collect\.1\.options.*each option must differ/s.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('knows the country of zones, including old names', () => {
