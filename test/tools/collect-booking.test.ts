@@ -132,6 +132,21 @@ describe('typed collect fields in book_call', () => {
     assert.deepEqual(invitee.questionsAndAnswers, [{ question: 'How would you like to meet?', answer: 'video', position: 1 }]);
   });
 
+  it('the Calendly fake refuses what Calendly refuses: a malformed SMS number, an answer to a question it does not ask', async () => {
+    const fake = await startFakeCalendly({ availableTimes: [SLOT], token: 't', now: () => NOW, questions: ['How would you like to meet?'] });
+    closers.push(fake.close);
+    const post = (body: object) =>
+      fetch(`${fake.url}/invitees`, { method: 'POST', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: JSON.stringify({ event_type: fake.eventType, start_time: SLOT, ...body }) });
+    const invitee = { name: 'Ada', email: 'ada@example.com', timezone: 'Europe/London' };
+    const sms = await post({ invitee: { ...invitee, text_reminder_number: '07911' } });
+    assert.equal(sms.status, 400);
+    assert.match(JSON.stringify(await sms.json()), /text_reminder_number/);
+    const unknown = await post({ invitee, questions_and_answers: [{ question: 'Shoe size?', answer: '9', position: 0 }] });
+    assert.equal(unknown.status, 400);
+    assert.match(JSON.stringify(await unknown.json()), /not a question of this event type/);
+    assert.equal(fake.invitees.length, 0, 'nothing was booked');
+  });
+
   it('the built-in calendar stores every typed field on the booking', async () => {
     const config = { ...(Calendar.parse({ provider: 'builtin' }) as BuiltinConfig), minNoticeMinutes: 0, horizonDays: 60, hours: { wed: ['09:00-17:00'] } };
     const a = agent();
