@@ -91,7 +91,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
 /** What book_call takes: the slot, name and email, and every other field the agent collects. */
 function bookInput(collect: CollectSpec[]) {
   const extra = Object.fromEntries(
-    collect.filter((f) => f.field !== 'name' && f.field !== 'email').map((f) => [f.field, z.string().max(2000).optional().describe(`${f.description ?? f.field}; omit to use what save_lead saved`)]),
+    collect.filter((f) => !['name', 'email', 'company', 'problem'].includes(f.field)).map((f) => [f.field, z.string().max(2000).optional().describe(`${f.description ?? f.field}; omit to use what save_lead saved`)]),
   );
   return z.object({
     start: z.string().describe('The exact "start" of one of the slots check_availability returned.'),
