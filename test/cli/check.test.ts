@@ -95,3 +95,18 @@ describe('parley check on environments', () => {
     assert.doesNotMatch(set.stdout, /warning/);
   });
 });
+
+describe('parley check: the recogniser and persona.language', () => {
+  it('warns that local:pocketsphinx is US English only for an en-GB agent, and passes', async () => {
+    const gb = agent('  language: en-GB\nlisten:\n  stt: local:pocketsphinx\n');
+    const r = await runParley(['check', gb], { env: {} });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /warning: listen\.stt: local:pocketsphinx is US English only \(pocketsphinx-en-us\): en-GB callers are heard by a US English model/);
+  });
+
+  it('says nothing when Deepgram can hear en-GB', async () => {
+    const r = await runParley(['check', agent('  language: en-GB\nlisten:\n  stt: deepgram:nova-3\n')], { env: { DEEPGRAM_API_KEY: 'dg' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /listen\.stt/);
+  });
+});
