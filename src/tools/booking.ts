@@ -133,8 +133,15 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       const typed = collectedFields(ctx, collect, input);
       if ('error' in typed) return refuse(typed.error);
       const transcript = ctx.transcript();
-      if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
-      if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
+      // Name and email are spelled back unless collect: says another read-back for them.
+      const own = (field: string) => collect.find((c) => c.field === field && c.confirm !== 'spell');
+      const [nameSpec, emailSpec] = [own('name'), own('email')];
+      if (nameSpec ? !readBackConfirmed(nameSpec, name, transcript) : !confirmedAloud(name, transcript)) {
+        return refuse(nameSpec ? `${readBackHow(nameSpec, name)} for name before booking` : 'spell the name back to the caller letter by letter and wait for a yes before booking');
+      }
+      if (emailSpec ? !readBackConfirmed(emailSpec, email, transcript) : !confirmedAloud(email, transcript)) {
+        return refuse(emailSpec ? `${readBackHow(emailSpec, email)} for email before booking` : 'spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
+      }
       for (const f of typed.fields) {
         const spec = collect.find((c) => c.field === f.field)!;
         if (!readBackConfirmed(spec, f.value, transcript)) return refuse(`${readBackHow(spec, f.say)} for ${f.field} before booking`);

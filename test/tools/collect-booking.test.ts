@@ -109,6 +109,20 @@ describe('typed collect fields in book_call', () => {
     assert.equal(saved.fields.phone, '+447911123456');
   });
 
+  it('confirm: none on the name lets a name through unspelled; the email is still spelled', async () => {
+    const { fake, calendar } = await calcom();
+    const config = AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'hi' }, timeZone: 'Europe/London', collect: [{ field: 'name', confirm: 'none' }, 'email'] });
+    const a = { name: 'plain-name', config, collect: config.collect.map((c) => collectSpec(c, config.timeZone)) } as unknown as Agent;
+    const b = booker(a, calendar, NOW);
+    await b.check({ when: 'Wednesday 2 December at 10am' });
+    const unspelled = await b.book({ start: SLOT, name: 'Ada Lovelace', email: 'ada@example.com' });
+    assert.match(unspelled.error, /spell the email back/);
+    b.transcript.push({ role: 'agent', text: 'And the email: a-d-a at e-x-a-m-p-l-e dot com?' }, { role: 'caller', text: 'yes' });
+    const out = await b.book({ start: SLOT, name: 'Ada Lovelace', email: 'ada@example.com' });
+    assert.equal(out.booked, true, JSON.stringify(out));
+    assert.equal(fake.bookings[0].attendee.name, 'Ada Lovelace');
+  });
+
   it('the cal.com fake refuses a malformed phone number, as cal.com does', async () => {
     const { fake } = await calcom();
     const res = await fetch(`${fake.url}/v2/bookings`, {
