@@ -7,13 +7,9 @@ import { applyLatencyPreset } from './latency-presets.ts';
 import { AgentFile, type AgentFileData } from './schema.ts';
 import { fieldsAt } from './schema-fields.ts';
 import { parseYamlSource } from './yaml-problems.ts';
+import { collectProblem, collectSpec, type CollectSpec } from './collect.ts';
 
-/** A field the agent collects from the caller, normalised. */
-export interface CollectSpec {
-  field: string;
-  description?: string;
-  required: boolean;
-}
+export type { CollectSpec } from './collect.ts';
 
 /** A loaded, validated agent folder. */
 export interface Agent {
@@ -28,14 +24,6 @@ export interface Agent {
   /** Hash of the folder's files (not its tests/): conversations record which version of the agent they talked to. */
   readonly version: string;
 }
-
-const COLLECT_DESCRIPTIONS: Record<string, string> = {
-  name: "the caller's full name",
-  email: "the caller's email address",
-  company: "the caller's company name",
-  problem: 'the problem the caller wants solved, in their words',
-  phone: "the caller's phone number",
-};
 
 /** A problem found by a caller's own check, pinned by field path; the loader finds the line and column. */
 export interface FieldProblem {
@@ -82,11 +70,13 @@ export async function loadAgent(dir: string, o: { checks?: ExtraChecks } = {}): 
     seenTools.set(name, i);
   });
 
-  const collect = config.collect.map((c): CollectSpec => (typeof c === 'string' ? { field: c, description: COLLECT_DESCRIPTIONS[c], required: true } : c));
+  const collect = config.collect.map((c) => collectSpec(c, config.timeZone));
   const seenFields = new Set<string>();
   collect.forEach((c, i) => {
     if (seenFields.has(c.field)) point(['collect', i], `field "${c.field}" is listed twice`);
     seenFields.add(c.field);
+    const problem = collectProblem(c, config.collect[i]);
+    if (problem) point(['collect', i, problem.key], problem.message);
   });
 
   for (const p of (await o.checks?.(config, absDir)) ?? []) point(p.path, p.message);

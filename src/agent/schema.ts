@@ -96,14 +96,27 @@ export const Knowledge = z.strictObject({
   maxUrlBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024).describe('Largest page or file read from a URL source, in bytes.'),
 });
 
+/** What a collected value is; it decides how the value is checked, normalised and read back. */
+export const CollectType = z.enum(['name', 'email', 'phone', 'company', 'text', 'choice', 'date']);
+/** How the agent reads a value back before it is used: letter by letter, digit by digit, word for word, or not at all. */
+export const ReadBack = z.enum(['spell', 'digits', 'repeat', 'none']);
+
 /** A field the agent collects from the caller. */
 export const CollectField = z.union([
   z.string(),
-  z.strictObject({
-    field: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case'),
-    description: z.string().optional(),
-    required: z.boolean().default(true),
-  }),
+  z
+    .strictObject({
+      field: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case'),
+      description: z.string().optional(),
+      required: z.boolean().default(true),
+      type: CollectType.optional().describe('Default from the field name: name, email, phone (also phone_number, mobile) and company are their own type; any other field is text. See docs/collect.md.'),
+      options: z.array(z.string().min(1).max(200)).min(1).max(50).optional().describe('The allowed answers of a choice field (and only of one).'),
+      confirm: ReadBack.optional().describe('Read-back before the value is booked, checked in code: spell (default for name and email), digits (phone), repeat (date), none (company, text, choice).'),
+      country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code, e.g. GB').optional().describe('phone only: the country a number said without its country code is in; default: the country of timeZone.'),
+      question: z.string().min(1).max(200).optional().describe("The calendar's own booking question this field answers: a cal.com booking field's slug, or the text of a Calendly event type question."),
+    })
+    .refine((f) => (f.type === 'choice') === Boolean(f.options), { message: 'options is required for type choice, and only for it', path: ['options'] })
+    .refine((f) => f.country === undefined || f.type === 'phone' || (f.type === undefined && /^(phone|phone_number|mobile)$/.test(f.field)), { message: 'country is for phone fields only', path: ['country'] }),
 ]);
 
 const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);

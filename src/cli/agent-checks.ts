@@ -9,6 +9,7 @@ import { didYouMeanHint } from '../util/did-you-mean.ts';
 import { speechEngine, speechSpecProblem, VENDORS } from '../speech/registry.ts';
 import { voiceIdProblem } from '../speech/voices/voice-id.ts';
 import { isFluxModel } from '../speech/stt/deepgram-flux.ts';
+import { sttLanguage } from '../speech/stt-language.ts';
 
 // What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
 // field problem (pinned to its line by the loader) or a warning about the environment.
@@ -118,4 +119,10 @@ export function phoneListeningWarnings(config: AgentFileData, env: NodeJS.Proces
       `${POCKETSPHINX_ACCURACY.phone} % of words right on speech sent through 8 kHz μ-law, against ${POCKETSPHINX_ACCURACY.wideband} % at 16 kHz (bench/end-of-turn/phone-8k.ts). ` +
       'Use deepgram:flux-general-en or deepgram:nova-3 (8 kHz goes to Deepgram as it is) for listen.stt; see docs/phone.md.',
   ];
+}
+
+/** Warnings about the recogniser and persona.language: an engine that cannot hear the agent's language, or only its US English. */
+export function languageWarnings(config: AgentFileData): string[] {
+  const { warning } = sttLanguage(config.listen.stt, config.persona.language);
+  return warning ? [`listen.stt: ${warning}`] : [];
 }

@@ -3,12 +3,31 @@ import { loadAgent } from '../agent/load.ts';
 import { createCalendarFeed, revokeCalendarFeeds } from '../store/calendar-feeds.ts';
 import { openStore } from '../store/store.ts';
 import { bookingsIcs } from '../tools/calendar/index.ts';
+import { PREVIEW_TARGETS, previewBooking, type PreviewTarget } from '../tools/calendar/preview.ts';
 import { timeoutSignal } from '../util/timeout-signal.ts';
 import { exitOnAgentError } from './output.ts';
 
-/** `parley calendar ics|feed`: the built-in calendar's bookings as an iCalendar feed, printed or at a secret URL. */
+/** `parley calendar ics|feed|preview`: the built-in calendar's bookings as an iCalendar feed, and what each provider receives from `collect`. */
 export function command(): Command {
-  const cmd = new Command('calendar').description("the built-in calendar's bookings");
+  const cmd = new Command('calendar').description("the built-in calendar's bookings, and what each calendar receives from collect");
+  cmd
+    .command('preview')
+    .description('print, offline, the exact booking request cal.com and Calendly would get, the built-in calendar would store and webhooks would carry for the collect fields')
+    .argument('<agent-dir>')
+    .option('--provider <name>', `one of ${PREVIEW_TARGETS.join(', ')} (default: all)`)
+    .option('--value <field=value...>', 'what the caller said for a field (checked like save_lead does), e.g. --value phone="07911 123456"; sample values fill the rest')
+    .action(async (dir: string, opts: { provider?: string; value?: string[] }) => {
+      const agent = await loadAgent(dir).catch(exitOnAgentError);
+      if (opts.provider && !PREVIEW_TARGETS.includes(opts.provider as PreviewTarget)) {
+        process.stderr.write(`parley calendar preview: --provider must be one of ${PREVIEW_TARGETS.join(', ')}\n`);
+        process.exit(2);
+      }
+      const values = Object.fromEntries((opts.value ?? []).map((v) => [v.slice(0, Math.max(0, v.indexOf('='))), v.slice(v.indexOf('=') + 1)]));
+      const { entries, problems } = await previewBooking(agent, { values, targets: opts.provider ? [opts.provider as PreviewTarget] : undefined });
+      for (const p of problems) process.stderr.write(`parley calendar preview: ${p}\n`);
+      process.stdout.write(`${JSON.stringify(Object.fromEntries(entries.map((e) => [e.target, e.receives])), null, 2)}\n`);
+      if (problems.length) process.exitCode = 1;
+    });
   cmd
     .command('ics')
     .description('print the bookings as an iCalendar (.ics) feed, e.g. to import or subscribe in a calendar app')

@@ -3,7 +3,7 @@ import { loadAgent } from '../agent/load.ts';
 import { secretMask } from '../agent/secret-mask.ts';
 import { mcpInventory } from '../tools/mcp/inventory.ts';
 import { McpPool } from '../tools/mcp/servers.ts';
-import { missingKeys, phoneListeningWarnings, runProblems, voiceIdWarnings } from './agent-checks.ts';
+import { languageWarnings, missingKeys, phoneListeningWarnings, runProblems, voiceIdWarnings } from './agent-checks.ts';
 import { exitOnAgentError } from './output.ts';
 
 /**
@@ -26,6 +26,7 @@ export function command(): Command {
       }
       for (const w of voiceIdWarnings(agent.config)) console.log(`warning: ${w}`);
       for (const w of phoneListeningWarnings(agent.config, process.env)) console.log(`warning: ${w}`);
+      for (const w of languageWarnings(agent.config)) console.log(`warning: ${w}`);
       const servers = agent.config.tools.flatMap((t, i) => (t.type === 'mcp' ? [{ cfg: t, i }] : []));
       if (!servers.length || opts.offline) return;
       const pool = new McpPool();

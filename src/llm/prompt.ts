@@ -40,13 +40,15 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   );
 
   if (agent.collect.length) {
-    const fields = agent.collect.map((c) => `- ${c.field}${c.description ? `: ${c.description}` : ''}${c.required ? '' : ' (optional)'}`);
+    const kind = (c: (typeof agent.collect)[number]): string => (c.type === 'choice' ? ` (one of: ${c.options?.join(', ')})` : c.type === 'phone' || c.type === 'date' ? ` (a ${c.type})` : '');
+    const fields = agent.collect.map((c) => `- ${c.field}${c.description ? `: ${c.description}` : ''}${kind(c)}${c.required ? '' : ' (optional)'}`);
     parts.push(
       [
         'Collect these details from the caller naturally during the conversation, one at a time, without interrogating:',
         ...fields,
         'As soon as you learn any of them, call save_lead with everything known so far.',
         'Before relying on a name or an email, read its spelling back letter by letter and ask the caller to confirm it (save_lead returns a readBack wording to use).',
+        ...(agent.collect.some((c) => c.confirm === 'digits' || c.confirm === 'repeat') ? ['Read a phone number back digit by digit in groups, and a date back in words, the way save_lead’s readBack says, and wait for a yes before booking.'] : []),
       ].join('\n'),
     );
   }

@@ -25,7 +25,7 @@ export interface BookingRecord {
   url?: string;
   /** The business zone the time was offered in. */
   timeZone: string;
-  attendee: { name: string; email: string; timeZone: string; company?: string };
+  attendee: { name: string; email: string; timeZone: string; company?: string; phone?: string; fields?: { field: string; type: string; value: string; question?: string }[] };
 }
 
 /**

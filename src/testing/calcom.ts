@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isValidPhoneNumber } from 'libphonenumber-js';
 import { Temporal } from 'temporal-polyfill';
 
 /** A request the fake received. */
@@ -22,7 +23,7 @@ export interface FakeCalcomBooking {
   start: string;
   end: string;
   status: 'accepted' | 'pending';
-  attendee: { name: string; email: string; timeZone: string; language?: string };
+  attendee: { name: string; email: string; timeZone: string; language?: string; phoneNumber?: string };
   metadata: Record<string, string>;
   bookingFieldsResponses: Record<string, unknown>;
 }
@@ -90,6 +91,17 @@ export async function startFakeCalcom(o: FakeCalcomOptions): Promise<FakeCalcom>
     if (b.eventTypeId !== eventTypeId) return error(res, req, 404, 'NotFoundException', `Event type with id=${String(b.eventTypeId)} not found`);
     if (!a || typeof a.name !== 'string' || typeof a.timeZone !== 'string') return error(res, req, 400, 'BadRequestException', 'attendee.name and attendee.timeZone are required');
     if (typeof a.email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a.email)) return error(res, req, 400, 'BadRequestException', 'Invalid email format');
+    // Documented: phoneNumber in international format, metadata at most 50 keys of at most 40 characters with values of at most 500.
+    if (a.phoneNumber !== undefined && (typeof a.phoneNumber !== 'string' || !isValidPhoneNumber(a.phoneNumber))) return error(res, req, 400, 'BadRequestException', 'attendee.phoneNumber must be a valid phone number');
+    const metadata = b.metadata ?? {};
+    if (typeof metadata !== 'object' || Array.isArray(metadata)) return error(res, req, 400, 'BadRequestException', 'metadata must be an object');
+    const entries = Object.entries(metadata as Record<string, unknown>);
+    if (entries.length > 50) return error(res, req, 400, 'BadRequestException', 'metadata can have at most 50 keys');
+    for (const [k, v] of entries) {
+      if (k.length > 40) return error(res, req, 400, 'BadRequestException', `metadata key "${k}" is longer than 40 characters`);
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return error(res, req, 400, 'BadRequestException', `metadata value of "${k}" must be a string, number or boolean`);
+      if (typeof v === 'string' && v.length > 500) return error(res, req, 400, 'BadRequestException', `metadata value of "${k}" is longer than 500 characters`);
+    }
     const start = instant(b.start);
     if (!open.has(start) || taken.has(start)) return error(res, req, 409, 'no_available_users_found_error', 'No available users found.');
     taken.add(start);
@@ -99,7 +111,7 @@ export async function startFakeCalcom(o: FakeCalcomOptions): Promise<FakeCalcom>
       start,
       end,
       status: o.requiresConfirmation ? 'pending' : 'accepted',
-      attendee: { name: a.name, email: a.email, timeZone: a.timeZone, ...(typeof a.language === 'string' ? { language: a.language } : {}) },
+      attendee: { name: a.name, email: a.email, timeZone: a.timeZone, ...(typeof a.language === 'string' ? { language: a.language } : {}), ...(typeof a.phoneNumber === 'string' ? { phoneNumber: a.phoneNumber } : {}) },
       metadata: (b.metadata ?? {}) as Record<string, string>,
       bookingFieldsResponses: (b.bookingFieldsResponses ?? {}) as Record<string, unknown>,
     };

@@ -26,6 +26,8 @@ export interface FakeCalendlyInvitee {
   name: string;
   email: string;
   timezone: string;
+  textReminderNumber: string | null;
+  questionsAndAnswers: { question: string; answer: string; position: number }[];
 }
 
 /** Options for startFakeCalendly. */
@@ -42,6 +44,8 @@ export interface FakeCalendlyOptions {
   maxWindowDays?: number;
   /** The fake's clock, for refusing a start_time in the past. */
   now?: () => Date;
+  /** The event type's custom questions (their text), in order; answers to any other question are refused. */
+  questions?: string[];
 }
 
 /** A running fake Calendly. */
@@ -84,6 +88,7 @@ export async function startFakeCalendly(o: FakeCalendlyOptions): Promise<FakeCal
         slug: 'intro-call',
         scheduling_url: 'https://calendly.com/fake-host/intro-call',
         duration,
+        custom_questions: (o.questions ?? []).map((name, position) => ({ name, type: 'string', position, enabled: true, required: false, answer_choices: [], include_other: false })),
         kind: 'solo',
         pooling_type: null,
         type: 'StandardEventType',
@@ -127,13 +132,26 @@ export async function startFakeCalendly(o: FakeCalendlyOptions): Promise<FakeCal
     if (!i || typeof i.email !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(i.email)) return invalid(res, 'invitee.email', 'is invalid');
     if (typeof i.timezone !== 'string') return invalid(res, 'invitee.timezone', 'is required');
     if (typeof i.name !== 'string' && typeof i.first_name !== 'string') return invalid(res, 'invitee.name', 'is required when first_name is not given');
+    // Documented: an SMS number must be a valid phone number in international form (+14155551234).
+    if (i.text_reminder_number !== undefined && (typeof i.text_reminder_number !== 'string' || !/^\+[1-9]\d{6,14}$/.test(i.text_reminder_number.replace(/[\s-]/g, '')))) return invalid(res, 'invitee.text_reminder_number', 'is invalid');
+    const qa = (b as { questions_and_answers?: unknown }).questions_and_answers ?? [];
+    if (!Array.isArray(qa)) return invalid(res, 'questions_and_answers', 'must be an array');
+    for (const [k, x] of qa.entries()) {
+      const e = x as { question?: unknown; answer?: unknown; position?: unknown } | null;
+      if (typeof e?.question !== 'string' || typeof e.answer !== 'string' || typeof e.position !== 'number') return invalid(res, `questions_and_answers[${k}]`, 'needs question, answer and position');
+      const at = (o.questions ?? []).indexOf(e.question);
+      if (at < 0) return invalid(res, `questions_and_answers[${k}].question`, 'is not a question of this event type');
+      if (at !== e.position) return invalid(res, `questions_and_answers[${k}].position`, `must be ${at} for this question`);
+    }
+    const answers = (qa as { question: string; answer: string; position: number }[]).map(({ question, answer, position }) => ({ question, answer, position }));
     const start = instant(at.toString());
     if (!open.has(start) || taken.has(start)) return invalid(res, 'start_time', 'The selected time is no longer available.');
     taken.add(start);
     const event = `${API}/scheduled_events/${randomUUID()}`;
     const uri = `${event}/invitees/${randomUUID()}`;
     const name = typeof i.name === 'string' ? i.name : `${String(i.first_name)} ${String(i.last_name ?? '')}`.trim();
-    invitees.push({ uri, event, startTime: start, name, email: i.email, timezone: i.timezone });
+    const sms = typeof i.text_reminder_number === 'string' ? i.text_reminder_number : null;
+    invitees.push({ uri, event, startTime: start, name, email: i.email, timezone: i.timezone, textReminderNumber: sms, questionsAndAnswers: answers });
     const stamp = new Date().toISOString();
     send(res, 201, {
       resource: {
@@ -143,13 +161,13 @@ export async function startFakeCalendly(o: FakeCalendlyOptions): Promise<FakeCal
         last_name: typeof i.last_name === 'string' ? i.last_name : null,
         name,
         status: 'active',
-        questions_and_answers: [],
+        questions_and_answers: answers,
         timezone: i.timezone,
         event,
         created_at: stamp,
         updated_at: stamp,
         tracking: { utm_campaign: null, utm_source: null, utm_medium: null, utm_content: null, utm_term: null, salesforce_uuid: null },
-        text_reminder_number: typeof i.text_reminder_number === 'string' ? i.text_reminder_number : null,
+        text_reminder_number: sms,
         rescheduled: false,
         old_invitee: null,
         new_invitee: null,

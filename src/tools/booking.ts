@@ -1,7 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { SlotUnavailableError, type CalendarCall, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
+import { SlotUnavailableError, type CalendarCall, type CollectedField, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
 import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
+import type { CollectSpec } from '../agent/collect.ts';
+import { bookingAttendee } from './collect/attendee.ts';
+import { readBackConfirmed, readBackHow } from './collect/read-back.ts';
+import { checkValue } from './collect/values.ts';
 import { confirmedAloud } from './confirmation.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { isEmail } from './lead.ts';
@@ -84,21 +88,31 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
   };
 }
 
-const BookInput = z.object({
-  start: z.string().describe('The exact "start" of one of the slots check_availability returned.'),
-  name: z.string().min(2).max(200).describe('Full name, as spelled back to and confirmed by the caller.'),
-  email: z.string().max(320).describe('Email, as spelled back to and confirmed by the caller.'),
-  company: z.string().max(200).optional(),
-  problem: z.string().max(2000).optional().describe('What the caller wants to solve, for the consultant.'),
-  callerTimeZone: z.string().max(64).optional(),
-});
+/** What book_call takes: the slot, name and email, and every other field the agent collects. */
+function bookInput(collect: CollectSpec[]) {
+  const extra = Object.fromEntries(
+    collect.filter((f) => !['name', 'email', 'company', 'problem'].includes(f.field)).map((f) => [f.field, z.string().max(2000).optional().describe(`${f.description ?? f.field}; omit to use what save_lead saved`)]),
+  );
+  return z.object({
+    start: z.string().describe('The exact "start" of one of the slots check_availability returned.'),
+    name: z.string().min(2).max(200).describe('Full name, as spelled back to and confirmed by the caller.'),
+    email: z.string().max(320).describe('Email, as spelled back to and confirmed by the caller.'),
+    company: z.string().max(200).optional(),
+    problem: z.string().max(2000).optional().describe('What the caller wants to solve, for the consultant.'),
+    ...extra,
+    callerTimeZone: z.string().max(64).optional(),
+  });
+}
 
-/** book_call: books an offered slot once the caller has confirmed the spelling of their name and email. */
-export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): ToolSpec<z.infer<typeof BookInput>> {
+type BookArgs = { start: string; name: string; email: string; company?: string; problem?: string; callerTimeZone?: string } & Record<string, string | undefined>;
+
+/** book_call: books an offered slot once the caller has confirmed the spelling of their name and email (and each field's read-back). */
+export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): ToolSpec<BookArgs> {
+  const collect = ctx.agent.collect ?? [];
   return {
     name: 'book_call',
-    description: 'Book the intro call in one of the offered slots. Only after you have spelled the name and email back and the caller said yes.',
-    inputSchema: BookInput,
+    description: 'Book the intro call in one of the offered slots. Only after you have spelled the name and email back, read back every other value save_lead gave a readBack for, and the caller said yes.',
+    inputSchema: bookInput(collect) as unknown as z.ZodType<BookArgs>,
     run: async (input, signal) => {
       const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
       const zone = ctx.agent.config.timeZone;
@@ -116,25 +130,41 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       if (!slot) return refuse('that time is not one of the slots check_availability offered; call check_availability and offer one of its times');
       if (Temporal.Instant.compare(Temporal.Instant.from(slot.start), now) <= 0) return refuse('that time has already passed');
       if (!isEmail(email)) return refuse(`"${input.email}" is not a valid email address; ask the caller to spell it again`);
+      const typed = collectedFields(ctx, collect, input);
+      if ('error' in typed) return refuse(typed.error);
       const transcript = ctx.transcript();
-      if (!confirmedAloud(name, transcript)) return refuse('spell the name back to the caller letter by letter and wait for a yes before booking');
-      if (!confirmedAloud(email, transcript)) return refuse('spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
+      // Name and email are spelled back unless collect: says another read-back for them.
+      const own = (field: string) => collect.find((c) => c.field === field && c.confirm !== 'spell');
+      const [nameSpec, emailSpec] = [own('name'), own('email')];
+      if (nameSpec ? !readBackConfirmed(nameSpec, name, transcript) : !confirmedAloud(name, transcript)) {
+        return refuse(nameSpec ? `${readBackHow(nameSpec, name)} for name before booking` : 'spell the name back to the caller letter by letter and wait for a yes before booking');
+      }
+      if (emailSpec ? !readBackConfirmed(emailSpec, email, transcript) : !confirmedAloud(email, transcript)) {
+        return refuse(emailSpec ? `${readBackHow(emailSpec, email)} for email before booking` : 'spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
+      }
+      for (const f of typed.fields) {
+        const spec = collect.find((c) => c.field === f.field)!;
+        if (!readBackConfirmed(spec, f.value, transcript)) return refuse(`${readBackHow(spec, f.say)} for ${f.field} before booking`);
+      }
       if (callerZone && !sameWallClock(slot.start, callerZone, zone) && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
         return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for the caller's yes before booking`);
       }
 
       // The lead first: if the calendar fails now, nothing the caller told us is lost.
-      const lead = { name, email, ...(input.company ? { company: input.company } : {}), ...(input.problem ? { problem: input.problem } : {}) };
+      const newly = Object.fromEntries(typed.fields.filter((f) => f.given).map((f) => [f.field, f.value]));
+      const lead = { name, email, ...(input.company ? { company: input.company } : {}), ...(input.problem ? { problem: input.problem } : {}), ...newly };
       Object.assign(ctx.lead, lead);
       ctx.emit({ type: 'lead.saved', at: ctx.now().toISOString(), fields: lead });
 
       const { call, exchanges } = tracing(signal);
-      const attendee = { name, email, timeZone: callerZone ?? zone, company: input.company };
+      const company = input.company ?? ctx.lead.company;
+      const attendee = bookingAttendee({ name, email, timeZone: callerZone ?? zone, company, fields: typed.fields });
+      const notes = input.problem ?? ctx.lead.problem;
       try {
         // Re-check just before booking: another conversation may have taken it.
         const fresh = await calendar.availability({ from: slot.start, to: slot.end, timeZone: zone }, call);
         if (!fresh.some((s) => normalizeInstant(s.start) === start)) throw new SlotUnavailableError();
-        const booking = await calendar.book({ start: slot.start, attendee, notes: input.problem, idempotencyKey: `${ctx.conversationId}:booking:${ctx.booking.bookings.length}`, conversationId: ctx.conversationId }, call);
+        const booking = await calendar.book({ start: slot.start, attendee, ...(notes ? { notes } : {}), idempotencyKey: `${ctx.conversationId}:booking:${ctx.booking.bookings.length}`, conversationId: ctx.conversationId }, call);
         ctx.booking.bookings.push(booking);
         ctx.emit({ type: 'booking.made', at: ctx.now().toISOString(), booking: { ...booking, provider: calendar.id, attendee, timeZone: zone } });
         const say = sayTime(booking.start, { timeZone: zone, callerZone, now });
@@ -158,6 +188,21 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       }
     },
   };
+}
+
+/** Every collected field but name and email with a value (given to book_call, or saved earlier), checked by its type. */
+function collectedFields(ctx: ToolContext, collect: CollectSpec[], input: BookArgs): { fields: (CollectedField & { say: string; given: boolean })[] } | { error: string } {
+  const fields: (CollectedField & { say: string; given: boolean })[] = [];
+  for (const spec of collect) {
+    if (spec.field === 'name' || spec.field === 'email') continue;
+    const given = input[spec.field]?.trim();
+    const raw = given || ctx.lead[spec.field];
+    if (!raw) continue;
+    const checked = checkValue(spec, raw, { now: ctx.now(), timeZone: ctx.agent.config?.timeZone ?? 'UTC' });
+    if ('error' in checked) return { error: checked.error };
+    fields.push({ field: spec.field, type: spec.type, value: checked.value, ...(spec.question ? { question: spec.question } : {}), say: checked.say, given: !!given });
+  }
+  return { fields };
 }
 
 /** What the caller may be told about email: only what will really be sent. */

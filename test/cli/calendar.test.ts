@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadAgent } from '../../src/agent/load.ts';
@@ -25,5 +26,35 @@ describe('parley calendar ics', () => {
     assert.match(r.stdout, /DTSTART:20261201T080000Z\r\n/, '09:00 in Warsaw is 08:00 UTC');
     assert.match(r.stdout, /ATTENDEE.*mailto:jane@acme\.io/);
     assert.match(r.stdout, /END:VCALENDAR\r\n$/);
+  });
+});
+
+describe('parley calendar preview', () => {
+  const agentDir = () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'agent.yaml'),
+      ['persona: { prompt: p, firstMessage: hi }', 'timeZone: Europe/London', 'collect: [name, email, phone, { field: visit, type: choice, options: [in person, video], question: How would you like to meet? }]', 'calendar: { provider: calcom, eventTypeId: 42 }'].join('\n'),
+    );
+    return dir;
+  };
+
+  it('prints the exact cal.com request for the caller’s words, offline, with the key as its variable', async () => {
+    const r = await runParley(['calendar', 'preview', agentDir(), '--provider', 'calcom', '--value', 'phone=oh seven nine one one, one two three, four five six', '--value', 'visit=Video'], { env: {} });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { calcom: { url: string; headers: Record<string, string>; body: { eventTypeId: number; attendee: { phoneNumber: string }; metadata: Record<string, string>; bookingFieldsResponses: Record<string, string> } } };
+    assert.equal(out.calcom.url, 'https://api.cal.com/v2/bookings');
+    assert.equal(out.calcom.headers.authorization, 'Bearer ${CALCOM_API_KEY}');
+    assert.equal(out.calcom.body.eventTypeId, 42);
+    assert.equal(out.calcom.body.attendee.phoneNumber, '+447911123456');
+    assert.equal(out.calcom.body.metadata.visit, 'video');
+    assert.deepEqual(out.calcom.body.bookingFieldsResponses, { 'How would you like to meet?': 'video' });
+  });
+
+  it('says which value would be refused, and exits 1', async () => {
+    const r = await runParley(['calendar', 'preview', agentDir(), '--value', 'phone=0791 123', '--value', 'fax=1'], { env: {} });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /phone: that phone number has 7 digits/);
+    assert.match(r.stderr, /fax: not a collect field/);
   });
 });

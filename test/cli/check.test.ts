@@ -110,3 +110,18 @@ describe('parley check on environments', () => {
     assert.match(r.stdout, /warning: not set in this environment: OPENAI_API_KEY \(knowledge\.embeddings\.model openai:text-embedding-3-small\), ANTHROPIC_API_KEY \(analysis\.model anthropic:claude-haiku-4-5\), CARTESIA_API_KEY \(voice\.fallback\.0\.tts cartesia:sonic-2\)/);
   });
 });
+
+describe('parley check: the recogniser and persona.language', () => {
+  it('warns that local:pocketsphinx is US English only for an en-GB agent, and passes', async () => {
+    const gb = agent('  language: en-GB\nlisten:\n  stt: local:pocketsphinx\n');
+    const r = await runParley(['check', gb], { env: {} });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /warning: listen\.stt: local:pocketsphinx is US English only \(pocketsphinx-en-us\): en-GB callers are heard by a US English model/);
+  });
+
+  it('says nothing when Deepgram can hear en-GB', async () => {
+    const r = await runParley(['check', agent('  language: en-GB\nlisten:\n  stt: deepgram:nova-3\n')], { env: { DEEPGRAM_API_KEY: 'dg' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /listen\.stt/);
+  });
+});

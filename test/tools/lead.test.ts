@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { collectSpec } from '../../src/agent/collect.ts';
 import type { Agent, CollectSpec } from '../../src/agent/load.ts';
 import type { ConversationEvent } from '../../src/session/events.ts';
 import type { ToolContext } from '../../src/tools/context.ts';
@@ -7,10 +8,10 @@ import { isEmail, saveLeadTool } from '../../src/tools/lead.ts';
 import { toolContext } from '../helpers/tool-context.ts';
 
 const COLLECT: CollectSpec[] = [
-  { field: 'name', description: "the caller's full name", required: true },
-  { field: 'email', description: "the caller's email address", required: true },
-  { field: 'company', required: false },
-  { field: 'problem', required: true },
+  collectSpec('name', 'UTC'),
+  collectSpec('email', 'UTC'),
+  collectSpec({ field: 'company', required: false }, 'UTC'),
+  collectSpec({ field: 'problem', required: true }, 'UTC'),
 ];
 
 function context(collect: CollectSpec[] = COLLECT) {
@@ -119,8 +120,8 @@ describe('save_lead tool', () => {
 
   it('lists only required fields as still missing', async () => {
     const { ctx } = context([
-      { field: 'name', required: true },
-      { field: 'phone', required: false },
+      collectSpec({ field: 'name', required: true }, 'UTC'),
+      collectSpec({ field: 'phone', required: false }, 'UTC'),
     ]);
     const spec = saveLeadTool(ctx);
     assert.deepEqual(((await spec.run({}, never, 'c1')).result as LeadResult).stillMissing, ['name']);

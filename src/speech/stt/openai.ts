@@ -1,4 +1,5 @@
 import { openAIError } from '../openai-error.ts';
+import { openaiLanguage } from '../stt-language.ts';
 import { concat } from '../../audio/frame.ts';
 import { createEnergyVad } from '../../audio/energy-vad.ts';
 import { GatedVoiceActivity, sharedSileroPool } from '../../audio/gated-vad.ts';
@@ -50,7 +51,7 @@ export class OpenAIStt implements SpeechToText {
     const form = new FormData();
     form.append('file', new Blob([encodeWav(pcm, { sampleRate: SAMPLE_RATE })], { type: 'audio/wav' }), 'utterance.wav');
     form.append('model', this.#o.model);
-    const lang = language.split('-')[0].toLowerCase(); // the API takes ISO-639-1, agent files say BCP-47
+    const lang = openaiLanguage(language); // the API takes ISO-639-1, agent files say BCP-47
     if (lang) form.append('language', lang);
     form.append('response_format', 'json');
     const res = await (this.#o.fetch ?? fetch)(`${(this.#o.baseURL ?? 'https://api.openai.com/v1').replace(/\/+$/, '')}/audio/transcriptions`, {

@@ -7,7 +7,9 @@ import { SlotUnavailableError, type Attendee, type Booking, type CalendarCall, t
 // cal.com API v2 (https://cal.com/docs/api-reference/v2), as documented:
 //   GET  /v2/slots?eventTypeId&start&end&timeZone&format=range   cal-api-version: 2024-09-04
 //        → { status: "success", data: { "YYYY-MM-DD": [{ start, end }] } }  (times carry the offset of timeZone)
-//   POST /v2/bookings { start, eventTypeId, attendee: { name, email, timeZone, language? }, metadata?, bookingFieldsResponses? }
+//   POST /v2/bookings { start, eventTypeId, attendee: { name, email, timeZone, phoneNumber?, language? }, metadata?, bookingFieldsResponses? }
+//        attendee.phoneNumber is international (E.164); metadata holds at most 50 keys (≤ 40 chars) of values ≤ 500 chars;
+//        bookingFieldsResponses is keyed by the event type's booking field slugs (notes is always one).
 //        cal-api-version: 2024-08-13 → 201 { status: "success", data: { uid, start, end, status, … } }
 //   GET  /v2/event-types/{id}                                      cal-api-version: 2024-06-14
 //        → { status: "success", data: { lengthInMinutes, … } }   (only when a slot comes without `end`)
@@ -80,17 +82,7 @@ export class CalcomCalendar implements CalendarProvider {
   }
 
   async #book(b: { start: string; attendee: Attendee; notes?: string; idempotencyKey: string }, call: CalendarCall): Promise<Booking> {
-    const metadata: Record<string, string> = { parleyIdempotencyKey: b.idempotencyKey.slice(0, 500) };
-    // Company and phone ride in metadata: cal.com rejects the whole booking for a phone it cannot parse.
-    if (b.attendee.company) metadata.company = b.attendee.company.slice(0, 500);
-    if (b.attendee.phone) metadata.phone = b.attendee.phone.slice(0, 500);
-    const body = {
-      start: iso(Temporal.Instant.from(b.start)),
-      eventTypeId: this.#config.eventTypeId,
-      attendee: { name: b.attendee.name, email: b.attendee.email, timeZone: b.attendee.timeZone, ...(this.#language ? { language: this.#language } : {}) },
-      metadata,
-      ...(b.notes ? { bookingFieldsResponses: { notes: b.notes } } : {}),
-    };
+    const body = calcomBookingBody(b, this.#config.eventTypeId, this.#language);
     const res = await exchange(this.#fetch, { ...this.#request('POST', '/v2/bookings', BOOKINGS_VERSION), body }, call);
     if (!res.ok) {
       const message = vendorMessage(res.body);
@@ -127,6 +119,36 @@ export class CalcomCalendar implements CalendarProvider {
       headers: { authorization: bearer(this.#config.apiKey, 'calendar.apiKey', this.#env), 'cal-api-version': version },
     };
   }
+}
+
+/** The documented POST /v2/bookings body: phone in attendee.phoneNumber, each collected field in metadata, answers to booking questions in bookingFieldsResponses. */
+export function calcomBookingBody(b: { start: string; attendee: Attendee; notes?: string; idempotencyKey: string }, eventTypeId: number, language?: string): Record<string, unknown> {
+  // metadata: at most 50 keys of at most 40 characters, values of at most 500 (cal.com's limits).
+  const metadata: Record<string, string> = { parleyIdempotencyKey: b.idempotencyKey.slice(0, 500) };
+  const responses: Record<string, string> = {};
+  for (const f of b.attendee.fields ?? []) {
+    if (Object.keys(metadata).length < 50) metadata[f.field.slice(0, 40)] = f.value.slice(0, 500);
+    if (f.question) responses[f.question] = f.value;
+  }
+  if (b.attendee.company && !metadata.company) metadata.company = b.attendee.company.slice(0, 500);
+  if (b.attendee.phone && !metadata.phone) metadata.phone = b.attendee.phone.slice(0, 500);
+  // cal.com refuses the whole booking for a phone it cannot parse: only an E.164 number goes in attendee.phoneNumber.
+  const e164 = b.attendee.phone && /^\+[1-9]\d{6,14}$/.test(b.attendee.phone) ? b.attendee.phone : undefined;
+  // `notes` is a booking field every event type has: the caller's problem goes there unless a field claims it.
+  if (b.notes && responses.notes === undefined) responses.notes = b.notes;
+  return {
+    start: iso(Temporal.Instant.from(b.start)),
+    eventTypeId,
+    attendee: {
+      name: b.attendee.name,
+      email: b.attendee.email,
+      timeZone: b.attendee.timeZone,
+      ...(e164 ? { phoneNumber: e164 } : {}),
+      ...(language ? { language } : {}),
+    },
+    metadata,
+    ...(Object.keys(responses).length ? { bookingFieldsResponses: responses } : {}),
+  };
 }
 
 /** cal.com's language code for a BCP-47 tag (`pl-PL` → `pl`, `pt-BR` stays), or undefined when it has none. */

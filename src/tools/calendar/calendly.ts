@@ -10,7 +10,8 @@ import { SlotUnavailableError, type Attendee, type Booking, type CalendarCall, t
 //        → { collection: [{ status: "available", start_time, invitees_remaining, scheduling_url }] }
 //        start_time may not be in the past; the span was capped at 7 days (31 since July 2026),
 //        so longer ranges are asked for in 7-day windows, which every account accepts.
-//   POST /invitees { event_type, start_time, invitee: { name, email, timezone, text_reminder_number? } }
+//   POST /invitees { event_type, start_time, invitee: { name, email, timezone, text_reminder_number? }, questions_and_answers?: [{ question, answer, position }] }
+//        text_reminder_number is an international number; each answer names one of the event type's custom_questions.
 //        → 201 { resource: { uri, event, cancel_url, reschedule_url, status, … } }
 //        The Scheduling API needs a paid plan and the scheduled_events:write scope: other accounts
 //        get 403 (or 404 where the endpoint is not offered to them).
@@ -18,7 +19,8 @@ import { SlotUnavailableError, type Attendee, type Booking, type CalendarCall, t
 //        → 201 { resource: { booking_url, owner, owner_type } }
 // Errors are { title, message, details?: [{ parameter, message }] }.
 // Booking notes are not sent: Calendly takes free text only as answers to the event type's own
-// questions (questions_and_answers), which differ per account.
+// questions (questions_and_answers), which differ per account; a collect field with `question:`
+// naming one of them is sent as its answer.
 // When the account cannot book directly, book() creates a single-use scheduling link and returns
 // { status: 'link', url } so the agent can offer to send it. Calendly has no idempotency header:
 // each idempotency key's result is remembered for the provider's lifetime.
@@ -43,6 +45,8 @@ export class CalendlyCalendar implements CalendarProvider {
   readonly #now: () => Date;
   readonly #booked = new OncePerKey<Booking>();
   #durationMinutes: number | undefined;
+  /** The event type's custom questions, read with its duration. */
+  #questions: { name: string; position: number }[] | undefined;
 
   constructor(o: { config: CalendlyConfig; env: NodeJS.ProcessEnv; fetch?: typeof fetch; now?: () => Date }) {
     this.#config = o.config;
@@ -84,16 +88,7 @@ export class CalendlyCalendar implements CalendarProvider {
   async #book(b: { start: string; attendee: Attendee; notes?: string; idempotencyKey: string }, call: CalendarCall): Promise<Booking> {
     const begins = Temporal.Instant.from(b.start);
     const minutes = await this.#duration(call);
-    const body = {
-      event_type: this.#config.eventType,
-      start_time: iso(begins),
-      invitee: {
-        name: b.attendee.name,
-        email: b.attendee.email,
-        timezone: b.attendee.timeZone,
-        ...(b.attendee.phone && /^\+[1-9]\d{6,14}$/.test(b.attendee.phone) ? { text_reminder_number: b.attendee.phone } : {}),
-      },
-    };
+    const body = calendlyInviteeBody(b, this.#config.eventType, this.#questions ?? []);
     const res = await exchange(this.#fetch, { ...this.#request('POST', '/invitees'), body }, call);
     if (res.ok) {
       const r = (res.body as { resource?: { uri?: unknown; reschedule_url?: unknown; cancel_url?: unknown } } | null)?.resource;
@@ -122,7 +117,10 @@ export class CalendlyCalendar implements CalendarProvider {
     // The event type URI names api.calendly.com; its path is read from baseURL so a proxy or a fake serves it too.
     const path = URL.canParse(this.#config.eventType) ? new URL(this.#config.eventType).pathname : `/event_types/${this.#config.eventType}`;
     const res = await exchange(this.#fetch, this.#request('GET', path), call);
-    const duration = (res.body as { resource?: { duration?: unknown } } | null)?.resource?.duration;
+    const resource = (res.body as { resource?: { duration?: unknown; custom_questions?: unknown } } | null)?.resource;
+    const duration = resource?.duration;
+    const questions = Array.isArray(resource?.custom_questions) ? (resource.custom_questions as { name?: unknown; position?: unknown; enabled?: unknown }[]) : [];
+    this.#questions = questions.flatMap((q) => (typeof q?.name === 'string' && typeof q.position === 'number' && q.enabled !== false ? [{ name: q.name, position: q.position }] : []));
     if (!res.ok || typeof duration !== 'number' || duration <= 0) throw new Error(`Calendly did not say how long the event type is (HTTP ${res.status}): ${vendorMessage(res.body)}`);
     return (this.#durationMinutes = duration);
   }
@@ -136,6 +134,30 @@ export class CalendlyCalendar implements CalendarProvider {
       headers: { authorization: bearer(this.#config.token, 'calendar.token', this.#env) },
     };
   }
+}
+
+/**
+ * The documented POST /invitees body: the phone as invitee.text_reminder_number, and each field with a
+ * `question:` as an answer in questions_and_answers, matched to the event type's question of that text
+ * (case and spacing ignored; a question the event type does not have is left out, as Calendly would refuse it).
+ */
+export function calendlyInviteeBody(b: { start: string; attendee: Attendee }, eventType: string, questions: { name: string; position: number }[]): Record<string, unknown> {
+  const bare = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+  const answers = (b.attendee.fields ?? []).flatMap((f) => {
+    const q = f.question ? questions.find((x) => bare(x.name) === bare(f.question!)) : undefined;
+    return q ? [{ question: q.name, answer: f.value, position: q.position }] : [];
+  });
+  return {
+    event_type: eventType,
+    start_time: iso(Temporal.Instant.from(b.start)),
+    invitee: {
+      name: b.attendee.name,
+      email: b.attendee.email,
+      timezone: b.attendee.timeZone,
+      ...(b.attendee.phone && /^\+[1-9]\d{6,14}$/.test(b.attendee.phone) ? { text_reminder_number: b.attendee.phone } : {}),
+    },
+    ...(answers.length ? { questions_and_answers: answers } : {}),
+  };
 }
 
 /** Consecutive [start, end) windows of at most `days` days covering [from, to). */

@@ -14,7 +14,21 @@ export interface Attendee {
   /** IANA zone of the attendee, for the confirmation they receive. */
   timeZone: string;
   company?: string;
+  /** The first phone-type field, E.164. */
   phone?: string;
+  /** Every collected field but name and email, typed and normalised, in `collect` order. */
+  fields?: CollectedField[];
+}
+
+/** One collected value as a calendar receives it. */
+export interface CollectedField {
+  field: string;
+  /** The field's collect type (name, email, phone, company, text, choice, date). */
+  type: string;
+  /** Normalised: E.164 for a phone, YYYY-MM-DD for a date, the option as written for a choice. */
+  value: string;
+  /** The calendar's own booking question it answers (collect `question:`). */
+  question?: string;
 }
 
 /** A booking the calendar confirmed, or a link the caller must use to finish booking. */
