@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import type { McpServers } from '../tools/mcp/servers.ts';
+import type { PhoneLine } from '../tools/phone-line.ts';
 import { agentTools, mcpTools } from '../tools/registry.ts';
 import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
@@ -55,6 +56,8 @@ export interface ConversationOptions {
   emailsInvitations?: boolean;
   /** Where the agent's MCP tools are listed and called: the process's shared connections by default; scenarios stub them. */
   mcp?: McpServers;
+  /** The phone call the conversation runs on (the phone door): transfer and press_keys use it. */
+  phone?: PhoneLine;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -430,8 +433,8 @@ export class Conversation {
       turnSeq: () => agentSeq,
       emit: (e) => this.#emit(e),
       lead: this.lead,
-      requestEnd: () => {
-        this.#endAfterTurn ??= 'agent ended';
+      requestEnd: (reason) => {
+        this.#endAfterTurn ??= reason ?? 'agent ended';
       },
       searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
       transcript: () => [...this.transcript],
@@ -440,6 +443,7 @@ export class Conversation {
       booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
       mcp: this.#o.mcp,
+      phone: this.#o.phone,
       env: this.#o.env ?? process.env,
       now: this.#clock,
     };
