@@ -170,7 +170,7 @@ export class Conversation {
   }
 
   /** One caller turn: yields the agent's words as they are written, and its tool calls. */
-  async *reply(callerText: string, o: { signal?: AbortSignal } = {}): AsyncGenerator<AgentOutput> {
+  async *reply(callerText: string, o: { signal?: AbortSignal; firstTool?: string } = {}): AsyncGenerator<AgentOutput> {
     if (this.ended) throw new Error('this conversation has ended');
     const signal = o.signal ?? new AbortController().signal;
     const { config } = this.agent;
@@ -231,7 +231,7 @@ export class Conversation {
       this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
     } else {
       this.#modelDeclined = false;
-      for await (const out of this.#runModel(heard, hits, retrieval.unknown, agentSeq, signal)) {
+      for await (const out of this.#runModel(heard, hits, retrieval.unknown, agentSeq, signal, o.firstTool)) {
         if (out.type === 'text') {
           if (firstTokenMs === null) firstTokenMs = performance.now() - t0;
           text += out.text;
@@ -323,7 +323,7 @@ export class Conversation {
     await this.#recorder.flush();
   }
 
-  async *#runModel(heard: string, hits: KnowledgeMatch[], absent: string[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
+  async *#runModel(heard: string, hits: KnowledgeMatch[], absent: string[], agentSeq: number, signal: AbortSignal, firstTool?: string): AsyncGenerator<AgentOutput> {
     const { config } = this.agent;
     if (signal.aborted) {
       // Cancelled while its documents were searched (the caller hung up): the model is not asked.
@@ -356,6 +356,7 @@ export class Conversation {
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
       responseTimeoutMs: config.brain.responseTimeoutMs,
+      firstTool,
       signal: cut.signal,
       onUsage: (model, input, output) => {
         this.usage.addTokens(model, input, output);
