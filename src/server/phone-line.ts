@@ -24,24 +24,30 @@ const STREAM_BACK_MS = 20_000;
 /** A Twilio status callback's form fields. */
 export type TwilioCallback = Record<string, string>;
 
+/** How long a finished transfer's late callbacks (the conference ending, the person hanging up) are still accepted. */
+const LATE_CALLBACKS_MS = 3_600_000;
+
 /** Transfers waiting for Twilio's callbacks, by id (one process: callbacks must reach the node holding the call). */
 export class TransferCallbacks {
-  #pending = new Map<string, { agent: string; on: (kind: 'status' | 'conference', form: TwilioCallback) => void }>();
+  #pending = new Map<string, { agent: string; on?: (kind: 'status' | 'conference', form: TwilioCallback) => void; doneAt?: number }>();
 
   add(id: string, agent: string, on: (kind: 'status' | 'conference', form: TwilioCallback) => void): () => void {
+    const now = Date.now();
+    for (const [k, v] of this.#pending) if (v.doneAt !== undefined && now - v.doneAt > LATE_CALLBACKS_MS) this.#pending.delete(k);
     this.#pending.set(id, { agent, on });
-    return () => this.#pending.delete(id);
+    // Over, the transfer still answers Twilio's late callbacks (accepted, ignored) for a while.
+    return () => this.#pending.set(id, { agent, doneAt: Date.now() });
   }
 
-  /** The agent a transfer belongs to (whose auth token signs its callbacks); undefined when unknown or over. */
+  /** The agent a transfer belongs to (whose auth token signs its callbacks); undefined when unknown. */
   agentOf(id: string): string | undefined {
     return this.#pending.get(id)?.agent;
   }
 
   deliver(id: string, kind: 'status' | 'conference', form: TwilioCallback): boolean {
     const p = this.#pending.get(id);
-    p?.on(kind, form);
-    return Boolean(p);
+    p?.on?.(kind, form);
+    return Boolean(p?.on);
   }
 }
 

@@ -176,7 +176,9 @@ export async function startFakeTwilioApi(o: { accountSid: string; authToken: str
     call.status = 'ringing';
     await progress(call, 'ringing');
     const cancelled = new Promise<'canceled'>((r) => (call.ring = () => r('canceled')));
-    const what = await Promise.race([Promise.resolve(api.answering(call.to)), cancelled]);
+    const answer = Promise.resolve(api.answering(call.to));
+    notify(); // the phone rings now: a test may look at the hold
+    const what = await Promise.race([answer, cancelled]);
     call.ring = undefined;
     if (what === 'answer') {
       call.status = 'in-progress';
