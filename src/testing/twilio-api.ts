@@ -45,6 +45,8 @@ export interface FakeTwilioApi {
   /** Callbacks posted, with the status the fake's own server answered. */
   callbacks: { url: string; form: Record<string, string>; status: number }[];
   answering: PersonAnswers;
+  /** The caller hangs up while Twilio runs TwiML on the call (no stream open): they leave their conference. */
+  hangUp(callSid: string): Promise<void>;
   /** Lets the API act on a live call it did not create (an inbound caller). */
   attach(peer: TwilioCallPeer, number: string): void;
   /** Resolves when `test` holds, checked after every request and callback. */
@@ -91,6 +93,13 @@ export async function startFakeTwilioApi(o: { accountSid: string; authToken: str
     answering: () => 'answer',
     attach(peer, number) {
       live.set(peer.callSid, { sid: peer.callSid, to: number, from: '', status: 'in-progress', peer, events: [] });
+    },
+    async hangUp(callSid) {
+      const call = live.get(callSid);
+      if (!call) throw new Error(`no call ${callSid}`);
+      call.status = 'completed';
+      await leaveRoom(call);
+      notify();
     },
     until(test, what = 'condition', timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {

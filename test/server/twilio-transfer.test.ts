@@ -146,6 +146,10 @@ describe('phone door: transfer to a person, and the keypad', () => {
     assert.equal(person.params.Timeout, '20');
     assert.deepEqual(person.events, ['initiated', 'ringing', 'answered', 'completed']);
     assert.match(person.params.StatusCallback!, new RegExp(`^${base}/v1/twilio/transfers/[0-9a-f]+/status$`));
+    // A forged callback claiming the person answered is refused: only Twilio's signature counts.
+    const forged = await fetch(person.params.StatusCallback!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, body: new URLSearchParams({ CallSid: 'CA0', CallStatus: 'in-progress' }) });
+    assert.equal(forged.status, 403);
+    assert.equal(api.connected.get(p.callSid), undefined);
     ring!('answer');
     await api.until(() => api.connected.get(p.callSid) === SALES, 'the caller to be connected to sales');
     await settle();
@@ -274,7 +278,37 @@ describe('phone door: transfer to a person, and the keypad', () => {
     assert.equal((await record(id)).endReason, 'caller hung up');
   });
 
-  it('refuses a transfer callback with a forged signature, and one for an unknown transfer', async () => {
+  it('the caller hangs up while holding: the person\'s ringing call is cancelled and the conversation ends', async () => {
+    const { p, s, id } = await call();
+    let rang = false;
+    api.answering = () => ((rang = true), new Promise(() => {})); // rings and rings
+    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'x' } }] });
+    says(p, s, 'Sales please.');
+    await api.until(() => rang && [...api.rooms.values()].some((r) => r.holding.includes(p.callSid)), 'the hold');
+    const person = api.calls.at(-1)!;
+    await api.hangUp(p.callSid);
+    await settle();
+    await api.until(() => api.updates.some((u) => u.params.Status === 'canceled'), 'the person\'s call to be cancelled');
+    assert.equal(api.connected.get(p.callSid), undefined);
+    assert.equal(person.params.To, SALES);
+    const rec = await record(id);
+    assert.equal(rec.endReason, 'caller hung up');
+  });
+
+  it('two transfers asked at once: one goes ahead, the other is told one is under way', async () => {
+    const { p, s, id } = await call();
+    api.answering = () => 'answer';
+    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'one' } }, { name: 'transfer', args: { to: 'sales', summary: 'two' } }] });
+    const calls = api.calls.length;
+    says(p, s, 'Sales, now!');
+    await api.until(() => api.connected.get(p.callSid) === SALES, 'the transfer');
+    await settle();
+    assert.equal(api.calls.length, calls + 1, 'one person was called');
+    const outcomes = (await record(id)).toolCalls.filter((c) => c.name === 'transfer').map((c) => (c.result as { outcome: string; detail?: string }).detail ?? (c.result as { outcome: string }).outcome).sort();
+    assert.deepEqual(outcomes, ['a transfer or key press is already under way', 'connected']);
+  });
+
+  it('refuses a callback for an unknown transfer', async () => {
     const forged = await fetch(`${base}/v1/twilio/transfers/abc/status`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' }, body: 'CallStatus=in-progress' });
     assert.equal(forged.status, 404);
   });
