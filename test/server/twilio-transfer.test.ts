@@ -118,6 +118,13 @@ describe('phone door: transfer to a person, and the keypad', () => {
     p.say(FRAME);
   }
 
+  /** A scripted model step that also tells when the model was asked (no polling). */
+  function step(reply: Parameters<FakeOpenAI['push']>[0] & object) {
+    let seen!: (r: ChatRequest) => void;
+    const request = new Promise<ChatRequest>((r) => (seen = r));
+    llm.push((req) => (seen(req), reply as never));
+    return request;
+  }
   const settle = () => Promise.all([...app.parley.live].map((x) => x.done));
   const record = async (id: string) => (await new Records(store.db).get(id))!;
   const lastUser = (r: ChatRequest) => {
@@ -236,11 +243,9 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('the caller\'s keys reach the model as one input ("1 2 3 #"), recorded as their turn', async () => {
     const { p, id } = await call();
-    llm.push({ text: 'Thanks, account 123.' });
-    const asked = llm.requests.length;
+    const asked = step({ text: 'Thanks, account 123.' });
     for (const k of ['1', '2', '3', '#']) p.pressKey(k);
-    await p.until(() => llm.requests.length > asked, 'the model to be asked');
-    assert.match(lastUser(llm.requests[asked]!), /\(the caller pressed 1 2 3 #\)/);
+    assert.match(lastUser(await asked), /\(the caller pressed 1 2 3 #\)/);
     await p.hangUp();
     await settle();
     assert.ok((await record(id)).turns.some((t) => t.role === 'caller' && t.text === '(the caller pressed 1 2 3 #)'));
@@ -249,11 +254,9 @@ describe('phone door: transfer to a person, and the keypad', () => {
   it('"press 0 for a person": the key alone makes the model call transfer first', async () => {
     const { p, id } = await call();
     api.answering = () => 'answer';
-    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'Pressed 0.' } }] });
-    const asked = llm.requests.length;
+    const asked = step({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'Pressed 0.' } }] });
     p.pressKey('0');
-    await p.until(() => llm.requests.length > asked, 'the model to be asked');
-    const req = llm.requests[asked]!;
+    const req = await asked;
     assert.match(lastUser(req), /\(the caller pressed 0, the key for a person\)/);
     assert.deepEqual(req.tool_choice, { type: 'function', function: { name: 'transfer' } });
     await api.until(() => api.connected.get(p.callSid) === SALES, 'the transfer');
@@ -263,15 +266,14 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('a flood of keys is capped: one input of at most maxDigits; a key that is no DTMF digit closes the stream', async () => {
     const { p, id } = await call();
-    llm.push({ text: 'That was a lot of keys.' });
-    const asked = llm.requests.length;
+    const before = llm.requests.length;
+    const asked = step({ text: 'That was a lot of keys.' });
     for (let i = 0; i < 150; i++) p.pressKey(String(i % 10));
-    await p.until(() => llm.requests.length > asked, 'the model to be asked');
-    const text = lastUser(llm.requests[asked]!);
+    const text = lastUser(await asked);
     const pressed = /\(the caller pressed ([^)]*)\)/.exec(text)![1]!.split(' ');
     assert.equal(pressed.length, 20, text);
     await p.until(() => p.queuedFrames === 0 && made.at(-1)!.tts.spoken.join(' ').includes('lot of keys'), 'the answer');
-    assert.equal(llm.requests.length, asked + 1, 'one model request for the whole flood');
+    assert.equal(llm.requests.length, before + 1, 'one model request for the whole flood');
     p.raw(JSON.stringify({ event: 'dtmf', streamSid: p.streamSid, sequenceNumber: '999', dtmf: { track: 'inbound_track', digit: 'E' } }));
     assert.deepEqual(await p.closed, { code: 1008, reason: 'dtmf needs one dtmf.digit' });
     await settle();
