@@ -169,22 +169,48 @@ export const McpTool = z
   .refine((t) => (t.url === undefined) !== (t.command === undefined), { message: 'give either url (Streamable HTTP) or command (stdio), not both' });
 
 export const BuiltinTool = z.strictObject({
-  type: z.enum(['end_call', 'save_lead', 'search_knowledge', 'transfer']),
-  description: z.string().optional(),
-  number: z.string().optional().describe('transfer: the human’s phone number.'),
+  type: z.enum(['end_call', 'save_lead', 'search_knowledge', 'press_keys']),
+  description: z.string().optional().describe('What the model is told about the tool, instead of the built-in text.'),
 });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM-HH:MM');
+/** Opening hours of a week, in the agent's timeZone: `mon: ['09:00-17:00']`; a day left out is closed. */
+const WeeklyHours = z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(hhmm));
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'use E.164, e.g. +14155550123');
+
+/** A person or team a call can be handed to. */
+export const TransferDestination = z.strictObject({
+  number: e164.describe('Their phone number in E.164, e.g. +14155550123.'),
+  label: z.string().min(1).max(60).regex(/^[^\n]+$/, 'one line').describe('How the model names them, e.g. "sales" or "Anna (billing)".'),
+  when: z.string().max(500).optional().describe('When to hand the caller to them, told to the model.'),
+  hours: WeeklyHours.optional().describe('When someone answers, in the agent\'s timeZone: mon: [\'09:00-17:00\']. Unset: always.'),
+});
+
+/** Hand-off to a human on phone calls (docs/phone.md#hand-off-to-a-human). */
+export const TransferTool = z
+  .strictObject({
+    type: z.literal('transfer'),
+    description: z.string().max(1000).optional().describe('When the model should hand the caller to a person, e.g. "the caller asks for a human or has a billing dispute".'),
+    mode: z.enum(['warm', 'cold']).default('warm').describe('warm: the caller holds while Parley calls the person and tells them a summary, then connects them (or comes back if nobody answers); cold: the caller is connected straight to the number and the agent leaves.'),
+    destinations: z.array(TransferDestination).min(1).max(20).optional(),
+    number: e164.optional().describe('Shorthand for one destination, always staffed, labelled "a person".'),
+    timeoutSec: z.number().int().min(5).max(600).default(30).describe('How long the person\'s phone rings before the agent comes back (warm) or the call gives up (cold).'),
+    holdMusic: z.string().regex(/^https:\/\//, 'an https:// URL').optional().describe('What the caller hears while waiting (an MP3/WAV file or TwiML, Twilio\'s waitUrl); unset: Twilio\'s standard hold music.'),
+    holdMessage: z.string().min(1).max(300).default('Please hold while I connect you.').describe('Said to the caller by Twilio as the hand-off starts.'),
+    key: z.string().regex(/^[0-9*#]$/, 'one key: 0-9, * or #').optional().describe('A key that asks for a person at any time, e.g. "0".'),
+  })
+  .refine((t) => (t.destinations === undefined) !== (t.number === undefined), { message: 'give destinations, or number for a single one (not both)' })
+  .refine((t) => !t.destinations || new Set(t.destinations.map((d) => d.label.toLowerCase())).size === t.destinations.length, { message: 'each destination needs its own label', path: ['destinations'] });
 
 export const Tool = z.preprocess(
   (v) => (typeof v === 'string' ? { type: v } : v),
-  z.discriminatedUnion('type', [WebhookTool, McpTool, BuiltinTool]),
+  z.discriminatedUnion('type', [WebhookTool, McpTool, TransferTool, BuiltinTool]),
 );
-
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM-HH:MM');
 
 export const Calendar = z.discriminatedUnion('provider', [
   z.strictObject({
     provider: z.literal('builtin'),
-    hours: z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(hhmm)).default({ mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }),
+    hours: WeeklyHours.default({ mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }),
     slotMinutes: z.number().int().min(5).default(30),
     bufferMinutes: z.number().int().min(0).default(0),
     closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
@@ -235,6 +261,13 @@ export const Channels = z.strictObject({
       number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'use E.164, e.g. +14155550123').optional(),
       accountSid: z.string().default('${TWILIO_ACCOUNT_SID}'),
       authToken: z.string().default('${TWILIO_AUTH_TOKEN}'),
+      keypad: z
+        .strictObject({
+          interDigitMs: z.number().int().min(300).max(10_000).default(1500).describe('Keys pressed within this of each other reach the agent as one input ("1 2 3 #"); # ends an input at once.'),
+          maxDigits: z.number().int().min(1).max(64).default(20).describe('Most keys in one input; more are dropped.'),
+        })
+        .prefault({})
+        .describe('The caller\'s key presses, passed to the agent as part of its turn.'),
     })
     .optional(),
 });
@@ -363,6 +396,9 @@ export type AgentFileInput = z.input<typeof AgentFile>;
 export type AgentFileData = z.output<typeof AgentFile>;
 export type WebhookToolConfig = z.output<typeof WebhookTool>;
 export type McpToolConfig = z.output<typeof McpTool>;
+export type TransferToolConfig = z.output<typeof TransferTool>;
+export type TransferDestinationConfig = z.output<typeof TransferDestination>;
+export type WeeklyHoursConfig = z.output<typeof WeeklyHours>;
 export type ToolConfig = z.output<typeof Tool>;
 export type CalendarConfig = z.output<typeof Calendar>;
 export type GuardrailConfig = z.output<typeof Guardrail>;

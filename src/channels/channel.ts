@@ -28,4 +28,8 @@ export interface Channel {
   close(reason: string): void;
   /** Doors where the caller can also type (the web widget): `listener` gets each typed turn of a voice session. */
   onTyped?(listener: (text: string) => void): void;
+  /** Doors with a keypad (the phone): `listener` gets the keys of one input, e.g. "123#" (0-9 * # A-D). */
+  onKeys?(listener: (keys: string) => void): void;
+  /** Whether the caller's audio ended because the call was handed to a person (a phone transfer), not a hang-up. */
+  transferred?(): boolean;
 }

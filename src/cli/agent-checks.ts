@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isValidPhoneNumber } from 'libphonenumber-js';
 import { isAbsolute, join } from 'node:path';
 import type { FieldProblem } from '../agent/load.ts';
 import type { AgentFileData } from '../agent/schema.ts';
@@ -57,9 +58,27 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
   }
 
   config.tools.forEach((t, i) => {
-    if (t.type === 'transfer') out.push({ path: ['tools', i], message: 'transfer is not built yet: the model would never be given it; remove it (see docs/roadmap.md)' });
+    if (t.type !== 'transfer') return;
+    // The schema checks the E.164 shape; this checks the number could exist (its country's lengths and prefixes).
+    if (t.number && !isValidPhoneNumber(t.number)) out.push({ path: ['tools', i, 'number'], message: `${t.number} is not a valid phone number` });
+    t.destinations?.forEach((d, j) => {
+      if (!isValidPhoneNumber(d.number)) out.push({ path: ['tools', i, 'destinations', j, 'number'], message: `${d.number} is not a valid phone number` });
+      for (const [day, ranges] of Object.entries(d.hours ?? {})) {
+        (ranges ?? []).forEach((r, k) => {
+          if (r.slice(0, 5) === r.slice(6)) out.push({ path: ['tools', i, 'destinations', j, 'hours', day, k], message: `${r} opens and closes at the same time` });
+        });
+      }
+    });
   });
   return out;
+}
+
+/** Warnings about the phone tools: they act only on phone calls. */
+export function phoneToolWarnings(config: AgentFileData): string[] {
+  if (config.channels.phone?.number) return [];
+  return config.tools.flatMap((t) =>
+    t.type === 'transfer' || t.type === 'press_keys' ? [`the ${t.type} tool works only on phone calls and this agent has no channels.phone.number; on the web it tells the caller it cannot`] : [],
+  );
 }
 
 /** Environment variables the agent needs and this environment lacks, each with what needs it. */
@@ -125,4 +144,9 @@ export function phoneListeningWarnings(config: AgentFileData, env: NodeJS.Proces
 export function languageWarnings(config: AgentFileData): string[] {
   const { warning } = sttLanguage(config.listen.stt, config.persona.language);
   return warning ? [`listen.stt: ${warning}`] : [];
+}
+
+/** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language. */
+export function agentWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
+  return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config)];
 }

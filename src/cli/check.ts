@@ -3,7 +3,7 @@ import { loadAgent } from '../agent/load.ts';
 import { secretMask } from '../agent/secret-mask.ts';
 import { mcpInventory } from '../tools/mcp/inventory.ts';
 import { McpPool } from '../tools/mcp/servers.ts';
-import { languageWarnings, missingKeys, phoneListeningWarnings, runProblems, voiceIdWarnings } from './agent-checks.ts';
+import { agentWarnings, missingKeys, runProblems } from './agent-checks.ts';
 import { exitOnAgentError } from './output.ts';
 
 /**
@@ -24,14 +24,12 @@ export function command(): Command {
         // A warning, not a failure: keys may be set only where the agent is deployed.
         console.log(`warning: not set in this environment: ${unset.map((u) => `${u.name} (${u.neededBy})`).join(', ')}`);
       }
-      for (const w of voiceIdWarnings(agent.config)) console.log(`warning: ${w}`);
-      for (const w of phoneListeningWarnings(agent.config, process.env)) console.log(`warning: ${w}`);
-      for (const w of languageWarnings(agent.config)) console.log(`warning: ${w}`);
+      for (const w of agentWarnings(agent.config, process.env)) console.log(`warning: ${w}`);
       const servers = agent.config.tools.flatMap((t, i) => (t.type === 'mcp' ? [{ cfg: t, i }] : []));
       if (!servers.length || opts.offline) return;
       const pool = new McpPool();
       const mask = secretMask(agent.config, process.env);
-      const taken = ['search_knowledge', 'end_call', 'save_lead', 'check_availability', 'book_call', ...agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [t.name] : []))];
+      const taken = ['search_knowledge', 'end_call', 'save_lead', 'check_availability', 'book_call', 'transfer', 'press_keys', ...agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [t.name] : []))];
       try {
         const report = await mcpInventory(servers.map((s) => s.cfg), pool, taken);
         for (const [k, r] of report.entries()) {

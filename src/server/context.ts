@@ -1,3 +1,4 @@
+import type { PhoneLine } from '../tools/phone-line.ts';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AnalysisQueue } from '../analysis/queue.ts';
@@ -78,7 +79,7 @@ export function track(ctx: ServerContext, s: LiveSession, seat: { release(): voi
 }
 
 /** A new conversation with a loaded agent, on this server's store, feeding its metrics. */
-export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { channel: 'web' | 'phone'; direction?: 'inbound' | 'outbound'; caller: string | null }): Conversation {
+export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { channel: 'web' | 'phone'; direction?: 'inbound' | 'outbound'; caller: string | null; phone?: PhoneLine }): Conversation {
   const name = loaded.agent.name;
   const conversation: Conversation = new Conversation({
     agent: loaded.agent,
@@ -92,6 +93,7 @@ export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { ch
     channel: o.channel,
     direction: o.direction ?? 'inbound',
     caller: o.caller,
+    phone: o.phone,
     onEvent: (id, e) => {
       ctx.metrics.observe(name, e);
       ctx.events.observe(name, id, e, conversation.lead);

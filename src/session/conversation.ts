@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import type { McpServers } from '../tools/mcp/servers.ts';
+import type { PhoneLine } from '../tools/phone-line.ts';
 import { agentTools, mcpTools } from '../tools/registry.ts';
 import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
@@ -56,6 +57,8 @@ export interface ConversationOptions {
   emailsInvitations?: boolean;
   /** Where the agent's MCP tools are listed and called: the process's shared connections by default; scenarios stub them. */
   mcp?: McpServers;
+  /** The phone call the conversation runs on (the phone door): transfer and press_keys use it. */
+  phone?: PhoneLine;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -170,7 +173,7 @@ export class Conversation {
   }
 
   /** One caller turn: yields the agent's words as they are written, and its tool calls. */
-  async *reply(callerText: string, o: { signal?: AbortSignal } = {}): AsyncGenerator<AgentOutput> {
+  async *reply(callerText: string, o: { signal?: AbortSignal; firstTool?: string } = {}): AsyncGenerator<AgentOutput> {
     if (this.ended) throw new Error('this conversation has ended');
     const signal = o.signal ?? new AbortController().signal;
     const { config } = this.agent;
@@ -234,7 +237,7 @@ export class Conversation {
       this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
     } else {
       this.#modelDeclined = false;
-      for await (const out of this.#runModel(heard, hits, retrieval.unknown, agentSeq, signal)) {
+      for await (const out of this.#runModel(heard, hits, retrieval.unknown, agentSeq, signal, o.firstTool)) {
         if (out.type === 'text') {
           if (firstTokenMs === null) firstTokenMs = performance.now() - t0;
           text += out.text;
@@ -326,7 +329,7 @@ export class Conversation {
     await this.#recorder.flush();
   }
 
-  async *#runModel(heard: string, hits: KnowledgeMatch[], absent: string[], agentSeq: number, signal: AbortSignal): AsyncGenerator<AgentOutput> {
+  async *#runModel(heard: string, hits: KnowledgeMatch[], absent: string[], agentSeq: number, signal: AbortSignal, firstTool?: string): AsyncGenerator<AgentOutput> {
     const { config } = this.agent;
     if (signal.aborted) {
       // Cancelled while its documents were searched (the caller hung up): the model is not asked.
@@ -359,6 +362,7 @@ export class Conversation {
       temperature: config.brain.temperature,
       maxToolRounds: config.brain.maxToolRounds,
       responseTimeoutMs: config.brain.responseTimeoutMs,
+      firstTool,
       signal: cut.signal,
       onUsage: (model, input, output) => {
         this.usage.addTokens(model, input, output);
@@ -436,8 +440,8 @@ export class Conversation {
       turnSeq: () => agentSeq,
       emit: (e) => this.#emit(e),
       lead: this.lead,
-      requestEnd: () => {
-        this.#endAfterTurn ??= 'agent ended';
+      requestEnd: (reason) => {
+        this.#endAfterTurn ??= reason ?? 'agent ended';
       },
       searchKnowledge: (q, limit, signal) => this.#search(q, limit, signal),
       transcript: () => [...this.transcript],
@@ -446,6 +450,7 @@ export class Conversation {
       booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
       mcp: this.#o.mcp,
+      phone: this.#o.phone,
       env: this.#o.env ?? process.env,
       now: this.#clock,
     };

@@ -23,6 +23,8 @@ export interface ModelTurnInput {
   mayContinue?(): Promise<boolean>;
   /** Each model call once it is over (for traces): how long the model took, apart from the tools it asked for. */
   onModelCall?(call: ModelCall): void;
+  /** A tool the model must call in its first step (a keypad shortcut: "press 0 for a person"). */
+  firstTool?: string;
 }
 
 /** One request to a model, timed from its start to its last part (tools that ran after it are not counted). */
@@ -80,6 +82,8 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           messages: [...o.messages, ...messages],
           tools: o.tools,
           toolChoice: final ? 'none' : 'auto',
+          // Only the first step is forced: after the tool the model answers freely.
+          prepareStep: !final && o.firstTool && o.tools[o.firstTool] ? ({ stepNumber }) => (stepNumber === 0 ? { toolChoice: { type: 'tool', toolName: o.firstTool! } } : undefined) : undefined,
           temperature: o.temperature,
           stopWhen: final ? isStepCount(1) : [isStepCount(o.maxToolRounds + 1), async () => (o.mayContinue ? !(await o.mayContinue()) : false)],
           // A caller is waiting: move on to the next model at once rather than back off and retry.

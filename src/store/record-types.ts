@@ -44,6 +44,7 @@ export const END_REASONS = {
   'no start': 'caller-left', // a socket that never said `start` within its grace period
   'agent ended': 'ended-by-agent', // end_call, then the goodbye played out
   silence: 'ended-by-agent', // the caller said nothing after a reprompt
+  transferred: 'ended-by-agent', // the agent handed the call to a person (transfer)
   'time limit': 'limit', // limits.maxDurationSec
   'cost limit': 'limit', // limits.maxCostPerConversationUsd
   budget: 'limit', // the agent's daily budget or minutes ran out mid-conversation

@@ -5,11 +5,9 @@
 //   audio as 20 ms μ-law `media`, `dtmf` and `stop`. Agent audio it receives is "played" in real
 //   time; each `mark` is echoed once the audio before it has played, and `clear` drops what is
 //   queued and echoes the pending marks at once — as Twilio does.
-// - startFakeTwilioApi serves POST /2010-04-01/Accounts/{Sid}/Calls.json with basic auth and
-//   answers like Twilio's Calls resource.
+// - startFakeTwilioApi (twilio-api.ts): the REST Calls resource — create, and update a live call
+//   with new TwiML — acting on the calls it knows, with signed status and conference callbacks.
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { mulawDecode, mulawEncode } from '../audio/mulaw.ts';
 
@@ -37,13 +35,18 @@ export interface DialResult {
 /** Twilio's side of one call. */
 export class TwilioCallPeer {
   readonly callSid: string;
-  readonly streamSid = `MZ${randomBytes(16).toString('hex')}`;
+  /** The current Media Stream's id: each stream of the call (after new TwiML) has its own. */
+  streamSid = `MZ${randomBytes(16).toString('hex')}`;
+  /** Streams opened so far on this call. */
+  streams = 0;
   readonly accountSid: string;
   /** Agent audio played to the caller so far (PCM16 8 kHz). */
   readonly heard: Int16Array[] = [];
   /** Agent audio received, played or not. */
   receivedFrames = 0;
   marksEchoed: string[] = [];
+  /** Messages that named a stream other than the current one. */
+  misaddressed = 0;
   clears = 0;
   closed: Promise<{ code: number; reason: string }> | undefined;
   #authToken: string;
@@ -73,6 +76,8 @@ export class TwilioCallPeer {
   async connect(twiml: string, o: { startAfterMs?: number } = {}): Promise<void> {
     const stream = parseStreamTwiml(twiml);
     if (!stream) throw new Error(`no <Connect><Stream> in ${twiml}`);
+    if (this.streams++) this.streamSid = `MZ${randomBytes(16).toString('hex')}`;
+    this.#queue = [];
     const ws = new WebSocket(stream.url);
     this.#ws = ws;
     this.closed = new Promise((resolve) =>
@@ -123,6 +128,19 @@ export class TwilioCallPeer {
     await this.closed;
   }
 
+  /**
+   * Twilio ends the stream because the call runs new TwiML (a REST update): `stop`, then the
+   * socket closes; audio still queued is never played. The call itself goes on.
+   */
+  async stopStream(): Promise<void> {
+    if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
+    this.#json({ event: 'stop', sequenceNumber: String(++this.#seq), streamSid: this.streamSid, stop: { accountSid: this.accountSid, callSid: this.callSid } });
+    clearInterval(this.#player);
+    this.#queue = [];
+    this.#ws.close(1000);
+    await this.closed;
+  }
+
   /** Milliseconds of agent audio played to the caller. */
   get heardMs(): number {
     return this.heard.reduce((n, p) => n + p.length, 0) / 8;
@@ -154,7 +172,10 @@ export class TwilioCallPeer {
 
   #receive(text: string): void {
     const m = JSON.parse(text) as { event: string; streamSid?: string; media?: { payload: string }; mark?: { name: string } };
-    if (m.streamSid !== this.streamSid) throw new Error(`message for stream ${m.streamSid}, not ${this.streamSid}`);
+    if (m.streamSid !== this.streamSid) {
+      this.misaddressed++; // a message naming another stream: Twilio drops it
+      return;
+    }
     if (m.event === 'media') {
       this.receivedFrames++;
       this.#queue.push({ pcm: mulawDecode(Buffer.from(m.media!.payload, 'base64')) });
@@ -186,42 +207,4 @@ export class TwilioCallPeer {
   }
 }
 
-/** A request the fake Calls API received. */
-export interface FakeCallRequest {
-  accountSid: string;
-  auth: string | undefined;
-  params: Record<string, string>;
-}
-
-export interface FakeTwilioApi {
-  url: string;
-  calls: FakeCallRequest[];
-  close(): Promise<void>;
-}
-
-/** Twilio's REST Calls resource: checks basic auth against the account, answers 201 with a queued call. */
-export async function startFakeTwilioApi(o: { accountSid: string; authToken: string }): Promise<FakeTwilioApi> {
-  const calls: FakeCallRequest[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Calls\.json$/.exec(req.url ?? '');
-      const send = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-      if (!m || req.method !== 'POST') return send(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-      const expected = `Basic ${Buffer.from(`${o.accountSid}:${o.authToken}`).toString('base64')}`;
-      if (req.headers.authorization !== expected || m[1] !== o.accountSid) return send(401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
-      const params = Object.fromEntries(new URLSearchParams(body));
-      calls.push({ accountSid: m[1]!, auth: req.headers.authorization, params });
-      if (!params.To || !params.From || !(params.Url || params.Twiml)) return send(400, { code: 21201, message: 'No called number is specified', status: 400 });
-      const sid = `CA${randomBytes(16).toString('hex')}`;
-      send(201, { sid, account_sid: o.accountSid, to: params.To, from: params.From, status: 'queued', direction: 'outbound-api', api_version: '2010-04-01', uri: `/2010-04-01/Accounts/${o.accountSid}/Calls/${sid}.json` });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    close: () => new Promise((r) => server.close(() => r())),
-  };
-}
+export { startFakeTwilioApi, type FakeCallRequest, type FakeTwilioApi, type PersonAnswers } from './twilio-api.ts';

@@ -2,6 +2,7 @@ import type { Agent } from '../agent/load.ts';
 import type { ToolEvent } from './events.ts';
 import type { Booking, CalendarProvider, Slot } from './calendar/types.ts';
 import type { McpServers } from './mcp/servers.ts';
+import type { PhoneLine } from './phone-line.ts';
 
 /** A knowledge chunk found for a query. */
 export interface KnowledgeMatch {
@@ -21,8 +22,8 @@ export interface ToolContext {
   emit(event: ToolEvent): void;
   /** Fields collected from the caller so far. */
   readonly lead: Record<string, string>;
-  /** Ask the session to end the conversation once the agent has finished speaking. */
-  requestEnd(): void;
+  /** Ask the session to end the conversation once the agent has finished speaking (`transferred`: a person took the call). */
+  requestEnd(reason?: 'transferred'): void;
   searchKnowledge(query: string, limit: number, signal: AbortSignal): Promise<KnowledgeMatch[]>;
   /** What has been said so far, in order (the heard text of each turn). */
   transcript(): { role: 'agent' | 'caller'; text: string }[];
@@ -36,6 +37,8 @@ export interface ToolContext {
   /** Where MCP tools are listed and called; the process's shared connections when unset. */
   readonly mcp?: McpServers;
   readonly env: NodeJS.ProcessEnv;
+  /** The phone call, on the phone door only: transfer and press_keys act on it. */
+  readonly phone?: PhoneLine;
   now(): Date;
 }
 

@@ -10,6 +10,8 @@ import { mcpPool } from './mcp/servers.ts';
 import { mcpToolSpecs } from './mcp/tools.ts';
 import { tracedTool, type ToolSpec } from './traced.ts';
 import { webhookTool } from './webhook.ts';
+import { transferTool } from './transfer.ts';
+import { pressKeysTool } from './press-keys.ts';
 import { errorText } from '../util/error-text.ts';
 
 /**
@@ -63,7 +65,11 @@ function ownTools(ctx: ToolContext): ToolSpec<any>[] {
   const declared = new Set(config.tools.map((t) => t.type));
   if (collect.length || declared.has('save_lead')) specs.push(saveLeadTool(ctx));
   if (ctx.calendar) specs.push(checkAvailabilityTool(ctx, ctx.calendar), bookCallTool(ctx, ctx.calendar));
-  for (const t of config.tools) if (t.type === 'webhook') specs.push(webhookTool(ctx, t));
+  for (const t of config.tools) {
+    if (t.type === 'webhook') specs.push(webhookTool(ctx, t));
+    else if (t.type === 'transfer') specs.push(transferTool(ctx, t));
+    else if (t.type === 'press_keys') specs.push(pressKeysTool(ctx, t.description));
+  }
   return specs;
 }
 

@@ -54,10 +54,18 @@ describe('parley check catches agents that would fail', () => {
     assert.deepEqual(r.lines, [`${r.dir}/agent.yaml:5:25 knowledge.sources.1: not found: docs/ (relative to the agent folder); create it, or remove it from knowledge.sources`, '1 problem found']);
   });
 
-  it('a transfer tool, which the schema accepts but the model is never given', async () => {
-    const r = await check('tools:\n  - end_call\n  - type: transfer\n    number: "+14155550123"\n');
-    assert.equal(r.code, 1);
-    assert.match(r.lines[0]!, /agent\.yaml:6:5 tools\.1: transfer is not built yet: the model would never be given it; remove it/);
+  it('a transfer tool: destinations must be real E.164 numbers with HH:MM hours; without a phone channel it warns', async () => {
+    const bad = await check('tools:\n  - end_call\n  - type: transfer\n    destinations:\n      - { label: sales, number: "415-555-0123", hours: { mon: ["9-17"] } }\n      - { label: billing, number: "+99912345678" }\n');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /tools\.1\.destinations\.0\.number: use E\.164, e\.g\. \+14155550123/);
+    assert.match(bad.stderr, /tools\.1\.destinations\.0\.hours\.mon\.0: use HH:MM-HH:MM/);
+    const invalid = await check('brain:\n  llm: local:default\ntools:\n  - type: transfer\n    destinations:\n      - { label: billing, number: "+99912345678" }\n');
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.lines[0]!, /agent\.yaml:\d+:\d+ tools\.0\.destinations\.0\.number: \+99912345678 is not a valid phone number/);
+    const ok = await check('brain:\n  llm: local:default\ntools:\n  - type: transfer\n    mode: cold\n    destinations:\n      - { label: sales, number: "+14155550123", hours: { mon: ["09:00-17:00"] } }\n  - press_keys\n');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /warning: the transfer tool works only on phone calls and this agent has no channels\.phone\.number/);
+    assert.match(ok.stdout, /warning: the press_keys tool works only on phone calls/);
   });
 
   it('an unknown key, with the closest known one', async () => {
@@ -75,7 +83,7 @@ describe('parley check catches agents that would fail', () => {
   });
 
   it('reports every problem at once', async () => {
-    const r = await check('brain:\n  llm: gpt-4o\nvoice:\n  tts: flite\ntools: [transfer]\n');
+    const r = await check('brain:\n  llm: gpt-4o\nvoice:\n  tts: flite\nknowledge:\n  sources: [missing/]\n');
     assert.equal(r.code, 1);
     assert.equal(r.lines.at(-1), '3 problems found');
   });

@@ -39,21 +39,67 @@ export interface PlacedCall {
   from: string;
 }
 
+/** Where the REST API is and how it is reached (tests point it at a fake). */
+export interface TwilioApi {
+  account: PhoneAccount;
+  apiBase?: string;
+  fetch?: typeof fetch;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
 /** Asks Twilio to call `to` from the account's number; Twilio fetches `webhookUrl` when it is answered. */
-export async function placeCall(o: { account: PhoneAccount; to: string; webhookUrl: string; apiBase?: string; fetch?: typeof fetch; signal?: AbortSignal }): Promise<PlacedCall> {
-  if (!/^\+[1-9]\d{6,14}$/.test(o.to)) throw new Error(`"${o.to}" is not a phone number in E.164 form (+14155550123)`);
+export async function placeCall(o: TwilioApi & { to: string; webhookUrl: string; signal?: AbortSignal }): Promise<PlacedCall> {
+  return createCall({ ...o, answer: { url: o.webhookUrl } });
+}
+
+/**
+ * POST /Calls.json: a call from the account's number to `to`, running `answer` (a TwiML URL or the
+ * TwiML itself) when answered. `timeoutSec` is how long it rings; `statusCallback` hears the
+ * `statusEvents` (initiated, ringing, answered, completed), each with CallStatus.
+ */
+export async function createCall(o: TwilioApi & { to: string; answer: { url: string } | { twiml: string }; timeoutSec?: number; statusCallback?: string; statusEvents?: string[]; signal?: AbortSignal }): Promise<PlacedCall> {
+  if (!E164.test(o.to)) throw new Error(`"${o.to}" is not a phone number in E.164 form (+14155550123)`);
+  const form = new URLSearchParams({ To: o.to, From: o.account.number });
+  if ('url' in o.answer) form.set('Url', o.answer.url), form.set('Method', 'POST');
+  else form.set('Twiml', o.answer.twiml);
+  if (o.timeoutSec !== undefined) form.set('Timeout', String(o.timeoutSec));
+  if (o.statusCallback) {
+    form.set('StatusCallback', o.statusCallback);
+    form.set('StatusCallbackMethod', 'POST');
+    // A list parameter is sent once per value, as Twilio's own helper libraries do.
+    for (const e of o.statusEvents ?? []) form.append('StatusCallbackEvent', e);
+  }
+  const body = await twilioPost(o, 'Calls.json', form, 'Twilio refused the call', o.signal);
+  return { sid: String(body.sid), status: String(body.status), to: String(body.to ?? o.to), from: String(body.from ?? o.account.number) };
+}
+
+/**
+ * POST /Calls/{CallSid}.json: a live call runs new TwiML at once (whatever it was doing — a Media
+ * Stream — ends), or is ended: `canceled` while it rings, `completed` once answered.
+ */
+export async function updateCall(o: TwilioApi & { callSid: string; twiml?: string; status?: 'canceled' | 'completed'; signal?: AbortSignal }): Promise<{ sid: string; status: string }> {
+  if (!/^CA[0-9a-fA-F]{32}$/.test(o.callSid)) throw new Error(`"${o.callSid}" is not a Twilio call SID`);
+  const form = new URLSearchParams();
+  if (o.twiml !== undefined) form.set('Twiml', o.twiml);
+  if (o.status) form.set('Status', o.status);
+  const body = await twilioPost(o, `Calls/${o.callSid}.json`, form, 'Twilio refused to change the call', o.signal);
+  return { sid: String(body.sid), status: String(body.status) };
+}
+
+async function twilioPost(o: TwilioApi, path: string, form: URLSearchParams, refused: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const base = (o.apiBase ?? 'https://api.twilio.com').replace(/\/+$/, '');
-  const res = await (o.fetch ?? fetch)(`${base}/2010-04-01/Accounts/${encodeURIComponent(o.account.accountSid)}/Calls.json`, {
+  const res = await (o.fetch ?? fetch)(`${base}/2010-04-01/Accounts/${encodeURIComponent(o.account.accountSid)}/${path}`, {
     method: 'POST',
     headers: {
       authorization: `Basic ${Buffer.from(`${o.account.accountSid}:${o.account.authToken}`).toString('base64')}`,
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     },
-    body: new URLSearchParams({ To: o.to, From: o.account.number, Url: o.webhookUrl, Method: 'POST' }),
-    signal: o.signal ?? AbortSignal.timeout(15_000),
+    body: form,
+    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
   });
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`Twilio refused the call (HTTP ${res.status}${body.code ? `, error ${body.code}` : ''}): ${String(body.message ?? res.statusText)}`);
-  return { sid: String(body.sid), status: String(body.status), to: String(body.to ?? o.to), from: String(body.from ?? o.account.number) };
+  if (!res.ok) throw new Error(`${refused} (HTTP ${res.status}${body.code ? `, error ${body.code}` : ''}): ${String(body.message ?? res.statusText)}`);
+  return body;
 }

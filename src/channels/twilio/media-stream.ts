@@ -105,6 +105,16 @@ export class TwilioChannel implements Channel {
     return this.#heardMs;
   }
 
+  /** Milliseconds of agent audio sent to Twilio, played or not. */
+  sentMs(): number {
+    return this.#sentMs;
+  }
+
+  /** Whether the stream has closed (hang-up, `stop`, new TwiML on the call). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   send(_event: ClientEvent): void {
     // A phone has no screen: captions and states are for the web door only.
   }

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { phoneAccount, phoneAuthToken, placeCall } from '../../channels/twilio/calls.ts';
 import { TwilioChannel } from '../../channels/twilio/media-stream.ts';
+import { CallLine } from '../../channels/twilio/call-line.ts';
+import { sayAndHangUp, streamTwiml } from '../../channels/twilio/twiml.ts';
+import { TransferCallbacks, TwilioPhoneLine } from '../phone-line.ts';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
 import { WaitingSockets } from '../../guard/waiting-sockets.ts';
 import { validTwilioSignature } from '../../guard/twilio-signature.ts';
@@ -17,6 +20,7 @@ import { adminGuard } from './admin.ts';
 // The socket redeems the token on `start` and runs the same voice loop as the web door.
 
 export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const callbacks = new TransferCallbacks();
   await app.register(async (scope) => {
     // Twilio posts form-encoded bodies; parsed here only, for its routes.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -35,29 +39,42 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       reply.type('text/xml');
       if (!loaded) {
         ctx.warn(`twilio: no agent answers ${params.To ?? 'this number'} (set channels.phone.number, or ?agent=NAME on the webhook URL)`);
-        return say("Sorry, this number is not connected to an assistant right now. Goodbye.");
+        return sayAndHangUp('Sorry, this number is not connected to an assistant right now. Goodbye.');
       }
       const caller = params.Direction?.startsWith('outbound') ? (params.To ?? '') : (params.From ?? '');
       const admitted = await ctx.admission.check(loaded, caller || 'unknown');
       if (!admitted.ok) {
         ctx.metrics.refused(admitted.code);
         ctx.log(`twilio: refused a call for ${loaded.agent.name}: ${admitted.reason}`);
-        return say("Sorry, we can't take your call right now. Please try again later. Goodbye.");
+        return sayAndHangUp("Sorry, we can't take your call right now. Please try again later. Goodbye.");
       }
       const direction = req.query.direction === 'outbound' || params.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
       // The caller and direction ride inside the signed token: the stream's <Parameter>s come back unsigned.
       const session = ctx.tokens.issue(loaded.agent.name, `twilio:${params.CallSid ?? ''}`, { caller, direction });
       const stream = `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/twilio/stream`;
-      const parameters = { token: session, agent: loaded.agent.name, callSid: params.CallSid ?? '' };
-      return [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<Response><Connect>',
-        `<Stream url="${xml(stream)}">`,
-        ...Object.entries(parameters).map(([name, value]) => `<Parameter name="${name}" value="${xml(value)}"/>`),
-        '</Stream></Connect></Response>',
-      ].join('');
+      return streamTwiml(stream, { token: session, agent: loaded.agent.name, callSid: params.CallSid ?? '' });
+    });
+
+    // Status callbacks of a transfer (docs/phone.md#hand-off-to-a-human): the person's call, and the caller's conference.
+    scope.post<{ Params: { id: string; kind: string }; Body: Record<string, string> }>('/v1/twilio/transfers/:id/:kind', async (req, reply) => {
+      const params = req.body && typeof req.body === 'object' ? req.body : {};
+      const { id, kind } = req.params;
+      const name = callbacks.agentOf(id);
+      const loaded = name ? ctx.agents.get(name) : undefined;
+      if ((kind !== 'status' && kind !== 'conference') || !loaded) return reply.code(404).type('text/plain').send('no such transfer');
+      const token = phoneAuthToken(loaded.agent, ctx.env);
+      const url = `${ctx.baseUrl(req)}${req.url}`;
+      if (!token || !validTwilioSignature(token, header(req, 'x-twilio-signature'), url, params)) {
+        ctx.warn(`twilio: refused a transfer callback for ${url}: the signature does not match`);
+        return reply.code(403).type('text/plain').send('invalid Twilio signature');
+      }
+      callbacks.deliver(id, kind, params);
+      return reply.code(204).send();
     });
   });
+
+  /** Calls running on this node, by CallSid: where a stream that resumes a conversation is attached. */
+  const lines = new Map<string, CallLine>();
 
   const waitingStreams = new WaitingSockets(waitingPerAddress(ctx.env));
   const timeoutMs = startTimeoutMs(ctx.env);
@@ -66,13 +83,25 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     const openedAt = performance.now();
     const leave = waitingStreams.enter(req.ip);
     if (!leave) return socket.close(CLOSE_TRY_AGAIN, `more than ${waitingStreams.perAddress} streams from this address are waiting to start`);
+    const baseUrl = ctx.baseUrl(req).replace(/^ws/, 'http');
     let hardStop: NodeJS.Timeout | undefined;
     const ac = new AbortController();
+    /** The call this stream carries, once it started (a first stream, or one resuming a conversation). */
+    let line: CallLine | undefined;
     const channel = new TwilioChannel(socket, {
       onStart: async (start) => {
         clearTimeout(noStart);
         leave();
         const p = start.customParameters;
+        if (p.resume) {
+          // The same call back on a stream after new TwiML (keys played, nobody took a transfer).
+          const check = await ctx.tokens.redeem(p.token ?? '', { origin: `twilio-resume:${start.callSid}` });
+          if (!check.ok) return channel.fail(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
+          const waiting = lines.get(start.callSid);
+          if (!waiting?.attach(channel)) return channel.fail(CLOSE_POLICY, 'this call is not waiting for a stream');
+          line = waiting;
+          return;
+        }
         const check = await ctx.tokens.redeem(p.token ?? '', { origin: `twilio:${start.callSid}` });
         if (ac.signal.aborted) return; // Twilio hung up while the token was checked
         if (!check.ok) return channel.fail(check.unavailable ? CLOSE_TRY_AGAIN : CLOSE_POLICY, check.reason);
@@ -92,17 +121,22 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         // limits.maxDurationSec counts from the stream's opening; past it and a grace, the door closes whatever happens.
         const { maxDurationSec } = loaded.agent.config.limits;
         const elapsedMs = performance.now() - openedAt;
+        const callLine = new CallLine(channel, { keypad: loaded.agent.config.channels.phone?.keypad ?? { interDigitMs: 1500, maxDigits: 20 }, onOver: () => lines.delete(start.callSid) });
+        line = callLine;
+        lines.set(start.callSid, callLine);
         hardStop = setTimeout(() => {
           ac.abort();
-          channel.close('time limit');
+          callLine.close('time limit');
         }, hardStopMs(maxDurationSec, elapsedMs));
-        runCall(ctx, loaded, channel, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000) }, ac, seat);
+        const session = runCall(ctx, loaded, callLine, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000), baseUrl, callbacks }, ac, seat);
+        void session.done.finally(() => clearTimeout(hardStop));
       },
+      onDtmf: (digit) => line?.press(digit),
       onClose: () => {
         clearTimeout(noStart);
-        clearTimeout(hardStop);
         leave();
-        ac.abort();
+        // Before a call started on it, the stream's end stops whatever was being set up; after, the line decides.
+        if (!line) ac.abort();
       },
     });
     const noStart = setTimeout(() => channel.fail(CLOSE_POLICY, `no start within ${timeoutMs / 1000} s`), timeoutMs);
@@ -139,8 +173,9 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
 }
 
 /** One phone call on an accepted stream, tracked until its record is written. */
-function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number }, ac: AbortController, seat: Seat) {
-  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller });
+function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: CallLine, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number; baseUrl: string; callbacks: TransferCallbacks }, ac: AbortController, seat: Seat) {
+  const phone = phoneLineFor(ctx, loaded, channel, call);
+  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller, phone });
   ctx.log(`twilio: call ${call.callSid} (${call.direction}, ${call.caller ?? 'unknown'}) is conversation ${conversation.id} with ${loaded.agent.name}`);
   const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: call.maxDurationSec }).catch((e: Error) => {
     ctx.warn(`call ${call.callSid}: ${e.message}`);
@@ -151,12 +186,28 @@ function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel
   return session;
 }
 
-function say(text: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${xml(text)}</Say><Hangup/></Response>`;
-}
-
-function xml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+/** What the phone tools act on; none (they say so) when the agent has no Twilio account to act with. */
+function phoneLineFor(ctx: ServerContext, loaded: LoadedAgent, line: CallLine, call: { callSid: string; baseUrl: string; callbacks: TransferCallbacks }): TwilioPhoneLine | undefined {
+  const needs = loaded.agent.config.tools.some((t) => t.type === 'transfer' || t.type === 'press_keys');
+  if (!needs) return undefined;
+  let account;
+  try {
+    account = phoneAccount(loaded.agent, ctx.env);
+  } catch (e) {
+    ctx.warn(`twilio: ${(e as Error).message}; transfer and press_keys are unavailable on call ${call.callSid}`);
+    return undefined;
+  }
+  const name = loaded.agent.name;
+  return new TwilioPhoneLine({
+    line,
+    callSid: call.callSid,
+    agent: name,
+    api: { account, apiBase: ctx.env.PARLEY_TWILIO_API_URL, fetch: ctx.fetch },
+    baseUrl: call.baseUrl,
+    callbacks: call.callbacks,
+    resumeParameters: () => ({ token: ctx.tokens.issue(name, `twilio-resume:${call.callSid}`), agent: name, callSid: call.callSid, resume: '1' }),
+    log: (l) => ctx.log(l),
+  });
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {

@@ -11,6 +11,9 @@ export const FILLERS: Record<string, string> = {
   check_availability: "One moment, I'm checking the calendar. ",
   book_call: "One moment, I'm booking that for you. ",
   search_knowledge: 'Let me look that up. ',
+  // The caller hears Twilio's hold message instead; a filler would only be cut off.
+  transfer: '',
+  press_keys: '',
 };
 
 /** `heard` without the filler line the session slipped into a reply (whole, or cut at its end). */

@@ -17,23 +17,27 @@ export interface ReplyWriting {
   filler: { said: string };
   send(event: ClientEvent): void;
   onFirstText(): void;
+  /** A tool the model must call first (a keypad shortcut). */
+  firstTool?: string;
 }
 
 /** Streams the model's reply to `text` into `words`; records (never swallows) what goes wrong; never rejects. */
 export async function writeReply(text: string, w: ReplyWriting): Promise<void> {
   const { conversation, words, signal, timers, filler, send } = w;
   try {
-    for await (const out of conversation.reply(text, { signal })) {
+    for await (const out of conversation.reply(text, { signal, firstTool: w.firstTool })) {
       if (out.type === 'text') {
         w.onFirstText();
         timers.cancel('filler');
         words.push(out.text);
         send({ type: 'agent_text', text: out.text, final: false });
       } else if (out.type === 'tool-start' && !filler.said) {
-        timers.start('filler', FILLER_AFTER_MS, () => {
-          filler.said = LINES.FILLERS[out.name] ?? LINES.FILLER;
-          words.push(filler.said);
-        });
+        const line = LINES.FILLERS[out.name] ?? LINES.FILLER;
+        if (line)
+          timers.start('filler', FILLER_AFTER_MS, () => {
+            filler.said = line;
+            words.push(line);
+          });
       } else if (out.type === 'tool') {
         timers.cancel('filler');
         send({ type: 'tool', name: out.name });

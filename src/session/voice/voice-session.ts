@@ -119,6 +119,7 @@ export class VoiceSession {
     this.#ears = new Ears({ stt: this.#o.stt, language: this.#o.language, sampleRate: this.#earsRate(), signal, onWords: (e) => this.#heard(e), onLost: (e) => this.#earsLost(e) });
     const hearing = this.#ears.run();
     channel.onTyped?.((text) => this.#typed(text));
+    channel.onKeys?.((keys) => this.#keys(keys));
     const listening = this.#listen(signal);
     const onAbort = () => void this.#end('server stopped');
     signal.addEventListener('abort', onAbort, { once: true });
@@ -126,7 +127,7 @@ export class VoiceSession {
     // The greeting comes from the file and goes out at once: it cannot fail to fire.
     else if (!this.#isEnding()) this.#say('greeting', first);
     else conversation.greetingUnheard().catch((e: unknown) => conversation.noteError('session', e)); // a limit came first
-    await Promise.race([this.#done, listening.then(() => this.#end('caller hung up'))]);
+    await Promise.race([this.#done, listening.then(() => this.#end(channel.transferred?.() ? 'transferred' : 'caller hung up'))]);
     signal.removeEventListener('abort', onAbort);
     this.#ears.stop();
     await hearing;
@@ -199,6 +200,22 @@ export class VoiceSession {
     this.#queueResponse(text, null);
   }
 
+  /**
+   * Keys the caller pressed (one input, "123#"): a turn of their own, "(the caller pressed 1 2 3 #)",
+   * recorded as the caller's words. A transfer tool's `key` alone asks for a person: the model must
+   * call transfer first.
+   */
+  #keys(keys: string): void {
+    if (this.#isEnding() || this.#endReason) return;
+    // As with typing: one answer running and one waiting at most; a flood of keys cannot queue up the model.
+    if (this.#answering > 1) return;
+    const shortcut = this.#o.conversation.agent.config.tools.some((t) => t.type === 'transfer' && t.key === keys);
+    const text = shortcut ? `(the caller pressed ${keys}, the key for a person)` : `(the caller pressed ${[...keys].join(' ')})`;
+    this.#send({ type: 'transcript', role: 'caller', text, final: true });
+    this.#finalAtMs = this.clockMs;
+    this.#queueResponse(text, null, shortcut ? 'transfer' : undefined);
+  }
+
   /** The recogniser was lost: reopened once (a dropped vendor socket); lost again, the agent says it cannot hear and ends. */
   #earsLost(e: unknown): void {
     this.#o.conversation.noteError(`stt:${this.#o.stt.id}`, e);
@@ -207,14 +224,14 @@ export class VoiceSession {
   }
 
   /** Turn-taking decided the caller finished a turn: answer it, one answer at a time. */
-  #queueResponse(text: string, speechEndMs: number | null): void {
+  #queueResponse(text: string, speechEndMs: number | null, firstTool?: string): void {
     this.#answering++;
-    const next = this.#responding.then(() => this.#respond(text, speechEndMs)).finally(() => this.#answering--);
+    const next = this.#responding.then(() => this.#respond(text, speechEndMs, firstTool)).finally(() => this.#answering--);
     this.#responding = next.catch((e: unknown) => this.#o.conversation.noteError('session', e));
   }
 
   /** Answers a caller turn, streaming the model's words into speech. */
-  async #respond(text: string, speechEndMs: number | null): Promise<void> {
+  async #respond(text: string, speechEndMs: number | null, firstTool?: string): Promise<void> {
     if (this.#state === 'ending') return;
     this.#timers.cancel('reprompt', 'silence-end');
     // The cut-back of an interrupted turn must land before the next turn starts.
@@ -233,6 +250,7 @@ export class VoiceSession {
       filler,
       send: (e) => this.#send(e),
       onFirstText: () => (lat.llmFirstTokenMs ??= this.clockMs),
+      firstTool,
     });
     this.#say('reply', words, { abort, writer, filler, onFirstAudio: () => (lat.ttsFirstAudioMs = this.clockMs), lat });
   }

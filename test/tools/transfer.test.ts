@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Temporal } from 'temporal-polyfill';
+import { AgentFile } from '../../src/agent/schema.ts';
+import type { PhoneLine, TransferRequest } from '../../src/tools/phone-line.ts';
+import { pressKeysTool } from '../../src/tools/press-keys.ts';
+import { nextOpening, staffedAt } from '../../src/tools/staffed-hours.ts';
+import { transferTool } from '../../src/tools/transfer.ts';
+import { KeypadInput, MAX_INPUTS_PER_MINUTE } from '../../src/channels/twilio/keypad.ts';
+import { toolContext } from '../helpers/tool-context.ts';
+
+const never = new AbortController().signal;
+const at = (iso: string) => Temporal.Instant.from(iso);
+
+function agentWith(tool: Record<string, unknown>, timeZone = 'Europe/Warsaw') {
+  const config = AgentFile.parse({ persona: { prompt: 'x', firstMessage: 'Hi.' }, timeZone, tools: [tool] });
+  return { name: 'acme', config, collect: [] };
+}
+
+/** A phone line that records what it was asked and answers `outcome`. */
+function fakeLine(outcome: 'connected' | 'no answer' | 'busy' | 'failed') {
+  const asked: TransferRequest[] = [];
+  const keys: string[] = [];
+  const line: PhoneLine = {
+    transfer: async (r) => (asked.push(r), { outcome }),
+    pressKeys: async (d) => void keys.push(d),
+  };
+  return { line, asked, keys };
+}
+
+describe('staffed hours', () => {
+  const hours = { mon: ['09:00-17:00'], fri: ['22:00-02:00'] };
+  it('reads the ranges on the business clock, overnight ranges included', () => {
+    // 2026-01-12 is a Monday; Warsaw is UTC+1 in January.
+    assert.equal(staffedAt(hours, 'Europe/Warsaw', at('2026-01-12T08:30:00Z')), true); // 09:30 local
+    assert.equal(staffedAt(hours, 'Europe/Warsaw', at('2026-01-12T07:30:00Z')), false); // 08:30 local
+    assert.equal(staffedAt(hours, 'Europe/Warsaw', at('2026-01-12T16:00:00Z')), false); // 17:00 local: closed
+    assert.equal(staffedAt(hours, 'Europe/Warsaw', at('2026-01-16T22:30:00Z')), true); // Fri 23:30
+    assert.equal(staffedAt(hours, 'Europe/Warsaw', at('2026-01-17T00:30:00Z')), true); // Sat 01:30, Friday's range
+    assert.equal(staffedAt(hours, 'Europe/Warsaw', at('2026-01-17T01:30:00Z')), false); // Sat 02:30
+  });
+  it('names the next opening, or none', () => {
+    assert.equal(nextOpening(hours, 'Europe/Warsaw', at('2026-01-12T16:00:00Z')), 'Friday 22:00');
+    assert.equal(nextOpening({}, 'UTC', at('2026-01-12T16:00:00Z')), null);
+  });
+});
+
+describe('transfer tool', () => {
+  const tool = { type: 'transfer', destinations: [{ label: 'sales', number: '+14155550111' }, { label: 'billing', number: '+14155550122', hours: { mon: ['09:00-17:00'] } }] };
+
+  it('on the web (no phone line) says it is only possible on phone calls, and offers a message', async () => {
+    const agent = agentWith(tool);
+    const { ctx } = toolContext({ agent });
+    const out = await transferTool(ctx, agent.config.tools[0] as never).run({ to: 'sales', summary: 'Wants a quote.' }, never, 'c1');
+    assert.equal((out.result as { outcome: string }).outcome, 'not on a phone call');
+    assert.match((out.result as { note: string }).note, /only possible on phone calls.*take a message/);
+  });
+
+  it('outside hours it does not dial; inside it hands the line the number, the brief and the mode; connected ends the conversation as transferred', async () => {
+    const agent = agentWith(tool);
+    const { line, asked } = fakeLine('connected');
+    let ended: string | undefined;
+    const closed = toolContext({ agent, phone: line, now: () => new Date('2026-01-13T10:00:00Z'), requestEnd: (r) => void (ended = r) });
+    const spec = transferTool(closed.ctx, agent.config.tools[0] as never);
+    const shut = await spec.run({ to: 'billing', summary: 'Invoice question.' }, never, 'c1');
+    assert.equal((shut.result as { outcome: string }).outcome, 'outside hours');
+    assert.equal(asked.length, 0);
+    const open = toolContext({ agent, phone: line, now: () => new Date('2026-01-12T10:00:00Z'), requestEnd: (r) => void (ended = r) });
+    const ok = await transferTool(open.ctx, agent.config.tools[0] as never).run({ to: 'Billing', summary: 'Invoice question.' }, never, 'c2');
+    assert.equal((ok.result as { outcome: string }).outcome, 'connected');
+    assert.equal(ended, 'transferred');
+    assert.deepEqual({ ...asked[0], brief: undefined }, { number: '+14155550122', mode: 'warm', brief: undefined, holdMessage: 'Please hold while I connect you.', holdMusic: undefined, timeoutSec: 30 });
+    assert.match(asked[0]!.brief, /a caller for billing\. Invoice question\./);
+  });
+
+  it('no answer and busy bring the caller back with the alternatives; an unknown label is refused', async () => {
+    const agent = agentWith(tool);
+    for (const outcome of ['no answer', 'busy'] as const) {
+      const { ctx } = toolContext({ agent, phone: fakeLine(outcome).line });
+      const r = (await transferTool(ctx, agent.config.tools[0] as never).run({ to: 'sales', summary: 's' }, never, 'c')).result as { outcome: string; transferred: boolean; note: string };
+      assert.equal(r.outcome, outcome);
+      assert.equal(r.transferred, false);
+      assert.match(r.note, /caller is back with you.*take a message/);
+    }
+    const { ctx } = toolContext({ agent, phone: fakeLine('connected').line });
+    const r = await transferTool(ctx, agent.config.tools[0] as never).run({ to: 'the CEO', summary: 's' }, never, 'c');
+    assert.equal(r.error, 'unknown destination');
+  });
+
+  it('the schema refuses both or neither of destinations and number, and duplicate labels', () => {
+    const parse = (t: Record<string, unknown>) => AgentFile.safeParse({ persona: { prompt: 'x', firstMessage: 'Hi.' }, tools: [t] }).success;
+    assert.equal(parse({ type: 'transfer' }), false);
+    assert.equal(parse({ type: 'transfer', number: '+14155550111', destinations: tool.destinations }), false);
+    assert.equal(parse({ type: 'transfer', destinations: [{ label: 'a', number: '+14155550111' }, { label: 'A', number: '+14155550122' }] }), false);
+    assert.equal(parse({ type: 'transfer', number: '+14155550111', key: '0' }), true);
+    assert.equal(parse({ type: 'transfer', number: '+14155550111', key: '00' }), false);
+  });
+});
+
+describe('press_keys tool', () => {
+  it('sends only DTMF keys (0-9 * # A-D, w) and only on a phone call', async () => {
+    const agent = agentWith({ type: 'press_keys' });
+    const { line, keys } = fakeLine('connected');
+    const { ctx } = toolContext({ agent, phone: line });
+    const spec = pressKeysTool(ctx);
+    assert.equal((await spec.run({ keys: '1, 2 #' }, never, 'c')).error, undefined);
+    assert.deepEqual(keys, ['12#']);
+    assert.match(String((await spec.run({ keys: '12; rm -rf' }, never, 'c')).error), /invalid keys/);
+    assert.match(String((await spec.run({ keys: '1'.repeat(33) }, never, 'c')).error), /invalid keys/);
+    assert.deepEqual(keys, ['12#'], 'nothing else reached the line');
+    const web = toolContext({ agent });
+    assert.equal((await pressKeysTool(web.ctx).run({ keys: '1' }, never, 'c')).result && ((await pressKeysTool(web.ctx).run({ keys: '1' }, never, 'c')).result as { pressed: boolean }).pressed, false);
+  });
+});
+
+describe('keypad input', () => {
+  function keypad(o: { interDigitMs?: number; maxDigits?: number } = {}) {
+    let now = 0;
+    const timers: { fn: () => void; at: number }[] = [];
+    const inputs: string[] = [];
+    const k = new KeypadInput({
+      interDigitMs: o.interDigitMs ?? 1000,
+      maxDigits: o.maxDigits ?? 5,
+      onInput: (keys) => inputs.push(keys),
+      now: () => now,
+      setTimer: (fn, ms) => {
+        const t = { fn, at: now + ms };
+        timers.push(t);
+        return t;
+      },
+      clearTimer: (t) => void timers.splice(timers.indexOf(t as never), 1),
+    });
+    const advance = (ms: number) => {
+      now += ms;
+      for (const t of timers.filter((x) => x.at <= now)) (timers.splice(timers.indexOf(t), 1), t.fn());
+    };
+    return { k, inputs, advance };
+  }
+
+  it('keys within the inter-digit time are one input; # ends one at once; a pause ends one', () => {
+    const { k, inputs, advance } = keypad();
+    k.press('1');
+    advance(900);
+    k.press('2');
+    advance(900);
+    assert.deepEqual(inputs, []);
+    advance(100);
+    assert.deepEqual(inputs, ['12']);
+    k.press('4');
+    k.press('#');
+    assert.deepEqual(inputs, ['12', '4#']);
+  });
+
+  it('refuses what is no DTMF key, caps the keys of an input and the inputs of a minute', () => {
+    const { k, inputs, advance } = keypad({ maxDigits: 5 });
+    assert.equal(k.press('E'), false);
+    assert.equal(k.press('11'), false);
+    for (let i = 0; i < 50; i++) k.press('9');
+    advance(1000);
+    assert.deepEqual(inputs, ['99999']);
+    assert.equal(k.dropped, 45);
+    for (let i = 0; i < MAX_INPUTS_PER_MINUTE + 5; i++) k.press('#');
+    assert.equal(inputs.length, MAX_INPUTS_PER_MINUTE, 'no more inputs this minute');
+    advance(60_000);
+    k.press('#');
+    assert.equal(inputs.length, MAX_INPUTS_PER_MINUTE + 1, 'a minute later keys count again');
+  });
+});
