@@ -3,6 +3,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
+import { withVariables } from '../agent/variables.ts';
 import { retrieve, type Embedder, type Vocabulary } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
@@ -55,6 +56,8 @@ export interface ConversationOptions {
   emailsInvitations?: boolean;
   /** Where the agent's MCP tools are listed and called: the process's shared connections by default; scenarios stub them. */
   mcp?: McpServers;
+  /** Values for the agent's `{{name}}` placeholders (a campaign contact's columns); unset ones take their fallback. */
+  variables?: Record<string, string>;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -99,6 +102,8 @@ export class Conversation {
 
   constructor(o: ConversationOptions) {
     if (!o.models.length) throw new Error('a conversation needs at least one language model');
+    // Per-contact variables ({{name}}) filled into the persona and first message, once, for this conversation.
+    o = { ...o, agent: withVariables(o.agent, o.variables ?? {}) };
     this.#o = o;
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);

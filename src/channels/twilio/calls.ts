@@ -40,7 +40,7 @@ export interface PlacedCall {
 }
 
 /** Asks Twilio to call `to` from the account's number; Twilio fetches `webhookUrl` when it is answered. */
-export async function placeCall(o: { account: PhoneAccount; to: string; webhookUrl: string; apiBase?: string; fetch?: typeof fetch; signal?: AbortSignal }): Promise<PlacedCall> {
+export async function placeCall(o: { account: PhoneAccount; to: string; webhookUrl: string; apiBase?: string; fetch?: typeof fetch; signal?: AbortSignal; /** More form fields: answering-machine detection, status callbacks (see answering-machine.ts). */ extra?: [string, string][] }): Promise<PlacedCall> {
   if (!/^\+[1-9]\d{6,14}$/.test(o.to)) throw new Error(`"${o.to}" is not a phone number in E.164 form (+14155550123)`);
   const base = (o.apiBase ?? 'https://api.twilio.com').replace(/\/+$/, '');
   const res = await (o.fetch ?? fetch)(`${base}/2010-04-01/Accounts/${encodeURIComponent(o.account.accountSid)}/Calls.json`, {
@@ -50,7 +50,7 @@ export async function placeCall(o: { account: PhoneAccount; to: string; webhookU
       'content-type': 'application/x-www-form-urlencoded',
       accept: 'application/json',
     },
-    body: new URLSearchParams({ To: o.to, From: o.account.number, Url: o.webhookUrl, Method: 'POST' }),
+    body: new URLSearchParams([['To', o.to], ['From', o.account.number], ['Url', o.webhookUrl], ['Method', 'POST'], ...(o.extra ?? [])]),
     signal: o.signal ?? AbortSignal.timeout(15_000),
   });
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
