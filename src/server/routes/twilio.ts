@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { phoneAccount, phoneAuthToken, placeCall } from '../../channels/twilio/calls.ts';
+import { phoneAccount, phoneAuthToken } from '../../channels/twilio/calls.ts';
 import { TwilioChannel } from '../../channels/twilio/media-stream.ts';
 import { CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
 import { WaitingSockets } from '../../guard/waiting-sockets.ts';
@@ -9,6 +9,8 @@ import type { LoadedAgent } from '../agents.ts';
 import { newConversation, track, type ServerContext } from '../context.ts';
 import { hardStopMs, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
 import { runVoiceConversation } from '../voice-conversation.ts';
+import { watchPhoneCall } from '../call-watch.ts';
+import { dialOut, DoNotCallError, outboundCallLink } from '../outbound-calls.ts';
 import { adminGuard } from './admin.ts';
 
 // The phone door (docs/phone.md). Twilio POSTs the voice webhook when a call comes in (or an
@@ -89,6 +91,9 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         }
         if (ac.signal.aborted) return seat.release();
         const call = check.claims.call ?? { caller: '', direction: 'inbound' as const };
+        // An outbound call Parley placed: its campaign contact's {{variables}} (docs/phone.md).
+        const link = call.direction === 'outbound' ? await outboundCallLink(ctx, start.callSid).catch(() => undefined) : undefined;
+        if (ac.signal.aborted) return seat.release();
         // limits.maxDurationSec counts from the stream's opening; past it and a grace, the door closes whatever happens.
         const { maxDurationSec } = loaded.agent.config.limits;
         const elapsedMs = performance.now() - openedAt;
@@ -96,7 +101,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           ac.abort();
           channel.close('time limit');
         }, hardStopMs(maxDurationSec, elapsedMs));
-        runCall(ctx, loaded, channel, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000) }, ac, seat);
+        runCall(ctx, loaded, channel, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000), variables: link?.variables }, ac, seat);
       },
       onClose: () => {
         clearTimeout(noStart);
@@ -126,12 +131,14 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         ctx.metrics.refused(admitted.code);
         return reply.code(admitted.status).send({ error: admitted.reason, code: admitted.code });
       }
-      const webhookUrl = `${ctx.baseUrl(req)}/v1/twilio/voice?agent=${encodeURIComponent(loaded.agent.name)}&direction=outbound`;
+      void account; // resolved above only to refuse an agent without a phone number with a clear 400
       try {
-        const call = await placeCall({ account, to, webhookUrl, apiBase: ctx.env.PARLEY_TWILIO_API_URL, fetch: ctx.fetch });
+        // With answering-machine detection and a status callback; refused for a number on the do-not-call list.
+        const call = await dialOut(ctx, { loaded, to, base: ctx.baseUrl(req) });
         ctx.log(`twilio: calling ${to} for ${loaded.agent.name} (call ${call.sid})`);
         return reply.code(201).send(call);
       } catch (e) {
+        if (e instanceof DoNotCallError) return reply.code(403).send({ error: e.message, code: 'do-not-call' });
         return reply.code(/E\.164/.test((e as Error).message) ? 400 : 502).send({ error: (e as Error).message });
       }
     });
@@ -139,8 +146,8 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
 }
 
 /** One phone call on an accepted stream, tracked until its record is written. */
-function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number }, ac: AbortController, seat: Seat) {
-  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller });
+function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number; variables?: Record<string, string> }, ac: AbortController, seat: Seat) {
+  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller, variables: call.variables, onEvent: watchPhoneCall(ctx, loaded, call) });
   ctx.log(`twilio: call ${call.callSid} (${call.direction}, ${call.caller ?? 'unknown'}) is conversation ${conversation.id} with ${loaded.agent.name}`);
   const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: call.maxDurationSec }).catch((e: Error) => {
     ctx.warn(`call ${call.callSid}: ${e.message}`);
