@@ -15,21 +15,26 @@ import { onVoicemailHeard } from './outbound-calls.ts';
 /** How long into an outbound call the recogniser's words may still reveal a voicemail greeting. */
 const GREETING_WINDOW_MS = 15_000;
 
-/** The listener to give a phone call's conversation. */
-export function watchPhoneCall(ctx: ServerContext, loaded: LoadedAgent, call: { callSid: string; direction: 'inbound' | 'outbound'; caller: string | null }): EventSink {
+/** The listener to give a phone call's conversation, and `settled` for when what it started is written. */
+export function watchPhoneCall(ctx: ServerContext, loaded: LoadedAgent, call: { callSid: string; direction: 'inbound' | 'outbound'; caller: string | null }): { onEvent: EventSink; settled(): Promise<void> } {
   const calls = new OutboundCalls(ctx.store);
   let startedAt: number | undefined;
   let voicemail = false;
   let listed = false;
-  const fail = (what: string) => (e: unknown) => ctx.warn(`call ${call.callSid}: ${what}: ${errorText(e)}`);
-  return (conversationId: string, e: ConversationEvent) => {
+  const pending = new Set<Promise<void>>();
+  const run = (what: string, work: () => Promise<void>) => {
+    const p = work().catch((e: unknown) => ctx.warn(`call ${call.callSid}: ${what}: ${errorText(e)}`));
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+  const onEvent = (conversationId: string, e: ConversationEvent) => {
     if (e.type === 'conversation.started') {
       startedAt = Date.parse(e.at);
       if (call.direction === 'outbound') {
-        void (async () => {
+        run('could not link the conversation to its call', async () => {
           await calls.linkConversation(call.callSid, conversationId);
           await calls.setOutcome(call.callSid, 'human');
-        })().catch(fail('could not link the conversation to its call'));
+        });
       }
       return;
     }
@@ -38,12 +43,13 @@ export function watchPhoneCall(ctx: ServerContext, loaded: LoadedAgent, call: { 
     if (call.direction === 'outbound' && !voicemail && loaded.agent.config.outbound.machineDetection && startedAt !== undefined && Date.parse(e.at) - startedAt <= GREETING_WINDOW_MS && soundsLikeVoicemail(text)) {
       voicemail = true;
       ctx.log(`twilio: call ${call.callSid} sounds like voicemail`);
-      void onVoicemailHeard(ctx, loaded, call.callSid).catch(fail('voicemail'));
+      run('voicemail', () => onVoicemailHeard(ctx, loaded, call.callSid));
     }
     if (call.caller && !listed && asksNotToBeCalled(text)) {
       listed = true;
       ctx.log(`do-not-call: the callee of conversation ${conversationId} asked not to be called again`);
-      void calls.addDoNotCall({ phone: call.caller, source: 'caller', reason: text.slice(0, 300), conversationId, now: new Date(ctx.now()).toISOString() }).catch(fail('could not add the number to the do-not-call list'));
+      run('could not add the number to the do-not-call list', () => calls.addDoNotCall({ phone: call.caller!, source: 'caller', reason: text.slice(0, 300), conversationId, now: new Date(ctx.now()).toISOString() }));
     }
   };
+  return { onEvent, settled: async () => void (await Promise.all([...pending])) };
 }

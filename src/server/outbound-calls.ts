@@ -62,7 +62,8 @@ export async function onAnsweredBy(ctx: ServerContext, loaded: LoadedAgent, call
   // `unknown` decides nothing, unless the greeting was heard: then the beep is as past as it will get.
   if (kind === 'unknown' && call.outcome !== 'voicemail') return;
   if (kind !== 'unknown') await calls.setOutcome(callSid, 'voicemail', 'amd');
-  await actOnVoicemail(ctx, loaded, callSid, { greetingOver: true });
+  // machine_start (MachineDetection=Enable) comes while the greeting still plays; machine_end_* once it is over.
+  await actOnVoicemail(ctx, loaded, callSid, { greetingOver: kind !== 'machine' });
 }
 
 /** The recogniser heard a voicemail greeting in the first seconds of an outbound call. */

@@ -38,12 +38,15 @@ export interface FakeTwilioCalls {
   detect(sid: string, answeredBy: string, durationMs?: number): Promise<number>;
   /** The call ends with a final status; Twilio's status callback is posted. */
   end(sid: string, status: 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled', o?: { durationSec?: number }): Promise<number>;
+  /** Resolves when `test` holds, checked after every request the fake answers. */
+  until(test: () => boolean, what?: string, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Starts the fake on a loopback port; requests must carry basic auth for the account. */
 export async function startFakeTwilioCalls(o: { accountSid: string; authToken: string }): Promise<FakeTwilioCalls> {
   const calls: FakeCall[] = [];
+  let waiters: (() => void)[] = [];
   let failNext: Parameters<FakeTwilioCalls['failNextCreate']>[0] | undefined;
   const prefix = `/2010-04-01/Accounts/${o.accountSid}/Calls`;
   const view = (c: FakeCall) => ({ sid: c.sid, account_sid: o.accountSid, to: c.params.To, from: c.params.From, status: c.status, answered_by: c.answeredBy, direction: 'outbound-api', api_version: '2010-04-01', uri: `${prefix}/${c.sid}.json` });
@@ -52,7 +55,10 @@ export async function startFakeTwilioCalls(o: { accountSid: string; authToken: s
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      const send = (status: number, json: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      const send = (status: number, json: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+        for (const w of [...waiters]) w();
+      };
       const notFound = () => send(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
       const path = (req.url ?? '').split('?')[0]!;
       if (!path.startsWith('/2010-04-01/Accounts/')) return notFound();
@@ -136,6 +142,19 @@ export async function startFakeTwilioCalls(o: { accountSid: string; authToken: s
         Timestamp: new Date().toUTCString(),
         ...(status === 'completed' ? { CallDuration: String(e.durationSec ?? 30), Duration: String(Math.ceil((e.durationSec ?? 30) / 60)) } : {}),
         ...(c.answeredBy ? { AnsweredBy: c.answeredBy } : {}),
+      });
+    },
+    until(test, what = 'condition', timeoutMs = 10_000) {
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+        const check = () => {
+          if (!test()) return;
+          clearTimeout(timer);
+          waiters = waiters.filter((w) => w !== check);
+          resolve();
+        };
+        waiters.push(check);
+        check();
       });
     },
     close: () => new Promise((r) => server.close(() => r())),

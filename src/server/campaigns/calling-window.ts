@@ -20,7 +20,7 @@ export function windowOpensAt(window: CampaignSettings['window'], zone: string, 
     const closes = day.toZonedDateTime({ timeZone: zone, plainTime: end }).toInstant();
     if (Temporal.Instant.compare(now, closes) >= 0) continue;
     if (Temporal.Instant.compare(now, opens) >= 0) return null;
-    return opens.toString();
+    return new Date(opens.epochMilliseconds).toISOString(); // the store compares ISO strings of one shape
   }
   throw new Error('a calling window needs at least one day');
 }

@@ -147,12 +147,13 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
 
 /** One phone call on an accepted stream, tracked until its record is written. */
 function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: TwilioChannel, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number; variables?: Record<string, string> }, ac: AbortController, seat: Seat) {
-  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller, variables: call.variables, onEvent: watchPhoneCall(ctx, loaded, call) });
+  const watch = watchPhoneCall(ctx, loaded, call); // voicemail greetings, do-not-call requests, the outbound call's row
+  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller, variables: call.variables, onEvent: watch.onEvent });
   ctx.log(`twilio: call ${call.callSid} (${call.direction}, ${call.caller ?? 'unknown'}) is conversation ${conversation.id} with ${loaded.agent.name}`);
   const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: call.maxDurationSec }).catch((e: Error) => {
     ctx.warn(`call ${call.callSid}: ${e.message}`);
     channel.fail(1011, 'voice session failed');
-  });
+  }).finally(() => watch.settled());
   const session = { agent: loaded.agent.name, door: 'phone' as const, conversationId: conversation.id, abort: () => ac.abort(), done };
   track(ctx, session, seat);
   return session;
