@@ -141,6 +141,7 @@ export async function onCallStatus(ctx: ServerContext, loaded: LoadedAgent, call
     const records = new Records(ctx.store.db);
     await records.startConversation({ id, agent: loaded.agent.name, agent_version: loaded.agent.version, channel: 'phone', direction: 'outbound', caller: call.to, started_at: call.createdAt });
     await records.endConversation(id, now, endReasonOf(outcome), { durationSec: 0 });
+    void ctx.events.conversationEnded(id); // out as conversation.ended, like every other call
   }
   if (call.campaignId && call.contactId) await finishCampaignAttempt(ctx, call.campaignId, call.contactId, callSid, { status, outcome });
 }

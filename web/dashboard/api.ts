@@ -128,6 +128,7 @@ export interface ConversationDetail {
   costUsd: number | null;
   usage: unknown;
   recording: { url: string; durationMs: number; offsetMs: number } | null;
+  call: { sid: string; outcome: CallOutcome | null; answeredBy: string | null; campaignId: string | null; contactId: string | null } | null;
 }
 
 export interface LiveSession {
