@@ -53,7 +53,8 @@ export async function onAnsweredBy(ctx: ServerContext, loaded: LoadedAgent, call
   if (!call || call.agent !== loaded.agent.name) return ctx.warn(`twilio: answering-machine result for a call this server did not place (${callSid})`);
   await calls.noteAnsweredBy(callSid, answeredBy);
   const kind = answeredByKind(answeredBy);
-  if (kind === 'human') return calls.setOutcome(callSid, 'human');
+  // A person, says Twilio; but if the recogniser already heard a greeting, it was a machine whose end came now.
+  if (kind === 'human' && call.outcome !== 'voicemail') return calls.setOutcome(callSid, 'human');
   if (kind === 'fax') {
     await calls.setOutcome(callSid, 'failed', 'amd');
     if (await calls.claimVoicemail(callSid, null, 'hung up')) await control(ctx, loaded, callSid, { hangUp: true });
@@ -61,7 +62,7 @@ export async function onAnsweredBy(ctx: ServerContext, loaded: LoadedAgent, call
   }
   // `unknown` decides nothing, unless the greeting was heard: then the beep is as past as it will get.
   if (kind === 'unknown' && call.outcome !== 'voicemail') return;
-  if (kind !== 'unknown') await calls.setOutcome(callSid, 'voicemail', 'amd');
+  if (kind === 'machine' || kind === 'machine-greeting-over') await calls.setOutcome(callSid, 'voicemail', 'amd');
   // machine_start (MachineDetection=Enable) comes while the greeting still plays; machine_end_* once it is over.
   await actOnVoicemail(ctx, loaded, callSid, { greetingOver: kind !== 'machine' });
 }

@@ -297,6 +297,18 @@ describe('outbound campaigns and answering machines (Twilio fake, injectable clo
     }
   });
 
+  it('refuses a forged or malformed answering-machine or status callback', async () => {
+    const forged = await fetch(`${base}/v1/twilio/amd?agent=hanger`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, body: 'CallSid=CA00000000000000000000000000000000&AnsweredBy=fax' });
+    assert.equal(forged.status, 403);
+    const unsigned = await fetch(`${base}/v1/twilio/call-status?agent=hanger`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'CallSid=CA00000000000000000000000000000000&CallStatus=busy' });
+    assert.equal(unsigned.status, 403);
+    await admin('POST', '/v1/agents/hanger/calls', { to: '+12125550152' });
+    const call = lastCallTo('+12125550152');
+    assert.equal(await twilio.detect(call.sid, 'robot'), 400, 'an AnsweredBy Twilio does not document');
+    assert.deepEqual(call.updates, []);
+    await twilio.end(call.sid, 'completed');
+  });
+
   it('a single call to a do-not-call number is refused', async () => {
     await admin('POST', '/v1/admin/do-not-call', { phone: '+12125550160' });
     const before = twilio.calls.length;
