@@ -20,6 +20,7 @@ const FILES = [
   'test/server/owner.test.ts',
   'test/server/analysis.test.ts',
   'test/server/limits.test.ts',
+  'test/server/campaigns.test.ts',
   'test/events/webhooks.test.ts',
   'test/server/events.test.ts',
   'test/events/email.test.ts',

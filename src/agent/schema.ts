@@ -272,6 +272,17 @@ export const Channels = z.strictObject({
     .optional(),
 });
 
+/** Outbound calls: what to do when an answering machine picks up (docs/phone.md). */
+export const Outbound = z
+  .strictObject({
+    machineDetection: z.boolean().default(true).describe('Ask Twilio to tell a person from an answering machine (asynchronous AMD) and listen to the first seconds for a voicemail greeting.'),
+    voicemail: z.enum(['leave', 'hangup']).default('hangup').describe('On an answering machine: leave voicemailMessage after the beep, or hang up.'),
+    voicemailMessage: z.string().min(1).max(1000).optional().describe('Said after the beep when voicemail is leave; may use the contact\'s {{variables}}.'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.voicemail === 'leave' && !o.voicemailMessage) ctx.addIssue({ code: 'custom', path: ['voicemailMessage'], message: 'voicemail: leave needs the message to leave after the beep' });
+  });
+
 export const Limits = z.strictObject({
   maxDurationSec: z.number().int().positive().max(86_400).default(600).describe('Longest a conversation may last, in seconds (at most a day); the agent wraps up shortly before and ends at it.'),
   conversationsPerIpPerHour: z.number().int().positive().default(10),
@@ -385,6 +396,7 @@ export const AgentFile = z.strictObject({
   calendar: Calendar.optional(),
   timeZone: z.string().default('UTC').refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Warsaw, America/New_York)').describe('IANA zone of the business, e.g. Europe/Warsaw.'),
   channels: Channels.prefault({}),
+  outbound: Outbound.prefault({}).describe('Outbound calls (parley call, campaigns): answering machines and voicemail.'),
   limits: Limits.prefault({}),
   privacy: Privacy.prefault({}),
   guardrails: z.array(Guardrail).max(50).default([]).describe('Topics the agent must not handle, recognised in code before the model answers; see docs/knowledge.md.'),
@@ -406,6 +418,7 @@ export type GuardrailConfig = z.output<typeof Guardrail>;
 export type GuardrailInput = z.input<typeof Guardrail>;
 export type EventsConfig = z.output<typeof Events>;
 export type AnalysisConfig = z.output<typeof Analysis>;
+export type OutboundConfig = z.output<typeof Outbound>;
 export type AnalysisFieldConfig = z.output<typeof AnalysisField>;
 
 function isTimeZone(zone: string): boolean {

@@ -20,6 +20,7 @@ export const commands: Record<string, () => Promise<{ command(): Command }>> = {
   dev: () => import('./dev.ts'),
   serve: () => import('./serve.ts'),
   call: () => import('./call.ts'),
+  campaign: () => import('./campaign.ts'),
   migrate: () => import('./migrate.ts'),
   tools: () => import('./tools.ts'),
 };

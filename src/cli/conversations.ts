@@ -16,12 +16,14 @@ export function command(): Command {
     .option('--limit <n>', 'how many', '50')
     .action(async (o: { json?: boolean; agent?: string; limit: string }) => {
       const store = await openStore();
-      const rows = await new Records(store.db).list({ agent: o.agent, limit: Number(o.limit) });
+      const rows = (await new Records(store.db, store.kind).search({ agent: o.agent, limit: Number(o.limit) })).items;
       await store.close();
       if (o.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('no conversations yet');
       for (const r of rows) {
-        console.log(`${r.id.slice(0, 8)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${r.agent.padEnd(18)} ${r.channel.padEnd(5)} ${String(r.turns).padStart(3)} turns  ${r.lead ? 'lead ' : '     '} ${r.endReason ?? (r.endedAt ? '' : 'open')}`);
+        // An outbound call shows how it was answered: human, voicemail, no-answer, busy, failed.
+        const call = r.callOutcome ? `  ${r.callOutcome}${r.campaignId ? ` (campaign ${r.campaignId.slice(0, 8)})` : ''}` : '';
+        console.log(`${r.id.slice(0, 8)}  ${r.startedAt.replace('T', ' ').slice(0, 19)}  ${r.agent.padEnd(18)} ${r.channel.padEnd(5)} ${String(r.turns).padStart(3)} turns  ${r.lead ? 'lead ' : '     '} ${r.endReason ?? (r.endedAt ? '' : 'open')}${call}`);
       }
     });
   cmd
@@ -44,7 +46,9 @@ export function command(): Command {
 }
 
 function formatRecord(r: ConversationRecord, a: AnalysisRecord | null): string {
-  const lines = [bold(`conversation ${r.id}`), `agent ${r.agent} (version ${r.agentVersion}) · ${r.channel} ${r.direction} · ${r.startedAt} → ${r.endedAt ?? 'open'}${r.endReason ? ` (${r.endReason})` : ''}`, ''];
+  const lines = [bold(`conversation ${r.id}`), `agent ${r.agent} (version ${r.agentVersion}) · ${r.channel} ${r.direction} · ${r.startedAt} → ${r.endedAt ?? 'open'}${r.endReason ? ` (${r.endReason})` : ''}`];
+  if (r.call) lines.push(`call ${r.call.sid} · outcome ${r.call.outcome ?? 'unknown'}${r.call.answeredBy ? ` (Twilio: ${r.call.answeredBy})` : ''}${r.call.campaignId ? ` · campaign ${r.call.campaignId} contact ${r.call.contactId}` : ''}`);
+  lines.push('');
   for (const t of r.turns) {
     lines.push(`${bold(t.role === 'agent' ? 'agent ›' : 'caller ›')} ${t.text}${t.interrupted ? dim(` [interrupted; heard: ${t.heardText}]`) : ''}`);
     for (const k of t.knowledge) lines.push(dim(`    📄 ${k.source} › ${k.heading} (${k.score.toFixed(2)})`));

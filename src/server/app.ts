@@ -38,6 +38,9 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { twilioRoutes } from './routes/twilio.ts';
 import { webRoutes } from './routes/web.ts';
+import { twilioCallbackRoutes } from './routes/twilio-callbacks.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
+import { CampaignRunner } from './campaigns/runner.ts';
 import { widgetRoutes } from './routes/widget.ts';
 import { agentSpeech, type SpeechFactory } from './voice-conversation.ts';
 import { errorText } from '../util/error-text.ts';
@@ -73,6 +76,8 @@ export interface ServerOptions {
   /** The events deliverer's clock and loop (tests); email sending. */
   events?: EventsOutOptions;
   logger?: boolean;
+  /** The campaign runner: off (`run: false`; tests drive their own), its clock and polling. */
+  campaigns?: { run?: boolean; now?: () => number; pollMs?: number };
   /** Post-call analysis: concurrency, retry pauses, and the hook called when one is stored. */
   analysis?: Pick<AnalysisQueueOptions, 'concurrency' | 'retryDelaysMs' | 'timeoutMs' | 'onAnalysisCompleted'>;
 }
@@ -201,6 +206,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await eventRoutes(app, ctx);
   await bookingRoutes(app, ctx);
   await twilioRoutes(app, ctx);
+  await twilioCallbackRoutes(app, ctx);
+  await campaignRoutes(app, ctx);
   await widgetRoutes(app, ctx);
 
   await recoverAbandonedConversations(app, ctx, seatLeaseMs(o.env));
@@ -210,8 +217,15 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     .then((n) => n && ctx.log(`queued ${n} conversations for the post-call analysis a restart interrupted`))
     .catch((e: Error) => ctx.warn(`could not look for conversations left unanalysed: ${e.message}`));
   const retention = keepRetention(ctx);
+  // Campaigns are dialled by every node with a public URL (Twilio must reach its callbacks), unless told not to.
+  const runner = o.campaigns?.run !== false && o.env.PARLEY_CAMPAIGNS !== 'off' && publicUrl ? new CampaignRunner({ ctx, publicUrl, now: o.campaigns?.now, pollMs: o.campaigns?.pollMs }) : undefined;
+  if (runner) {
+    ctx.campaignRunner = runner;
+    runner.start();
+  } else if (o.mode === 'serve' && !publicUrl && o.env.PARLEY_CAMPAIGNS !== 'off') ctx.log('campaigns are not dialled by this server: set PARLEY_PUBLIC_URL (Twilio calls back there)');
   app.addHook('preClose', async () => {
     clearInterval(retention);
+    await runner?.stop();
     await ctx.events.stop();
     ctx.metrics.close();
     ctx.analysis.close();

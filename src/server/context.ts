@@ -8,6 +8,7 @@ import type { Admission } from '../guard/admission.ts';
 import { sendsInvitations } from '../events/destinations.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import { Conversation } from '../session/conversation.ts';
+import type { EventSink } from '../session/events.ts';
 import type { RecordingStore } from '../store/recordings/types.ts';
 import type { Store } from '../store/store.ts';
 import type { AgentRegistry, LoadedAgent } from './agents.ts';
@@ -52,6 +53,8 @@ export interface ServerContext {
   analysis: AnalysisQueue;
   /** The base URL this request reached us at (PARLEY_PUBLIC_URL wins, for servers behind a proxy). */
   baseUrl(req: FastifyRequest): string;
+  /** The campaign runner of this node (src/server/campaigns/runner.ts), woken when a call ends; unset when none runs. */
+  campaignRunner?: { wake(): void };
   /** Events out (webhooks, emails) through the store's outbox. */
   events: EventsOut;
   now(): number;
@@ -79,7 +82,7 @@ export function track(ctx: ServerContext, s: LiveSession, seat: { release(): voi
 }
 
 /** A new conversation with a loaded agent, on this server's store, feeding its metrics. */
-export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { channel: 'web' | 'phone'; direction?: 'inbound' | 'outbound'; caller: string | null; phone?: PhoneLine }): Conversation {
+export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { channel: 'web' | 'phone'; direction?: 'inbound' | 'outbound'; caller: string | null; phone?: PhoneLine; variables?: Record<string, string>; onEvent?: EventSink }): Conversation {
   const name = loaded.agent.name;
   const conversation: Conversation = new Conversation({
     agent: loaded.agent,
@@ -94,7 +97,9 @@ export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { ch
     direction: o.direction ?? 'inbound',
     caller: o.caller,
     phone: o.phone,
+    variables: o.variables,
     onEvent: (id, e) => {
+      o.onEvent?.(id, e);
       ctx.metrics.observe(name, e);
       ctx.events.observe(name, id, e, conversation.lead);
     },

@@ -3,6 +3,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
+import { withVariables } from '../agent/variables.ts';
 import { retrieve, type Embedder, type Vocabulary } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
@@ -59,6 +60,8 @@ export interface ConversationOptions {
   mcp?: McpServers;
   /** The phone call the conversation runs on (the phone door): transfer and press_keys use it. */
   phone?: PhoneLine;
+  /** Values for the agent's `{{name}}` placeholders (a campaign contact's columns); unset ones take their fallback. */
+  variables?: Record<string, string>;
 }
 
 const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
@@ -103,6 +106,8 @@ export class Conversation {
 
   constructor(o: ConversationOptions) {
     if (!o.models.length) throw new Error('a conversation needs at least one language model');
+    // Per-contact variables ({{name}}) filled into the persona and first message, once, for this conversation.
+    o = { ...o, agent: withVariables(o.agent, o.variables ?? {}) };
     this.#o = o;
     this.agent = o.agent;
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);

@@ -375,7 +375,77 @@ const ownerDashboard = (kind: StoreKind): Migration => ({
   },
 });
 
+// Outbound campaigns and answering machines (docs/phone.md): a campaign's contacts, each claimed
+// with a lease by the node that dials it (so two nodes never dial one contact, and a dead node's
+// contact is retried only after its lease, which outlasts any call it may have placed); every
+// outbound call by its Twilio CallSid with what answered it; and the do-not-call list, checked
+// at dial time. A conversation is linked to its campaign and contact through its call's row.
+const campaigns = (): Migration => ({
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('campaigns')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('settings', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('campaign_contacts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('campaign_id', 'text', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
+      .addColumn('row_no', 'integer', (c) => c.notNull())
+      .addColumn('phone', 'text', (c) => c.notNull())
+      .addColumn('name', 'text')
+      .addColumn('time_zone', 'text', (c) => c.notNull())
+      .addColumn('variables', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('lease_owner', 'text')
+      .addColumn('lease_until', 'text')
+      .addColumn('call_sid', 'text')
+      .addColumn('last_dialled_at', 'text')
+      .addColumn('outcome', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .addUniqueConstraint('campaign_contacts_phone', ['campaign_id', 'phone'])
+      .execute();
+    await db.schema.createIndex('campaign_contacts_due').on('campaign_contacts').columns(['campaign_id', 'state', 'next_attempt_at']).execute();
+    await db.schema.createIndex('campaign_contacts_leases').on('campaign_contacts').columns(['state', 'lease_until']).execute();
+    await db.schema
+      .createTable('outbound_calls')
+      .addColumn('call_sid', 'text', (c) => c.primaryKey())
+      .addColumn('agent', 'text', (c) => c.notNull())
+      .addColumn('to_number', 'text', (c) => c.notNull())
+      .addColumn('campaign_id', 'text')
+      .addColumn('contact_id', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('status', 'text')
+      .addColumn('answered_by', 'text')
+      .addColumn('outcome', 'text')
+      .addColumn('detected_by', 'text')
+      .addColumn('voicemail', 'text')
+      .addColumn('conversation_id', 'text')
+      .execute();
+    await db.schema.createIndex('outbound_calls_conversation').on('outbound_calls').column('conversation_id').execute();
+    await db.schema
+      .createTable('do_not_call')
+      .addColumn('phone', 'text', (c) => c.primaryKey())
+      .addColumn('source', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('conversation_id', 'text')
+      .addColumn('added_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+  async down() {
+    throw new Error('Parley migrations are forward-only');
+  },
+});
+
 /** Every migration, in order; names sort lexically. */
 export function migrations(kind: StoreKind): MigrationProvider {
-  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0007_knowledge_embeddings': knowledgeEmbeddings(), '0008_events_outbox': eventsOutbox(kind), '0009_analysis': analysis(), '0010_owner_dashboard': ownerDashboard(kind) }) };
+  return { getMigrations: async () => ({ '0001_initial': initial(kind), '0002_bookings': bookings(), '0003_usage': usage(kind), '0004_knowledge_index': knowledgeIndex(kind), '0005_knowledge_postings': knowledgePostings(kind), '0006_open_conversations': openConversations(), '0007_knowledge_embeddings': knowledgeEmbeddings(), '0008_events_outbox': eventsOutbox(kind), '0009_analysis': analysis(), '0010_owner_dashboard': ownerDashboard(kind), '0011_campaigns': campaigns() }) };
 }

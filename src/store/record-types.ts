@@ -54,6 +54,10 @@ export const END_REASONS = {
   'scenario error': 'error',
   'server stopped': 'error', // the process was told to stop before the conversation ended
   'server restart': 'error', // found open after a crash, closed at the next start
+  voicemail: 'ended-by-agent', // an outbound call reached an answering machine: message left, or hung up
+  'no answer': 'caller-left', // an outbound call nobody answered
+  busy: 'caller-left', // an outbound call to a busy line
+  'call failed': 'error', // Twilio could not place the outbound call
 } as const satisfies Record<string, Outcome>;
 
 export type EndReason = keyof typeof END_REASONS;

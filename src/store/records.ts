@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { outcomeOf, realConversation } from './outcome-sql.ts';
 import type { AnalysisRecord, BookingRecord, Outcome, ToolCallRecord } from './record-types.ts';
 import type { StoreKind } from './migrations.ts';
+import type { CallOutcome } from './campaign-types.ts';
 import type { ConversationTable, Tables } from './tables.ts';
 
 export { END_REASONS, OUTCOMES, type BookingRecord, type EndReason, type Outcome, type ToolCallRecord } from './record-types.ts';
@@ -47,6 +48,8 @@ export interface ConversationRecord {
   durationSec?: number | null;
   usage?: unknown;
   costUsd?: number | null;
+  /** An outbound call Parley placed: its Twilio CallSid, outcome, what answered, and its campaign and contact. */
+  call?: { sid: string; outcome: CallOutcome | null; answeredBy: string | null; campaignId: string | null; contactId: string | null } | null;
 }
 
 export interface ConversationSummary {
@@ -93,6 +96,10 @@ export interface ConversationListItem extends ConversationSummary {
   /** The post-call analysis: its summary, and where it stands (null: none yet, or none declared). */
   summary: string | null;
   analysis: AnalysisRecord['status'] | null;
+  /** An outbound call's outcome (human, voicemail, no-answer, busy, failed); null for other conversations. */
+  callOutcome: CallOutcome | null;
+  /** The campaign the call belonged to. */
+  campaignId: string | null;
 }
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
@@ -288,6 +295,8 @@ export class Records {
         eb.selectFrom('leads').select('leads.fields').whereRef('leads.conversation_id', '=', 'c.id').as('lead_fields'),
         eb.selectFrom('analyses').select('analyses.summary').whereRef('analyses.conversation_id', '=', 'c.id').as('summary'),
         eb.selectFrom('analyses').select('analyses.status').whereRef('analyses.conversation_id', '=', 'c.id').as('analysis'),
+        eb.selectFrom('outbound_calls').select('outbound_calls.outcome').whereRef('outbound_calls.conversation_id', '=', 'c.id').limit(1).as('call_outcome'),
+        eb.selectFrom('outbound_calls').select('outbound_calls.campaign_id').whereRef('outbound_calls.conversation_id', '=', 'c.id').limit(1).as('campaign_id'),
       ])
       .orderBy('c.id', 'desc')
       .limit(limit + 1);
@@ -326,6 +335,8 @@ export class Records {
         ...nameAndCompany(r.lead_fields),
         summary: r.summary ?? null,
         analysis: (r.analysis as AnalysisRecord['status'] | null) ?? null,
+        callOutcome: (r.call_outcome as CallOutcome | null) ?? null,
+        campaignId: r.campaign_id ?? null,
       })),
       nextCursor: rows.length > limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
     };
@@ -344,12 +355,13 @@ export class Records {
     const matches = await this.db.selectFrom('conversations').selectAll().where('id', 'like', `${prefix}%`).limit(2).execute();
     if (matches.length !== 1) return undefined;
     const c = matches[0];
-    const [turns, calls, hits, lead, bookings] = await Promise.all([
+    const [turns, calls, hits, lead, bookings, call] = await Promise.all([
       this.db.selectFrom('turns').selectAll().where('conversation_id', '=', c.id).orderBy('seq').execute(),
       this.db.selectFrom('tool_calls').selectAll().where('conversation_id', '=', c.id).orderBy('started_at').execute(),
       this.db.selectFrom('knowledge_hits').selectAll().where('conversation_id', '=', c.id).orderBy('id').execute(),
       this.db.selectFrom('leads').select('fields').where('conversation_id', '=', c.id).executeTakeFirst(),
       this.db.selectFrom('events').select(['type', 'data', 'at']).where('conversation_id', '=', c.id).where('type', 'in', ['booking.made', 'recording.saved', 'error']).orderBy('id').execute(),
+      this.db.selectFrom('outbound_calls').select(['call_sid', 'outcome', 'answered_by', 'campaign_id', 'contact_id']).where('conversation_id', '=', c.id).executeTakeFirst(),
     ]);
     const recording = bookings.findLast((e) => e.type === 'recording.saved');
     return {
@@ -393,6 +405,7 @@ export class Records {
       durationSec: c.duration_sec,
       usage: parse(c.usage),
       costUsd: c.cost_usd,
+      call: call ? { sid: call.call_sid, outcome: call.outcome as CallOutcome | null, answeredBy: call.answered_by, campaignId: call.campaign_id, contactId: call.contact_id } : null,
     };
   }
 }

@@ -18,6 +18,10 @@ export interface Tables {
   calendar_feeds: CalendarFeedTable;
   analyses: AnalysisTable;
   widget_sessions: WidgetSessionTable;
+  campaigns: CampaignTable;
+  campaign_contacts: CampaignContactTable;
+  outbound_calls: OutboundCallTable;
+  do_not_call: DoNotCallTable;
 }
 
 export interface ConversationTable {
@@ -198,6 +202,68 @@ export interface WidgetSessionTable {
   agent: string;
   hour: string;
   count: number;
+}
+
+/** An outbound campaign (src/server/campaigns/). */
+export interface CampaignTable {
+  id: string;
+  name: string;
+  agent: string;
+  state: string; // CampaignState
+  settings: string; // JSON CampaignSettings
+  created_at: string;
+  updated_at: string;
+}
+
+/** One contact of a campaign, with where its calling stands and the lease of the node dialling it. */
+export interface CampaignContactTable {
+  id: string;
+  campaign_id: string;
+  /** Its line in the imported file. */
+  row_no: number;
+  phone: string; // E.164
+  name: string | null;
+  time_zone: string;
+  variables: string; // JSON object of strings
+  state: string; // ContactState
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  call_sid: string | null;
+  last_dialled_at: string | null;
+  outcome: string | null; // CallOutcome of the last attempt
+  last_error: string | null;
+  updated_at: string;
+}
+
+/** An outbound call Parley placed, by Twilio's CallSid. */
+export interface OutboundCallTable {
+  call_sid: string;
+  agent: string;
+  to_number: string;
+  campaign_id: string | null;
+  contact_id: string | null;
+  created_at: string;
+  /** Twilio's final CallStatus (completed, busy, no-answer, failed, canceled). */
+  status: string | null;
+  /** Twilio's AnsweredBy from answering-machine detection. */
+  answered_by: string | null;
+  outcome: string | null; // CallOutcome
+  /** What decided a voicemail: 'amd' or 'speech'. */
+  detected_by: string | null;
+  /** The voicemail message: 'waiting' (for the beep), 'left', or 'hung up'. */
+  voicemail: string | null;
+  conversation_id: string | null;
+}
+
+/** A number never to be called. */
+export interface DoNotCallTable {
+  phone: string;
+  source: string; // 'admin' | 'import' | 'caller'
+  reason: string | null;
+  conversation_id: string | null;
+  added_at: string;
 }
 
 export type ConversationRow = Selectable<ConversationTable>;

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildServer } from '../../src/server/app.ts';
 import { Analyses } from '../../src/store/analyses.ts';
+import { Campaigns } from '../../src/store/campaigns.ts';
 import { countWidgetOpened } from '../../src/store/overview.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -227,6 +228,28 @@ describe('owner dashboard in Chromium', { skip: existsSync(CHROMIUM) ? false : `
     assert.deepEqual(await row.locator('.attempts li').allTextContents().then((l) => l.map((t) => t.split(' · ')[1])), ['503', '204']);
     assert.deepEqual(received, [id, id], 'the same webhook-id both times, so the receiver can tell it is one event');
     await page.screenshot({ ...shots('dashboard-events.png') });
+  });
+
+  it('lists campaigns with their counts, pauses one, and shows its contacts', async () => {
+    const now = new Date().toISOString();
+    const id = await new Campaigns(store).create({
+      name: 'spring follow-ups',
+      agent: 'ada',
+      settings: { window: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5] }, concurrency: 2, perMinute: 10, maxAttempts: 3, retryMinutes: [30, 120] },
+      contacts: [{ row: 2, phone: '+12125550190', name: 'Ann Lee', timeZone: 'America/New_York', variables: { name: 'Ann Lee' } }],
+      now,
+    });
+    await page.goto(`${base}/dashboard#/campaigns`);
+    const row = page.locator(`tr[data-campaign="${id}"]`);
+    await row.waitFor();
+    assert.equal(await page.locator('.top nav a.active').textContent(), 'Campaigns');
+    assert.match((await row.textContent()) ?? '', /spring follow-ups.*ada.*running.*1 waiting/);
+    await row.locator('button', { hasText: 'Pause' }).click();
+    await row.locator('button', { hasText: 'Resume' }).waitFor();
+    assert.equal((await new Campaigns(store).get(id))!.state, 'paused');
+    await row.locator('a', { hasText: 'spring follow-ups' }).click();
+    await page.locator('table[data-list="contacts"] tbody tr').first().waitFor();
+    assert.match((await page.locator('table[data-list="contacts"] tbody tr').first().textContent()) ?? '', /\+12125550190.*Ann Lee.*America\/New_York.*pending/);
   });
 });
 

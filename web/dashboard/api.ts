@@ -6,6 +6,8 @@ import type { Overview as StoreOverview } from '../../src/store/overview.ts';
 import type { AnalysisRecord, BookingRecord, Outcome, ToolCallRecord } from '../../src/store/record-types.ts';
 
 export type { AnalysisRecord } from '../../src/store/record-types.ts';
+import type { CallOutcome, CampaignView, ContactView } from '../../src/store/campaign-types.ts';
+export type { CallOutcome, CampaignView, ContactView } from '../../src/store/campaign-types.ts';
 
 export interface AgentInfo {
   name: string;
@@ -59,6 +61,9 @@ export interface ConversationItem {
   company: string | null;
   summary: string | null;
   analysis: AnalysisRecord['status'] | null;
+  /** An outbound call's outcome: human, voicemail, no-answer, busy, failed. */
+  callOutcome: CallOutcome | null;
+  campaignId: string | null;
 }
 
 export interface Bar {
@@ -123,6 +128,7 @@ export interface ConversationDetail {
   costUsd: number | null;
   usage: unknown;
   recording: { url: string; durationMs: number; offsetMs: number } | null;
+  call: { sid: string; outcome: CallOutcome | null; answeredBy: string | null; campaignId: string | null; contactId: string | null } | null;
 }
 
 export interface LiveSession {
@@ -239,4 +245,14 @@ export interface OutEvent {
 }
 
 export const getEvents = (q: Record<string, string>) => api<{ events: OutEvent[]; nextCursor: string | null }>(`/v1/admin/events?${query({ ...q, limit: '100' })}`);
+export const getCampaigns = () => api<{ campaigns: CampaignView[]; dialling: boolean }>('/v1/admin/campaigns');
+export const getCampaign = (id: string) => api<{ campaign: CampaignView; contacts: ContactView[] }>(`/v1/admin/campaigns/${encodeURIComponent(id)}`);
+export const setCampaign = (id: string, action: 'pause' | 'resume') => api<{ campaign: CampaignView }>(`/v1/admin/campaigns/${encodeURIComponent(id)}/${action}`, { method: 'POST' });
+/** Starts a campaign; a refused contact list throws with its problems, line by line. */
+export async function startCampaign(body: Record<string, string>): Promise<{ campaign: CampaignView }> {
+  const res = await fetch('/v1/admin/campaigns', { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await res.json().catch(() => ({}))) as { campaign: CampaignView; error?: string; problems?: string[] };
+  if (!res.ok) throw new Error([json.error ?? `HTTP ${res.status}`, ...(json.problems ?? [])].join('\n'));
+  return json;
+}
 export const redeliverEvent = (id: string) => api<{ redelivered: number }>(`/v1/admin/events/${encodeURIComponent(id)}/redeliver`, { method: 'POST' });

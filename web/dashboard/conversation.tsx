@@ -56,6 +56,7 @@ function ConversationView({ c }: { c: ConversationDetail }) {
         <Fact k="Started" v={dateTime(c.startedAt)} />
         <Fact k="Duration" v={duration(c.durationMs)} />
         <Fact k="Ended" v={c.endReason ?? (c.endedAt ? '—' : 'still open')} />
+        {c.call && <Fact k="Call" v={<span title={c.call.sid}>{c.call.outcome ?? 'unknown'}{c.call.answeredBy ? ` (${c.call.answeredBy})` : ''}{c.call.campaignId ? <> · <a href={href(`/campaigns/${c.call.campaignId}`)}>campaign</a></> : ''}</span>} />}
         <Fact k="Est. cost" v={c.costUsd === null ? '—' : `$${c.costUsd.toFixed(4)}`} />
         <Fact k="Agent version" v={<code>{c.agentVersion.slice(0, 12)}</code>} />
       </dl>

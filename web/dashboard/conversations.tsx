@@ -142,6 +142,11 @@ export function Conversations({ query }: { query: Record<string, string> }) {
                 <td>
                   {c.door}
                   {c.recording && <span class="muted" title="has a recording"> ♪</span>}
+                  {c.callOutcome && (
+                    <div class="muted small" title="how the outbound call was answered">
+                      {c.callOutcome}
+                    </div>
+                  )}
                 </td>
                 <td>
                   <OutcomeBadge outcome={c.outcome} />

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { Agents, Embed } from './agents.tsx';
 import { Conversation } from './conversation.tsx';
+import { Campaign, Campaigns } from './campaigns.tsx';
 import { Conversations } from './conversations.tsx';
 import { Events } from './events.tsx';
 import { Leads } from './leads.tsx';
@@ -26,6 +27,8 @@ function App() {
   else if (section === 'leads' || section === 'bookings') page = <Leads list={section} query={query} />;
   else if (section === 'conversations') page = <Conversations query={query} />;
   else if (section === 'events') page = <Events query={query} />;
+  else if (section === 'campaigns' && id) page = <Campaign id={id} />;
+  else if (section === 'campaigns') page = <Campaigns />;
   else page = <Overview query={query} />;
   const nav = (to: string, label: string) => (
     <a href={href(`/${to}`)} class={section === to || (section === 'bookings' && to === 'leads') || (!section && to === 'overview') ? 'active' : ''}>
@@ -40,6 +43,7 @@ function App() {
           {nav('overview', 'Overview')}
           {nav('conversations', 'Conversations')}
           {nav('leads', 'Leads')}
+          {nav('campaigns', 'Campaigns')}
           {nav('events', 'Events')}
           {nav('sandbox', 'Sandbox')}
           {nav('agents', 'Agents')}

@@ -49,7 +49,7 @@ export interface TwilioApi {
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** Asks Twilio to call `to` from the account's number; Twilio fetches `webhookUrl` when it is answered. */
-export async function placeCall(o: TwilioApi & { to: string; webhookUrl: string; signal?: AbortSignal }): Promise<PlacedCall> {
+export async function placeCall(o: TwilioApi & { to: string; webhookUrl: string; signal?: AbortSignal; /** More form fields: answering-machine detection, status callbacks (see answering-machine.ts). */ extra?: [string, string][] }): Promise<PlacedCall> {
   return createCall({ ...o, answer: { url: o.webhookUrl } });
 }
 
@@ -58,7 +58,7 @@ export async function placeCall(o: TwilioApi & { to: string; webhookUrl: string;
  * TwiML itself) when answered. `timeoutSec` is how long it rings; `statusCallback` hears the
  * `statusEvents` (initiated, ringing, answered, completed), each with CallStatus.
  */
-export async function createCall(o: TwilioApi & { to: string; answer: { url: string } | { twiml: string }; timeoutSec?: number; statusCallback?: string; statusEvents?: string[]; signal?: AbortSignal }): Promise<PlacedCall> {
+export async function createCall(o: TwilioApi & { to: string; answer: { url: string } | { twiml: string }; timeoutSec?: number; statusCallback?: string; statusEvents?: string[]; extra?: [string, string][]; signal?: AbortSignal }): Promise<PlacedCall> {
   if (!E164.test(o.to)) throw new Error(`"${o.to}" is not a phone number in E.164 form (+14155550123)`);
   const form = new URLSearchParams({ To: o.to, From: o.account.number });
   if ('url' in o.answer) form.set('Url', o.answer.url), form.set('Method', 'POST');
@@ -70,6 +70,7 @@ export async function createCall(o: TwilioApi & { to: string; answer: { url: str
     // A list parameter is sent once per value, as Twilio's own helper libraries do.
     for (const e of o.statusEvents ?? []) form.append('StatusCallbackEvent', e);
   }
+  for (const [k, v] of o.extra ?? []) form.append(k, v);
   const body = await twilioPost(o, 'Calls.json', form, 'Twilio refused the call', o.signal);
   return { sid: String(body.sid), status: String(body.status), to: String(body.to ?? o.to), from: String(body.from ?? o.account.number) };
 }

@@ -335,6 +335,8 @@ export function conversationView(rec: ConversationRecord, outcome: Outcome, anal
     analysis,
     costUsd: rec.costUsd ?? null,
     usage: rec.usage ?? null,
+    // An outbound call Parley placed: CallSid, outcome (human, voicemail, no-answer, busy, failed), campaign.
+    call: rec.call ?? null,
     // The recording starts with the conversation: a turn's `atMs` is its place in the audio.
     recording: rec.recording ? { url: `/v1/admin/conversations/${rec.id}/recording`, durationMs: rec.recording.durationMs, offsetMs: 0, channels: { left: 'caller', right: 'agent' } } : null,
   };

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { phoneAccount, phoneAuthToken, placeCall } from '../../channels/twilio/calls.ts';
+import { phoneAccount, phoneAuthToken } from '../../channels/twilio/calls.ts';
 import { TwilioChannel } from '../../channels/twilio/media-stream.ts';
 import { CallLine } from '../../channels/twilio/call-line.ts';
 import { sayAndHangUp, streamTwiml } from '../../channels/twilio/twiml.ts';
@@ -12,6 +12,8 @@ import type { LoadedAgent } from '../agents.ts';
 import { newConversation, track, type ServerContext } from '../context.ts';
 import { hardStopMs, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
 import { runVoiceConversation } from '../voice-conversation.ts';
+import { watchPhoneCall } from '../call-watch.ts';
+import { dialOut, DoNotCallError, outboundCallLink } from '../outbound-calls.ts';
 import { adminGuard } from './admin.ts';
 
 // The phone door (docs/phone.md). Twilio POSTs the voice webhook when a call comes in (or an
@@ -118,6 +120,9 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         }
         if (ac.signal.aborted) return seat.release();
         const call = check.claims.call ?? { caller: '', direction: 'inbound' as const };
+        // An outbound call Parley placed: its campaign contact's {{variables}} (docs/phone.md).
+        const link = call.direction === 'outbound' ? await outboundCallLink(ctx, start.callSid).catch(() => undefined) : undefined;
+        if (ac.signal.aborted) return seat.release();
         // limits.maxDurationSec counts from the stream's opening; past it and a grace, the door closes whatever happens.
         const { maxDurationSec } = loaded.agent.config.limits;
         const elapsedMs = performance.now() - openedAt;
@@ -128,7 +133,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
           ac.abort();
           callLine.close('time limit');
         }, hardStopMs(maxDurationSec, elapsedMs));
-        const session = runCall(ctx, loaded, callLine, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000), baseUrl, callbacks }, ac, seat);
+        const session = runCall(ctx, loaded, callLine, { caller: call.caller || null, direction: call.direction, callSid: start.callSid, maxDurationSec: Math.max(1, maxDurationSec - elapsedMs / 1000), baseUrl, callbacks, variables: link?.variables }, ac, seat);
         void session.done.finally(() => clearTimeout(hardStop));
       },
       onDtmf: (digit) => line?.press(digit),
@@ -160,12 +165,14 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         ctx.metrics.refused(admitted.code);
         return reply.code(admitted.status).send({ error: admitted.reason, code: admitted.code });
       }
-      const webhookUrl = `${ctx.baseUrl(req)}/v1/twilio/voice?agent=${encodeURIComponent(loaded.agent.name)}&direction=outbound`;
+      void account; // resolved above only to refuse an agent without a phone number with a clear 400
       try {
-        const call = await placeCall({ account, to, webhookUrl, apiBase: ctx.env.PARLEY_TWILIO_API_URL, fetch: ctx.fetch });
+        // With answering-machine detection and a status callback; refused for a number on the do-not-call list.
+        const call = await dialOut(ctx, { loaded, to, base: ctx.baseUrl(req) });
         ctx.log(`twilio: calling ${to} for ${loaded.agent.name} (call ${call.sid})`);
         return reply.code(201).send(call);
       } catch (e) {
+        if (e instanceof DoNotCallError) return reply.code(403).send({ error: e.message, code: 'do-not-call' });
         return reply.code(/E\.164/.test((e as Error).message) ? 400 : 502).send({ error: (e as Error).message });
       }
     });
@@ -173,14 +180,15 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
 }
 
 /** One phone call on an accepted stream, tracked until its record is written. */
-function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: CallLine, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number; baseUrl: string; callbacks: TransferCallbacks }, ac: AbortController, seat: Seat) {
+function runCall(ctx: ServerContext, loaded: LoadedAgent, channel: CallLine, call: { caller: string | null; direction: 'inbound' | 'outbound'; callSid: string; maxDurationSec: number; baseUrl: string; callbacks: TransferCallbacks; variables?: Record<string, string> }, ac: AbortController, seat: Seat) {
   const phone = phoneLineFor(ctx, loaded, channel, call);
-  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller, phone });
+  const watch = watchPhoneCall(ctx, loaded, call); // voicemail greetings, do-not-call requests, the outbound call's row
+  const conversation = newConversation(ctx, loaded, { channel: 'phone', direction: call.direction, caller: call.caller, phone, variables: call.variables, onEvent: watch.onEvent });
   ctx.log(`twilio: call ${call.callSid} (${call.direction}, ${call.caller ?? 'unknown'}) is conversation ${conversation.id} with ${loaded.agent.name}`);
   const done = runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: call.maxDurationSec }).catch((e: Error) => {
     ctx.warn(`call ${call.callSid}: ${e.message}`);
     channel.fail(1011, 'voice session failed');
-  });
+  }).finally(() => watch.settled());
   const session = { agent: loaded.agent.name, door: 'phone' as const, conversationId: conversation.id, abort: () => ac.abort(), done };
   track(ctx, session, seat);
   return session;
