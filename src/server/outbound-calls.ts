@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fillVariables } from '../agent/variables.ts';
-import { fetchCall, updateCall } from '../channels/twilio/call-control.ts';
 import { answeredByKind, machineDetectionFields, statusCallbackFields, voicemailTwiml, type FinalCallStatus } from '../channels/twilio/answering-machine.ts';
-import { phoneAccount, placeCall, type PlacedCall } from '../channels/twilio/calls.ts';
+import { fetchCall, phoneAccount, placeCall, updateCall, type PlacedCall } from '../channels/twilio/calls.ts';
 import type { CallOutcome } from '../store/campaign-types.ts';
 import { Campaigns, type AttemptResult } from '../store/campaigns.ts';
 import { OutboundCalls } from '../store/outbound-calls.ts';
@@ -106,7 +105,7 @@ export const VOICEMAIL_WAIT_SEC = 20;
 
 async function control(ctx: ServerContext, loaded: LoadedAgent, callSid: string, what: { twiml?: string; hangUp?: boolean }): Promise<void> {
   try {
-    await updateCall({ account: phoneAccount(loaded.agent, ctx.env), sid: callSid, ...what, apiBase: ctx.env.PARLEY_TWILIO_API_URL, fetch: ctx.fetch });
+    await updateCall({ account: phoneAccount(loaded.agent, ctx.env), callSid, twiml: what.twiml, status: what.hangUp ? 'completed' : undefined, apiBase: ctx.env.PARLEY_TWILIO_API_URL, fetch: ctx.fetch });
     ctx.log(`twilio: call ${callSid}: ${what.hangUp ? 'hung up on an answering machine' : 'voicemail message sent'}`);
   } catch (e) {
     ctx.warn(`twilio: call ${callSid} could not be ${what.hangUp ? 'hung up' : 'given the voicemail message'}: ${errorText(e)}`);
@@ -173,7 +172,7 @@ function endReasonOf(outcome: CallOutcome): EndReason {
 
 /** Asks Twilio how a call whose callbacks never arrived stands: still live, or over and how. */
 export async function callStatusFromTwilio(ctx: ServerContext, loaded: LoadedAgent, callSid: string): Promise<{ live: boolean; status: FinalCallStatus | 'unknown'; answeredBy: string | null }> {
-  const state = await fetchCall({ account: phoneAccount(loaded.agent, ctx.env), sid: callSid, apiBase: ctx.env.PARLEY_TWILIO_API_URL, fetch: ctx.fetch });
+  const state = await fetchCall({ account: phoneAccount(loaded.agent, ctx.env), callSid, apiBase: ctx.env.PARLEY_TWILIO_API_URL, fetch: ctx.fetch });
   const live = ['queued', 'ringing', 'in-progress'].includes(state.status);
   const status = (['completed', 'busy', 'no-answer', 'failed', 'canceled'] as const).find((s) => s === state.status) ?? 'unknown';
   return { live, status, answeredBy: state.answeredBy };

@@ -88,13 +88,28 @@ export async function updateCall(o: TwilioApi & { callSid: string; twiml?: strin
   return { sid: String(body.sid), status: String(body.status) };
 }
 
-async function twilioPost(o: TwilioApi, path: string, form: URLSearchParams, refused: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+/** What Twilio says about a call now. */
+export interface CallState {
+  sid: string;
+  status: string;
+  answeredBy: string | null;
+}
+
+/** GET /Calls/{CallSid}.json: the call's status (queued, ringing, in-progress, completed, busy, no-answer, failed, canceled) and AnsweredBy. */
+export async function fetchCall(o: TwilioApi & { callSid: string; signal?: AbortSignal }): Promise<CallState> {
+  if (!/^CA[0-9a-fA-F]{32}$/.test(o.callSid)) throw new Error(`"${o.callSid}" is not a Twilio call SID`);
+  const body = await twilioPost(o, `Calls/${o.callSid}.json`, undefined, 'Twilio refused to say how the call stands', o.signal);
+  return { sid: String(body.sid ?? o.callSid), status: String(body.status ?? ''), answeredBy: body.answered_by == null ? null : String(body.answered_by) };
+}
+
+/** A request to the account's REST resources: POST with a form, or GET without one. */
+async function twilioPost(o: TwilioApi, path: string, form: URLSearchParams | undefined, refused: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const base = (o.apiBase ?? 'https://api.twilio.com').replace(/\/+$/, '');
   const res = await (o.fetch ?? fetch)(`${base}/2010-04-01/Accounts/${encodeURIComponent(o.account.accountSid)}/${path}`, {
-    method: 'POST',
+    method: form ? 'POST' : 'GET',
     headers: {
       authorization: `Basic ${Buffer.from(`${o.account.accountSid}:${o.account.authToken}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       accept: 'application/json',
     },
     body: form,
