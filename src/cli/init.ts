@@ -55,7 +55,8 @@ async function fromAnswersFile(file: string, dirArg: string | undefined, o: RunO
   const source = readFileSync(file, 'utf8');
   const dirName = dirArg ?? defaultFolder(source);
   const dir = resolve(o.cwd, dirName ?? 'agent');
-  const { plan, problems } = planFromAnswers(source, file, context(o.cwd, dir));
+  const { plan, problems, warnings } = planFromAnswers(source, file, context(o.cwd, dir));
+  for (const w of warnings) console.error(`warning: ${formatProblem(w)}`);
   if (!plan) {
     for (const p of problems) console.error(formatProblem(p));
     fail(1, `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}; nothing was written`);
