@@ -15,9 +15,7 @@ export function command(): Command {
     .option('--agent <name>', 'only this agent')
     .option('--limit <n>', 'how many', '50')
     .action(async (o: { json?: boolean; agent?: string; limit: string }) => {
-      const store = await openStore();
-      const rows = await new Records(store.db).list({ agent: o.agent, limit: Number(o.limit) });
-      await store.close();
+      const rows = await listConversations({ agent: o.agent, limit: Number(o.limit) });
       if (o.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('no conversations yet');
       for (const r of rows) {
@@ -30,17 +28,36 @@ export function command(): Command {
     .argument('<id>', 'conversation id (a unique prefix is enough)')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const store = await openStore();
-      const rec = await new Records(store.db).get(id);
-      const analysis = rec ? await new Analyses(store.db).get(rec.id) : null;
-      await store.close();
-      if (!rec) {
+      const found = await showConversation(id);
+      if (!found) {
         console.error(`parley: no single conversation matches "${id}"`);
         process.exit(1);
       }
-      console.log(o.json ? JSON.stringify({ ...rec, analysis }, null, 2) : formatRecord(rec, analysis));
+      const { analysis, ...rec } = found;
+      console.log(o.json ? JSON.stringify(found, null, 2) : formatRecord(rec, analysis));
     });
   return cmd;
+}
+
+/** The most recent conversations in the store, newest first. */
+export async function listConversations(o: { agent?: string; limit?: number }): Promise<Awaited<ReturnType<Records['list']>>> {
+  const store = await openStore();
+  try {
+    return await new Records(store.db).list({ agent: o.agent, limit: o.limit ?? 50 });
+  } finally {
+    await store.close();
+  }
+}
+
+/** One conversation's record with its post-call analysis, by id or unique prefix; undefined when none (or several) match. */
+export async function showConversation(id: string): Promise<(ConversationRecord & { analysis: AnalysisRecord | null }) | undefined> {
+  const store = await openStore();
+  try {
+    const rec = await new Records(store.db).get(id);
+    return rec ? { ...rec, analysis: await new Analyses(store.db).get(rec.id) } : undefined;
+  } finally {
+    await store.close();
+  }
 }
 
 function formatRecord(r: ConversationRecord, a: AnalysisRecord | null): string {
