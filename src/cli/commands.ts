@@ -22,4 +22,5 @@ export const commands: Record<string, () => Promise<{ command(): Command }>> = {
   call: () => import('./call.ts'),
   migrate: () => import('./migrate.ts'),
   tools: () => import('./tools.ts'),
+  mcp: () => import('./mcp.ts'),
 };
