@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { Analyses } from '../store/analyses.ts';
 import type { AnalysisRecord } from '../store/record-types.ts';
-import { Records, type ConversationRecord } from '../store/records.ts';
+import { Records, type ConversationRecord, type ConversationSummary } from '../store/records.ts';
 import { openStore } from '../store/store.ts';
 import { bold, dim } from './output.ts';
 
@@ -40,7 +40,7 @@ export function command(): Command {
 }
 
 /** The most recent conversations in the store, newest first. */
-export async function listConversations(o: { agent?: string; limit?: number }): Promise<Awaited<ReturnType<Records['list']>>> {
+export async function listConversations(o: { agent?: string; limit?: number }): Promise<ConversationSummary[]> {
   const store = await openStore();
   try {
     return await new Records(store.db).list({ agent: o.agent, limit: o.limit ?? 50 });

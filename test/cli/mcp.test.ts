@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -180,6 +181,30 @@ describe('parley mcp', () => {
     assert.equal(docs.isError, true);
     assert.match(text(docs), /documents\.0 "\/etc\/passwd" is outside/);
     assert.ok(!existsSync(join(root, 'agents/thief')));
+  });
+
+  it('a line that is not JSON-RPC does not stop the server: the next request is answered', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/parley.js'), 'mcp'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    try {
+      let out = '';
+      const answered = new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('"id":2')) resolve(out);
+        });
+        child.once('exit', (code) => reject(new Error(`the server exited (${code}) before answering: ${out}`)));
+      });
+      child.stdin.write('this is not json\n{"jsonrpc":"2.0","id":1,"method":"no/such/method"}\n{"broken":\n');
+      child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } })}\n`);
+      const text = await answered;
+      assert.match(text, /"id":1,[^\n]*"error"|"error"[^\n]*"id":1/, 'an unknown method gets an error response');
+      assert.match(text, /"serverInfo":\{"name":"parley"/);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      assert.equal(await exited, 0, 'closing stdin ends the server');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('a malformed call gets an error and the server keeps serving', async () => {

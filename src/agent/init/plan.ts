@@ -128,8 +128,7 @@ export function buildPlan(a: Answers, ctx: InitContext, problem: (path: (string 
   if (calendar.provider === 'calendly') env.push({ name: calendar.tokenEnv, why: 'the Calendly personal access token (Integrations & apps → API and webhooks)' });
 
   const { strict = true, ...knowledge } = a.knowledge ?? {};
-  const { allowedOrigins = [], widget = {}, enabled, ...webRest } = a.channels?.web ?? {};
-  void webRest;
+  const { allowedOrigins = [], widget = {}, enabled } = a.channels?.web ?? {};
   const limits = a.limits ?? {};
   const more: InitPlan['more'] = {
     ...(a.listen ? { listen: a.listen } : {}),
