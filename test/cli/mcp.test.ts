@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { EXAMPLE, ROOT, tempDir } from '../helpers/cli.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { EXAMPLE, ROOT, runParley, tempDir } from '../helpers/cli.ts';
 
 // `parley mcp` started as a real child process, spoken to over stdio with the SDK's own client,
 // as Claude Code or Cursor would. The server serves a scratch folder holding a good agent and a
@@ -223,5 +224,84 @@ describe('parley mcp', () => {
     assert.ok(!still.isError, text(still));
     assert.ok(Array.isArray(still.structuredContent!.conversations));
     assert.doesNotMatch(stderr, /Unhandled|TypeError/);
+  });
+});
+
+describe('parley mcp: conversations and replay', () => {
+  let root: string;
+  let llm: FakeOpenAI;
+  let transport: StdioClientTransport;
+  let client: Client;
+  let id: string;
+  const question = 'What does the automation audit cost?';
+
+  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult & { structuredContent?: Structured };
+  const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+
+  before(async () => {
+    root = tempDir('parley-mcp-replay-');
+    cpSync(EXAMPLE, join(root, 'sales-booking'), { recursive: true });
+    llm = await startFakeOpenAI();
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NO_COLOR: '1',
+      PARLEY_LOCAL_MODEL_URL: 'http://127.0.0.1:65535/model.gguf',
+      PARLEY_LLM: 'openai-compatible:fake-model',
+      PARLEY_LLM_BASE_URL: llm.url,
+      CRM_WEBHOOK_URL: 'http://127.0.0.1:9/hooks/leads',
+      CRM_TOKEN: 'crm-secret-7f3a9',
+    };
+    llm.push({ text: 'The audit is a fixed 2,400 euros.' });
+    const r = await runParley(['chat', 'sales-booking'], { env, input: question, cwd: root });
+    assert.equal(r.code, 0, r.stderr);
+    id = /conversation ([0-9a-f-]{36})/.exec(r.stderr)?.[1] as string;
+    assert.ok(id, r.stderr);
+    transport = new StdioClientTransport({ command: process.execPath, args: [join(ROOT, 'bin/parley.js'), 'mcp'], cwd: root, env, stderr: 'pipe' });
+    transport.stderr?.on('data', () => {}); // drained, so a chatty server never blocks on a full pipe
+    client = new Client({ name: 'parley-test', version: '1.0.0' });
+    await client.connect(transport);
+  });
+
+  after(async () => {
+    const pid = transport?.pid;
+    await client?.close().catch(() => {});
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await llm?.close();
+  });
+
+  it('lists and shows the recorded conversation', async () => {
+    const list = await call('conversations_list', { agent: 'sales-booking' });
+    assert.ok((list.structuredContent!.conversations as { id: string }[]).some((c) => c.id === id), text(list));
+    const shown = await call('conversation_show', { id: id.slice(0, 8) });
+    assert.ok(!shown.isError, text(shown));
+    const turns = shown.structuredContent!.conversation.turns as { role: string; text: string }[];
+    assert.ok(turns.some((t) => t.role === 'caller' && t.text === question));
+    assert.ok(turns.some((t) => t.role === 'agent' && /2,400/.test(t.text)));
+  });
+
+  it('replay: unchanged answers show no change; a different answer shows the changed turn; an unknown id is an error', async () => {
+    llm.push({ text: 'The audit is a fixed 2,400 euros.' });
+    const same = await call('replay', { id, agentDir: 'sales-booking' });
+    assert.ok(!same.isError, text(same));
+    assert.equal(same.structuredContent!.changed, false, text(same));
+
+    llm.push({ text: 'The audit is a fixed 3,100 euros.' });
+    const diff = await call('replay', { id });
+    assert.ok(!diff.isError, text(diff));
+    assert.equal(diff.structuredContent!.changed, true);
+    assert.match(text(diff), /3,100/);
+
+    const none = await call('replay', { id: 'ffffffff' });
+    assert.equal(none.isError, true);
+    assert.match(text(none), /no single conversation matches "ffffffff"/);
+    const outside = await call('replay', { id, agentDir: '../elsewhere' });
+    assert.match(text(outside), /outside the folder/);
   });
 });
