@@ -298,6 +298,31 @@ describe('parley mcp: conversations and replay', () => {
     assert.equal(diff.structuredContent!.changed, true);
     assert.match(text(diff), /3,100/);
 
+    // Cancelled by the client, the replay stops: its model request is dropped at once. (The
+    // agent waits ten minutes for a model here, so only the cancellation can end that request.)
+    const slow = join(root, 'slow');
+    cpSync(join(root, 'sales-booking'), slow, { recursive: true });
+    writeFileSync(join(slow, 'agent.yaml'), readFileSync(join(slow, 'agent.yaml'), 'utf8').replace('  temperature: 0.3\n', '  temperature: 0.3\n  responseTimeoutMs: 600000\n'));
+    let asked!: () => void;
+    let dropped!: () => void;
+    const modelAsked = new Promise<void>((r) => (asked = r));
+    const modelDropped = new Promise<void>((r) => (dropped = r));
+    llm.push((_request, signal) => {
+      asked();
+      return new Promise((resolve) => signal.addEventListener('abort', () => (dropped(), resolve({ text: 'too late' }))));
+    });
+    const ac = new AbortController();
+    const cancelled = client.callTool({ name: 'replay', arguments: { id, agentDir: 'slow' } }, undefined, { signal: ac.signal, timeout: 900_000 }).then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
+    await modelAsked;
+    ac.abort('the owner changed their mind');
+    await modelDropped;
+    assert.match(await cancelled, /changed their mind|abort/i);
+    const after = await call('conversations_list', {});
+    assert.ok(!after.isError, 'the server still serves');
+
     const none = await call('replay', { id: 'ffffffff' });
     assert.equal(none.isError, true);
     assert.match(text(none), /no single conversation matches "ffffffff"/);
