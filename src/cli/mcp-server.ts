@@ -99,7 +99,7 @@ export function createParleyMcpServer(root: string): McpServer {
   tool('schema', 'The JSON Schema of agent.yaml (what `parley schema` prints), or of one top-level block of it.', { block: z.string().optional().describe('A top-level field of agent.yaml, e.g. limits, knowledge, tools.') }, async (a) => {
     const schema = agentJsonSchema() as { properties: Record<string, unknown> };
     if (a.block === undefined) return ok(`the JSON Schema of agent.yaml; blocks: ${Object.keys(schema.properties).join(', ')}`, { schema });
-    const block = schema.properties[a.block];
+    const block = Object.hasOwn(schema.properties, a.block) ? schema.properties[a.block] : undefined;
     if (!block) throw new ToolRefusal(`agent.yaml has no block "${a.block}"; its blocks are ${Object.keys(schema.properties).join(', ')}`);
     return ok(`the JSON Schema of agent.yaml's ${a.block}`, { block: a.block, schema: block });
   });

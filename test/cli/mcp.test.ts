@@ -91,6 +91,7 @@ describe('parley mcp', () => {
     const none = await call('schema', { block: 'limitz' });
     assert.equal(none.isError, true);
     assert.match(text(none), /no block "limitz".*limits/);
+    for (const block of ['__proto__', 'constructor', 'toString']) assert.equal((await call('schema', { block })).isError, true, block);
   });
 
   it('knowledge_explain: answered, declined and guarded, and why', async () => {
