@@ -25,7 +25,8 @@ function documented(): { current: string[]; deprecated: { old: string; now: stri
   const deprecated: { old: string; now: string }[] = [];
   for (const line of text.slice(start, end).split('\n').filter((l) => l.startsWith('- '))) {
     if (line.includes('→')) {
-      for (const m of line.matchAll(/`([^`]+)` → `([^`]+)`/g)) deprecated.push({ old: m[1]!, now: m[2]! });
+      // `old` → `new`; a nested older name is written `block `old``, so no doc reads it as an agent.yaml path.
+      for (const m of line.matchAll(/(?:\b([a-z]+) )?`([^`]+)` → `([^`]+)`/g)) deprecated.push({ old: m[1] ? `${m[1]}.${m[2]}` : m[2]!, now: m[3]! });
       continue;
     }
     const tokens = [...line.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
