@@ -23,4 +23,5 @@ export const commands: Record<string, () => Promise<{ command(): Command }>> = {
   campaign: () => import('./campaign.ts'),
   migrate: () => import('./migrate.ts'),
   tools: () => import('./tools.ts'),
+  mcp: () => import('./mcp.ts'),
 };

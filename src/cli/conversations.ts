@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { Analyses } from '../store/analyses.ts';
 import type { AnalysisRecord } from '../store/record-types.ts';
-import { Records, type ConversationRecord } from '../store/records.ts';
+import { Records, type ConversationRecord, type ConversationListItem } from '../store/records.ts';
 import { openStore } from '../store/store.ts';
 import { bold, dim } from './output.ts';
 
@@ -15,9 +15,7 @@ export function command(): Command {
     .option('--agent <name>', 'only this agent')
     .option('--limit <n>', 'how many', '50')
     .action(async (o: { json?: boolean; agent?: string; limit: string }) => {
-      const store = await openStore();
-      const rows = (await new Records(store.db, store.kind).search({ agent: o.agent, limit: Number(o.limit) })).items;
-      await store.close();
+      const rows = await listConversations({ agent: o.agent, limit: Number(o.limit) });
       if (o.json) return console.log(JSON.stringify(rows, null, 2));
       if (!rows.length) return console.log('no conversations yet');
       for (const r of rows) {
@@ -32,17 +30,36 @@ export function command(): Command {
     .argument('<id>', 'conversation id (a unique prefix is enough)')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const store = await openStore();
-      const rec = await new Records(store.db).get(id);
-      const analysis = rec ? await new Analyses(store.db).get(rec.id) : null;
-      await store.close();
-      if (!rec) {
+      const found = await showConversation(id);
+      if (!found) {
         console.error(`parley: no single conversation matches "${id}"`);
         process.exit(1);
       }
-      console.log(o.json ? JSON.stringify({ ...rec, analysis }, null, 2) : formatRecord(rec, analysis));
+      const { analysis, ...rec } = found;
+      console.log(o.json ? JSON.stringify(found, null, 2) : formatRecord(rec, analysis));
     });
   return cmd;
+}
+
+/** The most recent conversations in the store, newest first. */
+export async function listConversations(o: { agent?: string; limit?: number }): Promise<ConversationListItem[]> {
+  const store = await openStore();
+  try {
+    return (await new Records(store.db, store.kind).search({ agent: o.agent, limit: o.limit ?? 50 })).items;
+  } finally {
+    await store.close();
+  }
+}
+
+/** One conversation's record with its post-call analysis, by id or unique prefix; undefined when none (or several) match. */
+export async function showConversation(id: string): Promise<(ConversationRecord & { analysis: AnalysisRecord | null }) | undefined> {
+  const store = await openStore();
+  try {
+    const rec = await new Records(store.db).get(id);
+    return rec ? { ...rec, analysis: await new Analyses(store.db).get(rec.id) } : undefined;
+  } finally {
+    await store.close();
+  }
 }
 
 function formatRecord(r: ConversationRecord, a: AnalysisRecord | null): string {

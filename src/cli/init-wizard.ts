@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { CalendarAnswer, hostOf, InitAnswers, listAnswer, TEMPLATE_IDS, timeZoneProblem, type InitAnswersInput, type TemplateId } from '../agent/init/answers.ts';
 import { slug } from '../agent/init/plan.ts';
 import { TEMPLATES } from '../agent/init/templates.ts';
+import { Limits, Widget } from '../agent/schema.ts';
 
 // The planning questions of `parley init`, asked one at a time before anything is written.
 // Each answer is checked as it is typed with the same schema `--answers` files go through,
@@ -99,19 +100,20 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
       initialValue: t.calendar,
     }),
   );
-  const calendarField = (field: 'eventTypeId' | 'apiKeyEnv' | 'eventType' | 'tokenEnv') => (v: string) => problem(CalendarAnswer.safeParse({ provider, [field]: v }), field);
+  const calendarField = (field: 'eventType') => (v: string) => problem(CalendarAnswer.safeParse({ provider, [field]: v }), field);
+  const envNameCheck = (v: string) => (/^[A-Z_][A-Z0-9_]*$/.test(v) ? undefined : 'an environment variable name in capitals, like CALCOM_API_KEY');
   let calendar: InitAnswersInput['calendar'] = { provider };
   if (provider === 'calcom') {
     calendar = {
       provider,
       eventTypeId: Number(await text('The cal.com event type id? (the number in its URL on cal.com)', { placeholder: '1234567', check: (v) => (/^\d+$/.test(v) ? undefined : 'a number, e.g. 1234567') })),
-      apiKeyEnv: await text('Which environment variable holds the cal.com API key?', { initial: 'CALCOM_API_KEY', check: calendarField('apiKeyEnv') }),
+      apiKey: `\${${await text('Which environment variable holds the cal.com API key?', { initial: 'CALCOM_API_KEY', check: envNameCheck })}}`,
     };
   } else if (provider === 'calendly') {
     calendar = {
       provider,
       eventType: await text('The Calendly event type URI?', { placeholder: 'https://api.calendly.com/event_types/…', check: calendarField('eventType') }),
-      tokenEnv: await text('Which environment variable holds the Calendly token?', { initial: 'CALENDLY_TOKEN', check: calendarField('tokenEnv') }),
+      token: `\${${await text('Which environment variable holds the Calendly token?', { initial: 'CALENDLY_TOKEN', check: envNameCheck })}}`,
     };
   }
   const booking = provider !== 'none';
@@ -129,7 +131,7 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
     }),
   );
 
-  const color = await text('Widget colour?', { initial: '#4f46e5', check: fieldCheck(InitAnswers.shape.widget, (v) => ({ color: v }), 'color') });
+  const color = await text('Widget colour?', { initial: '#4f46e5', check: fieldCheck(Widget, (v) => ({ color: v }), 'color') });
   const position = await answer(
     p.select<'bottom-right' | 'bottom-left'>({
       message: 'Widget position?',
@@ -145,20 +147,20 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
     await text('Which sites may embed the widget? hosts, comma-separated (a copied snippet will not run elsewhere)', {
       optional: true,
       placeholder: 'example.com, *.example.com',
-      check: (v) => fieldCheck(InitAnswers.shape.allowedOrigins, () => listAnswer(v).map(hostOf))(v),
+      check: (v) => fieldCheck(InitAnswers.shape.channels, () => ({ web: { allowedOrigins: listAnswer(v).map(hostOf) } }))(v),
     }),
   ).map(hostOf);
 
-  const limit = (field: 'maxMinutes' | 'conversationsPerIpPerHour' | 'dailyBudgetUsd') => (v: string) =>
-    Number.isFinite(Number(v)) ? fieldCheck(InitAnswers.shape.limits, () => ({ [field]: Number(v) }), field)(v) : 'a number';
+  const limit = (field: 'maxDurationSec' | 'conversationsPerIpPerHour' | 'dailyBudgetUsd', scale = 1) => (v: string) =>
+    Number.isFinite(Number(v)) ? fieldCheck(Limits, () => ({ [field]: Math.round(Number(v) * scale) }), field)(v) : 'a number';
   const limits = {
-    maxMinutes: Number(await text('Longest conversation, in minutes?', { initial: '10', check: limit('maxMinutes') })),
+    maxDurationSec: Math.round(Number(await text('Longest conversation, in minutes?', { initial: '10', check: limit('maxDurationSec', 60) })) * 60),
     conversationsPerIpPerHour: Number(await text('Conversations per visitor IP per hour?', { initial: '10', check: limit('conversationsPerIpPerHour') })),
     dailyBudgetUsd: Number(await text('Daily budget, in US dollars?', { initial: '10', check: limit('dailyBudgetUsd') })),
   };
   const model = await text('Language model (provider:model)?', {
     initial: 'openai:gpt-4.1-mini',
-    check: (v) => fieldCheck(InitAnswers.shape.model, (x) => x)(v) ?? (ctx.providers.includes(v.split(':')[0]) ? undefined : `unknown provider; use one of ${ctx.providers.join(', ')}`),
+    check: (v) => (/^[a-z][a-z0-9-]*:\S+$/.test(v) ? undefined : 'provider:model, e.g. openai:gpt-4.1-mini') ?? (ctx.providers.includes(v.split(':')[0]) ? undefined : `unknown provider; use one of ${ctx.providers.join(', ')}`),
   });
 
   return {
@@ -170,13 +172,11 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
       calendar,
       timeZone,
       voice: { tts, ...(voiceId ? { voiceId } : {}) },
-      tone,
-      firstMessage,
+      persona: { tone, firstMessage },
       collect,
-      widget: { color, position, label },
-      allowedOrigins,
+      channels: { web: { allowedOrigins, widget: { color, position, label } } },
       limits,
-      model,
+      brain: { llm: model },
     },
   };
 }

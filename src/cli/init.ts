@@ -55,7 +55,8 @@ async function fromAnswersFile(file: string, dirArg: string | undefined, o: RunO
   const source = readFileSync(file, 'utf8');
   const dirName = dirArg ?? defaultFolder(source);
   const dir = resolve(o.cwd, dirName ?? 'agent');
-  const { plan, problems } = planFromAnswers(source, file, context(o.cwd, dir));
+  const { plan, files, summary, problems, warnings } = planInit(source, file, { cwd: o.cwd, dir });
+  for (const w of warnings) console.error(`warning: ${formatProblem(w)}`);
   if (!plan) {
     for (const p of problems) console.error(formatProblem(p));
     fail(1, `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${file}; nothing was written`);
@@ -65,11 +66,18 @@ async function fromAnswersFile(file: string, dirArg: string | undefined, o: RunO
     const taken = o.folderProblem(dir);
     if (taken) fail(1, `refusing to write: ${taken}`);
   }
-  const files = renderAgentFolder(plan);
-  console.log(`The plan\n\n${planSummary(plan, files.map((f) => f.path), { cwd: o.cwd })}\n`);
+  console.log(`The plan\n\n${summary}\n`);
   if (!o.yes && !(await approved(`Write ${files.length} files to ${dirName}?`))) fail(1, 'not approved; nothing was written (pass --yes to write without asking)');
   await writeAgentFolder(plan, files).catch((e: unknown) => fail(70, errorText(e)));
   console.log(`Wrote ${files.length} files to ${dirName}.\n${nextSteps(dirName, plan)}`);
+}
+
+/** The plan for an answers text (JSON) and the files it would write to `dir`, or its problems; nothing is written. */
+export function planInit(source: string, label: string, o: { cwd: string; dir: string }): { plan?: InitPlan; files: FolderFile[]; summary?: string; problems: AgentProblem[]; warnings: AgentProblem[] } {
+  const { plan, problems, warnings } = planFromAnswers(source, label, context(o.cwd, o.dir));
+  if (!plan) return { files: [], problems, warnings };
+  const files = renderAgentFolder(plan);
+  return { plan, files, summary: planSummary(plan, files.map((f) => f.path), { cwd: o.cwd }), problems, warnings };
 }
 
 async function wizard(dirArg: string | undefined, o: RunOptions): Promise<void> {
@@ -172,7 +180,7 @@ async function folderProblems(dir: string, plan: InitPlan): Promise<AgentProblem
 }
 
 /** Whether `dir` is missing or an empty folder (so writing there loses nothing). */
-function isEmptyFolder(dir: string): boolean {
+export function isEmptyFolder(dir: string): boolean {
   if (!existsSync(dir)) return true;
   return statSync(dir).isDirectory() && readdirSync(dir).length === 0;
 }

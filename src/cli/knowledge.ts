@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadAgent } from '../agent/load.ts';
+import { loadAgent, type Agent } from '../agent/load.ts';
 import { ingestKnowledge } from '../knowledge/index.ts';
 import { agentEmbedder } from '../llm/agent-models.ts';
 import { groundTurn, vocabularyOf } from '../session/grounding.ts';
@@ -7,7 +7,7 @@ import type { GuardrailConfig } from '../agent/schema.ts';
 import type { Embedder } from '../knowledge/index.ts';
 import { nearestTopic, topicVectorsOf } from '../session/guardrail-meaning.ts';
 import { guardedTopicOf, guardedTopicsOf, type GuardMatch } from '../session/guardrails.ts';
-import { openStore } from '../store/store.ts';
+import { openStore, type Store } from '../store/store.ts';
 import { knowledgeSpec } from './runtime.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 
@@ -46,55 +46,20 @@ export function command(): Command {
     .action(async (dir: string, query: string, o: { limit?: string; after?: string[]; json?: boolean }) => {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
       const store = await openStore();
-      const { knowledge } = agent.config;
-      const { embedder, warning } = agentEmbedder(agent);
-      if (warning) console.error(warning);
       const t0 = performance.now();
-      const g = await groundTurn(store, agent.name, query, {
-        previous: o.after,
-        topK: o.limit ? Number(o.limit) : knowledge.topK,
-        vocabulary: vocabularyOf(knowledge.synonyms),
-        strict: knowledge.strict,
-        embedder,
-        minSimilarity: knowledge.embeddings?.minSimilarity,
-        embedTimeoutMs: knowledge.embeddings?.timeoutMs,
-        toolTopics: agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : [])),
-      });
+      const x = await explainQuestion(agent, store, query, { after: o.after, limit: o.limit ? Number(o.limit) : undefined, log: (l) => console.error(l) }).finally(() => store.close());
       const ms = performance.now() - t0;
-      const hits = g.retrieval.hits;
-      await store.close();
-      const { match, note } = await guardOf(query, agent.config.guardrails, g.retrieval.vector, embedder);
-      if (note) console.error(note);
-      const guarded = match?.topic;
-      const decision = {
-        declined: g.declined,
-        reason: g.reason,
-        coverage: g.retrieval.coverage,
-        similarity: g.retrieval.similarity,
-        unknown: g.retrieval.unknown,
-        guarded: guarded?.topic ?? null,
-        ...(match ? { guardedBy: match.by } : {}),
-        ...(match?.by === 'meaning' ? { guardSimilarity: match.similarity, guardExample: match.example } : {}),
-      };
-      if (o.json) return console.log(JSON.stringify({ hits, decision }, null, 2));
-      const how = match?.by === 'meaning' ? `recognised by meaning: similarity ${match.similarity.toFixed(2)} to "${match.example}", at least ${match.topic.minSimilarity} needed` : 'recognised by its words';
-      const verdict = guarded
-        ? `GUARDED topic "${guarded.topic}" (${how}): the agent says "${guarded.say}" and the model is not asked`
-        : !knowledge.strict
-        ? 'knowledge.strict is off: every turn goes to the model'
-        : g.declined
-          ? `a strict agent DECLINES this in code (${g.reason}) and says knowledge.unknownAnswer`
-          : `goes to the model with these passages (${g.reason}); it must answer from them or say knowledge.unknownAnswer`;
-      if (!hits.length) {
+      if (o.json) return console.log(JSON.stringify({ hits: x.hits, decision: x.decision }, null, 2));
+      if (!x.hits.length) {
         console.log(`no chunk matches (${ms.toFixed(2)} ms). Did you run \`parley knowledge ingest ${dir}\`?`);
-        return console.log(verdict);
+        return console.log(x.why);
       }
-      hits.forEach((h, i) => {
+      x.hits.forEach((h, i) => {
         console.log(`${bold(`${i + 1}. ${h.source}`)}${h.heading ? ` › ${h.heading}` : ''}  ${dim(`score ${h.score.toFixed(3)}`)}`);
         console.log(`   ${h.text.replace(/\s+/g, ' ').slice(0, 300)}${h.text.length > 300 ? '…' : ''}`);
       });
-      console.log(dim(`${hits.length} chunks in ${ms.toFixed(2)} ms`));
-      console.log(verdict);
+      console.log(dim(`${x.hits.length} chunks in ${ms.toFixed(2)} ms`));
+      console.log(x.why);
     });
   return cmd;
 }
@@ -109,6 +74,54 @@ async function guardOf(query: string, config: GuardrailConfig[], vector: Float32
   const t = await topicVectorsOf(topics, embedder);
   if ('error' in t) return { note: `guarded topics were matched by words alone: ${t.error}` };
   return { match: nearestTopic(vector, topics, t.vectors) };
+}
+
+/** What a caller turn would meet: the passages retrieved, and whether it is answered, declined or guarded, and why. */
+export interface QuestionExplained {
+  verdict: 'answered' | 'declined' | 'guarded';
+  /** One sentence a person reads. */
+  why: string;
+  hits: Awaited<ReturnType<typeof groundTurn>>['retrieval']['hits'];
+  decision: { declined: boolean; reason: string; coverage: number; similarity?: number; unknown: string[]; guarded: string | null; guardedBy?: 'words' | 'meaning'; guardSimilarity?: number; guardExample?: string };
+}
+
+/** What `parley knowledge explain` shows for a caller turn, from the agent's indexed documents in `store`. */
+export async function explainQuestion(agent: Agent, store: Store, query: string, o: { after?: string[]; limit?: number; log?: (line: string) => void } = {}): Promise<QuestionExplained> {
+  const { knowledge } = agent.config;
+  const { embedder, warning } = agentEmbedder(agent);
+  if (warning) o.log?.(warning);
+  const g = await groundTurn(store, agent.name, query, {
+    previous: o.after,
+    topK: o.limit ?? knowledge.topK,
+    vocabulary: vocabularyOf(knowledge.synonyms),
+    strict: knowledge.strict,
+    embedder,
+    minSimilarity: knowledge.embeddings?.minSimilarity,
+    embedTimeoutMs: knowledge.embeddings?.timeoutMs,
+    toolTopics: agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : [])),
+  });
+  const { match, note } = await guardOf(query, agent.config.guardrails, g.retrieval.vector, embedder);
+  if (note) o.log?.(note);
+  const guarded = match?.topic;
+  const decision = {
+    declined: g.declined,
+    reason: g.reason,
+    coverage: g.retrieval.coverage,
+    similarity: g.retrieval.similarity,
+    unknown: g.retrieval.unknown,
+    guarded: guarded?.topic ?? null,
+    ...(match ? { guardedBy: match.by } : {}),
+    ...(match?.by === 'meaning' ? { guardSimilarity: match.similarity, guardExample: match.example } : {}),
+  };
+  const how = match?.by === 'meaning' ? `recognised by meaning: similarity ${match.similarity.toFixed(2)} to "${match.example}", at least ${match.topic.minSimilarity} needed` : 'recognised by its words';
+  const [verdict, why]: [QuestionExplained['verdict'], string] = guarded
+    ? ['guarded', `GUARDED topic "${guarded.topic}" (${how}): the agent says "${guarded.say}" and the model is not asked`]
+    : !knowledge.strict
+      ? ['answered', 'knowledge.strict is off: every turn goes to the model']
+      : g.declined
+        ? ['declined', `a strict agent DECLINES this in code (${g.reason}) and says knowledge.unknownAnswer`]
+        : ['answered', `goes to the model with these passages (${g.reason}); it must answer from them or say knowledge.unknownAnswer`];
+  return { verdict, why, hits: g.retrieval.hits, decision };
 }
 
 /** A one-line progress bar on a terminal; plain lines otherwise. */

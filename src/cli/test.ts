@@ -6,7 +6,7 @@ import { formatProblem } from '../agent/problems.ts';
 import { scenarioFromRecord, scenarioYaml } from '../scenarios/from-record.ts';
 import { junitXml, reportJson } from '../scenarios/junit.ts';
 import { indexKnowledge } from '../scenarios/knowledge.ts';
-import { loadScenarios, testsDir } from '../scenarios/load.ts';
+import { loadScenarios, testsDir, type Scenario } from '../scenarios/load.ts';
 import { patternProblem } from '../scenarios/match.ts';
 import { scenarioModels } from '../scenarios/models.ts';
 import { formatOutcome, formatSummary, terminalStyle, totals, type ScenarioOutcome, type TestReport } from '../scenarios/report.ts';
@@ -74,33 +74,56 @@ export function command(): Command {
 
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());
-      const t0 = performance.now();
-      const knowledge = await indexKnowledge(agent, knowledgeSpec(agent).sources, ac.signal);
-      for (const f of knowledge.report.failed) console.error(dim(`knowledge: could not read ${f.source}: ${f.message}`));
-      const models = scenarioModels(async () => (await agentModels(agent)).models);
       console.log(bold(`parley test · ${agent.name} (version ${agent.version}) · ${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}${repeat > 1 ? ` × ${repeat} runs` : ''}${voice ? ' · voice' : ''}`));
       if (voice) console.log(dim(`ears ${voice.stt.id} · voice ${voice.tts.id}${voice.voiceId ? `@${voice.voiceId}` : ''} · caller ${voice.caller.label}`));
       else if (otherMode.length) console.log(dim(`(${otherMode.length} voice-only scenario${otherMode.length === 1 ? '' : 's'} not run: use --voice)`));
-
-      const report: TestReport = { agent: agent.name, version: agent.version, repeat, outcomes: [], durationMs: 0 };
-      for (const scenario of scenarios) {
-        const outcome: ScenarioOutcome = { name: scenario.name, file: scenario.file, runs: [] };
-        for (let i = 0; i < repeat && !ac.signal.aborted; i++) {
-          const run = await runScenario(scenario, { agent, knowledge, models, voice, signal: ac.signal });
-          outcome.runs.push(run);
-          if (run.status === 'skipped') break; // the missing model will not appear on the next run
-        }
-        report.outcomes.push(outcome);
-        console.log(formatOutcome(outcome, repeat, terminalStyle()).join('\n'));
-      }
-      await knowledge.store.close();
-      report.durationMs = performance.now() - t0;
+      const report = await runAgentScenarios(agent, scenarios, {
+        repeat,
+        voice,
+        signal: ac.signal,
+        log: (line) => console.error(dim(line)),
+        onOutcome: (outcome) => console.log(formatOutcome(outcome, repeat, terminalStyle()).join('\n')),
+      });
       console.log(`\n${formatSummary(report)}`);
 
       if (o.junit) write(o.junit, junitXml(report));
       if (o.json) write(o.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
       process.exitCode = totals(report).failed > 0 || ac.signal.aborted ? 1 : 0;
     });
+}
+
+/**
+ * Runs scenarios against an agent, each `repeat` times, on a private copy of its indexed
+ * knowledge; stops between runs once `signal` aborts. `onOutcome` hears each scenario as it ends.
+ */
+export async function runAgentScenarios(
+  agent: Agent,
+  scenarios: Scenario[],
+  o: { repeat?: number; voice?: ScenarioSpeech; signal: AbortSignal; log?: (line: string) => void; onOutcome?: (outcome: ScenarioOutcome) => void },
+): Promise<TestReport> {
+  const repeat = o.repeat ?? 1;
+  const t0 = performance.now();
+  const knowledge = await indexKnowledge(agent, knowledgeSpec(agent).sources, o.signal);
+  for (const f of knowledge.report.failed) o.log?.(`knowledge: could not read ${f.source}: ${f.message}`);
+  const models = scenarioModels(async () => (await agentModels(agent)).models);
+  const report: TestReport = { agent: agent.name, version: agent.version, repeat, outcomes: [], durationMs: 0 };
+  try {
+    for (const scenario of scenarios) {
+      if (o.signal.aborted) break;
+      const outcome: ScenarioOutcome = { name: scenario.name, file: scenario.file, runs: [] };
+      for (let i = 0; i < repeat && !o.signal.aborted; i++) {
+        const run = await runScenario(scenario, { agent, knowledge, models, voice: o.voice, signal: o.signal });
+        outcome.runs.push(run);
+        if (run.status === 'skipped') break; // the missing model will not appear on the next run
+      }
+      report.outcomes.push(outcome);
+      o.onOutcome?.(outcome);
+    }
+  } finally {
+    await knowledge.store.close();
+  }
+  report.durationMs = performance.now() - t0;
+  return report;
 }
 
 /** `--from`: the recorded conversation as a scenario file in tests/, for the owner to edit. */

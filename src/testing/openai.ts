@@ -50,8 +50,8 @@ export type FakeReply = {
   error?: { status: number; message: string; type?: string; code?: string };
 };
 
-/** A scripted turn: a fixed reply, or a function deciding the reply from the request. */
-export type FakeStep = FakeReply | ((request: ChatRequest) => FakeReply | Promise<FakeReply>);
+/** A scripted turn: a fixed reply, or a function deciding the reply from the request (`signal` aborts when the client goes away). */
+export type FakeStep = FakeReply | ((request: ChatRequest, signal: AbortSignal) => FakeReply | Promise<FakeReply>);
 
 /** Options for startFakeOpenAI. */
 export type FakeOpenAIOptions = {
@@ -98,7 +98,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (step === undefined) return sendError(res, 500, 'fake-openai: no scripted step left for this request');
     let reply: FakeReply;
     try {
-      reply = typeof step === 'function' ? await step(request) : step;
+      reply = typeof step === 'function' ? await step(request, signal) : step;
     } catch (err) {
       return sendError(res, 500, `fake-openai: step function threw: ${errorText(err)}`);
     }

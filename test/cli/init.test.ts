@@ -56,6 +56,10 @@ describe('parley init --answers', () => {
 
     const r = await runParley(['init', '--answers', file, dir, '--yes']);
     assert.equal(r.code, 0, r.stderr);
+    // Older answers-file names still work, each with a warning naming agent.yaml's name.
+    assert.match(r.stderr, /^warning: \S*answers\.json:\d+:\d+ limits\.maxMinutes: deprecated name: write limits\.maxDurationSec: 300 instead/m);
+    assert.match(r.stderr, /^warning: \S*answers\.json:\d+:\d+ calendar\.apiKeyEnv: deprecated name: write calendar\.apiKey: "\$\{ACME_CAL_KEY\}" instead/m);
+    assert.match(r.stderr, /^warning: \S*answers\.json:\d+:\d+ allowedOrigins: deprecated name: write channels\.web\.allowedOrigins instead/m);
     const check = await runParley(['check', dir]);
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stdout, /^ok .*agent "acme"/);

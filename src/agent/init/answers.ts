@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { AgentFile, Persona, VoiceChoice, Widget } from '../schema.ts';
+import { AgentFile, Brain, Calendar, Channels, Knowledge, Limits, Listen, Persona, Voice } from '../schema.ts';
 
 // The answers to `parley init`'s planning questions: what the wizard asks, and what
 // `parley init --answers answers.json` reads instead. One schema for both, so a coding agent
-// that writes the JSON gets exactly the checks a person at the wizard gets. Fields that the
-// agent file also has reuse its schema pieces, so they are validated the same way.
+// that writes the JSON gets exactly the checks a person at the wizard gets. Every setting the
+// agent file also has goes by agent.yaml's own name and reuses its schema piece, so an answers
+// file reads like the agent.yaml it becomes; the older names still work (aliases.ts).
 
 /** The agent templates `parley init` can start from. */
 export const TEMPLATE_IDS = ['sales-booking', 'support', 'faq'] as const;
@@ -14,36 +15,49 @@ export type TemplateId = (typeof TEMPLATE_IDS)[number];
 export const CALENDAR_PROVIDERS = ['builtin', 'calcom', 'calendly', 'none'] as const;
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name in capitals, like CALCOM_API_KEY');
+const envRef = z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'the secret stays in the environment: write ${ENV_NAME}, e.g. ${CALCOM_API_KEY}');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM-HH:MM');
 const WEEKDAY = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** A host that may embed the widget: example.com, *.example.com, localhost:8080. */
 const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
+const hosts = z.array(z.string().regex(HOST, 'a host name like example.com, *.example.com or localhost:8080 (no https://, no path)'));
+const builtinCalendar = Calendar.options[0].shape;
 
 /** Which calendar, and what it needs; fields of other providers are refused so a typo cannot pass silently. */
 export const CalendarAnswer = z
   .strictObject({
     provider: z.enum(CALENDAR_PROVIDERS, { error: `one of ${CALENDAR_PROVIDERS.join(', ')}` }),
     eventTypeId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)], { error: 'the numeric id of the cal.com event type, e.g. 1234567' }).optional(),
-    apiKeyEnv: envName.optional().describe('cal.com: the environment variable holding the API key (default CALCOM_API_KEY).'),
+    apiKey: envRef.optional().describe('cal.com: ${ENV_NAME} of the API key (default ${CALCOM_API_KEY}).'),
+    apiKeyEnv: envName.optional().describe('Deprecated: use apiKey: ${NAME}.'),
     eventType: z.string().regex(/^https:\/\/\S+\/event_types\/\S+$/, 'the Calendly event type URI, https://api.calendly.com/event_types/…').optional(),
-    tokenEnv: envName.optional().describe('Calendly: the environment variable holding the personal access token (default CALENDLY_TOKEN).'),
+    token: envRef.optional().describe('Calendly: ${ENV_NAME} of the personal access token (default ${CALENDLY_TOKEN}).'),
+    tokenEnv: envName.optional().describe('Deprecated: use token: ${NAME}.'),
     baseURL: z.string().regex(/^https?:\/\//, 'an http(s) URL').optional().describe('cal.com or Calendly: a self-hosted server or proxy.'),
     hours: z.partialRecord(WEEKDAY, z.array(hhmm)).optional().describe('builtin: bookable hours per weekday in the business time zone.'),
-    slotMinutes: z.number().int().min(5).optional(),
-    bufferMinutes: z.number().int().min(0).optional(),
-    minNoticeMinutes: z.number().int().min(0).optional(),
+    slotMinutes: builtinCalendar.slotMinutes.unwrap().optional(),
+    bufferMinutes: builtinCalendar.bufferMinutes.unwrap().optional(),
+    minNoticeMinutes: builtinCalendar.minNoticeMinutes.unwrap().optional(),
+    closedDates: builtinCalendar.closedDates.unwrap().optional(),
+    horizonDays: builtinCalendar.horizonDays.unwrap().optional(),
+    ownerEmail: builtinCalendar.ownerEmail,
   })
   .superRefine((c, ctx) => {
     const only: Record<string, (typeof CALENDAR_PROVIDERS)[number][]> = {
       eventTypeId: ['calcom'],
+      apiKey: ['calcom'],
       apiKeyEnv: ['calcom'],
       eventType: ['calendly'],
+      token: ['calendly'],
       tokenEnv: ['calendly'],
       baseURL: ['calcom', 'calendly'],
       hours: ['builtin'],
       slotMinutes: ['builtin'],
       bufferMinutes: ['builtin'],
       minNoticeMinutes: ['builtin'],
+      closedDates: ['builtin'],
+      horizonDays: ['builtin'],
+      ownerEmail: ['builtin'],
     };
     for (const [field, providers] of Object.entries(only)) {
       if (c[field as keyof typeof c] !== undefined && !providers.includes(c.provider)) {
@@ -58,16 +72,28 @@ export const CalendarAnswer = z
     }
   });
 
-/** Everything `parley init` asks; only the template and the business are required. */
+const WebChannel = Channels.shape.web.unwrap();
+
+/**
+ * Everything `parley init` asks; only the template and the business are required. The blocks
+ * named like agent.yaml's take that block's fields (as agent.yaml has them); the last group are
+ * the older names, read with a warning that names the new one.
+ */
 export const InitAnswers = z.strictObject({
   template: z.enum(TEMPLATE_IDS, { error: `what the agent is for: one of ${TEMPLATE_IDS.join(', ')}` }),
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and -').optional().describe('Agent name; defaults to the folder name.'),
   business: z.strictObject({
     name: z.string().trim().min(1, 'the business name is required'),
     description: z.string().trim().min(1, 'one line on what the business does is required').refine((s) => !s.includes('\n'), 'one line, please'),
   }),
-  documents: z.array(z.string().trim().min(1)).default([]).describe('Files, folders (copied into knowledge/) and http(s) URLs (listed in knowledge.sources).'),
-  strictKnowledge: z.boolean().default(true),
+  documents: z.array(z.string().trim().min(1)).optional().describe('Files, folders (copied into knowledge/) and http(s) URLs (listed in knowledge.sources).'),
+  // agent.yaml's own names
+  name: AgentFile.shape.name,
+  persona: Persona.pick({ firstMessage: true, language: true, tone: true }).partial().optional(),
+  voice: Voice.optional(),
+  listen: Listen.optional(),
+  brain: Brain.optional(),
+  knowledge: Knowledge.omit({ sources: true }).optional().describe('knowledge.sources is written from documents.'),
+  collect: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case, e.g. order_number')).optional(),
   calendar: CalendarAnswer.optional().describe('Default: builtin for sales-booking, none otherwise.'),
   timeZone: z
     .string()
@@ -77,26 +103,21 @@ export const InitAnswers = z.strictObject({
     })
     .optional()
     .describe('IANA zone of the business; default: this machine’s zone.'),
-  language: Persona.shape.language,
-  voice: VoiceChoice.extend({ tts: z.string().regex(/^[a-z][a-z0-9-]*:\S+$/, 'provider:model, e.g. elevenlabs:eleven_flash_v2_5 or local:flite').default('local:flite') }).prefault({}),
+  channels: Channels.extend({ web: WebChannel.extend({ allowedOrigins: hosts.optional() }).optional() }).optional(),
+  limits: Limits.extend({ maxMinutes: z.number().positive().max(1440).optional().describe('Deprecated: use maxDurationSec.') }).optional(),
+  guardrails: AgentFile.shape.guardrails.optional(),
+  // the older names (deprecated)
+  language: Persona.shape.language.optional(),
   tone: z.string().trim().min(1).optional(),
   firstMessage: z.string().trim().min(1).optional(),
-  collect: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case, e.g. order_number')).optional(),
-  widget: z.strictObject({ color: Widget.shape.color, position: Widget.shape.position, label: z.string().trim().min(1).optional() }).prefault({}),
-  allowedOrigins: z.array(z.string().regex(HOST, 'a host name like example.com, *.example.com or localhost:8080 (no https://, no path)')).default([]),
-  limits: z
-    .strictObject({
-      maxMinutes: z.number().positive().max(240).default(10).describe('Longest conversation, in minutes.'),
-      conversationsPerIpPerHour: z.number().int().positive().default(10),
-      dailyBudgetUsd: z.number().nonnegative().default(10),
-    })
-    .prefault({}),
-  model: z.string().regex(/^[a-z][a-z0-9-]*:\S+$/, 'provider:model, e.g. openai:gpt-4.1-mini').default('openai:gpt-4.1-mini'),
+  strictKnowledge: z.boolean().optional(),
+  widget: WebChannel.shape.widget.unwrap().optional(),
+  allowedOrigins: hosts.optional(),
+  model: z.string().regex(/^[a-z][a-z0-9-]*:\S+$/, 'provider:model, e.g. openai:gpt-4.1-mini').optional(),
   modelBaseURL: z.string().regex(/^https?:\/\//, 'an http(s) URL').optional().describe('Server of an OpenAI-compatible model (Ollama, vLLM, llama.cpp).'),
 });
 
 export type InitAnswersInput = z.input<typeof InitAnswers>;
-export type InitAnswersData = z.output<typeof InitAnswers>;
 export type CalendarAnswerData = z.output<typeof CalendarAnswer>;
 
 /** Why a time zone is not usable, with the agent file's own rule; undefined when it is fine. */

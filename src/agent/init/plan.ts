@@ -1,10 +1,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { AgentProblem } from '../problems.ts';
+import type { AgentFileInput } from '../schema.ts';
+import { secretRefs } from '../secrets.ts';
 import { parseYamlSource } from '../yaml-problems.ts';
-import { InitAnswers, timeZoneProblem, type CalendarAnswerData, type InitAnswersData, type TemplateId } from './answers.ts';
+import { keepGiven, renameDeprecated, type Answers } from './aliases.ts';
+import { InitAnswers, timeZoneProblem, type TemplateId } from './answers.ts';
 import { humanList, TEMPLATES } from './templates.ts';
 import { speechKeyOf } from '../../util/speech-vendors.ts';
+import { fieldsAt } from '../schema-fields.ts';
 
 // Plan first, build second: the answers become a plan — every decision `parley init` will
 // write, with the defaults filled in and the documents found on disk — which is shown to the
@@ -29,7 +33,7 @@ export interface InitContext {
 /** The calendar as it will be written. */
 export type PlannedCalendar =
   | { provider: 'none' }
-  | { provider: 'builtin'; hours?: Record<string, string[]>; slotMinutes?: number; bufferMinutes?: number; minNoticeMinutes?: number }
+  | { provider: 'builtin'; hours?: Record<string, string[]>; slotMinutes?: number; bufferMinutes?: number; minNoticeMinutes?: number; closedDates?: string[]; horizonDays?: number; ownerEmail?: string }
   | { provider: 'calcom'; eventTypeId: number; apiKeyEnv: string; baseURL?: string }
   | { provider: 'calendly'; eventType: string; tokenEnv: string; baseURL?: string };
 
@@ -48,33 +52,57 @@ export interface InitPlan {
   calendar: PlannedCalendar;
   timeZone: string;
   language: string;
-  voice: { tts: string; voiceId?: string; speed: number };
+  voice: NonNullable<AgentFileInput['voice']> & { tts: string; speed: number };
   tone: string;
   firstMessage: string;
   collect: string[];
-  widget: { color: string; position: 'bottom-right' | 'bottom-left'; label: string };
+  widget: NonNullable<NonNullable<NonNullable<AgentFileInput['channels']>['web']>['widget']> & { color: string; position: 'bottom-right' | 'bottom-left'; label: string };
   allowedOrigins: string[];
-  limits: { maxDurationSec: number; conversationsPerIpPerHour: number; dailyBudgetUsd: number };
+  /** What the answers gave, with the three limits init always writes filled in. */
+  limits: NonNullable<AgentFileInput['limits']> & { maxDurationSec: number; conversationsPerIpPerHour: number };
   model: string;
   modelBaseURL?: string;
+  /** Further agent.yaml settings the answers gave, written as given. */
+  more: {
+    listen?: AgentFileInput['listen'];
+    brain?: Omit<NonNullable<AgentFileInput['brain']>, 'llm' | 'baseURL'>;
+    knowledge?: Omit<NonNullable<AgentFileInput['knowledge']>, 'sources' | 'strict'>;
+    webEnabled?: boolean;
+    phone?: NonNullable<AgentFileInput['channels']>['phone'];
+    guardrails?: AgentFileInput['guardrails'];
+  };
   /** Environment variables the agent uses, with what for: exactly what .env.example lists. */
   env: { name: string; why: string }[];
   schemaRef: string;
 }
 
-/** The plan for an answers file's text (JSON), or every problem in it as `file:line:column field: message`. */
-export function planFromAnswers(source: string, file: string, ctx: InitContext): { plan?: InitPlan; problems: AgentProblem[] } {
+/**
+ * The plan for an answers file's text (JSON), or every problem in it as `file:line:column field: message`;
+ * `warnings` name the older field names it used and their agent.yaml names.
+ */
+export function planFromAnswers(source: string, file: string, ctx: InitContext): { plan?: InitPlan; problems: AgentProblem[]; warnings: AgentProblem[] } {
   const yaml = parseYamlSource(source, file); // JSON is YAML: problems get their line and column
-  if (yaml.syntaxProblems.length) return { problems: yaml.syntaxProblems };
-  const parsed = InitAnswers.safeParse(yaml.doc.toJS() ?? {});
-  if (!parsed.success) return { problems: sortProblems(yaml.issues(parsed.error.issues)) };
+  if (yaml.syntaxProblems.length) return { problems: yaml.syntaxProblems, warnings: [] };
+  const raw: unknown = yaml.doc.toJS() ?? {};
+  const parsed = InitAnswers.safeParse(raw);
+  if (!parsed.success) return { problems: sortProblems(yaml.issues(parsed.error.issues, (path) => fieldsAt(InitAnswers, path))), warnings: [] };
   const problems: AgentProblem[] = [];
-  const plan = buildPlan(parsed.data, ctx, (path, message) => problems.push(yaml.problem(path, message)));
-  return problems.length ? { problems: sortProblems(problems) } : { plan, problems: [] };
+  const warnings: AgentProblem[] = [];
+  const { answers: renamed, sourcePath } = renameDeprecated(raw as Record<string, unknown>, {
+    warning: (path, message) => warnings.push(yaml.problem(path, message, true)),
+    problem: (path, message) => problems.push(yaml.problem(path, message, true)),
+  });
+  if (problems.length) return { problems: sortProblems(problems), warnings: sortProblems(warnings) };
+  // Parsed again in the new names, so a converted value meets the new name's rules.
+  const again = InitAnswers.safeParse(renamed);
+  if (!again.success) return { problems: sortProblems(again.error.issues.map((i) => yaml.problem(sourcePath(i.path as (string | number)[]), i.message))), warnings: sortProblems(warnings) };
+  const answers = keepGiven(renamed, again.data) as Answers;
+  const plan = buildPlan(answers, ctx, (path, message) => problems.push(yaml.problem(sourcePath(path), message)));
+  return problems.length ? { problems: sortProblems(problems), warnings: sortProblems(warnings) } : { plan, problems: [], warnings: sortProblems(warnings) };
 }
 
 /** The plan for validated answers; `problem` is told what the file system or the provider list contradicts. */
-export function buildPlan(a: InitAnswersData, ctx: InitContext, problem: (path: (string | number)[], message: string) => void): InitPlan {
+export function buildPlan(a: Answers, ctx: InitContext, problem: (path: (string | number)[], message: string) => void): InitPlan {
   const template = TEMPLATES[a.template];
   const calendar = planCalendar(a.calendar ?? { provider: template.calendar });
   const booking = calendar.provider !== 'none';
@@ -87,17 +115,38 @@ export function buildPlan(a: InitAnswersData, ctx: InitContext, problem: (path: 
     if (collect.indexOf(field) !== i) problem(['collect', i], `"${field}" is listed twice`);
   });
 
-  const provider = a.model.slice(0, a.model.indexOf(':'));
+  const { llm: model = 'openai:gpt-4.1-mini', baseURL: modelBaseURL, ...brain } = a.brain ?? {};
+  const provider = model.includes(':') ? model.slice(0, model.indexOf(':')) : '';
   const info = ctx.providers[provider];
-  if (!info) problem(['model'], `unknown model provider "${provider}"; use one of ${Object.keys(ctx.providers).join(', ')}`);
+  if (!provider) problem(['brain', 'llm'], 'use provider:model, e.g. openai:gpt-4.1-mini');
+  else if (!info) problem(['brain', 'llm'], `unknown model provider "${provider}"; use one of ${Object.keys(ctx.providers).join(', ')}`);
 
-  const docs = planDocuments(a.documents, ctx, problem);
+  const docs = planDocuments(a.documents ?? [], ctx, problem);
   const env: InitPlan['env'] = [];
-  if (info?.keyRequired && info.keyEnv) env.push({ name: info.keyEnv, why: `the API key of the language model (${a.model})` });
-  const voiceKey = speechKeyOf(a.voice.tts);
-  if (voiceKey && !env.some((e) => e.name === voiceKey)) env.push({ name: voiceKey, why: `the API key of the voice (${a.voice.tts})` });
+  const explicitKey = brain.apiKey ? secretRefs(brain.apiKey) : [];
+  if (info?.keyRequired && info.keyEnv && !explicitKey.length) env.push({ name: info.keyEnv, why: `the API key of the language model (${model})` });
+  const voiceKey = speechKeyOf(a.voice?.tts ?? 'local:flite');
+  if (voiceKey && !env.some((e) => e.name === voiceKey)) env.push({ name: voiceKey, why: `the API key of the voice (${a.voice?.tts})` });
   if (calendar.provider === 'calcom') env.push({ name: calendar.apiKeyEnv, why: 'the cal.com API key (cal.com → Settings → Developer → API keys)' });
   if (calendar.provider === 'calendly') env.push({ name: calendar.tokenEnv, why: 'the Calendly personal access token (Integrations & apps → API and webhooks)' });
+
+  const { strict = true, ...knowledge } = a.knowledge ?? {};
+  const { allowedOrigins = [], widget = {}, enabled } = a.channels?.web ?? {};
+  const limits = a.limits ?? {};
+  const more: InitPlan['more'] = {
+    ...(a.listen ? { listen: a.listen } : {}),
+    ...(Object.keys(brain).length ? { brain } : {}),
+    ...(Object.keys(knowledge).length ? { knowledge } : {}),
+    ...(enabled !== undefined ? { webEnabled: enabled } : {}),
+    ...(a.channels?.phone ? { phone: a.channels.phone } : {}),
+    ...(a.guardrails?.length ? { guardrails: a.guardrails } : {}),
+  };
+  // Secrets the given settings name (brain.apiKey, a phone's Twilio keys…) go to .env.example too.
+  const phone = a.channels?.phone ? { accountSid: '${TWILIO_ACCOUNT_SID}', authToken: '${TWILIO_AUTH_TOKEN}', ...a.channels.phone } : undefined;
+  for (const name of secretRefs(JSON.stringify({ ...more, phone, voice: a.voice }))) {
+    if (!env.some((e) => e.name === name)) env.push({ name, why: `named as \${${name}} in agent.yaml` });
+  }
+  const persona = a.persona ?? {};
 
   return {
     dir: ctx.dir,
@@ -105,34 +154,43 @@ export function buildPlan(a: InitAnswersData, ctx: InitContext, problem: (path: 
     template: a.template,
     business: a.business,
     ...docs,
-    strictKnowledge: a.strictKnowledge,
+    strictKnowledge: strict,
     calendar,
     timeZone,
-    language: a.language,
-    voice: a.voice,
-    tone: a.tone ?? template.tone,
-    firstMessage: a.firstMessage ?? template.firstMessage(a.business.name, booking),
+    language: persona.language ?? 'en',
+    voice: { ...a.voice, tts: a.voice?.tts ?? 'local:flite', speed: a.voice?.speed ?? 1 },
+    tone: persona.tone ?? template.tone,
+    firstMessage: persona.firstMessage ?? template.firstMessage(a.business.name, booking),
     collect,
-    widget: { color: a.widget.color, position: a.widget.position, label: a.widget.label ?? template.widgetLabel },
-    allowedOrigins: a.allowedOrigins.map((h) => h.toLowerCase()),
-    limits: { maxDurationSec: Math.round(a.limits.maxMinutes * 60), conversationsPerIpPerHour: a.limits.conversationsPerIpPerHour, dailyBudgetUsd: a.limits.dailyBudgetUsd },
-    model: a.model,
-    ...(a.modelBaseURL ? { modelBaseURL: a.modelBaseURL } : {}),
+    widget: { ...widget, color: widget.color ?? '#4f46e5', position: widget.position ?? 'bottom-right', label: widget.label ?? template.widgetLabel },
+    allowedOrigins: allowedOrigins.map((h) => h.toLowerCase()),
+    limits: {
+      maxDurationSec: 600,
+      conversationsPerIpPerHour: 10,
+      ...(limits.dailyBudget ? {} : { dailyBudgetUsd: 10 }),
+      ...limits,
+    },
+    model,
+    ...(modelBaseURL ? { modelBaseURL } : {}),
+    more,
     env,
     schemaRef: ctx.schemaRef,
   };
 }
 
-function planCalendar(c: CalendarAnswerData): PlannedCalendar {
+function planCalendar(c: NonNullable<Answers['calendar']>): PlannedCalendar {
+  const envOf = (ref: string | undefined, fallback: string) => (ref ? ref.slice(2, -1) : fallback);
   switch (c.provider) {
     case 'none':
       return { provider: 'none' };
-    case 'builtin':
-      return { provider: 'builtin', hours: c.hours, slotMinutes: c.slotMinutes, bufferMinutes: c.bufferMinutes, minNoticeMinutes: c.minNoticeMinutes };
+    case 'builtin': {
+      const { provider: _, eventTypeId: _e, apiKey: _a, eventType: _t, token: _k, baseURL: _b, ...builtin } = c;
+      return { provider: 'builtin', ...builtin };
+    }
     case 'calcom':
-      return { provider: 'calcom', eventTypeId: c.eventTypeId!, apiKeyEnv: c.apiKeyEnv ?? 'CALCOM_API_KEY', ...(c.baseURL ? { baseURL: c.baseURL } : {}) };
+      return { provider: 'calcom', eventTypeId: c.eventTypeId!, apiKeyEnv: envOf(c.apiKey, 'CALCOM_API_KEY'), ...(c.baseURL ? { baseURL: c.baseURL } : {}) };
     case 'calendly':
-      return { provider: 'calendly', eventType: c.eventType!, tokenEnv: c.tokenEnv ?? 'CALENDLY_TOKEN', ...(c.baseURL ? { baseURL: c.baseURL } : {}) };
+      return { provider: 'calendly', eventType: c.eventType!, tokenEnv: envOf(c.token, 'CALENDLY_TOKEN'), ...(c.baseURL ? { baseURL: c.baseURL } : {}) };
   }
 }
 
@@ -230,7 +288,7 @@ export function planSummary(plan: InitPlan, files: string[], o: { cwd: string })
     ['Model', `${plan.model}${plan.modelBaseURL ? ` at ${plan.modelBaseURL}` : ''}`],
     ['Widget', `${plan.widget.color}, ${plan.widget.position}, "${plan.widget.label}"`],
     ['Embeds on', plan.allowedOrigins.length ? plan.allowedOrigins.join(', ') : 'no site yet — add your domain to channels.web.allowedOrigins before going public'],
-    ['Limits', `${minutes} min per conversation, ${plan.limits.conversationsPerIpPerHour} conversations per IP per hour, $${plan.limits.dailyBudgetUsd} a day`],
+    ['Limits', `${minutes} min per conversation, ${plan.limits.conversationsPerIpPerHour} conversations per IP per hour, ${budgetText(plan.limits)}${plan.limits.maxConcurrent ? `, ${plan.limits.maxConcurrent} at once` : ''}`],
     ['Secrets', plan.env.length ? `${plan.env.map((e) => e.name).join(', ')} — from the environment (.env.example lists them), never in the folder` : 'none needed'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -242,6 +300,10 @@ export function planSummary(plan: InitPlan, files: string[], o: { cwd: string })
     `Files to write in ${where}:`,
     ...files.map((f) => `  ${f}`),
   ].join('\n');
+}
+
+function budgetText(l: InitPlan['limits']): string {
+  return l.dailyBudget ? `${l.dailyBudget.amount} ${l.dailyBudget.currency} a day` : `$${l.dailyBudgetUsd ?? 10} a day`;
 }
 
 function hoursText(hours: Record<string, string[]> | undefined): string {

@@ -26,6 +26,7 @@ export function renderAgentFolder(plan: InitPlan): FolderFile[] {
 /** agent.yaml's content as data, in the shape of the agent schema's input. */
 export function agentConfig(plan: InitPlan): AgentFileInput {
   const c = plan.calendar;
+  const more = plan.more ?? {};
   const calendar: AgentFileInput['calendar'] =
     c.provider === 'builtin'
       ? {
@@ -34,6 +35,9 @@ export function agentConfig(plan: InitPlan): AgentFileInput {
           slotMinutes: c.slotMinutes ?? 30,
           ...(c.bufferMinutes !== undefined ? { bufferMinutes: c.bufferMinutes } : {}),
           minNoticeMinutes: c.minNoticeMinutes ?? 120,
+          ...(c.closedDates ? { closedDates: c.closedDates } : {}),
+          ...(c.horizonDays !== undefined ? { horizonDays: c.horizonDays } : {}),
+          ...(c.ownerEmail ? { ownerEmail: c.ownerEmail } : {}),
         }
       : c.provider === 'calcom'
         ? { provider: 'calcom', apiKey: `\${${c.apiKeyEnv}}`, eventTypeId: c.eventTypeId, ...(c.baseURL ? { baseURL: c.baseURL } : {}) }
@@ -44,15 +48,17 @@ export function agentConfig(plan: InitPlan): AgentFileInput {
     name: plan.name,
     description: describeAgent(plan),
     persona: { promptFile: 'persona.md', firstMessage: plan.firstMessage, language: plan.language, tone: plan.tone },
-    voice: { tts: plan.voice.tts, ...(plan.voice.voiceId ? { voiceId: plan.voice.voiceId } : {}), ...(plan.voice.speed !== 1 ? { speed: plan.voice.speed } : {}) },
-    brain: { llm: plan.model, ...(plan.modelBaseURL ? { baseURL: plan.modelBaseURL } : {}) },
-    knowledge: { sources: ['knowledge/', ...plan.urls], strict: plan.strictKnowledge },
+    voice: { ...plan.voice, ...(plan.voice.speed === 1 ? { speed: undefined } : {}) },
+    ...(more.listen ? { listen: more.listen } : {}),
+    brain: { llm: plan.model, ...(plan.modelBaseURL ? { baseURL: plan.modelBaseURL } : {}), ...more.brain },
+    knowledge: { sources: ['knowledge/', ...plan.urls], strict: plan.strictKnowledge, ...more.knowledge },
     collect: plan.collect,
     tools: ['end_call', ...(plan.collect.length ? ['save_lead' as const] : [])],
     ...(calendar ? { calendar } : {}),
     timeZone: plan.timeZone,
-    channels: { web: { allowedOrigins: plan.allowedOrigins, widget: plan.widget } },
+    channels: { web: { ...(more.webEnabled !== undefined ? { enabled: more.webEnabled } : {}), allowedOrigins: plan.allowedOrigins, widget: plan.widget }, ...(more.phone ? { phone: more.phone } : {}) },
     limits: plan.limits,
+    ...(more.guardrails ? { guardrails: more.guardrails } : {}),
   };
 }
 
@@ -72,7 +78,8 @@ const BLOCK_NOTES: Record<string, string | ((plan: InitPlan) => string)> = {
         : ' Calendly API v2. Booking directly needs a paid plan; otherwise the agent offers a scheduling link.',
   timeZone: ' The business’s zone: the model is told the time in it, and slots are offered and booked in it.',
   channels: ' Which sites may embed the widget (hosts), and how the widget looks.',
-  limits: ' Caps on what the agent may cost: minutes per conversation, conversations per IP per hour, $ per day.',
+  limits: ' Caps on what the agent may cost: seconds per conversation, conversations per IP per hour, budget per day.',
+  guardrails: ' Topics the agent turns away in code, with a fixed line, before the model is asked.',
 };
 
 /** agent.yaml, with the editor's schema header and a short note on each block. */
