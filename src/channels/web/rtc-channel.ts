@@ -1,5 +1,4 @@
 import type { Channel } from '../channel.ts';
-import type { RtcLink } from './rtc-link.ts';
 import type { ServerEvent, WebChannel } from './socket.ts';
 
 // The web door when the browser's audio travels over WebRTC: Opus both ways on the link, the
@@ -7,14 +6,25 @@ import type { ServerEvent, WebChannel } from './socket.ts';
 // state, clear, end) and playout reports stay on the session's socket. Heard audio comes from the
 // browser's reports of the RTP timestamp it last played (see rtp-playout.ts).
 
+/** The audio side of a WebRTC connection, as the door uses it (RtcLink is the real one). */
+export interface RtcAudio {
+  /** The caller's microphone, 16 kHz PCM16. */
+  mic(): AsyncIterable<Int16Array>;
+  play(pcm: Int16Array): void;
+  clear(): void;
+  /** Agent audio the browser reported played (plus what a clear could no longer take back). */
+  heardMs(): number;
+  close(): void;
+}
+
 /** A voice session's door: the socket for events, the WebRTC link for audio. */
 export class RtcChannel implements Channel {
   readonly inputSampleRate = 16000;
   readonly outputSampleRate: number;
   #events: WebChannel;
-  #link: RtcLink;
+  #link: RtcAudio;
 
-  constructor(events: WebChannel, link: RtcLink) {
+  constructor(events: WebChannel, link: RtcAudio) {
     this.#events = events;
     this.#link = link;
     this.outputSampleRate = events.outputSampleRate;
