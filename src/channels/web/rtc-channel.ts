@@ -28,6 +28,7 @@ export class RtcChannel implements Channel {
     this.#events = events;
     this.#link = link;
     this.outputSampleRate = events.outputSampleRate;
+    events.onHangUp(() => link.close()); // the caller's `end`: their audio ends with it
   }
 
   async *audio(): AsyncIterable<Int16Array> {

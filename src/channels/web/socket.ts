@@ -59,6 +59,7 @@ export class WebChannel implements Channel {
   #closed = false;
   #frames = new AsyncQueue<Int16Array>();
   #typed: ((text: string) => void) | undefined;
+  #hangUps: (() => void)[] = [];
   /** Playout as the browser reports it; null until it first does. */
   #reportedMs: number | null = null;
   /** Wall-clock estimate for browsers that have not reported yet. */
@@ -102,6 +103,13 @@ export class WebChannel implements Channel {
   /** The caller is gone: the audio stream ends. */
   hangUp(): void {
     this.#frames.end();
+    for (const l of this.#hangUps.splice(0)) l();
+  }
+
+  /** `listener` runs once when the caller is gone (`end`, or the socket closed): doors carrying audio elsewhere end it too. */
+  onHangUp(listener: () => void): void {
+    if (this.#frames.closed) listener();
+    else this.#hangUps.push(listener);
   }
 
   onTyped(listener: (text: string) => void): void {
