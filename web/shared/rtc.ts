@@ -21,7 +21,7 @@ export interface RtcCall {
 }
 
 /** How long WebRTC may take from the offer to a connection before the caller falls back to the socket. */
-export const RTC_CONNECT_MS = 3500;
+export const RTC_CONNECT_MS = 5000;
 
 /**
  * Negotiates a call over `signal` (sends the offer, returns the answer's SDP or throws its error);
