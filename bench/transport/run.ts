@@ -20,6 +20,7 @@ import { createSocket } from 'node:dgram';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { concat, silence } from '../../src/audio/frame.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
@@ -44,12 +45,26 @@ const QUESTIONS = ['How much does the automation audit cost?', 'Can I book a cal
 const ANSWERS = ['The automation audit costs two thousand four hundred euros in total.', 'Yes, Tuesday works, I can book you for ten in the morning.'];
 const TURN_SECRET = 'bench-turn-secret';
 
+/** Wall-clock ms, the same in this process and in the page (performance.timeOrigin + now). */
+const epoch = () => performance.timeOrigin + performance.now();
+
+/** When, on the server, the VAD heard the caller stop, and each piece of agent audio was made. */
+interface ServerLog {
+  speechEnds: number[];
+  pieces: number[];
+}
+
 /** The agent's voice as a steady tone, 50 ms per character: any silence inside it is a transport gap. */
 class ToneTts implements TextToSpeech {
   readonly id = 'tone:tts';
   readonly sampleRate = 16000;
+  #log: ServerLog;
+  constructor(log: ServerLog) {
+    this.#log = log;
+  }
   async *speak(text: AsyncIterable<string>): AsyncIterable<Int16Array> {
     for await (const piece of text) {
+      this.#log.pieces.push(epoch());
       const n = piece.length * 800;
       for (let at = 0; at < n; at += 320) yield new Int16Array(Math.min(320, n - at)).map((_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 330 * (at + i)) / 16000)));
     }
@@ -103,6 +118,11 @@ interface Result {
   gapsOver100: number;
   gapsOver20: number;
   v2vMs: number[];
+  uplinkMs: number[];
+  downlinkMs: number[];
+  peakDownKbps: number;
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
   agentSpeechMs: number;
 }
 
@@ -130,7 +150,25 @@ async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: 
     PATH: process.env.PATH,
     ...(transport === 'webrtc' ? { PARLEY_ICE_SERVERS: `turn:127.0.0.1:${udp.port}?transport=udp`, PARLEY_TURN_SECRET: TURN_SECRET, PARLEY_ICE_TRANSPORT_POLICY: 'relay' } : { PARLEY_WEBRTC: 'off' }),
   };
-  const app = await buildServer({ agentsDir: agentDir, store, mode: 'serve', env, speech: (agent, setting) => ({ ...agentSpeech(agent, env, setting), tts: new ToneTts() }) });
+  const log: ServerLog = { speechEnds: [], pieces: [] };
+  const speech = (agent: Parameters<typeof agentSpeech>[0], setting: Parameters<typeof agentSpeech>[2]) => {
+    const s = agentSpeech(agent, env, setting);
+    const vad = s.vad;
+    return {
+      stt: s.stt,
+      tts: new ToneTts(log),
+      vad: {
+        push: (pcm: Int16Array) => {
+          const events = vad.push(pcm);
+          for (const e of events) if (e.type === 'speech-end') log.speechEnds.push(epoch());
+          return events;
+        },
+        close: () => vad.close?.(),
+      },
+    };
+  };
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const app = await buildServer({ agentsDir: agentDir, store, mode: 'serve', env, speech });
   await app.listen({ port: 0, host: '127.0.0.1' });
   serverPort = (app.server.address() as AddressInfo).port;
 
@@ -147,13 +185,26 @@ async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: 
     if (process.env.DEBUG) console.log('transport', got, 'after', Math.round(performance.now() - t0), 'ms; udp', JSON.stringify(udp.counted));
     if (got !== transport) throw new Error(`the widget used ${got}, not ${transport}`);
     const at0 = { ...tcp.counted, u: { ...udp.counted }, t: performance.now() };
+    loop.enable();
+    // Bytes each second, to see the rate while the agent speaks (not only the call's average).
+    const perSecond: number[] = [];
+    let lastDown = tcp.counted.down + udp.counted.down;
+    const sampler = setInterval(() => {
+      const d = tcp.counted.down + udp.counted.down;
+      perSecond.push(((d - lastDown) * 8) / 1000);
+      lastDown = d;
+    }, 1000);
     // The conversation: greeting, two questions answered.
     for (const a of ANSWERS) await page.locator('parley-widget .line.agent:not(.partial)', { hasText: a }).waitFor({ timeout: 90_000 });
     await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 30_000 });
     const seconds = (performance.now() - at0.t) / 1000;
     const up = tcp.counted.up - at0.up + (udp.counted.up - at0.u.up);
     const down = tcp.counted.down - at0.down + (udp.counted.down - at0.u.down);
+    clearInterval(sampler);
+    loop.disable();
     const taps = (await page.evaluate('window.taps')) as { mic: [number, number][]; agent: [number, number][] };
+    const origin = (await page.evaluate('performance.timeOrigin')) as number;
+    for (const blocks of [taps.mic, taps.agent]) for (const b of blocks) b[0] += origin;
     await page.locator('parley-widget .controls .end').click();
     // Agent speech: loud runs joined across gaps under 1.5 s (the caller's turn between them is longer).
     const speech = loudRuns(taps.agent, 1500);
@@ -165,6 +216,10 @@ async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: 
     // The caller's questions: loud runs of the microphone joined across word gaps under 0.7 s.
     const questions = loudRuns(taps.mic, 700);
     const v2v = questions.map(([, end]) => (speech.find(([s]) => s > end)?.[0] ?? NaN) - end).filter(Number.isFinite);
+    // The transport's own share: the caller's last sound to the server's VAD hearing the end (uplink,
+    // plus the VAD's fixed hangover), and the server's first audio of each utterance to the page playing it (downlink).
+    const uplink = questions.map(([, end]) => (log.speechEnds.find((t) => t > end) ?? NaN) - end).filter((x) => Number.isFinite(x) && x < 3000);
+    const downlink = speech.map(([s]) => s - (log.pieces.filter((p) => p <= s).at(-1) ?? NaN)).filter((x) => Number.isFinite(x) && x < 3000);
     return {
       transport,
       loss: imp.loss * 100,
@@ -175,6 +230,11 @@ async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: 
       gapsOver100: gaps.filter((g) => g > 100).length,
       gapsOver20: gaps.filter((g) => g > 20).length,
       v2vMs: v2v.map(Math.round),
+      uplinkMs: uplink.map(Math.round),
+      downlinkMs: downlink.map(Math.round),
+      peakDownKbps: Math.round(Math.max(0, ...perSecond)),
+      loopDelayMaxMs: Math.round(loop.max / 1e6),
+      loopDelayP99Ms: Math.round(loop.percentile(99) / 1e6),
       agentSpeechMs: Math.round(speech.reduce((n, [s, e]) => n + e - s, 0)),
     };
   } finally {
@@ -217,16 +277,18 @@ try {
 }
 console.log(`machine after: ${execSync('uptime').toString().trim()}`);
 const baseline = (t: string) => results.find((r) => r.transport === t && r.delay === 'none');
-console.log('\n| transport | loss | one-way delay | up kbit/s | down kbit/s | longest gap | gaps > 100 ms | voice-to-voice (ms) | added vs no impairment |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('\n| transport | loss | one-way delay | up kbit/s | down kbit/s (peak 1 s) | longest gap | gaps > 100 ms | uplink lag | downlink lag | transport added vs none | voice-to-voice | server loop delay p99 / max |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 for (const r of results) {
   if ('error' in r) {
     console.log(`| ${r.transport} | ${r.loss} % | ${r.delay} | failed: ${(r as unknown as { error: string }).error} |`);
     continue;
   }
-  const added = Math.round(mean(r.v2vMs) - mean(baseline(r.transport)?.v2vMs ?? []));
-  console.log(`| ${r.transport} | ${r.loss} % | ${r.delay} ms | ${r.upKbps} | ${r.downKbps} | ${r.maxGapMs} ms | ${r.gapsOver100} | ${r.v2vMs.join(', ')} | ${r.delay === 'none' ? '—' : `${added >= 0 ? '+' : ''}${added} ms`} |`);
+  const base = baseline(r.transport);
+  const lag = (x: Result) => mean(x.uplinkMs) + mean(x.downlinkMs);
+  const added = base ? Math.round(lag(r) - lag(base)) : NaN;
+  console.log(`| ${r.transport} | ${r.loss} % | ${r.delay} | ${r.upKbps} | ${r.downKbps} (${r.peakDownKbps}) | ${r.maxGapMs} ms | ${r.gapsOver100} | ${Math.round(mean(r.uplinkMs))} ms | ${Math.round(mean(r.downlinkMs))} ms | ${r.delay === 'none' ? '—' : `${added >= 0 ? '+' : ''}${added} ms`} | ${r.v2vMs.join(', ')} ms | ${r.loopDelayP99Ms} / ${r.loopDelayMaxMs} ms |`);
 }
 const out = arg('json', '');
 if (out) writeFileSync(out, JSON.stringify({ machine: uptime, results }, null, 2));

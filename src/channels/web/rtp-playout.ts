@@ -8,8 +8,8 @@ import { OpusEncoder, type OpusRate } from '../../audio/opus.ts';
 /** Opus over RTP counts time at 48 kHz whatever the audio's rate (RFC 7587). */
 export const RTP_CLOCK = 48_000;
 const FRAME_MS = 20;
-/** How far ahead of real time frames go out: covers timer jitter on a busy server. */
-export const LEAD_MS = 40;
+/** How far ahead of real time frames go out: rides out event-loop stalls on a busy server (frames sent cannot be taken back at a barge-in, and count as heard). */
+export const LEAD_MS = 80;
 /** Frames remembered for playout reports: reports older than this many seconds map to the oldest. */
 const HISTORY_FRAMES = 30 * (1000 / FRAME_MS);
 
