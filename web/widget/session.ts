@@ -114,7 +114,8 @@ export class WidgetSession {
     const e = JSON.parse(data) as { type: string; [k: string]: unknown };
     switch (e.type) {
       case 'ready':
-        if (this.#mode === 'voice' && this.#mic && e.webrtc !== false && !this.#rtcFailed) return void this.#startRtc(this.#ws!, Number(e.sampleRate));
+        // Only a server that says it takes offers gets one (an older one would close the socket on it).
+        if (this.#mode === 'voice' && this.#mic && e.webrtc === true && !this.#rtcFailed) return void this.#startRtc(this.#ws!, Number(e.sampleRate));
         return this.#startSocket(Number(e.sampleRate));
       case 'answer':
         if (typeof e.sdp === 'string') this.#answer?.resolve(e.sdp);
