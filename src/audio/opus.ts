@@ -22,12 +22,12 @@ export class OpusEncoder {
   readonly frameSamples: number;
   #opus: OpusScriptType | undefined;
 
-  /** `bitrate` in bit/s (speech is clear at 24 000); in-band FEC lets the far side rebuild a lost packet from the next one. */
+  /** `bitrate` in bit/s (wideband speech is clear at 16 000); in-band FEC lets the far side rebuild a lost packet from the next one. */
   constructor(sampleRate: OpusRate, o: { bitrate?: number; expectedLossPercent?: number } = {}) {
     this.sampleRate = sampleRate;
     this.frameSamples = sampleRate / 50;
     const opus = new OpusScript(sampleRate, 1, OpusScript.Application.VOIP);
-    opus.encoderCTL(SET_BITRATE, o.bitrate ?? 24_000);
+    opus.encoderCTL(SET_BITRATE, o.bitrate ?? 16_000);
     opus.encoderCTL(SET_INBAND_FEC, 1);
     opus.encoderCTL(SET_PACKET_LOSS_PERC, o.expectedLossPercent ?? 5);
     opus.encoderCTL(SET_DTX, 0);

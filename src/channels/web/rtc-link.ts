@@ -16,7 +16,7 @@ export const CONNECT_TIMEOUT_MS = 15_000;
 const TICK_MS = 10;
 const MIC_RATE = 16_000;
 /** What the browser may send the caller's voice at, in bit/s of Opus. */
-const CALLER_BITRATE = 24_000;
+const CALLER_BITRATE = 16_000;
 /** A gap in the caller's packets longer than this is not filled with silence (the caller's clock resumes). */
 const MAX_FILL_FRAMES = 25;
 
@@ -93,7 +93,7 @@ export class RtcLink {
     if (!/^m=audio /m.test(offer)) throw new OfferError('the offer has no audio section');
     if (!/^a=rtpmap:\d+ opus\/48000/im.test(offer)) throw new OfferError('the offer does not offer Opus');
     const pc = new RTCPeerConnection({
-      // The browser's encoder follows these: in-band FEC against loss, speech at 24 kbit/s (≤ 40 with headers).
+      // The browser's encoder follows these: in-band FEC against loss, speech at 16 kbit/s (under 40 with RTP, SRTP, UDP and IP headers).
       codecs: { audio: [useOPUS({ parameters: `minptime=10;useinbandfec=1;maxaveragebitrate=${CALLER_BITRATE}` })], video: [] },
       iceAdditionalHostAddresses: o.announce,
       icePortRange: o.portRange,
