@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { MAX_FRAME_BYTES } from '../channels/web/socket.ts';
+import { webRtcSettings } from '../channels/web/ice-servers.ts';
 import { AdminAuth } from '../guard/admin-auth.ts';
 import { Admission } from '../guard/admission.ts';
 import { MemoryRateWindow } from '../guard/rate-window.ts';
@@ -98,6 +99,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   // Before the store: a malformed PARLEY_RECORDINGS_URL stops the start with nothing to close.
   const ownRecordings = o.recordings || o.recordingsDir ? undefined : openRecordings(o.env);
   const eventsOut = EventsOut.describe(o.env); // likewise a bad PARLEY_EVENTS_TYPES
+  const webrtc = webRtcSettings(o.env); // and a bad PARLEY_ICE_SERVERS
   const recordings = o.recordings ?? (o.recordingsDir ? new DirectoryRecordings(o.recordingsDir) : ownRecordings);
   const store = o.store ?? (await openStore(databaseUrl(o.env)));
   const warn = (line: string) => app.log.warn(line);
@@ -158,6 +160,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       now: o.now,
     }),
     outputSampleRate: o.outputSampleRate ?? 24000,
+    webrtc,
     recordings,
     live,
     liveList,

@@ -7,6 +7,7 @@ import { NODE_NAME, type LiveSessionList } from '../guard/live-sessions.ts';
 import type { Admission } from '../guard/admission.ts';
 import { sendsInvitations } from '../events/destinations.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
+import type { WebRtcSettings } from '../channels/web/ice-servers.ts';
 import { Conversation } from '../session/conversation.ts';
 import type { EventSink } from '../session/events.ts';
 import type { RecordingStore } from '../store/recordings/types.ts';
@@ -39,6 +40,8 @@ export interface ServerContext {
   /** Limits every new conversation passes: concurrency, daily budget, per-caller rate. */
   admission: Admission;
   outputSampleRate: 16000 | 24000;
+  /** The WebRTC door's settings (PARLEY_WEBRTC, PARLEY_ICE_SERVERS, PARLEY_TURN_SECRET, …). */
+  webrtc: WebRtcSettings;
   /** Where voice recordings are saved and served from (PARLEY_RECORDINGS_URL); unset, none are kept. */
   recordings?: RecordingStore;
   /** Sessions running now on this node; they remove themselves when done. */

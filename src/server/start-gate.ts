@@ -18,6 +18,9 @@ export function waitingPerAddress(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(n) && n >= 1 ? n : 4;
 }
 
+/** Extra time to send `start` once the browser has sent a WebRTC offer: connecting, or giving up and falling back, takes seconds. */
+export const OFFER_GRACE_MS = 10_000;
+
 /** Extra time a session gets past limits.maxDurationSec, counted from the socket's opening, before the door closes it whatever it is doing. */
 export const DURATION_GRACE_MS = 15_000;
 
@@ -44,9 +47,12 @@ export class StartGate implements WebSocketLike {
   #held: [Buffer | ArrayBuffer | Buffer[], boolean][] = [];
   #listeners: MessageListener[] = [];
   #timer: NodeJS.Timeout;
+  #offered = false;
+  #deadline: number;
 
   constructor(socket: WebSocketLike, o: StartGateOptions) {
     this.#socket = socket;
+    this.#deadline = performance.now() + o.timeoutMs;
     this.#timer = setTimeout(() => {
       if (this.#state === 'waiting') o.onTimeout();
     }, o.timeoutMs);
@@ -59,7 +65,13 @@ export class StartGate implements WebSocketLike {
         this.#held.push([data, isBinary]);
         return;
       }
-      if (isBinary || !isStart(data)) return this.#deliver(data, isBinary); // the session's own rules answer these
+      if (!isBinary && !this.#offered && typeOf(data) === 'offer') {
+        // Setting up WebRTC (and falling back when it fails) takes seconds of the start window: an offer buys it more.
+        this.#offered = true;
+        clearTimeout(this.#timer);
+        this.#timer = setTimeout(() => this.#state === 'waiting' && o.onTimeout(), Math.max(this.#deadline - performance.now(), 0) + OFFER_GRACE_MS);
+      }
+      if (isBinary || typeOf(data) !== 'start') return this.#deliver(data, isBinary); // the session's own rules answer these
       clearTimeout(this.#timer);
       this.#state = 'admitting';
       this.#held.push([data, isBinary]);
@@ -103,8 +115,9 @@ export class StartGate implements WebSocketLike {
   }
 }
 
-function isStart(data: Buffer | ArrayBuffer | Buffer[]): boolean {
+/** The type of a valid client message, or undefined. */
+function typeOf(data: Buffer | ArrayBuffer | Buffer[]): string | undefined {
   const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
   const m = parseClientMessage(buf.toString('utf8'));
-  return typeof m !== 'string' && m.type === 'start';
+  return typeof m === 'string' ? undefined : m.type;
 }

@@ -1,9 +1,15 @@
 import { TextSession, type TextSessionEvent } from '../session/text-session.ts';
 import { WebChannel, type WebSocketLike } from '../channels/web/socket.ts';
+import { OfferError, RtcLink } from '../channels/web/rtc-link.ts';
+import { RtcChannel } from '../channels/web/rtc-channel.ts';
+import type { Channel } from '../channels/channel.ts';
 import type { LoadedAgent } from './agents.ts';
 import { newConversation, type ServerContext } from './context.ts';
 import { runVoiceConversation } from './voice-conversation.ts';
 import { errorText } from '../util/error-text.ts';
+
+/** How long a `start` with audio "webrtc" waits for the server's side of the link to come up. */
+const RTC_START_WAIT_MS = 5000;
 
 export interface WebSessionDeps {
   loaded: LoadedAgent;
@@ -29,14 +35,20 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
   const done = new Promise<void>((r) => (finish = r));
   let text: TextSession | undefined;
   let started = false;
+  /** The WebRTC connection the browser's `offer` opened, while it may still carry the call. */
+  let link: RtcLink | undefined;
+  let linking: Promise<RtcLink | undefined> | undefined;
 
   const channel = new WebChannel(socket, {
     outputSampleRate: ctx.outputSampleRate,
     onMessage: (m) => {
-      if (m.type === 'start') {
+      if (m.type === 'offer') {
+        linking = answer(m.sdp);
+      } else if (m.type === 'start') {
         started = true;
-        if (m.mode === 'text') void runText();
-        else void runVoice();
+        if (m.mode === 'text') void (dropLink(), runText());
+        else if (m.audio === 'webrtc') void runVoiceOverRtc();
+        else void (dropLink(), runVoice(channel));
       } else if (m.type === 'text') {
         if (text) return void text.say(m.text);
         // Voice mode: the widget's text box. Bounded like a typed turn in text mode.
@@ -48,7 +60,9 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
         void text.end('caller left');
       } else if (m.type === 'end' && !channel.mode) channel.close('caller left');
     },
+    onPlayout: (rtp) => link?.reportPlayed(rtp),
     onClose: () => {
+      dropLink();
       // The id went out in `ready`: a socket that never started still leaves its record.
       if (!started && d.recordUnstarted?.() === false) return finish();
       if (!started) return void conversation.end('no start').catch(fail).finally(finish);
@@ -56,7 +70,29 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
       void text?.end('caller left');
     },
   });
-  channel.send({ type: 'ready', sampleRate: ctx.outputSampleRate, conversationId: conversation.id });
+  channel.send({ type: 'ready', sampleRate: ctx.outputSampleRate, conversationId: conversation.id, webrtc: ctx.webrtc.enabled });
+
+  /** Answers the browser's offer on the socket; a refused or failed offer leaves the browser on the socket. */
+  async function answer(sdp: string): Promise<RtcLink | undefined> {
+    if (!ctx.webrtc.enabled) return void channel.send({ type: 'answer', error: 'WebRTC is off on this server (PARLEY_WEBRTC=off); use the socket' });
+    try {
+      const made = await RtcLink.accept(sdp, { outputSampleRate: ctx.outputSampleRate, announce: ctx.webrtc.announce, portRange: ctx.webrtc.portRange });
+      // The browser left, or started without WebRTC, while the answer was made.
+      if (channel.closed || started) return void made.close();
+      link = made;
+      channel.send({ type: 'answer', sdp: made.answer });
+      return made;
+    } catch (e) {
+      if (!(e instanceof OfferError)) ctx.log(`session ${conversation.id}: ${errorText(e)}`);
+      channel.send({ type: 'answer', error: errorText(e) });
+      return undefined;
+    }
+  }
+
+  function dropLink(): void {
+    link?.close();
+    link = undefined;
+  }
 
   const fail = (e: unknown) => {
     ctx.log(`session ${conversation.id}: ${errorText(e)}`);
@@ -93,13 +129,27 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
     }
   }
 
-  async function runVoice(): Promise<void> {
+  /** A voice session whose audio travels over the WebRTC link: it must be connected (the browser says so by starting). */
+  async function runVoiceOverRtc(): Promise<void> {
+    const made = await linking;
+    const up = made && (await Promise.race([made.connected().then(() => true), new Promise<boolean>((r) => setTimeout(r, RTC_START_WAIT_MS, false).unref())]).catch(() => false));
+    if (!made || !up || made !== link) {
+      fail(new Error('the WebRTC connection is not up; start again without audio "webrtc"'));
+      await conversation.end('error').catch(() => {});
+      channel.fail(1011, 'WebRTC did not connect');
+      return finish();
+    }
+    await runVoice(new RtcChannel(channel, made));
+  }
+
+  async function runVoice(door: Channel): Promise<void> {
     try {
-      await runVoiceConversation({ conversation, channel, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: remainingSec() });
+      await runVoiceConversation({ conversation, channel: door, speech: ctx.speech, recordings: ctx.recordings, signal: ac.signal, maxDurationSec: remainingSec() });
     } catch (e) {
       fail(e);
       channel.fail(1011, 'voice session failed');
     } finally {
+      dropLink();
       finish();
     }
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DURATION_GRACE_MS, hardStopMs, StartGate } from '../../src/server/start-gate.ts';
+import FakeTimers from '@sinonjs/fake-timers';
+import { DURATION_GRACE_MS, hardStopMs, OFFER_GRACE_MS, StartGate } from '../../src/server/start-gate.ts';
 import { FakeSocket } from '../channels/contract.ts';
 
 const START = JSON.stringify({ type: 'start', mode: 'text' });
@@ -22,6 +23,23 @@ function gate(o: { timeoutMs?: number } = {}) {
 }
 
 describe('StartGate: the web door’s waiting room', () => {
+  it('gives a browser that sent a WebRTC offer the grace to connect (once), then closes it all the same', () => {
+    const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const t = gate({ timeoutMs: 5000 });
+      clock.tick(2000);
+      t.socket.receive('{"type":"offer","sdp":"v=0"}');
+      t.socket.receive('{"type":"offer","sdp":"v=0"}'); // a second one buys nothing (the session refuses it)
+      assert.equal(t.seen.length, 2, 'offers go through to the session');
+      clock.tick(3000 + OFFER_GRACE_MS - 1);
+      assert.equal(t.timedOut(), 0);
+      clock.tick(1);
+      assert.equal(t.timedOut(), 1);
+    } finally {
+      clock.uninstall();
+    }
+  });
+
   it('passes messages before `start` straight through (the session’s own rules answer them)', () => {
     const t = gate();
     t.socket.receive('{"type":"mute","muted":true}');

@@ -5,6 +5,8 @@
 
 /** A running capture; `stop()` releases the microphone. */
 export interface Mic {
+  /** The microphone itself, for a WebRTC track. */
+  stream: MediaStream;
   stop(): void;
 }
 
@@ -64,6 +66,7 @@ export async function startMic(onFrame: (pcm: Int16Array) => void): Promise<Mic>
     source.connect(node);
     await ctx.resume();
     return {
+      stream,
       stop() {
         node.port.onmessage = null;
         source.disconnect();

@@ -147,6 +147,7 @@ export class WidgetPanel {
       if (m === 'text') this.#note('Microphone not available: type instead.');
     },
     note: (text) => this.#note(visitorNote(text)),
+    transport: (t) => this.#host.setAttribute('data-transport', t),
   };
 }
 

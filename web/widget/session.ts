@@ -1,11 +1,13 @@
 import { startMic, type Mic } from '../shared/mic.ts';
 import { PcmPlayer } from '../shared/player.ts';
+import { connectRtc, type RtcCall, type RtcOffer } from '../shared/rtc.ts';
 import type { SessionState } from './state.ts';
 
 // One conversation of the widget over the web door protocol (docs/protocol.md): a session token
-// for this page's origin, the socket, microphone frames up, agent audio down with `played`
-// reports, captions as events. A socket that drops (not closed by the server on purpose) is
-// reopened once, as a new conversation.
+// for this page's origin, the socket for events, and the audio over WebRTC (Opus, the browser's
+// own jitter buffer and echo canceller) — or, when WebRTC does not connect within a few seconds
+// (UDP blocked, no TURN), over the socket as PCM with `played` reports. A socket that drops (not
+// closed by the server on purpose) is reopened once, as a new conversation.
 
 /** What the widget shows, as the session reports it. */
 export interface SessionView {
@@ -14,6 +16,8 @@ export interface SessionView {
   mode(m: 'voice' | 'text'): void;
   /** A problem the conversation survives (a typed message refused): shown, nothing else changes. */
   note(text: string): void;
+  /** How the audio travels, once a voice session starts. */
+  transport(t: 'webrtc' | 'socket'): void;
 }
 
 const PLAYED_EVERY_MS = 150;
@@ -25,6 +29,11 @@ export class WidgetSession {
   #ws: WebSocket | undefined;
   #mic: Mic | undefined;
   #player: PcmPlayer | undefined;
+  #rtc: RtcCall | undefined;
+  #offer: RtcOffer = {};
+  #answer: { resolve(sdp: string): void; reject(e: Error): void } | undefined;
+  /** WebRTC failed once: the rest of this conversation (and a reconnect) uses the socket. */
+  #rtcFailed = false;
   #playedTimer: ReturnType<typeof setInterval> | undefined;
   #mode: 'voice' | 'text' = 'voice';
   #muted = false;
@@ -62,6 +71,7 @@ export class WidgetSession {
 
   mute(muted: boolean): void {
     this.#muted = muted;
+    this.#rtc?.mute(muted);
     this.#json({ type: 'mute', muted });
   }
 
@@ -76,7 +86,8 @@ export class WidgetSession {
       const body = res ? ((await res.json().catch(() => ({}))) as { error?: string }) : {};
       return this.#finish('error', body.error ?? 'could not reach the assistant');
     }
-    const { url } = (await res.json()) as { url: string };
+    const { url, ...offer } = (await res.json()) as { url: string } & RtcOffer;
+    this.#offer = offer;
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
@@ -88,6 +99,8 @@ export class WidgetSession {
       if (e.code === 1000 || e.code === 1008 || e.code === 1009 || e.code === 1013 || this.#reconnected) return this.#finish(e.code === 1000 ? 'ended' : 'error', e.reason || undefined);
       this.#reconnected = true;
       this.#player?.clear();
+      this.#rtc?.close();
+      this.#rtc = undefined;
       this.#view.state('connecting', 'reconnecting…');
       void this.#open();
     };
@@ -101,15 +114,12 @@ export class WidgetSession {
     const e = JSON.parse(data) as { type: string; [k: string]: unknown };
     switch (e.type) {
       case 'ready':
-        if (this.#mode === 'voice') {
-          this.#player?.close();
-          this.#player = new PcmPlayer(Number(e.sampleRate));
-          clearInterval(this.#playedTimer);
-          this.#playedTimer = setInterval(() => this.#json({ type: 'played', ms: this.#player!.playedMs() }), PLAYED_EVERY_MS);
-        }
-        this.#json({ type: 'start', mode: this.#mode });
-        this.#started = true;
-        if (this.#muted) this.#json({ type: 'mute', muted: true });
+        // Only a server that says it takes offers gets one (an older one would close the socket on it).
+        if (this.#mode === 'voice' && this.#mic && e.webrtc === true && !this.#rtcFailed) return void this.#startRtc(this.#ws!, Number(e.sampleRate));
+        return this.#startSocket(Number(e.sampleRate));
+      case 'answer':
+        if (typeof e.sdp === 'string') this.#answer?.resolve(e.sdp);
+        else this.#answer?.reject(new Error(String(e.error)));
         return;
       case 'transcript':
         return this.#view.caption('caller', String(e.text), Boolean(e.final));
@@ -129,9 +139,50 @@ export class WidgetSession {
     }
   }
 
+  /** Voice over WebRTC; on any failure, the socket instead (the server has not started yet). */
+  async #startRtc(ws: WebSocket, sampleRate: number): Promise<void> {
+    let call: RtcCall;
+    try {
+      call = await connectRtc(this.#mic!.stream, this.#offer, (sdp) => {
+        this.#json({ type: 'offer', sdp });
+        return new Promise<string>((resolve, reject) => (this.#answer = { resolve, reject }));
+      });
+    } catch {
+      this.#rtcFailed = true;
+      if (ws === this.#ws && !this.#ended) this.#startSocket(sampleRate);
+      return;
+    }
+    if (ws !== this.#ws || this.#ended) return call.close();
+    this.#rtc = call;
+    call.mute(this.#muted);
+    this.#view.transport('webrtc');
+    this.#json({ type: 'start', mode: 'voice', audio: 'webrtc' });
+    this.#started = true;
+    if (this.#muted) this.#json({ type: 'mute', muted: true });
+    clearInterval(this.#playedTimer);
+    this.#playedTimer = setInterval(() => {
+      const rtp = call.playedRtp();
+      if (rtp !== null) this.#json({ type: 'playout', rtp });
+    }, PLAYED_EVERY_MS);
+  }
+
+  /** Text, or voice as PCM frames on the socket with `played` reports. */
+  #startSocket(sampleRate: number): void {
+    if (this.#mode === 'voice') {
+      this.#player?.close();
+      this.#player = new PcmPlayer(sampleRate);
+      clearInterval(this.#playedTimer);
+      this.#playedTimer = setInterval(() => this.#json({ type: 'played', ms: this.#player!.playedMs() }), PLAYED_EVERY_MS);
+      this.#view.transport('socket');
+    }
+    this.#json({ type: 'start', mode: this.#mode });
+    this.#started = true;
+    if (this.#muted) this.#json({ type: 'mute', muted: true });
+  }
+
   #sendAudio(pcm: Int16Array): void {
     const ws = this.#ws;
-    if (ws?.readyState === WebSocket.OPEN && this.#started && this.#mode === 'voice') ws.send(pcm.buffer);
+    if (ws?.readyState === WebSocket.OPEN && this.#started && this.#mode === 'voice' && !this.#rtc) ws.send(pcm.buffer);
   }
 
   #json(m: unknown): void {
@@ -146,6 +197,8 @@ export class WidgetSession {
     // Let the goodbye finish playing before the audio is released.
     const player = this.#player;
     if (player) setTimeout(() => player.close(), player.pendingMs() + 200);
+    const rtc = this.#rtc;
+    if (rtc) setTimeout(() => rtc.close(), 300); // the jitter buffer's last frames
     if (this.#ws && this.#ws.readyState <= WebSocket.OPEN) this.#ws.close(1000);
     this.#view.state(state, detail);
   }

@@ -4,7 +4,9 @@ import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MESSAGE_BUR
 export { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN, MAX_FRAME_BYTES, type WebSocketLike } from '../socket-limits.ts';
 import { AsyncQueue } from '../../util/async-queue.ts';
 
-// The web door (widget and sandbox) over one WebSocket. Binary frames: PCM16 mono little-endian,
+// The web door (widget and sandbox) over one WebSocket. The socket always carries the events; a
+// voice session's audio goes either over it or, after an `offer`, over WebRTC (rtc-link.ts,
+// rtc-channel.ts). Binary frames: PCM16 mono little-endian,
 // 16 kHz from the browser, `outputSampleRate` from the server. Text frames: JSON events. The
 // browser reports playout with `played` (cumulative ms of agent audio it has played), which is
 // what heardMs() returns, so a barge-in keeps exactly what the caller heard. Until the first
@@ -13,20 +15,32 @@ import { AsyncQueue } from '../../util/async-queue.ts';
 
 /** Messages the browser sends (besides audio); `played` and `mute` are handled by the door itself. */
 export type ClientMessage =
-  | { type: 'start'; mode: 'voice' | 'text' }
+  | { type: 'start'; mode: 'voice' | 'text'; audio?: AudioPath }
+  | { type: 'offer'; sdp: string }
+  | { type: 'playout'; rtp: number }
   | { type: 'text'; text: string }
   | { type: 'mute'; muted: boolean }
   | { type: 'end' }
   | { type: 'played'; ms: number };
 
+/** Where a voice session's audio goes: binary PCM frames on this socket, or the WebRTC connection its `offer` opened. */
+export type AudioPath = 'pcm' | 'webrtc';
+
 /** Events the server sends: the session's ClientEvents plus the door's own. */
-export type ServerEvent = ClientEvent | { type: 'ready'; sampleRate: number; conversationId: string } | { type: 'clear' };
+export type ServerEvent =
+  | ClientEvent
+  | { type: 'ready'; sampleRate: number; conversationId: string; webrtc: boolean }
+  | { type: 'clear' }
+  | { type: 'answer'; sdp: string }
+  | { type: 'answer'; error: string };
 
 
 export interface WebChannelOptions {
   outputSampleRate: 16000 | 24000;
-  /** `start`, `text` and `end` from the browser, once they are valid. */
-  onMessage: (m: Exclude<ClientMessage, { type: 'played' | 'mute' }>) => void;
+  /** `start`, `offer`, `text` and `end` from the browser, once they are valid. */
+  onMessage: (m: Exclude<ClientMessage, { type: 'played' | 'mute' | 'playout' }>) => void;
+  /** A WebRTC session's playout report: the RTP timestamp of the agent frame the browser last played. */
+  onPlayout?: (rtpTimestamp: number) => void;
   /** The socket closed, for whatever reason. */
   onClose?: (code: number, reason: string) => void;
   now?: () => number;
@@ -39,10 +53,13 @@ export class WebChannel implements Channel {
   #o: WebChannelOptions;
   #now: () => number;
   #mode: 'voice' | 'text' | undefined;
+  #audioPath: AudioPath = 'pcm';
+  #offered = false;
   #muted = false;
   #closed = false;
   #frames = new AsyncQueue<Int16Array>();
   #typed: ((text: string) => void) | undefined;
+  #hangUps: (() => void)[] = [];
   /** Playout as the browser reports it; null until it first does. */
   #reportedMs: number | null = null;
   /** Wall-clock estimate for browsers that have not reported yet. */
@@ -74,6 +91,11 @@ export class WebChannel implements Channel {
     return this.#mode;
   }
 
+  /** Whether the caller muted their microphone (`mute`). */
+  get muted(): boolean {
+    return this.#muted;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }
@@ -81,6 +103,13 @@ export class WebChannel implements Channel {
   /** The caller is gone: the audio stream ends. */
   hangUp(): void {
     this.#frames.end();
+    for (const l of this.#hangUps.splice(0)) l();
+  }
+
+  /** `listener` runs once when the caller is gone (`end`, or the socket closed): doors carrying audio elsewhere end it too. */
+  onHangUp(listener: () => void): void {
+    if (this.#frames.closed) listener();
+    else this.#hangUps.push(listener);
   }
 
   onTyped(listener: (text: string) => void): void {
@@ -170,9 +199,20 @@ export class WebChannel implements Channel {
       case 'mute':
         this.#muted = m.muted;
         return;
+      case 'playout':
+        if (this.#audioPath !== 'webrtc') return this.fail(CLOSE_POLICY, 'playout is for WebRTC sessions; send played');
+        this.#o.onPlayout?.(m.rtp);
+        return;
+      case 'offer':
+        if (this.#mode) return this.fail(CLOSE_POLICY, 'offer after start');
+        if (this.#offered) return this.fail(CLOSE_POLICY, 'one offer per session');
+        this.#offered = true;
+        break;
       case 'start':
         if (this.#mode) return this.fail(CLOSE_POLICY, 'session already started');
+        if (m.audio === 'webrtc' && (m.mode !== 'voice' || !this.#offered)) return this.fail(CLOSE_POLICY, 'audio "webrtc" needs a voice start after an offer');
         this.#mode = m.mode;
+        this.#audioPath = m.audio ?? 'pcm';
         break;
       case 'text':
         if (!this.#mode) return this.fail(CLOSE_POLICY, 'send start before text');
@@ -186,6 +226,7 @@ export class WebChannel implements Channel {
 
   #audioFrame(buf: Buffer): void {
     if (this.#mode !== 'voice') return this.fail(CLOSE_POLICY, this.#mode ? 'audio in a text session' : 'audio before start');
+    if (this.#audioPath !== 'pcm') return this.fail(CLOSE_POLICY, 'audio frames on the socket of a WebRTC session');
     if (buf.byteLength % 2) return this.fail(CLOSE_POLICY, 'audio frame is not whole PCM16 samples');
     const pcm = new Int16Array(buf.byteLength / 2);
     if (!this.#muted) Buffer.from(pcm.buffer).set(buf);
@@ -205,7 +246,13 @@ export function parseClientMessage(text: string): ClientMessage | string {
   const m = v as Record<string, unknown>;
   switch (m.type) {
     case 'start':
-      return m.mode === 'voice' || m.mode === 'text' ? { type: 'start', mode: m.mode } : 'start needs mode "voice" or "text"';
+      if (m.mode !== 'voice' && m.mode !== 'text') return 'start needs mode "voice" or "text"';
+      if (m.audio !== undefined && m.audio !== 'pcm' && m.audio !== 'webrtc') return 'start\'s audio must be "pcm" or "webrtc"';
+      return m.audio ? { type: 'start', mode: m.mode, audio: m.audio } : { type: 'start', mode: m.mode };
+    case 'offer':
+      return typeof m.sdp === 'string' && m.sdp ? { type: 'offer', sdp: m.sdp } : 'offer needs an SDP string "sdp"';
+    case 'playout':
+      return typeof m.rtp === 'number' && Number.isInteger(m.rtp) && m.rtp >= 0 && m.rtp <= 0xffff_ffff ? { type: 'playout', rtp: m.rtp } : 'playout needs an RTP timestamp "rtp" (0 to 2^32-1)';
     case 'text':
       return typeof m.text === 'string' && m.text.trim() ? { type: 'text', text: m.text } : 'text needs a non-empty string "text"';
     case 'mute':

@@ -13,7 +13,7 @@ import { dashboardRoutes } from './dashboard.ts';
 import { ownerRoutes } from './owner.ts';
 import { Analyses } from '../../store/analyses.ts';
 import type { AnalysisRecord } from '../../store/record-types.ts';
-import { serveWebSocket } from './web.ts';
+import { serveWebSocket, webRtcOffer } from './web.ts';
 
 // The admin API (/v1/admin/…, JSON, what the dashboard and scripts use) and, through
 // dashboardRoutes, the dashboard itself. Everything here is behind `adminGuard`. The response
@@ -96,7 +96,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       if (!own.includes(origin)) return reply.code(403).send({ error: `sandbox sessions are for the dashboard at ${own[0]}, not ${origin}` });
       const token = ctx.tokens.issue(loaded.agent.name, origin);
       // The socket goes where the dashboard page is (localhost in dev, even with PARLEY_PUBLIC_URL naming a tunnel).
-      return { token, url: `${origin.replace(/^http/, 'ws')}/v1/admin/sessions/${token}`, origin };
+      return { token, url: `${origin.replace(/^http/, 'ws')}/v1/admin/sessions/${token}`, origin, ...webRtcOffer(ctx, loaded) };
     });
 
     api.get<{ Params: { token: string } }>('/v1/admin/sessions/:token', { websocket: true }, async (socket, req) => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TRY_AGAIN } from '../../channels/web/socket.ts';
+import { iceServersFor } from '../../channels/web/ice-servers.ts';
 import { countWidgetOpened } from '../../store/overview.ts';
 import { WaitingSockets } from '../../guard/waiting-sockets.ts';
 import { originAllowed } from '../../guard/origins.ts';
@@ -59,7 +60,7 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       return reply.code(admitted.status).send({ error: admitted.reason, code: admitted.code });
     }
     const token = ctx.tokens.issue(req.params.agent, origin ?? '');
-    return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/sessions/${token}` };
+    return { token, url: `${ctx.baseUrl(req).replace(/^http/, 'ws')}/v1/sessions/${token}`, ...webRtcOffer(ctx, r.loaded) };
   });
 
   const waiting = new WaitingSockets(waitingPerAddress(ctx.env));
@@ -79,6 +80,14 @@ export async function webRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     if ('error' in r) return socket.close(CLOSE_POLICY, r.error.slice(0, 123));
     serveWebSocket(ctx, socket, { loaded: r.loaded, caller: origin, openedAt, timeoutMs, leave });
   });
+}
+
+/** What a browser needs to try WebRTC: whether the server takes offers, and its ICE servers with TURN credentials good for one call. */
+export function webRtcOffer(ctx: ServerContext, loaded: LoadedAgent): { webrtc: boolean; iceServers: ReturnType<typeof iceServersFor>; iceTransportPolicy: 'all' | 'relay' } {
+  const s = ctx.webrtc;
+  // The credentials must outlive the call: TURN refreshes its allocation with them.
+  const ttlMs = (loaded.agent.config.limits.maxDurationSec + 120) * 1000;
+  return { webrtc: s.enabled, iceServers: s.enabled ? iceServersFor(s, { now: ctx.now(), ttlMs }) : [], iceTransportPolicy: s.relayOnly ? 'relay' : 'all' };
 }
 
 /**

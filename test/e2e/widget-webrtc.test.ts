@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { concat, silence } from '../../src/audio/frame.ts';
+import { encodeWav } from '../../src/audio/wav.ts';
+import { RtcLink } from '../../src/channels/web/rtc-link.ts';
+import { buildServer } from '../../src/server/app.ts';
+import type { Store } from '../../src/store/store.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { tempDir } from '../helpers/cli.ts';
+import { openTestStore } from '../helpers/store.ts';
+import { spoken } from '../speech/spoken.ts';
+
+// The widget's WebRTC door in Debian's Chromium against the real server on loopback: the caller's
+// microphone goes up as Opus on a track, the agent's voice comes down as a track the page plays,
+// events stay on the socket. Then a Chromium whose UDP is blocked (as a strict firewall would):
+// the widget gives WebRTC a few seconds, falls back to PCM on the socket, and the call goes on.
+
+const CHROMIUM = '/usr/lib/chromium/chromium';
+const ADMIN = 'e2e-admin-token';
+const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
+const ANSWER = 'The automation audit costs two thousand four hundred euros.';
+const FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Keeps every RTCPeerConnection the page makes, so the test can read its statistics. */
+/** Gives every RTCPeerConnection only relayed candidates, with no relay: ICE cannot connect. */
+const BLOCK_UDP = `(() => { const P = window.RTCPeerConnection; window.RTCPeerConnection = function (config) { return new P({ ...config, iceServers: [], iceTransportPolicy: 'relay' }); }; window.RTCPeerConnection.prototype = P.prototype; })()`;
+const KEEP_PEERS = `(() => { const P = window.RTCPeerConnection; window.peers = []; window.RTCPeerConnection = function (...a) { const pc = new P(...a); window.peers.push(pc); return pc; }; window.RTCPeerConnection.prototype = P.prototype; })()`;
+
+describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}` }, () => {
+  let app: FastifyInstance;
+  let base: string;
+  let store: Store;
+  let llm: FakeOpenAI;
+  let browser: Browser;
+  let host: Server;
+  let origin: string;
+  let wav: string;
+
+  before(async () => {
+    llm = await startFakeOpenAI();
+    store = await openTestStore();
+    let port = 0;
+    host = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><html><body><h1>Shop</h1><script src="http://localhost:${port}/widget.js" data-agent="ada" async></script></body></html>`));
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    const dir = tempDir('parley-e2e-rtc-');
+    mkdirSync(join(dir, 'ada'));
+    writeFileSync(
+      join(dir, 'ada', 'agent.yaml'),
+      [
+        'name: ada',
+        'persona:',
+        '  prompt: You are Ada, the assistant of a test shop.',
+        `  firstMessage: ${GREETING}`,
+        'knowledge: { sources: [], strict: false }',
+        'voice: { tts: "local:flite" }',
+        'listen: { stt: "local:pocketsphinx", turn: { minEndpointingDelayMs: 400, maxEndpointingDelayMs: 1500 } }',
+        'channels:',
+        '  web:',
+        `    allowedOrigins: ["127.0.0.1:${new URL(origin).port}"]`,
+        '',
+      ].join('\n'),
+    );
+    // A generous start timeout: a loaded machine may take seconds to set up DTLS.
+    app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PARLEY_START_TIMEOUT_SEC: '20', PATH: process.env.PATH } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+    base = `http://localhost:${port}`;
+    const question = await spoken('How much does the automation audit cost?', { beforeMs: 0, afterMs: 0 });
+    wav = join(tempDir('parley-e2e-rtc-mic-'), 'caller.wav');
+    // 16 s of silence first: WebRTC set-up and the greeting (~4 s) must be over before the caller speaks, even on a loaded machine.
+    writeFileSync(wav, encodeWav(concat([silence(16_000, 16000), question.pcm, silence(5000, 16000)]), { sampleRate: 16000 }));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, `--use-file-for-fake-audio-capture=${wav}%noloop`] });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+    await llm?.close();
+    host?.close();
+  });
+
+  const captions = (page: Page, role: 'agent' | 'caller') => page.locator(`parley-widget .line.${role}:not(.partial)`);
+  /** Binary frames the page sent on its sockets (caller audio over the socket). */
+  const watchSocketAudio = (page: Page) => {
+    const sent = { binary: 0, text: [] as string[] };
+    page.on('websocket', (ws) => ws.on('framesent', (f) => (typeof f.payload === 'string' ? sent.text.push(f.payload) : sent.binary++)));
+    return sent;
+  };
+  const turns = async () => {
+    const auth = { authorization: `Bearer ${ADMIN}` };
+    const list = (await (await fetch(`${base}/v1/admin/conversations?agent=ada`, { headers: auth })).json()) as { conversations: { id: string }[] };
+    const detail = (await (await fetch(`${base}/v1/admin/conversations/${list.conversations[0]!.id}`, { headers: auth })).json()) as { turns: { role: string; text: string }[] };
+    return detail.turns;
+  };
+
+  it('talks over WebRTC: the greeting arrives on the track, the caller is heard through Opus, events on the socket', async (t) => {
+    llm.push({ text: ANSWER });
+    const page = await browser.newPage();
+    t.after(() => page.close().catch(() => {}));
+    await page.addInitScript(KEEP_PEERS);
+    const sent = watchSocketAudio(page);
+    await page.goto(origin);
+    await page.locator('parley-widget .bubble').click();
+    await page.locator('parley-widget[data-transport="webrtc"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await captions(page, 'agent').first().waitFor({ timeout: 30_000 });
+    assert.equal(await captions(page, 'agent').first().textContent(), GREETING);
+    await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 30_000 });
+    // The greeting came as Opus on the remote track and was played with energy (not silence).
+    const inbound = (await page.evaluate(`(async () => { for (const r of (await window.peers[0].getStats()).values()) if (r.type === 'inbound-rtp') return { packets: r.packetsReceived, energy: r.totalAudioEnergy, codec: r.codecId }; })()`)) as { packets: number; energy: number };
+    assert.ok(inbound.packets > 50, `agent audio packets received: ${inbound.packets}`);
+    assert.ok(inbound.energy > 0, 'the greeting was audible');
+    await captions(page, 'caller').first().waitFor({ timeout: 40_000 });
+    assert.ok((await captions(page, 'caller').first().textContent())!.trim().length > 0, 'the recogniser heard the caller over WebRTC');
+    await page.locator('parley-widget .line.agent:not(.partial)', { hasText: ANSWER }).waitFor({ timeout: 30_000 });
+    // No audio on the socket: only JSON (offer, start, playout reports).
+    assert.equal(sent.binary, 0);
+    const messages = sent.text.map((t) => (JSON.parse(t) as { type: string }).type);
+    assert.ok(messages.includes('offer') && messages.includes('playout') && !messages.includes('played'), `socket messages: ${[...new Set(messages)].join(', ')}`);
+    assert.deepEqual(JSON.parse(sent.text.find((t) => t.includes('"start"'))!), { type: 'start', mode: 'voice', audio: 'webrtc' });
+
+    await page.locator('parley-widget .controls .end').click();
+    await page.locator('parley-widget[data-state="ended"]').waitFor({ state: 'attached' });
+    await Promise.all([...app.parley.live].map((s) => s.done));
+    assert.deepEqual((await turns()).map((t) => t.role), ['agent', 'caller', 'agent']);
+    assert.equal(RtcLink.live.size, 0, 'the server closed the WebRTC connection with the session');
+    await RtcLink.settled();
+  });
+
+  it('falls back to the socket when ICE cannot connect (UDP blocked), and the call goes on', async () => {
+    // A browser with no usable path: only relayed candidates allowed and no TURN server, so ICE
+    // finds nothing to connect over — as behind a firewall that drops UDP.
+    const blocked = await browser.newContext();
+    const linksBefore = RtcLink.live.size; // 0, unless an earlier test failed with its call open
+    try {
+      const page = await blocked.newPage();
+      await page.addInitScript(BLOCK_UDP);
+      const sent = watchSocketAudio(page);
+      await page.goto(origin);
+      await page.locator('parley-widget .bubble').click();
+      await page.locator('parley-widget[data-transport="socket"]').waitFor({ state: 'attached', timeout: 30_000 });
+      await captions(page, 'agent').first().waitFor({ timeout: 30_000 });
+      assert.equal(await captions(page, 'agent').first().textContent(), GREETING);
+      await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 30_000 });
+      const messages = sent.text.map((t) => JSON.parse(t) as { type: string; audio?: string });
+      assert.ok(messages.some((m) => m.type === 'offer'), 'WebRTC was tried first');
+      assert.deepEqual(messages.find((m) => m.type === 'start'), { type: 'start', mode: 'voice' });
+      assert.ok(messages.some((m) => m.type === 'played'), 'playout reported as played ms');
+      assert.ok(sent.binary > 0, 'caller audio went over the socket');
+      // The link the offer opened was dropped when the browser started without it.
+      assert.equal(RtcLink.live.size, linksBefore);
+      await page.locator('parley-widget .controls .end').click();
+      await page.locator('parley-widget[data-state="ended"]').waitFor({ state: 'attached' });
+      await Promise.all([...app.parley.live].map((s) => s.done));
+      await RtcLink.settled();
+    } finally {
+      await blocked.close();
+    }
+  });
+});
