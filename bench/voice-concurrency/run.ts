@@ -235,7 +235,10 @@ for (let p = 0; p < PHASES; p++) {
     }, 20));
   }, (p * 20) / PHASES);
 }
+const stage = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+stage(`${N} sessions started, waiting for their greetings`);
 await Promise.all(greeted);
+stage('greeted; callers start');
 const rssStarted = process.memoryUsage().rss;
 
 // ---- callers
@@ -274,6 +277,7 @@ async function caller(s: Sess, idx: number): Promise<void> {
 const callers = sessions.map((s, i) => caller(s, i));
 
 await sleep(WARMUP_S * 1000);
+stage('warmed up; measuring');
 gc?.();
 const eld = monitorEventLoopDelay({ resolution: 1 });
 eld.enable();
@@ -303,6 +307,7 @@ const framesIn = framesPushed - pushed0;
 const sileroMs = Number(sileroNs) / 1e6;
 
 // ---- stop, bounded
+stage('measured; stopping');
 stopping = true;
 for (const m of mics) clearInterval(m);
 for (const s of sessions) s.door.hangUp();
