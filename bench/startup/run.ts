@@ -1,23 +1,24 @@
 // How much memory a Parley process holds before any caller: RSS after importing the library
 // (src/index.ts) and after `parley serve` has started with the demo agent, next to the floor
 // (Node running an empty TypeScript file). Each is a fresh child process; numbers after a GC.
-//   node bench/startup/run.ts            PROBE_LIST=1 also lists the packages each one loaded
+//   node bench/startup/run.ts [checkout]   PROBE_LIST=1 also lists the packages each one loaded
+// `checkout`: another Parley folder to measure with this probe (e.g. the main branch, to compare).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 type Probe = { rss_mb: number; heap_used_mb: number; external_mb: number; packages: Record<string, number> };
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = process.argv[2] ? resolve(process.argv[2]) : fileURLToPath(new URL('../..', import.meta.url));
 const node = process.execPath;
-const probe = join(root, 'bench/startup/probe.ts');
+const probe = fileURLToPath(new URL('./probe.ts', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'parley-startup-'));
 const out = (name: string) => join(tmp, `${name}.json`);
 
 function imported(name: string, entry: string): Probe {
-  const r = spawnSync(node, ['--expose-gc', probe, entry, out(name)], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const r = spawnSync(node, ['--expose-gc', probe, entry, out(name)], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) throw new Error(`${name}: exit ${r.status}`);
   return JSON.parse(readFileSync(out(name), 'utf8')) as Probe;
 }
@@ -33,8 +34,8 @@ async function freePort(): Promise<number> {
 /** Starts `parley serve` on the demo agent, waits for it to listen and warm up, then probes it. */
 async function served(name: string, env: Record<string, string>): Promise<Probe> {
   const port = await freePort();
-  const child = spawn(node, ['--expose-gc', '--import', probe, 'bin/parley.js', 'serve', 'examples/sales-booking', '--port', String(port), '--host', '127.0.0.1'], {
-    cwd: root,
+  const child = spawn(node, ['--expose-gc', '--import', probe, join(root, 'bin/parley.js'), 'serve', join(root, 'examples/sales-booking'), '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: tmp, // nothing lands in the checkout
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
