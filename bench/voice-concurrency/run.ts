@@ -26,7 +26,7 @@ import type { Agent } from '../../src/agent/load.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import { createSileroVad, voiceActivityFromTurn, type VoiceActivity } from '../../src/audio/vad.ts';
 import { GatedVoiceActivity, VoiceActivityPool } from '../../src/audio/gated-vad.ts';
-import { splitFrames } from '../../src/audio/frame.ts';
+import { clip16, splitFrames } from '../../src/audio/frame.ts';
 import { spoken } from '../../test/speech/spoken.ts';
 import { Conversation } from '../../src/session/conversation.ts';
 import { VoiceSession, type SpeechDetector } from '../../src/session/voice/voice-session.ts';
@@ -50,6 +50,8 @@ const MS_PER_CHAR = env('MS_PER_CHAR', 30);
 const VAD = (process.env.VAD ?? (process.env.SILERO === '0' ? 'off' : 'gated')) as 'gated' | 'silero' | 'off';
 const SILERO = VAD !== 'off';
 const NOISE_DB = env('NOISE_DB', -66);
+// GATE=adaptive (default: the gate follows each caller's background level) or fixed (listen.noiseGateDb alone)
+const GATE = (process.env.GATE ?? 'adaptive') as 'adaptive' | 'fixed';
 const RATE = 16000; // door in/out and TTS all at 16 kHz: no resampling in the loop
 const FRAME = RATE / 50;
 const USER_TEXTS = ['what is the weather like in paris today', 'can I book a call for tomorrow afternoon', 'how much does the basic plan cost', 'thanks, that is all'];
@@ -190,6 +192,8 @@ if (VAD === 'gated') pool.prewarm(WARM);
 // background noise at NOISE_DB dBFS (uniform noise: RMS = amplitude/√3), 50 different frames cycled
 const amplitude = 32768 * 10 ** (NOISE_DB / 20) * Math.sqrt(3);
 const noise = Array.from({ length: 50 }, () => Int16Array.from({ length: FRAME }, () => Math.round((Math.random() * 2 - 1) * amplitude)));
+// the caller's words reach the microphone over the same background
+const speechInNoise = speech.map((f, i) => Int16Array.from(f, (x, j) => clip16(x + noise[i % noise.length]![j]!)));
 
 type Sess = { door: BenchDoor; stt: ScriptedStt; vad: BenchVad; session: VoiceSession; running: Promise<void>; abort: AbortController; talking: boolean; word: number };
 const sessions: Sess[] = [];
@@ -197,7 +201,7 @@ const greeted: Promise<void>[] = [];
 for (let i = 0; i < N; i++) {
   const door = new BenchDoor();
   const stt = new ScriptedStt();
-  const vad = new BenchVad(VAD === 'silero' ? createSileroVad(vadSettings) : VAD === 'gated' ? new GatedVoiceActivity(pool) : null);
+  const vad = new BenchVad(VAD === 'silero' ? createSileroVad(vadSettings) : VAD === 'gated' ? new GatedVoiceActivity(pool, GATE === 'fixed' ? { floorMarginDb: null } : {}) : null);
   const conversation = new Conversation({ agent, store, models: [model], channel: 'web' });
   const session = new VoiceSession({
     conversation, channel: door, stt, tts, vad,
@@ -225,13 +229,16 @@ for (let p = 0; p < PHASES; p++) {
       const due = Math.floor((now() - start) / 20) + 1;
       for (; sent < due; sent++) {
         const f = noise[frameNo++ % noise.length];
-        for (const s of group) s.door.pushCallerAudio(s.talking ? speech[s.word++ % speech.length] : f);
+        for (const s of group) s.door.pushCallerAudio(s.talking ? speechInNoise[s.word++ % speech.length] : f);
         framesPushed += group.length;
       }
     }, 20));
   }, (p * 20) / PHASES);
 }
+const stage = (what: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+stage(`${N} sessions started, waiting for their greetings`);
 await Promise.all(greeted);
+stage('greeted; callers start');
 const rssStarted = process.memoryUsage().rss;
 
 // ---- callers
@@ -270,6 +277,7 @@ async function caller(s: Sess, idx: number): Promise<void> {
 const callers = sessions.map((s, i) => caller(s, i));
 
 await sleep(WARMUP_S * 1000);
+stage('warmed up; measuring');
 gc?.();
 const eld = monitorEventLoopDelay({ resolution: 1 });
 eld.enable();
@@ -299,6 +307,7 @@ const framesIn = framesPushed - pushed0;
 const sileroMs = Number(sileroNs) / 1e6;
 
 // ---- stop, bounded
+stage('measured; stopping');
 stopping = true;
 for (const m of mics) clearInterval(m);
 for (const s of sessions) s.door.hangUp();
@@ -310,7 +319,7 @@ const cores = (cpu.user + cpu.system) / 1e6 / wallS;
 const result = {
   engine: 'parley',
   node: process.version,
-  config: { N, SECONDS, WARMUP_S, PHASES, VAD, NOISE_DB, SPEECH_MS, GAP_MS, LLM_TTFT_MS, LLM_ITL_MS, TTS_TTFB_MS, MS_PER_CHAR, store: 'shared file::memory:' },
+  config: { N, SECONDS, WARMUP_S, PHASES, VAD, GATE, NOISE_DB, SPEECH_MS, GAP_MS, LLM_TTFT_MS, LLM_ITL_MS, TTS_TTFB_MS, MS_PER_CHAR, store: 'shared file::memory:' },
   eventLoopLag_ms: { p50: r2(eld.percentile(50) / 1e6), p99: r2(eld.percentile(99) / 1e6), max: r2(eld.max / 1e6) },
   cpu: { cores_used: r2(cores), user_s: r2(cpu.user / 1e6), system_s: r2(cpu.system / 1e6), wall_s: r2(wallS) },
   sessions_per_core: r2(N / cores),
@@ -322,7 +331,7 @@ const result = {
   voiceToVoice_ms: { p50: r2(pct(v2v, 0.5)), p99: r2(pct(v2v, 0.99)), fakes_ms: LLM_TTFT_MS + TTS_TTFB_MS },
 };
 const rows: [string, string][] = [
-  ['sessions', `${N} (VAD ${VAD}, background ${NOISE_DB} dBFS, ${PHASES} mic phases)`],
+  ['sessions', `${N} (VAD ${VAD}${VAD === 'gated' ? ` ${GATE}` : ''}, background ${NOISE_DB} dBFS, ${PHASES} mic phases)`],
   ['Silero detectors alive (pool)', VAD === 'gated' ? `${pool.created}, lent on average ${result.silero_pool.lent_avg}, at most ${result.silero_pool.lent_max}` : VAD === 'silero' ? `${N}` : '0'],
   ['window', `${r2(wallS)} s after ${WARMUP_S} s warm-up`],
   ['event-loop lag p50 / p99 / max', `${result.eventLoopLag_ms.p50} / ${result.eventLoopLag_ms.p99} / ${result.eventLoopLag_ms.max} ms`],

@@ -54,7 +54,7 @@ export const Listen = z.strictObject({
   turn: TurnSettings.prefault({}),
   silenceReprompt: z.number().positive().max(3600).default(8).describe('Seconds of caller silence before a gentle reprompt.'),
   silenceEnd: z.number().positive().max(3600).default(20).describe('Seconds of caller silence before the agent ends politely.'),
-  noiseGateDb: z.number().max(0).default(-55).describe('Caller audio quieter than this (dBFS) is not shown to the VAD, which saves CPU and memory per call; -100 or lower shows it every frame.'),
+  noiseGateDb: z.number().max(0).default(-55).describe('Caller audio quieter than this (dBFS) is not shown to the VAD, which saves CPU and memory per call; the gate also rises to 6 dB above the caller\'s steady background noise (a café, a fan). -100 or lower shows the VAD every frame.'),
 });
 
 /** The language model and its tool loop. */

@@ -1,5 +1,6 @@
 import { dbfs } from './frame.ts';
 import { createEnergyVad } from './energy-vad.ts';
+import { NoiseFloor } from './noise-floor.ts';
 import { createSileroVad, type VoiceActivity, type VoiceActivityEvent, type VoiceActivitySettings } from './vad.ts';
 
 // Silero on every 20 ms frame of every call costs ~0.2 ms of CPU and a ~10 MB ONNX session per
@@ -11,6 +12,9 @@ import { createSileroVad, type VoiceActivity, type VoiceActivityEvent, type Voic
 // end and the audio has stayed under the gate for `hangoverMs`; then it goes back to the pool.
 // Detectors are therefore held by callers who are making sound, not by every open call.
 // A gate at or below −100 dB is open all the time: Silero then sees every frame, as without it.
+// In a noisy room (a café, a laptop fan: −45 dBFS) a fixed gate never closes, so the gate also
+// follows each caller's background level (noise-floor.ts) and opens only `floorMarginDb` above it:
+// steady noise then costs what silence costs, and speech still opens the gate.
 
 /** Lends Silero detectors (reset before each loan) and takes them back. */
 export interface DetectorPool {
@@ -124,9 +128,11 @@ export interface GateSettings {
   preRollMs: number;
   /** How long the audio must stay under the gate, with no speech open, before the detector is returned. */
   hangoverMs: number;
+  /** The gate also opens only this far above the caller's background level; null: the fixed gate alone. */
+  floorMarginDb: number | null;
 }
 
-export const DEFAULT_GATE: GateSettings = { gateDb: -55, preRollMs: 200, hangoverMs: 300 };
+export const DEFAULT_GATE: GateSettings = { gateDb: -55, preRollMs: 200, hangoverMs: 300, floorMarginDb: 6 };
 
 const RATE = 16000;
 
@@ -144,10 +150,18 @@ export class GatedVoiceActivity implements VoiceActivity {
   #preRoll: Int16Array[] = [];
   #preRollSamples = 0;
   #closed = false;
+  #floor: NoiseFloor | undefined;
 
   constructor(pool: DetectorPool, settings: Partial<GateSettings> = {}) {
     this.#pool = pool;
     this.#s = { ...DEFAULT_GATE, ...settings };
+    // No room is louder than 20 dB above the fixed gate (−35 dBFS by default); speech is.
+    if (this.#s.floorMarginDb !== null && this.#s.gateDb > -100) this.#floor = new NoiseFloor(this.#s.gateDb + 20);
+  }
+
+  /** The level (dBFS) a frame must reach to open the gate now. */
+  get gateDb(): number {
+    return this.#floor ? Math.max(this.#s.gateDb, this.#floor.db + this.#s.floorMarginDb!) : this.#s.gateDb;
   }
 
   get speaking(): boolean {
@@ -163,7 +177,12 @@ export class GatedVoiceActivity implements VoiceActivity {
     if (this.#closed || !pcm.length) return [];
     const start = this.#pushed;
     this.#pushed += pcm.length;
-    if (this.#s.gateDb <= -100 || dbfs(pcm) >= this.#s.gateDb) this.#lastLoud = this.#pushed;
+    if (this.#s.gateDb <= -100) this.#lastLoud = this.#pushed;
+    else {
+      const level = dbfs(pcm);
+      this.#floor?.update(level, (pcm.length * 1000) / RATE, this.speaking);
+      if (level >= this.gateDb) this.#lastLoud = this.#pushed;
+    }
     if (!this.#vad) {
       if (this.#lastLoud !== this.#pushed) {
         this.#keepPreRoll(pcm);
@@ -196,6 +215,7 @@ export class GatedVoiceActivity implements VoiceActivity {
     this.#lastLoud = -Infinity;
     this.#preRoll = [];
     this.#preRollSamples = 0;
+    this.#floor?.reset();
   }
 
   close(): void {

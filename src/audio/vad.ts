@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { modelsDir } from '../util/models-dir.ts';
 import { toFloat32 } from './frame.ts';
 
 // Voice activity detection: where the caller's speech starts and ends in 16 kHz audio. Silero
 // VAD (a small neural model) run by sherpa-onnx's native addon, which brings its own ONNX
-// runtime. The model file ships inside the npm package @ricky0123/vad-web and is found there at
-// run time, so no weights live in this repo.
+// runtime. The model file (2 MB) is not in this repo: `parley models pull silero_vad` puts it in
+// the models folder; a development install also finds it in the npm package @ricky0123/vad-web
+// (a devDependency: its own dependency onnxruntime-web is 139 MB a deployment does not need).
 //
 // How sherpa-onnx decides, in 32 ms windows (512 samples): speech starts once the model's
 // probability has stayed above `threshold` for `minSpeechMs`; it ends once it has stayed below
@@ -71,7 +75,7 @@ export class VoiceActivityUnavailableError extends Error {
 
 const SAMPLE_RATE = 16000;
 const WINDOW = 512; // Silero v5 at 16 kHz
-const MODEL = '@ricky0123/vad-web/dist/silero_vad_v5.onnx';
+const PACKAGED_MODEL = '@ricky0123/vad-web/dist/silero_vad_v5.onnx';
 
 /** The parts of sherpa-onnx-node's Vad this file uses. */
 interface SherpaVad {
@@ -92,12 +96,21 @@ export function createSileroVad(settings: Partial<VoiceActivitySettings> = {}): 
   return new SileroVad({ ...DEFAULT_VOICE_ACTIVITY, ...settings });
 }
 
-/** Path of the Silero model inside @ricky0123/vad-web. */
-export function sileroModelPath(): string {
+/** Where `parley models pull silero_vad` puts the model. */
+export function pulledSileroModel(env: NodeJS.ProcessEnv = process.env): string {
+  return join(modelsDir(env), 'silero_vad', 'silero_vad.onnx');
+}
+
+/** Path of the Silero model: the pulled one, else the one inside @ricky0123/vad-web when that is installed. */
+export function sileroModelPath(env: NodeJS.ProcessEnv = process.env): string {
+  const pulled = pulledSileroModel(env);
+  if (existsSync(pulled)) return pulled;
   try {
-    return require.resolve(MODEL);
+    return require.resolve(PACKAGED_MODEL);
   } catch {
-    throw new VoiceActivityUnavailableError(`Silero VAD needs its model ${MODEL}: install the npm package @ricky0123/vad-web (npm install).`);
+    throw new VoiceActivityUnavailableError(
+      `Silero VAD needs its model file (2 MB), which is not at ${pulled}: run \`parley models pull silero_vad\` once (it needs internet access; offline, it prints the URL to fetch by hand).`,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { AgentFileData } from '../agent/schema.ts';
 import type { ClaimedDelivery } from '../store/outbox.ts';
 import { errorText } from '../util/error-text.ts';
@@ -13,7 +13,12 @@ import type { Send } from './deliverer.ts';
 
 /** Sends the outbox's email deliveries; `config` finds an agent's file (its owner address, its name). */
 export function emailSender(o: { env: NodeJS.ProcessEnv; config(agent: string): AgentFileData | undefined; now?: () => number }): Send {
-  const transport = nodemailer.createTransport({ url: o.env.PARLEY_SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never);
+  // nodemailer is loaded with the first email, not at start: a server that sends none never pays for it.
+  let transport: Promise<Transporter> | undefined;
+  const connect = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: o.env.PARLEY_SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never),
+    ));
   const from = o.env.PARLEY_MAIL_FROM ?? '';
   return async (d: ClaimedDelivery, signal: AbortSignal) => {
     if (d.target.kind !== 'email') return { ok: false, status: null, error: `not an email delivery: ${d.destination}` };
@@ -29,7 +34,7 @@ export function emailSender(o: { env: NodeJS.ProcessEnv; config(agent: string): 
         : bookingEmail(d.target.message, d.event.data as BookingData, { config, agent: d.event.agent, env: o.env, from, now });
     if ('error' in message) return { ok: false, status: null, error: message.error };
     try {
-      const info = await transport.sendMail({ ...message, from, to: to as string[], messageId: `<${d.id}@parley>`, headers: { 'auto-submitted': 'auto-generated' } });
+      const info = await (await connect()).sendMail({ ...message, from, to: to as string[], messageId: `<${d.id}@parley>`, headers: { 'auto-submitted': 'auto-generated' } });
       return { ok: true, status: 250, error: info.rejected?.length ? `rejected: ${info.rejected.length} recipient(s)` : null };
     } catch (e) {
       const code = (e as { responseCode?: number }).responseCode ?? null;

@@ -1,7 +1,6 @@
 // The knowledge block of an agent: read documents, cut them into chunks, index and search them.
 export { chunkBlocks, HEADING_SEPARATOR, type Chunk, type ChunkOptions } from './chunk.ts';
 export { formatOfPath, type Block, type KnowledgeFormat } from './document.ts';
-export { parseHtml } from './html.ts';
 export {
   ingestKnowledge,
   type IngestOptions,
@@ -11,7 +10,6 @@ export {
   type KnowledgeSpec,
 } from './ingest.ts';
 export { parseMarkdown } from './markdown.ts';
-export { parsePdf } from './pdf.ts';
 export { readDocument, type SourceBytes } from './read.ts';
 export { searchKnowledge, type KnowledgeHit, type SearchOptions } from './search.ts';
 export { resolveSources, type ResolvedSources, type SourceRef } from './sources.ts';

@@ -1,6 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { LookupAddress } from 'node:dns';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
 import { isPrivateAddress, UrlRefusedError } from './url-policy.ts';
@@ -10,10 +9,14 @@ import { isPrivateAddress, UrlRefusedError } from './url-policy.ts';
 // slip through, so the default fetch for URL sources checks the addresses it actually connects
 // to, inside the connection's own lookup.
 
+// node:http and node:https (~18 MB of RSS together) are loaded with the first URL source, not at
+// start: a process that answers callers from an index already built never needs them.
+
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 /** A GET whose connection refuses non-public addresses (unless allowed); answers as a fetch Response. */
-export function pinnedGet(url: URL, o: { allowPrivate: boolean; signal: AbortSignal; headers: Record<string, string> }): Promise<Response> {
+export async function pinnedGet(url: URL, o: { allowPrivate: boolean; signal: AbortSignal; headers: Record<string, string> }): Promise<Response> {
+  const [{ lookup: dnsLookup }, { request }] = await Promise.all([import('node:dns'), url.protocol === 'https:' ? import('node:https') : import('node:http')]);
   const lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 4);
@@ -23,7 +26,6 @@ export function pinnedGet(url: URL, o: { allowPrivate: boolean; signal: AbortSig
       return callback(null, addresses[0].address, addresses[0].family);
     });
   };
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'GET', headers: o.headers, signal: o.signal, lookup }, (res) => {
       const status = res.statusCode ?? 502;

@@ -1,7 +1,5 @@
 import type { Block, KnowledgeFormat } from './document.ts';
-import { parseHtml } from './html.ts';
 import { parseMarkdown } from './markdown.ts';
-import { parsePdf } from './pdf.ts';
 import { decodeText, parsePlainText } from './text.ts';
 
 /** Raw bytes of a source and how to read them. */
@@ -16,9 +14,11 @@ export interface SourceBytes {
 export async function readDocument(source: SourceBytes, o: { signal?: AbortSignal } = {}): Promise<Block[]> {
   switch (source.format) {
     case 'pdf':
-      return parsePdf(source.bytes, o.signal);
+      // The PDF and HTML parsers are loaded with the first such document: a process that only
+      // answers callers (the index is already built) never pays for them.
+      return (await import('./pdf.ts')).parsePdf(source.bytes, o.signal);
     case 'html':
-      return parseHtml(decodeText(source.bytes, source.charset));
+      return (await import('./html.ts')).parseHtml(decodeText(source.bytes, source.charset));
     case 'markdown':
       return parseMarkdown(decodeText(source.bytes, source.charset));
     case 'text':

@@ -1,5 +1,4 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { withoutPassword } from '../util/service-url.ts';
 import type { Store } from './store.ts';
 import type { Tables } from './tables.ts';
@@ -25,8 +24,10 @@ export function postgresTarget(url: string): { connectionString: string; schema:
 }
 
 /** Opens a pool on a Postgres URL as a Store (not yet migrated). */
-export function openPostgres(url: string, env: NodeJS.ProcessEnv = process.env): Store {
+export async function openPostgres(url: string, env: NodeJS.ProcessEnv = process.env): Promise<Store> {
   const target = postgresTarget(url);
+  // Loaded here, not at start: a SQLite deployment never pays for the driver (~12 MB of RSS).
+  const { default: pg } = await import('pg');
   const max = Number(env.PARLEY_DATABASE_POOL) > 0 ? Number(env.PARLEY_DATABASE_POOL) : 10;
   const pool = new pg.Pool({
     connectionString: target.connectionString,

@@ -35,7 +35,7 @@ export interface OpenStoreOptions {
 
 /** Opens (creating and migrating when needed) the store named by a database URL. */
 export async function openStore(url: string = databaseUrl(), o: OpenStoreOptions = {}): Promise<Store> {
-  const store = /^postgres(ql)?:\/\//.test(url) ? openPostgres(url) : openSqliteStore(url, o.sync);
+  const store = /^postgres(ql)?:\/\//.test(url) ? await openPostgres(url) : openSqliteStore(url, o.sync);
   if (o.migrate === false) return store;
   try {
     await migrateStore(store);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { concat, silence, splitFrames } from '../../src/audio/frame.ts';
 import { createEnergyVad } from '../../src/audio/energy-vad.ts';
-import { createSileroVad, DEFAULT_VOICE_ACTIVITY, sileroModelPath, voiceActivityFromTurn, type VoiceActivity, type VoiceActivityEvent } from '../../src/audio/vad.ts';
+import { createSileroVad, DEFAULT_VOICE_ACTIVITY, pulledSileroModel, sileroModelPath, voiceActivityFromTurn, type VoiceActivity, type VoiceActivityEvent } from '../../src/audio/vad.ts';
 import { spoken } from '../speech/spoken.ts';
 import { noise, tone } from './signals.ts';
 
@@ -13,8 +16,18 @@ function detect(vad: VoiceActivity, pcm: Int16Array): VoiceActivityEvent[] {
 }
 
 describe('Silero VAD (sherpa-onnx)', () => {
-  it('finds its model inside @ricky0123/vad-web', () => {
-    assert.match(sileroModelPath(), /node_modules\/@ricky0123\/vad-web\/dist\/silero_vad_v5\.onnx$/);
+  it('finds its model where `parley models pull silero_vad` put it, else inside @ricky0123/vad-web', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-models-'));
+    try {
+      const env = { PARLEY_MODELS_DIR: dir };
+      assert.match(sileroModelPath(env), /node_modules\/@ricky0123\/vad-web\/dist\/silero_vad_v5\.onnx$/);
+      mkdirSync(join(dir, 'silero_vad'));
+      copyFileSync(sileroModelPath(env), join(dir, 'silero_vad', 'silero_vad.onnx'));
+      assert.equal(sileroModelPath(env), pulledSileroModel(env));
+      assert.equal(pulledSileroModel(env), join(dir, 'silero_vad', 'silero_vad.onnx'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   const phrases = [

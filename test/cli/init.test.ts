@@ -137,7 +137,7 @@ describe('parley init --answers', () => {
       assert.ok(local.dayOfWeek <= 5, `a weekday in ${zone}: ${local}`);
       assert.ok(local.hour >= 9 && local.hour * 60 + local.minute <= 16 * 60 + 30, `inside 09:00-17:00 in ${zone}: ${local}`);
       assert.equal(Temporal.Instant.from(row.start).toZonedDateTimeISO('UTC').minute, (local.minute + 30) % 60, 'the half-hour offset is applied');
-      assert.deepEqual(JSON.parse(row.attendee), { name: 'Jane Doe', email: 'jane.doe@acme.io', timeZone: zone, company: 'Acme' });
+      assert.deepEqual(JSON.parse(row.attendee), { name: 'Jane Doe', email: 'jane.doe@acme.io', timeZone: zone, company: 'Acme', fields: [{ field: 'company', type: 'company', value: 'Acme' }] });
 
       const id = /conversation ([0-9a-f-]{36})/.exec(chat.stderr)?.[1] as string;
       assert.equal(row.conversation_id, id);

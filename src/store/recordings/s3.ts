@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { ForeignRecordingError, type ByteRange, type RecordingStore } from './types.ts';
 
@@ -22,19 +22,16 @@ const CREDENTIAL_ERRORS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch'
 /** Recordings as objects in an S3-compatible bucket; refs are `s3://bucket/prefix/key`. */
 export class S3Recordings implements RecordingStore {
   readonly describe: string;
-  #client: S3Client;
+  #options: S3RecordingsOptions;
+  #client: S3Client | undefined;
+  #sdk: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
   #bucket: string;
   #prefix: string;
 
   constructor(o: S3RecordingsOptions) {
+    this.#options = o;
     this.#bucket = o.bucket;
     this.#prefix = (o.prefix ?? '').replace(/^\/+|\/+$/g, '');
-    this.#client = new S3Client({
-      region: o.region,
-      endpoint: o.endpoint,
-      forcePathStyle: o.forcePathStyle ?? !!o.endpoint,
-      credentials: o.credentials,
-    });
     const where = o.endpoint ? `endpoint ${withoutUserInfo(o.endpoint)}` : `region ${o.region}`;
     this.describe = `s3://${this.#bucket}${this.#prefix ? `/${this.#prefix}` : ''} (${where})`;
   }
@@ -43,14 +40,16 @@ export class S3Recordings implements RecordingStore {
     const objectKey = this.#prefix ? `${this.#prefix}/${key}` : key;
     const ref = `s3://${this.#bucket}/${objectKey}`;
     // A Uint8Array body has a known length: the SDK sends it plainly, its CRC32 in a header.
-    await attempt('PutObject', ref, () => this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: objectKey, Body: wav, ContentType: 'audio/wav' }), { abortSignal: signal }));
+    const { sdk, client } = await this.#connect();
+    await attempt('PutObject', ref, () => client.send(new sdk.PutObjectCommand({ Bucket: this.#bucket, Key: objectKey, Body: wav, ContentType: 'audio/wav' }), { abortSignal: signal }));
     return ref;
   }
 
   async stat(ref: string, signal?: AbortSignal): Promise<number | null> {
     const Key = this.#key(ref);
+    const { sdk, client } = await this.#connect();
     try {
-      const head = await this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key }), { abortSignal: signal });
+      const head = await client.send(new sdk.HeadObjectCommand({ Bucket: this.#bucket, Key }), { abortSignal: signal });
       return head.ContentLength ?? 0;
     } catch (e) {
       // HEAD answers carry no error body: a missing object is just a 404.
@@ -62,14 +61,16 @@ export class S3Recordings implements RecordingStore {
   async read(ref: string, range: ByteRange | undefined, signal?: AbortSignal): Promise<Readable> {
     const Key = this.#key(ref);
     const Range = range ? `bytes=${range.start}-${range.end}` : undefined;
-    const out = await attempt('GetObject', ref, () => this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key, Range }), { abortSignal: signal }));
+    const { sdk, client } = await this.#connect();
+    const out = await attempt('GetObject', ref, () => client.send(new sdk.GetObjectCommand({ Bucket: this.#bucket, Key, Range }), { abortSignal: signal }));
     // In Node the SDK's body is the HTTP response itself: a Readable, streamed, not buffered.
     return out.Body as Readable;
   }
 
   async remove(ref: string, signal?: AbortSignal): Promise<void> {
     const Key = this.#key(ref);
-    await attempt('DeleteObject', ref, () => this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key }), { abortSignal: signal }));
+    const { sdk, client } = await this.#connect();
+    await attempt('DeleteObject', ref, () => client.send(new sdk.DeleteObjectCommand({ Bucket: this.#bucket, Key }), { abortSignal: signal }));
   }
 
   owns(ref: string): boolean {
@@ -78,7 +79,15 @@ export class S3Recordings implements RecordingStore {
 
   /** Closes the SDK's pooled connections. */
   close(): void {
-    this.#client.destroy();
+    this.#client?.destroy();
+  }
+
+  /** The AWS SDK (~38 MB of RSS) is loaded on the first request, so a process that never records to S3 never pays for it. */
+  async #connect(): Promise<{ sdk: typeof import('@aws-sdk/client-s3'); client: S3Client }> {
+    const sdk = await (this.#sdk ??= import('@aws-sdk/client-s3'));
+    const o = this.#options;
+    this.#client ??= new sdk.S3Client({ region: o.region, endpoint: o.endpoint, forcePathStyle: o.forcePathStyle ?? !!o.endpoint, credentials: o.credentials });
+    return { sdk, client: this.#client };
   }
 
   #keyOf(ref: string): string | undefined {
