@@ -234,7 +234,8 @@ describe('MCP tools', () => {
   });
 
   it('stdio: a local server that never answers is given up within connectTimeoutMs, and what it said on stderr is in the error', async () => {
-    const mute = { name: 'mute', command: process.execPath, args: ['-e', "console.error('license file missing'); setInterval(() => {}, 1000)"], allow: ['anything'], connectTimeoutMs: 300 };
+    // sh starts in a millisecond (a second Node may take longer than the timeout on a loaded machine); exec leaves no orphan.
+    const mute = { name: 'mute', command: '/bin/sh', args: ['-c', 'echo license file missing >&2; exec sleep 20'], allow: ['anything'], connectTimeoutMs: 300 };
     fake.push({ text: 'Hello!' });
     const c = conversation(withServers(mute));
     await c.start();
