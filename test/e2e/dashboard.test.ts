@@ -155,7 +155,9 @@ describe('owner dashboard in Chromium', { skip: existsSync(CHROMIUM) ? false : `
     await page.goto(`${base}/dashboard#/conversations`);
     await page.locator('table.table tbody tr').first().waitFor();
     assert.equal(await page.locator('td.caller-cell', { hasText: 'Acme Roofing' }).first().isVisible(), true);
-    assert.match((await page.locator('td.preview').first().textContent()) ?? '', /\(.*\): /);
+    // The newest row depends on the hour the test runs at (today's seeded calls are only those already begun): look at them all.
+    const previews = await page.locator('td.preview').allTextContents();
+    assert.ok(previews.some((p) => /\(.*\): /.test(p)), `no summary among ${JSON.stringify(previews.slice(0, 5))}…`);
     await page.locator('input[name="q"]').fill('roofing');
     await page.locator('input[name="q"]').press('Enter');
     await page.waitForURL(/q=roofing/);
