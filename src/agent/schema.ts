@@ -173,6 +173,9 @@ export const BuiltinTool = z.strictObject({
   description: z.string().optional().describe('What the model is told about the tool, instead of the built-in text.'),
 });
 
+/** An email address, or `${ENV_NAME}` holding one (resolved where it is used). */
+const emailOrEnv = z.union([z.email(), z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/)], { error: 'an email address, or ${ENV_NAME} holding one' });
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM-HH:MM');
 /** Opening hours of a week, in the agent's timeZone: `mon: ['09:00-17:00']`; a day left out is closed. */
 const WeeklyHours = z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(hhmm));
@@ -216,7 +219,7 @@ export const Calendar = z.discriminatedUnion('provider', [
     closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
     horizonDays: z.number().int().min(1).default(14),
     minNoticeMinutes: z.number().int().min(0).default(120),
-    ownerEmail: z.email().optional().describe('The owner\'s address: ORGANIZER of the invitations callers get by email (PARLEY_SMTP_URL), and where new-booking notices go.'),
+    ownerEmail: emailOrEnv.optional().describe('The owner\'s address: ORGANIZER of the invitations callers get by email (PARLEY_SMTP_URL), and where new-booking notices go.'),
   }),
   z.strictObject({
     provider: z.literal('calcom'),
@@ -347,7 +350,7 @@ export const Events = z.strictObject({
   allowPrivateUrls: z.boolean().default(false).describe('Let webhook URLs reach loopback, private and link-local addresses; off, they are refused.'),
   email: z
     .strictObject({
-      to: z.email().optional().describe('The owner\'s address for notices; default calendar.ownerEmail.'),
+      to: emailOrEnv.optional().describe('The owner\'s address for notices; default calendar.ownerEmail.'),
       bookings: z.boolean().default(true).describe('Email the owner each new booking (and cancellation).'),
       leads: z.boolean().default(false).describe('Email the owner each saved lead.'),
     })

@@ -1,3 +1,4 @@
+import { resolveSecrets } from '../agent/secrets.ts';
 import type { AgentFileData } from '../agent/schema.ts';
 import type { Destination, EmailMessageKind, OutboxEvent } from '../store/outbox.ts';
 import { EVENT_TYPES, type EventType } from '../util/event-types.ts';
@@ -23,9 +24,15 @@ export function serverEventTypes(env: NodeJS.ProcessEnv): EventType[] {
   return list as EventType[];
 }
 
-/** The owner's address for notices: events.email.to, else the built-in calendar's ownerEmail. */
-export function ownerAddress(config: AgentFileData): string | undefined {
-  return config.events.email.to ?? (config.calendar?.provider === 'builtin' ? config.calendar.ownerEmail : undefined);
+/** The owner's address for notices: events.email.to, else the built-in calendar's ownerEmail; a `${NAME}` is read from `env` (unset: none). */
+export function ownerAddress(config: AgentFileData, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const written = config.events.email.to ?? (config.calendar?.provider === 'builtin' ? config.calendar.ownerEmail : undefined);
+  if (!written) return undefined;
+  try {
+    return resolveSecrets(written, 'the owner\'s address', env);
+  } catch {
+    return undefined; // unset: parley check names the variable; mail goes without the owner
+  }
 }
 
 /**
@@ -42,12 +49,12 @@ export function destinationsOf(event: OutboxEvent, o: { config: AgentFileData | 
     if (w.events && !w.events.includes(event.type)) continue;
     out.push({ key: `webhook:${w.url}`, target: { kind: 'webhook', url: w.url, secret: w.secret, allowPrivate: config.events.allowPrivateUrls } });
   }
-  if (o.mail) out.push(...emails(event, config));
+  if (o.mail) out.push(...emails(event, config, o.env));
   return out;
 }
 
-function emails(event: OutboxEvent, config: AgentFileData): Destination[] {
-  const owner = ownerAddress(config);
+function emails(event: OutboxEvent, config: AgentFileData, env: NodeJS.ProcessEnv): Destination[] {
+  const owner = ownerAddress(config, env);
   const email = (message: EmailMessageKind, to: string | undefined): Destination[] => (to ? [{ key: `email:${message}`, target: { kind: 'email', message, to: [to] } }] : []);
   const booking = (event.data as { booking?: { provider?: string; attendee?: { email?: string } } } | null)?.booking;
   // Only the built-in calendar's bookings get Parley's invitations: cal.com and Calendly send their own.

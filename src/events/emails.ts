@@ -37,7 +37,7 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
   const caller = { name: oneLine(b.attendee?.name) || 'Caller', email: safeAddress(b.attendee?.email) };
   if (!caller.email) return { error: 'refused: the caller\'s address is not a plain email address' };
   const business = oneLine(o.config.description ?? o.agent, 80);
-  const owner = safeAddress(ownerAddress(o.config)) ?? safeAddress(/<([^>]+)>/.exec(o.from)?.[1] ?? o.from);
+  const owner = safeAddress(ownerAddress(o.config, o.env)) ?? safeAddress(/<([^>]+)>/.exec(o.from)?.[1] ?? o.from);
   if (!owner) return { error: 'no organizer address: set calendar.ownerEmail (or a plain PARLEY_MAIL_FROM)' };
   const cancelled = data.sequence !== undefined && data.sequence > 0;
   const link = cancelled ? undefined : cancelLink(o.env, b.id);
