@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadAgent } from '../../src/agent/load.ts';
@@ -111,6 +112,30 @@ describe('signed webhook tool requests', () => {
     const bad = 'whsec_short';
     await assert.rejects(webhookTool(context(bad).ctx, tool({ url: `${receiver.url}/leads` })).run({}, never, 'c'), (e: Error) => /\$\{WEBHOOK_SIGNING_SECRET\}.*whsec_<base64/.test(e.message) && !e.message.includes(bad));
     assert.equal(receiver.received.length, 0);
+  });
+
+  it('the receiver snippet in docs/tools.md verifies real requests and refuses forged ones', async () => {
+    const doc = readFileSync(new URL('../../docs/tools.md', import.meta.url), 'utf8');
+    const snippet = /```js\n(import \{ createHmac[\s\S]*?export function verified[\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(snippet, 'docs/tools.md has the verification snippet');
+    const file = join(tempDir(), 'verify.mjs');
+    writeFileSync(file, snippet);
+    const { verified } = (await import(pathToFileURL(file).href)) as { verified: (h: unknown, body: string, secret: string) => boolean };
+    const receiver = await startWebhookReceiver();
+    closers.push(receiver.close);
+    for (const secret of [WHSEC, RAW]) {
+      const ctx = toolContext({ agent: { name: 'test-agent', collect: [] }, turnSeq: () => 1, env: { WEBHOOK_SIGNING_SECRET: secret }, now: () => new Date() }).ctx;
+      await webhookTool(ctx, tool({ url: `${receiver.url}/leads` })).run({ email: 'a@b.c' }, never, `call-${secret.length}`);
+      const r = receiver.received.at(-1)!;
+      assert.equal(verified(r.headers, r.body, secret), true);
+      assert.equal(verified(r.headers, r.body.replace('a@b.c', 'z@b.c'), secret), false);
+      assert.equal(verified(r.headers, r.body, secret === WHSEC ? `whsec_${Buffer.alloc(32, 7).toString('base64')}` : `${RAW}x`), false);
+      assert.equal(verified({ ...r.headers, 'webhook-timestamp': String(Number(r.headers['webhook-timestamp']) - 3600) }, r.body, secret), false);
+    }
+    // A request signed years ago (a replay) is refused as stale.
+    const ctx = toolContext({ agent: { name: 'test-agent', collect: [] }, turnSeq: () => 1, env: { WEBHOOK_SIGNING_SECRET: WHSEC }, now: () => new Date('2020-01-01T00:00:00Z') }).ctx;
+    await webhookTool(ctx, tool({ url: `${receiver.url}/leads` })).run({ email: 'a@b.c' }, never, 'call-old');
+    assert.equal(verified(receiver.received.at(-1)!.headers, receiver.received.at(-1)!.body, WHSEC), false);
   });
 
   it('refuses a literal secret at load, pinned to its line', async () => {
