@@ -135,17 +135,48 @@ const SecretHeaders = z
   .describe('Use ${ENV_NAME} for secrets.');
 
 /** An external endpoint the agent may call: CRM, n8n/Zapier/Make automation, order lookup. */
-export const WebhookTool = z.strictObject({
-  type: z.literal('webhook'),
-  name: toolName,
-  description: z.string().min(1).describe('Tells the model when to use the tool.'),
-  method: HttpMethod.default('POST'),
-  url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').describe('Fixed in the file; the model can never change it.'),
-  headers: SecretHeaders,
-  parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }).describe('JSON Schema of the arguments the model fills in.'),
-  timeoutMs: z.number().int().positive().default(8000),
-  retries: z.number().int().min(0).max(3).default(1).describe('Retries on network errors, 5xx and 429, with the same Idempotency-Key header.'),
-});
+export const WebhookTool = z
+  .strictObject({
+    type: z.literal('webhook'),
+    name: toolName,
+    description: z.string().min(1).describe('Tells the model when to use the tool.'),
+    method: HttpMethod.default('POST'),
+    url: z
+      .string()
+      .regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL')
+      .describe('Fixed in the file; the model can never change it. {name} in the path is filled (URL-encoded) from the argument of that name.'),
+    headers: SecretHeaders,
+    parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }).describe('JSON Schema of the arguments the model fills in.'),
+    timeoutMs: z.number().int().positive().default(8000),
+    retries: z.number().int().min(0).max(3).default(1).describe('Retries on network errors, 5xx and 429, with the same Idempotency-Key header.'),
+    signingSecret: z
+      .string()
+      .regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the signing secret in the environment and write ${ENV_NAME} here')
+      .optional()
+      .describe('Signs each request as Standard Webhooks do (webhook-id, webhook-timestamp, webhook-signature headers); whsec_<base64> or any text, from the environment.'),
+  })
+  .superRefine((t, ctx) => {
+    const names = urlPlaceholders(t.url);
+    if (!names.length) return;
+    // The host is the owner's choice alone: a placeholder must come after the first "/" of the path.
+    const authorityEnd = t.url.startsWith('$') ? t.url.indexOf('}') + 1 : t.url.indexOf('/', t.url.indexOf('//') + 2);
+    const first = t.url.search(PLACEHOLDER_AT);
+    if (authorityEnd <= 0 || first < authorityEnd || t.url[authorityEnd] !== '/') {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: `{${names[0]}} is in the host part of the URL; placeholders may only fill the path or query` });
+    }
+    const props = (t.parameters.properties ?? {}) as Record<string, unknown>;
+    for (const name of names) {
+      if (!Object.hasOwn(props, name)) ctx.addIssue({ code: 'custom', path: ['url'], message: `{${name}} in the URL is not a property of parameters; add "${name}" to parameters.properties` });
+    }
+  });
+
+// `{name}` but not the `{NAME}` of a `${NAME}` secret reference.
+const PLACEHOLDER_AT = /(?<!\$)\{([A-Za-z_][A-Za-z0-9_]*)\}/;
+
+/** Names of the `{name}` placeholders in a webhook URL template, in order, each once. */
+export function urlPlaceholders(url: string): string[] {
+  return [...new Set([...url.matchAll(new RegExp(PLACEHOLDER_AT, 'g'))].map((m) => m[1]))];
+}
 
 /**
  * An MCP server whose tools the agent may call: over Streamable HTTP (`url`) or a local

@@ -6,6 +6,8 @@ import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
 import { clip, MAX_RECORDED_CHARS, MAX_RESULT_CHARS } from './clip.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { secretMaskOf, type ToolSpec } from './traced.ts';
+import { fillUrl } from './url-template.ts';
+import { signedHeaders, signingKey } from '../util/webhook-signature.ts';
 
 // A webhook tool calls an endpoint declared in agent.yaml: a CRM, an order lookup,
 // an n8n/Zapier/Make automation. The URL and headers come from the file, never
@@ -73,8 +75,11 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
 
   const where = `tools.${cfg.name}`;
   const hasBody = cfg.method !== 'GET' && cfg.method !== 'DELETE';
-  const sent = declaredArguments(cfg.parameters, args);
-  const resolved = new URL(resolveSecrets(cfg.url, `${where}.url`, ctx.env));
+  const filled = fillUrl(cfg.url, declaredArguments(cfg.parameters, args));
+  if ('problems' in filled) return { result: { error: `invalid arguments: ${filled.problems.join('; ')}` }, error: `invalid arguments: ${filled.problems.join('; ')}` };
+  // Values used in the path are sent there only, not again in the query or body.
+  const { template, rest: sent } = filled;
+  const resolved = new URL(resolveSecrets(template, `${where}.url`, ctx.env));
   const fixedQuery = new Set(resolved.searchParams.keys());
   const withArgs = (u: URL): URL => {
     if (!hasBody) for (const [k, v] of Object.entries(sent)) if (!fixedQuery.has(k)) u.searchParams.append(k, typeof v === 'string' ? v : JSON.stringify(v));
@@ -87,12 +92,19 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
   // Receivers can drop a retried delivery they have already handled.
   headers['idempotency-key'] = `${ctx.conversationId}:${callId}`;
   const body = hasBody ? JSON.stringify(sent) : undefined;
+  // Resolved before anything is sent, so a missing or malformed secret fails the call, not a retry.
+  const key = cfg.signingSecret ? signingKeyOf(cfg.signingSecret, `${where}.signingSecret`, ctx.env) : undefined;
 
   // The record shows the request exactly as sent, except secret values, which stay as ${NAME}.
   const request = {
     method: cfg.method,
-    url: redactUrl(url, cfg.url, ctx.env, withArgs),
-    headers: { ...headers, ...Object.fromEntries(Object.entries(cfg.headers).filter(([, v]) => secretRefs(v).length)) },
+    url: redactUrl(url, template, ctx.env, withArgs),
+    headers: {
+      ...headers,
+      ...Object.fromEntries(Object.entries(cfg.headers).filter(([, v]) => secretRefs(v).length)),
+      // The signature changes with each attempt's timestamp; the record names the secret, not a value.
+      ...(cfg.signingSecret ? { 'webhook-id': headers['idempotency-key'], 'webhook-signature': `v1,(signed with ${cfg.signingSecret})` } : {}),
+    },
     body: hasBody ? sent : undefined,
   };
 
@@ -100,7 +112,9 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
   for (;;) {
     attempt++;
     try {
-      const res = await ctx.fetch(url, { method: cfg.method, headers, body, signal: AbortSignal.any([signal, timeoutSignal(cfg.timeoutMs)]) });
+      // A retry keeps the webhook-id (receivers drop duplicates by it) and is signed afresh with its own timestamp.
+      const signed = key ? { ...headers, ...signedHeaders({ id: headers['idempotency-key'], timestamp: Math.floor(ctx.now().getTime() / 1000), body: body ?? '', key }) } : headers;
+      const res = await ctx.fetch(url, { method: cfg.method, headers: signed, body, signal: AbortSignal.any([signal, timeoutSignal(cfg.timeoutMs)]) });
       // Masked before anything is clipped: a cut must not leave half a secret behind.
       const text = secretMaskOf(ctx).text(await res.text());
       const parsed = parseBody(text, res.headers.get('content-type'));
@@ -120,6 +134,16 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
       }
       return { request, response: { error: message, attempts: attempt }, result: { error: `the endpoint could not be reached (${message})` }, error: message };
     }
+  }
+}
+
+/** The key bytes of the tool's signing secret; errors name the variable, never its value. */
+function signingKeyOf(ref: string, neededBy: string, env: NodeJS.ProcessEnv): Buffer {
+  const secret = resolveSecrets(ref, neededBy, env);
+  try {
+    return signingKey(secret);
+  } catch (e) {
+    throw new Error(`${ref} (${neededBy}): ${(e as Error).message}`);
   }
 }
 
