@@ -9,7 +9,7 @@ export function exitOnAgentError(e: unknown): never {
     process.exit(1);
   }
   // By name: importing the model module here would load every provider SDK for `parley check`.
-  if ((e instanceof Error && (e.name === 'ModelConfigError' || e.name === 'LocalModelError')) || e instanceof MissingSecretError) {
+  if ((e instanceof Error && (e.name === 'ModelConfigError' || e.name === 'LocalModelError' || e.name === 'BudgetRateError')) || e instanceof MissingSecretError) {
     console.error(`parley: ${(e as Error).message}`);
     process.exit(2);
   }

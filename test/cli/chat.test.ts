@@ -143,3 +143,15 @@ describe('parley chat with piped input (scripted conversation against the fake m
     assert.match(r.stderr, /PARLEY_LLM/);
   });
 });
+
+describe('parley chat with a budget whose exchange rate is not set', () => {
+  it('says which variable is missing, without a stack trace', async () => {
+    const dir = tempDir();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'agent.yaml'), 'name: zloty\npersona: { prompt: Hi, firstMessage: Dzień dobry }\nknowledge: { sources: [] }\nlimits: { dailyBudget: { amount: 40, currency: PLN, usdPerUnit: "${PLN_USD_RATE}" } }\n');
+    const r = await runParley(['chat', dir], { env: { PARLEY_DATABASE_URL: `file:${join(dir, 'p.db')}` }, input: 'hi\n' });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /PLN_USD_RATE/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+});
