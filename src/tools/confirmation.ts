@@ -9,8 +9,15 @@
 
 import { SAID_AS_WORDS } from './spelling.ts';
 
-const YES = /^\s*(?:yes|yeah|yep|yup|correct|right|that's right|that is right|exactly|perfect|sure|absolutely|that's it|that's correct|spot on|uh-huh|mhm)\b/i;
-const BUT_NO = /\b(?:no|not|nope|wrong|incorrect|actually|wait)\b/i;
+// A yes in the languages callers use most (the persona's language need not be English): Polish
+// "tak, zgadza się", German "ja, genau", French "oui, c'est ça", Spanish "sí, correcto"…
+const END = String.raw`(?=$|[\s\p{P}])`;
+const YES = new RegExp(
+  String.raw`^\s*(?:yes|yeah|yep|yup|correct|right|that's right|that is right|exactly|perfect|sure|absolutely|that's it|that's correct|spot on|uh-huh|mhm` +
+    String.raw`|tak|zgadza się|dokładnie|zgadza|ja|jawohl|genau|richtig|stimmt|korrekt|oui|exact|exactement|c'est ça|c'est bien ça|sí|si|sì|claro|correcto|exacto|esatto|giusto|sim|certo|isso|klopt|precies|jo|ano|da|так|да|точно)${END}`,
+  'iu',
+);
+const BUT_NO = new RegExp(String.raw`(?:^|[\s\p{P}])(?:no|not|nope|wrong|incorrect|actually|wait|nie|źle|nein|nicht|falsch|non|faux|pas|não|nao|niet|nee|ne|нет|не)${END}`, 'iu');
 
 /** What a listener hears as one symbol when a value is read back. */
 const SYMBOL_WORDS: Record<string, string> = { dot: '.', period: '.', point: '.', at: '@', dash: '-', hyphen: '-', underscore: '_', plus: '+', apostrophe: "'" };

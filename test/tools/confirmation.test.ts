@@ -71,4 +71,9 @@ describe('isAffirmative', () => {
     for (const t of ['yes', 'Yeah, that is it', "That's right", 'Correct!', 'Exactly.', 'mhm']) assert.equal(isAffirmative(t), true, t);
     for (const t of ['no', 'not quite', 'yes wait no', 'Hmm?', 'What?']) assert.equal(isAffirmative(t), false, t);
   });
+
+  it('hears a yes in the languages callers speak, and a no inside it', () => {
+    for (const t of ['Tak', 'Tak, zgadza się.', 'Mhm, tak.', 'Ja, genau', 'Oui, c’est ça', 'Sí, correcto', 'Sim', 'Да']) assert.equal(isAffirmative(t), true, t);
+    for (const t of ['Tak, ale nie — Nowacki', 'Nie', 'Ja, aber nicht so', 'Sí, pero no', 'Siema', 'yesterday', 'Japan']) assert.equal(isAffirmative(t), false, t);
+  });
 });
