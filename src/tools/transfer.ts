@@ -50,7 +50,7 @@ export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<
           result: { ...base, transferred: false, outcome: 'outside hours', hours: describeHours(dest.hours), timeZone: zone, ...(next ? { nextOpen: next } : {}), note: `Nobody from ${dest.label} is available right now${next ? ` (next: ${next}, ${zone})` : ''}. Say so, and ${alternatives(ctx)}.` },
         };
       }
-      const brief = `Hello, this is the assistant of ${ctx.agent.name}, with a caller for ${dest.label}. ${summary} Connecting you now.`;
+      const brief = `Hello, this is the assistant of ${ctx.agent.name.replace(/[-_]+/g, ' ')}, with a caller for ${dest.label}. ${summary} Connecting you now.`; // brightside-solar is said "brightside solar"
       const { outcome, detail } = await ctx.phone.transfer({ number: dest.number, mode: t.mode, brief, holdMessage: t.holdMessage, holdMusic: t.holdMusic, timeoutSec: t.timeoutSec }, signal);
       if (outcome === 'connected') {
         ctx.requestEnd('transferred');
