@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '../util/event-types.ts';
 import { patternProblem } from './match.ts';
 
 // The scenario file: one conversation to run against an agent, what the caller says (or who
@@ -127,6 +128,12 @@ export const AnalysisExpect = z.strictObject({
   criteria: z.record(z.string(), z.enum(['pass', 'fail'])).optional().describe('Success criteria, by their words, and the verdict each must get.'),
 });
 
+/** An event the conversation must have sent out (docs/events.md): its type, and optionally part of its data. */
+const EventExpectation = z.strictObject({
+  type: z.enum(EVENT_TYPES).describe('The event type, as delivered to webhooks.'),
+  data: ValuePattern.optional().describe('Part of the event\'s data; only the keys given are checked (strings are patterns).'),
+});
+
 /** What must be true of the whole conversation. */
 export const Expect = z.strictObject({
   says: Patterns.optional().describe('Each pattern appears in some agent turn.'),
@@ -145,6 +152,7 @@ export const Expect = z.strictObject({
     ])
     .optional()
     .describe('false: nothing was booked.'),
+  events: z.array(EventExpectation).optional().describe('Events the conversation sent out (captured, never delivered): each needs a matching event.'),
   endedByAgent: z.boolean().optional(),
   maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
   latency: LatencyBudget.optional().describe('Voice mode: the budget every answer to a caller turn must keep.'),
@@ -177,6 +185,7 @@ export type ScenarioData = z.output<typeof ScenarioFile>;
 export type TurnExpectData = z.output<typeof TurnExpect>;
 export type ExpectData = z.output<typeof Expect>;
 export type AnalysisExpectData = z.output<typeof AnalysisExpect>;
+export type EventExpectationData = z.output<typeof EventExpectation>;
 export type ToolExpectationData = z.output<typeof ToolExpectation>;
 export type ModelStepData = z.output<typeof ModelStep>;
 export type WebhookAnswerData = z.output<typeof WebhookAnswer>;

@@ -10,6 +10,7 @@ import { openStore, type Store } from '../store/store.ts';
 import { calendarFor } from '../tools/calendar/index.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import { analysisFindings } from './analysis.ts';
+import { emittedEvents } from './events-out.ts';
 import { checkConversation, checkMaxTurns, checkTurn, type Finding } from './expectations.ts';
 import { judgeRubric } from './judge.ts';
 import { storeWithKnowledge, type KnowledgeTemplate } from './knowledge.ts';
@@ -70,6 +71,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     toolCalls: [],
     lead: {},
     bookings: [],
+    events: [],
     callerTurns: 0,
     endedByAgent: false,
     endReason: null,
@@ -202,6 +204,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     await typed?.end('caller left'); // the scripted caller is done (a conversation that ended keeps its reason)
     if (!conversation.ended) await conversation.end('caller left');
     collect(run, events, call);
+    run.events = await emittedEvents(events, store, conversation.id);
     if (call) {
       findings.push(...splitTurns(call, Boolean(data.caller.turns), run), ...sessionTrouble(call, events, run));
       notes.push(...o.voice!.notes);
