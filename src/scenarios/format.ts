@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../util/event-types.ts';
 import { patternProblem } from './match.ts';
+import { SCRIPTED_TRANSFER_OUTCOMES } from './scripted-phone-line.ts';
 
 // The scenario file: one conversation to run against an agent, what the caller says (or who
 // the caller is), what the world answers (model script, webhook and calendar stubs, clock),
@@ -72,10 +73,17 @@ export const TurnExpect = z.strictObject({
   toolNotCalled: ToolNames.optional(),
 });
 
-export const CallerTurn = z.strictObject({
-  say: z.string().min(1).describe('What the caller says.'),
-  expect: TurnExpect.optional(),
-});
+export const CallerTurn = z
+  .strictObject({
+    say: z.string().min(1).optional().describe('What the caller says.'),
+    keys: z
+      .string()
+      .regex(/^[0-9*#A-D]{1,32}$/, 'keys: 0-9 * # A-D, one keypad input (e.g. "0" or "123#")')
+      .optional()
+      .describe('door: phone — keys the caller presses, as one keypad input: the agent gets "(the caller pressed 1 2 3)".'),
+    expect: TurnExpect.optional(),
+  })
+  .refine((t) => (t.say === undefined) !== (t.keys === undefined), 'a caller turn has either say or keys');
 
 /** A language model plays the caller (PARLEY_CALLER_LLM, else the agent's model). */
 export const SimulatedCaller = z.strictObject({
@@ -114,7 +122,15 @@ export const CalendarStub = z.strictObject({
   slotMinutes: z.number().int().min(5).default(30),
 });
 
+/** How a hand-off ends on a scenario's phone line; `outside hours` needs no stub: stubs.now outside the destination's hours gives it. */
+const TransferStub = z.enum(SCRIPTED_TRANSFER_OUTCOMES);
+
 export const Stubs = z.strictObject({
+  transfer: z
+    .union([TransferStub, z.array(TransferStub).min(1)])
+    .transform((t) => (Array.isArray(t) ? t : [t]))
+    .optional()
+    .describe('door: phone — how each hand-off ends, in order (the last repeats): connected, no answer, busy or failed. Default: connected.'),
   tools: z.record(toolName, z.union([WebhookAnswer, z.array(WebhookAnswer).min(1)]).transform((a) => (Array.isArray(a) ? a : [a]))).default({}),
   calendar: CalendarStub.optional(),
   now: z.string().optional().describe('Fixed clock: an instant with offset, or a local time in the agent’s zone.'),
@@ -164,6 +180,7 @@ export const Expect = z.strictObject({
 export const ScenarioFile = z.strictObject({
   name: z.string().min(1).optional().describe('Defaults to the file name.'),
   description: z.string().optional(),
+  door: z.enum(['text', 'phone']).default('text').describe('phone: run as a phone call — transfer and press_keys work on a scripted line (stubs.transfer), and caller turns can press keys.'),
   modes: z
     .array(z.enum(['text', 'voice']))
     .min(1)
