@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { formatProblem } from '../../src/agent/problems.ts';
 import { ModelConfigError, resolveModel } from '../../src/llm/model.ts';
+import { scenarioFromRecord, scenarioYaml } from '../../src/scenarios/from-record.ts';
 import { parseScenario, type Scenario } from '../../src/scenarios/load.ts';
 import { scenarioModels } from '../../src/scenarios/models.ts';
 import { runScenario } from '../../src/scenarios/run.ts';
@@ -126,5 +127,28 @@ describe('scenarios as a phone call', () => {
     assert.deepEqual([line.transfers.length, line.pressed], [3, ['12#']]);
     const aborted = AbortSignal.abort();
     await assert.rejects(line.transfer(req, aborted));
+  });
+});
+
+describe('a recorded phone call as a scenario', () => {
+  it('runs as a phone call: keypad turns become keys, hand-offs end as they did', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-phone-rec-'));
+    writeFileSync(join(dir, 'agent.yaml'), AGENT);
+    const agent = await loadAgent(dir);
+    const at = '2026-11-30T09:00:00Z';
+    const turn = (seq: number, role: 'agent' | 'caller', text: string) => ({ seq, role, text, heardText: text, interrupted: false, grounding: null, startedAt: at, endedAt: at, latency: null, knowledge: [] });
+    const call = (turnSeq: number, outcome: string) => ({ id: `c${turnSeq}`, turnSeq, name: 'transfer', input: { summary: 's' }, request: null, response: null, result: { outcome }, error: null, startedAt: at, durationMs: 1 });
+    const rec = {
+      id: 'abcdef0123', agent: 'front-desk', agentVersion: 'v', channel: 'phone', direction: 'inbound', caller: '+48600100200', startedAt: at, endedAt: at, endReason: 'caller hung up',
+      turns: [turn(0, 'agent', 'Hello!'), turn(1, 'caller', '(the caller pressed 0, the key for a person)'), turn(2, 'agent', 'Nobody answered.'), turn(3, 'caller', '(the caller pressed 1 2 #)'), turn(4, 'agent', 'OK.'), turn(5, 'caller', 'Try again please.'), turn(6, 'agent', 'Connecting.')],
+      toolCalls: [call(2, 'no answer'), call(6, 'connected')], lead: null, bookings: [],
+    };
+    const data = scenarioFromRecord(rec, agent, { purpose: 'test' }) as { door?: string; caller: { turns: object[] }; stubs: { transfer?: unknown } };
+    assert.equal(data.door, 'phone');
+    assert.deepEqual(data.caller.turns.map((t) => ('keys' in t ? { keys: t.keys } : { say: (t as { say: string }).say })), [{ keys: '0' }, { keys: '12#' }, { say: 'Try again please.' }]);
+    assert.deepEqual(data.stubs.transfer, ['no answer', 'connected']);
+    const { problems } = parseScenario(scenarioYaml(data), 'tests/recorded.yaml', agent);
+    assert.deepEqual(problems.map(formatProblem), [], 'the generated file loads');
+    assert.equal((scenarioFromRecord({ ...rec, channel: 'web' }, agent, { purpose: 'test' }) as { door?: string }).door, undefined, 'other doors stay text');
   });
 });
