@@ -1,5 +1,6 @@
 import type { ToolCallRecord } from '../store/records.ts';
-import { LATENCY_STAGES, type ExpectData, type LatencyBudgetData, type ToolExpectationData, type TurnExpectData } from './format.ts';
+import type { EmittedEvent } from './events-out.ts';
+import { LATENCY_STAGES, type EventExpectationData, type ExpectData, type LatencyBudgetData, type ToolExpectationData, type TurnExpectData } from './format.ts';
 import { mismatch, show, shownPattern, textPattern } from './match.ts';
 import { exchange, type RunTurn, type ScenarioRun } from './result.ts';
 import { localTime, scenarioInstant } from './time.ts';
@@ -14,7 +15,7 @@ export interface Finding {
   message: string;
 }
 
-type Run = Pick<ScenarioRun, 'mode' | 'transcript' | 'toolCalls' | 'lead' | 'bookings' | 'callerTurns' | 'endedByAgent' | 'endReason'>;
+type Run = Pick<ScenarioRun, 'mode' | 'transcript' | 'toolCalls' | 'lead' | 'bookings' | 'events' | 'callerTurns' | 'endedByAgent' | 'endReason'>;
 
 /** Checks the agent's reply to caller turn `k` (1-based); `path` is where its `expect` is written. */
 export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (string | number)[]): Finding[] {
@@ -108,6 +109,10 @@ export function checkConversation(expect: ExpectData, run: Run, timeZone: string
     if (!run.bookings.length) fail(['booking'], 'no call was booked');
     else if (!problems.includes(undefined)) fail(['booking'], problems[0] ?? 'no matching booking');
   }
+  expect.events?.forEach((want, i) => {
+    const problem = eventProblem(want, run.events);
+    if (problem) fail(['events', i], problem);
+  });
   if (expect.latency && run.mode === 'voice') {
     // Every answer to a caller turn; the first message and fixed lines (reprompts) are not answers.
     for (let k = 1; k <= run.callerTurns; k++) {
@@ -164,4 +169,15 @@ function toolProblem(t: ToolExpectationData, calls: ToolCallRecord[], where: str
   const problems = named.map((c) => check(t.args, c.input, 'args') ?? check(t.request, c.request, 'request') ?? check(t.result, c.result, 'result'));
   if (problems.includes(undefined)) return undefined;
   return `${t.name} was called, but ${problems[0]}`;
+}
+
+/** Why no emitted event satisfies an `expect.events` entry (naming what was emitted), or undefined when one does. */
+function eventProblem(want: EventExpectationData, events: EmittedEvent[]): string | undefined {
+  const emitted = `emitted: ${events.length ? events.map((e) => e.type).join(', ') : 'none'}`;
+  const typed = events.filter((e) => e.type === want.type);
+  if (!typed.length) return `no ${want.type} event was sent (${emitted})`;
+  if (want.data === undefined) return undefined;
+  const problems = typed.map((e) => mismatch(want.data, e.data, ['data']));
+  if (problems.includes(undefined)) return undefined;
+  return `${typed.length > 1 ? `none of the ${typed.length} ${want.type} events matches` : `the ${want.type} event does not match`}: ${problems[0]} (${emitted})`;
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '../util/event-types.ts';
 import { patternProblem } from './match.ts';
+import { SCRIPTED_TRANSFER_OUTCOMES } from './scripted-phone-line.ts';
 
 // The scenario file: one conversation to run against an agent, what the caller says (or who
 // the caller is), what the world answers (model script, webhook and calendar stubs, clock),
@@ -71,10 +73,17 @@ export const TurnExpect = z.strictObject({
   toolNotCalled: ToolNames.optional(),
 });
 
-export const CallerTurn = z.strictObject({
-  say: z.string().min(1).describe('What the caller says.'),
-  expect: TurnExpect.optional(),
-});
+export const CallerTurn = z
+  .strictObject({
+    say: z.string().min(1).optional().describe('What the caller says.'),
+    keys: z
+      .string()
+      .regex(/^[0-9*#A-D]{1,32}$/, 'keys: 0-9 * # A-D, one keypad input (e.g. "0" or "123#")')
+      .optional()
+      .describe('door: phone — keys the caller presses, as one keypad input: the agent gets "(the caller pressed 1 2 3)".'),
+    expect: TurnExpect.optional(),
+  })
+  .refine((t) => (t.say === undefined) !== (t.keys === undefined), 'a caller turn has either say or keys');
 
 /** A language model plays the caller (PARLEY_CALLER_LLM, else the agent's model). */
 export const SimulatedCaller = z.strictObject({
@@ -113,7 +122,15 @@ export const CalendarStub = z.strictObject({
   slotMinutes: z.number().int().min(5).default(30),
 });
 
+/** How a hand-off ends on a scenario's phone line; `outside hours` needs no stub: stubs.now outside the destination's hours gives it. */
+const TransferStub = z.enum(SCRIPTED_TRANSFER_OUTCOMES);
+
 export const Stubs = z.strictObject({
+  transfer: z
+    .union([TransferStub, z.array(TransferStub).min(1)])
+    .transform((t) => (Array.isArray(t) ? t : [t]))
+    .optional()
+    .describe('door: phone — how each hand-off ends, in order (the last repeats): connected, no answer, busy or failed. Default: connected.'),
   tools: z.record(toolName, z.union([WebhookAnswer, z.array(WebhookAnswer).min(1)]).transform((a) => (Array.isArray(a) ? a : [a]))).default({}),
   calendar: CalendarStub.optional(),
   now: z.string().optional().describe('Fixed clock: an instant with offset, or a local time in the agent’s zone.'),
@@ -125,6 +142,12 @@ export const AnalysisExpect = z.strictObject({
   summary: Patterns.optional().describe('Each pattern appears in the summary.'),
   data: z.record(z.string(), ValuePattern).optional().describe('Fields of analysis.data (strings are patterns; numbers and booleans exact).'),
   criteria: z.record(z.string(), z.enum(['pass', 'fail'])).optional().describe('Success criteria, by their words, and the verdict each must get.'),
+});
+
+/** An event the conversation must have sent out (docs/events.md): its type, and optionally part of its data. */
+const EventExpectation = z.strictObject({
+  type: z.enum(EVENT_TYPES).describe('The event type, as delivered to webhooks.'),
+  data: ValuePattern.optional().describe('Part of the event\'s data; only the keys given are checked (strings are patterns).'),
 });
 
 /** What must be true of the whole conversation. */
@@ -145,6 +168,7 @@ export const Expect = z.strictObject({
     ])
     .optional()
     .describe('false: nothing was booked.'),
+  events: z.array(EventExpectation).optional().describe('Events the conversation sent out (captured, never delivered): each needs a matching event.'),
   endedByAgent: z.boolean().optional(),
   maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
   latency: LatencyBudget.optional().describe('Voice mode: the budget every answer to a caller turn must keep.'),
@@ -156,6 +180,7 @@ export const Expect = z.strictObject({
 export const ScenarioFile = z.strictObject({
   name: z.string().min(1).optional().describe('Defaults to the file name.'),
   description: z.string().optional(),
+  door: z.enum(['text', 'phone']).default('text').describe('phone: run as a phone call — transfer and press_keys work on a scripted line (stubs.transfer), and caller turns can press keys.'),
   modes: z
     .array(z.enum(['text', 'voice']))
     .min(1)
@@ -177,6 +202,7 @@ export type ScenarioData = z.output<typeof ScenarioFile>;
 export type TurnExpectData = z.output<typeof TurnExpect>;
 export type ExpectData = z.output<typeof Expect>;
 export type AnalysisExpectData = z.output<typeof AnalysisExpect>;
+export type EventExpectationData = z.output<typeof EventExpectation>;
 export type ToolExpectationData = z.output<typeof ToolExpectation>;
 export type ModelStepData = z.output<typeof ModelStep>;
 export type WebhookAnswerData = z.output<typeof WebhookAnswer>;

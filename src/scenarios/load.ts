@@ -120,10 +120,21 @@ function agentProblems(data: ScenarioData, agent: Agent, yaml: YamlSource): Agen
     const budgets: (string | number)[][] = [...(data.caller.turns ?? []).flatMap((t, i) => (t.expect?.latency ? [['caller', 'turns', i, 'expect', 'latency']] : [])), ...(data.expect.latency ? [['expect', 'latency']] : [])];
     for (const path of budgets) point(path, 'latency is measured in voice mode only: add `modes: [text, voice]` (or [voice]) to the scenario', true);
   }
+  // Keys and hand-offs exist on a phone call only; a scenario that is not one could never use them.
+  data.caller.turns?.forEach((turn, i) => {
+    if (turn.keys === undefined) return;
+    if (data.door !== 'phone') point(['caller', 'turns', i, 'keys'], 'keys are pressed on a phone call: add `door: phone` to the scenario', true);
+    else if (data.modes.includes('voice')) point(['caller', 'turns', i, 'keys'], 'keys are pressed in text mode only: use `modes: [text]` for this scenario', true);
+  });
+  if (data.stubs.transfer) {
+    if (data.door !== 'phone') point(['stubs', 'transfer'], 'a hand-off happens on a phone call: add `door: phone` to the scenario', true);
+    else if (!agent.config.tools.some((t) => t.type === 'transfer')) point(['stubs', 'transfer'], 'agent.yaml declares no transfer tool', true);
+  }
   checkNames(['expect', 'toolCalled'], data.expect.toolCalled?.map((t) => t.name));
   checkNames(['expect', 'toolNotCalled'], data.expect.toolNotCalled);
   const { booking } = data.expect;
-  if (booking !== undefined && !hasCalendar) point(['expect', 'booking'], 'the agent has no calendar: add calendar: to agent.yaml or stubs.calendar to the scenario');
+  // Nothing booked is worth asserting of any agent; what was booked needs a calendar to book in.
+  if (booking !== undefined && booking !== false && !hasCalendar) point(['expect', 'booking'], 'the agent has no calendar: add calendar: to agent.yaml or stubs.calendar to the scenario');
   if (booking && booking.start !== undefined && !scenarioInstant(booking.start, zone)) point(['expect', 'booking', 'start'], 'not a time');
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
 }

@@ -1,4 +1,5 @@
 import type { BookingRecord, ToolCallRecord } from '../store/records.ts';
+import type { EmittedEvent } from './events-out.ts';
 import type { ScenarioMode } from './format.ts';
 
 // What running a scenario produced: the transcript as the recorder saw it, the tool calls,
@@ -53,6 +54,8 @@ export interface ScenarioRun {
   toolCalls: ToolCallRecord[];
   lead: Record<string, string>;
   bookings: BookingRecord[];
+  /** The events the conversation sent out (lead.saved, booking.created, conversation.ended), captured. */
+  events: EmittedEvent[];
   /** Caller turns said. */
   callerTurns: number;
   /** Whether the agent ended the conversation (end_call), and why it ended. */

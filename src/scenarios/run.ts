@@ -10,6 +10,9 @@ import { openStore, type Store } from '../store/store.ts';
 import { calendarFor } from '../tools/calendar/index.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import { analysisFindings } from './analysis.ts';
+import { emittedEvents } from './events-out.ts';
+import { keypadTurn } from '../session/keypad-turn.ts';
+import { ScriptedPhoneLine } from './scripted-phone-line.ts';
 import { checkConversation, checkMaxTurns, checkTurn, type Finding } from './expectations.ts';
 import { judgeRubric } from './judge.ts';
 import { storeWithKnowledge, type KnowledgeTemplate } from './knowledge.ts';
@@ -70,6 +73,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     toolCalls: [],
     lead: {},
     bookings: [],
+    events: [],
     callerTurns: 0,
     endedByAgent: false,
     endReason: null,
@@ -131,11 +135,13 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     const calendar: CalendarProvider | undefined = data.stubs.calendar
       ? StubCalendar.fromScenario(data.stubs.calendar, zone)
       : calendarFor(agent, { store, env: hooks.env, fetch: hooks.fetch, now: clock });
+    const phone = data.door === 'phone' ? new ScriptedPhoneLine(data.stubs.transfer) : undefined;
     conversation = new Conversation({
       agent,
       store,
       models,
-      channel: o.voice ? 'web' : 'text',
+      channel: data.door === 'phone' ? 'phone' : o.voice ? 'web' : 'text',
+      ...(phone ? { phone } : {}),
       caller: o.caller ?? `scenario:${scenario.name}`,
       fetch: hooks.fetch,
       mcp: stubMcp(data.stubs.tools, hooks.unstubbed),
@@ -168,11 +174,11 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
 
     // Requests the scripted model had received when each caller turn began: where a script ran out.
     const requestsBefore: number[] = [];
-    const say = async (text: string): Promise<void> => {
+    const say = async (text: string, firstTool?: string): Promise<void> => {
       requestsBefore.push(fake?.requests.length ?? 0);
       run.callerTurns++;
       if (call) await call.say(text);
-      else await typed!.say(text);
+      else await typed!.say(text, { firstTool });
     };
     let callerDone = false;
     if (data.caller.turns) {
@@ -183,7 +189,11 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
           findings.push({ path: ['caller', 'turns', i], turn: i, message: `${who} after turn ${i}; ${data.caller.turns.length - i} scripted caller turn(s) were never said` });
           break;
         }
-        await say(turn.say);
+        if (turn.keys !== undefined) {
+          // The turn the phone door's keypad makes of them, shortcut to a person included.
+          const { text, firstTool } = keypadTurn(agent, turn.keys);
+          await say(text, firstTool);
+        } else await say(turn.say!);
       }
     } else if (data.caller.simulate && callerModel) {
       const sim = data.caller.simulate;
@@ -202,6 +212,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     await typed?.end('caller left'); // the scripted caller is done (a conversation that ended keeps its reason)
     if (!conversation.ended) await conversation.end('caller left');
     collect(run, events, call);
+    run.events = await emittedEvents(events, store, conversation.id);
     if (call) {
       findings.push(...splitTurns(call, Boolean(data.caller.turns), run), ...sessionTrouble(call, events, run));
       notes.push(...o.voice!.notes);

@@ -52,6 +52,8 @@ interface Work {
 /** A line waiting behind the turn in flight (at most one), and whoever waits for it to be answered. */
 interface Waiting {
   text: string;
+  /** A tool the model must call first (a keypad shortcut). */
+  firstTool?: string;
   settle: (r: 'answered' | TextRefusal) => void;
 }
 
@@ -110,8 +112,9 @@ export class TextSession {
   /**
    * A typed caller line. Resolves when it has been answered (or cut), or at once with why it was
    * refused — too long, empty, or a line already waiting — which the sink hears as an `error`.
+   * `firstTool`: the model must call that tool first (a keypad shortcut, see keypad-turn.ts).
    */
-  say(text: string): Promise<'answered' | TextRefusal> {
+  say(text: string, o: { firstTool?: string } = {}): Promise<'answered' | TextRefusal> {
     const line = text.trim();
     const max = this.#o.maxTurnChars;
     const p = this.#phase;
@@ -119,9 +122,9 @@ export class TextSession {
     if (p.name === 'not started') return this.#refuse('not started', 'the conversation has not started');
     if (!line) return this.#refuse('empty', 'an empty message was ignored');
     if (line.length > max) return this.#refuse('too long', `a message may be at most ${max} characters (this one has ${line.length}); it was not sent`);
-    if (p.name === 'listening') return this.#answer(line);
+    if (p.name === 'listening') return this.#answer(line, o.firstTool);
     if (p.waiting) return this.#refuse('busy', 'the agent is still answering an earlier message; wait for its reply before sending more');
-    return new Promise((settle) => (p.waiting = { text: line, settle }));
+    return new Promise((settle) => (p.waiting = { text: line, firstTool: o.firstTool, settle }));
   }
 
   /** Ends the session (the caller left, the server stops): the turn in flight is cut. Safe to call twice. */
@@ -138,14 +141,14 @@ export class TextSession {
     await this.#finish(reason);
   }
 
-  #answer(line: string): Promise<'answered'> {
+  #answer(line: string, firstTool?: string): Promise<'answered'> {
     const { conversation, sink } = this.#o;
     return this.#busy(async (signal) => {
       sink({ type: 'caller', text: line });
       sink({ type: 'state', state: 'thinking' });
       let reply = '';
       try {
-        for await (const out of conversation.reply(line, { signal })) {
+        for await (const out of conversation.reply(line, { signal, firstTool })) {
           if (out.type === 'end') continue; // the conversation has ended itself; its reason is read below
           if (out.type === 'text') reply += out.text;
           sink(out);
@@ -188,7 +191,7 @@ export class TextSession {
     this.#phase = { name: 'listening' };
     if (waiting) {
       // Answered in the background; whoever sent it is told when it is done.
-      void this.#answer(waiting.text).then(waiting.settle);
+      void this.#answer(waiting.text, waiting.firstTool).then(waiting.settle);
       return;
     }
     this.#o.sink({ type: 'state', state: 'listening' });

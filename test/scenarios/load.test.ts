@@ -70,11 +70,12 @@ describe('scenario files', () => {
         return dir;
       })(),
     );
-    assert.deepEqual(parseScenario('caller: { turns: [{ say: hi }] }\nexpect: { booking: false, toolNotCalled: [book_call] }\n', 't.yaml', noCalendar).problems.map(formatProblem), [
+    assert.deepEqual(parseScenario('caller: { turns: [{ say: hi }] }\nexpect: { booking: { localTime: 2026-12-01 15:00 }, toolNotCalled: [book_call] }\n', 't.yaml', noCalendar).problems.map(formatProblem), [
       't.yaml:2:20 expect.booking: the agent has no calendar: add calendar: to agent.yaml or stubs.calendar to the scenario',
-      't.yaml:2:43 expect.toolNotCalled.0: the agent has no tool "book_call" (its tools: search_knowledge, end_call)',
+      't.yaml:2:69 expect.toolNotCalled.0: the agent has no tool "book_call" (its tools: search_knowledge, end_call)',
     ]);
-    assert.deepEqual(parseScenario('caller: { turns: [{ say: hi }] }\nstubs: { calendar: { slots: [] } }\nexpect: { booking: false }\n', 't.yaml', noCalendar).problems, [], 'a calendar stub gives the agent the booking tools');
+    assert.deepEqual(parseScenario('caller: { turns: [{ say: hi }] }\nstubs: { calendar: { slots: [] } }\nexpect: { booking: { localTime: 2026-12-01 15:00 } }\n', 't.yaml', noCalendar).problems, [], 'a calendar stub gives the agent the booking tools');
+    assert.deepEqual(parseScenario('caller: { turns: [{ say: hi }] }\nexpect: { booking: false }\n', 't.yaml', noCalendar).problems, [], 'nothing booked is meaningful without a calendar');
     assert.deepEqual(problems(['caller: { turns: [{ say: hi }] }', 'stubs:', '  now: next week', '  calendar: { slots: ["2026-12-01 15:00", { start: "2026-12-01T16:00:00Z", end: soon }] }', ''].join('\n')), [
       't.yaml:3:8 stubs.now: not a time: use 2026-11-30T10:00:00+01:00 or 2026-11-30 10:00 (the agent’s zone)',
       't.yaml:4:81 stubs.calendar.slots.1.end: not a time: use 2026-12-01T14:00:00Z or 2026-12-01 15:00 (the agent’s zone)',

@@ -1,4 +1,5 @@
 import type { ClientEvent } from '../../channels/channel.ts';
+import { keypadTurn } from '../keypad-turn.ts';
 import type { SttEvent } from '../../speech/types.ts';
 import type { EndReason } from '../../store/record-types.ts';
 import { errorText } from '../../util/error-text.ts';
@@ -209,11 +210,10 @@ export class VoiceSession {
     if (this.#isEnding() || this.#endReason) return;
     // As with typing: one answer running and one waiting at most; a flood of keys cannot queue up the model.
     if (this.#answering > 1) return;
-    const shortcut = this.#o.conversation.agent.config.tools.some((t) => t.type === 'transfer' && t.key === keys);
-    const text = shortcut ? `(the caller pressed ${keys}, the key for a person)` : `(the caller pressed ${[...keys].join(' ')})`;
+    const { text, firstTool } = keypadTurn(this.#o.conversation.agent, keys);
     this.#send({ type: 'transcript', role: 'caller', text, final: true });
     this.#finalAtMs = this.clockMs;
-    this.#queueResponse(text, null, shortcut ? 'transfer' : undefined);
+    this.#queueResponse(text, null, firstTool);
   }
 
   /** The recogniser was lost: reopened once (a dropped vendor socket); lost again, the agent says it cannot hear and ends. */
