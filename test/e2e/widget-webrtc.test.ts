@@ -59,7 +59,8 @@ describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false 
         `  firstMessage: ${GREETING}`,
         'knowledge: { sources: [], strict: false }',
         'voice: { tts: "local:flite" }',
-        'listen: { stt: "local:pocketsphinx", turn: { minEndpointingDelayMs: 400, maxEndpointingDelayMs: 1500 } }',
+        // silenceReprompt past the microphone's 16 s of opening silence: otherwise a fast set-up hears "are you still there?" first.
+        'listen: { stt: "local:pocketsphinx", silenceReprompt: 40, silenceEnd: 60, turn: { minEndpointingDelayMs: 400, maxEndpointingDelayMs: 1500 } }',
         'channels:',
         '  web:',
         `    allowedOrigins: ["127.0.0.1:${new URL(origin).port}"]`,
