@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Outbox, type AfterAttempt, type ClaimedDelivery, type Destination, type OutboxEvent } from '../store/outbox.ts';
 import type { Store } from '../store/store.ts';
 import { errorText } from '../util/error-text.ts';
+import { PollingLoop } from '../util/polling-loop.ts';
 
 // Delivers the outbox: fans new events out to their destinations, leases due deliveries, sends
 // each, logs the attempt, and schedules the next one with exponential back-off for a day.
@@ -49,7 +50,7 @@ export class Deliverer {
   readonly owner: string;
   readonly #o: Required<Omit<DelivererOptions, 'owner' | 'log'>> & { log: (line: string) => void };
   readonly #outbox: Outbox;
-  #state: { kind: 'idle' } | { kind: 'running'; stop: AbortController; timer?: NodeJS.Timeout; round?: Promise<unknown>; again: boolean } = { kind: 'idle' };
+  readonly #loop: PollingLoop;
 
   constructor(o: DelivererOptions) {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -66,6 +67,7 @@ export class Deliverer {
       log: o.log ?? (() => {}),
     };
     this.#outbox = new Outbox(o.store);
+    this.#loop = new PollingLoop({ round: (signal) => this.round(signal), pollMs: this.#o.pollMs, onError: (e) => this.#o.log(`events: delivery round failed: ${errorText(e)}`) });
   }
 
   /** One round: fan out new events, then send every due delivery claimed; resolves when all attempts are logged. */
@@ -114,41 +116,16 @@ export class Deliverer {
 
   /** Runs rounds every pollMs (and whenever woken) until stop(). */
   start(): void {
-    if (this.#state.kind === 'running') return;
-    this.#state = { kind: 'running', stop: new AbortController(), again: false };
-    this.wake();
+    this.#loop.start();
   }
 
   /** Runs a round now (an event was just enqueued), or right after the one in flight. */
   wake(): void {
-    const s = this.#state;
-    if (s.kind !== 'running') return;
-    if (s.round) {
-      s.again = true;
-      return;
-    }
-    clearTimeout(s.timer);
-    s.round = this.round(s.stop.signal)
-      .catch((e) => this.#o.log(`events: delivery round failed: ${errorText(e)}`))
-      .finally(() => {
-        s.round = undefined;
-        if (s.stop.signal.aborted) return;
-        if (s.again) {
-          s.again = false;
-          return this.wake();
-        }
-        s.timer = setTimeout(() => this.wake(), this.#o.pollMs);
-        s.timer.unref();
-      });
+    this.#loop.wake();
   }
 
   /** Stops polling; attempts in flight are cut and their deliveries retried after their lease. */
-  async stop(): Promise<void> {
-    const s = this.#state;
-    if (s.kind !== 'running') return;
-    this.#state = { kind: 'idle' };
-    clearTimeout(s.timer);
-    s.stop.abort();
-    await s.round;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

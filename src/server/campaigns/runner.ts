@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Campaigns, type ClaimedContact } from '../../store/campaigns.ts';
 import { errorText } from '../../util/error-text.ts';
+import { PollingLoop } from '../../util/polling-loop.ts';
 import type { LoadedAgent } from '../agents.ts';
 import type { ServerContext } from '../context.ts';
 import { callStatusFromTwilio, dialOut, DoNotCallError, finishCampaignAttempt, onCallStatus } from '../outbound-calls.ts';
@@ -33,13 +34,14 @@ export class CampaignRunner {
   readonly owner: string;
   readonly #o: Required<CampaignRunnerOptions>;
   readonly #campaigns: Campaigns;
-  #state: { kind: 'idle' } | { kind: 'running'; stop: AbortController; timer?: NodeJS.Timeout; round?: Promise<unknown>; again: boolean } = { kind: 'idle' };
+  readonly #loop: PollingLoop;
   #warned = new Set<string>();
 
   constructor(o: CampaignRunnerOptions) {
     this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#o = { ctx: o.ctx, publicUrl: o.publicUrl.replace(/\/+$/, ''), now: o.now ?? o.ctx.now, owner: this.owner, pollMs: o.pollMs ?? 5000 };
     this.#campaigns = new Campaigns(o.ctx.store);
+    this.#loop = new PollingLoop({ round: (signal) => this.round(signal), pollMs: this.#o.pollMs, onError: (e) => this.#o.ctx.warn(`campaigns: round failed: ${errorText(e)}`) });
   }
 
   /** One round: take over expired leases, then claim and dial what is due. Resolves when every dial is answered by Twilio. */
@@ -140,42 +142,17 @@ export class CampaignRunner {
 
   /** Runs rounds every pollMs (and whenever woken) until stop(). */
   start(): void {
-    if (this.#state.kind === 'running') return;
-    this.#state = { kind: 'running', stop: new AbortController(), again: false };
-    this.wake();
+    this.#loop.start();
   }
 
   /** Runs a round now (a call ended, a campaign started), or right after the one in flight. */
   wake(): void {
-    const s = this.#state;
-    if (s.kind !== 'running') return;
-    if (s.round) {
-      s.again = true;
-      return;
-    }
-    clearTimeout(s.timer);
-    s.round = this.round(s.stop.signal)
-      .catch((e) => this.#o.ctx.warn(`campaigns: round failed: ${errorText(e)}`))
-      .finally(() => {
-        s.round = undefined;
-        if (s.stop.signal.aborted) return;
-        if (s.again) {
-          s.again = false;
-          return this.wake();
-        }
-        s.timer = setTimeout(() => this.wake(), this.#o.pollMs);
-        s.timer.unref();
-      });
+    this.#loop.wake();
   }
 
   /** Stops dialling; calls already placed go on, and their contacts are settled by their callbacks or after their lease. */
-  async stop(): Promise<void> {
-    const s = this.#state;
-    if (s.kind !== 'running') return;
-    this.#state = { kind: 'idle' };
-    clearTimeout(s.timer);
-    s.stop.abort();
-    await s.round;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }
 
