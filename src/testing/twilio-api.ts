@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signTwilio, type TwilioCallPeer } from './twilio.ts';
+import { Conditions } from './conditions.ts';
 
 /** A request the fake Calls API received. */
 export interface FakeCallRequest {
@@ -76,10 +77,8 @@ const attr = (tag: string, name: string) => {
 /** Twilio's REST Calls resource: checks basic auth against the account; acts on the calls it knows. */
 export async function startFakeTwilioApi(o: { accountSid: string; authToken: string }): Promise<FakeTwilioApi> {
   const live = new Map<string, LiveCall>();
-  let waiters: (() => void)[] = [];
-  const notify = () => {
-    for (const w of [...waiters]) w();
-  };
+  const conditions = new Conditions();
+  const notify = () => conditions.changed();
   const api: FakeTwilioApi = {
     url: '',
     calls: [],
@@ -101,19 +100,7 @@ export async function startFakeTwilioApi(o: { accountSid: string; authToken: str
       await leaveRoom(call);
       notify();
     },
-    until(test, what = 'condition', timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-        const check = () => {
-          if (!test()) return;
-          clearTimeout(timer);
-          waiters = waiters.filter((w) => w !== check);
-          resolve();
-        };
-        waiters.push(check);
-        check();
-      });
-    },
+    until: (test, what, timeoutMs) => conditions.until(test, what, timeoutMs),
     close: () => new Promise((r) => server.close(() => r())),
   };
 

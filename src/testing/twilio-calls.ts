@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signTwilio, TwilioCallPeer } from './twilio.ts';
+import { Conditions } from './conditions.ts';
 
 /** One call the fake holds. */
 export interface FakeCall {
@@ -46,7 +47,7 @@ export interface FakeTwilioCalls {
 /** Starts the fake on a loopback port; requests must carry basic auth for the account. */
 export async function startFakeTwilioCalls(o: { accountSid: string; authToken: string }): Promise<FakeTwilioCalls> {
   const calls: FakeCall[] = [];
-  let waiters: (() => void)[] = [];
+  const conditions = new Conditions();
   let failNext: Parameters<FakeTwilioCalls['failNextCreate']>[0] | undefined;
   const prefix = `/2010-04-01/Accounts/${o.accountSid}/Calls`;
   const view = (c: FakeCall) => ({ sid: c.sid, account_sid: o.accountSid, to: c.params.To, from: c.params.From, status: c.status, answered_by: c.answeredBy, direction: 'outbound-api', api_version: '2010-04-01', uri: `${prefix}/${c.sid}.json` });
@@ -57,7 +58,7 @@ export async function startFakeTwilioCalls(o: { accountSid: string; authToken: s
     req.on('end', () => {
       const send = (status: number, json: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-        for (const w of [...waiters]) w();
+        conditions.changed();
       };
       const notFound = () => send(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
       const path = (req.url ?? '').split('?')[0]!;
@@ -144,19 +145,7 @@ export async function startFakeTwilioCalls(o: { accountSid: string; authToken: s
         ...(c.answeredBy ? { AnsweredBy: c.answeredBy } : {}),
       });
     },
-    until(test, what = 'condition', timeoutMs = 10_000) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-        const check = () => {
-          if (!test()) return;
-          clearTimeout(timer);
-          waiters = waiters.filter((w) => w !== check);
-          resolve();
-        };
-        waiters.push(check);
-        check();
-      });
-    },
+    until: (test, what, timeoutMs) => conditions.until(test, what, timeoutMs),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
