@@ -3,6 +3,7 @@ import { OncePerKey } from './once-per-key.ts';
 import type { CalendarConfig } from '../../agent/schema.ts';
 import { bearer, exchange, templated, vendorMessage, type Secret } from './http.ts';
 import { SlotUnavailableError, type Attendee, type Booking, type CalendarCall, type CalendarProvider, type Slot } from './types.ts';
+import { baseLanguage } from '../../util/language.ts';
 
 // cal.com API v2 (https://cal.com/docs/api-reference/v2), as documented:
 //   GET  /v2/slots?eventTypeId&start&end&timeZone&format=range   cal-api-version: 2024-09-04
@@ -156,7 +157,7 @@ function calcomLanguage(tag: string | undefined): string | undefined {
   if (!tag) return undefined;
   const exact = [...CALCOM_LANGUAGES].find((l) => l.toLowerCase() === tag.toLowerCase());
   if (exact) return exact;
-  const primary = tag.split('-')[0].toLowerCase();
+  const primary = baseLanguage(tag);
   return CALCOM_LANGUAGES.has(primary) ? primary : undefined;
 }
 
