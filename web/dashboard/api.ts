@@ -4,6 +4,7 @@
 
 import type { Overview as StoreOverview } from '../../src/store/overview.ts';
 import type { AnalysisRecord, BookingRecord, Outcome, ToolCallRecord } from '../../src/store/record-types.ts';
+import type { RtcOffer } from '../shared/rtc.ts';
 
 export type { AnalysisRecord } from '../../src/store/record-types.ts';
 import type { CallOutcome, CampaignView, ContactView } from '../../src/store/campaign-types.ts';
@@ -156,7 +157,8 @@ export const getAgents = () => api<{ agents: AgentInfo[]; problems: AgentProblem
 export const getEmbed = (agent: string) => api<{ agent: string; snippet: string; widgetUrl: string; webEnabled: boolean; allowedOrigins: string[] }>(`/v1/admin/agents/${encodeURIComponent(agent)}/embed`);
 export const getSessions = () => api<{ sessions: LiveSession[] }>('/v1/admin/sessions');
 export const getConversation = (id: string) => api<ConversationDetail>(`/v1/admin/conversations/${encodeURIComponent(id)}`);
-export const openSandbox = (agent: string) => api<{ token: string; url: string }>(`/v1/admin/agents/${encodeURIComponent(agent)}/sessions`, { method: 'POST' });
+/** POST /v1/admin/agents/:agent/sessions: a sandbox session's socket and, when the server has it on, WebRTC's ICE servers. */
+export const openSandbox = (agent: string) => api<{ token: string; url: string } & RtcOffer>(`/v1/admin/agents/${encodeURIComponent(agent)}/sessions`, { method: 'POST' });
 
 export function listConversations(filter: Record<string, string>, cursor?: string) {
   const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v));

@@ -1,10 +1,12 @@
 import { startMic, type Mic } from '../shared/mic.ts';
 import { PcmPlayer } from '../shared/player.ts';
+import { connectRtc, type RtcCall, type RtcOffer } from '../shared/rtc.ts';
 import { openSandbox } from './api.ts';
 
-// One sandbox conversation over the web door's socket (docs/protocol.md), opened through the
-// admin API so it works for any agent from the dashboard's own origin. Text mode sends typed
-// turns; voice mode streams the microphone and plays the agent, reporting playout as `played`.
+// One sandbox conversation over the web door (docs/protocol.md), opened through the admin API so
+// it works for any agent from the dashboard's own origin. Text mode sends typed turns. Voice mode
+// goes like the widget's: the audio over WebRTC (Opus, the browser's echo canceller) when it
+// connects, else PCM on the socket with `played` reports — so the owner hears what callers hear.
 
 export type AgentState = 'connecting' | 'listening' | 'thinking' | 'speaking' | 'ended';
 
@@ -15,6 +17,8 @@ export interface SandboxView {
   conversationId?: string;
   endReason?: string;
   muted: boolean;
+  /** How the voice travels once a voice call starts. */
+  transport?: 'webrtc' | 'socket';
 }
 
 const PLAYED_EVERY_MS = 200;
@@ -26,6 +30,9 @@ export class SandboxSession {
   #ws: WebSocket | undefined;
   #mic: Mic | undefined;
   #player: PcmPlayer | undefined;
+  #rtc: RtcCall | undefined;
+  #offer: RtcOffer = {};
+  #answer: { resolve(sdp: string): void; reject(e: Error): void } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -37,7 +44,11 @@ export class SandboxSession {
   /** Opens the session; call from a click (voice needs the microphone and sound permission). */
   async open(agent: string): Promise<void> {
     try {
-      const { url } = await openSandbox(agent);
+      // The microphone first, while the click still counts as the user's gesture.
+      if (this.mode === 'voice') this.#mic = await startMic((pcm) => this.#sendAudio(pcm));
+      const { url, ...offer } = await openSandbox(agent);
+      this.#offer = offer;
+      if (this.#closed) return;
       const ws = new WebSocket(url);
       ws.binaryType = 'arraybuffer';
       this.#ws = ws;
@@ -47,7 +58,8 @@ export class SandboxSession {
         this.#finish();
       };
     } catch (e) {
-      this.#line('error', e instanceof Error ? e.message : String(e));
+      const what = e instanceof Error ? e.message : String(e);
+      this.#line('error', this.mode === 'voice' && !this.#mic ? `Microphone: ${what}` : what);
       this.#finish();
     }
   }
@@ -58,6 +70,7 @@ export class SandboxSession {
   }
 
   mute(muted: boolean): void {
+    this.#rtc?.mute(muted);
     this.#send({ type: 'mute', muted });
     this.#update({ muted });
   }
@@ -77,8 +90,13 @@ export class SandboxSession {
     switch (e.type) {
       case 'ready':
         this.#update({ conversationId: String(e.conversationId) });
-        this.#send({ type: 'start', mode: this.mode });
-        if (this.mode === 'voice') void this.#startVoice(Number(e.sampleRate));
+        if (this.mode === 'text') this.#send({ type: 'start', mode: 'text' });
+        else if (e.webrtc === true && this.#offer.webrtc !== false) void this.#startRtc(Number(e.sampleRate));
+        else this.#startSocketVoice(Number(e.sampleRate));
+        break;
+      case 'answer':
+        if (typeof e.sdp === 'string') this.#answer?.resolve(e.sdp);
+        else this.#answer?.reject(new Error(String(e.error)));
         break;
       case 'transcript':
         this.#streamLine('caller', String(e.text), e.final === true, true);
@@ -106,18 +124,41 @@ export class SandboxSession {
     }
   }
 
-  async #startVoice(sampleRate: number): Promise<void> {
+  /** Voice over WebRTC; on any failure, PCM on the socket (the server has not started yet). */
+  async #startRtc(sampleRate: number): Promise<void> {
+    let call: RtcCall;
     try {
-      this.#player = new PcmPlayer(sampleRate);
-      this.#timer = setInterval(() => this.#reportPlayed(), PLAYED_EVERY_MS);
-      this.#mic = await startMic((pcm) => {
-        if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(pcm.buffer as ArrayBuffer);
+      call = await connectRtc(this.#mic!.stream, this.#offer, (sdp) => {
+        this.#send({ type: 'offer', sdp });
+        return new Promise<string>((resolve, reject) => (this.#answer = { resolve, reject }));
       });
-      if (this.#closed) this.#mic.stop();
-    } catch (e) {
-      this.#line('error', `Microphone: ${e instanceof Error ? e.message : String(e)}`);
-      this.end();
+    } catch {
+      if (!this.#closed) this.#startSocketVoice(sampleRate);
+      return;
     }
+    if (this.#closed) return call.close();
+    this.#rtc = call;
+    call.mute(this.#view.muted);
+    this.#send({ type: 'start', mode: 'voice', audio: 'webrtc' });
+    if (this.#view.muted) this.#send({ type: 'mute', muted: true });
+    this.#update({ transport: 'webrtc' });
+    this.#timer = setInterval(() => {
+      const rtp = call.playedRtp();
+      if (rtp !== null) this.#send({ type: 'playout', rtp });
+    }, PLAYED_EVERY_MS);
+  }
+
+  /** Voice as PCM frames on the socket, playout reported as `played`. */
+  #startSocketVoice(sampleRate: number): void {
+    this.#player = new PcmPlayer(sampleRate);
+    this.#send({ type: 'start', mode: 'voice' });
+    if (this.#view.muted) this.#send({ type: 'mute', muted: true });
+    this.#update({ transport: 'socket' });
+    this.#timer = setInterval(() => this.#reportPlayed(), PLAYED_EVERY_MS);
+  }
+
+  #sendAudio(pcm: Int16Array): void {
+    if (this.#player && this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(pcm.buffer as ArrayBuffer);
   }
 
   #lastPlayed = -1;
@@ -164,6 +205,9 @@ export class SandboxSession {
     // Let the goodbye finish playing before the player goes.
     const player = this.#player;
     if (player) setTimeout(() => player.close(), player.pendingMs() + 200);
+    const rtc = this.#rtc;
+    if (rtc) setTimeout(() => rtc.close(), 300); // the jitter buffer's last frames
+    this.#answer?.reject(new Error('the session ended'));
     if (this.#ws && this.#ws.readyState <= WebSocket.OPEN) this.#ws.close();
     if (this.#view.state !== 'ended') this.#update({ state: 'ended' });
   }

@@ -71,11 +71,16 @@ export function Sandbox({ agent }: { agent?: string }) {
             <button class="btn" onClick={() => start('voice')}>
               Start voice call
             </button>
-            <span class="muted small">Voice uses your microphone; headphones stop the agent hearing itself.</span>
+            <span class="muted small">Voice uses your microphone, over WebRTC when it connects (else the socket), as the widget does.</span>
           </>
         ) : (
           <>
             <span class={`state state-${view?.state ?? 'connecting'}`}>{STATE_LABEL[view?.state ?? 'connecting']}</span>
+            {view?.transport && (
+              <span class="muted small transport" data-transport={view.transport} title="How the audio travels">
+                {view.transport === 'webrtc' ? 'WebRTC · Opus' : 'socket · PCM'}
+              </span>
+            )}
             {session.mode === 'voice' && (
               <button class="btn" onClick={() => session.mute(!view?.muted)}>
                 {view?.muted ? 'Unmute' : 'Mute'}
