@@ -7,7 +7,6 @@ export * from './openai-audio.ts';
 export * from './elevenlabs.ts';
 export * from './cartesia.ts';
 export * from './twilio.ts';
-export * from './twilio-calls.ts';
 export * from './s3.ts';
 export * from './voice.ts';
 export * from './scripted-model.ts';

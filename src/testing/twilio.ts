@@ -5,8 +5,9 @@
 //   audio as 20 ms μ-law `media`, `dtmf` and `stop`. Agent audio it receives is "played" in real
 //   time; each `mark` is echoed once the audio before it has played, and `clear` drops what is
 //   queued and echoes the pending marks at once — as Twilio does.
-// - startFakeTwilioApi (twilio-api.ts): the REST Calls resource — create, and update a live call
-//   with new TwiML — acting on the calls it knows, with signed status and conference callbacks.
+// - startFakeTwilioApi (twilio-api.ts): the REST Calls resource — create, fetch, and update a live
+//   call with new TwiML — acting on the calls it knows, with signed status, AMD and conference
+//   callbacks; the callee of an outbound call is played by the test.
 import { createHmac, randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { mulawDecode, mulawEncode } from '../audio/mulaw.ts';
@@ -207,4 +208,4 @@ export class TwilioCallPeer {
   }
 }
 
-export { startFakeTwilioApi, type FakeCallRequest, type FakeTwilioApi, type PersonAnswers } from './twilio-api.ts';
+export { startFakeTwilioApi, type FakeCall, type FakeTwilioApi, type PersonAnswers } from './twilio-api.ts';

@@ -11,7 +11,7 @@ import type { CampaignView, ContactView } from '../../src/store/campaign-types.t
 import { OutboundCalls } from '../../src/store/outbound-calls.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, startFakeTwilioCalls, type FakeOpenAI, type FakeTwilioCalls } from '../../src/testing/index.ts';
+import { startFakeOpenAI, startFakeTwilioApi, type FakeOpenAI, type FakeTwilioApi } from '../../src/testing/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
@@ -58,7 +58,7 @@ describe('outbound campaigns and answering machines (Twilio fake, injectable clo
   let base: string;
   let store: Store;
   let llm: FakeOpenAI;
-  let twilio: FakeTwilioCalls;
+  let twilio: FakeTwilioApi;
   let ctx: ServerContext;
   let clock = T0;
   const made: { stt: ScriptedStt; vad: ScriptedVad; tts: TimedTts }[] = [];
@@ -66,7 +66,7 @@ describe('outbound campaigns and answering machines (Twilio fake, injectable clo
 
   before(async () => {
     llm = await startFakeOpenAI();
-    twilio = await startFakeTwilioCalls({ accountSid: ACCOUNT, authToken: TOKEN });
+    twilio = await startFakeTwilioApi({ accountSid: ACCOUNT, authToken: TOKEN });
     store = await openTestStore();
     const dir = tempDir('parley-campaign-');
     agent(dir, 'leaver', ['voicemail: leave', 'voicemailMessage: "Hi {{name|there}}, this is Ada from Acme. Please call us back on 415 555 0100."']);
@@ -137,7 +137,7 @@ describe('outbound campaigns and answering machines (Twilio fake, injectable clo
     assert.equal(p.AsyncAmd, 'true');
     assert.equal(p.AsyncAmdStatusCallback, `${base}/v1/twilio/amd?agent=hanger`);
     assert.equal(p.StatusCallback, `${base}/v1/twilio/call-status?agent=hanger`);
-    assert.deepEqual(lastCallTo(bob).statusCallbackEvents, ['completed']);
+    assert.deepEqual(lastCallTo(bob).events, ['completed']);
     assert.equal(p.From, NUMBER);
 
     assert.equal(await twilio.end(lastCallTo(bob).sid, 'busy'), 204);
@@ -337,13 +337,14 @@ describe('outbound campaigns and answering machines (Twilio fake, injectable clo
     s.vad.stop();
     peer.say(FRAME);
     await twilio.until(() => call.updates.length === 1, 'the agent to fall silent');
+    // The call runs the new TwiML: Twilio stops the Media Stream, and the session ends with it.
+    assert.equal((await peer.closed)?.code, 1000);
     assert.match(call.updates[0]!.twiml!, /^<\?xml[^>]*><Response><Pause length="20"\/><Say>Hi Ida, this is Ada from Acme\. Please call us back on 415 555 0100\.<\/Say><Hangup\/><\/Response>$/);
     await twilio.detect(call.sid, 'machine_end_beep');
     assert.equal(call.updates.length, 2);
     assert.doesNotMatch(call.updates[1]!.twiml!, /Pause/, 'at the beep, the message at once');
-    await peer.until(() => s.tts.spoken.includes('Hello?'), 'the agent\'s reply to the machine');
-    await peer.hangUp();
     await Promise.all([...ctx.live].map((x) => x.done));
+    assert.equal(llm.pending(), 0, 'the model was asked for its reply to the machine before the stream stopped');
     await twilio.end(call.sid, 'completed');
     const row = (await new OutboundCalls(store).get(call.sid))!;
     assert.deepEqual([row.outcome, row.detectedBy, row.voicemail], ['voicemail', 'speech', 'left']);
