@@ -4,12 +4,11 @@ import { SlotUnavailableError, type CalendarCall, type CollectedField, type Cale
 import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
 import type { CollectSpec } from '../agent/collect.ts';
 import { bookingAttendee } from './collect/attendee.ts';
-import { readBackConfirmed, readBackHow } from './collect/read-back.ts';
+import { readBackRefusal } from './collect/read-back.ts';
 import { checkValue } from './collect/values.ts';
-import { confirmedAloud } from './confirmation.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { isEmail } from './lead.ts';
-import { parseSpokenEmail } from './spelling.ts';
+import { parseSpokenEmail, spellOut } from './spelling.ts';
 import { sameWallClock, saidOnBothClocks } from './time-readback.ts';
 import type { ToolSpec } from './traced.ts';
 
@@ -42,7 +41,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
       let clock: Record<string, unknown> | undefined;
       let namedZone: string | undefined;
       if (when?.trim()) {
-        const range = resolveWhen(when, { now, timeZone: zone, callerZone, previous: ctx.booking.lastWhen });
+        const range = resolveWhen(when, { now, timeZone: zone, callerZone, previous: ctx.booking.lastWhen, language: ctx.agent.config.persona.language });
         if ('error' in range) return { result: { error: range.error } };
         from = Temporal.Instant.compare(range.from.toInstant(), now) > 0 ? range.from.toInstant() : now;
         to = range.to.toInstant();
@@ -134,17 +133,16 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       if ('error' in typed) return refuse(typed.error);
       const transcript = ctx.transcript();
       // Name and email are spelled back unless collect: says another read-back for them.
+      const language = ctx.agent.config.persona.language;
       const own = (field: string) => collect.find((c) => c.field === field && c.confirm !== 'spell');
-      const [nameSpec, emailSpec] = [own('name'), own('email')];
-      if (nameSpec ? !readBackConfirmed(nameSpec, name, transcript) : !confirmedAloud(name, transcript)) {
-        return refuse(nameSpec ? `${readBackHow(nameSpec, name)} for name before booking` : 'spell the name back to the caller letter by letter and wait for a yes before booking');
-      }
-      if (emailSpec ? !readBackConfirmed(emailSpec, email, transcript) : !confirmedAloud(email, transcript)) {
-        return refuse(emailSpec ? `${readBackHow(emailSpec, email)} for email before booking` : 'spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
-      }
+      const nameRefusal = readBackRefusal('name', own('name'), name, own('name') ? name : spellOut(name), transcript, language);
+      if (nameRefusal) return refuse(nameRefusal);
+      const emailRefusal = readBackRefusal('email', own('email'), email, own('email') ? email : spellOut(email), transcript, language);
+      if (emailRefusal) return refuse(emailRefusal);
       for (const f of typed.fields) {
         const spec = collect.find((c) => c.field === f.field)!;
-        if (!readBackConfirmed(spec, f.value, transcript)) return refuse(`${readBackHow(spec, f.say)} for ${f.field} before booking`);
+        const refusal = readBackRefusal(f.field, spec, f.value, f.say, transcript, language);
+        if (refusal) return refuse(refusal);
       }
       if (callerZone && !sameWallClock(slot.start, callerZone, zone) && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
         return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for the caller's yes before booking`);
