@@ -41,7 +41,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
       let clock: Record<string, unknown> | undefined;
       let namedZone: string | undefined;
       if (when?.trim()) {
-        const range = resolveWhen(when, { now, timeZone: zone, callerZone, previous: ctx.booking.lastWhen, language: ctx.agent.config.persona.language });
+        const range = resolveWhen(when, { now, timeZone: zone, callerZone, previous: ctx.booking.lastWhen, language: ctx.agent.config.persona?.language });
         if ('error' in range) return { result: { error: range.error } };
         from = Temporal.Instant.compare(range.from.toInstant(), now) > 0 ? range.from.toInstant() : now;
         to = range.to.toInstant();
@@ -74,7 +74,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
       const result = offered.length
         ? {
             ...about,
-            slots: offered.map((s) => ({ start: s.start, say: sayTime(s.start, { timeZone: zone, callerZone, namedZone, now }) })),
+            slots: offered.map((s) => ({ start: s.start, say: sayTime(s.start, { timeZone: zone, callerZone, namedZone, now, language: ctx.agent.config.persona?.language }) })),
             note:
               'Offer only these times, two or three at a time, using the "say" wording. To book, pass the exact "start" value.' +
               (twoClocks ? ' Before book_call, read the chosen time back on both clocks as "say" has it, and wait for a yes.' : ''),
@@ -133,11 +133,11 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       if ('error' in typed) return refuse(typed.error);
       const transcript = ctx.transcript();
       // Name and email are spelled back unless collect: says another read-back for them.
-      const language = ctx.agent.config.persona.language;
+      const language = ctx.agent.config.persona?.language;
       const own = (field: string) => collect.find((c) => c.field === field && c.confirm !== 'spell');
-      const nameRefusal = readBackRefusal('name', own('name'), name, own('name') ? name : spellOut(name), transcript, language);
+      const nameRefusal = readBackRefusal('name', own('name'), name, own('name') ? name : spellOut(name, language), transcript, language);
       if (nameRefusal) return refuse(nameRefusal);
-      const emailRefusal = readBackRefusal('email', own('email'), email, own('email') ? email : spellOut(email), transcript, language);
+      const emailRefusal = readBackRefusal('email', own('email'), email, own('email') ? email : spellOut(email, language), transcript, language);
       if (emailRefusal) return refuse(emailRefusal);
       for (const f of typed.fields) {
         const spec = collect.find((c) => c.field === f.field)!;
@@ -145,7 +145,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
         if (refusal) return refuse(refusal);
       }
       if (callerZone && !sameWallClock(slot.start, callerZone, zone) && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
-        return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for the caller's yes before booking`);
+        return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now, language })}" — and wait for the caller's yes before booking`);
       }
 
       // The lead first: if the calendar fails now, nothing the caller told us is lost.
@@ -165,7 +165,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
         const booking = await calendar.book({ start: slot.start, attendee, ...(notes ? { notes } : {}), idempotencyKey: `${ctx.conversationId}:booking:${ctx.booking.bookings.length}`, conversationId: ctx.conversationId }, call);
         ctx.booking.bookings.push(booking);
         ctx.emit({ type: 'booking.made', at: ctx.now().toISOString(), booking: { ...booking, provider: calendar.id, attendee, timeZone: zone } });
-        const say = sayTime(booking.start, { timeZone: zone, callerZone, now });
+        const say = sayTime(booking.start, { timeZone: zone, callerZone, now, language });
         const result =
           booking.status === 'link'
             ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
@@ -196,7 +196,7 @@ function collectedFields(ctx: ToolContext, collect: CollectSpec[], input: BookAr
     const given = input[spec.field]?.trim();
     const raw = given || ctx.lead[spec.field];
     if (!raw) continue;
-    const checked = checkValue(spec, raw, { now: ctx.now(), timeZone: ctx.agent.config?.timeZone ?? 'UTC' });
+    const checked = checkValue(spec, raw, { now: ctx.now(), timeZone: ctx.agent.config?.timeZone ?? 'UTC', language: ctx.agent.config?.persona?.language });
     if ('error' in checked) return { error: checked.error };
     fields.push({ field: spec.field, type: spec.type, value: checked.value, ...(spec.question ? { question: spec.question } : {}), say: checked.say, given: !!given });
   }

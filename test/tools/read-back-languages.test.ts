@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { BuiltinCalendar, type BuiltinConfig } from '../../src/tools/calendar/builtin.ts';
 import { readBackConfirmed, readBackRefusal } from '../../src/tools/collect/read-back.ts';
 import { sayPhoneDigits, spokenDigits } from '../../src/tools/collect/phone.ts';
+import { checkValue } from '../../src/tools/collect/values.ts';
+import { spellOut } from '../../src/tools/spelling.ts';
 import { confirmedAloud, isAffirmative, spelledBackState } from '../../src/tools/confirmation.ts';
 import { openStore } from '../../src/store/store.ts';
 import { booker } from './calendar/tool-harness.ts';
@@ -67,6 +69,30 @@ describe('symbols and digits said as words, per language', () => {
   it('a phone number is read back with the language’s digit words when asked', () => {
     assert.equal(sayPhoneDigits('+48123456789', 'pl'), 'plus cztery osiem, jeden dwa, trzy cztery pięć, sześć siedem, osiem dziewięć');
     assert.equal(sayPhoneDigits('+48123456789'), 'plus four eight, one two, three four five, six seven, eight nine');
+  });
+});
+
+describe('what the agent is told to read back, in its language', () => {
+  it('spellOut says symbols in the language’s words; English without one', () => {
+    assert.equal(spellOut('grazyna@kwiatex.pl', 'pl-PL'), 'g-r-a-z-y-n-a małpa k-w-i-a-t-e-x kropka p-l');
+    assert.equal(spellOut('anna-maria_k@gmail.com', 'pl'), 'a-n-n-a myślnik m-a-r-i-a podkreślenie k małpa gmail kropka com');
+    assert.equal(spellOut('jean.luc@free.fr', 'fr'), 'j-e-a-n point l-u-c arobase f-r-e-e point f-r');
+    assert.equal(spellOut('grazyna@kwiatex.pl'), 'g-r-a-z-y-n-a at k-w-i-a-t-e-x dot p-l');
+    assert.equal(spellOut('Anna-Maria Łęcka', 'pl'), 'A-n-n-a myślnik M-a-r-i-a, Ł-ę-c-k-a');
+    for (const lang of ['pl', 'de', 'fr', 'es', 'it', 'pt', 'nl']) {
+      const email = 'ann.o-k_2+x@mail.co.uk';
+      assert.equal(confirmedAloud(email, yes(spellOut(email, lang), 'Yes.'), lang), true, `${lang}: ${spellOut(email, lang)}`);
+    }
+  });
+
+  it('save_lead’s values: the phone in digit words and a date with Intl, and the date read-back heard in Polish', () => {
+    const o = { now: new Date('2026-12-01T10:00:00Z'), timeZone: 'Europe/Warsaw', language: 'pl-PL' };
+    assert.deepEqual(checkValue(collectSpec('email', 'Europe/Warsaw'), 'jan@firma.pl', o), { value: 'jan@firma.pl', say: 'j-a-n małpa f-i-r-m-a kropka p-l' });
+    assert.deepEqual(checkValue(collectSpec('phone', 'Europe/Warsaw'), '601 234 567', o), { value: '+48601234567', say: 'plus cztery osiem, sześć zero jeden, dwa trzy cztery, pięć sześć siedem' });
+    const date = collectSpec({ field: 'visit_date', type: 'date', required: false }, 'Europe/Warsaw');
+    assert.deepEqual(checkValue(date, 'w przyszły poniedziałek', o), { value: '2026-12-07', say: 'poniedziałek, 7 grudnia 2026' });
+    assert.equal(readBackConfirmed(date, '2026-12-07', yes('Czyli poniedziałek, 7 grudnia, tak?', 'Tak.'), 'pl'), true);
+    assert.equal(readBackConfirmed(date, '2026-12-07', yes('Czyli 7 grudnia?', 'Tak.')), false, 'Polish months only for a Polish agent');
   });
 });
 

@@ -33,7 +33,7 @@ export function fieldReadBackState(spec: Pick<CollectSpec, 'confirm' | 'type'>, 
       return readBackState(transcript, (said) => forms.some((f) => spokenDigits(said, language).replace(/\D/g, '').includes(f)));
     }
     case 'repeat':
-      return readBackState(transcript, (said) => repeated(spec, value, said));
+      return readBackState(transcript, (said) => repeated(spec, value, said, language));
   }
 }
 
@@ -70,12 +70,21 @@ export function readBackHow(spec: Pick<CollectSpec, 'confirm'>, say: string): st
   }
 }
 
-function repeated(spec: Pick<CollectSpec, 'type'>, value: string, said: string): boolean {
+function repeated(spec: Pick<CollectSpec, 'type'>, value: string, said: string, language?: string): boolean {
   const words = (s: string) => ` ${s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
   const heard = words(said);
   if (heard.includes(words(value))) return true;
   if (spec.type !== 'date') return false;
   // A date said the way people say it: its day (9, 9th) and its month's name.
   const date = Temporal.PlainDate.from(value);
-  return heard.includes(` ${MONTHS[date.month - 1]} `) && new RegExp(` ${date.day}(?:st|nd|rd|th)? `).test(heard) || heard.includes(words(sayDate(date)));
+  const day = new RegExp(` ${date.day}(?:st|nd|rd|th|\\.)? `).test(heard);
+  return (day && heard.includes(` ${MONTHS[date.month - 1]} `)) || heard.includes(words(sayDate(date))) || (day && heard.includes(` ${monthIn(date, language)} `));
+}
+
+/** The month's name as `language` says it with a day (Polish "grudnia", German "dezember"), from Intl. */
+function monthIn(date: Temporal.PlainDate, language: string | undefined): string {
+  if (!language) return MONTHS[date.month - 1];
+  const [locale] = Intl.DateTimeFormat.supportedLocalesOf([language]);
+  const parts = new Intl.DateTimeFormat(locale ?? 'en', { day: 'numeric', month: 'long', timeZone: 'UTC' }).formatToParts(Date.UTC(date.year, date.month - 1, date.day, 12));
+  return (parts.find((p) => p.type === 'month')?.value ?? MONTHS[date.month - 1]).normalize('NFC').toLowerCase();
 }
