@@ -116,7 +116,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
       const zone = ctx.agent.config.timeZone;
       const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
-      const email = isEmail(input.email.trim()) ? input.email.trim().toLowerCase() : (parseSpokenEmail(input.email) ?? input.email.trim());
+      const email = isEmail(input.email.trim()) ? input.email.trim().toLowerCase() : (parseSpokenEmail(input.email, ctx.agent.config.persona?.language) ?? input.email.trim());
       const name = input.name.trim();
       const start = normalizeInstant(input.start);
 

@@ -14,7 +14,7 @@
 //   of two or more spelled letters, so a lone "jay" stays the word "jay". "at" is the first
 //   "at" not after "dot" (so "dot at", Austria, still works). ASCII addresses only.
 
-import { symbolWord } from './spoken-words.ts';
+import { symbolWord, symbolWordsInEnglish } from './spoken-words.ts';
 
 const SYMBOL_WORDS: Record<string, string> = { '.': 'dot', '@': 'at', '-': 'dash', _: 'underscore', '+': 'plus', "'": 'apostrophe', '’': 'apostrophe', '&': 'ampersand', '/': 'slash' };
 /** Domain labels said whole: everyone spells them the same way. */
@@ -66,9 +66,9 @@ function spellWord(word: string, say: (symbol: string) => string): string {
   return out.join(' ');
 }
 
-/** What a speech recogniser wrote for a spoken address ("john dot smith at gmail dot com") as the address, or null. */
-export function parseSpokenEmail(spoken: string): string | null {
-  const s = ` ${spoken.normalize('NFKC').toLowerCase()} `
+/** What a speech recogniser wrote for a spoken address ("john dot smith at gmail dot com"; with `language` pl also "jan małpa firma kropka pl") as the address, or null. */
+export function parseSpokenEmail(spoken: string, language?: string): string | null {
+  const s = ` ${symbolWordsInEnglish(spoken, language).normalize('NFKC').toLowerCase()} `
     .replace(/^\s*(?:(?:my|the|his|her|our)\s+)?(?:e-?mail(?:\s+address)?\s+(?:is|would be)|it'?s|it is)\s+/, ' ')
     .replace(/[,;!?"()<>]/g, ' ')
     .replace(/\.(?=\s)/g, ' ')

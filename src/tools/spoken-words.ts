@@ -72,6 +72,18 @@ export function joinPhrases(text: string, words: ReadBackWords): string {
   return t;
 }
 
+/** Text with `language`'s symbol and digit words put into English ones ("jan małpa firma kropka pl" → "jan at firma dot pl"); English text is unchanged. */
+export function symbolWordsInEnglish(text: string, language?: string): string {
+  if (knownLanguage(language) === 'en') return text;
+  const words = readBackWords(language);
+  const english = readBackWords('en').units;
+  return joinPhrases(text.normalize('NFC').toLowerCase(), words).replace(/[\p{L}\p{M}]+/gu, (w) => {
+    const unit = words.units.get(w);
+    if (unit === undefined || english.has(w)) return w;
+    return /^\d$/.test(unit) ? unit : ` ${symbolWord(unit, 'en') ?? unit} `;
+  });
+}
+
 /** How a symbol is said in `language` (the first word listed), English when it has none: "@" → "małpa". */
 export function symbolWord(symbol: string, language?: string): string | undefined {
   const lang = knownLanguage(language);

@@ -13,7 +13,7 @@ import { BuiltinCalendar, type BuiltinConfig } from '../../src/tools/calendar/bu
 import { readBackConfirmed, readBackRefusal } from '../../src/tools/collect/read-back.ts';
 import { sayPhoneDigits, spokenDigits } from '../../src/tools/collect/phone.ts';
 import { checkValue } from '../../src/tools/collect/values.ts';
-import { spellOut } from '../../src/tools/spelling.ts';
+import { parseSpokenEmail, spellOut } from '../../src/tools/spelling.ts';
 import { confirmedAloud, isAffirmative, spelledBackState } from '../../src/tools/confirmation.ts';
 import { openStore } from '../../src/store/store.ts';
 import { booker } from './calendar/tool-harness.ts';
@@ -79,6 +79,11 @@ describe('what the agent is told to read back, in its language', () => {
     assert.equal(spellOut('jean.luc@free.fr', 'fr'), 'j-e-a-n point l-u-c arobase f-r-e-e point f-r');
     assert.equal(spellOut('grazyna@kwiatex.pl'), 'g-r-a-z-y-n-a at k-w-i-a-t-e-x dot p-l');
     assert.equal(spellOut('Anna-Maria Łęcka', 'pl'), 'A-n-n-a myślnik M-a-r-i-a, Ł-ę-c-k-a');
+    assert.equal(parseSpokenEmail('grażyna małpa kwiatex kropka pl', 'pl'), null, 'an address is ASCII');
+    assert.equal(parseSpokenEmail('g r a z y n a małpa kwiatex kropka pl', 'pl-PL'), 'grazyna@kwiatex.pl');
+    assert.equal(parseSpokenEmail('jan podkreślenie dwa małpa firma kropka com kropka pl', 'pl'), 'jan_2@firma.com.pl');
+    assert.equal(parseSpokenEmail('jean point luc arobase free point fr', 'fr'), 'jean.luc@free.fr');
+    assert.equal(parseSpokenEmail('jan małpa firma kropka pl'), null, 'English only without the language');
     for (const lang of ['pl', 'de', 'fr', 'es', 'it', 'pt', 'nl']) {
       const email = 'ann.o-k_2+x@mail.co.uk';
       assert.equal(confirmedAloud(email, yes(spellOut(email, lang), 'Yes.'), lang), true, `${lang}: ${spellOut(email, lang)}`);

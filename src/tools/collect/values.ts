@@ -27,7 +27,7 @@ export function checkValue(spec: CollectSpec, raw: string, o: { now: Date; timeZ
       if (!/\p{L}/u.test(text) || text.includes('@')) return { error: `"${text}" is not a name; ask the caller for their name` };
       return { value: text, say: spellOut(text, o.language) };
     case 'email': {
-      const email = EMAIL.test(text) ? text.toLowerCase() : parseSpokenEmail(text);
+      const email = EMAIL.test(text) ? text.toLowerCase() : parseSpokenEmail(text, o.language);
       return email ? { value: email, say: spellOut(email, o.language) } : { error: `${spec.field} "${text}" is not a valid address; ask the caller to spell it again` };
     }
     case 'phone': {
