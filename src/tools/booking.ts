@@ -25,7 +25,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
   return {
     name: 'check_availability',
     description:
-      'Find open times for the intro call. Pass the caller’s own words for when (e.g. "tomorrow afternoon", "next Tuesday at 3 my time") and, once the caller said where they are, their time zone: their clock times are then read on their clock.',
+      'Find open times for the intro call. Pass the caller’s own words for when, in English or the conversation’s language (e.g. "tomorrow afternoon", "next Tuesday at 3 my time", "w środę rano") and, once the caller said where they are, their time zone: their clock times are then read on their clock.',
     inputSchema: z.object({
       when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
       callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller once they said where they are, e.g. America/Chicago (a city name also works).'),
