@@ -22,6 +22,21 @@ const words = (text: string): string[] =>
     .split(/\s+/)
     .filter(Boolean);
 
+/** The words the prompt check compares: a run of single letters or digits ("B-r-z-ę-k", "6 7 5")
+ * is one word, so spelling a name back that the prompt also spells as an example (a long Polish
+ * surname has more than DISCLOSURE_WINDOW letters) is not reciting the prompt. */
+function promptWords(text: string): { words: string[]; spelledAtEnd: boolean } {
+  const out: string[] = [];
+  let run = false;
+  for (const w of words(text)) {
+    const single = [...w].length === 1;
+    if (single && run) out[out.length - 1] += w;
+    else out.push(w);
+    run = single;
+  }
+  return { words: out, spelledAtEnd: run };
+}
+
 /** Secrets at least this long trip the guard once half of them has been said verbatim. */
 export const MIN_HALVED_SECRET = 20;
 
@@ -64,7 +79,7 @@ export class DisclosureGuard {
   #checked = 0;
 
   constructor(prompt: string, secrets: readonly string[]) {
-    const w = words(prompt);
+    const w = promptWords(prompt).words;
     this.#grams = new Set();
     for (let i = 0; i + DISCLOSURE_WINDOW <= w.length; i++) this.#grams.add(w.slice(i, i + DISCLOSURE_WINDOW).join(' '));
     this.#secrets = secrets.filter((s) => s.length >= 6);
@@ -89,9 +104,9 @@ export class DisclosureGuard {
     this.#text += delta;
     if (this.#secretSaid(delta.length)) return 'secret';
     if (!this.#grams.size) return null;
-    const w = words(this.#text);
-    // The last word may still be growing; windows are checked once they end on a finished word.
-    const finished = /[\s\p{P}]$/u.test(this.#text) ? w.length : w.length - 1;
+    const { words: w, spelledAtEnd } = promptWords(this.#text);
+    // The last word may still be growing (a spelled run grows letter by letter); windows are checked once they end on a finished word.
+    const finished = /[\s\p{P}]$/u.test(this.#text) && !spelledAtEnd ? w.length : w.length - 1;
     for (let end = Math.max(this.#checked, DISCLOSURE_WINDOW); end <= finished; end++) {
       if (this.#grams.has(w.slice(end - DISCLOSURE_WINDOW, end).join(' '))) return 'prompt';
     }

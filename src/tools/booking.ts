@@ -4,12 +4,11 @@ import { SlotUnavailableError, type CalendarCall, type CollectedField, type Cale
 import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
 import type { CollectSpec } from '../agent/collect.ts';
 import { bookingAttendee } from './collect/attendee.ts';
-import { readBackConfirmed, readBackHow } from './collect/read-back.ts';
+import { readBackRefusal } from './collect/read-back.ts';
 import { checkValue } from './collect/values.ts';
-import { confirmedAloud } from './confirmation.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { isEmail } from './lead.ts';
-import { parseSpokenEmail } from './spelling.ts';
+import { parseSpokenEmail, spellOut } from './spelling.ts';
 import { sameWallClock, saidOnBothClocks } from './time-readback.ts';
 import type { ToolSpec } from './traced.ts';
 
@@ -26,7 +25,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
   return {
     name: 'check_availability',
     description:
-      'Find open times for the intro call. Pass the caller’s own words for when (e.g. "tomorrow afternoon", "next Tuesday at 3 my time") and, once the caller said where they are, their time zone: their clock times are then read on their clock.',
+      'Find open times for the intro call. Pass the caller’s own words for when, in English or the conversation’s language (e.g. "tomorrow afternoon", "next Tuesday at 3 my time", "w środę rano") and, once the caller said where they are, their time zone: their clock times are then read on their clock.',
     inputSchema: z.object({
       when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
       callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller once they said where they are, e.g. America/Chicago (a city name also works).'),
@@ -42,7 +41,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
       let clock: Record<string, unknown> | undefined;
       let namedZone: string | undefined;
       if (when?.trim()) {
-        const range = resolveWhen(when, { now, timeZone: zone, callerZone, previous: ctx.booking.lastWhen });
+        const range = resolveWhen(when, { now, timeZone: zone, callerZone, previous: ctx.booking.lastWhen, language: ctx.agent.config.persona?.language });
         if ('error' in range) return { result: { error: range.error } };
         from = Temporal.Instant.compare(range.from.toInstant(), now) > 0 ? range.from.toInstant() : now;
         to = range.to.toInstant();
@@ -75,7 +74,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
       const result = offered.length
         ? {
             ...about,
-            slots: offered.map((s) => ({ start: s.start, say: sayTime(s.start, { timeZone: zone, callerZone, namedZone, now }) })),
+            slots: offered.map((s) => ({ start: s.start, say: sayTime(s.start, { timeZone: zone, callerZone, namedZone, now, language: ctx.agent.config.persona?.language }) })),
             note:
               'Offer only these times, two or three at a time, using the "say" wording. To book, pass the exact "start" value.' +
               (twoClocks ? ' Before book_call, read the chosen time back on both clocks as "say" has it, and wait for a yes.' : ''),
@@ -117,7 +116,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
       const zone = ctx.agent.config.timeZone;
       const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
-      const email = isEmail(input.email.trim()) ? input.email.trim().toLowerCase() : (parseSpokenEmail(input.email) ?? input.email.trim());
+      const email = isEmail(input.email.trim()) ? input.email.trim().toLowerCase() : (parseSpokenEmail(input.email, ctx.agent.config.persona?.language) ?? input.email.trim());
       const name = input.name.trim();
       const start = normalizeInstant(input.start);
 
@@ -134,20 +133,19 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
       if ('error' in typed) return refuse(typed.error);
       const transcript = ctx.transcript();
       // Name and email are spelled back unless collect: says another read-back for them.
+      const language = ctx.agent.config.persona?.language;
       const own = (field: string) => collect.find((c) => c.field === field && c.confirm !== 'spell');
-      const [nameSpec, emailSpec] = [own('name'), own('email')];
-      if (nameSpec ? !readBackConfirmed(nameSpec, name, transcript) : !confirmedAloud(name, transcript)) {
-        return refuse(nameSpec ? `${readBackHow(nameSpec, name)} for name before booking` : 'spell the name back to the caller letter by letter and wait for a yes before booking');
-      }
-      if (emailSpec ? !readBackConfirmed(emailSpec, email, transcript) : !confirmedAloud(email, transcript)) {
-        return refuse(emailSpec ? `${readBackHow(emailSpec, email)} for email before booking` : 'spell the email back to the caller letter by letter (e.g. "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com") and wait for a yes before booking');
-      }
+      const nameRefusal = readBackRefusal('name', own('name'), name, own('name') ? name : spellOut(name, language), transcript, language);
+      if (nameRefusal) return refuse(nameRefusal);
+      const emailRefusal = readBackRefusal('email', own('email'), email, own('email') ? email : spellOut(email, language), transcript, language);
+      if (emailRefusal) return refuse(emailRefusal);
       for (const f of typed.fields) {
         const spec = collect.find((c) => c.field === f.field)!;
-        if (!readBackConfirmed(spec, f.value, transcript)) return refuse(`${readBackHow(spec, f.say)} for ${f.field} before booking`);
+        const refusal = readBackRefusal(f.field, spec, f.value, f.say, transcript, language);
+        if (refusal) return refuse(refusal);
       }
       if (callerZone && !sameWallClock(slot.start, callerZone, zone) && !saidOnBothClocks(transcript, slot.start, [callerZone, zone])) {
-        return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now })}" — and wait for the caller's yes before booking`);
+        return refuse(`read the time back on both clocks first — "${sayTime(slot.start, { timeZone: zone, callerZone, now, language })}" — and wait for the caller's yes before booking`);
       }
 
       // The lead first: if the calendar fails now, nothing the caller told us is lost.
@@ -167,7 +165,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
         const booking = await calendar.book({ start: slot.start, attendee, ...(notes ? { notes } : {}), idempotencyKey: `${ctx.conversationId}:booking:${ctx.booking.bookings.length}`, conversationId: ctx.conversationId }, call);
         ctx.booking.bookings.push(booking);
         ctx.emit({ type: 'booking.made', at: ctx.now().toISOString(), booking: { ...booking, provider: calendar.id, attendee, timeZone: zone } });
-        const say = sayTime(booking.start, { timeZone: zone, callerZone, now });
+        const say = sayTime(booking.start, { timeZone: zone, callerZone, now, language });
         const result =
           booking.status === 'link'
             ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
@@ -198,7 +196,7 @@ function collectedFields(ctx: ToolContext, collect: CollectSpec[], input: BookAr
     const given = input[spec.field]?.trim();
     const raw = given || ctx.lead[spec.field];
     if (!raw) continue;
-    const checked = checkValue(spec, raw, { now: ctx.now(), timeZone: ctx.agent.config?.timeZone ?? 'UTC' });
+    const checked = checkValue(spec, raw, { now: ctx.now(), timeZone: ctx.agent.config?.timeZone ?? 'UTC', language: ctx.agent.config?.persona?.language });
     if ('error' in checked) return { error: checked.error };
     fields.push({ field: spec.field, type: spec.type, value: checked.value, ...(spec.question ? { question: spec.question } : {}), say: checked.say, given: !!given });
   }

@@ -8,20 +8,18 @@
 // address, the domain labels spellOut says whole (com, gmail…) may be said whole or spelled.
 
 import { SAID_AS_WORDS } from './spelling.ts';
+import { joinPhrases, readBackWords, type ReadBackWords } from './spoken-words.ts';
 
 // A yes in the languages callers use most (the persona's language need not be English): Polish
 // "tak, zgadza się", German "ja, genau", French "oui, c'est ça", Spanish "sí, correcto"…
 const END = String.raw`(?=$|[\s\p{P}])`;
 const YES = new RegExp(
   String.raw`^\s*(?:yes|yeah|yep|yup|correct|right|that's right|that is right|exactly|perfect|sure|absolutely|that's it|that's correct|spot on|uh-huh|mhm` +
-    String.raw`|tak|zgadza się|dokładnie|zgadza|ja|jawohl|genau|richtig|stimmt|korrekt|oui|exact|exactement|c'est ça|c'est bien ça|sí|si|sì|claro|correcto|exacto|esatto|giusto|sim|certo|isso|klopt|precies|jo|ano|da|так|да|точно)${END}`,
+    String.raw`|ok|okay|okey|okej|oké|dobrze|jasne|oczywiście|owszem|pewnie|tak|zgadza się|dokładnie|zgadza|ja|in ordnung|d'accord|vale|de acuerdo|va bene|perfetto|perfecto|perfeito|goed|inderdaad|jawohl|genau|richtig|stimmt|korrekt|oui|exact|exactement|c'est ça|c'est bien ça|sí|si|sì|claro|correcto|exacto|esatto|giusto|sim|certo|isso|klopt|precies|jo|ano|da|так|да|точно)${END}`,
   'iu',
 );
 const BUT_NO = new RegExp(String.raw`(?:^|[\s\p{P}])(?:no|not|nope|wrong|incorrect|actually|wait|nie|źle|nein|nicht|falsch|non|faux|pas|não|nao|niet|nee|ne|нет|не)${END}`, 'iu');
 
-/** What a listener hears as one symbol when a value is read back. */
-const SYMBOL_WORDS: Record<string, string> = { dot: '.', period: '.', point: '.', at: '@', dash: '-', hyphen: '-', underscore: '_', plus: '+', apostrophe: "'" };
-const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 /** One unit of a read-back: a single letter or digit or a symbol said as a word (char), or a whole word; `pause` when punctuation ends what came before. */
 type Unit = { kind: 'char' | 'word'; text: string; pause: boolean };
@@ -39,17 +37,17 @@ export function isAffirmative(text: string): boolean {
   return YES.test(text) && !BUT_NO.test(text.replace(YES, ''));
 }
 
-/** The agent's words as read-back units: punctuation and dashes between letters only separate them. */
-function readBackUnits(text: string): Unit[] {
-  const t = `${text.normalize('NFC').toLocaleLowerCase().replace(/@/g, ' at ')} `;
+/** The agent's words as read-back units: punctuation and dashes between letters only separate them; symbol and digit words (in the agent's language or English) are their characters. */
+function readBackUnits(text: string, said: ReadBackWords): Unit[] {
+  const t = `${joinPhrases(text.normalize('NFC').toLocaleLowerCase().replace(/@/g, ' at '), said)} `;
   const units: Unit[] = [];
   let last = 0;
   for (const m of t.matchAll(/[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}\p{N}]+)*/gu)) {
     const w = m[0];
     const pause = PAUSE.test(t.slice(last, m.index));
     last = m.index + w.length;
-    if (w in SYMBOL_WORDS) units.push({ kind: 'char', text: SYMBOL_WORDS[w], pause });
-    else if (DIGIT_WORDS.includes(w)) units.push({ kind: 'char', text: String(DIGIT_WORDS.indexOf(w)), pause });
+    const unit = said.units.get(w);
+    if (unit !== undefined && w !== 'oh') units.push({ kind: 'char', text: unit, pause });
     else units.push({ kind: graphemes(w).length === 1 ? 'char' : 'word', text: w, pause });
   }
   return units;
@@ -95,15 +93,30 @@ function spelledIn(units: Unit[], expected: Expected[]): boolean {
   return false;
 }
 
-/** Whether an agent turn spelled `value` out letter by letter and the caller's next turn confirmed it. */
-export function confirmedAloud(value: string, transcript: { role: 'agent' | 'caller'; text: string }[]): boolean {
-  const expected = expectedUnits(value);
-  if (!expected.some((x) => x.kind === 'label' || /[\p{L}\p{N}]/u.test(x.text))) return false;
-  for (let i = transcript.length - 2; i >= 0; i--) {
-    const turn = transcript[i];
-    if (turn.role !== 'agent' || !spelledIn(readBackUnits(turn.text), expected)) continue;
+/** Where a read-back stands in the transcript: confirmed; read back but the caller's answer was not a plain yes (`answer` undefined: not answered yet); or never read back. */
+export type ReadBackState = { state: 'confirmed' } | { state: 'not-yes'; answer?: string } | { state: 'not-read-back' };
+
+/** Whether some agent turn satisfied `said` and the caller's next turn was a plain yes; the latest read-back decides what went wrong when none was confirmed. */
+export function readBackState(transcript: { role: 'agent' | 'caller'; text: string }[], said: (text: string) => boolean): ReadBackState {
+  let latest: ReadBackState = { state: 'not-read-back' };
+  for (let i = transcript.length - 1; i >= 0; i--) {
+    if (transcript[i].role !== 'agent' || !said(transcript[i].text)) continue;
     const answer = transcript.slice(i + 1).find((t) => t.role === 'caller');
-    if (answer && isAffirmative(answer.text)) return true;
+    if (answer && isAffirmative(answer.text)) return { state: 'confirmed' };
+    if (latest.state === 'not-read-back') latest = { state: 'not-yes', ...(answer ? { answer: answer.text } : {}) };
   }
-  return false;
+  return latest;
+}
+
+/** Where the letter-by-letter read-back of `value` stands; symbol and digit words count in `language` (BCP-47) and English. */
+export function spelledBackState(value: string, transcript: { role: 'agent' | 'caller'; text: string }[], language?: string): ReadBackState {
+  const expected = expectedUnits(value);
+  if (!expected.some((x) => x.kind === 'label' || /[\p{L}\p{N}]/u.test(x.text))) return { state: 'not-read-back' };
+  const words = readBackWords(language);
+  return readBackState(transcript, (text) => spelledIn(readBackUnits(text, words), expected));
+}
+
+/** Whether an agent turn spelled `value` out letter by letter and the caller's next turn confirmed it; `language` adds its symbol and digit words to English. */
+export function confirmedAloud(value: string, transcript: { role: 'agent' | 'caller'; text: string }[], language?: string): boolean {
+  return spelledBackState(value, transcript, language).state === 'confirmed';
 }

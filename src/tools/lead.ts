@@ -41,7 +41,7 @@ export function saveLeadTool(ctx: ToolContext): ToolSpec<Record<string, string |
         const value = input[f.field];
         if (!value?.trim()) continue;
         // Recognisers write what they hear: "john dot smith at acme dot com" is an address too.
-        const checked = checkValue(f, value, { now: ctx.now(), timeZone: ctx.agent.config?.timeZone ?? 'UTC' });
+        const checked = checkValue(f, value, { now: ctx.now(), timeZone: ctx.agent.config?.timeZone ?? 'UTC', language: ctx.agent.config?.persona?.language });
         if ('error' in checked) {
           rejected.push(checked.error.startsWith(f.field) || f.type === 'phone' ? checked.error : `${f.field}: ${checked.error}`);
           continue;

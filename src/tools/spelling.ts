@@ -14,6 +14,8 @@
 //   of two or more spelled letters, so a lone "jay" stays the word "jay". "at" is the first
 //   "at" not after "dot" (so "dot at", Austria, still works). ASCII addresses only.
 
+import { symbolWord, symbolWordsInEnglish } from './spoken-words.ts';
+
 const SYMBOL_WORDS: Record<string, string> = { '.': 'dot', '@': 'at', '-': 'dash', _: 'underscore', '+': 'plus', "'": 'apostrophe', '’': 'apostrophe', '&': 'ampersand', '/': 'slash' };
 /** Domain labels said whole: everyone spells them the same way. */
 export const SAID_AS_WORDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'info', 'gmail', 'googlemail', 'yahoo', 'hotmail', 'outlook', 'icloud', 'proton', 'protonmail']);
@@ -32,19 +34,20 @@ const graphemes = (text: string): string[] => [...new Intl.Segmenter('en', { gra
 const isLetter = (g: string): boolean => /^\p{L}/u.test(g);
 const isDigit = (g: string): boolean => /^\p{Nd}$/u.test(g);
 
-/** A form a listener can check: "john.smith@acme.com" → "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com", "Zoë Ann" → "Z-o-ë, A-n-n". */
-export function spellOut(text: string): string {
+/** A form a listener can check: "john.smith@acme.com" → "j-o-h-n dot s-m-i-t-h at a-c-m-e dot com", "Zoë Ann" → "Z-o-ë, A-n-n"; symbols in `language`'s words when given (pl: "małpa", "kropka"). */
+export function spellOut(text: string, language?: string): string {
   const t = text.normalize('NFC').trim();
+  const say = (symbol: string): string => (language ? symbolWord(symbol, language) : undefined) ?? SYMBOL_WORDS[symbol] ?? symbol;
   if (/^[^\s@]+@[^\s@]+$/.test(t)) {
     const [local, domain] = t.toLowerCase().split('@');
-    const labels = domain.split('.').map((label) => (SAID_AS_WORDS.has(label) ? label : spellWord(label)));
-    return `${spellWord(local)} at ${labels.join(' dot ')}`;
+    const labels = domain.split('.').map((label) => (SAID_AS_WORDS.has(label) ? label : spellWord(label, say)));
+    return `${spellWord(local, say)} ${say('@')} ${labels.join(` ${say('.')} `)}`;
   }
-  return t.split(/\s+/).filter(Boolean).map(spellWord).join(', ');
+  return t.split(/\s+/).filter(Boolean).map((w) => spellWord(w, say)).join(', ');
 }
 
 /** Letters joined by dashes, digits one by one, symbols as words: "anna-maria99" → "a-n-n-a dash m-a-r-i-a 9 9". */
-function spellWord(word: string): string {
+function spellWord(word: string, say: (symbol: string) => string): string {
   const out: string[] = [];
   let letters: string[] = [];
   const flush = (): void => {
@@ -57,15 +60,15 @@ function spellWord(word: string): string {
       continue;
     }
     flush();
-    out.push(isDigit(g) ? g : (SYMBOL_WORDS[g] ?? g));
+    out.push(isDigit(g) ? g : say(g === '’' ? "'" : g));
   }
   flush();
   return out.join(' ');
 }
 
-/** What a speech recogniser wrote for a spoken address ("john dot smith at gmail dot com") as the address, or null. */
-export function parseSpokenEmail(spoken: string): string | null {
-  const s = ` ${spoken.normalize('NFKC').toLowerCase()} `
+/** What a speech recogniser wrote for a spoken address ("john dot smith at gmail dot com"; with `language` pl also "jan małpa firma kropka pl") as the address, or null. */
+export function parseSpokenEmail(spoken: string, language?: string): string | null {
+  const s = ` ${symbolWordsInEnglish(spoken, language).normalize('NFKC').toLowerCase()} `
     .replace(/^\s*(?:(?:my|the|his|her|our)\s+)?(?:e-?mail(?:\s+address)?\s+(?:is|would be)|it'?s|it is)\s+/, ' ')
     .replace(/[,;!?"()<>]/g, ' ')
     .replace(/\.(?=\s)/g, ' ')

@@ -81,6 +81,27 @@ describe('disclosure guard', () => {
       g.nextTurn();
     }
   });
+
+  // Accounting LOG entry 7: a persona that spells a long name as an example made the agent's
+  // read-back of that very name (more letters than the window) look like a recited prompt.
+  const LONG_NAMES = ['B-r-z-ę-c-z-y-s-z-c-z-y-k-i-e-w-i-c-z', 'Ch-ř-i-s-t-o-f-o-r-o-v-á-š-k-o-v-á', 'S-c-h-w-a-r-z-e-n-b-e-r-g-e-r-s-t-r-a-ß-e-n-m-ü-l-l-e-r', 'F-r-a-n-ç-o-i-s-e-d-é-s-i-r-é-e-l-e-f-è-v-r-e'];
+  for (const spelled of LONG_NAMES) {
+    it(`does not take a read-back of a long name the prompt spells as an example for the prompt: ${spelled.slice(0, 12)}…`, () => {
+      const persona = `Spell names back letter by letter, e.g. "J-a-n, ${spelled}", then ask whether it is right. Never give tax advice.`;
+      const g = new DisclosureGuard(persona, []);
+      let tripped: string | null = null;
+      for (const piece of `Let me check: J-a-n, ${spelled}. Is that right?`.match(/.{1,4}/gsu)!) tripped ??= g.push(piece);
+      assert.equal(tripped, null);
+    });
+  }
+
+  it('still trips on a recited prompt that spells an example inside it', () => {
+    const persona = 'Always spell the surname back, e.g. B-r-z-ę-c-z-y-s-z-c-z-y-k-i-e-w-i-c-z, then wait for the caller to say yes before you book anything at all for them today please.';
+    const g = new DisclosureGuard(persona, []);
+    let tripped: string | null = null;
+    for (const piece of persona.match(/\S+\s*/g)!) tripped ??= g.push(piece);
+    assert.equal(tripped, 'prompt');
+  });
 });
 
 describe('disclosure guard in a conversation', () => {

@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { MONTH_NAMES, WEEKDAYS, cap, ordinal } from './vocabulary.ts';
 import { zoneLabel } from './zones.ts';
+import { baseLanguage, knownLanguage, type KnownLanguage } from '../../util/language.ts';
 
 // How the agent says a time aloud. With a caller on another clock, theirs comes first and the
 // business's second, so the caller hears the hour they will actually be at their desk.
@@ -10,8 +11,9 @@ import { zoneLabel } from './zones.ts';
  * zone, theirs first: "tomorrow at 9 AM your time, 3 PM in Warsaw"; with a clock the caller named
  * but is not known to be in (`namedZone`): "9 AM New York time, 3 PM in Warsaw".
  */
-export function sayTime(instant: string | Temporal.Instant, o: { timeZone: string; callerZone?: string; namedZone?: string; now: Temporal.Instant }): string {
+export function sayTime(instant: string | Temporal.Instant, o: { timeZone: string; callerZone?: string; namedZone?: string; now: Temporal.Instant; language?: string }): string {
   const at = typeof instant === 'string' ? Temporal.Instant.from(instant) : instant;
+  if (baseLanguage(o.language) !== 'en') return sayTimeIn(o.language!, at, o);
   const business = at.toZonedDateTimeISO(o.timeZone);
   const plain = `${sayDay(business, o.now)} at ${sayClock(business)}`;
   const other = o.callerZone ?? o.namedZone;
@@ -42,4 +44,32 @@ export function sayClock({ hour, minute }: { hour: number; minute: number }): st
   if (minute === 0 && (hour === 0 || hour === 24)) return 'midnight';
   const h = hour % 12 || 12;
   return `${h}${minute ? `:${String(minute).padStart(2, '0')}` : ''} ${hour < 12 ? 'AM' : 'PM'}`;
+}
+
+/** "your time" after the caller's clock, in the languages Parley has words in (else a neutral form). */
+const YOUR_TIME: Record<KnownLanguage, string> = { en: 'your time', pl: 'u Pana/Pani', de: 'Ihrer Zeit', fr: 'votre heure', es: 'su hora', it: 'sua ora', pt: 'seu horário', nl: 'uw tijd' };
+
+/**
+ * sayTime in another language, with Intl in the agent's locale: "środa, 23 grudnia, 9:00",
+ * "jutro, 9:00"; with a caller on another clock, theirs first: "jutro, 9:00 (u Pana/Pani), 15:00 (Warsaw)".
+ */
+function sayTimeIn(language: string, at: Temporal.Instant, o: { timeZone: string; callerZone?: string; namedZone?: string; now: Temporal.Instant }): string {
+  const locale = Intl.DateTimeFormat.supportedLocalesOf([language])[0] ?? 'en';
+  const clock = (zone: string): string => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', hourCycle: 'h23', timeZone: zone }).format(at.epochMilliseconds);
+  const day = (zone: string): string => {
+    const date = at.toZonedDateTimeISO(zone).toPlainDate();
+    const today = o.now.toZonedDateTimeISO(zone).toPlainDate();
+    const days = today.until(date, { largestUnit: 'days' }).days;
+    if (days >= -1 && days <= 1) return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day');
+    const year = days < 0 || Temporal.PlainDate.compare(date, today.add({ years: 1 })) >= 0 ? { year: 'numeric' as const } : {};
+    return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', ...year, timeZone: zone }).format(at.epochMilliseconds);
+  };
+  const plain = `${day(o.timeZone)}, ${clock(o.timeZone)}`;
+  const other = o.callerZone ?? o.namedZone;
+  if (!other) return plain;
+  const [caller, business] = [at.toZonedDateTimeISO(other), at.toZonedDateTimeISO(o.timeZone)];
+  if (caller.toPlainDateTime().equals(business.toPlainDateTime())) return plain;
+  const there = caller.toPlainDate().equals(business.toPlainDate()) ? clock(o.timeZone) : plain;
+  const whose = o.callerZone ? YOUR_TIME[knownLanguage(language)] : zoneLabel(other);
+  return `${day(other)}, ${clock(other)} (${whose}), ${there} (${zoneLabel(o.timeZone)})`;
 }

@@ -4,6 +4,7 @@ import { CORRECTION, PARTS, WEEKDAYS, cap, normalize, partName, type Part } from
 import { sayClock } from './say.ts';
 import { whoseClock, type Whose } from './whose-clock.ts';
 import { findTimeZone } from './zones.ts';
+import { timeWordsInEnglish } from './languages.ts';
 
 export { canonicalZone, zoneLabel } from './zones.ts';
 export { sayTime } from './say.ts';
@@ -64,12 +65,12 @@ const MAX_PHRASE = 300;
 type Span = readonly [number, number];
 type Window = Omit<WhenRange, 'zone' | 'whose' | 'callerZone'>;
 
-/** Resolves a caller's phrase ("next Tuesday at 3", "tomorrow afternoon my time") into a span of time, or says what to ask. */
-export function resolveWhen(phrase: string, o: { now: Temporal.Instant; timeZone: string; callerZone?: string; previous?: PreviousWhen }): WhenRange | WhenError {
+/** Resolves a caller's phrase ("next Tuesday at 3", "tomorrow afternoon my time"; "w środę rano" with `language` pl) into a span of time, or says what to ask. */
+export function resolveWhen(phrase: string, o: { now: Temporal.Instant; timeZone: string; callerZone?: string; previous?: PreviousWhen; language?: string }): WhenRange | WhenError {
   const said = phrase.trim();
   const fail = (error: string): WhenError => ({ error });
   if (said.length > MAX_PHRASE) return fail(`The words for when are too long to read (${said.length} characters). Ask the caller for a day and a time, for example "Tuesday at 3 PM".`);
-  const clock = whoseClock(normalize(phrase), { timeZone: o.timeZone, callerZone: o.callerZone, said });
+  const clock = whoseClock(normalize(timeWordsInEnglish(phrase, o.language)), { timeZone: o.timeZone, callerZone: o.callerZone, said });
   if ('error' in clock) return clock;
   const { zone, whose, callerZone } = clock;
   const now = o.now.toZonedDateTimeISO(zone);

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
+import { digitWord, readBackWords } from '../spoken-words.ts';
 
 // Phone numbers: what a recogniser wrote ("oh seven nine one one, double one…", "+44 7911 123456")
 // becomes E.164 (+447911123456) with libphonenumber-js, a national number read in the business's
@@ -7,21 +8,23 @@ import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode
 const DIGIT_WORDS: Record<string, string> = { zero: '0', oh: '0', o: '0', nought: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' };
 const SAY = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
-/** The digits (and a leading +) in what was said: "plus four four, seven nine double one" → "+447911". */
-export function spokenDigits(text: string): string {
+/** The digits (and a leading +) in what was said: "plus four four, seven nine double one" → "+447911"; `language` (BCP-47) adds its digit words to English ("sześć, siedem" → "67"). */
+export function spokenDigits(text: string, language?: string): string {
+  const own = readBackWords(language).units;
+  const digitOf = (w: string): string | undefined => DIGIT_WORDS[w] ?? (/^\d$/.test(own.get(w) ?? '') ? own.get(w) : undefined);
   const words = text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}+]+/gu, ' ').split(/\s+/).filter(Boolean);
   let out = '';
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     const times = w === 'double' ? 2 : w === 'triple' ? 3 : 1;
     const next = times > 1 ? words[i + 1] : w;
-    const digit = next === undefined ? undefined : /^\d$/.test(next) ? next : DIGIT_WORDS[next];
+    const digit = next === undefined ? undefined : /^\d$/.test(next) ? next : digitOf(next);
     if (times > 1 && digit !== undefined) {
       out += digit.repeat(times);
       i++;
     } else if (w === 'plus' || (w.startsWith('+') && !out)) out += w === 'plus' ? '+' : `+${w.slice(1).replace(/\D/g, '')}`;
     else if (/^\d+$/.test(w)) out += w;
-    else if (DIGIT_WORDS[w] !== undefined) out += DIGIT_WORDS[w];
+    else if (digitOf(w) !== undefined) out += digitOf(w);
   }
   return out;
 }
@@ -50,13 +53,13 @@ function sayGroups(run: string): string[] {
   return [run.slice(0, 3), ...sayGroups(run.slice(3))];
 }
 
-/** An E.164 number read back in groups: "+447911123456" → "plus four four, seven nine one one, one two three, four five six". */
-export function sayPhoneDigits(e164: string): string {
+/** An E.164 number read back in groups: "+447911123456" → "plus four four, seven nine one one, one two three, four five six"; digit words in `language` (BCP-47). */
+export function sayPhoneDigits(e164: string, language?: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   // The number's own grouping (+44 7911 123456), each long group split again for the ear.
   const groups = parsed ? parsed.formatInternational().replace(/^\+/, '').split(/[\s-]+/) : [e164.replace(/\D/g, '')];
   const [code, ...rest] = groups;
-  const spoken = [code, ...rest.flatMap(sayGroups)].map((g) => [...g].map((d) => SAY[Number(d)]).join(' '));
+  const spoken = [code, ...rest.flatMap(sayGroups)].map((g) => [...g].map((d) => (language ? digitWord(Number(d), language) : SAY[Number(d)])).join(' '));
   return `${e164.startsWith('+') ? 'plus ' : ''}${spoken.join(', ')}`;
 }
 

@@ -1,5 +1,7 @@
 import type { CollectSpec } from '../../agent/collect.ts';
-import { confirmedAloud, isAffirmative } from '../confirmation.ts';
+import { readBackState, spelledBackState, type ReadBackState } from '../confirmation.ts';
+import { YES_EXAMPLES } from '../spoken-words.ts';
+import { knownLanguage } from '../../util/language.ts';
 import { spokenDigits, phoneDigitForms } from './phone.ts';
 import { sayDate } from './values.ts';
 import { Temporal } from 'temporal-polyfill';
@@ -13,24 +15,49 @@ type Turn = { role: 'agent' | 'caller'; text: string };
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
-/** Whether the caller confirmed `value` of this field after hearing it read back the way `spec.confirm` says. */
-export function readBackConfirmed(spec: CollectSpec, value: string, transcript: Turn[]): boolean {
+/** Whether the caller confirmed `value` of this field after hearing it read back the way `spec.confirm` says; `language` (BCP-47, the agent's) adds its digit and symbol words to English. */
+export function readBackConfirmed(spec: CollectSpec, value: string, transcript: Turn[], language?: string): boolean {
+  return fieldReadBackState(spec, value, transcript, language).state === 'confirmed';
+}
+
+/** Where the read-back of this field stands: confirmed, read back without a yes, or not read back. */
+export function fieldReadBackState(spec: Pick<CollectSpec, 'confirm' | 'type'>, value: string, transcript: Turn[], language?: string): ReadBackState {
   switch (spec.confirm) {
     case 'none':
-      return true;
+      return { state: 'confirmed' };
     case 'spell':
-      return confirmedAloud(value, transcript);
+      return spelledBackState(value, transcript, language);
     case 'digits': {
       const forms = spec.type === 'phone' ? phoneDigitForms(value) : [value.replace(/\D/g, '')].filter(Boolean);
-      return forms.length > 0 && confirmedAfter(transcript, (said) => forms.some((f) => spokenDigits(said).replace(/\D/g, '').includes(f)));
+      if (!forms.length) return { state: 'not-read-back' };
+      return readBackState(transcript, (said) => forms.some((f) => spokenDigits(said, language).replace(/\D/g, '').includes(f)));
     }
     case 'repeat':
-      return confirmedAfter(transcript, (said) => repeated(spec, value, said));
+      return readBackState(transcript, (said) => repeated(spec, value, said, language));
   }
 }
 
+/**
+ * Why `field` may not be used yet, for the tool's refusal — it was never read back (say how), or
+ * it was but the caller's answer was not heard as a yes (ask for one; do not read it back again) —
+ * or undefined once confirmed. `spec` undefined: spelled letter by letter (name and email).
+ */
+export function readBackRefusal(field: string, spec: Pick<CollectSpec, 'confirm' | 'type'> | undefined, value: string, say: string, transcript: Turn[], language?: string): string | undefined {
+  const how = spec ?? ({ confirm: 'spell', type: 'text' } as const);
+  const state = fieldReadBackState(how, value, transcript, language);
+  if (state.state === 'confirmed') return undefined;
+  if (state.state === 'not-yes') {
+    const lang = knownLanguage(language);
+    const yes = lang === 'en' ? YES_EXAMPLES.en : `${YES_EXAMPLES[lang]} or ${YES_EXAMPLES.en}`;
+    if (state.answer === undefined) return `the ${field} was read back but the caller has not answered yet; wait for their yes before booking`;
+    return `the ${field} was read back correctly, but the caller's answer ("${state.answer.slice(0, 80)}") was not heard as a plain yes; do not read it back again: ask the caller to confirm with a yes (${yes}) before booking`;
+  }
+  if (!spec) return `spell the ${field} back to the caller letter by letter ("${say}") and wait for a yes before booking`;
+  return `${readBackHow(spec, say)} for ${field} before booking`;
+}
+
 /** How the agent must read the value back, for the tool's answer to the model. */
-export function readBackHow(spec: CollectSpec, say: string): string | undefined {
+export function readBackHow(spec: Pick<CollectSpec, 'confirm'>, say: string): string | undefined {
   switch (spec.confirm) {
     case 'spell':
       return `spell it back letter by letter ("${say}") and wait for a yes`;
@@ -43,22 +70,21 @@ export function readBackHow(spec: CollectSpec, say: string): string | undefined 
   }
 }
 
-function repeated(spec: CollectSpec, value: string, said: string): boolean {
+function repeated(spec: Pick<CollectSpec, 'type'>, value: string, said: string, language?: string): boolean {
   const words = (s: string) => ` ${s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
   const heard = words(said);
   if (heard.includes(words(value))) return true;
   if (spec.type !== 'date') return false;
   // A date said the way people say it: its day (9, 9th) and its month's name.
   const date = Temporal.PlainDate.from(value);
-  return heard.includes(` ${MONTHS[date.month - 1]} `) && new RegExp(` ${date.day}(?:st|nd|rd|th)? `).test(heard) || heard.includes(words(sayDate(date)));
+  const day = new RegExp(` ${date.day}(?:st|nd|rd|th|\\.)? `).test(heard);
+  return (day && heard.includes(` ${MONTHS[date.month - 1]} `)) || heard.includes(words(sayDate(date))) || (day && heard.includes(` ${monthIn(date, language)} `));
 }
 
-/** Whether some agent turn satisfied `said` and the caller's next turn was a plain yes. */
-function confirmedAfter(transcript: Turn[], said: (text: string) => boolean): boolean {
-  for (let i = transcript.length - 2; i >= 0; i--) {
-    if (transcript[i].role !== 'agent' || !said(transcript[i].text)) continue;
-    const answer = transcript.slice(i + 1).find((t) => t.role === 'caller');
-    if (answer && isAffirmative(answer.text)) return true;
-  }
-  return false;
+/** The month's name as `language` says it with a day (Polish "grudnia", German "dezember"), from Intl. */
+function monthIn(date: Temporal.PlainDate, language: string | undefined): string {
+  if (!language) return MONTHS[date.month - 1];
+  const [locale] = Intl.DateTimeFormat.supportedLocalesOf([language]);
+  const parts = new Intl.DateTimeFormat(locale ?? 'en', { day: 'numeric', month: 'long', timeZone: 'UTC' }).formatToParts(Date.UTC(date.year, date.month - 1, date.day, 12));
+  return (parts.find((p) => p.type === 'month')?.value ?? MONTHS[date.month - 1]).normalize('NFC').toLowerCase();
 }

@@ -3,6 +3,7 @@ import type { CollectSpec } from '../../agent/collect.ts';
 import { resolveWhen } from '../calendar/when.ts';
 import { parseSpokenEmail, spellOut } from '../spelling.ts';
 import { parsePhone, sayPhoneDigits } from './phone.ts';
+import { baseLanguage } from '../../util/language.ts';
 
 // One collected value, checked and normalised in code by its type before anything keeps it: the
 // model gets a clear error to act on ("that phone number has 9 digits; ask again"), never a
@@ -17,21 +18,21 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satur
 const LIMITS: Record<CollectSpec['type'], number> = { name: 200, email: 320, phone: 100, company: 200, text: 2000, choice: 200, date: 300 };
 
 /** Checks and normalises what the model passed for one field; `timeZone` is the business's, for dates. */
-export function checkValue(spec: CollectSpec, raw: string, o: { now: Date; timeZone: string }): Checked {
+export function checkValue(spec: CollectSpec, raw: string, o: { now: Date; timeZone: string; language?: string }): Checked {
   const text = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (!text) return { error: `${spec.field} is empty; ask the caller for it` };
   if (text.length > LIMITS[spec.type]) return { error: `${spec.field} is ${text.length} characters, more than the ${LIMITS[spec.type]} a ${spec.type} may have` };
   switch (spec.type) {
     case 'name':
       if (!/\p{L}/u.test(text) || text.includes('@')) return { error: `"${text}" is not a name; ask the caller for their name` };
-      return { value: text, say: spellOut(text) };
+      return { value: text, say: spellOut(text, o.language) };
     case 'email': {
-      const email = EMAIL.test(text) ? text.toLowerCase() : parseSpokenEmail(text);
-      return email ? { value: email, say: spellOut(email) } : { error: `${spec.field} "${text}" is not a valid address; ask the caller to spell it again` };
+      const email = EMAIL.test(text) ? text.toLowerCase() : parseSpokenEmail(text, o.language);
+      return email ? { value: email, say: spellOut(email, o.language) } : { error: `${spec.field} "${text}" is not a valid address; ask the caller to spell it again` };
     }
     case 'phone': {
       const phone = parsePhone(text, spec.country);
-      return 'error' in phone ? phone : { value: phone.value, say: sayPhoneDigits(phone.value) };
+      return 'error' in phone ? phone : { value: phone.value, say: sayPhoneDigits(phone.value, o.language) };
     }
     case 'choice': {
       const bare = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -40,21 +41,25 @@ export function checkValue(spec: CollectSpec, raw: string, o: { now: Date; timeZ
     }
     case 'date': {
       const date = readDate(text, o);
-      return 'error' in date ? date : { value: date.date.toString(), say: sayDate(date.date) };
+      return 'error' in date ? date : { value: date.date.toString(), say: sayDate(date.date, o.language) };
     }
     default:
       return { value: text, say: text };
   }
 }
 
-/** "Wednesday 9 December 2026": how a date is read back. */
-export function sayDate(date: Temporal.PlainDate): string {
+/** "Wednesday 9 December 2026": how a date is read back; in another `language` with Intl ("środa, 9 grudnia 2026"). */
+export function sayDate(date: Temporal.PlainDate, language?: string): string {
+  if (baseLanguage(language) !== 'en') {
+    const [locale] = Intl.DateTimeFormat.supportedLocalesOf([language!]);
+    return new Intl.DateTimeFormat(locale ?? 'en', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(date.year, date.month - 1, date.day, 12));
+  }
   const month = MONTHS[date.month - 1];
   return `${WEEKDAYS[date.dayOfWeek - 1]} ${date.day} ${month[0].toUpperCase()}${month.slice(1)} ${date.year}`;
 }
 
 /** A calendar date: ISO, "9 December 1980", "December 9th, 1980", or words the booking tools understand ("next Tuesday"), read in the business zone. */
-function readDate(text: string, o: { now: Date; timeZone: string }): { date: Temporal.PlainDate } | { error: string } {
+function readDate(text: string, o: { now: Date; timeZone: string; language?: string }): { date: Temporal.PlainDate } | { error: string } {
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const t = text.toLowerCase().replace(/,/g, ' ').replace(/\s+/g, ' ');
   const month = (m: string) => MONTHS.findIndex((name) => name.startsWith(m.slice(0, 3)) && name.startsWith(m)) + 1;
@@ -67,7 +72,7 @@ function readDate(text: string, o: { now: Date; timeZone: string }): { date: Tem
   } catch {
     return { error: `"${text}" is not a date that exists; ask the caller for the date again` };
   }
-  const range = resolveWhen(text, { now: Temporal.Instant.fromEpochMilliseconds(o.now.getTime()), timeZone: o.timeZone });
+  const range = resolveWhen(text, { now: Temporal.Instant.fromEpochMilliseconds(o.now.getTime()), timeZone: o.timeZone, language: o.language });
   if ('error' in range) return { error: `${range.error.replace(/ Ask the caller.*$/, '')} Ask the caller for the date (a day, a month and, when it is not this year, the year).` };
   const first = range.from.toPlainDate();
   if (!first.equals(range.to.subtract({ nanoseconds: 1 }).toPlainDate())) return { error: `"${text}" is more than one day (${range.description}); ask the caller for one date` };
