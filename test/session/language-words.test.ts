@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { GuardrailInput } from '../../src/agent/schema.ts';
+import { AgentFile, type GuardrailInput } from '../../src/agent/schema.ts';
+import { languageWarnings } from '../../src/cli/agent-checks.ts';
 import { stemOf } from '../../src/knowledge/index.ts';
 import { isOwnTask, looksLikeQuestion } from '../../src/session/grounding.ts';
 import { guardedTopicOf, guardedTopics } from '../../src/session/guardrails.ts';
@@ -160,5 +161,14 @@ describe('guarded topics per language', () => {
     assert.equal(set!.say, 'Mój tekst.');
     assert.match(guardedTopics([{ topic: 'medical' }], 'de')[0]!.say, /keine medizinische Beratung/);
     assert.match(guardedTopics([{ topic: 'medical' }], 'en')[0]!.say, /^I'm not able to give medical advice/);
+  });
+});
+
+describe('parley check on persona.language', () => {
+  const config = (language: string) => AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'hi', language }, listen: { stt: 'deepgram:nova-3' } });
+  it('warns when Parley has no words of its own for the language, not for a known one', () => {
+    assert.match(languageWarnings(config('cs-CZ')).join('\n'), /^persona\.language: Parley has no words of its own for "cs-CZ"/m);
+    assert.deepEqual(languageWarnings(config('pl-PL')), []);
+    assert.deepEqual(languageWarnings(config('de')), []);
   });
 });
