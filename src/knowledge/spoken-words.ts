@@ -15,7 +15,7 @@ const STOP: Record<Exclude<KnownLanguage, 'en'>, Set<string>> = {
     dla przez przy pod nad przed po od do bez dla oraz lub albo ale aby żeby zeby jeśli jesli gdy bo więc wiec
     mnie mi mój moja moje mojego moim nasz nasza nasze naszego wasz wasza wasze waszego waszej waszym wam was wy
     pan pani państwo panu pana proszę prosze dziękuję dziekuje powiedzieć powiedzieć powiedz wiedzieć
-    wie wiem wiecie jakoś trochę troche coś jakiś jakąś jakas jakis tego także takze oczywiście właśnie wlasnie`),
+    wie wiem wiecie dobry dobra dobrze witam cześć jakoś trochę troche coś jakiś jakąś jakas jakis tego także takze oczywiście właśnie wlasnie`),
   de: list(`
     der die das den dem des ein eine einen einem einer eines und oder aber auch noch nur schon sehr mit von bei aus
     nach vor für fur über uber unter zum zur ist sind war waren wird werden bin bist hat habe haben hast habt kann

@@ -1,4 +1,5 @@
 import type { KnownLanguage } from '../util/language.ts';
+import { CONCEPTS_BY_LANGUAGE } from './concepts-by-language.ts';
 import { stemOf } from './words.ts';
 
 // Callers do not use the documents' words: they ask what something "would set them back" where
@@ -92,6 +93,7 @@ export function vocabulary(synonyms: readonly (readonly string[])[] = [], langua
     for (const s of stems) byStem.set(s, [...new Set([...(byStem.get(s) ?? []), concept])]);
   };
   for (const [concept, words] of Object.entries(CONCEPTS)) add(concept, words.split(/\s+/));
+  for (const [concept, words] of Object.entries(CONCEPTS_BY_LANGUAGE[language] ?? {})) add(concept, words.split(/\s+/));
   const phrases = [...PHRASES];
   synonyms.forEach((group, i) => {
     const concept = `${AGENT_CONCEPT}${i}`;

@@ -211,9 +211,3 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
     otherSay: 'Daar kan ik u hier niet mee helpen. Ik help u graag met alles over onze diensten.',
   },
 };
-
-/** Alternatives separated by " | " as one regular expression, bounded by non-letters (`\b` knows only ASCII letters). */
-export function phrasesRegExp(alternatives: string): RegExp {
-  const alt = alternatives.split(/\s\|\s/).map((w) => w.trim()).filter(Boolean).join('|');
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt})(?![\\p{L}\\p{N}])`, 'u');
-}

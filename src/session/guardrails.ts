@@ -12,7 +12,8 @@
 import type { GuardrailInput } from '../agent/schema.ts';
 import { phraseRegExp, stemOf, wordsOf } from '../knowledge/index.ts';
 import type { KnownLanguage } from '../util/language.ts';
-import { ADVICE_WORDS, phrasesRegExp } from './advice-words.ts';
+import { ADVICE_WORDS } from './advice-words.ts';
+import { phrasesRegExp } from './question-words.ts';
 
 interface TopicRules {
   /** Words (or phrases) of the topic; with `asking: advice` they need an advice-seeking phrase too. */

@@ -20,6 +20,9 @@ const fillers = (w: string) => new RegExp(`^(?:(?:${alt(w)})\\s+)+`, 'u');
 const starts = (w: string) => new RegExp(`^(?:${alt(w)})(?![\\p{L}\\p{N}])`, 'u');
 const anywhere = (w: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt(w)})(?![\\p{L}\\p{N}])`, 'u');
 
+/** Alternatives separated by " | " as one regular expression that matches anywhere, bounded by non-letters. */
+export const phrasesRegExp = anywhere;
+
 const ENGLISH: QuestionWords = {
   fillerStart: /^(?:(?:um|uh|erm|er|hmm|so|and|ok|okay|oh|well|yeah|hi|hey|hello|right|alright|also|like|actually|sorry|quick question|one more thing|just)\s+)+/,
   questionStart:

@@ -53,6 +53,9 @@ describe('parley knowledge explain: a Polish agent', () => {
     assert.equal(card.verdict, 'answered', card.why);
     assert.match(card.decision.reason, /^covered/);
     assert.equal(card.hits[0]?.source, 'knowledge/platnosci.md');
+    const greeted = await explain('dzień dobry czy przyjmujecie płatność kartą');
+    assert.equal(greeted.verdict, 'answered', greeted.why);
+    assert.equal(greeted.hits[0]?.source, 'knowledge/platnosci.md');
     const price = await explain('ile kosztuje prowadzenie księgowości');
     assert.equal(price.verdict, 'answered', price.why);
     assert.equal(price.hits[0]?.source, 'knowledge/cennik.md');
@@ -79,6 +82,8 @@ describe('parley knowledge explain: a Polish agent', () => {
     assert.equal(thursday.hits[0]?.source, 'knowledge/godziny.md');
     const payments = await explain('jakie formy płatności przyjmujecie');
     assert.equal(payments.hits[0]?.source, 'knowledge/platnosci.md');
+    const price = await explain('jaka jest cena za kadry');
+    assert.equal(price.hits[0]?.source, 'knowledge/cennik.md', 'cena finds the price list through the price concept');
     const services = await explain('jakich usług udzielacie');
     assert.equal(services.verdict, 'answered', services.why);
     assert.equal(services.hits[0]?.source, 'knowledge/uslugi.md');
