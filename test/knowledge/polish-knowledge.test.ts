@@ -1,10 +1,13 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UNKNOWN_ANSWERS } from '../../src/agent/language-defaults.ts';
 import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { explainQuestion } from '../../src/cli/knowledge.ts';
 import { ingestKnowledge } from '../../src/knowledge/index.ts';
+import { Conversation } from '../../src/session/conversation.ts';
 import type { Store } from '../../src/store/store.ts';
+import { startFakeOpenAI } from '../../src/testing/index.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { folderWith } from './fixtures.ts';
 
@@ -111,6 +114,28 @@ describe('parley knowledge explain: a Polish agent', () => {
     const x = await explain('muszę zapłacić vat');
     assert.equal(x.decision.guarded, 'porady', x.why);
     assert.match(x.why, /W tej sprawie nie mogę tutaj pomóc/);
+  });
+
+  it('in a conversation: declines in Polish, turns advice away in Polish, and lets booking reach the model', async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      const c = new Conversation({ agent, store, models: [createOpenAICompatible({ name: 'fake', baseURL: fake.url, apiKey: 'test' })('fake-model')] });
+      await c.start();
+      const say = async (text: string) => {
+        const asked = fake.requests.length;
+        let heard = '';
+        for await (const o of c.reply(text)) if (o.type === 'text') heard += o.text;
+        return { heard, asked: fake.requests.length > asked };
+      };
+      assert.deepEqual(await say('kto jest waszym prezesem'), { heard: UNKNOWN_ANSWERS.pl, asked: false });
+      const advice = await say('czy muszę zapłacić vat');
+      assert.match(advice.heard, /^Nie mogę udzielać porad podatkowych/);
+      assert.equal(advice.asked, false);
+      assert.equal((await say('A w czwartek?')).asked, true, 'the model gets booking talk');
+      await c.end('caller hung up');
+    } finally {
+      await fake.close();
+    }
   });
 
   it('says the unknown answer in Polish unless the owner wrote one', async () => {
