@@ -8,7 +8,8 @@
 // day, and "my gum bleeds, is that normal?" is the one to turn away. So a built-in topic needs one
 // of its words and a way of asking for advice ("should I", "is it normal", "can I take"), or one
 // of its words that only ever asks for advice ("diagnose", "sue"). An owner's own topic matches on
-// its words alone unless it says `asking: advice`.
+// its words alone unless it says `asking: advice`. An agent in another known language gets that
+// language's topic words, ways of asking and lines too (advice-words.ts), on top of English's.
 import type { GuardrailInput } from '../agent/schema.ts';
 import { phraseRegExp, stemOf, wordsOf } from '../knowledge/index.ts';
 import type { KnownLanguage } from '../util/language.ts';
