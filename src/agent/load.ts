@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { AgentLoadError, type AgentProblem } from './problems.ts';
+import { applyLanguageDefaults } from './language-defaults.ts';
 import { applyLatencyPreset } from './latency-presets.ts';
 import { AgentFile, type AgentFileData } from './schema.ts';
 import { fieldsAt } from './schema-fields.ts';
@@ -51,7 +52,7 @@ export async function loadAgent(dir: string, o: { checks?: ExtraChecks } = {}): 
     problems.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new AgentLoadError(problems);
   }
-  const config = applyLatencyPreset(parsed.data, raw);
+  const config = applyLanguageDefaults(applyLatencyPreset(parsed.data, raw), raw);
   const problems: AgentProblem[] = [];
   const point = (path: (string | number)[], message: string) => problems.push(yaml.problem(path, message));
 

@@ -76,7 +76,7 @@ export const Knowledge = z.strictObject({
   unknownAnswer: z
     .string()
     .default("I don't have that in our materials, so I won't guess. I can set up a short intro call with someone who can answer it. Would that help?")
-    .describe('What a strict agent says to a question its documents do not answer.'),
+    .describe('What a strict agent says to a question its documents do not answer; unset, a line in persona.language (English where Parley has none).'),
   synonyms: z
     .array(z.array(z.string().min(1).max(60)).min(2).max(30))
     .max(200)

@@ -11,6 +11,7 @@ import { speechEngine, speechSpecProblem, VENDORS } from '../speech/registry.ts'
 import { voiceIdProblem } from '../speech/voices/voice-id.ts';
 import { isFluxModel } from '../speech/stt/deepgram-flux.ts';
 import { sttLanguage } from '../speech/stt-language.ts';
+import { hasOwnWords, KNOWN_LANGUAGES } from '../util/language.ts';
 
 // What `parley check` asks beyond the schema: would this agent actually start? Each answer is a
 // field problem (pinned to its line by the loader) or a warning about the environment.
@@ -140,10 +141,16 @@ export function phoneListeningWarnings(config: AgentFileData, env: NodeJS.Proces
   ];
 }
 
-/** Warnings about the recogniser and persona.language: an engine that cannot hear the agent's language, or only its US English. */
+/** Warnings about the recogniser and persona.language: an engine that cannot hear the agent's language, or only its US English; a language Parley has no words of its own for. */
 export function languageWarnings(config: AgentFileData): string[] {
   const { warning } = sttLanguage(config.listen.stt, config.persona.language);
-  return warning ? [`listen.stt: ${warning}`] : [];
+  const warnings = warning ? [`listen.stt: ${warning}`] : [];
+  if (!hasOwnWords(config.persona.language)) {
+    warnings.push(
+      `persona.language: Parley has no words of its own for "${config.persona.language}" (it has ${KNOWN_LANGUAGES.join(', ')}): questions without "?", booking talk, stemming, guardrail words and default lines use English — see docs/knowledge.md#languages`,
+    );
+  }
+  return warnings;
 }
 
 /** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language. */

@@ -8,6 +8,7 @@ import type { Embedder } from '../knowledge/index.ts';
 import { nearestTopic, topicVectorsOf } from '../session/guardrail-meaning.ts';
 import { guardedTopicOf, guardedTopicsOf, type GuardMatch } from '../session/guardrails.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { knownLanguage, type KnownLanguage } from '../util/language.ts';
 import { knowledgeSpec } from './runtime.ts';
 import { bold, dim, exitOnAgentError } from './output.ts';
 
@@ -65,8 +66,8 @@ export function command(): Command {
 }
 
 /** The guarded topic a question touches, by its words or (with embeddings) by meaning, as a conversation would decide it. */
-async function guardOf(query: string, config: GuardrailConfig[], vector: Float32Array | undefined, embedder: Embedder | undefined): Promise<{ match?: GuardMatch; note?: string }> {
-  const topics = guardedTopicsOf(config);
+async function guardOf(query: string, config: GuardrailConfig[], language: KnownLanguage, vector: Float32Array | undefined, embedder: Embedder | undefined): Promise<{ match?: GuardMatch; note?: string }> {
+  const topics = guardedTopicsOf(config, language);
   const byWords = guardedTopicOf(query, topics);
   if (byWords) return { match: { topic: byWords, by: 'words' } };
   if (!topics.length || !embedder) return {};
@@ -88,19 +89,20 @@ export interface QuestionExplained {
 /** What `parley knowledge explain` shows for a caller turn, from the agent's indexed documents in `store`. */
 export async function explainQuestion(agent: Agent, store: Store, query: string, o: { after?: string[]; limit?: number; log?: (line: string) => void } = {}): Promise<QuestionExplained> {
   const { knowledge } = agent.config;
+  const language = knownLanguage(agent.config.persona.language);
   const { embedder, warning } = agentEmbedder(agent);
   if (warning) o.log?.(warning);
   const g = await groundTurn(store, agent.name, query, {
     previous: o.after,
     topK: o.limit ?? knowledge.topK,
-    vocabulary: vocabularyOf(knowledge.synonyms),
+    vocabulary: vocabularyOf(knowledge.synonyms, language),
     strict: knowledge.strict,
     embedder,
     minSimilarity: knowledge.embeddings?.minSimilarity,
     embedTimeoutMs: knowledge.embeddings?.timeoutMs,
     toolTopics: agent.config.tools.flatMap((t) => (t.type === 'webhook' ? [`${t.name.replace(/[_-]/g, ' ')} ${t.description}`] : [])),
   });
-  const { match, note } = await guardOf(query, agent.config.guardrails, g.retrieval.vector, embedder);
+  const { match, note } = await guardOf(query, agent.config.guardrails, language, g.retrieval.vector, embedder);
   if (note) o.log?.(note);
   const guarded = match?.topic;
   const decision = {

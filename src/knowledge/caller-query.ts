@@ -1,3 +1,4 @@
+import { isLanguageFiller, isLanguageStopWord } from './spoken-words.ts';
 import { isStopWord } from './terms.ts';
 import { isAgentConcept, type Vocabulary } from './vocabulary.ts';
 import { stemOf, wordsOf } from './words.ts';
@@ -69,7 +70,7 @@ export function readCallerQuery(text: string, vocab: Vocabulary, previous: reado
 
 /** The slot for one caller's word: its stem and its concepts' stems. */
 export function wordSlot(word: string, vocab: Vocabulary, from: QuerySlot['from']): QuerySlot {
-  const stem = stemOf(word);
+  const stem = stemOf(word, vocab.language);
   const related = vocab.conceptsOf(stem).flatMap((c) => vocab.stemsOf(c));
   return { text: word, stems: [stem, ...new Set(related.filter((s) => s !== stem))], from };
 }
@@ -88,7 +89,7 @@ function slotsOf(text: string, vocab: Vocabulary, from: QuerySlot['from']): Quer
     slots.push({ text: m[0].trim(), stems: [...vocab.stemsOf(concept)], phrase: true, from });
   }
   for (const word of spoken.split(' ')) {
-    if (!word || (word.length < 3 && !/^\p{N}+$/u.test(word)) || isStopWord(word) || FILLER.has(word)) continue;
+    if (!word || (word.length < 3 && !/^\p{N}+$/u.test(word)) || carriesNothing(word, vocab)) continue;
     if (slots.length >= MAX_SLOTS) break;
     const slot = wordSlot(word, vocab, from);
     if (seen.has(slot.stems[0])) continue;
@@ -96,6 +97,11 @@ function slotsOf(text: string, vocab: Vocabulary, from: QuerySlot['from']): Quer
     slots.push(slot);
   }
   return slots;
+}
+
+/** A function word or filler, in English or the agent's language. */
+function carriesNothing(word: string, vocab: Vocabulary): boolean {
+  return isStopWord(word) || FILLER.has(word) || isLanguageStopWord(word, vocab.language) || isLanguageFiller(word, vocab.language);
 }
 
 /**
@@ -108,8 +114,9 @@ export function joinSplitWords(query: CallerQuery, vocab: Vocabulary, known: (st
   for (let i = 0; i + 1 < words.length; i++) {
     const [a, b] = [words[i], words[i + 1]];
     const joined = a + b;
-    if (joined.length < 5 || !known(stemOf(joined))) continue;
-    if (known(stemOf(a)) && known(stemOf(b)) && !isStopWord(a) && !isStopWord(b)) continue;
+    const stem = (w: string) => stemOf(w, vocab.language);
+    if (joined.length < 5 || !known(stem(joined))) continue;
+    if (known(stem(a)) && known(stem(b)) && !isStopWord(a) && !isStopWord(b)) continue;
     slots = [...slots.filter((s) => s.from !== 'turn' || (s.text !== a && s.text !== b)), wordSlot(joined, vocab, 'turn')];
     i++;
   }

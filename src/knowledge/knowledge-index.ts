@@ -1,3 +1,4 @@
+import type { KnownLanguage } from '../util/language.ts';
 import type { CallerQuery, QuerySlot } from './caller-query.ts';
 import { stemOf, withinOneEdit, wordsOf } from './words.ts';
 
@@ -48,8 +49,12 @@ export class KnowledgeIndex {
   /** The vectors packed row after row (one length only), with the chunk position of each row: one pass over memory per search. */
   readonly #matrix: { data: Float32Array; rows: number[]; dims: number } | undefined;
 
-  constructor(chunks: IndexedChunk[], vectors: readonly (Float32Array | undefined)[] = []) {
+  /** The language its words were stemmed in: a query must be read in the same one. */
+  readonly language: KnownLanguage;
+
+  constructor(chunks: IndexedChunk[], vectors: readonly (Float32Array | undefined)[] = [], language: KnownLanguage = 'en') {
     this.chunks = chunks;
+    this.language = language;
     this.vectors = vectors;
     const dims = vectors.find((v) => v)?.length ?? 0;
     const rows = dims ? vectors.flatMap((v, at) => (v?.length === dims ? [at] : [])) : [];
@@ -63,7 +68,7 @@ export class KnowledgeIndex {
       let length = 0;
       const count = (text: string, weight: number) => {
         const add = (w: string) => {
-          const s = stemOf(w);
+          const s = stemOf(w, language);
           if (!this.#words.has(w)) this.#words.set(w, s);
           tf.set(s, (tf.get(s) ?? 0) + weight);
           length += weight;

@@ -63,7 +63,7 @@ export async function retrieve(store: Store, agent: string, text: string, o: Ret
   const said = query.followUp && o.previous?.length ? `${o.previous.at(-1)} ${text}` : text;
   const embedding = o.embedder ? embedQuery(o.embedder, said, o.embedTimeoutMs ?? 400, o.signal) : undefined;
   const t0 = performance.now();
-  const index = await knowledgeIndexOf(store, agent, { embeddingLabel: o.embedder?.label, signal: o.signal });
+  const index = await knowledgeIndexOf(store, agent, { embeddingLabel: o.embedder?.label, language: o.vocabulary.language, signal: o.signal });
   query = joinSplitWords(query, o.vocabulary, (stem) => index.has(stem));
   const lexical = index.search(query, CANDIDATES);
   let searchMs = performance.now() - t0;

@@ -1,3 +1,5 @@
+import type { KnownLanguage } from '../util/language.ts';
+import { CONCEPTS_BY_LANGUAGE } from './concepts-by-language.ts';
 import { stemOf } from './words.ts';
 
 // Callers do not use the documents' words: they ask what something "would set them back" where
@@ -76,18 +78,22 @@ export interface Vocabulary {
   conceptsOf(stem: string): readonly string[];
   /** The agent's own synonym groups (`knowledge.synonyms`), merged in like built-in concepts. */
   readonly phrases: readonly [RegExp, string][];
+  /** The agent's language: how its words are stemmed, in the documents and in callers' turns alike. */
+  readonly language: KnownLanguage;
 }
 
 /** The built-in concepts plus an agent's own groups (each a list of words or short phrases that mean the same to its callers). */
-export function vocabulary(synonyms: readonly (readonly string[])[] = []): Vocabulary {
+export function vocabulary(synonyms: readonly (readonly string[])[] = [], language: KnownLanguage = 'en'): Vocabulary {
+  const stem = (w: string) => stemOf(w, language);
   const byConcept = new Map<string, string[]>();
   const byStem = new Map<string, string[]>();
   const add = (concept: string, words: string[]) => {
-    const stems = [...new Set(words.map(stemOf))];
+    const stems = [...new Set(words.map(stem))];
     byConcept.set(concept, [...(byConcept.get(concept) ?? []), ...stems]);
     for (const s of stems) byStem.set(s, [...new Set([...(byStem.get(s) ?? []), concept])]);
   };
   for (const [concept, words] of Object.entries(CONCEPTS)) add(concept, words.split(/\s+/));
+  for (const [concept, words] of Object.entries(CONCEPTS_BY_LANGUAGE[language] ?? {})) add(concept, words.split(/\s+/));
   const phrases = [...PHRASES];
   synonyms.forEach((group, i) => {
     const concept = `${AGENT_CONCEPT}${i}`;
@@ -96,14 +102,24 @@ export function vocabulary(synonyms: readonly (readonly string[])[] = []): Vocab
     for (const p of group.filter((w) => /\s/.test(w.trim()))) {
       const words = p.trim().toLowerCase().split(/\s+/).map((w) => w.replace(/[^\p{L}\p{N}]/gu, '')).filter(Boolean);
       if (!words.length) continue;
-      phrases.push([new RegExp(`\\b${words.join('\\s+')}\\b`), concept]);
+      phrases.push([phraseRegExp(words), concept]);
       // A passage that uses the phrase ("care plan") matches a caller's other word for it ("retainer").
-      byConcept.set(concept, [...new Set([...(byConcept.get(concept) ?? []), ...words.map(stemOf)])]);
+      byConcept.set(concept, [...new Set([...(byConcept.get(concept) ?? []), ...words.map(stem)])]);
     }
   });
   return {
     stemsOf: (c) => byConcept.get(c) ?? [],
     conceptsOf: (s) => byStem.get(s) ?? [],
     phrases,
+    language,
   };
+}
+
+/**
+ * Matches words in order, on words as `wordsOf` writes them. Boundaries are any non-letter, not
+ * `\b`: JavaScript's `\b` knows only ASCII letters, so "muszę zapłacić" never ended at a word.
+ */
+export function phraseRegExp(words: readonly string[]): RegExp {
+  const escaped = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<![\\p{L}\\p{N}\\p{M}])${escaped.join('\\s+')}(?![\\p{L}\\p{N}\\p{M}])`, 'u');
 }

@@ -1,18 +1,22 @@
-import { stemmer } from 'stemmer';
+import type { KnownLanguage } from '../util/language.ts';
+import { STEMMERS } from './stemmers/index.ts';
 
 // Words as retrieval compares them: lower case, split on anything that is not a letter or a
-// digit, reduced to their Porter stem ("pricing", "priced", "prices" → "price"), the stemmer
-// SQLite's FTS5 `porter` tokenizer uses. Stems are cached: a corpus repeats a few thousand words.
+// digit, reduced to their stem in the agent's language — English by Porter ("pricing", "priced",
+// "prices" → "price", the stemmer SQLite's FTS5 `porter` tokenizer uses), other languages by a
+// light suffix stripper (src/knowledge/stemmers/). Stems are cached: a corpus repeats a few
+// thousand words.
 
 const cache = new Map<string, string>();
 const CACHE_LIMIT = 200_000; // an index of 10,000 chunks has ~15,000 distinct words
 
-/** The stem of one lower-case word. */
-export function stemOf(word: string): string {
-  let s = cache.get(word);
+/** The stem of one lower-case word, in the agent's language (English when not given). */
+export function stemOf(word: string, language: KnownLanguage = 'en'): string {
+  const key = language === 'en' ? word : `${language}:${word}`;
+  let s = cache.get(key);
   if (s === undefined) {
-    s = /^\p{N}+$/u.test(word) ? word : stemmer(word);
-    if (cache.size < CACHE_LIMIT) cache.set(word, s);
+    s = /^\p{N}+$/u.test(word) ? word : STEMMERS[language](word);
+    if (cache.size < CACHE_LIMIT) cache.set(key, s);
   }
   return s;
 }

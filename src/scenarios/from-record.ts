@@ -1,6 +1,7 @@
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Agent } from '../agent/load.ts';
 import { looksLikeQuestion } from '../session/grounding.ts';
+import { knownLanguage } from '../util/language.ts';
 import type { ConversationRecord, ToolCallRecord, TurnRecord } from '../store/records.ts';
 import { literalPattern } from './match.ts';
 import { SCRIPTED_TRANSFER_OUTCOMES } from './scripted-phone-line.ts';
@@ -36,7 +37,7 @@ export function scenarioFromRecord(rec: ConversationRecord, agent: Agent, o: Fro
       if (answer.grounding === 'declined') expect.declined = true;
       if (answer.grounding?.startsWith('guarded:')) expect.guarded = answer.grounding.slice('guarded:'.length);
       // Only a question's documents are worth pinning; a statement's hits are incidental.
-      else if (c.knowledge.length && looksLikeQuestion(c.text)) expect.documents = literalPattern(c.knowledge[0].source);
+      else if (c.knowledge.length && looksLikeQuestion(c.text, knownLanguage(agent.config.persona.language))) expect.documents = literalPattern(c.knowledge[0].source);
       const called = [...new Set(callsOf(answer).map((x) => x.name))].filter((n) => !LOOKUPS.has(n));
       if (called.length) expect.toolCalled = called;
     }

@@ -18,6 +18,7 @@ import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
 import { DECLINE, DisclosureGuard } from './disclosure.ts';
 import { groundTurn, knowledgeHitsEvent, vocabularyOf } from './grounding.ts';
+import { knownLanguage } from '../util/language.ts';
 import { nearestTopic, topicVectorsOf, topicVectorsWithin } from './guardrail-meaning.ts';
 import { guardedTopicOf, guardedTopicsOf, type GuardedTopic, type GuardMatch } from './guardrails.ts';
 import { NotInDocumentsFilter } from './not-in-documents.ts';
@@ -114,8 +115,9 @@ export class Conversation {
     this.#trace = conversationTraceSink(this.id, o.env ?? process.env);
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
     this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
-    this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms);
-    this.#guarded = guardedTopicsOf(o.agent.config.guardrails);
+    const language = knownLanguage(o.agent.config.persona.language);
+    this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms, language);
+    this.#guarded = guardedTopicsOf(o.agent.config.guardrails, language);
     // Made once per agent and model (usually before the first caller turn), then shared.
     if (o.embedder && this.#guarded.length) void topicVectorsOf(this.#guarded, o.embedder);
     this.#toolTopics = o.agent.config.tools.flatMap((t) =>

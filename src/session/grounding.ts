@@ -5,24 +5,8 @@
 import { readCallerQuery, retrieve, stemOf, vocabulary, wordsOf, type Embedder, type Retrieval, type Vocabulary } from '../knowledge/index.ts';
 import type { ConversationEvent } from './events.ts';
 import type { Store } from '../store/store.ts';
-
-// A recogniser writes no question marks; a question shows in how it starts (after the filler
-// callers open with) or in the asking phrases anywhere in it.
-const FILLER_START = /^(?:(?:um|uh|erm|er|hmm|so|and|ok|okay|oh|well|yeah|hi|hey|hello|right|alright|also|like|actually|sorry|quick question|one more thing|just)\s+)+/;
-const QUESTION_START =
-  /^(?:what|whats|who|whom|whose|which|when|where|why|how|hows|do|does|did|dont|doesnt|is|isnt|are|arent|was|were|can|cant|could|will|would|should|shall|may|might|have|has|any|tell me|i wonder|wondering|curious|i was wondering|id like to know|i want to know|i need to know|i was hoping to know)\b/;
-const ASKING = /\b(?:do|does|can|could|will|would|is|are) (?:you|your|u|ya|they|it|there|i|we)\b|\b(?:any idea|wondering|curious|want to know|need to know|like to know|tell me|how much|how long|or not)\b/;
-
-// What the agent itself does rather than facts in the documents: booking and scheduling, the
-// caller giving their details, and talk about the call itself.
-const OWN_TASK = new RegExp(
-  [
-    String.raw`\b(?:book|booking|schedule|scheduling|reschedule|appointment|appointments|meeting|slot|slots|availability|available|calendar|intro call|a call|call me|call back|callback|put me down|put me in|pencil me in|sign me up for|o ?clock|\d+ ?(?:am|pm))\b`,
-    String.raw`\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|next week|this week)\b`,
-    String.raw`\bmy (?:name|email|e mail|phone|number|company|address)\b`,
-    String.raw`\b(?:spell|repeat|say that again|you there|hear me|bye|goodbye|thanks|thank you|real person|human|robot|bot|machine|recording|recorded|are you an? ai|artificial|your name|who am i talking|who is this|who are you)\b`,
-  ].join('|'),
-);
+import type { KnownLanguage } from '../util/language.ts';
+import { ENGLISH_QUESTION_WORDS, questionWordsOf } from './question-words.ts';
 
 /**
  * Below this coverage of what a question asks, a strict agent declines in code, without asking
@@ -42,16 +26,18 @@ export const MAX_ABSENT_SHARE = 0.75;
 /** Cosine similarity at which the nearest passage counts as answering, without `knowledge.embeddings.minSimilarity`. */
 export const DEFAULT_MIN_SIMILARITY = 0.5;
 
-/** Whether a caller's words read as a question (by punctuation, by how they start, or by an asking phrase). */
-export function looksLikeQuestion(text: string): boolean {
-  if (text.trim().endsWith('?')) return true;
-  const spoken = wordsOf(text).join(' ').replace(FILLER_START, '');
-  return QUESTION_START.test(spoken) || ASKING.test(spoken);
+/** Whether a caller's words read as a question in the agent's language (by punctuation, by how they start, or by an asking phrase). */
+export function looksLikeQuestion(text: string, language: KnownLanguage = 'en'): boolean {
+  if (text.trim().endsWith('?') || text.trim().startsWith('¿')) return true;
+  const words = questionWordsOf(language);
+  const spoken = wordsOf(text).join(' ').replace(words.fillerStart, '');
+  return words.questionStart.test(spoken) || words.asking.test(spoken);
 }
 
-/** Whether the words are about the agent's own tasks or the call itself, which the documents need not cover. */
-export function isOwnTask(text: string): boolean {
-  return OWN_TASK.test(wordsOf(text).join(' '));
+/** Whether the words are about the agent's own tasks or the call itself (in its language or English), which the documents need not cover. */
+export function isOwnTask(text: string, language: KnownLanguage = 'en'): boolean {
+  const spoken = wordsOf(text).join(' ');
+  return ENGLISH_QUESTION_WORDS.ownTask.test(spoken) || (language !== 'en' && questionWordsOf(language).ownTask.test(spoken));
 }
 
 /** The decision for one turn, with the retrieval it was made on. */
@@ -83,8 +69,8 @@ export async function groundTurn(store: Store, agent: string, heard: string, o: 
   const retrieval = await retrieve(store, agent, heard, { previous: o.previous, limit: o.topK, vocabulary: o.vocabulary, embedder: o.embedder, embedTimeoutMs: o.embedTimeoutMs, signal: o.signal });
   const answer = (reason: string): Grounding => ({ retrieval, declined: false, reason });
   if (!o.strict) return answer('not strict');
-  if (!looksLikeQuestion(heard)) return answer('not a question');
-  if (isOwnTask(heard)) return answer("the agent's own task");
+  if (!looksLikeQuestion(heard, o.vocabulary.language)) return answer('not a question');
+  if (isOwnTask(heard, o.vocabulary.language)) return answer("the agent's own task");
   if (retrieval.coverage >= MIN_COVERAGE && retrieval.unknownShare < MAX_ABSENT_SHARE) return answer(`covered ${retrieval.coverage.toFixed(2)}`);
   if (retrieval.similarity !== undefined && retrieval.similarity >= (o.minSimilarity ?? DEFAULT_MIN_SIMILARITY)) return answer(`similar ${retrieval.similarity.toFixed(2)}`);
   if (o.toolTopics?.length && coveredByTools(heard, o.vocabulary, o.toolTopics)) return answer('a tool covers it');
@@ -97,20 +83,22 @@ function coveredByTools(heard: string, vocab: Vocabulary, topics: readonly strin
   const slots = readCallerQuery(heard, vocab).slots;
   if (!slots.length) return false;
   return topics.some((topic) => {
-    const stems = new Set(wordsOf(topic).map(stemOf));
+    const stems = new Set(wordsOf(topic).map((w) => stemOf(w, vocab.language)));
     return slots.filter((s) => s.stems.some((st) => stems.has(st))).length / slots.length >= MIN_COVERAGE;
   });
 }
 
-// One vocabulary per synonyms list: agents loaded once share it across their conversations.
-const vocabularies = new WeakMap<object, Vocabulary>();
-const BUILT_IN = vocabulary();
+// One vocabulary per synonyms list and language: agents loaded once share it across their conversations.
+const vocabularies = new WeakMap<object, Map<KnownLanguage, Vocabulary>>();
+const builtIn = new Map<KnownLanguage, Vocabulary>();
+const NO_SYNONYMS: string[][] = [];
 
-/** The built-in vocabulary plus an agent's `knowledge.synonyms`, built once per agent file. */
-export function vocabularyOf(synonyms: string[][] | undefined): Vocabulary {
-  if (!synonyms?.length) return BUILT_IN;
-  let v = vocabularies.get(synonyms);
-  if (!v) vocabularies.set(synonyms, (v = vocabulary(synonyms)));
+/** The built-in vocabulary plus an agent's `knowledge.synonyms`, stemmed in its language, built once per agent file. */
+export function vocabularyOf(synonyms: string[][] | undefined, language: KnownLanguage = 'en'): Vocabulary {
+  let byLanguage = synonyms?.length ? vocabularies.get(synonyms) : builtIn;
+  if (!byLanguage) vocabularies.set(synonyms!, (byLanguage = new Map()));
+  let v = byLanguage.get(language);
+  if (!v) byLanguage.set(language, (v = vocabulary(synonyms ?? NO_SYNONYMS, language)));
   return v;
 }
 

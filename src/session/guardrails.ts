@@ -8,9 +8,13 @@
 // day, and "my gum bleeds, is that normal?" is the one to turn away. So a built-in topic needs one
 // of its words and a way of asking for advice ("should I", "is it normal", "can I take"), or one
 // of its words that only ever asks for advice ("diagnose", "sue"). An owner's own topic matches on
-// its words alone unless it says `asking: advice`.
+// its words alone unless it says `asking: advice`. An agent in another known language gets that
+// language's topic words, ways of asking and lines too (advice-words.ts), on top of English's.
 import type { GuardrailInput } from '../agent/schema.ts';
-import { stemOf, wordsOf } from '../knowledge/index.ts';
+import { phraseRegExp, stemOf, wordsOf } from '../knowledge/index.ts';
+import type { KnownLanguage } from '../util/language.ts';
+import { ADVICE_WORDS } from './advice-words.ts';
+import { phrasesRegExp } from './question-words.ts';
 
 interface TopicRules {
   /** Words (or phrases) of the topic; with `asking: advice` they need an advice-seeking phrase too. */
@@ -63,53 +67,74 @@ export const DEFAULT_TOPIC_SIMILARITY = 0.6;
 export interface GuardedTopic {
   topic: string;
   say: string;
-  /** Matches a caller's turn by its words (lower case, space-separated). */
-  matches(spoken: string, stems: Set<string>): boolean;
+  /** Matches a caller's turn by its words. */
+  matches(heard: HeardWords): boolean;
   /** What a turn is compared with by meaning, where the agent has knowledge.embeddings. */
   examples: string[];
   minSimilarity: number;
+  /** The agent's language: the turn is stemmed in it. */
+  language: KnownLanguage;
+}
+
+/** A caller's turn as guardrails read it: its words (lower case, space-separated), their stems as a set and in order. */
+export interface HeardWords {
+  spoken: string;
+  stems: Set<string>;
+  stemmed: string;
 }
 
 /** Which guarded topic a turn touched, and how it was recognised. */
 export type GuardMatch = { topic: GuardedTopic; by: 'words' } | { topic: GuardedTopic; by: 'meaning'; similarity: number; example: string };
 
-/** The agent's guardrails, compiled once per agent. */
-export function guardedTopics(config: readonly GuardrailInput[]): GuardedTopic[] {
+/** The agent's guardrails in its language (English's words count too), compiled once per agent. */
+export function guardedTopics(config: readonly GuardrailInput[], language: KnownLanguage = 'en'): GuardedTopic[] {
+  const own = language === 'en' ? undefined : ADVICE_WORDS[language];
+  const stem = (w: string) => stemOf(w, language);
+  const asking = own ? [ASKING_ADVICE, phrasesRegExp(own.asking)] : [ASKING_ADVICE];
   return config.map((g) => {
     const preset = (BUILT_IN_TOPICS as Record<string, TopicRules | undefined>)[g.topic];
-    const words = [...(preset?.words ?? []), ...(g.words ?? [])];
-    const strong = preset?.strong ?? [];
+    const local = preset && own ? own.topics[g.topic as keyof typeof BUILT_IN_TOPICS] : undefined;
+    const words = [...(preset?.words ?? []), ...split(local?.words), ...(g.words ?? [])].map((w) => w.trim().toLowerCase()).filter(Boolean);
+    const strong = [...(preset?.strong ?? []), ...split(local?.strong)];
+    const strongPhrase = local?.strongPhrases ? phrasesRegExp(local.strongPhrases) : undefined;
     const needsAdvice = (g.asking ?? (preset ? 'advice' : 'any')) === 'advice';
-    const single = new Set(words.filter((w) => !/\s/.test(w.trim())).map((w) => stemOf(w.trim().toLowerCase())));
-    const phrases = words.filter((w) => /\s/.test(w.trim())).map((w) => new RegExp(`\\b${wordsOf(w).join('\\s+')}\\b`));
-    const strongStems = new Set(strong.map((w) => stemOf(w)));
-    const mentions = (spoken: string, stems: Set<string>) => [...stems].some((s) => single.has(s)) || phrases.some((re) => re.test(spoken));
+    const single = new Set(words.filter((w) => !/\s/.test(w)).map(stem));
+    // A phrase matches as written or in any inflection of its words ("opłaca się" / "opłacało się").
+    const phrases = words.filter((w) => /\s/.test(w)).flatMap((w) => [phraseRegExp(wordsOf(w)), phraseRegExp(wordsOf(w).map(stem))]);
+    const strongStems = new Set(strong.map(stem));
+    const mentions = (h: HeardWords) => [...h.stems].some((s) => single.has(s)) || phrases.some((re) => re.test(h.spoken) || re.test(h.stemmed));
+    const asksAdvice = (h: HeardWords) => asking.some((re) => re.test(h.spoken));
     return {
       topic: g.topic,
-      say: g.say ?? preset?.say ?? "That's not something I can help with here. I'm happy to help with anything about our services.",
-      matches: (spoken, stems) => [...stems].some((s) => strongStems.has(s)) || (mentions(spoken, stems) && (!needsAdvice || ASKING_ADVICE.test(spoken))),
+      say: g.say ?? local?.say ?? preset?.say ?? own?.otherSay ?? "That's not something I can help with here. I'm happy to help with anything about our services.",
+      matches: (h) => [...h.stems].some((s) => strongStems.has(s)) || (strongPhrase?.test(h.spoken) ?? false) || (mentions(h) && (!needsAdvice || asksAdvice(h))),
       // An own topic without examples is described by its name and words.
       examples: [...(preset?.examples ?? []), ...(g.examples ?? [])].concat(preset || g.examples?.length ? [] : [`${g.topic}: ${words.join(', ')}`]),
       minSimilarity: g.minSimilarity ?? DEFAULT_TOPIC_SIMILARITY,
+      language,
     };
   });
 }
+
+const split = (words: string | undefined) => words?.split(/\s+/).filter(Boolean) ?? [];
 
 /** The first guarded topic a caller's turn touches, if any. */
 export function guardedTopicOf(text: string, topics: readonly GuardedTopic[]): GuardedTopic | undefined {
   if (!topics.length) return undefined;
   const words = wordsOf(text);
-  const spoken = words.join(' ');
-  const stems = new Set(words.map(stemOf));
-  return topics.find((t) => t.matches(spoken, stems));
+  const stemmed = words.map((w) => stemOf(w, topics[0]!.language));
+  const heard: HeardWords = { spoken: words.join(' '), stems: new Set(stemmed), stemmed: stemmed.join(' ') };
+  return topics.find((t) => t.matches(heard));
 }
 
-// Compiled once per agent file: every conversation with the agent shares them.
-const compiled = new WeakMap<object, GuardedTopic[]>();
+// Compiled once per agent file and language: every conversation with the agent shares them.
+const compiled = new WeakMap<object, Map<KnownLanguage, GuardedTopic[]>>();
 
 /** The agent's guardrails, compiled on first use and shared by its conversations. */
-export function guardedTopicsOf(config: readonly GuardrailInput[]): GuardedTopic[] {
-  let t = compiled.get(config);
-  if (!t) compiled.set(config, (t = guardedTopics(config)));
+export function guardedTopicsOf(config: readonly GuardrailInput[], language: KnownLanguage = 'en'): GuardedTopic[] {
+  let byLanguage = compiled.get(config);
+  if (!byLanguage) compiled.set(config, (byLanguage = new Map()));
+  let t = byLanguage.get(language);
+  if (!t) byLanguage.set(language, (t = guardedTopics(config, language)));
   return t;
 }

@@ -1,0 +1,213 @@
+// The built-in guarded topics (medical, legal, financial) in the languages other than English:
+// each topic's words, the words or phrases that ask for the advice on their own, the ways of
+// asking for advice, and the fixed lines said instead. English's (guardrails.ts) apply in every
+// language too: a caller may say "should I" to a Polish agent.
+import type { KnownLanguage } from '../util/language.ts';
+
+/** One built-in topic in one language. */
+export interface TopicWords {
+  /** Words of the topic, space-separated; a turn needs one of them and a way of asking for advice. */
+  words: string;
+  /** Words that ask for the advice on their own, space-separated. */
+  strong?: string;
+  /** Phrases that ask for the advice on their own ("co mi grozi"), alternatives separated by " | ". */
+  strongPhrases?: string;
+  say: string;
+}
+
+/** A language's words for the built-in topics, its ways of asking for advice, and the line for an owner's topic. */
+export interface AdviceWords {
+  /** Ways of asking for advice, alternatives separated by " | " (a "|" inside a group has no spaces). */
+  asking: string;
+  topics: Record<'medical' | 'legal' | 'financial', TopicWords>;
+  /** What an owner's topic without `say` answers. */
+  otherSay: string;
+}
+
+/** The advice words per language (English's are in guardrails.ts). */
+export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
+  pl: {
+    asking: `czy (?:muszę|musimy|musi|trzeba|powinienem|powinnam|powinniśmy|powinien|powinna|warto|opłaca się|opłaci się|lepiej|należy)
+      | czy (?:mogę|możemy|można)(?! (?:się )?(?:umówić|spotkać|zapisać|zarezerwować|zapłacić|przyjść|przyjechać|przesłać|wysłać|dostarczyć|porozmawiać))
+      | czy to (?:normalne|groźne|poważne|niebezpieczne|bezpieczne|legalne|dozwolone|zgodne z prawem|się opłaca)
+      | czy (?:mam|mamy) prawo | czy (?:należy|przysługuje) (?:mi|nam) | co (?:mi|nam) grozi | co (?:mam|mamy|powinienem|powinnam|powinniśmy) (?:zrobić|robić|brać|wziąć|zażyć|wybrać)
+      | co (?:pan|pani) (?:radzi|poleca) | co (?:radzicie|polecacie|byście radzili|by pan radził|by pani radziła) | (?:radzi|poleca) pan | (?:radzi|poleca) pani
+      | jakie (?:mam|mamy) prawa | jak (?:mogę|można|mam) (?:odliczyć|uniknąć|zaoszczędzić|płacić mniej|zapłacić mniej)
+      | powinienem | powinnam | powinniśmy | opłaca się | opłaci się | co mi jest | co to może być | czy to może być`,
+    topics: {
+      medical: {
+        words: `ból bólu bóle boli bolą bolało objaw objawy objawów lek leki leków lekarstwo lekarstwa tabletka tabletki tabletek dawka dawki dawkowanie
+          gorączka gorączkę gorączki infekcja infekcję infekcji antybiotyk antybiotyki antybiotyku ciąża ciąży ciążę alergia alergię alergii uczulenie
+          uczulony uczulona ciśnienie ciśnienia cukrzyca cukrzycę krwawi krwawienie opuchlizna spuchnięty spuchnięta wysypka wysypkę zawroty migrena migreny
+          choroba choroby chory chora ibuprofen paracetamol aspiryna`,
+        strong: 'zdiagnozować diagnoza diagnozę diagnozy przedawkowanie przedawkować',
+        strongPhrases: 'co mi jest | co to może być',
+        say: 'Nie mogę udzielać porad medycznych. Proszę porozmawiać z lekarzem lub farmaceutą, a w nagłym przypadku zadzwonić pod numer alarmowy 112. Chętnie pomogę w sprawach naszych usług albo umówię wizytę.',
+      },
+      legal: {
+        words: `prawo prawa prawem prawny prawna prawne prawnie prawnik prawnika adwokat adwokata radca radcy sąd sądu sądzie sądowy sądowa pozew pozwu
+          odpowiedzialność odpowiedzialności odszkodowanie odszkodowania rozwód rozwodu alimenty eksmisja spadek spadku testament kara kary karę mandat grzywna
+          wiza wizy kontrola kontroli urząd skarbowy legalne legalnie nielegalne`,
+        strong: 'pozwać pozwę zaskarżyć',
+        strongPhrases: 'co (?:mi|nam|mu|jej) grozi | jakie (?:mam|mamy) prawa',
+        say: 'Nie mogę udzielać porad prawnych; w tej sprawie najlepiej zwrócić się do prawnika. Chętnie pomogę we wszystkim, co dotyczy naszych usług.',
+      },
+      financial: {
+        words: `podatek podatku podatki podatków podatkiem podatkowy podatkowa podatkowe opodatkowanie opodatkowania vat pit cit zus składka składki składek
+          odliczyć odliczenie odliczenia odliczać ulga ulgi ulgę ryczałt ryczałtu liniowy spółka spółkę spółki spółką działalność działalności
+          inwestować inwestycja inwestycje inwestycji akcje akcji obligacje fundusz funduszu kredyt kredytu pożyczka pożyczkę hipoteka hipotekę
+          emerytura emerytury emeryturę oszczędności lokata lokatę kryptowaluty bitcoin`,
+        say: 'Nie mogę udzielać porad podatkowych ani finansowych przez telefon; to temat na spotkanie z naszym specjalistą. Chętnie pomogę we wszystkim, co dotyczy naszych usług, albo umówię takie spotkanie.',
+      },
+    },
+    otherSay: 'W tej sprawie nie mogę tutaj pomóc. Chętnie pomogę we wszystkim, co dotyczy naszych usług.',
+  },
+  de: {
+    asking: `soll ich | sollte ich | sollten wir | muss ich | müssen wir | brauche ich | darf ich | kann ich (?:absetzen|abziehen|nehmen|einnehmen)
+      | würden sie (?:empfehlen|raten) | was (?:soll|kann|muss) ich (?:tun|machen|nehmen) | ist (?:das|es) (?:normal|gefährlich|sicher|legal|erlaubt|schlimm|sinnvoll)
+      | lohnt (?:es )?sich | was sind meine rechte | welche rechte habe ich | habe ich (?:das recht|anspruch) | was droht mir`,
+    topics: {
+      medical: {
+        words: `schmerz schmerzen weh symptom symptome fieber infektion entzündung blutung blutet medikament medikamente tablette tabletten dosis ibuprofen
+          paracetamol aspirin schwanger schwangerschaft allergie allergisch blutdruck diabetes schwindelig kopfschmerzen migräne krankheit krank`,
+        strong: 'diagnose diagnostizieren rezept verschreiben überdosis',
+        say: 'Ich kann keine medizinische Beratung geben. Bitte wenden Sie sich an einen Arzt oder eine Apotheke, im Notfall an die 112. Bei allem rund um unsere Leistungen oder einen Termin helfe ich gern.',
+      },
+      legal: {
+        words: 'recht rechte rechtlich gesetz gesetzlich anwalt anwältin gericht klage haftung haftbar scheidung sorgerecht kündigung räumung visum urheberrecht marke',
+        strong: 'verklagen',
+        strongPhrases: 'was droht mir',
+        say: 'Ich kann keine Rechtsberatung geben; dafür ist eine Anwältin oder ein Anwalt die richtige Adresse. Bei allem rund um unsere Leistungen helfe ich gern.',
+      },
+      financial: {
+        words: `steuer steuern steuerlich mehrwertsteuer umsatzsteuer finanzamt investieren investition aktien aktie geldanlage rente altersvorsorge kredit
+          darlehen hypothek sparen ersparnisse krypto bitcoin fonds absetzen gmbh`,
+        say: 'Ich kann keine Finanz- oder Steuerberatung geben; dafür ist eine unabhängige Beratung die richtige Adresse. Bei allem rund um unsere Leistungen helfe ich gern.',
+      },
+    },
+    otherSay: 'Dabei kann ich hier leider nicht helfen. Bei allem rund um unsere Leistungen helfe ich gern.',
+  },
+  fr: {
+    asking: `est ce que je dois | dois je | je dois | faut il | devrais je | je devrais | est ce que je devrais | puis je (?:déduire|prendre)
+      | est ce (?:normal|grave|dangereux|légal|sûr) | cest (?:normal|grave|dangereux|légal) | vaut il mieux | ça vaut le coup | est ce rentable
+      | quels sont mes droits | ai je le droit | me conseillez vous | vous me conseillez | que (?:dois|devrais) je faire | quest ce que je risque`,
+    topics: {
+      medical: {
+        words: `douleur douleurs mal symptôme symptômes fièvre infection saigne saignement médicament médicaments comprimé comprimés dose enceinte grossesse
+          allergie allergique tension diabète vertige vertiges migraine maladie malade`,
+        strong: 'diagnostic diagnostiquer ordonnance prescrire surdose',
+        say: "Je ne peux pas donner de conseil médical. Adressez-vous à un médecin ou à un pharmacien, ou appelez le 112 en cas d'urgence. Je peux vous aider pour tout ce qui concerne nos services ou un rendez-vous.",
+      },
+      legal: {
+        words: 'droit droits légal légalement loi lois avocat tribunal procès responsabilité responsable divorce garde expulsion visa',
+        strong: 'poursuivre',
+        strongPhrases: 'quest ce que je risque',
+        say: "Je ne peux pas donner de conseil juridique ; un avocat pourra vous aider. Je peux vous aider pour tout ce qui concerne nos services.",
+      },
+      financial: {
+        words: `impôt impôts impot impots tva fiscal fiscale fiscalité taxe taxes investir investissement actions bourse retraite crédit prêt hypothèque
+          épargne crypto bitcoin déduire déduction société`,
+        say: "Je ne peux pas donner de conseil financier ou fiscal ; un conseiller indépendant pourra vous aider. Je peux vous aider pour tout ce qui concerne nos services.",
+      },
+    },
+    otherSay: "Je ne peux pas vous aider sur ce point ici. Je peux vous aider pour tout ce qui concerne nos services.",
+  },
+  es: {
+    asking: `debo | debería | deberia | tengo que | tendría que | hace falta | me conviene | conviene | vale la pena | puedo (?:deducir|desgravar|tomar)
+      | es (?:normal|grave|peligroso|seguro|legal) | qué (?:debo|debería|puedo) hacer | qué me recomienda | me recomienda | cuáles son mis derechos
+      | tengo derecho | qué me puede pasar`,
+    topics: {
+      medical: {
+        words: `dolor duele síntoma síntomas fiebre infección sangra sangrado medicamento medicamentos pastilla pastillas dosis embarazada embarazo alergia
+          alérgico presión diabetes mareo migraña enfermedad enfermo`,
+        strong: 'diagnóstico diagnosticar receta recetar sobredosis',
+        say: 'No puedo dar consejo médico. Hable con un médico o un farmacéutico, o llame al 112 si es urgente. Con gusto le ayudo con nuestros servicios o con una cita.',
+      },
+      legal: {
+        words: 'legal legalmente ley leyes abogado tribunal juicio demanda derechos responsabilidad divorcio custodia desahucio visado',
+        strong: 'demandar',
+        strongPhrases: 'qué me puede pasar',
+        say: 'No puedo dar asesoramiento legal; un abogado puede ayudarle con eso. Con gusto le ayudo con todo lo relacionado con nuestros servicios.',
+      },
+      financial: {
+        words: `impuesto impuestos iva hacienda fiscal invertir inversión acciones bolsa pensión jubilación hipoteca préstamo crédito ahorros cripto bitcoin
+          deducir desgravar autónomo sociedad`,
+        say: 'No puedo dar asesoramiento financiero ni fiscal; un asesor independiente puede ayudarle. Con gusto le ayudo con todo lo relacionado con nuestros servicios.',
+      },
+    },
+    otherSay: 'En eso no puedo ayudarle aquí. Con gusto le ayudo con todo lo relacionado con nuestros servicios.',
+  },
+  it: {
+    asking: `devo | dovrei | conviene | mi conviene | vale la pena | posso (?:detrarre|dedurre|prendere) | è (?:normale|grave|pericoloso|sicuro|legale)
+      | cosa (?:devo|dovrei|posso) fare | mi consiglia | cosa mi consiglia | quali sono i miei diritti | ho diritto | cosa rischio`,
+    topics: {
+      medical: {
+        words: `dolore male sintomo sintomi febbre infezione sanguina farmaco farmaci medicina pastiglia dose incinta gravidanza allergia pressione diabete
+          vertigini emicrania malattia malato`,
+        strong: 'diagnosi diagnosticare ricetta prescrivere overdose',
+        say: "Non posso dare consigli medici. Si rivolga a un medico o a un farmacista, o chiami il 112 se è urgente. Posso aiutarla volentieri con i nostri servizi o con un appuntamento.",
+      },
+      legal: {
+        words: 'legale legalmente legge avvocato tribunale causa diritti responsabilità divorzio affidamento sfratto visto',
+        strong: 'denunciare',
+        strongPhrases: 'cosa rischio',
+        say: "Non posso dare consulenza legale; un avvocato può aiutarla. Posso aiutarla volentieri con tutto ciò che riguarda i nostri servizi.",
+      },
+      financial: {
+        words: `tasse tassa imposte iva fisco fiscale investire investimento azioni borsa pensione mutuo prestito risparmi cripto bitcoin detrarre dedurre
+          società`,
+        say: "Non posso dare consulenza finanziaria o fiscale; un consulente indipendente può aiutarla. Posso aiutarla volentieri con tutto ciò che riguarda i nostri servizi.",
+      },
+    },
+    otherSay: "Su questo non posso aiutarla qui. Posso aiutarla volentieri con tutto ciò che riguarda i nostri servizi.",
+  },
+  pt: {
+    asking: `devo | deveria | tenho que | vale a pena | compensa | posso (?:deduzir|tomar) | é (?:normal|grave|perigoso|seguro|legal)
+      | o que (?:devo|deveria|posso) fazer | o que (?:me )?recomenda | quais são os meus direitos | quais sao os meus direitos | tenho direito
+      | o que me pode acontecer`,
+    topics: {
+      medical: {
+        words: `dor dói sintoma sintomas febre infecção sangra sangramento medicamento remédio comprimido dose grávida gravidez alergia pressão diabetes
+          tontura enxaqueca doença doente`,
+        strong: 'diagnóstico diagnosticar receita receitar overdose',
+        say: 'Não posso dar aconselhamento médico. Fale com um médico ou farmacêutico, ou ligue para o número de emergência se for urgente. Posso ajudar com os nossos serviços ou com uma marcação.',
+      },
+      legal: {
+        words: 'legal legalmente lei advogado tribunal processo direitos responsabilidade divórcio guarda despejo visto',
+        strong: 'processar',
+        strongPhrases: 'o que me pode acontecer',
+        say: 'Não posso dar aconselhamento jurídico; um advogado pode ajudar com isso. Posso ajudar com tudo o que diz respeito aos nossos serviços.',
+      },
+      financial: {
+        words: `imposto impostos iva irs fiscal investir investimento ações bolsa reforma aposentadoria hipoteca empréstimo crédito poupança cripto bitcoin
+          deduzir empresa`,
+        say: 'Não posso dar aconselhamento financeiro ou fiscal; um consultor independente pode ajudar. Posso ajudar com tudo o que diz respeito aos nossos serviços.',
+      },
+    },
+    otherSay: 'Não posso ajudar com isso aqui. Posso ajudar com tudo o que diz respeito aos nossos serviços.',
+  },
+  nl: {
+    asking: `moet ik | moeten wij | moeten we | zou ik | zouden we | mag ik | kan ik (?:aftrekken|nemen|innemen)
+      | is (?:het|dit|dat) (?:normaal|gevaarlijk|veilig|legaal|erg|verstandig) | loont het | is het de moeite | wat (?:moet|kan|zou) ik (?:doen|nemen)
+      | wat raadt u aan | raadt u aan | wat zijn mijn rechten | heb ik recht op | wat riskeer ik`,
+    topics: {
+      medical: {
+        words: `pijn klachten symptoom symptomen koorts infectie bloeding bloedt medicijn medicijnen pil pillen tablet dosis zwanger zwangerschap allergie
+          allergisch bloeddruk diabetes duizelig hoofdpijn migraine ziekte ziek`,
+        strong: 'diagnose diagnosticeren recept voorschrijven overdosis',
+        say: 'Ik kan geen medisch advies geven. Neem contact op met een arts of apotheker, of bel 112 als het dringend is. Ik help u graag met onze diensten of een afspraak.',
+      },
+      legal: {
+        words: 'juridisch wettelijk wet advocaat rechter rechtbank rechten aansprakelijk aansprakelijkheid scheiding voogdij huisuitzetting visum',
+        strong: 'aanklagen',
+        strongPhrases: 'wat riskeer ik',
+        say: 'Ik kan geen juridisch advies geven; een advocaat kan u daarmee helpen. Ik help u graag met alles over onze diensten.',
+      },
+      financial: {
+        words: 'belasting belastingen btw fiscaal beleggen investeren investering aandelen pensioen hypotheek lening sparen spaargeld crypto bitcoin aftrekken',
+        say: 'Ik kan geen financieel of fiscaal advies geven; een onafhankelijk adviseur kan u helpen. Ik help u graag met alles over onze diensten.',
+      },
+    },
+    otherSay: 'Daar kan ik u hier niet mee helpen. Ik help u graag met alles over onze diensten.',
+  },
+};

@@ -1,0 +1,164 @@
+// How a caller's turn reads as a question, and which turns are about the agent's own tasks, in
+// each language Parley knows. A recogniser writes no question marks, so a question shows in how it
+// starts (after the filler callers open with) or in an asking phrase anywhere in it. Own tasks are
+// what the agent does rather than facts in the documents: booking and times, the caller giving
+// their details, talk about the call itself; English's words count in every language (callers mix).
+import type { KnownLanguage } from '../util/language.ts';
+
+/** One language's words for reading a turn. */
+export interface QuestionWords {
+  fillerStart: RegExp;
+  questionStart: RegExp;
+  asking: RegExp;
+  ownTask: RegExp;
+}
+
+// Alternatives separated by " | " (a "|" inside a group has no spaces), across lines; boundaries
+// are any non-letter (`\b` knows only ASCII letters).
+const alt = (words: string) => words.split(/\s\|\s/).map((w) => w.trim()).filter(Boolean).join('|');
+const fillers = (w: string) => new RegExp(`^(?:(?:${alt(w)})\\s+)+`, 'u');
+const starts = (w: string) => new RegExp(`^(?:${alt(w)})(?![\\p{L}\\p{N}])`, 'u');
+const anywhere = (w: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt(w)})(?![\\p{L}\\p{N}])`, 'u');
+
+/** Alternatives separated by " | " as one regular expression that matches anywhere, bounded by non-letters. */
+export const phrasesRegExp = anywhere;
+
+const ENGLISH: QuestionWords = {
+  fillerStart: /^(?:(?:um|uh|erm|er|hmm|so|and|ok|okay|oh|well|yeah|hi|hey|hello|right|alright|also|like|actually|sorry|quick question|one more thing|just)\s+)+/,
+  questionStart:
+    /^(?:what|whats|who|whom|whose|which|when|where|why|how|hows|do|does|did|dont|doesnt|is|isnt|are|arent|was|were|can|cant|could|will|would|should|shall|may|might|have|has|any|tell me|i wonder|wondering|curious|i was wondering|id like to know|i want to know|i need to know|i was hoping to know)\b/,
+  asking: /\b(?:do|does|can|could|will|would|is|are) (?:you|your|u|ya|they|it|there|i|we)\b|\b(?:any idea|wondering|curious|want to know|need to know|like to know|tell me|how much|how long|or not)\b/,
+  ownTask: new RegExp(
+    [
+      String.raw`\b(?:book|booking|schedule|scheduling|reschedule|appointment|appointments|meeting|slot|slots|availability|available|calendar|intro call|a call|call me|call back|callback|put me down|put me in|pencil me in|sign me up for|o ?clock|\d+ ?(?:am|pm))\b`,
+      String.raw`\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|next week|this week)\b`,
+      String.raw`\bmy (?:name|email|e mail|phone|number|company|address)\b`,
+      String.raw`\b(?:spell|repeat|say that again|you there|hear me|bye|goodbye|thanks|thank you|real person|human|robot|bot|machine|recording|recorded|are you an? ai|artificial|your name|who am i talking|who is this|who are you)\b`,
+    ].join('|'),
+  ),
+};
+
+// Polish days and times in all their inflections ("w czwartek", "w czwartki", "do czwartku", "w środę").
+const PL_DAYS = `poniedział\\p{L}* | wtor\\p{L}* | środa | środę | środy | środzie | środą | środach | środami | środ
+  | czwart\\p{L}* | piąt\\p{L}* | sobot\\p{L}* | sobocie | niedziel\\p{L}* | weekend\\p{L}*
+  | dziś | dzisiaj | jutro | jutra | pojutrze | rano | po południu | wieczorem | przyszłym tygodniu | przyszły tydzień
+  | tym tygodniu | za tydzień | o \\d+ | o (?:pierwszej|drugiej|trzeciej|czwartej|piątej|szóstej|siódmej|ósmej|dziewiątej|dziesiątej|jedenastej|dwunastej|trzynastej|czternastej|piętnastej|szesnastej|siedemnastej)`;
+
+const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
+  pl: {
+    fillerStart: fillers(`yyy | eee | emm | hmm | a | i | no | to | dobra | dobrze | okej | ok | okay | aha | acha | tak | dzień dobry | dobry wieczór
+      | cześć | witam | halo | przepraszam | proszę pani | proszę pana | jeszcze jedno | jeszcze | szybkie pytanie | właściwie
+      | słuchaj | słuchajcie | proszę | ale | więc | wiec | zatem | a więc`),
+    questionStart: starts(`czy | co | kto | kogo | komu | kim | czym | czego | jak | jaki | jaka | jakie | jakich | jakiej | jakim | jakimi | jaką
+      | który | która | które | którego | której | których | którym | którą | ile | ilu | gdzie | skąd | dokąd | kiedy
+      | dlaczego | czemu | po co | od kiedy | do kiedy | na ile | za ile | o której | w jakich | w jaki | w jakim | w którym
+      | w której | na czym | macie | masz | ma pan | ma pani | mają państwo | jest | są | można | mogę | moglibyście | możecie
+      | może pan | może pani | prowadzicie | przyjmujecie | oferujecie | robicie | zajmujecie się | obsługujecie
+      | chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać
+      | chciałabym zapytać | mam pytanie | pytanie | proszę powiedzieć | powie mi pan | powie mi pani | powiedzcie | interesuje mnie`),
+    asking: anywhere(`czy | ile kosztuje | ile kosztują | ile to | ile trwa | jak długo | chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć
+      | ciekawi mnie | interesuje mnie | powiedzieć mi | powie mi | powiedz mi | powiecie mi`),
+    ownTask: anywhere(`umówić | umówię | umówmy | umówienie | umówienia | umawiać | umawiam | spotkanie | spotkania | spotkaniu | spotkać
+      | rozmow\\p{L}* | rozmawiać | termin | terminy | terminu | terminie | terminów | terminach | wolny | wolne | wolnego | wolnych
+      | wolnym | wolna | wolną | wolnej | wolnego miejsca | wolne miejsce | miejsce | miejsca | rezerwacj\\p{L}* | zarezerwować
+      | zarezerwuję | wizyt\\p{L}* | konsultacj\\p{L}* | kalendarz\\p{L}* | przełożyć | przesunąć | odwołać | zadzwonić | oddzwonić
+      | ${PL_DAYS}
+      | mój (?:email|e mail|mail|mejl|adres|numer|telefon|nip) | moje (?:imię|nazwisko|dane) | moja firma | nazywam się | mam na imię
+      | na imię mam | moje imię | przeliteruj\\p{L}* | przeliterować | literuj\\p{L}* | powtórz\\p{L}* | słyszy mnie | słyszysz mnie
+      | słychać | do widzenia | do usłyszenia | dziękuję | dzięki | człowiek\\p{L}* | konsultant\\p{L}* | prawdziw\\p{L}* osob\\p{L}*
+      | robot\\p{L}* | bot | botem | automat\\p{L}* | sztuczn\\p{L}* inteligencj\\p{L}* | nagryw\\p{L}* | nagranie | jak się nazywasz
+      | z kim rozmawiam | kim jesteś | kim pan jest | kim pani jest`),
+  },
+  de: {
+    fillerStart: fillers(`ähm | äh | ehm | hm | also | ja | na | naja | okay | ok | gut | hallo | hi | guten tag | entschuldigung | eine frage
+      | kurze frage | noch eine frage | und | aber | genau | übrigens | sagen sie mal | sag mal`),
+    questionStart: starts(`wie | was | wann | wo | woher | wohin | warum | weshalb | wieso | wer | wen | wem | wessen | welche | welcher | welches
+      | welchen | welchem | wieviel | gibt es | gibts | habt ihr | haben sie | hast du | kann ich | kann man | können sie | könnt ihr
+      | kannst du | ist | sind | bietet | bieten sie | machen sie | macht ihr | nehmen sie | akzeptieren sie | muss ich | darf ich
+      | soll ich | brauche ich | braucht man | ich möchte wissen | ich wollte fragen | ich hätte eine frage | sagen sie mir`),
+    asking: anywhere(`gibt es | kann ich | kann man | können sie | könnt ihr | haben sie | habt ihr | wie viel | wieviel | wie lange
+      | wissen sie | möchte wissen | gerne wissen | oder nicht`),
+    ownTask: anywhere(`termin\\p{L}* | buchen | buchung | reservieren | reservierung | vereinbaren | ausmachen | besprechung | gespräch
+      | rückruf | zurückrufen | anrufen | frei | freie | freien | freier | verfügbar | kalender | uhr | heute | morgen | übermorgen
+      | montag\\p{L}* | dienstag\\p{L}* | mittwoch\\p{L}* | donnerstag\\p{L}* | freitag\\p{L}* | samstag\\p{L}* | sonntag\\p{L}*
+      | nächste woche | nächsten woche | diese woche | mein name | meine e mail | meine email | meine nummer | meine telefonnummer
+      | ich heiße | buchstabieren | wiederholen | tschüss | auf wiederhören | auf wiedersehen | danke | mensch\\p{L}* | roboter
+      | bot | ki | künstliche intelligenz | aufgenommen | aufnahme`),
+  },
+  fr: {
+    fillerStart: fillers(`euh | bah | ben | bon | alors | donc | et | mais | oui | ok | okay | bonjour | salut | excusez moi | pardon
+      | une question | petite question | juste | voilà`),
+    questionStart: starts(`que | quoi | quel | quelle | quels | quelles | qui | combien | quand | où | comment | pourquoi | est ce | estce
+      | quest ce | avez vous | vous avez | vous faites | vous acceptez | acceptez vous | faites vous | proposez vous | peut on
+      | puis je | pouvez vous | est il | y a t il | il y a | cest | je voudrais savoir | jaimerais savoir | dites moi`),
+    asking: anywhere(`est ce que | est ce quil | combien | avez vous | pouvez vous | puis je | peut on | y a t il | je voudrais savoir
+      | jaimerais savoir | ou pas | ou non`),
+    ownTask: anywhere(`rendez vous | rdv | réserver | réservation | prendre rendez | créneau | créneaux | disponible | disponibles
+      | disponibilité | disponibilités | calendrier | agenda | rappeler | rappel | appel | aujourdhui | demain | après demain
+      | lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche | semaine prochaine | cette semaine | \\d+ ?h(?:\\d+)?
+      | mon nom | mon email | mon e mail | mon mail | mon adresse | mon numéro | je mappelle | épeler | répéter | au revoir | merci
+      | humain | personne réelle | vraie personne | robot | bot | ia | intelligence artificielle | enregistré | enregistrée`),
+  },
+  es: {
+    fillerStart: fillers(`eh | este | pues | bueno | vale | ok | okay | oye | mira | hola | buenas | buenos días | disculpe | perdón
+      | una pregunta | otra pregunta | y | pero | sí | entonces`),
+    questionStart: starts(`qué | que | quién | quien | quiénes | cuál | cual | cuáles | cuánto | cuanto | cuánta | cuántos | cuántas | cuándo
+      | cuando | dónde | donde | adónde | cómo | como | por qué | hay | tienen | tienes | tiene usted | puedo | puede | pueden
+      | podría | podrían | se puede | aceptan | hacen | ofrecen | trabajan | es | son | está | están | me puede decir
+      | me gustaría saber | quisiera saber | quiero saber | necesito saber`),
+    asking: anywhere(`se puede | puedo | pueden | hay | tienen | cuánto | cuánta | cuántos | cuántas | me gustaría saber | quisiera saber
+      | o no`),
+    ownTask: anywhere(`cita | citas | reservar | reserva | agendar | programar | reunión | llamada | hueco | huecos | disponible | disponibles
+      | disponibilidad | calendario | agenda | hoy | mañana | pasado mañana | lunes | martes | miércoles | jueves | viernes
+      | sábado | domingo | próxima semana | esta semana | a las \\d+ | mi nombre | mi correo | mi email | mi número | me llamo
+      | deletrear | repetir | adiós | gracias | humano | persona real | robot | bot | ia | inteligencia artificial | grabando | grabada`),
+  },
+  it: {
+    fillerStart: fillers(`ehm | eh | allora | cioè | beh | senta | scusi | scusa | buongiorno | salve | ciao | una domanda | e | ma | sì
+      | ok | okay | dunque | quindi`),
+    questionStart: starts(`che | cosa | che cosa | chi | quale | quali | quanto | quanta | quanti | quante | quando | dove | come | perché
+      | perche | cè | ci sono | avete | fate | accettate | offrite | posso | può | puo | potete | si può | si puo | è | sono
+      | vorrei sapere | mi può dire | mi puo dire`),
+    asking: anywhere(`posso | potete | si può | si puo | avete | cè | ci sono | quanto costa | quanto tempo | vorrei sapere | o no`),
+    ownTask: anywhere(`appuntament\\p{L}* | prenotare | prenotazione | prenotazioni | fissare | incontro | chiamata | richiamare
+      | disponibile | disponibili | disponibilità | calendario | agenda | oggi | domani | dopodomani | lunedì | martedì
+      | mercoledì | giovedì | venerdì | sabato | domenica | prossima settimana | questa settimana | alle \\d+ | mi chiamo
+      | il mio nome | la mia email | la mia mail | il mio numero | ripetere | arrivederci | grazie | umano | persona vera
+      | persona reale | robot | bot | intelligenza artificiale | registrata | registrando`),
+  },
+  pt: {
+    fillerStart: fillers(`hum | bom | então | entao | olha | tipo | olá | ola | oi | bom dia | boa tarde | com licença | desculpe
+      | uma pergunta | e | mas | sim | ok | okay`),
+    questionStart: starts(`que | o que | quem | qual | quais | quanto | quanta | quantos | quantas | quando | onde | como | por que | porque
+      | porquê | há | tem | têm | vocês têm | voces tem | posso | pode | podem | poderia | aceitam | fazem | oferecem | trabalham
+      | é | são | está | estão | gostaria de saber | queria saber | quero saber | me diga | pode me dizer`),
+    asking: anywhere(`posso | podem | tem como | há | quanto custa | quanto tempo | gostaria de saber | queria saber | ou não`),
+    ownTask: anywhere(`marcar | agendar | agendamento | reserva | reservar | consulta | reunião | chamada | disponível | disponíveis
+      | disponibilidade | vaga | vagas | calendário | agenda | hoje | amanhã | depois de amanhã | segunda feira | terça feira
+      | quarta feira | quinta feira | sexta feira | segunda | terça | quarta | quinta | sexta | sábado | domingo
+      | próxima semana | esta semana | às \\d+ | meu nome | meu email | meu e mail | meu número | me chamo | chamo me | soletrar
+      | repetir | tchau | obrigado | obrigada | humano | pessoa real | robô | robo | bot | inteligência artificial | gravado | gravada`),
+  },
+  nl: {
+    fillerStart: fillers(`eh | ehm | uh | nou | dus | ja | oké | okay | ok | hallo | hoi | goedemorgen | goedemiddag | sorry | pardon
+      | even | nog een vraag | een vraag | en | maar | trouwens | zeg`),
+    questionStart: starts(`wat | wie | wanneer | waar | waarom | hoe | hoeveel | welke | welk | is | zijn | heeft | hebben | hebt | heb je
+      | kan ik | kunnen | kunt u | kun je | mag ik | moet ik | doen jullie | doet u | bieden jullie | accepteren jullie
+      | werken jullie | ik wil graag weten | ik vroeg me af | weet u | weet je`),
+    asking: anywhere(`kan ik | kunt u | kun je | kunnen jullie | hebben jullie | heeft u | is er | zijn er | hoeveel | hoe lang | wat kost
+      | wil weten | graag weten | of niet`),
+    ownTask: anywhere(`afspraak | afspraken | boeken | reserveren | reservering | inplannen | plannen | gesprek | terugbellen | bellen
+      | beschikbaar | vrij | vrije | agenda | kalender | vandaag | morgen | overmorgen | maandag | dinsdag | woensdag | donderdag
+      | vrijdag | zaterdag | zondag | volgende week | deze week | \\d+ uur | mijn naam | mijn email | mijn e mail | mijn nummer
+      | ik heet | spellen | herhalen | doei | tot ziens | bedankt | dank je | dank u | mens | robot | bot | kunstmatige intelligentie
+      | opgenomen`),
+  },
+};
+
+/** The words a turn is read by in a language (English for English). */
+export function questionWordsOf(language: KnownLanguage): QuestionWords {
+  return language === 'en' ? ENGLISH : WORDS[language];
+}
+
+/** English's words: an own task in English counts in every language. */
+export const ENGLISH_QUESTION_WORDS = ENGLISH;

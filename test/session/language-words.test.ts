@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AgentFile, type GuardrailInput } from '../../src/agent/schema.ts';
+import { languageWarnings } from '../../src/cli/agent-checks.ts';
+import { stemOf } from '../../src/knowledge/index.ts';
+import { isOwnTask, looksLikeQuestion } from '../../src/session/grounding.ts';
+import { guardedTopicOf, guardedTopics } from '../../src/session/guardrails.ts';
+import type { KnownLanguage } from '../../src/util/language.ts';
+
+// Questions, own tasks, stems and advice in the languages Parley knows besides English, as a
+// recogniser writes them (lower case, no punctuation).
+
+describe('looksLikeQuestion and isOwnTask per language', () => {
+  const questions: [KnownLanguage, string][] = [
+    ['pl', 'czy przyjmujecie płatność kartą'],
+    ['pl', 'no dobra a gdzie jest wasze biuro'],
+    ['pl', 'jak długo trwa założenie firmy'],
+    ['de', 'wie viel kostet die buchhaltung'],
+    ['de', 'ähm gibt es parkplätze'],
+    ['de', 'kann ich mit karte zahlen'],
+    ['fr', 'est ce que vous acceptez la carte'],
+    ['fr', 'combien coûte un bilan'],
+    ['fr', 'euh quest ce que vous proposez'],
+    ['es', 'cuánto cuesta la contabilidad'],
+    ['es', 'hay aparcamiento'],
+    ['es', 'puedo pagar con tarjeta'],
+    ['it', 'quanto costa la contabilità'],
+    ['pt', 'quanto custa a contabilidade'],
+    ['nl', 'hoeveel kost de boekhouding'],
+  ];
+  for (const [lang, q] of questions) it(`${lang}: "${q}" is a question`, () => assert.ok(looksLikeQuestion(q, lang)));
+
+  it('does not read statements as questions', () => {
+    assert.ok(!looksLikeQuestion('dzień dobry', 'pl'));
+    assert.ok(!looksLikeQuestion('dziękuję bardzo', 'pl'));
+    assert.ok(!looksLikeQuestion('mein name ist anna', 'de'));
+    assert.ok(!looksLikeQuestion('me llamo ana', 'es'));
+  });
+
+  it('reads a question mark (and Spanish ¿) in any language', () => {
+    assert.ok(looksLikeQuestion('A w czwartek?', 'pl'));
+    assert.ok(looksLikeQuestion('¿Y el jueves', 'es'));
+  });
+
+  it('keeps English as it was, and English words only for English agents', () => {
+    assert.ok(looksLikeQuestion('um do you take cards'));
+    assert.ok(!looksLikeQuestion('thanks that is all'));
+    assert.ok(!looksLikeQuestion('do widzenia', 'pl'), 'Polish "do" is not English "do"');
+  });
+
+  const ownTasks: [KnownLanguage, string][] = [
+    ['pl', 'kiedy macie wolny termin'],
+    ['pl', 'a w czwartek'],
+    ['pl', 'a może w czwartki'],
+    ['pl', 'do czwartku'],
+    ['pl', 'chciałbym się umówić'],
+    ['pl', 'czy jest wolne miejsce w środę'],
+    ['pl', 'pasuje mi w środzie'],
+    ['pl', 'nazywam się jan kowalski'],
+    ['pl', 'mój email to jan kropka kowalski'],
+    ['de', 'haben sie am donnerstag einen termin frei'],
+    ['de', 'geht es morgen um 10 uhr'],
+    ['fr', 'vous avez un créneau jeudi'],
+    ['fr', 'je voudrais prendre rendez vous'],
+    ['es', 'hay citas el jueves'],
+    ['es', 'quisiera reservar una llamada'],
+    ['it', 'avete disponibilità giovedì'],
+    ['pt', 'posso marcar uma reunião na quinta feira'],
+    ['nl', 'kan ik donderdag een afspraak maken'],
+  ];
+  for (const [lang, q] of ownTasks) it(`${lang}: "${q}" is the agent's own task`, () => assert.ok(isOwnTask(q, lang)));
+
+  it('does not take a question on the documents for an own task', () => {
+    assert.ok(!isOwnTask('kto jest waszym prezesem', 'pl'));
+    assert.ok(!isOwnTask('ile kosztuje prowadzenie księgowości', 'pl'));
+    assert.ok(!isOwnTask('wie viel kostet die buchhaltung', 'de'));
+    assert.ok(!isOwnTask('cuánto cuesta la contabilidad', 'es'));
+  });
+});
+
+describe('light stemmers', () => {
+  const same = (lang: KnownLanguage, words: string) => {
+    const stems = new Set(words.split(' ').map((w) => stemOf(w, lang)));
+    assert.equal(stems.size, 1, `${lang}: ${words} → ${[...stems].join(', ')}`);
+  };
+  it('Polish: cases and numbers meet', () => {
+    same('pl', 'czwartek czwartki czwartku czwartkiem');
+    same('pl', 'płatność płatności płatnością');
+    same('pl', 'usługa usługi usług usługami usługę');
+    same('pl', 'środa środę środy środzie');
+    same('pl', 'sobota soboty sobocie');
+    same('pl', 'termin terminy terminu terminie');
+    same('pl', 'przyjmujecie przyjmujemy przyjmować');
+    same('pl', 'podatek podatku podatki');
+  });
+  it('German, Spanish, French, Italian, Portuguese, Dutch: plurals and cases meet', () => {
+    same('de', 'termin termine terminen');
+    same('de', 'zahlung zahlungen');
+    same('de', 'donnerstag donnerstags');
+    same('es', 'pago pagos');
+    same('es', 'tarjeta tarjetas');
+    same('fr', 'paiement paiements');
+    same('fr', 'carte cartes');
+    same('it', 'fattura fatture');
+    same('pt', 'fatura faturas');
+    same('nl', 'afspraak afspraken');
+    same('nl', 'prijs prijzen');
+  });
+  it('English keeps Porter', () => {
+    assert.equal(stemOf('pricing'), 'price');
+    assert.equal(stemOf('pricing', 'en'), 'price');
+  });
+});
+
+describe('guarded topics per language', () => {
+  const topicOf = (lang: KnownLanguage, text: string, config: GuardrailInput[] = [{ topic: 'financial' }, { topic: 'legal' }, { topic: 'medical' }]) =>
+    guardedTopicOf(text, guardedTopics(config, lang))?.topic;
+
+  it('an owner’s multi-word phrase with diacritics matches, in any agent language (LOG entry 4)', () => {
+    const own = [{ topic: 'porady', words: ['muszę zapłacić', 'opłaca się'] }];
+    for (const lang of ['en', 'pl'] as const) {
+      assert.equal(topicOf(lang, 'muszę zapłacić vat', own), 'porady', lang);
+      assert.equal(topicOf(lang, 'czy opłaca się założyć spółkę', own), 'porady', lang);
+    }
+    assert.equal(topicOf('pl', 'czy opłacało się to', own), 'porady', 'an inflected phrase, stemmed');
+    assert.equal(topicOf('en', 'how do i pay less', [{ topic: 'x', words: ['pay less'] }]), 'x');
+  });
+
+  it('Polish advice is caught by financial and legal; a price question is not', () => {
+    assert.equal(topicOf('pl', 'czy muszę zapłacić vat'), 'financial');
+    assert.equal(topicOf('pl', 'czy opłaca się założyć spółkę'), 'financial');
+    assert.equal(topicOf('pl', 'czy mogę odliczyć samochód od podatku'), 'financial');
+    assert.equal(topicOf('pl', 'czy powinienem przejść na ryczałt'), 'financial');
+    assert.equal(topicOf('pl', 'co mi grozi'), 'legal');
+    assert.equal(topicOf('pl', 'jakie mam prawa'), 'legal');
+    assert.equal(topicOf('pl', 'ile kosztuje prowadzenie księgowości'), undefined);
+    assert.equal(topicOf('pl', 'czy mogę się umówić w sprawie spółki'), undefined);
+  });
+
+  it('German, Spanish, French advice is caught; price questions are not', () => {
+    assert.equal(topicOf('de', 'muss ich mehrwertsteuer zahlen'), 'financial');
+    assert.equal(topicOf('de', 'soll ich eine gmbh gründen'), 'financial');
+    assert.equal(topicOf('de', 'was droht mir'), 'legal');
+    assert.equal(topicOf('de', 'was kostet die buchhaltung'), undefined);
+    assert.equal(topicOf('es', 'tengo que pagar iva'), 'financial');
+    assert.equal(topicOf('es', 'cuáles son mis derechos'), 'legal');
+    assert.equal(topicOf('es', 'cuánto cuesta la contabilidad'), undefined);
+    assert.equal(topicOf('fr', 'est ce que je dois payer la tva'), 'financial');
+    assert.equal(topicOf('fr', 'quels sont mes droits'), 'legal');
+    assert.equal(topicOf('fr', 'combien coûte la comptabilité'), undefined);
+  });
+
+  it('English advice still counts for a non-English agent', () => {
+    assert.equal(topicOf('pl', 'should i pay tax on this'), 'financial');
+  });
+
+  it('says the built-in and own topics’ lines in the agent’s language, unless the owner set one', () => {
+    const [fin, own, set] = guardedTopics([{ topic: 'financial' }, { topic: 'porady', words: ['vat'] }, { topic: 'legal', say: 'Mój tekst.' }], 'pl');
+    assert.match(fin!.say, /^Nie mogę udzielać porad podatkowych/);
+    assert.match(own!.say, /^W tej sprawie nie mogę tutaj pomóc/);
+    assert.equal(set!.say, 'Mój tekst.');
+    assert.match(guardedTopics([{ topic: 'medical' }], 'de')[0]!.say, /keine medizinische Beratung/);
+    assert.match(guardedTopics([{ topic: 'medical' }], 'en')[0]!.say, /^I'm not able to give medical advice/);
+  });
+});
+
+describe('parley check on persona.language', () => {
+  const config = (language: string) => AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'hi', language }, listen: { stt: 'deepgram:nova-3' } });
+  it('warns when Parley has no words of its own for the language, not for a known one', () => {
+    assert.match(languageWarnings(config('cs-CZ')).join('\n'), /^persona\.language: Parley has no words of its own for "cs-CZ"/m);
+    assert.deepEqual(languageWarnings(config('pl-PL')), []);
+    assert.deepEqual(languageWarnings(config('de')), []);
+  });
+});
