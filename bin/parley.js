@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Parley runs on Node 24 (native TypeScript). When started by an older system Node,
 // re-run the same command with the Node 24 that `npm install` put in node_modules.
-// Runs the built JavaScript (lib/, from `npm run build`) when it is there and no file in src/ is
-// newer than it — lighter and quicker to start — else the TypeScript in src/ (a checkout being
-// edited, or PARLEY_FROM_SOURCE=1).
+// Runs the built JavaScript (lib/, from `npm run build`) when it is there — lighter and quicker to
+// start — else the TypeScript in src/: in a git checkout while any file in src/ is newer than the
+// build (Parley being edited), or with PARLEY_FROM_SOURCE=1.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,13 +19,14 @@ if (major < 24) {
   process.exit(r.status ?? 1);
 }
 
-/** lib/ holds a build of every file now in src/ (the stamp is written when a build finishes). */
+/** Whether to run lib/: built (lib/BUILT is written last), and no newer source in a checkout. */
 function builtIsCurrent() {
   const at = (path) => fileURLToPath(new URL(path, import.meta.url));
   const stamp = at('../lib/BUILT');
   if (process.env.PARLEY_FROM_SOURCE === '1' || !existsSync(stamp)) return false;
+  // an installed package is not edited (and npm gives its files the time they were unpacked)
+  if (!existsSync(at('../.git')) || !existsSync(at('../src'))) return true;
   const built = statSync(stamp).mtimeMs;
-  if (!existsSync(at('../src'))) return true;
   for (const rel of readdirSync(at('../src'), { recursive: true })) {
     if (statSync(at(`../src/${rel}`)).mtimeMs > built) return false;
   }

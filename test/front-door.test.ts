@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT } from './helpers/cli.ts';
@@ -74,5 +74,25 @@ describe('the package exports', () => {
       spawnSync(process.execPath, [...conditions, '--input-type=module', '-e', "console.log(import.meta.resolve('parley-voice'))"], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
     assert.ok(resolve([]).endsWith('/lib/index.js'), resolve([]));
     assert.ok(resolve(['--conditions=parley-source']).endsWith('/src/index.ts'));
+  });
+});
+
+describe('bin/parley.js', () => {
+  /** Which cli/main the launcher imported: `lib` or `src`. */
+  function ranFrom(env: NodeJS.ProcessEnv): string {
+    const hook = `data:text/javascript,import { registerHooks } from 'node:module'; registerHooks({ load(url, c, next) { if (/\\/cli\\/main\\.(js|ts)$/.test(url)) process.stderr.write('MAIN ' + url + '\\n'); return next(url, c); } });`;
+    const r = spawnSync(process.execPath, ['--import', hook, join(ROOT, 'bin/parley.js'), '--version'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return /MAIN .*\/(lib|src)\/cli\/main\.(?:js|ts)/.exec(r.stderr)?.[1] ?? r.stderr;
+  }
+
+  it('runs the TypeScript with PARLEY_FROM_SOURCE=1', () => {
+    assert.equal(ranFrom({ PARLEY_FROM_SOURCE: '1' }), 'src');
+  });
+
+  it('runs lib/ when it is built and no file in src/ is newer', { skip: !existsSync(join(ROOT, 'lib/BUILT')) && 'lib/ is not built' }, () => {
+    const built = statSync(join(ROOT, 'lib/BUILT')).mtimeMs;
+    const stale = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[]).some((rel) => statSync(join(ROOT, 'src', rel)).mtimeMs > built);
+    assert.equal(ranFrom({ PARLEY_FROM_SOURCE: '' }), stale ? 'src' : 'lib');
   });
 });
