@@ -44,3 +44,11 @@ export function lazyValue<T extends object>(real: () => T, kind: 'class' | 'obje
   });
   return proxy as T;
 }
+
+/**
+ * A package's ES module, loaded synchronously where a function first needs it. It resolves the
+ * `import` entry, so it is the very module any `import` of the package gets, not its CommonJS twin.
+ */
+export function loadPackage<M>(name: string): M {
+  return createRequire(import.meta.url)(fileURLToPath(import.meta.resolve(name))) as M;
+}

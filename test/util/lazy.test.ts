@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lazyFunction, lazyValue, moduleLoader } from '../../src/util/lazy.ts';
+import * as openai from '@ai-sdk/openai';
+import { lazyFunction, lazyValue, loadPackage, moduleLoader } from '../../src/util/lazy.ts';
 
 class Real {
   static made = 0;
@@ -65,5 +66,9 @@ describe('lazy exports', () => {
     const load = moduleLoader(import.meta.url)<typeof import('../../src/util/csv.ts')>('../../src/util/csv');
     assert.equal(load(), load());
     assert.equal(typeof load().toCsv, 'function');
+  });
+
+  it('loadPackage loads the same ES module an import of the package gets', () => {
+    assert.equal(loadPackage<typeof openai>('@ai-sdk/openai').createOpenAI, openai.createOpenAI);
   });
 });
