@@ -33,5 +33,6 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund --loglevel=error
 fi
 node_modules/.bin/node -e 'const [M]=process.versions.node.split(".").map(Number); if (M<24) { console.error("parley setup: Node 24 was not installed"); process.exit(1) }'
+node_modules/.bin/node scripts/build-lib.ts # the JavaScript bin/parley.js runs (lib/)
 node_modules/.bin/node scripts/build-web.ts
 echo "parley setup: ready (node $(node_modules/.bin/node --version))"

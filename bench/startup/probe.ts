@@ -3,6 +3,8 @@
 //   node --expose-gc bench/startup/probe.ts ENTRY OUT   imports ENTRY (`-`: nothing), writes JSON to OUT
 //   node --expose-gc --import ./bench/startup/probe.ts bin/parley.js serve …   with PROBE_OUT set:
 //                                                        writes the JSON on SIGUSR2
+// run.ts strips its types into a .mjs to measure plain-JavaScript processes without loading
+// Node's TypeScript support, so keep it to erasable syntax.
 import { registerHooks } from 'node:module';
 import { writeFileSync } from 'node:fs';
 
@@ -20,7 +22,7 @@ function packages(): Record<string, number> {
   const count: Record<string, number> = {};
   for (const f of files) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f);
-    const k = m ? m[1]! : f.includes('/src/') ? '(parley src)' : '(other)';
+    const k = m ? m[1]! : f.includes('/src/') ? '(parley src)' : f.includes('/lib/') ? '(parley lib)' : '(other)';
     count[k] = (count[k] ?? 0) + 1;
   }
   return Object.fromEntries(Object.entries(count).sort((a, b) => b[1] - a[1]));

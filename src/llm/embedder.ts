@@ -1,8 +1,9 @@
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type * as Google from '@ai-sdk/google';
+import type * as OpenAI from '@ai-sdk/openai';
+import type * as OpenAICompatible from '@ai-sdk/openai-compatible';
 import { embedMany, type EmbeddingModel } from 'ai';
 import { resolveSecrets } from '../agent/secrets.ts';
+import { loadPackage } from '../util/lazy.ts';
 import { ModelConfigError, parseModelSpec, PROVIDERS } from './model.ts';
 
 // Embedding models for hybrid retrieval (`knowledge.embeddings`), through the AI SDK's
@@ -30,19 +31,20 @@ export function embedderFor(choice: EmbeddingChoice, env: NodeJS.ProcessEnv = pr
   if (info.keyRequired && !apiKey) throw new ModelConfigError(`no API key for the embedding model ${choice.model}: set ${info.keyEnv}, or remove knowledge.embeddings to retrieve by words alone`);
   const baseURL = choice.baseURL ? resolveSecrets(choice.baseURL, `the embedding model ${choice.model}`, env) : info.baseURL;
   let embedding: EmbeddingModel;
+  // only the provider SDK the agent names is loaded
   switch (provider) {
     case 'openai':
-      embedding = createOpenAI({ apiKey, baseURL }).embeddingModel(model);
+      embedding = loadPackage<typeof OpenAI>('@ai-sdk/openai').createOpenAI({ apiKey, baseURL }).embeddingModel(model);
       break;
     case 'google':
-      embedding = createGoogleGenerativeAI({ apiKey, baseURL }).embeddingModel(model);
+      embedding = loadPackage<typeof Google>('@ai-sdk/google').createGoogleGenerativeAI({ apiKey, baseURL }).embeddingModel(model);
       break;
     case 'anthropic':
     case 'groq':
       throw new ModelConfigError(`${provider} has no embedding models; use e.g. openai:text-embedding-3-small or ollama:nomic-embed-text`);
     default:
       if (!baseURL) throw new ModelConfigError(`${choice.model} needs a server URL: set knowledge.embeddings.baseURL`);
-      embedding = createOpenAICompatible({ name: provider, baseURL, apiKey }).embeddingModel(model);
+      embedding = loadPackage<typeof OpenAICompatible>('@ai-sdk/openai-compatible').createOpenAICompatible({ name: provider, baseURL, apiKey }).embeddingModel(model);
   }
   const providerOptions = choice.dimensions && provider === 'google' ? { google: { outputDimensionality: choice.dimensions } } : undefined;
   return {

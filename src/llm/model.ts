@@ -1,9 +1,10 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type * as Anthropic from '@ai-sdk/anthropic';
+import type * as Google from '@ai-sdk/google';
+import type * as OpenAI from '@ai-sdk/openai';
+import type * as OpenAICompatible from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import { resolveSecrets } from '../agent/secrets.ts';
+import { loadPackage } from '../util/lazy.ts';
 import { ModelConfigError, parseModelSpec, PROVIDERS } from './providers.ts';
 
 export { ModelConfigError, parseModelSpec, PROVIDERS };
@@ -35,19 +36,20 @@ export function resolveModel(choice: ModelChoice, env: NodeJS.ProcessEnv = proce
     );
   }
   const baseURL = choice.baseURL ?? info.baseURL;
+  // only the provider SDK the agent names is loaded (the four together: ~4 MB beyond the AI SDK)
   switch (provider) {
     case 'local':
       throw new ModelConfigError(`${choice.spec} runs in this process and is opened by agentModels, not resolveModel`);
     case 'openai':
       // Chat Completions: the wire format every OpenAI-compatible proxy and our test fake speak.
-      return createOpenAI({ apiKey, baseURL }).chat(model);
+      return loadPackage<typeof OpenAI>('@ai-sdk/openai').createOpenAI({ apiKey, baseURL }).chat(model);
     case 'anthropic':
-      return createAnthropic({ apiKey, baseURL })(model);
+      return loadPackage<typeof Anthropic>('@ai-sdk/anthropic').createAnthropic({ apiKey, baseURL })(model);
     case 'google':
-      return createGoogleGenerativeAI({ apiKey, baseURL })(model);
+      return loadPackage<typeof Google>('@ai-sdk/google').createGoogleGenerativeAI({ apiKey, baseURL })(model);
     default:
       if (!baseURL) throw new ModelConfigError(`${choice.spec} needs a server URL: set brain.baseURL in agent.yaml or PARLEY_LLM_BASE_URL (e.g. http://127.0.0.1:11434/v1)`);
-      return createOpenAICompatible({ name: provider, baseURL, apiKey, includeUsage: true })(model);
+      return loadPackage<typeof OpenAICompatible>('@ai-sdk/openai-compatible').createOpenAICompatible({ name: provider, baseURL, apiKey, includeUsage: true })(model);
   }
 }
 

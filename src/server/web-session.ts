@@ -1,6 +1,6 @@
 import { TextSession, type TextSessionEvent } from '../session/text-session.ts';
 import { WebChannel, type WebSocketLike } from '../channels/web/socket.ts';
-import { OfferError, RtcLink } from '../channels/web/rtc-link.ts';
+import type { RtcLink } from '../channels/web/rtc-link.ts';
 import { RtcChannel } from '../channels/web/rtc-channel.ts';
 import type { Channel } from '../channels/channel.ts';
 import type { LoadedAgent } from './agents.ts';
@@ -75,6 +75,8 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
   /** Answers the browser's offer on the socket; a refused or failed offer leaves the browser on the socket. */
   async function answer(sdp: string): Promise<RtcLink | undefined> {
     if (!ctx.webrtc.enabled) return void channel.send({ type: 'answer', error: 'WebRTC is off on this server (PARLEY_WEBRTC=off); use the socket' });
+    // werift (WebRTC, ~25 MB with its certificate libraries) loads with the first WebRTC call
+    const { OfferError, RtcLink } = await import('../channels/web/rtc-link.ts');
     try {
       const made = await RtcLink.accept(sdp, { outputSampleRate: ctx.outputSampleRate, announce: ctx.webrtc.announce, portRange: ctx.webrtc.portRange });
       // The browser left, or started without WebRTC, while the answer was made.

@@ -19,9 +19,12 @@ const SYSTEM = new Set(['PATH', 'HOME']);
 /** Every environment variable name the code reads: directly, through its tables, or as an agent.yaml default. */
 function readByCode(): Set<string> {
   const names = new Set<string>();
-  for (const rel of readdirSync(SRC, { recursive: true }) as string[]) {
-    if (!rel.endsWith('.ts') || rel.startsWith('testing/')) continue;
-    const text = readFileSync(join(SRC, rel), 'utf8');
+  const files = [
+    ...(readdirSync(SRC, { recursive: true }) as string[]).filter((rel) => rel.endsWith('.ts') && !rel.startsWith('testing/')).map((rel) => join(SRC, rel)),
+    join(ROOT, 'bin', 'parley.js'), // the launcher chooses between lib/ and src/
+  ];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/\benv\??\.([A-Z][A-Z0-9_]*)\b|\benv\[['"]([A-Z][A-Z0-9_]*)['"]\]/g)) names.add((m[1] ?? m[2])!);
     // Tables of names read in a loop, e.g. { key: 'headersMs', env: 'PARLEY_HTTP_HEADERS_TIMEOUT_SEC' }.
     for (const m of text.matchAll(/\benv: '([A-Z][A-Z0-9_]*)'/g)) names.add(m[1]!);
