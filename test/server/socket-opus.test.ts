@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { OpusDecoder, OpusEncoder } from '../../src/audio/opus.ts';
 import { MAX_OPUS_PACKET_BYTES, SocketOpus } from '../../src/channels/web/socket-opus.ts';
 import { buildServer } from '../../src/server/app.ts';
 import { Records } from '../../src/store/records.ts';
-import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
-import { openTestStore } from '../helpers/store.ts';
-import { agentsFolder, connect, GREETING, listenOnLoopback, type TestClient } from './helpers.ts';
+import { agentsFolder, connect, GREETING, listenOnLoopback, serverFixture, type TestClient } from './helpers.ts';
 
 // Opus on the web door's socket (start with audio "opus"), from a scripted browser that encodes
 // its microphone and decodes the agent with opusscript as WebCodecs would: the greeting comes down
@@ -45,32 +42,19 @@ describe('SocketOpus', () => {
 });
 
 describe('server: Opus frames on the web socket', { timeout: 60_000 }, () => {
+  const fx = serverFixture();
   let app: FastifyInstance;
   let base: string;
-  let store: Store;
-  let llm: FakeOpenAI;
   const made: { stt: ScriptedStt; vad: ScriptedVad; tts: TimedTts }[] = [];
 
   before(async () => {
-    llm = await startFakeOpenAI();
-    store = await openTestStore();
-    app = await buildServer({
-      agentsDir: agentsFolder(),
-      store,
-      mode: 'serve',
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_WEBRTC: 'off' },
-      speech: () => {
-        const s = { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: MS_PER_CHAR, sampleRate: 24000 }) };
-        made.push(s);
-        return s;
-      },
-    });
+    const speech = () => {
+      const s = { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ msPerChar: MS_PER_CHAR, sampleRate: 24000 }) };
+      made.push(s);
+      return s;
+    };
+    app = fx.track(await buildServer({ agentsDir: agentsFolder(), store: fx.store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: fx.llm.url, PARLEY_WEBRTC: 'off' }, speech }));
     base = await listenOnLoopback(app);
-  });
-  after(async () => {
-    await app.close();
-    await store.close();
-    await llm.close();
   });
 
   async function open(): Promise<{ c: TestClient; ready: Record<string, unknown> }> {
@@ -125,7 +109,7 @@ describe('server: Opus frames on the web socket', { timeout: 60_000 }, () => {
     try {
       // A spoken turn, answered in Opus.
       const answer = 'The audit costs two thousand four hundred euros, and it takes one week.';
-      llm.push({ text: answer });
+      fx.llm.push({ text: answer });
       vad.start();
       stt.hear('How much is the audit?');
       vad.stop();
@@ -137,7 +121,7 @@ describe('server: Opus frames on the web socket', { timeout: 60_000 }, () => {
       const sent = stt.pushedSamples;
       // A frame behind the report reached the recogniser: the report has been read.
       while (stt.pushedSamples === sent) await new Promise<void>((r) => setTimeout(r, 10));
-      llm.push({ text: 'Fine.' });
+      fx.llm.push({ text: 'Fine.' });
       vad.start();
       stt.hear('Okay, stop there.');
       await c.waitFor((e) => e.type === 'clear', 10_000);
@@ -152,7 +136,7 @@ describe('server: Opus frames on the web socket', { timeout: 60_000 }, () => {
     dec.close();
     enc.close();
     await Promise.all([...app.parley.live].map((s) => s.done));
-    const turns = (await new Records(store.db).get(String(ready.conversationId)))?.turns ?? [];
+    const turns = (await new Records(fx.store.db).get(String(ready.conversationId)))?.turns ?? [];
     const cut = turns.find((t) => t.role === 'agent' && t.text === answer);
     assert.ok(cut?.interrupted, `the answer was interrupted: ${JSON.stringify(turns)}`);
     // 600 ms at 20 ms a character: about the first 30 characters, by whole words.
