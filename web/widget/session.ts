@@ -125,8 +125,8 @@ export class WidgetSession {
     const e = JSON.parse(data) as { type: string; [k: string]: unknown };
     switch (e.type) {
       case 'ready':
-        // Only a server that says it takes offers gets one (an older one would close the socket on it).
         this.#serverOpus = e.opus === true;
+        // Only a server that says it takes offers gets one (an older one would close the socket on it).
         if (this.#mode === 'voice' && this.#mic && e.webrtc === true && !this.#rtcFailed) return void this.#startRtc(this.#ws!, Number(e.sampleRate));
         return void this.#startSocket(this.#ws!, Number(e.sampleRate));
       case 'answer':
