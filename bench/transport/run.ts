@@ -1,11 +1,12 @@
 // The widget's audio over a bad network: WebRTC (Opus over UDP, through coturn) against the
-// WebSocket (PCM over TCP), each through a userspace impairment relay (relay.ts) that delays,
+// WebSocket — PCM over TCP (`socket`, a page without WebCodecs) or Opus over TCP (`socket-opus`,
+// WebCodecs) — each through a userspace impairment relay (relay.ts) that delays,
 // jitters and drops packets. A real Chromium with a fake microphone talks to the real server
 // (Silero VAD, pocketsphinx, a fake model, and a tone in place of the agent's voice so every gap in
 // the played audio is the network's, not a pause between words). Measured in the page: level of
 // the microphone and of the agent audio actually played, per 128-sample block.
 //
-//   node bench/transport/run.ts [--loss 0,2,5] [--delay 30-80] [--transports webrtc,socket] [--json out.json]
+//   node bench/transport/run.ts [--loss 0,2,5] [--delay 30-80] [--transports webrtc,socket,socket-opus] [--json out.json]
 //
 // Per run it prints: kbit/s each way during the call (bytes through the relay, all headers above
 // UDP/TCP included: IP and UDP/TCP headers are not), the longest gap inside the agent's speech and
@@ -40,7 +41,10 @@ const arg = (name: string, d: string) => {
 };
 const LOSSES = arg('loss', '0,2,5').split(',').map(Number);
 const [MIN_DELAY, MAX_DELAY] = arg('delay', '30-80').split('-').map(Number) as [number, number];
-const TRANSPORTS = arg('transports', 'webrtc,socket').split(',') as ('webrtc' | 'socket')[];
+type Transport = 'webrtc' | 'socket' | 'socket-opus';
+const TRANSPORTS = arg('transports', 'webrtc,socket,socket-opus').split(',') as Transport[];
+/** The `socket` runs stand for a browser without WebCodecs: the widget sends PCM. */
+const NO_WEBCODECS = `(() => { delete window.AudioEncoder; delete window.AudioDecoder; })()`;
 const QUESTIONS = ['How much does the automation audit cost?', 'Can I book a call for next Tuesday?'];
 const ANSWERS = ['The automation audit costs two thousand four hundred euros in total.', 'Yes, Tuesday works, I can book you for ten in the morning.'];
 const TURN_SECRET = 'bench-turn-secret';
@@ -114,6 +118,8 @@ interface Result {
   delay: string;
   upKbps: number;
   downKbps: number;
+  /** Down bytes over the time the agent's audio played: the rate while it speaks (nothing is sent between utterances). */
+  downPerSpeechKbps: number;
   maxGapMs: number;
   gapsOver100: number;
   gapsOver20: number;
@@ -126,7 +132,7 @@ interface Result {
   agentSpeechMs: number;
 }
 
-async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: number, wav: string, dir: string): Promise<Result> {
+async function run(transport: Transport, imp: Impairment, coturnPort: number, wav: string, dir: string): Promise<Result> {
   const llm = await startFakeOpenAI();
   for (const a of ANSWERS) llm.push({ text: a });
   const store = await openStore(`file:${join(dir, `bench-${transport}-${imp.loss}-${imp.maxDelayMs}.db`)}`);
@@ -176,6 +182,9 @@ async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: 
   try {
     const page = await browser.newPage();
     await page.addInitScript(PAGE_TAPS);
+    if (transport === 'socket') await page.addInitScript(NO_WEBCODECS);
+    let start = '';
+    page.on('websocket', (ws) => ws.on('framesent', (f) => typeof f.payload === 'string' && f.payload.includes('"start"') && (start = f.payload)));
     if (process.env.DEBUG) page.on('console', (m) => console.log('page:', m.text()));
     await page.goto(`http://127.0.0.1:${hostPort}/`);
     const t0 = performance.now();
@@ -183,7 +192,10 @@ async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: 
     await page.locator('parley-widget[data-transport]').waitFor({ state: 'attached', timeout: 30_000 });
     const got = await page.locator('parley-widget').getAttribute('data-transport');
     if (process.env.DEBUG) console.log('transport', got, 'after', Math.round(performance.now() - t0), 'ms; udp', JSON.stringify(udp.counted));
-    if (got !== transport) throw new Error(`the widget used ${got}, not ${transport}`);
+    // The `start` frame goes out right after the widget shows its transport; its report may lag.
+    for (let i = 0; got === 'socket' && !start && i < 100; i++) await new Promise((r) => setTimeout(r, 50));
+    const used = got === 'socket' && start.includes('"opus"') ? 'socket-opus' : got;
+    if (used !== transport) throw new Error(`the widget used ${used}, not ${transport}`);
     const at0 = { ...tcp.counted, u: { ...udp.counted }, t: performance.now() };
     loop.enable();
     // Bytes each second, to see the rate while the agent speaks (not only the call's average).
@@ -227,6 +239,7 @@ async function run(transport: 'webrtc' | 'socket', imp: Impairment, coturnPort: 
       delay: imp.maxDelayMs ? `${imp.minDelayMs}-${imp.maxDelayMs}` : 'none',
       upKbps: +((up * 8) / seconds / 1000).toFixed(1),
       downKbps: +((down * 8) / seconds / 1000).toFixed(1),
+      downPerSpeechKbps: +((down * 8) / speech.reduce((n, [s, e]) => n + e - s, 0)).toFixed(1),
       maxGapMs: Math.round(Math.max(0, ...gaps)),
       gapsOver100: gaps.filter((g) => g > 100).length,
       gapsOver20: gaps.filter((g) => g > 20).length,
@@ -278,7 +291,7 @@ try {
 }
 console.log(`machine after: ${execSync('uptime').toString().trim()}`);
 const baseline = (t: string) => results.find((r) => r.transport === t && r.delay === 'none');
-console.log('\n| transport | loss | one-way delay | up kbit/s | down kbit/s (peak 1 s) | longest gap | gaps > 100 ms | uplink lag | downlink lag | transport added vs none | voice-to-voice | server loop delay p99 / max |');
+console.log('\n| transport | loss | one-way delay | up kbit/s | down kbit/s (peak 1 s; per s of agent speech) | longest gap | gaps > 100 ms | uplink lag | downlink lag | transport added vs none | voice-to-voice | server loop delay p99 / max |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 for (const r of results) {
@@ -289,7 +302,7 @@ for (const r of results) {
   const base = baseline(r.transport);
   const lag = (x: Result) => mean(x.uplinkMs) + mean(x.downlinkMs);
   const added = base ? Math.round(lag(r) - lag(base)) : NaN;
-  console.log(`| ${r.transport} | ${r.loss} % | ${r.delay} | ${r.upKbps} | ${r.downKbps} (${r.peakDownKbps}) | ${r.maxGapMs} ms | ${r.gapsOver100} | ${Math.round(mean(r.uplinkMs))} ms | ${Math.round(mean(r.downlinkMs))} ms | ${r.delay === 'none' ? '—' : `${added >= 0 ? '+' : ''}${added} ms`} | ${r.v2vMs.join(', ')} ms | ${r.loopDelayP99Ms} / ${r.loopDelayMaxMs} ms |`);
+  console.log(`| ${r.transport} | ${r.loss} % | ${r.delay} | ${r.upKbps} | ${r.downKbps} (${r.peakDownKbps}; ${r.downPerSpeechKbps}) | ${r.maxGapMs} ms | ${r.gapsOver100} | ${Math.round(mean(r.uplinkMs))} ms | ${Math.round(mean(r.downlinkMs))} ms | ${r.delay === 'none' ? '—' : `${added >= 0 ? '+' : ''}${added} ms`} | ${r.v2vMs.join(', ')} ms | ${r.loopDelayP99Ms} / ${r.loopDelayMaxMs} ms |`);
 }
 const out = arg('json', '');
 if (out) writeFileSync(out, JSON.stringify({ machine: uptime, results }, null, 2));

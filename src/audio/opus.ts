@@ -16,6 +16,9 @@ const SET_INBAND_FEC = 4012;
 const SET_PACKET_LOSS_PERC = 4014;
 const SET_DTX = 4016;
 
+/** Frame durations libopus encodes, up to the real-time loop's 20 ms. */
+export const OPUS_FRAME_MS = [20, 10, 5, 2.5] as const;
+
 /** Mono PCM16 at `sampleRate` in, one Opus packet per 20 ms frame out. */
 export class OpusEncoder {
   readonly sampleRate: OpusRate;
@@ -34,11 +37,11 @@ export class OpusEncoder {
     this.#opus = opus;
   }
 
-  /** One 20 ms frame (exactly `frameSamples` samples) as an Opus packet. */
+  /** One frame as an Opus packet: 20 ms (`frameSamples`), or a shorter Opus duration (2.5, 5 or 10 ms) to end a stream without padding it to 20. */
   encode(pcm: Int16Array): Buffer {
     if (!this.#opus) throw new Error('the Opus encoder is closed');
-    if (pcm.length !== this.frameSamples) throw new Error(`an Opus frame must be ${this.frameSamples} samples, got ${pcm.length}`);
-    return this.#opus.encode(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength), this.frameSamples);
+    if (!OPUS_FRAME_MS.some((ms) => (ms * this.sampleRate) / 1000 === pcm.length)) throw new Error(`an Opus frame must be ${this.frameSamples} samples (or 2.5, 5 or 10 ms), got ${pcm.length}`);
+    return this.#opus.encode(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength), pcm.length);
   }
 
   close(): void {

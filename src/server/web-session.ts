@@ -70,7 +70,7 @@ export function runWebSession(socket: WebSocketLike, d: WebSessionDeps, origin: 
       void text?.end('caller left');
     },
   });
-  channel.send({ type: 'ready', sampleRate: ctx.outputSampleRate, conversationId: conversation.id, webrtc: ctx.webrtc.enabled });
+  channel.send({ type: 'ready', sampleRate: ctx.outputSampleRate, conversationId: conversation.id, webrtc: ctx.webrtc.enabled, opus: true });
 
   /** Answers the browser's offer on the socket; a refused or failed offer leaves the browser on the socket. */
   async function answer(sdp: string): Promise<RtcLink | undefined> {

@@ -96,7 +96,7 @@ describe('the socket protocol around WebRTC', () => {
     ['a second offer', [{ type: 'offer', sdp: 'v=0' }, { type: 'offer', sdp: 'v=0' }], 'one offer per session'],
     ['an offer after start', [{ type: 'start', mode: 'voice' }, { type: 'offer', sdp: 'v=0' }], 'offer after start'],
     ['an offer without SDP', [{ type: 'offer' }], 'offer needs an SDP string "sdp"'],
-    ['an unknown audio path', [{ type: 'start', mode: 'voice', audio: 'carrier-pigeon' }], 'start\'s audio must be "pcm" or "webrtc"'],
+    ['an unknown audio path', [{ type: 'start', mode: 'voice', audio: 'carrier-pigeon' }], 'start\'s audio must be "pcm", "opus" or "webrtc"'],
     ['a playout report on a PCM session', [{ type: 'start', mode: 'voice' }, { type: 'playout', rtp: 5 }], 'playout is for WebRTC sessions; send played'],
     ['a playout report that is not a 32-bit timestamp', [{ type: 'playout', rtp: 2 ** 32 }], 'playout needs an RTP timestamp "rtp" (0 to 2^32-1)'],
   ] as const) {

@@ -19,7 +19,8 @@ import { spoken } from '../speech/spoken.ts';
 // The widget's WebRTC door in Debian's Chromium against the real server on loopback: the caller's
 // microphone goes up as Opus on a track, the agent's voice comes down as a track the page plays,
 // events stay on the socket. Then a Chromium whose UDP is blocked (as a strict firewall would):
-// the widget gives WebRTC a few seconds, falls back to PCM on the socket, and the call goes on.
+// the widget gives WebRTC a few seconds, falls back to the socket, and the call goes on — as Opus
+// frames (WebCodecs) both ways, or as PCM in a browser without WebCodecs.
 
 const CHROMIUM = '/usr/lib/chromium/chromium';
 const ADMIN = 'e2e-admin-token';
@@ -29,6 +30,8 @@ const FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-st
 /** Keeps every RTCPeerConnection the page makes, so the test can read its statistics. */
 /** Gives every RTCPeerConnection only relayed candidates, with no relay: ICE cannot connect. */
 const BLOCK_UDP = `(() => { const P = window.RTCPeerConnection; window.RTCPeerConnection = function (config) { return new P({ ...config, iceServers: [], iceTransportPolicy: 'relay' }); }; window.RTCPeerConnection.prototype = P.prototype; })()`;
+/** A browser without WebCodecs (older Firefox): the socket carries PCM. */
+const NO_WEBCODECS = `(() => { delete window.AudioEncoder; delete window.AudioDecoder; })()`;
 const KEEP_PEERS = `(() => { const P = window.RTCPeerConnection; window.peers = []; window.RTCPeerConnection = function (...a) { const pc = new P(...a); window.peers.push(pc); return pc; }; window.RTCPeerConnection.prototype = P.prototype; })()`;
 
 describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}` }, () => {
@@ -89,8 +92,11 @@ describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false 
   const captions = (page: Page, role: 'agent' | 'caller') => page.locator(`parley-widget .line.${role}:not(.partial)`);
   /** Binary frames the page sent on its sockets (caller audio over the socket). */
   const watchSocketAudio = (page: Page) => {
-    const sent = { binary: 0, text: [] as string[] };
-    page.on('websocket', (ws) => ws.on('framesent', (f) => (typeof f.payload === 'string' ? sent.text.push(f.payload) : sent.binary++)));
+    const sent = { binary: 0, binaryBytes: 0, text: [] as string[], received: { binary: 0, binaryBytes: 0 } };
+    page.on('websocket', (ws) => {
+      ws.on('framesent', (f) => (typeof f.payload === 'string' ? sent.text.push(f.payload) : (sent.binary++, (sent.binaryBytes += f.payload.byteLength))));
+      ws.on('framereceived', (f) => typeof f.payload !== 'string' && (sent.received.binary++, (sent.received.binaryBytes += f.payload.byteLength)));
+    });
     return sent;
   };
   const turns = async () => {
@@ -133,14 +139,13 @@ describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false 
     await RtcLink.settled();
   });
 
-  it('falls back to the socket when ICE cannot connect (UDP blocked), and the call goes on', async () => {
-    // A browser with no usable path: only relayed candidates allowed and no TURN server, so ICE
-    // finds nothing to connect over — as behind a firewall that drops UDP.
+  /** A Chromium whose ICE cannot connect: only relayed candidates allowed and no TURN server (as behind a firewall that drops UDP). */
+  async function fallBack(initScripts: string[], check: (sent: ReturnType<typeof watchSocketAudio>, page: Page) => Promise<void>): Promise<void> {
     const blocked = await browser.newContext();
     const linksBefore = RtcLink.live.size; // 0, unless an earlier test failed with its call open
     try {
       const page = await blocked.newPage();
-      await page.addInitScript(BLOCK_UDP);
+      for (const s of [BLOCK_UDP, ...initScripts]) await page.addInitScript(s);
       const sent = watchSocketAudio(page);
       await page.goto(origin);
       await page.locator('parley-widget .bubble').click();
@@ -150,11 +155,11 @@ describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false 
       await page.locator('parley-widget[data-state="listening"]').waitFor({ state: 'attached', timeout: 30_000 });
       const messages = sent.text.map((t) => JSON.parse(t) as { type: string; audio?: string });
       assert.ok(messages.some((m) => m.type === 'offer'), 'WebRTC was tried first');
-      assert.deepEqual(messages.find((m) => m.type === 'start'), { type: 'start', mode: 'voice' });
       assert.ok(messages.some((m) => m.type === 'played'), 'playout reported as played ms');
       assert.ok(sent.binary > 0, 'caller audio went over the socket');
       // The link the offer opened was dropped when the browser started without it.
       assert.equal(RtcLink.live.size, linksBefore);
+      await check(sent, page);
       await page.locator('parley-widget .controls .end').click();
       await page.locator('parley-widget[data-state="ended"]').waitFor({ state: 'attached' });
       await Promise.all([...app.parley.live].map((s) => s.done));
@@ -162,5 +167,28 @@ describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false 
     } finally {
       await blocked.close();
     }
+  }
+  const startOf = (sent: ReturnType<typeof watchSocketAudio>) => sent.text.map((t) => JSON.parse(t) as { type: string }).find((m) => m.type === 'start');
+
+  it('falls back to the socket when ICE cannot connect (UDP blocked): Opus frames both ways with WebCodecs, and the call goes on', async () => {
+    llm.push({ text: ANSWER });
+    await fallBack([], async (sent, page) => {
+      assert.deepEqual(startOf(sent), { type: 'start', mode: 'voice', audio: 'opus' });
+      // 20 ms Opus packets, not 640-byte PCM frames, each way.
+      assert.ok(sent.binaryBytes / sent.binary < 200, `caller packets average ${Math.round(sent.binaryBytes / sent.binary)} bytes`);
+      assert.ok(sent.received.binary > 50 && sent.received.binaryBytes / sent.received.binary < 200, `agent packets: ${sent.received.binary}, average ${Math.round(sent.received.binaryBytes / sent.received.binary)} bytes`);
+      // The caller is recognised from the Opus uplink, and the answer comes back.
+      await captions(page, 'caller').first().waitFor({ timeout: 40_000 });
+      assert.ok((await captions(page, 'caller').first().textContent())!.trim().length > 0, 'the recogniser heard the caller over socket Opus');
+      await page.locator('parley-widget .line.agent:not(.partial)', { hasText: ANSWER }).waitFor({ timeout: 30_000 });
+    });
+    assert.deepEqual((await turns()).map((t) => t.role), ['agent', 'caller', 'agent']);
+  });
+
+  it('falls back to PCM on the socket in a browser without WebCodecs', async () => {
+    await fallBack([NO_WEBCODECS], async (sent) => {
+      assert.deepEqual(startOf(sent), { type: 'start', mode: 'voice' });
+      assert.equal(sent.binaryBytes / sent.binary, 640, '20 ms PCM16 frames');
+    });
   });
 });

@@ -48,7 +48,7 @@ registerProcessor('parley-capture', ParleyCapture);
 `;
 
 /** Asks for the microphone and calls `onFrame` with every 20 ms of 16 kHz PCM16 audio until stopped. */
-export async function startMic(onFrame: (pcm: Int16Array) => void): Promise<Mic> {
+export async function startMic(onFrame: (pcm: Int16Array<ArrayBuffer>) => void): Promise<Mic> {
   const stream = await navigator.mediaDevices.getUserMedia({
     audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
   });

@@ -1,4 +1,5 @@
-// Playback of the agent's audio (PCM16 mono at the rate the server announced in `ready`), frame
+// Playback of the agent's audio (PCM16 mono at the rate the server announced in `ready`, or the
+// float samples Opus decodes to), frame
 // after frame with no gaps, and the playout report the server needs: how many milliseconds of
 // agent audio have really been played (`played`), so a barge-in keeps only what was heard.
 
@@ -18,12 +19,18 @@ export class PcmPlayer {
     void this.#ctx.resume();
   }
 
-  /** Queues one chunk right after the previous one (or at once, after a gap). */
+  /** Queues one PCM16 chunk (at the rate given at construction) right after the previous one. */
   play(pcm: Int16Array): void {
-    if (!pcm.length) return;
-    const buffer = this.#ctx.createBuffer(1, pcm.length, this.sampleRate);
-    const data = buffer.getChannelData(0);
-    for (let i = 0; i < pcm.length; i++) data[i] = pcm[i]! / 0x8000;
+    const samples = new Float32Array(pcm.length);
+    for (let i = 0; i < pcm.length; i++) samples[i] = pcm[i]! / 0x8000;
+    this.playSamples(samples, this.sampleRate);
+  }
+
+  /** Queues float samples at `rate` (decoded Opus comes at 48 kHz) right after the previous chunk, or at once after a gap. */
+  playSamples(samples: Float32Array<ArrayBuffer>, rate: number): void {
+    if (!samples.length) return;
+    const buffer = this.#ctx.createBuffer(1, samples.length, rate);
+    buffer.copyToChannel(samples, 0);
     const source = this.#ctx.createBufferSource();
     source.buffer = buffer;
     source.connect(this.#ctx.destination);

@@ -1,12 +1,14 @@
 import { startMic, type Mic } from '../shared/mic.ts';
 import { PcmPlayer } from '../shared/player.ts';
 import { connectRtc, type RtcCall, type RtcOffer } from '../shared/rtc.ts';
+import { opusSupported, startOpus, type OpusCodec } from '../shared/opus.ts';
 import type { SessionState } from './state.ts';
 
 // One conversation of the widget over the web door protocol (docs/protocol.md): a session token
 // for this page's origin, the socket for events, and the audio over WebRTC (Opus, the browser's
 // own jitter buffer and echo canceller) — or, when WebRTC does not connect within a few seconds
-// (UDP blocked, no TURN), over the socket as PCM with `played` reports. A socket that drops (not
+// (UDP blocked, no TURN), over the socket with `played` reports: as Opus when the server offers it
+// and the browser has WebCodecs Opus (shared/opus.ts), as PCM otherwise. A socket that drops (not
 // closed by the server on purpose) is reopened once, as a new conversation.
 
 /** What the widget shows, as the session reports it. */
@@ -29,6 +31,11 @@ export class WidgetSession {
   #ws: WebSocket | undefined;
   #mic: Mic | undefined;
   #player: PcmPlayer | undefined;
+  /** Opus on the socket, when WebRTC is not in use and both ends can. */
+  #opus: OpusCodec | undefined;
+  #opusOk: Promise<boolean> | undefined;
+  /** The server's `ready` said it takes Opus on the socket. */
+  #serverOpus = false;
   #rtc: RtcCall | undefined;
   #offer: RtcOffer = {};
   #answer: { resolve(sdp: string): void; reject(e: Error): void } | undefined;
@@ -52,6 +59,7 @@ export class WidgetSession {
   /** Starts a conversation: voice when the microphone is allowed, typing when it is not. */
   async start(): Promise<void> {
     this.#view.state('connecting');
+    this.#opusOk = opusSupported();
     try {
       this.#mic = await startMic((pcm) => this.#sendAudio(pcm));
       this.#mode = 'voice';
@@ -99,6 +107,8 @@ export class WidgetSession {
       if (e.code === 1000 || e.code === 1008 || e.code === 1009 || e.code === 1013 || this.#reconnected) return this.#finish(e.code === 1000 ? 'ended' : 'error', e.reason || undefined);
       this.#reconnected = true;
       this.#player?.clear();
+      this.#opus?.close();
+      this.#opus = undefined;
       this.#rtc?.close();
       this.#rtc = undefined;
       this.#view.state('connecting', 'reconnecting…');
@@ -108,15 +118,17 @@ export class WidgetSession {
 
   #receive(data: ArrayBuffer | string): void {
     if (typeof data !== 'string') {
-      this.#player?.play(new Int16Array(data));
+      if (this.#opus) this.#opus.decode(data);
+      else this.#player?.play(new Int16Array(data));
       return;
     }
     const e = JSON.parse(data) as { type: string; [k: string]: unknown };
     switch (e.type) {
       case 'ready':
+        this.#serverOpus = e.opus === true;
         // Only a server that says it takes offers gets one (an older one would close the socket on it).
         if (this.#mode === 'voice' && this.#mic && e.webrtc === true && !this.#rtcFailed) return void this.#startRtc(this.#ws!, Number(e.sampleRate));
-        return this.#startSocket(Number(e.sampleRate));
+        return void this.#startSocket(this.#ws!, Number(e.sampleRate));
       case 'answer':
         if (typeof e.sdp === 'string') this.#answer?.resolve(e.sdp);
         else this.#answer?.reject(new Error(String(e.error)));
@@ -131,6 +143,7 @@ export class WidgetSession {
       case 'state':
         return this.#view.state(e.state as SessionState);
       case 'clear':
+        this.#opus?.clear();
         return this.#player?.clear();
       case 'end':
         return this.#finish('ended', String(e.reason ?? ''));
@@ -149,7 +162,7 @@ export class WidgetSession {
       });
     } catch {
       this.#rtcFailed = true;
-      if (ws === this.#ws && !this.#ended) this.#startSocket(sampleRate);
+      if (ws === this.#ws && !this.#ended) void this.#startSocket(ws, sampleRate);
       return;
     }
     if (ws !== this.#ws || this.#ended) return call.close();
@@ -166,23 +179,35 @@ export class WidgetSession {
     }, PLAYED_EVERY_MS);
   }
 
-  /** Text, or voice as PCM frames on the socket with `played` reports. */
-  #startSocket(sampleRate: number): void {
+  /** Text, or voice as Opus or PCM frames on the socket with `played` reports. */
+  async #startSocket(ws: WebSocket, sampleRate: number): Promise<void> {
+    let audio: 'opus' | undefined;
     if (this.#mode === 'voice') {
+      const opus = this.#serverOpus && (await this.#opusOk);
+      if (ws !== this.#ws || this.#ended) return;
       this.#player?.close();
-      this.#player = new PcmPlayer(sampleRate);
+      const player = (this.#player = new PcmPlayer(sampleRate));
+      if (opus) {
+        audio = 'opus';
+        this.#opus = startOpus(
+          (packet) => ws.readyState === WebSocket.OPEN && ws.send(packet),
+          (samples, rate) => player.playSamples(samples, rate),
+        );
+      }
       clearInterval(this.#playedTimer);
-      this.#playedTimer = setInterval(() => this.#json({ type: 'played', ms: this.#player!.playedMs() }), PLAYED_EVERY_MS);
+      this.#playedTimer = setInterval(() => this.#json({ type: 'played', ms: player.playedMs() }), PLAYED_EVERY_MS);
       this.#view.transport('socket');
     }
-    this.#json({ type: 'start', mode: this.#mode });
+    this.#json(audio ? { type: 'start', mode: this.#mode, audio } : { type: 'start', mode: this.#mode });
     this.#started = true;
     if (this.#muted) this.#json({ type: 'mute', muted: true });
   }
 
-  #sendAudio(pcm: Int16Array): void {
+  #sendAudio(pcm: Int16Array<ArrayBuffer>): void {
     const ws = this.#ws;
-    if (ws?.readyState === WebSocket.OPEN && this.#started && this.#mode === 'voice' && !this.#rtc) ws.send(pcm.buffer);
+    if (ws?.readyState !== WebSocket.OPEN || !this.#started || this.#mode !== 'voice' || this.#rtc) return;
+    if (this.#opus) this.#opus.encode(pcm);
+    else ws.send(pcm.buffer);
   }
 
   #json(m: unknown): void {
@@ -196,7 +221,8 @@ export class WidgetSession {
     this.#mic?.stop();
     // Let the goodbye finish playing before the audio is released.
     const player = this.#player;
-    if (player) setTimeout(() => player.close(), player.pendingMs() + 200);
+    const opus = this.#opus;
+    if (player) setTimeout(() => (opus?.close(), player.close()), player.pendingMs() + 200);
     const rtc = this.#rtc;
     if (rtc) setTimeout(() => rtc.close(), 300); // the jitter buffer's last frames
     if (this.#ws && this.#ws.readyState <= WebSocket.OPEN) this.#ws.close(1000);

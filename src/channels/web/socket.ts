@@ -3,11 +3,13 @@ import { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MESSAGE_BUR
 
 export { CLOSE_NORMAL, CLOSE_POLICY, CLOSE_TOO_BIG, CLOSE_TRY_AGAIN, MAX_FRAME_BYTES, type WebSocketLike } from '../socket-limits.ts';
 import { AsyncQueue } from '../../util/async-queue.ts';
+import { MAX_OPUS_PACKET_BYTES, SocketOpus } from './socket-opus.ts';
 
 // The web door (widget and sandbox) over one WebSocket. The socket always carries the events; a
 // voice session's audio goes either over it or, after an `offer`, over WebRTC (rtc-link.ts,
 // rtc-channel.ts). Binary frames: PCM16 mono little-endian,
-// 16 kHz from the browser, `outputSampleRate` from the server. Text frames: JSON events. The
+// 16 kHz from the browser, `outputSampleRate` from the server — or, after `start` with audio
+// "opus", one Opus packet each (socket-opus.ts). Text frames: JSON events. The
 // browser reports playout with `played` (cumulative ms of agent audio it has played), which is
 // what heardMs() returns, so a barge-in keeps exactly what the caller heard. Until the first
 // `played` arrives, playout is estimated by the wall clock. See docs/protocol.md.
@@ -23,13 +25,13 @@ export type ClientMessage =
   | { type: 'end' }
   | { type: 'played'; ms: number };
 
-/** Where a voice session's audio goes: binary PCM frames on this socket, or the WebRTC connection its `offer` opened. */
-export type AudioPath = 'pcm' | 'webrtc';
+/** Where a voice session's audio goes: binary PCM or Opus frames on this socket, or the WebRTC connection its `offer` opened. */
+export type AudioPath = 'pcm' | 'opus' | 'webrtc';
 
 /** Events the server sends: the session's ClientEvents plus the door's own. */
 export type ServerEvent =
   | ClientEvent
-  | { type: 'ready'; sampleRate: number; conversationId: string; webrtc: boolean }
+  | { type: 'ready'; sampleRate: number; conversationId: string; webrtc: boolean; opus: boolean }
   | { type: 'clear' }
   | { type: 'answer'; sdp: string }
   | { type: 'answer'; error: string };
@@ -54,6 +56,8 @@ export class WebChannel implements Channel {
   #now: () => number;
   #mode: 'voice' | 'text' | undefined;
   #audioPath: AudioPath = 'pcm';
+  /** The codec pair of a session started with audio "opus". */
+  #opus: SocketOpus | undefined;
   #offered = false;
   #muted = false;
   #closed = false;
@@ -83,6 +87,7 @@ export class WebChannel implements Channel {
     socket.on('close', (code, reason) => {
       this.#closed = true;
       this.hangUp();
+      this.#opus?.close();
       this.#o.onClose?.(code, reason.toString());
     });
   }
@@ -130,14 +135,22 @@ export class WebChannel implements Channel {
   play(pcm: Int16Array): void {
     if (this.#closed || !pcm.length) return;
     this.#advance();
-    const ms = (pcm.length * 1000) / this.outputSampleRate;
+    if (this.#opus) return this.#opus.play(pcm);
+    this.#sendAudio(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength), (pcm.length * 1000) / this.outputSampleRate);
+  }
+
+  /** One binary frame of agent audio holding `ms` of it. */
+  #sendAudio(frame: Uint8Array, ms: number): void {
+    if (this.#closed) return;
+    this.#advance();
     this.#sentMs += ms;
     this.#estQueuedMs += ms;
-    this.#socket.send(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+    this.#socket.send(frame);
   }
 
   clear(): void {
     this.#advance();
+    this.#opus?.clear();
     this.#estQueuedMs = 0;
     this.#sendJson({ type: 'clear' });
   }
@@ -165,6 +178,7 @@ export class WebChannel implements Channel {
     if (this.#closed) return;
     this.#closed = true;
     this.hangUp();
+    this.#opus?.close();
     // A close reason is at most 123 bytes.
     this.#socket.close(code, Buffer.from(reason).subarray(0, 123).toString());
   }
@@ -211,8 +225,14 @@ export class WebChannel implements Channel {
       case 'start':
         if (this.#mode) return this.fail(CLOSE_POLICY, 'session already started');
         if (m.audio === 'webrtc' && (m.mode !== 'voice' || !this.#offered)) return this.fail(CLOSE_POLICY, 'audio "webrtc" needs a voice start after an offer');
+        if (m.audio === 'opus' && m.mode !== 'voice') return this.fail(CLOSE_POLICY, 'audio "opus" is for voice sessions');
         this.#mode = m.mode;
         this.#audioPath = m.audio ?? 'pcm';
+        if (this.#audioPath === 'opus')
+          this.#opus = new SocketOpus(this.#o.outputSampleRate, {
+            send: (packet, ms) => this.#sendAudio(packet, ms),
+            queuedMs: () => (this.#advance(), this.#estQueuedMs),
+          });
         break;
       case 'text':
         if (!this.#mode) return this.fail(CLOSE_POLICY, 'send start before text');
@@ -226,11 +246,23 @@ export class WebChannel implements Channel {
 
   #audioFrame(buf: Buffer): void {
     if (this.#mode !== 'voice') return this.fail(CLOSE_POLICY, this.#mode ? 'audio in a text session' : 'audio before start');
-    if (this.#audioPath !== 'pcm') return this.fail(CLOSE_POLICY, 'audio frames on the socket of a WebRTC session');
+    if (this.#audioPath === 'webrtc') return this.fail(CLOSE_POLICY, 'audio frames on the socket of a WebRTC session');
+    if (this.#opus) return this.#opusFrame(buf, this.#opus);
     if (buf.byteLength % 2) return this.fail(CLOSE_POLICY, 'audio frame is not whole PCM16 samples');
     const pcm = new Int16Array(buf.byteLength / 2);
     if (!this.#muted) Buffer.from(pcm.buffer).set(buf);
     this.#frames.push(pcm); // muted: silence keeps the caller's clock running
+  }
+
+  #opusFrame(buf: Buffer, opus: SocketOpus): void {
+    if (buf.byteLength > MAX_OPUS_PACKET_BYTES) return this.fail(CLOSE_TOO_BIG, `Opus packet of ${buf.byteLength} bytes exceeds ${MAX_OPUS_PACKET_BYTES}`);
+    let pcm: Int16Array;
+    try {
+      pcm = opus.decode(buf);
+    } catch (e) {
+      return this.fail(CLOSE_POLICY, `malformed Opus packet (${e instanceof Error ? e.message : String(e)})`);
+    }
+    this.#frames.push(this.#muted ? new Int16Array(pcm.length) : pcm);
   }
 }
 
@@ -247,7 +279,7 @@ export function parseClientMessage(text: string): ClientMessage | string {
   switch (m.type) {
     case 'start':
       if (m.mode !== 'voice' && m.mode !== 'text') return 'start needs mode "voice" or "text"';
-      if (m.audio !== undefined && m.audio !== 'pcm' && m.audio !== 'webrtc') return 'start\'s audio must be "pcm" or "webrtc"';
+      if (m.audio !== undefined && m.audio !== 'pcm' && m.audio !== 'opus' && m.audio !== 'webrtc') return 'start\'s audio must be "pcm", "opus" or "webrtc"';
       return m.audio ? { type: 'start', mode: m.mode, audio: m.audio } : { type: 'start', mode: m.mode };
     case 'offer':
       return typeof m.sdp === 'string' && m.sdp ? { type: 'offer', sdp: m.sdp } : 'offer needs an SDP string "sdp"';
