@@ -25,6 +25,7 @@ const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
 const ANSWER = 'The automation audit costs two thousand four hundred euros.';
 const FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Gives every RTCPeerConnection only relayed candidates, with no relay: ICE cannot connect. */
+const NO_WEBCODECS = `(() => { delete window.AudioEncoder; delete window.AudioDecoder; })()`;
 const BLOCK_UDP = `(() => { const P = window.RTCPeerConnection; window.RTCPeerConnection = function (config) { return new P({ ...config, iceServers: [], iceTransportPolicy: 'relay' }); }; window.RTCPeerConnection.prototype = P.prototype; })()`;
 
 describe('dashboard sandbox voice over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}` }, () => {
@@ -109,25 +110,32 @@ describe('dashboard sandbox voice over WebRTC in Chromium', { skip: existsSync(C
     await RtcLink.settled();
   });
 
-  it('falls back to PCM on the socket when ICE cannot connect', async (t) => {
+  /** A sandbox voice call whose WebRTC cannot connect: it goes on over the socket with `codec` (`scripts` run in the page first). */
+  const fallBack = async (scripts: string[], codec: 'opus' | 'pcm') => {
     const context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${ADMIN}` } });
-    t.after(() => context.close().catch(() => {}));
-    const page = await context.newPage();
-    await page.addInitScript(BLOCK_UDP);
-    const sent = watchSocket(page);
-    await openSandbox(page);
-    await page.locator('.transport[data-transport="socket"]').waitFor({ timeout: 30_000 });
-    await bubbles(page, 'agent').first().waitFor({ timeout: 30_000 });
-    assert.equal(await bubbles(page, 'agent').first().textContent(), GREETING);
-    await page.locator('.state-listening').waitFor({ timeout: 30_000 });
-    assert.ok(sent.types.includes('offer'), 'WebRTC was tried first');
-    assert.deepEqual(sent.start, [{ type: 'start', mode: 'voice' }]);
-    assert.ok(sent.binary > 0, 'caller audio went over the socket');
-    assert.ok(sent.types.includes('played'), 'playout reported as played ms');
-    assert.equal(RtcLink.live.size, 0, 'the link the offer opened was dropped');
-    await page.getByRole('button', { name: 'Hang up' }).click();
-    await page.locator('.chat .ended').waitFor();
-    await Promise.all([...app.parley.live].map((s) => s.done));
-    await RtcLink.settled();
-  });
+    try {
+      const page = await context.newPage();
+      for (const s of [BLOCK_UDP, ...scripts]) await page.addInitScript(s);
+      const sent = watchSocket(page);
+      await openSandbox(page);
+      await page.locator(`.transport[data-transport="socket-${codec}"]`).waitFor({ timeout: 30_000 });
+      await bubbles(page, 'agent').first().waitFor({ timeout: 30_000 });
+      assert.equal(await bubbles(page, 'agent').first().textContent(), GREETING);
+      await page.locator('.state-listening').waitFor({ timeout: 30_000 });
+      assert.ok(sent.types.includes('offer'), 'WebRTC was tried first');
+      assert.deepEqual(sent.start, [codec === 'opus' ? { type: 'start', mode: 'voice', audio: 'opus' } : { type: 'start', mode: 'voice' }]);
+      assert.ok(sent.binary > 0, 'caller audio went over the socket');
+      assert.ok(sent.types.includes('played'), 'the greeting played, reported as played ms');
+      assert.equal(RtcLink.live.size, 0, 'the link the offer opened was dropped');
+      await page.getByRole('button', { name: 'Hang up' }).click();
+      await page.locator('.chat .ended').waitFor();
+      await Promise.all([...app.parley.live].map((s) => s.done));
+      await RtcLink.settled();
+    } finally {
+      await context.close();
+    }
+  };
+
+  it('falls back to Opus on the socket (WebCodecs) when ICE cannot connect', () => fallBack([], 'opus'));
+  it('falls back to PCM on the socket when the browser has no WebCodecs either', () => fallBack([NO_WEBCODECS], 'pcm'));
 });

@@ -1,4 +1,5 @@
 import { startMic, type Mic } from '../shared/mic.ts';
+import { opusSupported, startOpus, type OpusCodec } from '../shared/opus.ts';
 import { PcmPlayer } from '../shared/player.ts';
 import { connectRtc, type RtcCall, type RtcOffer } from '../shared/rtc.ts';
 import { openSandbox } from './api.ts';
@@ -6,7 +7,8 @@ import { openSandbox } from './api.ts';
 // One sandbox conversation over the web door (docs/protocol.md), opened through the admin API so
 // it works for any agent from the dashboard's own origin. Text mode sends typed turns. Voice mode
 // goes like the widget's: the audio over WebRTC (Opus, the browser's echo canceller) when it
-// connects, else PCM on the socket with `played` reports — so the owner hears what callers hear.
+// connects, else Opus (WebCodecs) or PCM on the socket with `played` reports — so the owner hears
+// what callers hear.
 
 export type AgentState = 'connecting' | 'listening' | 'thinking' | 'speaking' | 'ended';
 
@@ -17,8 +19,8 @@ export interface SandboxView {
   conversationId?: string;
   endReason?: string;
   muted: boolean;
-  /** How the voice travels once a voice call starts. */
-  transport?: 'webrtc' | 'socket';
+  /** How the voice travels once a voice call starts: WebRTC, or the socket with Opus or PCM. */
+  transport?: 'webrtc' | 'socket-opus' | 'socket-pcm';
 }
 
 const PLAYED_EVERY_MS = 200;
@@ -31,6 +33,9 @@ export class SandboxSession {
   #mic: Mic | undefined;
   #player: PcmPlayer | undefined;
   #rtc: RtcCall | undefined;
+  #opus: OpusCodec | undefined;
+  /** The server's `ready` said it takes Opus on the socket. */
+  #serverOpus = false;
   #offer: RtcOffer = {};
   #answer: { resolve(sdp: string): void; reject(e: Error): void } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -83,16 +88,18 @@ export class SandboxSession {
 
   #receive(data: ArrayBuffer | string): void {
     if (typeof data !== 'string') {
-      this.#player?.play(new Int16Array(data));
+      if (this.#opus) this.#opus.decode(data);
+      else this.#player?.play(new Int16Array(data));
       return;
     }
     const e = JSON.parse(data) as { type: string; [k: string]: unknown };
     switch (e.type) {
       case 'ready':
         this.#update({ conversationId: String(e.conversationId) });
+        this.#serverOpus = e.opus === true;
         if (this.mode === 'text') this.#send({ type: 'start', mode: 'text' });
         else if (e.webrtc === true && this.#offer.webrtc !== false) void this.#startRtc(Number(e.sampleRate));
-        else this.#startSocketVoice(Number(e.sampleRate));
+        else void this.#startSocketVoice(Number(e.sampleRate));
         break;
       case 'answer':
         if (typeof e.sdp === 'string') this.#answer?.resolve(e.sdp);
@@ -111,6 +118,7 @@ export class SandboxSession {
         this.#line('tool', `used ${String(e.name)}`);
         break;
       case 'clear':
+        this.#opus?.clear();
         this.#player?.clear();
         this.#reportPlayed(true);
         break;
@@ -133,7 +141,7 @@ export class SandboxSession {
         return new Promise<string>((resolve, reject) => (this.#answer = { resolve, reject }));
       });
     } catch {
-      if (!this.#closed) this.#startSocketVoice(sampleRate);
+      if (!this.#closed) void this.#startSocketVoice(sampleRate);
       return;
     }
     if (this.#closed) return call.close();
@@ -148,17 +156,28 @@ export class SandboxSession {
     }, PLAYED_EVERY_MS);
   }
 
-  /** Voice as PCM frames on the socket, playout reported as `played`. */
-  #startSocketVoice(sampleRate: number): void {
-    this.#player = new PcmPlayer(sampleRate);
-    this.#send({ type: 'start', mode: 'voice' });
+  /** Voice on the socket — Opus when both ends can, else PCM frames — playout reported as `played`. */
+  async #startSocketVoice(sampleRate: number): Promise<void> {
+    const opus = this.#serverOpus && (await opusSupported());
+    if (this.#closed) return;
+    const player = (this.#player = new PcmPlayer(sampleRate));
+    if (opus) {
+      const ws = this.#ws!;
+      this.#opus = startOpus(
+        (packet) => ws.readyState === WebSocket.OPEN && ws.send(packet),
+        (samples, rate) => player.playSamples(samples, rate),
+      );
+    }
+    this.#send(opus ? { type: 'start', mode: 'voice', audio: 'opus' } : { type: 'start', mode: 'voice' });
     if (this.#view.muted) this.#send({ type: 'mute', muted: true });
-    this.#update({ transport: 'socket' });
+    this.#update({ transport: opus ? 'socket-opus' : 'socket-pcm' });
     this.#timer = setInterval(() => this.#reportPlayed(), PLAYED_EVERY_MS);
   }
 
-  #sendAudio(pcm: Int16Array): void {
-    if (this.#player && this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(pcm.buffer as ArrayBuffer);
+  #sendAudio(pcm: Int16Array<ArrayBuffer>): void {
+    if (!this.#player || this.#ws?.readyState !== WebSocket.OPEN) return;
+    if (this.#opus) this.#opus.encode(pcm);
+    else this.#ws.send(pcm.buffer);
   }
 
   #lastPlayed = -1;
@@ -204,7 +223,8 @@ export class SandboxSession {
     this.#mic?.stop();
     // Let the goodbye finish playing before the player goes.
     const player = this.#player;
-    if (player) setTimeout(() => player.close(), player.pendingMs() + 200);
+    const opus = this.#opus;
+    if (player) setTimeout(() => (opus?.close(), player.close()), player.pendingMs() + 200);
     const rtc = this.#rtc;
     if (rtc) setTimeout(() => rtc.close(), 300); // the jitter buffer's last frames
     this.#answer?.reject(new Error('the session ended'));

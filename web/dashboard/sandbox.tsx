@@ -78,7 +78,7 @@ export function Sandbox({ agent }: { agent?: string }) {
             <span class={`state state-${view?.state ?? 'connecting'}`}>{STATE_LABEL[view?.state ?? 'connecting']}</span>
             {view?.transport && (
               <span class="muted small transport" data-transport={view.transport} title="How the audio travels">
-                {view.transport === 'webrtc' ? 'WebRTC · Opus' : 'socket · PCM'}
+                {view.transport === 'webrtc' ? 'WebRTC · Opus' : view.transport === 'socket-opus' ? 'socket · Opus' : 'socket · PCM'}
               </span>
             )}
             {session.mode === 'voice' && (
