@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../util/event-types.ts';
+import { readClosedDates } from './closed-dates.ts';
 
 // One schema describes the whole agent folder, including blocks that later parts of
 // Parley implement, so the file format is designed once and validated everywhere.
@@ -247,7 +248,13 @@ export const Calendar = z.discriminatedUnion('provider', [
     hours: WeeklyHours.default({ mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }),
     slotMinutes: z.number().int().min(5).default(30),
     bufferMinutes: z.number().int().min(0).default(0),
-    closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+    closedDates: z
+      .array(z.string().superRefine((d, ctx) => {
+        const read = readClosedDates(d);
+        if (typeof read === 'string') ctx.addIssue({ code: 'custom', message: read });
+      }))
+      .default([])
+      .describe('Days with no slots: YYYY-MM-DD, MM-DD (every year), or a range of either, e.g. 12-24..12-26, 12-31..01-01.'),
     horizonDays: z.number().int().min(1).default(14),
     minNoticeMinutes: z.number().int().min(0).default(120),
     ownerEmail: emailOrEnv.optional().describe('The owner\'s address: ORGANIZER of the invitations callers get by email (PARLEY_SMTP_URL), and where new-booking notices go.'),
