@@ -242,6 +242,15 @@ export const Tool = z.preprocess(
   z.discriminatedUnion('type', [WebhookTool, McpTool, TransferTool, BuiltinTool]),
 );
 
+/** What the booked meeting is called in the booking tools' wording (all providers). */
+const meetingName = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[^\n]+$/, 'one line')
+  .optional()
+  .describe('What the meeting is called where the booking tools say "the intro call", e.g. "free 30-minute home-energy consultation" (without "the").');
+
 export const Calendar = z.discriminatedUnion('provider', [
   z.strictObject({
     provider: z.literal('builtin'),
@@ -258,18 +267,22 @@ export const Calendar = z.discriminatedUnion('provider', [
     horizonDays: z.number().int().min(1).default(14),
     minNoticeMinutes: z.number().int().min(0).default(120),
     ownerEmail: emailOrEnv.optional().describe('The owner\'s address: ORGANIZER of the invitations callers get by email (PARLEY_SMTP_URL), and where new-booking notices go.'),
+    location: z.string().min(1).max(500).regex(/^[^\n]+$/, 'one line').optional().describe('Where the meeting happens: an address, a phone number, or a fixed video-call link (https://meet.google.com/…, ${ENV_NAME} allowed); put in the invitation (LOCATION, and CONFERENCE for a link) and told to the caller when booked.'),
+    meetingName,
   }),
   z.strictObject({
     provider: z.literal('calcom'),
     apiKey: z.string().default('${CALCOM_API_KEY}'),
     eventTypeId: z.number().int(),
     baseURL: z.string().default('https://api.cal.com'),
+    meetingName,
   }),
   z.strictObject({
     provider: z.literal('calendly'),
     token: z.string().default('${CALENDLY_TOKEN}'),
     eventType: z.string().describe('Event type URI, https://api.calendly.com/event_types/…'),
     baseURL: z.string().default('https://api.calendly.com'),
+    meetingName,
   }),
 ]);
 

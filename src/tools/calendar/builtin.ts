@@ -156,7 +156,7 @@ export function weeklySlots(config: Pick<BuiltinConfig, 'hours' | 'slotMinutes' 
 }
 
 /** An iCalendar (RFC 5545) feed of an agent's bookings, for subscribing from any calendar app. */
-export async function bookingsIcs(store: Store, agent: string, o: { signal: AbortSignal; name?: string }): Promise<string> {
+export async function bookingsIcs(store: Store, agent: string, o: { signal: AbortSignal; name?: string; location?: string }): Promise<string> {
   const rows = await store.db
     .selectFrom('bookings')
     .selectAll()
@@ -174,6 +174,7 @@ export async function bookingsIcs(store: Store, agent: string, o: { signal: Abor
       end: r.end,
       summary: `Call with ${a.name}${a.company ? ` (${a.company})` : ''}`,
       description: [contact, r.notes].filter(Boolean).join('\n'),
+      ...(o.location ? { location: o.location } : {}),
       attendee: { name: a.name, email: a.email },
       status: 'CONFIRMED' as const,
     };
