@@ -98,7 +98,7 @@ export const Knowledge = z.strictObject({
 });
 
 /** What a collected value is; it decides how the value is checked, normalised and read back. */
-export const CollectType = z.enum(['name', 'email', 'phone', 'company', 'text', 'choice', 'date']);
+export const CollectType = z.enum(['name', 'email', 'phone', 'company', 'text', 'choice', 'date', 'number', 'money']);
 /** How the agent reads a value back before it is used: letter by letter, digit by digit, word for word, or not at all. */
 export const ReadBack = z.enum(['spell', 'digits', 'repeat', 'none']);
 
@@ -115,7 +115,15 @@ export const CollectField = z.union([
       confirm: ReadBack.optional().describe('Read-back before the value is booked, checked in code: spell (default for name and email), digits (phone), repeat (date), none (company, text, choice).'),
       country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code, e.g. GB').optional().describe('phone only: the country a number said without its country code is in; default: the country of timeZone.'),
       question: z.string().min(1).max(200).optional().describe("The calendar's own booking question this field answers: a cal.com booking field's slug, or the text of a Calendly event type question."),
+      min: z.number().optional().describe('number and money only: the smallest value accepted.'),
+      max: z.number().optional().describe('number and money only: the largest value accepted.'),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code, e.g. USD').optional().describe('money only: the currency (ISO 4217); default: the one of timeZone\'s country, else USD.'),
+      pattern: z.string().min(1).max(500).optional().describe('A regular expression the value must match, checked on its normal form with spaces and dashes removed, e.g. "^[0-9]{10}$" for a Polish NIP; the value is kept in that form.'),
+      patternHint: z.string().min(1).max(120).optional().describe('The rule in words for the model\'s error message, e.g. "10 digits".'),
     })
+    .refine((f) => (f.min === undefined && f.max === undefined && f.currency === undefined) || f.type === 'number' || f.type === 'money', { message: 'min, max and currency are for number and money fields only', path: ['type'] })
+    .refine((f) => f.currency === undefined || f.type === 'money', { message: 'currency is for money fields only', path: ['currency'] })
+    .refine((f) => f.patternHint === undefined || f.pattern !== undefined, { message: 'patternHint describes a pattern; give the pattern too', path: ['patternHint'] })
     .refine((f) => (f.type === 'choice') === Boolean(f.options), { message: 'options is required for type choice, and only for it', path: ['options'] })
     .refine((f) => f.country === undefined || f.type === 'phone' || (f.type === undefined && /^(phone|phone_number|mobile)$/.test(f.field)), { message: 'country is for phone fields only', path: ['country'] }),
 ]);

@@ -20,9 +20,17 @@ function fieldHint(f: ToolContext['agent']['collect'][number]): string {
       return `${about} (one of: ${f.options?.join(', ')})`;
     case 'date':
       return `${about} (a date: YYYY-MM-DD, or the caller's words such as "next Tuesday")`;
+    case 'number':
+      return `${about} (a number${range(f)})`;
+    case 'money':
+      return `${about} (an amount in ${f.currency}${range(f)}; the caller's words such as "about 180" work)`;
     default:
-      return about;
+      return f.patternHint ? `${about} (${f.patternHint})` : about;
   }
+}
+
+function range(f: ToolContext['agent']['collect'][number]): string {
+  return f.min !== undefined && f.max !== undefined ? `, ${f.min} to ${f.max}` : f.min !== undefined ? `, at least ${f.min}` : f.max !== undefined ? `, at most ${f.max}` : '';
 }
 
 /** save_lead: stores the collected fields as soon as any is known, merging with earlier saves; each value is checked by its type. */

@@ -1,5 +1,6 @@
 import type { CollectSpec } from '../../agent/collect.ts';
 import { confirmedAloud, isAffirmative } from '../confirmation.ts';
+import { numbersSaid } from './amount.ts';
 import { spokenDigits, phoneDigitForms } from './phone.ts';
 import { sayDate } from './values.ts';
 import { Temporal } from 'temporal-polyfill';
@@ -7,7 +8,8 @@ import { Temporal } from 'temporal-polyfill';
 // "Read it back before you book" for every confirm kind, checked in the transcript like the
 // spelling of a name: an agent turn that said the value the required way, and the caller's next
 // turn saying yes. spell: letter by letter (confirmation.ts); digits: every digit in order, in any
-// grouping, "oh" and "double" included; repeat: the value's words (a date: its day and month).
+// grouping, "oh" and "double" included; repeat: the value's words (a date: its day and month; a
+// number or sum: its amount, in digits or words).
 
 type Turn = { role: 'agent' | 'caller'; text: string };
 
@@ -47,6 +49,11 @@ function repeated(spec: CollectSpec, value: string, said: string): boolean {
   const words = (s: string) => ` ${s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
   const heard = words(said);
   if (heard.includes(words(value))) return true;
+  if (spec.type === 'number' || spec.type === 'money') {
+    // The amount said in digits ("1,250.50") or words ("one thousand two hundred fifty"), any form.
+    const amount = Number.parseFloat(value);
+    return numbersSaid(said).some((n) => Math.abs(n - amount) < 1e-9);
+  }
   if (spec.type !== 'date') return false;
   // A date said the way people say it: its day (9, 9th) and its month's name.
   const date = Temporal.PlainDate.from(value);
