@@ -78,6 +78,12 @@ export async function loadAgent(dir: string, o: { checks?: ExtraChecks } = {}): 
     const problem = collectProblem(c, config.collect[i]);
     if (problem) point(['collect', i, problem.key], problem.message);
   });
+  config.tools.forEach((t, i) => {
+    if (t.type !== 'webhook') return;
+    for (const [arg, field] of Object.entries(t.collectFields ?? {})) {
+      if (!seenFields.has(field)) point(['tools', i, 'collectFields', arg], `"${field}" is not a collect field (${[...seenFields].join(', ') || 'collect is empty'})`);
+    }
+  });
 
   for (const p of (await o.checks?.(config, absDir)) ?? []) point(p.path, p.message);
 

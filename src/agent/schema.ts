@@ -163,6 +163,10 @@ export const WebhookTool = z
       .regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the signing secret in the environment and write ${ENV_NAME} here')
       .optional()
       .describe('Signs each request as Standard Webhooks do (webhook-id, webhook-timestamp, webhook-signature headers); whsec_<base64> or any text, from the environment.'),
+    collectFields: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Arguments that carry a collected value under another name, argument: field (e.g. account_email: email); an argument named like a collect field is that field. Such a value must have been read back (its confirm) and confirmed before the call.'),
   })
   .superRefine((t, ctx) => {
     const names = urlPlaceholders(t.url);
