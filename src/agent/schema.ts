@@ -231,6 +231,7 @@ export const TransferDestination = z.strictObject({
   label: z.string().min(1).max(60).regex(/^[^\n]+$/, 'one line').describe('How the model names them, e.g. "sales" or "Anna (billing)".'),
   when: z.string().max(500).optional().describe('When to hand the caller to them, told to the model.'),
   hours: WeeklyHours.optional().describe('When someone answers, in the agent\'s timeZone: mon: [\'09:00-17:00\']. Unset: always.'),
+  sayNumber: z.boolean().optional().describe('On the web (where nobody can be put through): the agent may give the visitor this number to call (with its hours). Default: the tool\'s sayNumber.'),
 });
 
 /** Hand-off to a human on phone calls (docs/phone.md#hand-off-to-a-human). */
@@ -245,6 +246,8 @@ export const TransferTool = z
     holdMusic: z.string().regex(/^https:\/\//, 'an https:// URL').optional().describe('What the caller hears while waiting (an MP3/WAV file or TwiML, Twilio\'s waitUrl); unset: Twilio\'s standard hold music.'),
     holdMessage: z.string().min(1).max(300).default('Please hold while I connect you.').describe('Said to the caller by Twilio as the hand-off starts.'),
     key: z.string().regex(/^[0-9*#]$/, 'one key: 0-9, * or #').optional().describe('A key that asks for a person at any time, e.g. "0".'),
+    sayNumber: z.boolean().default(false).describe('On the web: the agent may give visitors the destinations\' numbers to call (a destination\'s own sayNumber wins). Off: the numbers stay private.'),
+    callBack: z.boolean().default(true).describe('On the web (and when nobody can take a phone call): offer a call back, taking the visitor\'s phone number with save_lead when collect has a phone field.'),
   })
   .refine((t) => (t.destinations === undefined) !== (t.number === undefined), { message: 'give destinations, or number for a single one (not both)' })
   .refine((t) => !t.destinations || new Set(t.destinations.map((d) => d.label.toLowerCase())).size === t.destinations.length, { message: 'each destination needs its own label', path: ['destinations'] });
