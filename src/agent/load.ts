@@ -80,8 +80,10 @@ export async function loadAgent(dir: string, o: { checks?: ExtraChecks } = {}): 
   });
   config.tools.forEach((t, i) => {
     if (t.type !== 'webhook') return;
-    for (const [arg, field] of Object.entries(t.collectFields ?? {})) {
-      if (!seenFields.has(field)) point(['tools', i, 'collectFields', arg], `"${field}" is not a collect field (${[...seenFields].join(', ') || 'collect is empty'})`);
+    const mapped = Array.isArray(t.collectFields) ? Object.fromEntries(t.collectFields.map((f) => [f, f])) : (t.collectFields ?? {});
+    for (const [arg, field] of Object.entries(mapped)) {
+      const at = Array.isArray(t.collectFields) ? t.collectFields.indexOf(field) : arg;
+      if (!seenFields.has(field)) point(['tools', i, 'collectFields', at], `"${field}" is not a collect field (${[...seenFields].join(', ') || 'collect is empty'})`);
     }
   });
 

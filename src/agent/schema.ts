@@ -164,9 +164,9 @@ export const WebhookTool = z
       .optional()
       .describe('Signs each request as Standard Webhooks do (webhook-id, webhook-timestamp, webhook-signature headers); whsec_<base64> or any text, from the environment.'),
     collectFields: z
-      .record(z.string(), z.string())
+      .union([z.array(z.string()), z.record(z.string(), z.string())])
       .optional()
-      .describe('Arguments that carry a collected value under another name, argument: field (e.g. account_email: email); an argument named like a collect field is that field. Such a value must have been read back (its confirm) and confirmed before the call.'),
+      .describe('Arguments that carry collected values, which must have been read back (the field\'s confirm) and confirmed before the call: a list of arguments named like their collect field ([email]), or argument: field (account_email: email).'),
   })
   .superRefine((t, ctx) => {
     const names = urlPlaceholders(t.url);

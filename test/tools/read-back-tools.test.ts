@@ -32,9 +32,11 @@ describe('read-back before webhook tools and save_lead', () => {
     return { receiver, spec: webhookTool(ctx, { ...tool, url: `${receiver.url}/status` }), ctx };
   };
 
-  it('an argument named like a collect field is refused until it was spelled back and confirmed', async () => {
+  it('an argument listed in collectFields is refused until it was spelled back and confirmed; unlisted ones are not checked', async () => {
+    const unlisted = await setup([]);
+    assert.equal((await unlisted.spec.run({ email: 'jane@example.com' }, AbortSignal.timeout(5000), 'c0')).error, undefined);
     const transcript: Turn[] = [{ role: 'caller', text: "It's jane@example.com" }];
-    const { receiver, spec } = await setup(transcript);
+    const { receiver, spec } = await setup(transcript, lookup({ collectFields: ['email'] }));
     const refused = await spec.run({ email: 'jane@example.com', problem: 'cannot log in' }, AbortSignal.timeout(5000), 'c1');
     assert.match(refused.error!, /^refused: spell it back letter by letter \("j-a-n-e at e-x-a-m-p-l-e dot com"\) and wait for a yes for email before calling account_status$/);
     assert.equal(receiver.received.length, 0, 'nothing was sent');

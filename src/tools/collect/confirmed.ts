@@ -3,16 +3,17 @@ import type { ToolContext } from '../context.ts';
 import { readBackConfirmed, readBackHow } from './read-back.ts';
 import { checkValue } from './values.ts';
 
-// "Read it back before it is used" beyond booking: a webhook tool argument that carries a collected
-// value (same name as the field, or mapped by the tool's collectFields) is refused until the value
-// was read back the field's way and the caller said yes — the same check book_call makes.
+// "Read it back before it is used" beyond booking: a webhook tool argument the tool's collectFields
+// ties to a collected value is refused until the value was read back the field's way and the
+// caller said yes — the same check book_call makes. Opt-in per tool, so a tool that only passes a
+// lead along (notify the team) is not held up.
 
-/** The collect field each argument of a webhook call carries: same-named ones, and the tool's collectFields. */
-export function argumentFields(collect: readonly CollectSpec[], mapped: Record<string, string> | undefined): Map<string, CollectSpec> {
+/** The collect field each listed argument of a webhook call carries: [email] (same name) or { account_email: email }. */
+export function argumentFields(collect: readonly CollectSpec[], listed: string[] | Record<string, string> | undefined): Map<string, CollectSpec> {
   const byName = new Map(collect.map((c) => [c.field, c]));
+  const pairs = Array.isArray(listed) ? listed.map((f) => [f, f]) : Object.entries(listed ?? {});
   const out = new Map<string, CollectSpec>();
-  for (const c of collect) out.set(c.field, c);
-  for (const [arg, field] of Object.entries(mapped ?? {})) {
+  for (const [arg, field] of pairs) {
     const spec = byName.get(field);
     if (spec) out.set(arg, spec);
   }
@@ -20,7 +21,7 @@ export function argumentFields(collect: readonly CollectSpec[], mapped: Record<s
 }
 
 /** Why the call must wait (a collected value not valid, or not read back and confirmed), or undefined when it may go. */
-export function unconfirmedArgument(ctx: ToolContext, tool: string, args: Record<string, unknown>, mapped?: Record<string, string>): string | undefined {
+export function unconfirmedArgument(ctx: ToolContext, tool: string, args: Record<string, unknown>, mapped?: string[] | Record<string, string>): string | undefined {
   const fields = argumentFields(ctx.agent.collect ?? [], mapped);
   const transcript = ctx.transcript();
   for (const [arg, spec] of fields) {
