@@ -49,7 +49,7 @@ describe('staffed hours', () => {
 describe('transfer tool', () => {
   const tool = { type: 'transfer', destinations: [{ label: 'sales', number: '+14155550111' }, { label: 'billing', number: '+14155550122', hours: { mon: ['09:00-17:00'] } }] };
 
-  it('on the web (no phone line) says it is only possible on phone calls, and offers a message', async () => {
+  it('on the web (no phone line) says nobody can be put through, keeps the number private, and offers a message', async () => {
     const agent = agentWith(tool);
     const { ctx } = toolContext({ agent });
     const out = await transferTool(ctx, agent.config.tools[0] as never).run({ to: 'sales', summary: 'Wants a quote.' }, never, 'c1');
