@@ -79,6 +79,14 @@ export async function loadAgent(dir: string, o: { checks?: ExtraChecks } = {}): 
     const problem = collectProblem(c, config.collect[i]);
     if (problem) point(['collect', i, problem.key], problem.message);
   });
+  config.tools.forEach((t, i) => {
+    if (t.type !== 'webhook') return;
+    const mapped = Array.isArray(t.collectFields) ? Object.fromEntries(t.collectFields.map((f) => [f, f])) : (t.collectFields ?? {});
+    for (const [arg, field] of Object.entries(mapped)) {
+      const at = Array.isArray(t.collectFields) ? t.collectFields.indexOf(field) : arg;
+      if (!seenFields.has(field)) point(['tools', i, 'collectFields', at], `"${field}" is not a collect field (${[...seenFields].join(', ') || 'collect is empty'})`);
+    }
+  });
 
   for (const p of (await o.checks?.(config, absDir)) ?? []) point(p.path, p.message);
 

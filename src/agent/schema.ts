@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../util/event-types.ts';
+import { readClosedDates } from './closed-dates.ts';
 
 // One schema describes the whole agent folder, including blocks that later parts of
 // Parley implement, so the file format is designed once and validated everywhere.
@@ -97,7 +98,7 @@ export const Knowledge = z.strictObject({
 });
 
 /** What a collected value is; it decides how the value is checked, normalised and read back. */
-export const CollectType = z.enum(['name', 'email', 'phone', 'company', 'text', 'choice', 'date']);
+export const CollectType = z.enum(['name', 'email', 'phone', 'company', 'text', 'choice', 'date', 'number', 'money']);
 /** How the agent reads a value back before it is used: letter by letter, digit by digit, word for word, or not at all. */
 export const ReadBack = z.enum(['spell', 'digits', 'repeat', 'none']);
 
@@ -114,7 +115,15 @@ export const CollectField = z.union([
       confirm: ReadBack.optional().describe('Read-back before the value is booked, checked in code: spell (default for name and email), digits (phone), repeat (date), none (company, text, choice).'),
       country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code, e.g. GB').optional().describe('phone only: the country a number said without its country code is in; default: the country of timeZone.'),
       question: z.string().min(1).max(200).optional().describe("The calendar's own booking question this field answers: a cal.com booking field's slug, or the text of a Calendly event type question."),
+      min: z.number().optional().describe('number and money only: the smallest value accepted.'),
+      max: z.number().optional().describe('number and money only: the largest value accepted.'),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'a three-letter currency code, e.g. USD').optional().describe('money only: the currency (ISO 4217); default: the one of timeZone\'s country, else USD.'),
+      pattern: z.string().min(1).max(500).optional().describe('A regular expression the value must match, checked on its normal form with spaces and dashes removed, e.g. "^[0-9]{10}$" for a Polish NIP; the value is kept in that form.'),
+      patternHint: z.string().min(1).max(120).optional().describe('The rule in words for the model\'s error message, e.g. "10 digits".'),
     })
+    .refine((f) => (f.min === undefined && f.max === undefined && f.currency === undefined) || f.type === 'number' || f.type === 'money', { message: 'min, max and currency are for number and money fields only', path: ['type'] })
+    .refine((f) => f.currency === undefined || f.type === 'money', { message: 'currency is for money fields only', path: ['currency'] })
+    .refine((f) => f.patternHint === undefined || f.pattern !== undefined, { message: 'patternHint describes a pattern; give the pattern too', path: ['patternHint'] })
     .refine((f) => (f.type === 'choice') === Boolean(f.options), { message: 'options is required for type choice, and only for it', path: ['options'] })
     .refine((f) => f.country === undefined || f.type === 'phone' || (f.type === undefined && /^(phone|phone_number|mobile)$/.test(f.field)), { message: 'country is for phone fields only', path: ['country'] }),
 ]);
@@ -154,6 +163,10 @@ export const WebhookTool = z
       .regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the signing secret in the environment and write ${ENV_NAME} here')
       .optional()
       .describe('Signs each request as Standard Webhooks do (webhook-id, webhook-timestamp, webhook-signature headers); whsec_<base64> or any text, from the environment.'),
+    collectFields: z
+      .union([z.array(z.string()), z.record(z.string(), z.string())])
+      .optional()
+      .describe('Arguments that carry collected values, which must have been read back (the field\'s confirm) and confirmed before the call: a list of arguments named like their collect field ([email]), or argument: field (account_email: email).'),
   })
   .superRefine((t, ctx) => {
     const names = urlPlaceholders(t.url);
@@ -218,6 +231,7 @@ export const TransferDestination = z.strictObject({
   label: z.string().min(1).max(60).regex(/^[^\n]+$/, 'one line').describe('How the model names them, e.g. "sales" or "Anna (billing)".'),
   when: z.string().max(500).optional().describe('When to hand the caller to them, told to the model.'),
   hours: WeeklyHours.optional().describe('When someone answers, in the agent\'s timeZone: mon: [\'09:00-17:00\']. Unset: always.'),
+  sayNumber: z.boolean().optional().describe('On the web (where nobody can be put through): the agent may give the visitor this number to call (with its hours). Default: the tool\'s sayNumber.'),
 });
 
 /** Hand-off to a human on phone calls (docs/phone.md#hand-off-to-a-human). */
@@ -232,6 +246,8 @@ export const TransferTool = z
     holdMusic: z.string().regex(/^https:\/\//, 'an https:// URL').optional().describe('What the caller hears while waiting (an MP3/WAV file or TwiML, Twilio\'s waitUrl); unset: Twilio\'s standard hold music.'),
     holdMessage: z.string().min(1).max(300).default('Please hold while I connect you.').describe('Said to the caller by Twilio as the hand-off starts.'),
     key: z.string().regex(/^[0-9*#]$/, 'one key: 0-9, * or #').optional().describe('A key that asks for a person at any time, e.g. "0".'),
+    sayNumber: z.boolean().default(false).describe('On the web: the agent may give visitors the destinations\' numbers to call (a destination\'s own sayNumber wins). Off: the numbers stay private.'),
+    callBack: z.boolean().default(true).describe('On the web (and when nobody can take a phone call): offer a call back, taking the visitor\'s phone number with save_lead when collect has a phone field.'),
   })
   .refine((t) => (t.destinations === undefined) !== (t.number === undefined), { message: 'give destinations, or number for a single one (not both)' })
   .refine((t) => !t.destinations || new Set(t.destinations.map((d) => d.label.toLowerCase())).size === t.destinations.length, { message: 'each destination needs its own label', path: ['destinations'] });
@@ -241,28 +257,47 @@ export const Tool = z.preprocess(
   z.discriminatedUnion('type', [WebhookTool, McpTool, TransferTool, BuiltinTool]),
 );
 
+/** What the booked meeting is called in the booking tools' wording (all providers). */
+const meetingName = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[^\n]+$/, 'one line')
+  .optional()
+  .describe('What the meeting is called where the booking tools say "the intro call", e.g. "free 30-minute home-energy consultation" (without "the").');
+
 export const Calendar = z.discriminatedUnion('provider', [
   z.strictObject({
     provider: z.literal('builtin'),
     hours: WeeklyHours.default({ mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }),
     slotMinutes: z.number().int().min(5).default(30),
     bufferMinutes: z.number().int().min(0).default(0),
-    closedDates: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+    closedDates: z
+      .array(z.string().superRefine((d, ctx) => {
+        const read = readClosedDates(d);
+        if (typeof read === 'string') ctx.addIssue({ code: 'custom', message: read });
+      }))
+      .default([])
+      .describe('Days with no slots: YYYY-MM-DD, MM-DD (every year), or a range of either, e.g. 12-24..12-26, 12-31..01-01.'),
     horizonDays: z.number().int().min(1).default(14),
     minNoticeMinutes: z.number().int().min(0).default(120),
     ownerEmail: emailOrEnv.optional().describe('The owner\'s address: ORGANIZER of the invitations callers get by email (PARLEY_SMTP_URL), and where new-booking notices go.'),
+    location: z.string().min(1).max(500).regex(/^[^\n]+$/, 'one line').optional().describe('Where the meeting happens: an address, a phone number, or a fixed video-call link (https://meet.google.com/…, ${ENV_NAME} allowed); put in the invitation (LOCATION, and CONFERENCE for a link) and told to the caller when booked.'),
+    meetingName,
   }),
   z.strictObject({
     provider: z.literal('calcom'),
     apiKey: z.string().default('${CALCOM_API_KEY}'),
     eventTypeId: z.number().int(),
     baseURL: z.string().default('https://api.cal.com'),
+    meetingName,
   }),
   z.strictObject({
     provider: z.literal('calendly'),
     token: z.string().default('${CALENDLY_TOKEN}'),
     eventType: z.string().describe('Event type URI, https://api.calendly.com/event_types/…'),
     baseURL: z.string().default('https://api.calendly.com'),
+    meetingName,
   }),
 ]);
 

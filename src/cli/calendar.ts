@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadAgent } from '../agent/load.ts';
+import { meetingLocation } from '../agent/meeting.ts';
 import { createCalendarFeed, revokeCalendarFeeds } from '../store/calendar-feeds.ts';
 import { openStore } from '../store/store.ts';
 import { bookingsIcs } from '../tools/calendar/index.ts';
@@ -35,7 +36,7 @@ export function command(): Command {
     .action(async (dir: string) => {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
       const store = await openStore();
-      process.stdout.write(await bookingsIcs(store, agent.name, { signal: timeoutSignal(30_000), name: agent.config.description ?? agent.name }));
+      process.stdout.write(await bookingsIcs(store, agent.name, { signal: timeoutSignal(30_000), name: agent.config.description ?? agent.name, location: meetingLocation(agent.config.calendar, process.env) }));
       await store.close();
     });
   const feed = cmd.command('feed').description('the secret URL calendar apps subscribe to (served by parley serve/dev)');

@@ -37,7 +37,7 @@ export function ownerAddress(config: AgentFileData, env: NodeJS.ProcessEnv = pro
 
 /**
  * The destinations of one event. `config` is the agent's file as loaded now (undefined when the
- * agent is gone: only the server's webhook then); `mail` says whether PARLEY_SMTP_URL is set.
+ * agent is gone: only the server's webhook then); `mail` says whether email is configured (mailConfigured).
  */
 export function destinationsOf(event: OutboxEvent, o: { config: AgentFileData | undefined; env: NodeJS.ProcessEnv; mail: boolean }): Destination[] {
   const out: Destination[] = [];

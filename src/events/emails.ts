@@ -1,3 +1,4 @@
+import { isJoinLink, meetingLocation } from '../agent/meeting.ts';
 import type { AgentFileData } from '../agent/schema.ts';
 import type { EmailMessageKind } from '../store/outbox.ts';
 import { cancelLink } from './booking-links.ts';
@@ -43,6 +44,8 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
   const link = cancelled ? undefined : cancelLink(o.env, b.id);
   const callerZone = b.attendee?.timeZone || b.timeZone;
   const company = oneLine(b.attendee?.company, 80);
+  const location = meetingLocation(o.config.calendar, o.env);
+  const where = location ? (isJoinLink(location) ? `Join: ${location}` : `Where: ${location}`) : '';
   const invitation: InvitationBooking = {
     id: b.id,
     start: b.start,
@@ -50,6 +53,7 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
     summary: kind === 'owner-booking' ? `Call with ${caller.name}${company ? ` (${company})` : ''}` : `Call with ${business}`,
     description: [
       kind === 'owner-booking' ? `${caller.name} <${caller.email}>${company ? `, ${company}` : ''}` : `Your call with ${business}.`,
+      where,
       b.notes ? oneLine(b.notes, 500) : '',
       link ? `To cancel: ${link}` : '',
     ].filter(Boolean).join('\n'),
@@ -57,6 +61,7 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
     attendee: { name: caller.name, email: caller.email },
     sequence: data.sequence ?? 0,
     url: link,
+    ...(location ? { location } : {}),
   };
   const method = cancelled ? 'CANCEL' : 'REQUEST';
   const icalEvent = { method, filename: cancelled ? 'cancel.ics' : 'invite.ics', content: invitationIcs(invitation, method, o.now) };
@@ -68,6 +73,7 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
         cancelled ? `${caller.name} cancelled the call of ${when}; the slot is free again.` : `${caller.name} booked a call for ${when}.`,
         `Email: ${caller.email}`,
         company ? `Company: ${company}` : '',
+        where,
         b.notes ? `Notes: ${oneLine(b.notes, 2000)}` : '',
       ].filter(Boolean).join('\n'),
       icalEvent,
@@ -78,7 +84,7 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
     ? { subject: `Cancelled: your call with ${business}, ${when}`, text: `Your call with ${business} on ${when} is cancelled.\n`, icalEvent }
     : {
         subject: `Your call with ${business}: ${when}`,
-        text: [`Hello ${caller.name},`, '', `Your call with ${business} is booked for ${when}.`, link ? `\nIf you cannot make it, cancel here: ${link}` : '', ''].join('\n'),
+        text: [`Hello ${caller.name},`, '', `Your call with ${business} is booked for ${when}.`, where, link ? `\nIf you cannot make it, cancel here: ${link}` : '', ''].join('\n'),
         icalEvent,
       };
 }

@@ -1,4 +1,4 @@
-import { foldLine, icsText, icsUtc, paramValue } from '../tools/calendar/ics.ts';
+import { foldLine, icsText, icsUtc, locationLines, paramValue } from '../tools/calendar/ics.ts';
 
 // The iCalendar (RFC 5546 iTIP) part of a booking email: METHOD:REQUEST invites the caller,
 // METHOD:CANCEL with the same UID and a higher SEQUENCE takes the event out of their calendar.
@@ -19,6 +19,8 @@ export interface InvitationBooking {
   sequence: number;
   /** A page where the caller can cancel, when links are signed (PARLEY_LINK_SECRET). */
   url?: string;
+  /** Where the meeting happens (calendar.location): an address or a link to join. */
+  location?: string;
 }
 
 /** The UID of a built-in booking, the same in invitations and in the feed. */
@@ -44,6 +46,7 @@ export function invitationIcs(b: InvitationBooking, method: 'REQUEST' | 'CANCEL'
     `DESCRIPTION:${icsText(b.description)}`,
     `ORGANIZER;CN=${paramValue(b.organizer.name)}:mailto:${b.organizer.email}`,
     `ATTENDEE;CN=${paramValue(b.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=${method === 'REQUEST' ? 'NEEDS-ACTION' : 'DECLINED'};RSVP=FALSE:mailto:${b.attendee.email}`,
+    ...(b.location ? locationLines(b.location) : []),
     ...(b.url ? [`URL:${b.url}`] : []),
     `STATUS:${method === 'REQUEST' ? 'CONFIRMED' : 'CANCELLED'}`,
     'END:VEVENT',

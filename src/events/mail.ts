@@ -3,10 +3,11 @@ import type { AgentFileData } from '../agent/schema.ts';
 import type { ClaimedDelivery } from '../store/outbox.ts';
 import { errorText } from '../util/error-text.ts';
 import { bookingEmail, leadEmail, type BookingData } from './emails.ts';
-import { safeAddress } from './mail-config.ts';
+import { safeAddress, smtpSettings } from './mail-config.ts';
 import type { Send } from './deliverer.ts';
 
-// Email through the operator's SMTP server (PARLEY_SMTP_URL, e.g. smtp://user:pass@host:587),
+// Email through the operator's SMTP server (PARLEY_SMTP_URL, e.g. smtp://user:pass@host:587, or
+// PARLEY_SMTP_HOST and its companions: mail-config.ts),
 // by nodemailer: STARTTLS when the server offers it (smtps:// for TLS from the start), from
 // PARLEY_MAIL_FROM. Every email is a delivery of the outbox, so an SMTP outage or a crash delays
 // an invitation instead of losing it; each retry carries the same Message-ID.
@@ -17,7 +18,7 @@ export function emailSender(o: { env: NodeJS.ProcessEnv; config(agent: string): 
   let transport: Promise<Transporter> | undefined;
   const connect = () =>
     (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
-      nodemailer.createTransport({ url: o.env.PARLEY_SMTP_URL, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never),
+      nodemailer.createTransport({ ...smtpSettings(o.env), connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as never),
     ));
   const from = o.env.PARLEY_MAIL_FROM ?? '';
   return async (d: ClaimedDelivery, signal: AbortSignal) => {

@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
+import { meetingName } from '../agent/meeting.ts';
 
 /** A knowledge chunk as the model sees it. */
 export interface GroundingChunk {
@@ -65,7 +66,7 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   }
   if (config.calendar) {
     parts.push(
-      'To book the intro call: call check_availability with the caller’s own words for when (and callerTimeZone once they said where they are), ' +
+      `To book ${meetingName(config.calendar)}: call check_availability with the caller’s own words for when (and callerTimeZone once they said where they are), ` +
         'and offer only the times it returns, two or three at a time, in its "say" wording. Never suggest a time it did not return. Before book_call, spell the name and the email ' +
         'back letter by letter and wait for the caller to say yes; when "say" names two clocks, read the time back on both. After booking, confirm the day and time aloud.',
     );

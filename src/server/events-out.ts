@@ -1,7 +1,7 @@
 import { Deliverer, type Send } from '../events/deliverer.ts';
 import { destinationsOf, serverEventTypes } from '../events/destinations.ts';
 import { emailSender } from '../events/mail.ts';
-import { mailConfigured } from '../events/mail-config.ts';
+import { describeSmtp, mailConfigured, smtpSettings } from '../events/mail-config.ts';
 import { sendWebhook } from '../events/webhooks.ts';
 import type { ConversationEvent } from '../session/events.ts';
 import { enqueueEvent, Outbox, type EventType } from '../store/outbox.ts';
@@ -25,7 +25,7 @@ export interface EventsOutOptions {
   leaseMs?: number;
   /** Longest wait for a receiver's answer (default PARLEY_EVENTS_TIMEOUT_SEC, else 10 s). */
   timeoutMs?: number;
-  /** Sends emails; default from PARLEY_SMTP_URL (none when unset). */
+  /** Sends emails; default from PARLEY_SMTP_URL or PARLEY_SMTP_HOST (none when neither is set). */
   sendEmail?: Send;
 }
 
@@ -56,7 +56,7 @@ export class EventsOut {
       destinations: (event) => destinationsOf(event, { config: d.agents.get(event.agent)?.agent.config, env: d.env, mail: !!sendEmail }),
       send: (delivery, signal) => {
         if (delivery.target.kind === 'webhook') return sendWebhook(delivery, { env: d.env, now: this.#now, timeoutMs, signal });
-        if (!sendEmail) return Promise.resolve({ ok: false, status: null, error: 'email is not configured (PARLEY_SMTP_URL is not set)' });
+        if (!sendEmail) return Promise.resolve({ ok: false, status: null, error: 'email is not configured (neither PARLEY_SMTP_URL nor PARLEY_SMTP_HOST is set)' });
         return sendEmail(delivery, signal);
       },
     });
@@ -123,9 +123,10 @@ export class EventsOut {
     const warn: string[] = [];
     serverEventTypes(env); // an unknown PARLEY_EVENTS_TYPES stops the start
     if (env.PARLEY_EVENTS_URL) info.push(`events go to PARLEY_EVENTS_URL (${serverEventTypes(env).join(', ')})${env.PARLEY_EVENTS_SECRET ? '' : '; PARLEY_EVENTS_SECRET is not set, so every delivery fails until it is'}`);
-    if (env.PARLEY_SMTP_URL && !env.PARLEY_MAIL_FROM) warn.push('PARLEY_SMTP_URL is set but PARLEY_MAIL_FROM is not: no email is sent');
-    if (mailConfigured(env)) {
-      info.push(`email goes through ${withoutPassword(env.PARLEY_SMTP_URL!)} from ${env.PARLEY_MAIL_FROM}`);
+    const smtp = smtpSettings(env);
+    if (smtp && !env.PARLEY_MAIL_FROM) warn.push(`${env.PARLEY_SMTP_URL ? 'PARLEY_SMTP_URL' : 'PARLEY_SMTP_HOST'} is set but PARLEY_MAIL_FROM is not: no email is sent`);
+    if (smtp && mailConfigured(env)) {
+      info.push(`email goes through ${describeSmtp(smtp, withoutPassword)} from ${env.PARLEY_MAIL_FROM}`);
       if (!env.PARLEY_LINK_SECRET || !env.PARLEY_PUBLIC_URL) warn.push('invitations carry no cancel link: set PARLEY_LINK_SECRET and PARLEY_PUBLIC_URL');
     }
     return { info, warn };

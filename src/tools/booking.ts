@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SlotUnavailableError, type CalendarCall, type CollectedField, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
 import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
 import type { CollectSpec } from '../agent/collect.ts';
+import { meetingLocation, meetingName } from '../agent/meeting.ts';
 import { bookingAttendee } from './collect/attendee.ts';
 import { readBackRefusal } from './collect/read-back.ts';
 import { checkValue } from './collect/values.ts';
@@ -25,7 +26,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
   return {
     name: 'check_availability',
     description:
-      'Find open times for the intro call. Pass the caller’s own words for when, in English or the conversation’s language (e.g. "tomorrow afternoon", "next Tuesday at 3 my time", "w środę rano") and, once the caller said where they are, their time zone: their clock times are then read on their clock.',
+      `Find open times for ${meetingName(ctx.agent.config.calendar)}. Pass the caller’s own words for when, in English or the conversation’s language (e.g. "tomorrow afternoon", "next Tuesday at 3 my time", "w środę rano") and, once the caller said where they are, their time zone: their clock times are then read on their clock.`,
     inputSchema: z.object({
       when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
       callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller once they said where they are, e.g. America/Chicago (a city name also works).'),
@@ -110,7 +111,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
   const collect = ctx.agent.collect ?? [];
   return {
     name: 'book_call',
-    description: 'Book the intro call in one of the offered slots. Only after you have spelled the name and email back, read back every other value save_lead gave a readBack for, and the caller said yes.',
+    description: `Book ${meetingName(ctx.agent.config.calendar)} in one of the offered slots. Only after you have spelled the name and email back, read back every other value save_lead gave a readBack for, and the caller said yes.`,
     inputSchema: bookInput(collect) as unknown as z.ZodType<BookArgs>,
     run: async (input, signal) => {
       const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
@@ -166,12 +167,13 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
         ctx.booking.bookings.push(booking);
         ctx.emit({ type: 'booking.made', at: ctx.now().toISOString(), booking: { ...booking, provider: calendar.id, attendee, timeZone: zone } });
         const say = sayTime(booking.start, { timeZone: zone, callerZone, now, language });
+        const meeting = bookedMeeting(ctx);
         const result =
           booking.status === 'link'
             ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
             : booking.status === 'pending'
               ? { booked: false, requested: true, start: booking.start, say, timeZone: zone, note: `The request for ${say} is with the team, who confirm it by email to ${email}. Do not say it is confirmed.` }
-              : { booked: true, start: booking.start, say, timeZone: zone, note: `Confirm aloud: ${say}. ${invitationNote(ctx, calendar, email)}` };
+              : { booked: true, meeting: meeting.name, start: booking.start, say, timeZone: zone, ...(meeting.location ? { location: meeting.location } : {}), note: `Confirm aloud: ${meeting.name}, ${say}.${meeting.location ? ` Say where: ${meeting.location}.` : ''} ${invitationNote(ctx, calendar, email)}` };
         return { ...exchangeFields(exchanges), result };
       } catch (e) {
         if (signal.aborted) throw e;
@@ -201,6 +203,12 @@ function collectedFields(ctx: ToolContext, collect: CollectSpec[], input: BookAr
     fields.push({ field: spec.field, type: spec.type, value: checked.value, ...(spec.question ? { question: spec.question } : {}), say: checked.say, given: !!given });
   }
   return { fields };
+}
+
+/** What the booked meeting is called and where it happens. */
+function bookedMeeting(ctx: ToolContext): { name: string; location?: string } {
+  const location = meetingLocation(ctx.agent.config.calendar, ctx.env);
+  return { name: meetingName(ctx.agent.config.calendar), ...(location ? { location } : {}) };
 }
 
 /** What the caller may be told about email: only what will really be sent. */

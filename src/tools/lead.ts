@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ToolContext } from './context.ts';
+import { awaitingReadBack } from './collect/confirmed.ts';
 import { checkValue } from './collect/values.ts';
 import type { ToolSpec } from './traced.ts';
 
@@ -20,9 +21,17 @@ function fieldHint(f: ToolContext['agent']['collect'][number]): string {
       return `${about} (one of: ${f.options?.join(', ')})`;
     case 'date':
       return `${about} (a date: YYYY-MM-DD, or the caller's words such as "next Tuesday")`;
+    case 'number':
+      return `${about} (a number${range(f)})`;
+    case 'money':
+      return `${about} (an amount in ${f.currency}${range(f)}; the caller's words such as "about 180" work)`;
     default:
-      return about;
+      return f.patternHint ? `${about} (${f.patternHint})` : about;
   }
+}
+
+function range(f: ToolContext['agent']['collect'][number]): string {
+  return f.min !== undefined && f.max !== undefined ? `, ${f.min} to ${f.max}` : f.min !== undefined ? `, at least ${f.min}` : f.max !== undefined ? `, at most ${f.max}` : '';
 }
 
 /** save_lead: stores the collected fields as soon as any is known, merging with earlier saves; each value is checked by its type. */
@@ -31,7 +40,7 @@ export function saveLeadTool(ctx: ToolContext): ToolSpec<Record<string, string |
   const shape = Object.fromEntries(fields.map((f) => [f.field, z.string().max(2000).optional().describe(fieldHint(f))]));
   return {
     name: 'save_lead',
-    description: `Save what you have learned about the caller so far (${fields.map((f) => f.field).join(', ')}). Call it as soon as you learn any field; later calls add to earlier ones. readBack says how to read each value back (letters spelled, phone digits in groups); do so and wait for a yes before booking.`,
+    description: `Save what you have learned about the caller so far (${fields.map((f) => f.field).join(', ')}). Call it as soon as you learn any field; later calls add to earlier ones. readBack says how to read each value back (letters spelled, phone digits in groups); do so and wait for a yes before booking or passing them to another tool.`,
     inputSchema: z.object(shape),
     run: async (input) => {
       const clean: Record<string, string> = {};
@@ -54,7 +63,9 @@ export function saveLeadTool(ctx: ToolContext): ToolSpec<Record<string, string |
         ctx.emit({ type: 'lead.saved', at: ctx.now().toISOString(), fields: clean });
       }
       const missing = fields.filter((f) => f.required && !ctx.lead[f.field]).map((f) => f.field);
-      const result = { saved: { ...ctx.lead }, stillMissing: missing, ...(Object.keys(readBack).length ? { readBack } : {}), ...(rejected.length ? { rejected } : {}) };
+      // Saved at once (a hang-up loses nothing), but marked until read back: tools using them wait for it.
+      const waiting = awaitingReadBack(ctx, ctx.lead);
+      const result = { saved: { ...ctx.lead }, stillMissing: missing, ...(Object.keys(readBack).length ? { readBack } : {}), ...(waiting.length ? { awaitingReadBack: waiting } : {}), ...(rejected.length ? { rejected } : {}) };
       return { result, error: rejected.length ? rejected.join('; ') : undefined };
     },
   };

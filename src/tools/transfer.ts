@@ -1,6 +1,8 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import type { TransferDestinationConfig, TransferToolConfig } from '../agent/schema.ts';
+import { sayPhoneDigits } from './collect/phone.ts';
 import type { ToolContext } from './context.ts';
 import { describeHours, nextOpening, staffedAt } from './staffed-hours.ts';
 import type { ToolSpec } from './traced.ts';
@@ -8,7 +10,9 @@ import type { ToolSpec } from './traced.ts';
 // transfer: hands the caller to a person (docs/phone.md#hand-off-to-a-human). Which numbers, and
 // when each is staffed, are fixed in agent.yaml: the model picks a destination by its label and
 // writes the summary; it can never dial a number of its own. Outside a destination's hours the
-// tool says so instead of dialling. Every call is recorded with its outcome and the summary.
+// tool says so instead of dialling. On the web nobody can be put through: the tool gives the
+// destination's number when the owner marked it sayable, and offers a call back. Every call is
+// recorded with its outcome and the summary.
 
 /** The destinations of a transfer tool, the `number:` shorthand included. */
 export function transferDestinations(t: TransferToolConfig): TransferDestinationConfig[] {
@@ -16,8 +20,37 @@ export function transferDestinations(t: TransferToolConfig): TransferDestination
 }
 
 /** What the model is told to do when nobody can take the call. */
-function alternatives(ctx: ToolContext): string {
+function alternatives(ctx: ToolContext, t: TransferToolConfig, dest?: TransferDestinationConfig): string {
+  const phone = ctx.agent.collect?.find((c) => c.type === 'phone');
+  const who = dest ? `someone from ${dest.label}` : 'someone';
+  const callBack = t.callBack && phone ? `offer a call back: ask for their phone number, save it with save_lead as ${phone.field} (read it back digit by digit, wait for a yes) and say ${who} will call them back` : undefined;
+  if (callBack) return ctx.calendar ? `${callBack}, or offer to book a call` : callBack;
   return ctx.calendar ? 'offer to book a call with them or to take a message' : 'offer to take a message (their name, number and what it is about) so someone calls back';
+}
+
+/** On the web nobody can be put through: the destination's number to call, when the owner lets it be said, and a call back. */
+function webFallback(ctx: ToolContext, t: TransferToolConfig, dest: TransferDestinationConfig, base: Record<string, unknown>): Record<string, unknown> {
+  const sayable = dest.sayNumber ?? t.sayNumber;
+  const zone = ctx.agent.config.timeZone;
+  const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
+  const open = !dest.hours || staffedAt(dest.hours, zone, now);
+  const next = dest.hours && !open ? nextOpening(dest.hours, zone, now) : undefined;
+  const hours = dest.hours ? { hours: describeHours(dest.hours), timeZone: zone, ...(next ? { nextOpen: next } : {}) } : {};
+  if (!sayable) {
+    return { ...base, transferred: false, outcome: 'not on a phone call', note: `A person cannot be put through on the website; do not make up a number. Tell the visitor, and ${alternatives(ctx, t, dest)}.` };
+  }
+  const parsed = parsePhoneNumberFromString(dest.number);
+  const number = parsed?.formatInternational() ?? dest.number;
+  const when = open ? 'they can call now' : `nobody answers right now${next ? `; next: ${next}, ${zone}` : ''}`;
+  return {
+    ...base,
+    transferred: false,
+    outcome: 'not on a phone call',
+    number,
+    say: sayPhoneDigits(dest.number),
+    ...hours,
+    note: `A person cannot be put through on the website, but the visitor may call ${dest.label} at ${number} (${when}). Read the number out digit by digit ("${sayPhoneDigits(dest.number)}")${dest.hours ? ` with its hours (${describeHours(dest.hours)})` : ''}; or ${alternatives(ctx, t, dest)}.`,
+  };
 }
 
 export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<{ to?: string; summary: string }> {
@@ -39,15 +72,13 @@ export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<
       const dest = destinations.length === 1 ? destinations[0]! : destinations.find((d) => d.label.toLowerCase() === to?.trim().toLowerCase());
       if (!dest) return { result: { transferred: false, outcome: 'failed', note: `No destination is called "${to}". Choose one of: ${labels.join(', ')}.` }, error: 'unknown destination' };
       const base = { to: dest.label, mode: t.mode, summary };
-      if (!ctx.phone) {
-        return { result: { ...base, transferred: false, outcome: 'not on a phone call', note: `Handing over to a person is only possible on phone calls. Tell the caller, and ${alternatives(ctx)}.` } };
-      }
+      if (!ctx.phone) return { result: webFallback(ctx, t, dest, base) };
       const zone = ctx.agent.config.timeZone;
       const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
       if (dest.hours && !staffedAt(dest.hours, zone, now)) {
         const next = nextOpening(dest.hours, zone, now);
         return {
-          result: { ...base, transferred: false, outcome: 'outside hours', hours: describeHours(dest.hours), timeZone: zone, ...(next ? { nextOpen: next } : {}), note: `Nobody from ${dest.label} is available right now${next ? ` (next: ${next}, ${zone})` : ''}. Say so, and ${alternatives(ctx)}.` },
+          result: { ...base, transferred: false, outcome: 'outside hours', hours: describeHours(dest.hours), timeZone: zone, ...(next ? { nextOpen: next } : {}), note: `Nobody from ${dest.label} is available right now${next ? ` (next: ${next}, ${zone})` : ''}. Say so, and ${alternatives(ctx, t, dest)}.` },
         };
       }
       const brief = `Hello, this is the assistant of ${ctx.agent.name.replace(/[-_]+/g, ' ')}, with a caller for ${dest.label}. ${summary} Connecting you now.`; // brightside-solar is said "brightside solar"
@@ -58,7 +89,7 @@ export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<
       }
       const what = outcome === 'busy' ? 'the line was busy' : outcome === 'no answer' ? 'nobody answered' : 'the call could not be put through';
       return {
-        result: { ...base, transferred: false, outcome, ...(detail ? { detail } : {}), note: `${what[0]!.toUpperCase()}${what.slice(1)} at ${dest.label}; the caller is back with you. Apologise briefly, and ${alternatives(ctx)}.` },
+        result: { ...base, transferred: false, outcome, ...(detail ? { detail } : {}), note: `${what[0]!.toUpperCase()}${what.slice(1)} at ${dest.label}; the caller is back with you. Apologise briefly, and ${alternatives(ctx, t, dest)}.` },
         error: outcome === 'failed' ? detail ?? 'transfer failed' : undefined,
       };
     },

@@ -7,6 +7,7 @@ import { clip, MAX_RECORDED_CHARS, MAX_RESULT_CHARS } from './clip.ts';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { secretMaskOf, type ToolSpec } from './traced.ts';
 import { fillUrl } from './url-template.ts';
+import { unconfirmedArgument } from './collect/confirmed.ts';
 import { signedHeaders, signingKey } from '../util/webhook-signature.ts';
 
 // A webhook tool calls an endpoint declared in agent.yaml: a CRM, an order lookup,
@@ -72,6 +73,9 @@ function declaredValue(schema: Record<string, unknown> | undefined, value: unkno
 async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Record<string, unknown>, signal: AbortSignal, callId: string): Promise<ToolOutcome> {
   const problems = argumentProblems(cfg.parameters, args);
   if (problems.length) return { result: { error: `invalid arguments: ${problems.join('; ')}` }, error: `invalid arguments: ${problems.join('; ')}` };
+
+  const waiting = unconfirmedArgument(ctx, cfg.name, args, cfg.collectFields);
+  if (waiting) return { result: { error: waiting }, error: `refused: ${waiting}` };
 
   const where = `tools.${cfg.name}`;
   const hasBody = cfg.method !== 'GET' && cfg.method !== 'DELETE';

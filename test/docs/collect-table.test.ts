@@ -50,15 +50,17 @@ const COLLECT = [
   { field: 'note_text', type: 'text' },
   { field: 'visit', type: 'choice', options: ['in person', 'video'] },
   { field: 'start_date', type: 'date' },
+  { field: 'kwh', type: 'number' },
+  { field: 'monthly_bill', type: 'money' },
   { field: 'reason', type: 'text', question: QUESTION },
 ];
 
 describe('docs/collect.md: where each collect field type ends up', async () => {
   const config = AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'hi' }, timeZone: 'Europe/London', collect: COLLECT });
   const agent = { name: 'doc-agent', config, collect: config.collect.map((c) => collectSpec(c, config.timeZone)) } as unknown as Agent;
-  const values = { name: 'Ada Lovelace', email: 'ada@example.com', phone: '07911 123456', company: 'Engines Ltd', note_text: 'a free note', visit: 'Video', start_date: '2027-03-04', reason: 'sore knee' };
-  const normal: Record<string, string> = { ...values, phone: '+447911123456', visit: 'video' };
-  const fieldOf: Record<string, string> = { name: 'name', email: 'email', phone: 'phone', company: 'company', text: 'note_text', choice: 'visit', date: 'start_date' };
+  const values = { name: 'Ada Lovelace', email: 'ada@example.com', phone: '07911 123456', company: 'Engines Ltd', note_text: 'a free note', visit: 'Video', start_date: '2027-03-04', kwh: 'twelve thousand three hundred and forty-seven', monthly_bill: 'about 180 pounds', reason: 'sore knee' };
+  const normal: Record<string, string> = { ...values, phone: '+447911123456', visit: 'video', kwh: '12347', monthly_bill: '180 GBP' };
+  const fieldOf: Record<string, string> = { name: 'name', email: 'email', phone: 'phone', company: 'company', text: 'note_text', choice: 'visit', date: 'start_date', number: 'kwh', money: 'monthly_bill' };
   const { entries, problems } = await previewBooking(agent, { values, now: new Date('2027-03-01T09:00:00Z') });
   assert.deepEqual(problems, []);
 

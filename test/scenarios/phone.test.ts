@@ -152,3 +152,21 @@ describe('a recorded phone call as a scenario', () => {
     assert.equal((scenarioFromRecord({ ...rec, channel: 'web' }, agent, { purpose: 'test' }) as { door?: string }).door, undefined, 'other doors stay text');
   });
 });
+
+describe('a web visitor asking for a person', () => {
+  it('gets the office number to call (sayNumber) instead of "phone only"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-web-transfer-'));
+    writeFileSync(join(dir, 'agent.yaml'), AGENT.replace('    key: "0"\n', '    key: "0"\n    sayNumber: true\n').replace('tools:\n', 'collect: [name, phone]\ntools:\n'));
+    const agent = await loadAgent(dir);
+    const data = {
+      caller: { turns: [{ say: 'Can I speak to someone in the office?' }] },
+      model: { script: [{ toolCalls: [{ name: 'transfer', args: { summary: 'Visitor wants the office.' } }] }, { text: 'You can call the office on plus four eight, two two, one two three, four five six seven.' }] },
+      stubs: { now: '2026-11-30 10:00' },
+      expect: { toolCalled: [{ name: 'transfer', result: { outcome: 'not on a phone call', number: '+48 22 123 45 67' } }] },
+    };
+    const { scenario, problems } = parseScenario(stringify(data), 'tests/t.yaml', agent);
+    assert.deepEqual(problems.map(formatProblem), []);
+    const r = await runScenario(scenario!, { agent, models: noModels, env: {} });
+    assert.deepEqual(r.failures, []);
+  });
+});

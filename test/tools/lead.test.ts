@@ -53,11 +53,11 @@ describe('save_lead tool', () => {
     const first = await spec.run({ name: '  Jan Kowalski ' }, never, 'c1');
     assert.deepEqual(lead, { name: 'Jan Kowalski' });
     assert.equal(first.error, undefined);
-    assert.deepEqual(first.result, { saved: { name: 'Jan Kowalski' }, stillMissing: ['email', 'problem'], readBack: { name: 'J-a-n, K-o-w-a-l-s-k-i' } });
+    assert.deepEqual(first.result, { saved: { name: 'Jan Kowalski' }, stillMissing: ['email', 'problem'], readBack: { name: 'J-a-n, K-o-w-a-l-s-k-i' }, awaitingReadBack: ['name'] });
 
     const second = await spec.run({ email: 'jan@example.com', company: 'Acme' }, never, 'c2');
     assert.deepEqual(lead, { name: 'Jan Kowalski', email: 'jan@example.com', company: 'Acme' });
-    assert.deepEqual(second.result, { saved: { name: 'Jan Kowalski', email: 'jan@example.com', company: 'Acme' }, stillMissing: ['problem'], readBack: { email: 'j-a-n at e-x-a-m-p-l-e dot com' } });
+    assert.deepEqual(second.result, { saved: { name: 'Jan Kowalski', email: 'jan@example.com', company: 'Acme' }, stillMissing: ['problem'], readBack: { email: 'j-a-n at e-x-a-m-p-l-e dot com' }, awaitingReadBack: ['name', 'email'] });
 
     const third = await spec.run({ problem: 'invoices by hand', name: 'Jan K. Kowalski' }, never, 'c3');
     assert.deepEqual(lead, { name: 'Jan K. Kowalski', email: 'jan@example.com', company: 'Acme', problem: 'invoices by hand' });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Temporal } from 'temporal-polyfill';
+import { collectSpec } from '../../src/agent/collect.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import type { PhoneLine, TransferRequest } from '../../src/tools/phone-line.ts';
 import { pressKeysTool } from '../../src/tools/press-keys.ts';
@@ -48,12 +49,35 @@ describe('staffed hours', () => {
 describe('transfer tool', () => {
   const tool = { type: 'transfer', destinations: [{ label: 'sales', number: '+14155550111' }, { label: 'billing', number: '+14155550122', hours: { mon: ['09:00-17:00'] } }] };
 
-  it('on the web (no phone line) says it is only possible on phone calls, and offers a message', async () => {
+  it('on the web (no phone line) says nobody can be put through, keeps the number private, and offers a message', async () => {
     const agent = agentWith(tool);
     const { ctx } = toolContext({ agent });
     const out = await transferTool(ctx, agent.config.tools[0] as never).run({ to: 'sales', summary: 'Wants a quote.' }, never, 'c1');
     assert.equal((out.result as { outcome: string }).outcome, 'not on a phone call');
-    assert.match((out.result as { note: string }).note, /only possible on phone calls.*take a message/);
+    assert.match((out.result as { note: string }).note, /cannot be put through on the website; do not make up a number.*take a message/);
+    assert.ok(!JSON.stringify(out.result).includes('555'), 'the number stays private unless sayNumber');
+  });
+
+  it('on the web with sayNumber: the number to call (digit by digit, with its hours), and a call back when collect has a phone', async () => {
+    const web = { type: 'transfer', sayNumber: true, destinations: [{ label: 'sales', number: '+15125550142', hours: { mon: ['09:00-17:00'] } }, { label: 'on-call', number: '+15125550199', sayNumber: false }] };
+    const agent = { ...agentWith(web, 'America/Chicago'), collect: [collectSpec('name', 'America/Chicago'), collectSpec('phone', 'America/Chicago')] };
+    // Monday 2026-01-12 10:00 in Chicago: sales is staffed.
+    const { ctx } = toolContext({ agent, now: () => new Date('2026-01-12T16:00:00Z') });
+    const spec = transferTool(ctx, agent.config.tools[0] as never);
+    const open = (await spec.run({ to: 'sales', summary: 'Wants a quote.' }, never, 'c1')).result as Record<string, string>;
+    assert.equal(open.outcome, 'not on a phone call');
+    assert.equal(open.number, '+1 512 555 0142');
+    assert.equal(open.say, 'plus one, five one two, five five five, zero one four two');
+    assert.match(open.note, /may call sales at \+1 512 555 0142 \(they can call now\)/);
+    assert.match(open.note, /offer a call back: ask for their phone number, save it with save_lead as phone/);
+    // Outside hours: the number with when it is answered next.
+    const late = toolContext({ agent, now: () => new Date('2026-01-13T16:00:00Z') });
+    const closed = (await transferTool(late.ctx, agent.config.tools[0] as never).run({ to: 'sales', summary: 'x' }, never, 'c2')).result as Record<string, string>;
+    assert.match(closed.note, /nobody answers right now; next: Monday 09:00, America\/Chicago/);
+    // A destination marked sayNumber: false keeps its number private.
+    const private_ = (await spec.run({ to: 'on-call', summary: 'x' }, never, 'c3')).result as Record<string, string>;
+    assert.equal(private_.number, undefined);
+    assert.ok(!JSON.stringify(private_).includes('0199'));
   });
 
   it('outside hours it does not dial; inside it hands the line the number, the brief and the mode; connected ends the conversation as transferred', async () => {

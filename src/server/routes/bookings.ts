@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { meetingLocation } from '../../agent/meeting.ts';
 import { validCancelSignature } from '../../events/booking-links.ts';
 import { whenText } from '../../events/emails.ts';
 import { calendarFeedAgent, createCalendarFeed, revokeCalendarFeeds } from '../../store/calendar-feeds.ts';
@@ -64,7 +65,7 @@ export async function bookingRoutes(app: FastifyInstance, ctx: ServerContext): P
       const agent = await calendarFeedAgent(ctx.store, token, timeoutSignal(5000));
       if (!agent) return reply.code(404).send({ error: 'no such calendar feed' });
       const loaded = ctx.agents.get(agent);
-      const ics = await bookingsIcs(ctx.store, agent, { signal: timeoutSignal(30_000), name: loaded?.agent.config.description ?? agent });
+      const ics = await bookingsIcs(ctx.store, agent, { signal: timeoutSignal(30_000), name: loaded?.agent.config.description ?? agent, location: meetingLocation(loaded?.agent.config.calendar, ctx.env) });
       return reply.header('content-type', 'text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(ics);
     });
   });

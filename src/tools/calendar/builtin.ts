@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
+import { isClosed } from '../../agent/closed-dates.ts';
 import type { CalendarConfig } from '../../agent/schema.ts';
 import type { Store } from '../../store/store.ts';
 import type { BookingTable, Tables } from '../../store/tables.ts';
@@ -130,11 +131,10 @@ export class BuiltinCalendar implements CalendarProvider {
 
 /** Slots of the weekly hours starting in [from, to), in local wall-clock time of `timeZone`. */
 export function weeklySlots(config: Pick<BuiltinConfig, 'hours' | 'slotMinutes' | 'closedDates'>, timeZone: string, from: Temporal.Instant, to: Temporal.Instant): Slot[] {
-  const closed = new Set(config.closedDates);
   const slots: Slot[] = [];
   const last = to.toZonedDateTimeISO(timeZone).toPlainDate();
   for (let date = from.toZonedDateTimeISO(timeZone).toPlainDate(); Temporal.PlainDate.compare(date, last) <= 0; date = date.add({ days: 1 })) {
-    if (closed.has(date.toString())) continue;
+    if (isClosed(config.closedDates, date)) continue;
     for (const range of config.hours[WEEKDAYS[date.dayOfWeek - 1]] ?? []) {
       const [opens, closes] = range.split('-').map((t) => Temporal.PlainTime.from(t));
       const closing = date.toZonedDateTime({ timeZone, plainTime: closes }).toInstant();
@@ -156,7 +156,7 @@ export function weeklySlots(config: Pick<BuiltinConfig, 'hours' | 'slotMinutes' 
 }
 
 /** An iCalendar (RFC 5545) feed of an agent's bookings, for subscribing from any calendar app. */
-export async function bookingsIcs(store: Store, agent: string, o: { signal: AbortSignal; name?: string }): Promise<string> {
+export async function bookingsIcs(store: Store, agent: string, o: { signal: AbortSignal; name?: string; location?: string }): Promise<string> {
   const rows = await store.db
     .selectFrom('bookings')
     .selectAll()
@@ -174,6 +174,7 @@ export async function bookingsIcs(store: Store, agent: string, o: { signal: Abor
       end: r.end,
       summary: `Call with ${a.name}${a.company ? ` (${a.company})` : ''}`,
       description: [contact, r.notes].filter(Boolean).join('\n'),
+      ...(o.location ? { location: o.location } : {}),
       attendee: { name: a.name, email: a.email },
       status: 'CONFIRMED' as const,
     };

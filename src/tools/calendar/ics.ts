@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { isJoinLink } from '../../agent/meeting.ts';
 
 // RFC 5545 iCalendar text: just enough to publish a feed of bookings that calendar apps subscribe to.
 // Lines end in CRLF, are folded at 75 octets, and TEXT values are escaped (§3.1, §3.3.11).
@@ -12,6 +13,8 @@ export interface IcsEvent {
   end: string;
   summary: string;
   description?: string;
+  /** Where it happens: LOCATION, and a video-call link also as CONFERENCE (RFC 7986). */
+  location?: string;
   attendee?: { name: string; email: string };
   status?: 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
 }
@@ -30,12 +33,18 @@ export function icsCalendar(events: IcsEvent[], o: { name?: string } = {}): stri
       `SUMMARY:${icsText(e.summary)}`,
     );
     if (e.description) lines.push(`DESCRIPTION:${icsText(e.description)}`);
+    if (e.location) lines.push(...locationLines(e.location));
     if (e.attendee) lines.push(`ATTENDEE;CN=${paramValue(e.attendee.name)};ROLE=REQ-PARTICIPANT:mailto:${e.attendee.email}`);
     if (e.status) lines.push(`STATUS:${e.status}`);
     lines.push('END:VEVENT');
   }
   lines.push('END:VCALENDAR');
   return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+/** LOCATION, and for a link to join (https://…) also CONFERENCE (RFC 7986), which calendar apps show as a join button. */
+export function locationLines(location: string): string[] {
+  return [`LOCATION:${icsText(location)}`, ...(isJoinLink(location) ? [`CONFERENCE;VALUE=URI;FEATURE=VIDEO:${location}`] : [])];
 }
 
 /** An instant in iCalendar's UTC form, `20261201T090000Z`. */

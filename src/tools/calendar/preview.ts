@@ -38,7 +38,12 @@ function sampleValue(spec: CollectSpec, today: Temporal.PlainDate): string {
       return spec.options?.[0] ?? 'option';
     case 'date':
       return today.add({ days: 7 }).toString();
+    case 'number':
+      return String(spec.min ?? 3);
+    case 'money':
+      return `${spec.min ?? 180} ${spec.currency}`;
     default:
+      if (spec.pattern) return ['1234567890', '123456789', '12345678', '123456', 'AB123456'].find((s) => new RegExp(spec.pattern!, 'u').test(s)) ?? `sample ${spec.field.replace(/_/g, ' ')}`;
       return `sample ${spec.field.replace(/_/g, ' ')}`;
   }
 }

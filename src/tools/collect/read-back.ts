@@ -2,6 +2,7 @@ import type { CollectSpec } from '../../agent/collect.ts';
 import { readBackState, spelledBackState, type ReadBackState } from '../confirmation.ts';
 import { YES_EXAMPLES } from '../spoken-words.ts';
 import { knownLanguage } from '../../util/language.ts';
+import { numbersSaid } from './amount.ts';
 import { spokenDigits, phoneDigitForms } from './phone.ts';
 import { sayDate } from './values.ts';
 import { Temporal } from 'temporal-polyfill';
@@ -9,7 +10,8 @@ import { Temporal } from 'temporal-polyfill';
 // "Read it back before you book" for every confirm kind, checked in the transcript like the
 // spelling of a name: an agent turn that said the value the required way, and the caller's next
 // turn saying yes. spell: letter by letter (confirmation.ts); digits: every digit in order, in any
-// grouping, "oh" and "double" included; repeat: the value's words (a date: its day and month).
+// grouping, "oh" and "double" included; repeat: the value's words (a date: its day and month; a
+// number or sum: its amount, in digits or words).
 
 type Turn = { role: 'agent' | 'caller'; text: string };
 
@@ -41,19 +43,20 @@ export function fieldReadBackState(spec: Pick<CollectSpec, 'confirm' | 'type'>, 
  * Why `field` may not be used yet, for the tool's refusal — it was never read back (say how), or
  * it was but the caller's answer was not heard as a yes (ask for one; do not read it back again) —
  * or undefined once confirmed. `spec` undefined: spelled letter by letter (name and email).
+ * `before`: what waits for it ("booking", "calling lookup_account").
  */
-export function readBackRefusal(field: string, spec: Pick<CollectSpec, 'confirm' | 'type'> | undefined, value: string, say: string, transcript: Turn[], language?: string): string | undefined {
+export function readBackRefusal(field: string, spec: Pick<CollectSpec, 'confirm' | 'type'> | undefined, value: string, say: string, transcript: Turn[], language?: string, before = 'booking'): string | undefined {
   const how = spec ?? ({ confirm: 'spell', type: 'text' } as const);
   const state = fieldReadBackState(how, value, transcript, language);
   if (state.state === 'confirmed') return undefined;
   if (state.state === 'not-yes') {
     const lang = knownLanguage(language);
     const yes = lang === 'en' ? YES_EXAMPLES.en : `${YES_EXAMPLES[lang]} or ${YES_EXAMPLES.en}`;
-    if (state.answer === undefined) return `the ${field} was read back but the caller has not answered yet; wait for their yes before booking`;
-    return `the ${field} was read back correctly, but the caller's answer ("${state.answer.slice(0, 80)}") was not heard as a plain yes; do not read it back again: ask the caller to confirm with a yes (${yes}) before booking`;
+    if (state.answer === undefined) return `the ${field} was read back but the caller has not answered yet; wait for their yes before ${before}`;
+    return `the ${field} was read back correctly, but the caller's answer ("${state.answer.slice(0, 80)}") was not heard as a plain yes; do not read it back again: ask the caller to confirm with a yes (${yes}) before ${before}`;
   }
-  if (!spec) return `spell the ${field} back to the caller letter by letter ("${say}") and wait for a yes before booking`;
-  return `${readBackHow(spec, say)} for ${field} before booking`;
+  if (!spec) return `spell the ${field} back to the caller letter by letter ("${say}") and wait for a yes before ${before}`;
+  return `${readBackHow(spec, say)} for ${field} before ${before}`;
 }
 
 /** How the agent must read the value back, for the tool's answer to the model. */
@@ -74,6 +77,11 @@ function repeated(spec: Pick<CollectSpec, 'type'>, value: string, said: string, 
   const words = (s: string) => ` ${s.normalize('NFC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
   const heard = words(said);
   if (heard.includes(words(value))) return true;
+  if (spec.type === 'number' || spec.type === 'money') {
+    // The amount said in digits ("1,250.50") or words ("one thousand two hundred fifty"), any form.
+    const amount = Number.parseFloat(value);
+    return numbersSaid(said).some((n) => Math.abs(n - amount) < 1e-9);
+  }
   if (spec.type !== 'date') return false;
   // A date said the way people say it: its day (9, 9th) and its month's name.
   const date = Temporal.PlainDate.from(value);

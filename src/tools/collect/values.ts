@@ -2,7 +2,8 @@ import { Temporal } from 'temporal-polyfill';
 import type { CollectSpec } from '../../agent/collect.ts';
 import { resolveWhen } from '../calendar/when.ts';
 import { parseSpokenEmail, spellOut } from '../spelling.ts';
-import { parsePhone, sayPhoneDigits } from './phone.ts';
+import { parseMoney, parseNumber, sameCurrency, sayMoney, sayNumber } from './amount.ts';
+import { parsePhone, sayPhoneDigits, spokenDigits } from './phone.ts';
 import { baseLanguage } from '../../util/language.ts';
 
 // One collected value, checked and normalised in code by its type before anything keeps it: the
@@ -15,10 +16,26 @@ export type Checked = { value: string; say: string } | { error: string };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const LIMITS: Record<CollectSpec['type'], number> = { name: 200, email: 320, phone: 100, company: 200, text: 2000, choice: 200, date: 300 };
+const LIMITS: Record<CollectSpec['type'], number> = { name: 200, email: 320, phone: 100, company: 200, text: 2000, choice: 200, date: 300, number: 100, money: 100 };
 
-/** Checks and normalises what the model passed for one field; `timeZone` is the business's, for dates. */
+/** Checks and normalises what the model passed for one field (its type, then its pattern); `timeZone` is the business's, for dates. */
 export function checkValue(spec: CollectSpec, raw: string, o: { now: Date; timeZone: string; language?: string }): Checked {
+  const checked = checkType(spec, raw, o);
+  return spec.pattern && !('error' in checked) ? matchPattern(spec, spec.pattern, raw, checked) : checked;
+}
+
+/** The value's compact form (spaces and dashes removed; digits said as words read as digits) when it matches the field's pattern. */
+function matchPattern(spec: CollectSpec, pattern: string, raw: string, checked: { value: string; say: string }): Checked {
+  const re = new RegExp(pattern, 'u');
+  const compact = checked.value.replace(/[\s\-‐‑–—]+/g, '');
+  const digits = spokenDigits(raw);
+  const value = re.test(compact) ? compact : digits && re.test(digits) ? digits : undefined;
+  if (value === undefined) return { error: `${spec.field} "${raw.trim()}" does not match its rule (${spec.patternHint ? `${spec.patternHint}: ` : ''}${pattern}, checked without spaces and dashes); ask the caller for it again` };
+  const say = spec.confirm === 'digits' || /^\d+$/.test(value) ? [...value].join(' ') : value;
+  return { value, say };
+}
+
+function checkType(spec: CollectSpec, raw: string, o: { now: Date; timeZone: string; language?: string }): Checked {
   const text = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (!text) return { error: `${spec.field} is empty; ask the caller for it` };
   if (text.length > LIMITS[spec.type]) return { error: `${spec.field} is ${text.length} characters, more than the ${LIMITS[spec.type]} a ${spec.type} may have` };
@@ -43,9 +60,35 @@ export function checkValue(spec: CollectSpec, raw: string, o: { now: Date; timeZ
       const date = readDate(text, o);
       return 'error' in date ? date : { value: date.date.toString(), say: sayDate(date.date, o.language) };
     }
+    case 'number': {
+      const n = parseNumber(text.replace(/^(?:about|around|roughly|approximately|maybe|~)\s+/i, ''));
+      if (n === undefined) return { error: `${spec.field} "${text}" is not a number; ask the caller for it again` };
+      return inRange(spec, n, sayNumber(n)) ?? { value: String(n), say: sayNumber(n) };
+    }
+    case 'money': {
+      const currency = spec.currency ?? 'USD';
+      const m = parseMoney(text);
+      if (!m) return { error: `${spec.field} "${text}" is not an amount of money; ask the caller how much, in ${currency}` };
+      if (m.currency && !sameCurrency(m.currency, currency)) return { error: `${spec.field} "${text}" is not in ${currency}; ask the caller for the amount in ${currency}` };
+      const say = sayMoney(m.amount, currency);
+      return inRange(spec, m.amount, say) ?? { value: moneyValue(m.amount, currency), say };
+    }
     default:
       return { value: text, say: text };
   }
+}
+
+/** A sum's normal form: "180 USD", "1250.50 USD" (whole amounts without decimals, others with the currency's). */
+export function moneyValue(amount: number, currency: string): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return `${Number.isInteger(amount) ? String(amount) : amount.toFixed(digits)} ${currency}`;
+}
+
+/** The error for a number outside the field's min/max, else undefined. */
+function inRange(spec: CollectSpec, n: number, say: string): Checked | undefined {
+  if (spec.min !== undefined && n < spec.min) return { error: `${spec.field} ${say} is below the smallest accepted, ${spec.min}; ask the caller to check it` };
+  if (spec.max !== undefined && n > spec.max) return { error: `${spec.field} ${say} is above the largest accepted, ${spec.max}; ask the caller to check it` };
+  return undefined;
 }
 
 /** "Wednesday 9 December 2026": how a date is read back; in another `language` with Intl ("środa, 9 grudnia 2026"). */

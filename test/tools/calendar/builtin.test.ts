@@ -93,6 +93,15 @@ describe('built-in calendar', () => {
       assert.ok(!s.some((x) => x.startsWith('2026-12-02')));
     });
 
+    it('closes yearly days and a yearly range across New Year, every year', async () => {
+      const c = calendar('Europe/Warsaw', '2026-12-20T00:00:00Z', { closedDates: ['12-24..12-26', '12-31..01-01', '2027-01-05'], hours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['09:00-10:00']])), slotMinutes: 60, horizonDays: 400 });
+      const days = new Set((await starts(c, '2026-12-21T00:00:00Z', '2027-01-08T00:00:00Z')).map((x) => x.slice(0, 10)));
+      assert.deepEqual([...days], ['2026-12-21', '2026-12-22', '2026-12-23', '2026-12-27', '2026-12-28', '2026-12-29', '2026-12-30', '2027-01-02', '2027-01-03', '2027-01-04', '2027-01-06', '2027-01-07']);
+      // The next year's holidays are closed too, without listing them.
+      const next = new Set((await starts(c, '2027-12-23T00:00:00Z', '2028-01-03T00:00:00Z')).map((x) => x.slice(0, 10)));
+      assert.deepEqual([...next], ['2027-12-23', '2027-12-27', '2027-12-28', '2027-12-29', '2027-12-30', '2028-01-02']);
+    });
+
     it('gives slots of slotMinutes back to back, the last one ending at closing time', async () => {
       const c = calendar('UTC', '2026-11-30T00:00:00Z', { hours: { tue: ['09:00-10:40'] }, slotMinutes: 45 });
       const slots = await c.availability({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z', timeZone: 'UTC' }, call);

@@ -1,0 +1,28 @@
+import type { AgentFileData } from './schema.ts';
+import { resolveSecrets } from './secrets.ts';
+
+// What the booked meeting is called in the booking tools' descriptions and results and in the
+// prompt: the owner's calendar.meetingName ("free 30-minute home-energy consultation"), else
+// "the intro call".
+
+/** "the <meetingName>", or "the intro call" when the calendar names none. */
+export function meetingName(calendar: AgentFileData['calendar']): string {
+  const name = calendar?.meetingName?.trim().replace(/^(the|a|an)\s+/i, '');
+  return name ? `the ${name}` : 'the intro call';
+}
+
+/** Where the meeting happens (built-in calendar's location, its ${ENV_NAME} filled), or undefined when none or its variable is unset. */
+export function meetingLocation(calendar: AgentFileData['calendar'], env: NodeJS.ProcessEnv): string | undefined {
+  const written = calendar?.provider === 'builtin' ? calendar.location : undefined;
+  if (!written) return undefined;
+  try {
+    return resolveSecrets(written, 'calendar.location', env);
+  } catch {
+    return undefined; // unset variable: parley check names it; the booking stands without a place
+  }
+}
+
+/** Whether a location is a link to join (a video call), as opposed to an address. */
+export function isJoinLink(location: string): boolean {
+  return /^https?:\/\/\S+$/.test(location);
+}

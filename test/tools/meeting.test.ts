@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import ICAL from 'ical.js';
+import { AgentFile } from '../../src/agent/schema.ts';
+import { bookingEmail } from '../../src/events/emails.ts';
+import { bookCallTool, checkAvailabilityTool } from '../../src/tools/booking.ts';
+import { icsCalendar } from '../../src/tools/calendar/ics.ts';
+import type { CalendarProvider } from '../../src/tools/calendar/types.ts';
+import { spellOut } from '../../src/tools/spelling.ts';
+import { toolContext } from '../helpers/tool-context.ts';
+
+// calendar.meetingName names the meeting in the booking tools' words; calendar.location (an
+// address or a video-call link, ${ENV_NAME} allowed) goes into the invitation and the booking result.
+
+const SLOT = { start: '2026-01-16T10:00:00Z', end: '2026-01-16T10:30:00Z' };
+const fileWith = (calendar: Record<string, unknown>) => AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'Hi.' }, description: 'Brightside Solar', calendar });
+
+async function book(calendarConfig: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
+  const calendar: CalendarProvider = { id: calendarConfig.provider as string, availability: async () => [SLOT], book: async () => ({ id: 'b1', ...SLOT, status: 'confirmed' }) };
+  const { ctx } = toolContext({
+    agent: { name: 'shop', config: { ...fileWith(calendarConfig), timeZone: 'UTC' } },
+    booking: { offered: [SLOT], bookings: [] },
+    env,
+    transcript: () => [
+      { role: 'agent', text: `That is ${spellOut('Jane Doe')}, and ${spellOut('jane@example.com')}. Right?` },
+      { role: 'caller', text: 'yes' },
+    ],
+  });
+  const tools = { check: checkAvailabilityTool(ctx, calendar), book: bookCallTool(ctx, calendar) };
+  const out = await tools.book.run({ start: SLOT.start, name: 'Jane Doe', email: 'jane@example.com' }, AbortSignal.timeout(5000), 'call-1');
+  return { tools, result: out.result as { booked: boolean; meeting: string; location?: string; note: string } };
+}
+
+describe('the meeting: its name and where it happens', () => {
+  it('the booking tools say "the intro call" unless calendar.meetingName names the meeting', async () => {
+    const plain = await book({ provider: 'builtin' });
+    assert.match(plain.tools.check.description, /^Find open times for the intro call\./);
+    assert.match(plain.tools.book.description, /^Book the intro call in one/);
+    assert.equal(plain.result.meeting, 'the intro call');
+    assert.equal(plain.result.location, undefined);
+    const named = await book({ provider: 'calendly', eventType: 'https://api.calendly.com/event_types/x', meetingName: 'free 30-minute home-energy consultation' });
+    assert.match(named.tools.check.description, /^Find open times for the free 30-minute home-energy consultation\./);
+    assert.match(named.tools.book.description, /^Book the free 30-minute home-energy consultation in one/);
+    assert.doesNotMatch(named.tools.check.description + named.tools.book.description, /intro call/);
+    assert.match(named.result.note, /^Confirm aloud: the free 30-minute home-energy consultation, /);
+  });
+
+  it('the booking result carries the location, its ${ENV_NAME} filled', async () => {
+    const { result } = await book({ provider: 'builtin', location: '${MEET_LINK}' }, { MEET_LINK: 'https://meet.google.com/abc-defg-hij' });
+    assert.equal(result.location, 'https://meet.google.com/abc-defg-hij');
+    assert.match(result.note, /Say where: https:\/\/meet\.google\.com\/abc-defg-hij\./);
+    // An unset variable leaves the booking without a place rather than failing it.
+    assert.equal((await book({ provider: 'builtin', location: '${MEET_LINK}' })).result.location, undefined);
+  });
+
+  it('the invitation has LOCATION and, for a link, CONFERENCE; its text says where', () => {
+    const config = fileWith({ provider: 'builtin', ownerEmail: 'owner@acme.example', location: 'https://zoom.us/j/123456789' });
+    const data = { booking: { id: 'b1', ...SLOT, timeZone: 'UTC', attendee: { name: 'Jane Doe', email: 'jane@example.com' } } };
+    const mail = bookingEmail('invitation', data, { config, agent: 'shop', env: {}, from: 'bookings@acme.example', now: new Date('2026-01-15T12:00:00Z') });
+    assert.ok(!('error' in mail));
+    assert.match(mail.text, /Join: https:\/\/zoom\.us\/j\/123456789/);
+    const ev = new ICAL.Component(ICAL.parse(mail.icalEvent!.content)).getFirstSubcomponent('vevent')!;
+    assert.equal(ev.getFirstPropertyValue('location'), 'https://zoom.us/j/123456789');
+    assert.equal(ev.getFirstPropertyValue('conference'), 'https://zoom.us/j/123456789');
+    assert.match(String(ev.getFirstPropertyValue('description')), /Join: https:\/\/zoom\.us/);
+    // An address is a LOCATION only, and the owner's notice says where too.
+    const office = fileWith({ provider: 'builtin', ownerEmail: 'owner@acme.example', location: 'ul. Prosta 1, Warszawa; 2nd floor' });
+    const owner = bookingEmail('owner-booking', data, { config: office, agent: 'shop', env: {}, from: 'bookings@acme.example', now: new Date() });
+    assert.ok(!('error' in owner));
+    assert.match(owner.text, /Where: ul\. Prosta 1, Warszawa; 2nd floor/);
+    const ev2 = new ICAL.Component(ICAL.parse(owner.icalEvent!.content)).getFirstSubcomponent('vevent')!;
+    assert.equal(ev2.getFirstPropertyValue('location'), 'ul. Prosta 1, Warszawa; 2nd floor');
+    assert.equal(ev2.getFirstProperty('conference'), null);
+  });
+
+  it('the .ics feed carries the location too', () => {
+    const ics = icsCalendar([{ uid: 'b1@parley', stamp: SLOT.start, start: SLOT.start, end: SLOT.end, summary: 'Call with Jane', location: 'https://meet.google.com/abc' }]);
+    const ev = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent')!;
+    assert.equal(ev.getFirstPropertyValue('location'), 'https://meet.google.com/abc');
+  });
+});
