@@ -7,6 +7,7 @@ import { readClosedDates } from './closed-dates.ts';
 // Strings may hold `${ENV_NAME}` references; they are resolved where they are used.
 
 const duration = (d: number) => z.number().nonnegative().default(d);
+const line = (what: string) => z.string().trim().min(1).max(300).optional().describe(what);
 
 /** listen.turn.quickEndpointingDelayMs's default, chosen by bench/end-of-turn. */
 export const QUICK_ENDPOINTING_MS = 150;
@@ -450,6 +451,26 @@ export const Privacy = z.strictObject({
   retentionDays: z.number().positive().optional().describe('Delete conversations (transcripts, tool calls, lead, recording) older than this many days. Unset: keep them.'),
 });
 
+/** The fixed lines the agent says without the model; each unset one follows persona.language (see docs/safeguards.md). */
+export const FixedLinesOverride = z
+  .strictObject({
+    stillThere: line('Asked after the caller has been silent a while (voice). English: "Are you still there?"'),
+    silenceGoodbye: line('Said when the caller stays silent until the call ends (voice).'),
+    cannotHear: line('Said when speech recognition fails twice and the call ends (voice).'),
+    wrapUp: line('Said shortly before limits.maxDurationSec.'),
+    timeUp: line('Said at limits.maxDurationSec, ending the conversation.'),
+    costLimit: line('Said when the conversation reaches limits.maxCostPerConversationUsd.'),
+    overBudget: line("Said when the agent's day reaches limits.dailyBudgetUsd or limits.dailyMinutes."),
+    troubleAnswering: line('Said when no model could answer a turn.'),
+    cannotShareSetup: line('Said when the agent began to recite its instructions or secrets and was cut off.'),
+    notTakingCalls: line('Said to a phone caller refused at the door (busy, rate or budget limits) before hanging up.'),
+    oneMoment: line('Filler said while a slow tool runs (voice).'),
+    checkingCalendar: line('Filler while check_availability runs (voice).'),
+    bookingCall: line('Filler while book_call runs (voice).'),
+    lookingUp: line('Filler while search_knowledge runs (voice).'),
+  })
+  .describe('Your own words for the fixed lines; unset ones are said in persona.language (en, pl, de, fr, es, it, pt, nl), else English.');
+
 /** The whole `agent.yaml`. */
 export const AgentFile = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and -').optional().describe('Defaults to the folder name.'),
@@ -471,6 +492,7 @@ export const AgentFile = z.strictObject({
   guardrails: z.array(Guardrail).max(50).default([]).describe('Topics the agent must not handle, recognised in code before the model answers; see docs/knowledge.md.'),
   events: Events.prefault({}),
   analysis: Analysis.optional().describe('Post-call analysis, run after a conversation ends; see docs/agent-file.md.'),
+  lines: FixedLinesOverride.prefault({}),
 });
 
 export type AgentFileInput = z.input<typeof AgentFile>;
@@ -489,6 +511,8 @@ export type EventsConfig = z.output<typeof Events>;
 export type AnalysisConfig = z.output<typeof Analysis>;
 export type OutboundConfig = z.output<typeof Outbound>;
 export type AnalysisFieldConfig = z.output<typeof AnalysisField>;
+/** The fixed lines an owner may set, by name. */
+export type FixedLineName = keyof z.output<typeof FixedLinesOverride>;
 
 function isTimeZone(zone: string): boolean {
   try {

@@ -16,7 +16,7 @@ import type { PhoneLine } from '../tools/phone-line.ts';
 import { agentTools, mcpTools } from '../tools/registry.ts';
 import { rejectedToolCall } from '../tools/rejected.ts';
 import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
-import { DECLINE, DisclosureGuard } from './disclosure.ts';
+import { DisclosureGuard } from './disclosure.ts';
 import { groundTurn, knowledgeHitsEvent, vocabularyOf } from './grounding.ts';
 import { knownLanguage } from '../util/language.ts';
 import { nearestTopic, topicVectorsOf, topicVectorsWithin } from './guardrail-meaning.ts';
@@ -27,7 +27,8 @@ import { estimateCost, priceTable } from './cost.ts';
 import { historyWindow } from './history-window.ts';
 import { Recorder } from './recorder.ts';
 import { conversationTraceSink } from './telemetry/sink.ts';
-import { Spend, SPEND_LIMIT_LINES, type SpendLimit } from './spend.ts';
+import { Spend, SPEND_LIMIT_LINE, type SpendLimit } from './spend.ts';
+import { fixedLines, type FixedLines } from './fixed-lines.ts';
 import { Usage } from './usage.ts';
 import { errorText } from '../util/error-text.ts';
 
@@ -65,8 +66,6 @@ export interface ConversationOptions {
   variables?: Record<string, string>;
 }
 
-const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say that again in a moment?";
-
 /**
  * One conversation: the first message, then caller turn → knowledge → model and tools → agent turn,
  * every step recorded as it happens. Text in, text out; the voice loop drives the same object.
@@ -74,6 +73,8 @@ const APOLOGY = "Sorry, I'm having trouble answering right now. Could you say th
 export class Conversation {
   readonly id = randomUUID();
   readonly agent: Agent;
+  /** The fixed lines it says without the model, in the agent's language (or the owner's own words). */
+  readonly lines: FixedLines;
   readonly history: ModelMessage[] = [];
   readonly lead: Record<string, string> = {};
   readonly booking: BookingState = { offered: [], bookings: [] };
@@ -111,6 +112,7 @@ export class Conversation {
     o = { ...o, agent: withVariables(o.agent, o.variables ?? {}) };
     this.#o = o;
     this.agent = o.agent;
+    this.lines = fixedLines(o.agent.config);
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
     this.#trace = conversationTraceSink(this.id, o.env ?? process.env);
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
@@ -223,7 +225,7 @@ export class Conversation {
     // Every cap is checked before the model is asked; the line that ends the conversation is fixed.
     const limit = await capReached;
     if (limit) {
-      text = SPEND_LIMIT_LINES[limit];
+      text = this.lines[SPEND_LIMIT_LINE[limit]];
       grounding = null;
       firstTokenMs = 0;
       this.#endAfterTurn = limit;
@@ -423,20 +425,20 @@ export class Conversation {
       cut.abort();
       await turn.return(undefined as never).catch((e: unknown) => this.noteError('llm', e));
       this.#emit({ type: 'error', at: this.#now(), where: 'guard:disclosure', message: `the agent began to recite its ${tripped === 'secret' ? 'secrets' : 'instructions'}; the turn was cut and it declined` });
-      yield { type: 'text', text: (said ? ' ' : '') + DECLINE };
-      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: `${said} ${DECLINE}`.trim() });
+      yield { type: 'text', text: (said ? ' ' : '') + this.lines.cannotShareSetup };
+      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: `${said} ${this.lines.cannotShareSetup}`.trim() });
       return;
     }
     const result = step.value as Exclude<typeof step.value, AgentOutput>;
     this.history.push({ role: 'user', content: heard }, ...result.messages);
     if (stoppedBy) {
-      const line = SPEND_LIMIT_LINES[stoppedBy];
+      const line = this.lines[SPEND_LIMIT_LINE[stoppedBy]];
       yield { type: 'text', text: (result.spoke ? ' ' : '') + line };
       this.history.push({ role: 'assistant', content: line });
       this.#endAfterTurn = stoppedBy;
     } else if (result.failed) {
-      yield { type: 'text', text: (result.spoke ? ' ' : '') + APOLOGY };
-      this.history.push({ role: 'assistant', content: APOLOGY });
+      yield { type: 'text', text: (result.spoke ? ' ' : '') + this.lines.troubleAnswering };
+      this.history.push({ role: 'assistant', content: this.lines.troubleAnswering });
     }
   }
 

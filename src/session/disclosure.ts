@@ -13,8 +13,6 @@
 /** Consecutive words of the prompt that count as reciting it. */
 export const DISCLOSURE_WINDOW = 16;
 
-export const DECLINE = "Sorry, I can't share how I'm set up. What else can I help you with?";
-
 const words = (text: string): string[] =>
   text
     .toLowerCase()

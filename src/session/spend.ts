@@ -13,11 +13,8 @@ import type { Usage, UsageData } from './usage.ts';
 /** Which cap a conversation reached: its own cost, or the agent's day. */
 export type SpendLimit = 'cost limit' | 'budget';
 
-/** What the agent says, from the code and not the model, when a cap ends the conversation. */
-export const SPEND_LIMIT_LINES: Record<SpendLimit, string> = {
-  'cost limit': "I'm sorry, this conversation has reached its limit, so I have to stop here. Thank you for calling, goodbye!",
-  budget: "I'm sorry, I can't take this conversation any further today. Please try again tomorrow. Goodbye!",
-};
+/** The fixed line (../fixed-lines.ts) the agent says, from the code and not the model, when a cap ends the conversation. */
+export const SPEND_LIMIT_LINE = { 'cost limit': 'costLimit', budget: 'overBudget' } as const satisfies Record<SpendLimit, string>;
 
 /** Least time between two writes of a conversation's running figures while a turn is under way. */
 export const SPEND_WRITE_INTERVAL_MS = 1000;

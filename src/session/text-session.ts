@@ -6,9 +6,6 @@ import type { AgentOutput, Conversation } from './conversation.ts';
 // runner all drive a Conversation through this. It takes caller lines, streams the agent's
 // outputs to a sink, and ends with the same reasons, limits and wrap-up as a voice call.
 
-/** Fixed lines of limits.maxDurationSec, the same words a voice call uses. */
-export const WRAP_UP = "We're almost out of time for this call, so let's wrap up.";
-export const TIME_UP = "We've reached the time limit for this call. Thank you for calling, goodbye!";
 
 /** Timers the session runs on; tests pass a manual clock (the same shape as the voice session's). */
 export interface Timers {
@@ -186,7 +183,7 @@ export class TextSession {
     }
     if (this.#wrapUp === 'due') {
       this.#wrapUp = 'said';
-      return this.#busy(() => this.#sayFixed(WRAP_UP));
+      return this.#busy(() => this.#sayFixed(this.#o.conversation.lines.wrapUp));
     }
     this.#phase = { name: 'listening' };
     if (waiting) {
@@ -217,7 +214,7 @@ export class TextSession {
     this.#wrapUp = 'due';
     if (this.#phase.name === 'listening') {
       this.#wrapUp = 'said';
-      void this.#busy(() => this.#sayFixed(WRAP_UP));
+      void this.#busy(() => this.#sayFixed(this.#o.conversation.lines.wrapUp));
     }
   }
 
@@ -233,7 +230,7 @@ export class TextSession {
       p.work.abort.abort();
       await p.work.done;
     }
-    await this.#sayFixed(TIME_UP);
+    await this.#sayFixed(this.#o.conversation.lines.timeUp);
     await this.#finish('time limit');
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
-import { SPEND_LIMIT_LINES } from '../../src/session/spend.ts';
+import { ENGLISH_LINES } from '../../src/session/fixed-lines.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type ChatRequest, type FakeOpenAI, type FakeStep } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
@@ -135,7 +135,7 @@ describe('server: spend is bounded inside a text conversation (hostile visitor)'
     }
     assert.deepEqual(ended, { type: 'end', reason: 'budget' });
     const last = clients.at(-1)!;
-    assert.equal(finals(last).at(-1)?.text, SPEND_LIMIT_LINES.budget, 'a fixed line, not the model');
+    assert.equal(finals(last).at(-1)?.text, ENGLISH_LINES.overBudget, 'a fixed line, not the model');
     const read = llm.requests.slice(before).reduce((n, r) => n + promptTokens(r), 0);
     const calls = llm.requests.length - before;
     assert.ok(read < 2 * BUDGET_TOKENS, `the model read ${read} input tokens in ${calls} calls; the budget buys ${BUDGET_TOKENS}`);

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
-import { TIME_UP, WRAP_UP } from '../../src/session/text-session.ts';
+import { ENGLISH_LINES } from '../../src/session/fixed-lines.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { connect, listenOnLoopback, type TestClient } from './helpers.ts';
+
+const { timeUp: TIME_UP, wrapUp: WRAP_UP } = ENGLISH_LINES;
 
 // The web door's text mode runs the one text session: limits.maxDurationSec wraps up and ends a
 // typed conversation exactly as it does a voice call (it used to end it without the wrap-up).

@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { Conversation } from '../../src/session/conversation.ts';
-import { DECLINE, DisclosureGuard, DISCLOSURE_WINDOW } from '../../src/session/disclosure.ts';
+import { DisclosureGuard, DISCLOSURE_WINDOW } from '../../src/session/disclosure.ts';
+import { ENGLISH_LINES } from '../../src/session/fixed-lines.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
+
+const DECLINE = ENGLISH_LINES.cannotShareSetup;
 
 describe('disclosure guard', () => {
   const prompt = 'You are Ada, the assistant of Northwind Automation. Never quote prices that are not in the documents, and always confirm the spelling of names and emails before booking.';

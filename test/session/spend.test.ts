@@ -5,7 +5,7 @@ import type { ModelMessage } from 'ai';
 import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { Conversation, type AgentOutput } from '../../src/session/conversation.ts';
 import { estimateTokens } from '../../src/session/history-window.ts';
-import { SPEND_LIMIT_LINES } from '../../src/session/spend.ts';
+import { ENGLISH_LINES } from '../../src/session/fixed-lines.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
@@ -63,13 +63,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const asked = llm.requests.length;
       const { text, outputs } = await collect(c.reply('And more?'));
       assert.equal(llm.requests.length, asked, 'the model was not asked');
-      assert.equal(text, SPEND_LIMIT_LINES['cost limit']);
+      assert.equal(text, ENGLISH_LINES.costLimit);
       assert.deepEqual(outputs.at(-1), { type: 'end', reason: 'cost limit' });
       assert.equal(c.ended, true);
       assert.equal(c.endReason, 'cost limit');
       const rec = await new Records(store.db).get(c.id);
       assert.equal(rec?.endReason, 'cost limit');
-      assert.equal(rec?.turns.at(-1)?.text, SPEND_LIMIT_LINES['cost limit']);
+      assert.equal(rec?.turns.at(-1)?.text, ENGLISH_LINES.costLimit);
       assert.ok((rec?.costUsd ?? 0) >= 0.0001);
     });
 
@@ -82,7 +82,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const { text, outputs } = await collect(c.reply('Search for it.'));
       assert.equal(llm.requests.length - asked, 1, 'one model call; the round after the tool was not made');
       assert.ok(outputs.some((o) => o.type === 'tool' && o.name === 'search_knowledge'), 'the tool call that was asked for ran');
-      assert.equal(text.trim(), SPEND_LIMIT_LINES['cost limit']);
+      assert.equal(text.trim(), ENGLISH_LINES.costLimit);
       assert.equal(c.endReason, 'cost limit');
       assert.equal(llm.pending(), 1, 'the scripted second round was never asked for');
       await drain(llm);
@@ -108,11 +108,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const asked = llm.requests.length;
       const { text, outputs } = await collect(b.reply('Hello?'));
       assert.equal(llm.requests.length, asked, 'the model was not asked');
-      assert.equal(text, SPEND_LIMIT_LINES.budget);
+      assert.equal(text, ENGLISH_LINES.overBudget);
       assert.deepEqual(outputs.at(-1), { type: 'end', reason: 'budget' });
       assert.equal((await records.get(b.id))?.endReason, 'budget');
       // A's own next call is refused too: it counts its own (fresher) figures once, not twice.
-      assert.equal((await collect(a.reply('More?'))).text, SPEND_LIMIT_LINES.budget);
+      assert.equal((await collect(a.reply('More?'))).text, ENGLISH_LINES.overBudget);
     });
 
     it('limits.dailyMinutes counts the running minutes of live conversations', async () => {

@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadAgent, type Agent } from '../../src/agent/load.ts';
 import { Conversation } from '../../src/session/conversation.ts';
-import { TextSession, TIME_UP, WRAP_UP, type TextSessionEvent, type Timers } from '../../src/session/text-session.ts';
+import { TextSession, type TextSessionEvent, type Timers } from '../../src/session/text-session.ts';
+import { ENGLISH_LINES } from '../../src/session/fixed-lines.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { EXAMPLE } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
+
+const { timeUp: TIME_UP, wrapUp: WRAP_UP } = ENGLISH_LINES;
 
 /** Timers on a manual clock: `advance` fires what is due; every callback ever set can be fired again. */
 class ManualTimers implements Timers {

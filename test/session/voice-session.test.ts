@@ -35,12 +35,12 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     await store.close();
   });
 
-  function session(o: { msPerChar?: number; recording?: ConversationRecording; silenceReprompt?: number; silenceEnd?: number; maxDurationSec?: number } = {}) {
+  function session(o: { msPerChar?: number; recording?: ConversationRecording; silenceReprompt?: number; silenceEnd?: number; maxDurationSec?: number; agent?: Agent } = {}) {
     const channel = new MemoryChannel();
     const stt = new ScriptedStt();
     const vad = new ScriptedVad();
     const tts = new TimedTts({ msPerChar: o.msPerChar ?? 20 });
-    const conversation = new Conversation({ agent, store, models: [createOpenAICompatible({ name: 'fake', baseURL: llm.url })('m')], channel: 'web' });
+    const conversation = new Conversation({ agent: o.agent ?? agent, store, models: [createOpenAICompatible({ name: 'fake', baseURL: llm.url })('m')], channel: 'web' });
     const voice = new VoiceSession({ conversation, channel, stt, tts, vad, resampler: () => (p) => p, voice: { speed: 1 }, language: 'en', turn: TURN, silenceReprompt: o.silenceReprompt ?? 30, silenceEnd: o.silenceEnd ?? 60, maxDurationSec: o.maxDurationSec, onAudio: o.recording?.onAudio });
     const ac = new AbortController();
     const running = voice.run(ac.signal);
@@ -160,6 +160,15 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     assert.equal(agentLines[1], 'Are you still there?');
     assert.match(agentLines[2]!, /end the call/);
     assert.ok(s.tts.spoken.join(' ').endsWith(agentLines[2]!), 'the goodbye was spoken, not only recorded');
+  });
+
+  it("persona.language pl-PL: the reprompt is Polish, and the owner's own line (lines.silenceGoodbye) replaces the table's", async () => {
+    const config = { ...agent.config, persona: { ...agent.config.persona, language: 'pl-PL' }, lines: { silenceGoodbye: 'Nic nie słyszę, więc się rozłączam. Do usłyszenia!' } };
+    const s = session({ msPerChar: 5, silenceReprompt: 0.3, silenceEnd: 0.9, agent: { ...agent, config } });
+    await s.running;
+    const rec = await new Records(store.db).get(s.conversation.id);
+    const agentLines = rec!.turns.filter((t) => t.role === 'agent').map((t) => t.text);
+    assert.deepEqual(agentLines.slice(1), ['Halo, czy nadal mnie słychać?', 'Nic nie słyszę, więc się rozłączam. Do usłyszenia!']);
   });
 
   it('maxDurationSec: wraps up before the limit, then says goodbye and ends at it', async () => {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CANNOT_HEAR, GOODBYE, REPROMPT, TIME_UP, WRAP_UP } from '../../src/session/voice/lines.ts';
+import { ENGLISH_LINES } from '../../src/session/fixed-lines.ts';
 import type { CallResult } from '../simulation/call.ts';
 import { simulateSeeds } from '../simulation/pool.ts';
 import { quietWorld, type CallerAction } from '../simulation/world.ts';
+
+const { cannotHear: CANNOT_HEAR, silenceGoodbye: GOODBYE, stillThere: REPROMPT, timeUp: TIME_UP, wrapUp: WRAP_UP } = ENGLISH_LINES;
 
 // Voice-session behaviours that depend on time, run on the simulator's virtual clock (in a worker
 // with a freeze watchdog), so seconds of silence cost milliseconds and nothing races the wall clock.

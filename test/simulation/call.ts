@@ -10,7 +10,7 @@ import { FallbackTts } from '../../src/speech/tts/fallback.ts';
 import { Records } from '../../src/store/records.ts';
 import type { Store } from '../../src/store/store.ts';
 import { ScriptedModel } from '../../src/testing/scripted-model.ts';
-import * as LINES from '../../src/session/voice/lines.ts';
+import { fillerFor } from '../../src/session/fixed-lines.ts';
 import { CheckedChannel, SimEars, SimVad, SimVoice } from './providers.ts';
 import { worldOf, type World } from './world.ts';
 
@@ -202,7 +202,7 @@ async function checkRecord(store: Store, conversation: Conversation, endReason: 
     if (reply && !t.interrupted && norm(t.text) && next?.role === 'caller' && t.latency?.voiceToVoiceMs == null) out.push(`turn ${t.seq}: a played reply without voice-to-voice latency`);
   }
   // Every agent turn heard whole, with the call going on after it, was captioned once, whole.
-  const fillers = [LINES.FILLER, ...Object.values(LINES.FILLERS)].map(norm);
+  const fillers = ['check_availability', 'book_call', 'search_knowledge', 'any other tool'].map((tool) => norm(fillerFor(tool, conversation.lines)));
   const captions = channel.events.flatMap((e) => (e.type === 'agent_text' && e.final ? [fillers.reduce((c, f) => c.replace(f, ' '), norm(e.text)).replace(/\s+/g, ' ').trim()] : []));
   for (const t of agentTurns) {
     const whole = !t.interrupted && norm(t.text) && norm(t.heardText ?? t.text) === norm(t.text);

@@ -22,8 +22,8 @@ export function streamTwiml(url: string, parameters: Record<string, string>, bef
 }
 
 /** Something said, then the call hangs up. */
-export function sayAndHangUp(text: string): string {
-  return doc(`<Say>${xml(text)}</Say><Hangup/>`);
+export function sayAndHangUp(text: string, language?: string): string {
+  return doc(`<Say${attrs({ language })}>${xml(text)}</Say><Hangup/>`);
 }
 
 /** Cold transfer: a line, then the call is connected to `number`; `action` learns how the dial ended. */

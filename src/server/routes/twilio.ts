@@ -12,6 +12,7 @@ import type { LoadedAgent } from '../agents.ts';
 import { newConversation, track, type ServerContext } from '../context.ts';
 import { hardStopMs, startTimeoutMs, waitingPerAddress } from '../start-gate.ts';
 import { runVoiceConversation } from '../voice-conversation.ts';
+import { fixedLines } from '../../session/fixed-lines.ts';
 import { watchPhoneCall } from '../call-watch.ts';
 import { dialOut, DoNotCallError, outboundCallLink } from '../outbound-calls.ts';
 import { adminGuard } from './admin.ts';
@@ -48,7 +49,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       if (!admitted.ok) {
         ctx.metrics.refused(admitted.code);
         ctx.log(`twilio: refused a call for ${loaded.agent.name}: ${admitted.reason}`);
-        return sayAndHangUp("Sorry, we can't take your call right now. Please try again later. Goodbye.");
+        return sayAndHangUp(fixedLines(loaded.agent.config).notTakingCalls, loaded.agent.config.persona.language);
       }
       const direction = req.query.direction === 'outbound' || params.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
       // The caller and direction ride inside the signed token: the stream's <Parameter>s come back unsigned.

@@ -1,6 +1,6 @@
 import type { ClientEvent } from '../../channels/channel.ts';
 import type { Conversation } from '../conversation.ts';
-import * as LINES from './lines.ts';
+import { fillerFor } from '../fixed-lines.ts';
 import type { SessionTimers } from './session-timers.ts';
 import type { TextQueue } from './text-queue.ts';
 
@@ -32,7 +32,7 @@ export async function writeReply(text: string, w: ReplyWriting): Promise<void> {
         words.push(out.text);
         send({ type: 'agent_text', text: out.text, final: false });
       } else if (out.type === 'tool-start' && !filler.said) {
-        const line = LINES.FILLERS[out.name] ?? LINES.FILLER;
+        const line = fillerFor(out.name, conversation.lines);
         if (line)
           timers.start('filler', FILLER_AFTER_MS, () => {
             filler.said = line;

@@ -13,7 +13,7 @@ import { TextQueue } from './text-queue.ts';
 import { TurnTaking } from './turn-taking.ts';
 import { Ears } from './ears.ts';
 import { stages, type LatencyMarks } from './latency.ts';
-import * as LINES from './lines.ts';
+import { withoutFiller } from './lines.ts';
 
 export type { SpeechDetector, VoiceSessionOptions } from './voice-options.ts';
 
@@ -81,6 +81,11 @@ export class VoiceSession {
       this.#clock,
       { language: o.language, recogniserEndsTurns: o.stt.endsTurns ?? false },
     );
+  }
+
+  /** The agent's fixed lines, in its language. */
+  get #lines() {
+    return this.#o.conversation.lines;
   }
 
   /** Session time in ms since the session started. */
@@ -219,7 +224,7 @@ export class VoiceSession {
   /** The recogniser was lost: reopened once (a dropped vendor socket); lost again, the agent says it cannot hear and ends. */
   #earsLost(e: unknown): void {
     this.#o.conversation.noteError(`stt:${this.#o.stt.id}`, e);
-    if (++this.#earFailures > 1) return this.#close(LINES.CANNOT_HEAR, 'speech recognition failed');
+    if (++this.#earFailures > 1) return this.#close(this.#lines.cannotHear, 'speech recognition failed');
     this.#ears.reopen();
   }
 
@@ -334,7 +339,7 @@ export class VoiceSession {
       await saying.done;
       if (whole) return;
       // The filler was the session's, not the model's: the record and history keep the model's words.
-      await this.#o.conversation.interrupted(LINES.withoutFiller(heard, saying.filler?.said));
+      await this.#o.conversation.interrupted(withoutFiller(heard, saying.filler?.said));
     })().finally(() => this.#cutBacks--);
     return this.#interrupting;
   }
@@ -347,7 +352,7 @@ export class VoiceSession {
     this.#timers.cancel('reprompt');
     // Recorded and spoken in the same tick: nothing can slip in between the record and the voice.
     this.#recordLine(text);
-    this.#say('line', text, { rearmSilence: text !== LINES.REPROMPT });
+    this.#say('line', text, { rearmSilence: text !== this.#lines.stillThere });
   }
 
   /**
@@ -392,8 +397,8 @@ export class VoiceSession {
 
   #armSilence(): void {
     const { silenceReprompt, silenceEnd } = this.#o;
-    this.#timers.start('reprompt', silenceReprompt * 1000, () => this.#sayLine(LINES.REPROMPT));
-    this.#timers.start('silence-end', silenceEnd * 1000, () => this.#close(LINES.GOODBYE, 'silence'));
+    this.#timers.start('reprompt', silenceReprompt * 1000, () => this.#sayLine(this.#lines.stillThere));
+    this.#timers.start('silence-end', silenceEnd * 1000, () => this.#close(this.#lines.silenceGoodbye, 'silence'));
   }
 
   /**
@@ -405,10 +410,10 @@ export class VoiceSession {
     if (!max) return;
     const lead = Math.min(30, max * 0.1);
     this.#timers.start('wrap-up', (max - lead) * 1000, () => {
-      if (this.#saying || this.#answering || this.#state !== 'listening') this.#pendingLine = LINES.WRAP_UP;
-      else this.#sayLine(LINES.WRAP_UP);
+      if (this.#saying || this.#answering || this.#state !== 'listening') this.#pendingLine = this.#lines.wrapUp;
+      else this.#sayLine(this.#lines.wrapUp);
     });
-    this.#timers.start('time-limit', max * 1000, () => this.#close(LINES.TIME_UP, 'time limit'));
+    this.#timers.start('time-limit', max * 1000, () => this.#close(this.#lines.timeUp, 'time limit'));
   }
 
   async #end(reason: EndReason): Promise<void> {
