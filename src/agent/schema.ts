@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../util/event-types.ts';
 import { readClosedDates } from './closed-dates.ts';
+import { WIDGET_TEXT_NAMES } from './widget-text-names.ts';
 
 // One schema describes the whole agent folder, including blocks that later parts of
 // Parley implement, so the file format is designed once and validated everywhere.
@@ -305,7 +306,7 @@ export const Calendar = z.discriminatedUnion('provider', [
 export const Widget = z.strictObject({
   color: z.string().regex(/^#[0-9a-fA-F]{3,8}$/, 'use a hex colour like #4f46e5').default('#4f46e5'),
   position: z.enum(['bottom-right', 'bottom-left']).default('bottom-right'),
-  label: z.string().default('Talk to us'),
+  label: z.string().min(1).max(60).optional().describe('Text on the launcher button and the panel header. Unset: "Talk to us" in persona.language.'),
   avatar: z
     .string()
     .max(100_000)
@@ -316,6 +317,10 @@ export const Widget = z.strictObject({
     .union([z.string().min(1).max(200), z.literal(false)])
     .optional()
     .describe('Short notice shown when the visitor opens the widget. Unset: says the conversation is transcribed (and recorded when the server keeps recordings); false: none.'),
+  texts: z
+    .partialRecord(z.enum(WIDGET_TEXT_NAMES), z.string().trim().min(1).max(200))
+    .optional()
+    .describe("Your own words for the widget's states, buttons and errors, by name (see docs/widget.md); unset ones follow persona.language."),
 });
 
 export const Channels = z.strictObject({

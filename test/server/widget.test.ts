@@ -9,7 +9,9 @@ import { buildServer } from '../../src/server/app.ts';
 import { buildWeb, WEB_DIST } from '../../src/server/web-assets.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { ENGLISH_WIDGET_TEXTS } from '../../src/server/widget-texts.ts';
 import { agentsFolder, listenOnLoopback } from './helpers.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { openTestStore } from '../helpers/store.ts';
 
 describe('widget: the script and the look it asks for', () => {
@@ -20,7 +22,10 @@ describe('widget: the script and the look it asks for', () => {
   before(async () => {
     llm = await startFakeOpenAI();
     store = await openTestStore();
-    app = await buildServer({ agentsDir: agentsFolder(), store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url } });
+    const agentsDir = agentsFolder();
+    mkdirSync(join(agentsDir, 'ola'));
+    writeFileSync(join(agentsDir, 'ola', 'agent.yaml'), ['name: ola', 'persona:', '  prompt: Jesteś Olą z biura rachunkowego.', '  firstMessage: Dzień dobry, tu Ola.', '  language: pl-PL', 'knowledge: { sources: [] }', 'channels:', '  web:', '    allowedOrigins: [rachunekplus.pl]', '    widget: { texts: { end: Rozłącz } }', ''].join('\n'));
+    app = await buildServer({ agentsDir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url } });
     base = await listenOnLoopback(app);
   });
   after(async () => {
@@ -48,10 +53,25 @@ describe('widget: the script and the look it asks for', () => {
     const ok = await fetch(`${base}/v1/agents/ada/widget`, { headers: { origin: 'https://shop.example.com' } });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('access-control-allow-origin'), 'https://shop.example.com');
-    assert.deepEqual(await ok.json(), { agent: 'ada', available: true, label: 'Talk to us', color: '#4f46e5', position: 'bottom-right', avatar: null, notice: 'This conversation is transcribed.', greeting: 'Hi, this is Ada from the test shop. How can I help?', language: 'en' });
+    assert.deepEqual(await ok.json(), { agent: 'ada', available: true, label: 'Talk to us', color: '#4f46e5', position: 'bottom-right', avatar: null, notice: 'This conversation is transcribed.', greeting: 'Hi, this is Ada from the test shop. How can I help?', language: 'en', texts: ENGLISH_WIDGET_TEXTS });
     const no = await fetch(`${base}/v1/agents/ada/widget`, { headers: { origin: 'https://copycat.example.net' } });
     assert.equal(no.status, 403);
     assert.equal(((await no.json()) as { available: boolean }).available, false);
+  });
+
+  it('a pl-PL agent: the label, notice and every text of the widget in Polish, the owner\'s own where set; refused in Polish too', async () => {
+    const res = await fetch(`${base}/v1/agents/ola/widget`, { headers: { origin: 'https://rachunekplus.pl' } });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { label: string; notice: string; language: string; texts: Record<string, string> };
+    assert.equal(body.language, 'pl-PL');
+    assert.equal(body.label, 'Porozmawiaj z nami');
+    assert.equal(body.notice, 'Treść tej rozmowy jest zapisywana.');
+    assert.equal(body.texts.listening, 'Słucham…');
+    assert.equal(body.texts.mute, 'Wycisz');
+    assert.equal(body.texts.end, 'Rozłącz', 'channels.web.widget.texts wins');
+    const refused = await fetch(`${base}/v1/agents/ola/widget`, { headers: { origin: 'https://copycat.example.net' } });
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as { message: string }).message, 'Ten asystent nie jest dostępny na tej stronie.');
   });
 
   it('takes an avatar only as an https or base64 image data URL, and a notice as text or false', () => {

@@ -12,6 +12,8 @@ interface Answer extends Look {
   color: string;
   position: 'bottom-right' | 'bottom-left';
   error?: string;
+  /** Why it is not available, in the agent's language. */
+  message?: string;
 }
 
 const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[data-agent][src*="widget.js"]');
@@ -33,8 +35,8 @@ async function mount(server: string, agent: string): Promise<void> {
   root.append(box);
   if (!look || !look.available) {
     host.setAttribute('data-state', 'unavailable');
-    box.append(el('div', { class: 'unavailable', role: 'status' }, 'This assistant is not available on this site.'));
+    box.append(el('div', { class: 'unavailable', role: 'status' }, look?.message ?? 'This assistant is not available on this site.'));
     return;
   }
-  new WidgetPanel(box, host, server, agent, { label: look.label, avatar: look.avatar, notice: look.notice ?? null });
+  new WidgetPanel(box, host, server, agent, { label: look.label, avatar: look.avatar, notice: look.notice ?? null, texts: look.texts });
 }

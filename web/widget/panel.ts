@@ -1,6 +1,7 @@
 import { closeIcon, micIcon } from './icons.ts';
 import { WidgetSession, type SessionView } from './session.ts';
 import { stateWords, visibleState, visitorNote, type SessionState, type WidgetState } from './state.ts';
+import type { WidgetTexts } from '../../src/agent/widget-text-names.ts';
 
 // The launcher and the conversation panel, for mouse, keyboard and screen readers alike: every
 // control is a real <button> with a name, focus goes into the panel when it opens and back to the
@@ -10,6 +11,8 @@ export interface Look {
   label: string;
   avatar: string | null;
   notice: string | null;
+  /** The widget's own words, in the agent's language. */
+  texts: WidgetTexts;
 }
 
 export class WidgetPanel {
@@ -29,26 +32,28 @@ export class WidgetPanel {
   #sessionState: SessionState | undefined;
   #reason: string | undefined;
   #muted = false;
+  #t: WidgetTexts;
   #partial: Partial<Record<'agent' | 'caller', HTMLElement>> = {};
 
   constructor(box: HTMLElement, host: HTMLElement, server: string, agent: string, look: Look) {
     this.#host = host;
     this.#server = server;
     this.#agent = agent;
+    const t = (this.#t = look.texts);
     const avatar = () => (look.avatar ? el('img', { class: 'avatar', src: look.avatar, alt: '' }) : micIcon());
-    this.#launcher = el('button', { class: 'bubble', type: 'button', 'aria-label': `${look.label}: start conversation`, 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, avatar(), look.label) as HTMLButtonElement;
-    const close = el('button', { class: 'close', type: 'button', 'aria-label': 'Close' }, closeIcon());
+    this.#launcher = el('button', { class: 'bubble', type: 'button', 'aria-label': `${look.label}: ${t.start}`, 'aria-haspopup': 'dialog', 'aria-expanded': 'false' }, avatar(), look.label) as HTMLButtonElement;
+    const close = el('button', { class: 'close', type: 'button', 'aria-label': t.close }, closeIcon());
     this.#status = el('span', { class: 'status', role: 'status' });
     const title = el('div', { class: 'title' }, el('span', { class: 'name', id: 'parley-title' }, look.label), this.#status);
     const head = el('div', { class: 'head' }, look.avatar ? avatar() : el('span', { class: 'glyph' }, micIcon()), title, close);
     const notice = look.notice ? el('p', { class: 'notice' }, look.notice) : '';
     // Captions are for reading; the announcer tells screen readers each finished line once, not every partial word.
-    this.#captions = el('div', { class: 'captions', role: 'log', 'aria-live': 'off', 'aria-label': 'Conversation', tabindex: '0' });
+    this.#captions = el('div', { class: 'captions', role: 'log', 'aria-live': 'off', 'aria-label': t.conversation, tabindex: '0' });
     this.#announcer = el('div', { class: 'sr-only', 'aria-live': 'polite' });
-    this.#input = el('input', { type: 'text', placeholder: 'Type a message…', 'aria-label': 'Your message', autocomplete: 'off' }) as HTMLInputElement;
-    this.#typing = el('form', { class: 'type', hidden: '' }, this.#input, el('button', { type: 'submit' }, 'Send')) as HTMLFormElement;
-    this.#mute = el('button', { type: 'button', class: 'mute', 'aria-pressed': 'false' }, 'Mute') as HTMLButtonElement;
-    const end = el('button', { type: 'button', class: 'end' }, 'End');
+    this.#input = el('input', { type: 'text', placeholder: t.typeHere, 'aria-label': t.yourMessage, autocomplete: 'off' }) as HTMLInputElement;
+    this.#typing = el('form', { class: 'type', hidden: '' }, this.#input, el('button', { type: 'submit' }, t.send)) as HTMLFormElement;
+    this.#mute = el('button', { type: 'button', class: 'mute', 'aria-pressed': 'false' }, t.mute) as HTMLButtonElement;
+    const end = el('button', { type: 'button', class: 'end' }, t.end);
     this.#controls = el('div', { class: 'controls', hidden: '' }, this.#mute, end);
     this.#panel = el('div', { class: 'panel', hidden: '', role: 'dialog', 'aria-labelledby': 'parley-title' }, head, notice, this.#captions, this.#announcer, this.#typing, this.#controls);
     box.append(this.#panel, this.#launcher);
@@ -103,7 +108,7 @@ export class WidgetPanel {
   #render(): void {
     const state: WidgetState = visibleState(this.#sessionState, this.#muted);
     this.#host.setAttribute('data-state', state);
-    this.#status.textContent = stateWords(state, this.#reason);
+    this.#status.textContent = stateWords(state, this.#t, this.#reason);
   }
 
   #note(text: string): void {
@@ -117,7 +122,7 @@ export class WidgetPanel {
       this.#reason = detail;
       this.#render();
       if (s === 'ended' || s === 'error') {
-        this.#note(s === 'ended' ? 'Call ended.' : stateWords('error', detail));
+        this.#note(stateWords(s, this.#t, detail));
         this.#controls.hidden = true;
         this.#typing.hidden = true;
         this.#launcher.hidden = false;
@@ -136,7 +141,7 @@ export class WidgetPanel {
       line.classList.toggle('partial', !final);
       if (final) {
         this.#partial[role] = undefined;
-        this.#announcer.textContent = `${role === 'agent' ? 'Assistant' : 'You'}: ${text}`;
+        this.#announcer.textContent = `${role === 'agent' ? this.#t.assistant : this.#t.you}: ${text}`;
       }
       this.#captions.scrollTop = this.#captions.scrollHeight;
     },
@@ -144,9 +149,9 @@ export class WidgetPanel {
       this.#host.setAttribute('data-mode', m);
       this.#typing.hidden = false;
       this.#mute.hidden = m !== 'voice';
-      if (m === 'text') this.#note('Microphone not available: type instead.');
+      if (m === 'text') this.#note(this.#t.micUnavailable);
     },
-    note: (text) => this.#note(visitorNote(text)),
+    note: (text) => this.#note(visitorNote(text, this.#t)),
     transport: (t) => this.#host.setAttribute('data-transport', t),
   };
 }

@@ -1,5 +1,6 @@
 // What the widget shows a visitor, in words they understand. The widget's state is one of these,
 // decided in one place (`visibleState`) from what the session reports and whether the visitor muted.
+import type { WidgetTextName, WidgetTexts } from '../../src/agent/widget-text-names.ts';
 
 export type WidgetState = 'idle' | 'connecting' | 'listening' | 'thinking' | 'speaking' | 'muted' | 'ended' | 'error';
 
@@ -12,42 +13,43 @@ export function visibleState(session: SessionState | undefined, muted: boolean):
   return muted && session === 'listening' ? 'muted' : session;
 }
 
-export function stateWords(state: WidgetState, reason?: string): string {
+/** The state as the visitor reads it, in the agent's language (`t`, sent with the widget's config). */
+export function stateWords(state: WidgetState, t: WidgetTexts, reason?: string): string {
   switch (state) {
     case 'idle':
       return '';
     case 'connecting':
-      return reason ? 'Reconnecting…' : 'Connecting…';
-    case 'listening':
-      return 'Listening…';
-    case 'thinking':
-      return 'Thinking…';
-    case 'speaking':
-      return 'Speaking';
-    case 'muted':
-      return "Muted — the assistant can't hear you";
-    case 'ended':
-      return 'Call ended';
+      return reason ? t.reconnecting : t.connecting;
     case 'error':
-      return plainReason(reason);
+      return plainReason(reason, t);
+    default:
+      return t[state];
   }
 }
 
 /** The server's reasons are written for owners; a visitor gets what it means for them. */
-export function plainReason(reason: string | undefined): string {
+export function plainReason(reason: string | undefined, t: WidgetTexts): string {
   const r = (reason ?? '').toLowerCase();
-  if (!r || r.includes('could not reach')) return "Can't reach the assistant. Check your connection and try again.";
-  if (r.includes('allowedorigins') || r.includes('origin')) return 'This assistant is not available on this site.';
-  if (r.includes('conversations already') || r.includes('busy') || r.includes('try again')) return 'The assistant is busy right now. Please try again in a minute.';
-  if (r.includes('per hour') || r.includes('too many')) return 'Too many conversations from here for now. Please try again later.';
-  if (r.includes('budget') || r.includes('cost')) return 'The assistant is not taking calls right now.';
-  if (r.includes('voice session failed')) return "The assistant's voice could not start. Please try again.";
-  return 'Something went wrong. Please try again.';
+  if (!r || r.includes('could not reach')) return t.unreachable;
+  if (r.includes('allowedorigins') || r.includes('origin')) return t.notOnThisSite;
+  if (r.includes('conversations already') || r.includes('busy') || r.includes('try again')) return t.busy;
+  if (r.includes('per hour') || r.includes('too many')) return t.tooMany;
+  if (r.includes('budget') || r.includes('cost')) return t.notTaking;
+  if (r.includes('voice session failed')) return t.voiceFailed;
+  return t.failed;
 }
 
-/** A problem the conversation survives: the server's refusals of a typed message are already plain; anything else is not. */
-export function visitorNote(message: string): string {
-  return /^(a message may be|the agent is still answering|an empty message|the conversation has|the assistant is not listening)/.test(message) ? capitalise(message) + '.' : plainReason(message);
-}
+// The server's refusals of a typed message (src/session/text-session.ts, src/server/web-session.ts), by how they begin.
+const REFUSALS: [RegExp, WidgetTextName][] = [
+  [/^a message may be/, 'tooLong'],
+  [/^the agent is still answering/, 'stillAnswering'],
+  [/^(the assistant is not listening|the conversation has not started)/, 'notListening'],
+  [/^an empty message/, 'emptyIgnored'],
+  [/^the conversation has ended/, 'conversationEnded'],
+];
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** A problem the conversation survives: a refused typed message in the visitor's words; anything else made plain. */
+export function visitorNote(message: string, t: WidgetTexts): string {
+  const refusal = REFUSALS.find(([re]) => re.test(message));
+  return refusal ? t[refusal[1]] : plainReason(message, t);
+}

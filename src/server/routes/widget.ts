@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import type { ServerContext } from '../context.ts';
 import { ensureWebBuilt, WEB_DIST } from '../web-assets.ts';
 import { admitWeb } from './web.ts';
+import { widgetTexts } from '../widget-texts.ts';
 
 // What a website needs for the widget: the script itself (any site may load it; whether it may
 // talk is decided per Origin) and the agent's look, refused with the reason when this site is
 // not allowed — the widget then shows "not available on this site" and never opens a session.
-
-// The default notice says what is kept: the transcript always, the audio when the server saves recordings.
-const RECORDED = 'This call is recorded and transcribed.';
-const TRANSCRIBED = 'This conversation is transcribed.';
+// The widget's own words come along, in the agent's language (./widget-texts.ts).
 
 export async function widgetRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await ensureWebBuilt();
@@ -38,10 +36,16 @@ export async function widgetRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     if (origin) reply.header('access-control-allow-origin', origin);
     reply.header('vary', 'Origin');
     const r = admitWeb(ctx, req.params.agent, origin);
-    if ('error' in r) return reply.code(r.status).send({ error: r.error, available: false });
+    if ('error' in r) {
+      // Said in the agent's language when there is one: "not available on this site".
+      const known = ctx.agents.get(req.params.agent);
+      return reply.code(r.status).send({ error: r.error, available: false, ...(known ? { message: widgetTexts(known.agent.config).notOnThisSite } : {}) });
+    }
     const { config, name } = r.loaded.agent;
     const look = config.channels.web.widget;
-    const notice = look.notice === false ? null : (look.notice ?? (ctx.recordings ? RECORDED : TRANSCRIBED));
-    return { agent: name, available: true, label: look.label, color: look.color, position: look.position, avatar: look.avatar ?? null, notice, greeting: config.persona.firstMessage, language: config.persona.language };
+    const texts = widgetTexts(config);
+    // The default notice says what is kept: the transcript always, the audio when the server saves recordings.
+    const notice = look.notice === false ? null : (look.notice ?? (ctx.recordings ? texts.noticeRecorded : texts.noticeTranscribed));
+    return { agent: name, available: true, label: texts.label, color: look.color, position: look.position, avatar: look.avatar ?? null, notice, greeting: config.persona.firstMessage, language: config.persona.language, texts };
   });
 }
