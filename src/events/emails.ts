@@ -2,6 +2,7 @@ import { isJoinLink, meetingLocation } from '../agent/meeting.ts';
 import type { AgentFileData } from '../agent/schema.ts';
 import type { EmailMessageKind } from '../store/outbox.ts';
 import { cancelLink } from './booking-links.ts';
+import { dateLocale, emailWords, fill } from './email-words.ts';
 import { ownerAddress } from './destinations.ts';
 import { invitationIcs, type InvitationBooking } from './invitation.ts';
 import { safeAddress } from './mail-config.ts';
@@ -10,6 +11,7 @@ import { safeAddress } from './mail-config.ts';
 // iCalendar part calendar apps act on; the owner gets a short notice of each booking and,
 // when asked, each lead. Anything the caller said is text in the body, never a header: names
 // lose their line breaks and control characters before they reach a subject or display name.
+// Everything is written in the agent's language (persona.language; ./email-words.ts).
 
 /** A booking event's data: booking.created (from book_call) or booking.cancelled (from the cancel page). */
 export interface BookingData {
@@ -26,16 +28,18 @@ export function oneLine(text: string | undefined, max = 120): string {
   return (text ?? '').replace(/[\x00-\x1f\x7f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
 }
 
-/** When a booking is, for people: "Tuesday 1 December 2026, 15:00 (Europe/Warsaw)". */
-export function whenText(instant: string, timeZone: string): string {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** When a booking is, for people: "Tuesday 1 December 2026, 15:00 (Europe/Warsaw)", or "wtorek, 1 grudnia 2026 15:00 (Europe/Warsaw)" for pl-PL. */
+export function whenText(instant: string, timeZone: string, language?: string): string {
+  const f = new Intl.DateTimeFormat(dateLocale(language), { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   return `${f.format(new Date(instant))} (${timeZone})`;
 }
 
 export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data: BookingData, o: { config: AgentFileData; agent: string; env: NodeJS.ProcessEnv; from: string; now: Date }): Composed {
   const b = data?.booking;
   if (!b?.id || !b.start || !b.end) return { error: 'the event carries no booking' };
-  const caller = { name: oneLine(b.attendee?.name) || 'Caller', email: safeAddress(b.attendee?.email) };
+  const language = o.config.persona.language;
+  const w = emailWords(language);
+  const caller = { name: oneLine(b.attendee?.name) || w.callerName, email: safeAddress(b.attendee?.email) };
   if (!caller.email) return { error: 'refused: the caller\'s address is not a plain email address' };
   const business = oneLine(o.config.description ?? o.agent, 80);
   const owner = safeAddress(ownerAddress(o.config, o.env)) ?? safeAddress(/<([^>]+)>/.exec(o.from)?.[1] ?? o.from);
@@ -45,17 +49,17 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
   const callerZone = b.attendee?.timeZone || b.timeZone;
   const company = oneLine(b.attendee?.company, 80);
   const location = meetingLocation(o.config.calendar, o.env);
-  const where = location ? (isJoinLink(location) ? `Join: ${location}` : `Where: ${location}`) : '';
+  const where = location ? fill(isJoinLink(location) ? w.join : w.where, { location }) : '';
   const invitation: InvitationBooking = {
     id: b.id,
     start: b.start,
     end: b.end,
-    summary: kind === 'owner-booking' ? `Call with ${caller.name}${company ? ` (${company})` : ''}` : `Call with ${business}`,
+    summary: kind === 'owner-booking' ? fill(w.ownerSummary, { caller: caller.name }) + (company ? ` (${company})` : '') : fill(w.callerSummary, { business }),
     description: [
-      kind === 'owner-booking' ? `${caller.name} <${caller.email}>${company ? `, ${company}` : ''}` : `Your call with ${business}.`,
+      kind === 'owner-booking' ? `${caller.name} <${caller.email}>${company ? `, ${company}` : ''}` : fill(w.callerDescription, { business }),
       where,
       b.notes ? oneLine(b.notes, 500) : '',
-      link ? `To cancel: ${link}` : '',
+      link ? fill(w.toCancel, { link }) : '',
     ].filter(Boolean).join('\n'),
     organizer: { name: business, email: owner },
     attendee: { name: caller.name, email: caller.email },
@@ -66,34 +70,35 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
   const method = cancelled ? 'CANCEL' : 'REQUEST';
   const icalEvent = { method, filename: cancelled ? 'cancel.ics' : 'invite.ics', content: invitationIcs(invitation, method, o.now) };
   if (kind === 'owner-booking') {
-    const when = whenText(b.start, b.timeZone);
+    const said = { caller: caller.name, when: whenText(b.start, b.timeZone, language) };
     return {
-      subject: cancelled ? `Booking cancelled: ${caller.name}, ${when}` : `New booking: ${caller.name}, ${when}`,
+      subject: fill(cancelled ? w.ownerCancelledSubject : w.ownerBookedSubject, said),
       text: [
-        cancelled ? `${caller.name} cancelled the call of ${when}; the slot is free again.` : `${caller.name} booked a call for ${when}.`,
-        `Email: ${caller.email}`,
-        company ? `Company: ${company}` : '',
+        fill(cancelled ? w.ownerCancelled : w.ownerBooked, said),
+        `${w.email}: ${caller.email}`,
+        company ? `${w.company}: ${company}` : '',
         where,
-        b.notes ? `Notes: ${oneLine(b.notes, 2000)}` : '',
+        b.notes ? `${w.notes}: ${oneLine(b.notes, 2000)}` : '',
       ].filter(Boolean).join('\n'),
       icalEvent,
     };
   }
-  const when = whenText(b.start, callerZone);
+  const said = { business, caller: caller.name, when: whenText(b.start, callerZone, language), link: link ?? '' };
   return cancelled
-    ? { subject: `Cancelled: your call with ${business}, ${when}`, text: `Your call with ${business} on ${when} is cancelled.\n`, icalEvent }
+    ? { subject: fill(w.callerCancelledSubject, said), text: `${fill(w.callerCancelled, said)}\n`, icalEvent }
     : {
-        subject: `Your call with ${business}: ${when}`,
-        text: [`Hello ${caller.name},`, '', `Your call with ${business} is booked for ${when}.`, where, link ? `\nIf you cannot make it, cancel here: ${link}` : '', ''].join('\n'),
+        subject: fill(w.callerBookedSubject, said),
+        text: [fill(w.hello, said), '', fill(w.callerBooked, said), where, link ? `\n${fill(w.cancelHere, said)}` : '', ''].join('\n'),
         icalEvent,
       };
 }
 
 export function leadEmail(data: { lead?: Record<string, string> }, config: AgentFileData, agent: string): Composed {
   const lead = data?.lead ?? {};
-  const name = oneLine(lead.name) || 'someone';
+  const w = emailWords(config.persona.language);
+  const name = oneLine(lead.name) || w.someone;
   return {
-    subject: `New lead for ${oneLine(config.description ?? agent, 80)}: ${name}`,
+    subject: fill(w.newLeadSubject, { business: oneLine(config.description ?? agent, 80), name }),
     text: Object.entries(lead).map(([k, v]) => `${oneLine(k, 40)}: ${oneLine(v, 2000)}`).join('\n') + '\n',
   };
 }

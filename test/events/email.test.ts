@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
 import { cancelSignature } from '../../src/events/booking-links.ts';
@@ -63,6 +63,7 @@ describe('email: invitations, cancellation, the owner\'s notices', () => {
     const config = app.parley.agents.get('shop')!.agent.config.calendar as BuiltinConfig;
     calendar = new BuiltinCalendar({ agent: 'shop', timeZone: 'Europe/Warsaw', config, store: fx.store, now: () => new Date(clock.now) });
   });
+  after(() => smtp.close());
 
   /** Books through the built-in calendar and reports it as book_call does. */
   async function book(start: string, attendee: { name: string; email: string; company?: string }, key: string) {
@@ -226,7 +227,7 @@ describe('email: an SMTP server that refuses', () => {
   it('a refused login is a failed attempt with the server\'s words and never the password', async () => {
     const smtp = await startSmtpServer();
     const env = { PARLEY_SMTP_URL: smtp.url.replace('mail-secret-123', 'wrong-password-456'), PARLEY_MAIL_FROM: 'bookings@acme.example' };
-    const config = { description: 'Acme', events: { email: { to: OWNER, bookings: true, leads: true } }, calendar: undefined } as never;
+    const config = { description: 'Acme', persona: { language: 'en' }, events: { email: { to: OWNER, bookings: true, leads: true } }, calendar: undefined } as never;
     const send = emailSender({ env, config: () => config });
     const out = await send({ id: 'd1', destination: 'email:owner-lead', attempts: 0, target: { kind: 'email', message: 'owner-lead', to: [OWNER] }, event: { id: 'msg_1', agent: 'shop', type: 'lead.saved', data: { lead: { name: 'Lee' } }, conversationId: null, createdAt: new Date().toISOString() } }, AbortSignal.timeout(10_000));
     assert.equal(out.ok, false);

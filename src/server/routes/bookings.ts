@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { meetingLocation } from '../../agent/meeting.ts';
 import { validCancelSignature } from '../../events/booking-links.ts';
 import { whenText } from '../../events/emails.ts';
+import { emailWords, fill, type EmailWords } from '../../events/email-words.ts';
 import { calendarFeedAgent, createCalendarFeed, revokeCalendarFeeds } from '../../store/calendar-feeds.ts';
 import { bookingsIcs, builtinBooking, cancelBuiltinBooking, type StoredBooking } from '../../tools/calendar/index.ts';
 import { timeoutSignal } from '../../util/timeout-signal.ts';
@@ -11,9 +12,8 @@ import { adminGuard } from './admin.ts';
 // The caller's side of a built-in booking: the cancel page their email links to, and the owner's
 // secret .ics feed. GET only shows; cancelling takes a POST (mail scanners follow links, they do
 // not submit forms). A link that is not signed for this booking gets the same 404 as a booking
-// that does not exist, so links cannot be used to find bookings.
-
-const NOT_FOUND = 'This link is not valid. If you copied it from an email, check that it is complete.';
+// that does not exist, so links cannot be used to find bookings. The page speaks the agent's
+// persona.language (an invalid link, whose agent is unknown, gets English).
 
 export async function bookingRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   await app.register(async (scope) => {
@@ -29,27 +29,30 @@ export async function bookingRoutes(app: FastifyInstance, ctx: ServerContext): P
 
     scope.get<{ Params: { id: string }; Querystring: { sig?: string } }>('/v1/bookings/:id/cancel', async (req, reply) => {
       const booking = await signed(req.params.id, req.query.sig);
-      if (!booking) return page(reply, 404, 'Link not valid', `<p>${NOT_FOUND}</p>`);
-      const when = esc(whenText(booking.start, booking.attendee.timeZone || tz(ctx, booking)));
-      if (booking.status === 'cancelled') return page(reply, 200, 'Already cancelled', `<p>The call on ${when} is cancelled.</p>`);
-      if (Date.parse(booking.start) <= ctx.now()) return page(reply, 200, 'This call has passed', `<p>The call on ${when} has already begun or taken place, so it can no longer be cancelled here.</p>`);
+      if (!booking) return notFound(reply);
+      const { w, language } = wordsOf(ctx, booking);
+      const when = esc(whenText(booking.start, booking.attendee.timeZone || tz(ctx, booking), language));
+      if (booking.status === 'cancelled') return page(reply, 200, language, w.alreadyCancelled, `<p>${fill(w.isCancelled, { when })}</p>`);
+      if (Date.parse(booking.start) <= ctx.now()) return page(reply, 200, language, w.passedTitle, `<p>${fill(w.passed, { when })}</p>`);
       return page(
         reply,
         200,
-        'Cancel your call?',
-        `<p>Your call with ${esc(business(ctx, booking))} is booked for <strong>${when}</strong>.</p>
-<form method="post" action="/v1/bookings/${encodeURIComponent(booking.id)}/cancel"><input type="hidden" name="sig" value="${esc(req.query.sig ?? '')}"><button type="submit">Cancel this call</button></form>`,
+        language,
+        w.cancelTitle,
+        `<p>${fill(w.callerBooked, { business: esc(business(ctx, booking)), when: `<strong>${when}</strong>` })}</p>
+<form method="post" action="/v1/bookings/${encodeURIComponent(booking.id)}/cancel"><input type="hidden" name="sig" value="${esc(req.query.sig ?? '')}"><button type="submit">${esc(w.cancelButton)}</button></form>`,
       );
     });
 
     scope.post<{ Params: { id: string }; Body: { sig?: string } | undefined }>('/v1/bookings/:id/cancel', async (req, reply) => {
       const found = await signed(req.params.id, req.body?.sig);
-      if (!found) return page(reply, 404, 'Link not valid', `<p>${NOT_FOUND}</p>`);
+      if (!found) return notFound(reply);
       const outcome = await cancelBuiltinBooking(ctx.store, found.id, new Date(ctx.now()));
-      if (outcome.kind === 'missing') return page(reply, 404, 'Link not valid', `<p>${NOT_FOUND}</p>`);
-      const when = esc(whenText(outcome.booking.start, outcome.booking.attendee.timeZone || tz(ctx, outcome.booking)));
-      if (outcome.kind === 'past') return page(reply, 409, 'This call has passed', `<p>The call on ${when} has already begun or taken place, so it can no longer be cancelled here.</p>`);
-      if (outcome.kind === 'already-cancelled') return page(reply, 200, 'Already cancelled', `<p>The call on ${when} is cancelled.</p>`);
+      if (outcome.kind === 'missing') return notFound(reply);
+      const { w, language } = wordsOf(ctx, outcome.booking);
+      const when = esc(whenText(outcome.booking.start, outcome.booking.attendee.timeZone || tz(ctx, outcome.booking), language));
+      if (outcome.kind === 'past') return page(reply, 409, language, w.passedTitle, `<p>${fill(w.passed, { when })}</p>`);
+      if (outcome.kind === 'already-cancelled') return page(reply, 200, language, w.alreadyCancelled, `<p>${fill(w.isCancelled, { when })}</p>`);
       const b = outcome.booking;
       await ctx.events.enqueue({
         agent: b.agent,
@@ -57,7 +60,7 @@ export async function bookingRoutes(app: FastifyInstance, ctx: ServerContext): P
         conversationId: b.conversationId,
         data: { conversationId: b.conversationId, by: 'caller', sequence: b.sequence, booking: { id: b.id, provider: 'builtin', start: b.start, end: b.end, status: 'cancelled', timeZone: tz(ctx, b), attendee: b.attendee, notes: b.notes } },
       });
-      return page(reply, 200, 'Cancelled', `<p>Your call on ${when} is cancelled. A cancellation is on its way to your calendar.</p>`);
+      return page(reply, 200, language, w.cancelledTitle, `<p>${fill(w.cancelledText, { when })}</p>`);
     });
 
     scope.get<{ Params: { file: string } }>('/v1/calendars/:file', async (req, reply) => {
@@ -94,7 +97,18 @@ function business(ctx: ServerContext, b: StoredBooking): string {
   return c?.description ?? b.agent;
 }
 
-function page(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
+/** The words of the booking's agent, in its persona.language. */
+function wordsOf(ctx: ServerContext, b: StoredBooking): { w: EmailWords; language: string } {
+  const language = ctx.agents.get(b.agent)?.agent.config.persona.language ?? 'en';
+  return { w: emailWords(language), language };
+}
+
+function notFound(reply: FastifyReply): FastifyReply {
+  const w = emailWords('en');
+  return page(reply, 404, 'en', w.linkNotValid, `<p>${esc(w.notFound)}</p>`);
+}
+
+function page(reply: FastifyReply, status: number, language: string, title: string, body: string): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'text/html; charset=utf-8')
@@ -102,7 +116,7 @@ function page(reply: FastifyReply, status: number, title: string, body: string):
     .header('referrer-policy', 'no-referrer')
     .header('x-robots-tag', 'noindex')
     .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
+    .send(`<!doctype html><html lang="${esc(language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}button{font:inherit;padding:.5rem 1rem}</style></head>
 <body><h1>${esc(title)}</h1>${body}</body></html>`);
 }
