@@ -45,7 +45,7 @@ describe('emails in the agent\'s language', () => {
   it('pl-PL: the invitation, its cancellation and the owner\'s notices are Polish', () => {
     const invite = compose('invitation', 'pl-PL');
     assert.match(invite.subject, /^Potwierdzenie rozmowy: Rachunek Plus, wtorek, 12 stycznia 2027/);
-    assert.match(invite.text, /^Dzień dobry,\n\nPotwierdzamy termin rozmowy \(Rachunek Plus\): wtorek, 12 stycznia 2027.*09:00 \(Europe\/Warsaw\)\.\n\nJeśli termin nie pasuje, można go odwołać tutaj: https:\/\/voice\.example\//);
+    assert.match(invite.text, /^Dzień dobry,\n\nPotwierdzamy termin rozmowy \(Rachunek Plus\): wtorek, 12 stycznia 2027.*09:00 \(Europe\/Warsaw\)\.\n\n+Jeśli termin nie pasuje, można go odwołać tutaj: https:\/\/voice\.example\//);
     assert.match(invite.icalEvent!.content, /SUMMARY:Rozmowa: Rachunek Plus/);
     const notice = compose('owner-booking', 'pl-PL');
     assert.match(notice.subject, /^Nowa rezerwacja: Jan Kowalski, wtorek/);
