@@ -173,7 +173,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
             ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
             : booking.status === 'pending'
               ? { booked: false, requested: true, start: booking.start, say, timeZone: zone, note: `The request for ${say} is with the team, who confirm it by email to ${email}. Do not say it is confirmed.` }
-              : { booked: true, meeting: meeting.name, start: booking.start, say, timeZone: zone, ...(meeting.location ? { location: meeting.location } : {}), note: `Confirm aloud: ${meeting.name}, ${say}.${meeting.location ? ` Say where: ${meeting.location}.` : ''} ${invitationNote(ctx, calendar, email)}` };
+              : { booked: true, meeting: meeting.name, start: booking.start, say, timeZone: zone, ...(meeting.location ? { location: meeting.location } : {}), note: `Confirm aloud: ${meeting.named ? `${meeting.name}, ` : ''}${say}.${meeting.location ? ` Say where: ${meeting.location}.` : ''} ${invitationNote(ctx, calendar, email)}` };
         return { ...exchangeFields(exchanges), result };
       } catch (e) {
         if (signal.aborted) throw e;
@@ -206,9 +206,10 @@ function collectedFields(ctx: ToolContext, collect: CollectSpec[], input: BookAr
 }
 
 /** What the booked meeting is called and where it happens. */
-function bookedMeeting(ctx: ToolContext): { name: string; location?: string } {
+/** The booked meeting's name (`named`: the owner's own, worth saying; else the English default the model words itself) and place. */
+function bookedMeeting(ctx: ToolContext): { name: string; named: boolean; location?: string } {
   const location = meetingLocation(ctx.agent.config.calendar, ctx.env);
-  return { name: meetingName(ctx.agent.config.calendar), ...(location ? { location } : {}) };
+  return { name: meetingName(ctx.agent.config.calendar), named: !!ctx.agent.config.calendar?.meetingName?.trim(), ...(location ? { location } : {}) };
 }
 
 /** What the caller may be told about email: only what will really be sent. */

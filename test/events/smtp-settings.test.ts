@@ -34,7 +34,7 @@ describe('SMTP settings', () => {
     const smtp = await startSmtpServer();
     try {
       const env = { PARLEY_SMTP_HOST: '127.0.0.1', PARLEY_SMTP_PORT: String(smtp.port), PARLEY_SMTP_USER: 'parley', PARLEY_SMTP_PASSWORD: 'mail-secret-123', PARLEY_MAIL_FROM: 'bookings@acme.example' };
-      const config = { description: 'Acme', events: { email: { to: 'owner@acme.example', bookings: true, leads: true } }, calendar: undefined } as never;
+      const config = { description: 'Acme', persona: { language: 'en' }, events: { email: { to: 'owner@acme.example', bookings: true, leads: true } }, calendar: undefined } as never;
       const send = emailSender({ env, config: () => config });
       const out = await send({ id: 'd1', destination: 'email:owner-lead', attempts: 0, target: { kind: 'email', message: 'owner-lead', to: ['owner@acme.example'] }, event: { id: 'msg_1', agent: 'shop', type: 'lead.saved', data: { lead: { name: 'Lee' } }, conversationId: null, createdAt: new Date().toISOString() } }, AbortSignal.timeout(10_000));
       assert.equal(out.ok, true, out.error ?? '');

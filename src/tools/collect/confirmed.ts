@@ -24,7 +24,7 @@ export function argumentFields(collect: readonly CollectSpec[], listed: string[]
 export function unconfirmedArgument(ctx: ToolContext, tool: string, args: Record<string, unknown>, mapped?: string[] | Record<string, string>): string | undefined {
   const fields = argumentFields(ctx.agent.collect ?? [], mapped);
   const transcript = ctx.transcript();
-  const language = ctx.agent.config?.persona.language;
+  const language = ctx.agent.config?.persona?.language;
   for (const [arg, spec] of fields) {
     const raw = args[arg];
     if (spec.confirm === 'none' || typeof raw !== 'string' || !raw.trim()) continue;
@@ -39,6 +39,6 @@ export function unconfirmedArgument(ctx: ToolContext, tool: string, args: Record
 /** The fields of a lead whose value has a read-back not yet heard and confirmed. */
 export function awaitingReadBack(ctx: ToolContext, lead: Record<string, string>): string[] {
   const transcript = ctx.transcript();
-  const language = ctx.agent.config?.persona.language;
+  const language = ctx.agent.config?.persona?.language;
   return (ctx.agent.collect ?? []).filter((c) => c.confirm !== 'none' && lead[c.field] && !readBackConfirmed(c, lead[c.field], transcript, language)).map((c) => c.field);
 }
