@@ -46,9 +46,34 @@ describe('text end-of-turn detector', () => {
 
   it('has no opinion in a language it does not know, so the fixed delays apply', () => {
     const d = new TextEndOfTurn();
-    assert.equal(d.probability({ text: 'tak, wtorek o trzeciej', language: 'pl' }), undefined);
+    assert.equal(d.probability({ text: 'ano, v úterý ve tři', language: 'cs-CZ' }), undefined);
     assert.equal(d.probability({ text: 'yes', language: 'en-GB' }), 0.9);
     assert.equal(d.probability({ text: 'and', language: 'EN' }), 0.1);
+  });
+
+  it("reads Parley's other languages by their words: a trailing conjunction waits, a short answer or a question ends", () => {
+    const d = new TextEndOfTurn();
+    const cases: [string, string, number][] = [
+      ['pl-PL', 'chciałbym zapytać o księgowość i', 0.1],
+      ['pl-PL', 'mam firmę w Krakowie ale', 0.1],
+      ['pl-PL', 'no więc yyy', 0.1],
+      ['pl-PL', 'Tak, zgadza się.', 0.9],
+      ['pl-PL', 'nie wiem', 0.9],
+      ['pl-PL', 'ile kosztuje prowadzenie księgowości', 0.9],
+      ['pl-PL', 'prowadzę małą firmę budowlaną', 0.5],
+      ['de-DE', 'ich hätte gern einen Termin und', 0.1],
+      ['de-DE', 'ja genau', 0.9],
+      ['de-DE', 'wie viel kostet das Audit', 0.9],
+      ['fr-FR', 'je voudrais un rendez-vous parce que', 0.1],
+      ['fr-FR', "d'accord", 0.9],
+      ['es-ES', '¿cuánto cuesta la auditoría?', 0.9],
+      ['es-ES', 'tengo una pregunta sobre la', 0.1],
+      ['it-IT', 'va bene', 0.9],
+      ['pt-BR', 'quero marcar uma reunião para', 0.1],
+      ['nl-NL', 'ja precies', 0.9],
+      ['nl-NL', 'ik wil een afspraak maken maar', 0.1],
+    ];
+    for (const [language, text, want] of cases) assert.equal(d.probability({ text, language }), want, `${language}: "${text}"`);
   });
 
   it('is deterministic: the same words give the same answer every time', () => {

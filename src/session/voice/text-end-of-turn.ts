@@ -1,4 +1,6 @@
 import type { EndOfTurnDetector, EndOfTurnInput } from './end-of-turn.ts';
+import { baseLanguage, knownLanguage } from '../../util/language.ts';
+import { languageVerdict } from './turn-words.ts';
 
 // End of turn from the words alone (English). Deterministic rules over the last few words of what
 // the recogniser heard, tuned on bench/end-of-turn's labelled callers:
@@ -10,7 +12,8 @@ import type { EndOfTurnDetector, EndOfTurnInput } from './end-of-turn.ts';
 //     does it cost"), a finished email or phone number, a time or day at the end ("Tuesday at 3");
 //   - anything else: the ordinary delay.
 // Recognisers differ in punctuation (pocketsphinx has none), so it reads words and uses a final
-// "?" only as extra evidence. Other languages get no opinion, i.e. the fixed delays.
+// "?" only as extra evidence. The other languages Parley knows get the trailing-word, short-answer
+// and question rules (turn-words.ts); a language it does not know gets no opinion (fixed delays).
 
 const TRAILING = new Set([
   'and', 'but', 'or', 'so', 'because', 'cause', 'cuz', 'um', 'umm', 'uh', 'uhm', 'er', 'erm', 'hmm', 'like',
@@ -116,12 +119,15 @@ export function englishVerdict(text: string): 'done' | 'unfinished' | 'unsure' {
 
 const PROBABILITY = { done: 0.9, unsure: 0.5, unfinished: 0.1 } as const;
 
-/** `listen.turn.detector: text` — end of turn from what the recogniser heard (English; other languages: no opinion). */
+/** `listen.turn.detector: text` — end of turn from what the recogniser heard (English in full, Parley's other languages by their words, others: no opinion). */
 export class TextEndOfTurn implements EndOfTurnDetector {
   readonly id = 'text';
 
   probability({ text, language }: EndOfTurnInput): number | undefined {
-    if (!/^en\b/i.test(language)) return undefined;
-    return PROBABILITY[englishVerdict(text)];
+    const base = baseLanguage(language);
+    if (base === 'en') return PROBABILITY[englishVerdict(text)];
+    if (knownLanguage(language) !== base) return undefined;
+    const verdict = languageVerdict(text, knownLanguage(language));
+    return verdict && PROBABILITY[verdict];
   }
 }
