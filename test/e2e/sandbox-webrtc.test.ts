@@ -4,29 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { concat, silence } from '../../src/audio/frame.ts';
-import { encodeWav } from '../../src/audio/wav.ts';
+import type { Browser, Page } from 'playwright-core';
 import { RtcLink } from '../../src/channels/web/rtc-link.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
-import { spoken } from '../speech/spoken.ts';
+import { adaAgentYaml, ANSWER, BLOCK_UDP, CHROMIUM, GREETING, launchWithCaller, NO_WEBCODECS } from './browser-call.ts';
 
 // The dashboard's sandbox voice call in Debian's Chromium against the real server: like the
 // widget, its audio goes over WebRTC (Opus both ways, events on the socket) when it connects, so
 // the owner hears what callers hear — and over PCM on the socket when UDP is blocked.
 
-const CHROMIUM = '/usr/lib/chromium/chromium';
 const ADMIN = 'e2e-admin-token';
-const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
-const ANSWER = 'The automation audit costs two thousand four hundred euros.';
-const FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-/** Gives every RTCPeerConnection only relayed candidates, with no relay: ICE cannot connect. */
-const NO_WEBCODECS = `(() => { delete window.AudioEncoder; delete window.AudioDecoder; })()`;
-const BLOCK_UDP = `(() => { const P = window.RTCPeerConnection; window.RTCPeerConnection = function (config) { return new P({ ...config, iceServers: [], iceTransportPolicy: 'relay' }); }; window.RTCPeerConnection.prototype = P.prototype; })()`;
 
 describe('dashboard sandbox voice over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}` }, () => {
   let app: FastifyInstance;
@@ -40,27 +31,11 @@ describe('dashboard sandbox voice over WebRTC in Chromium', { skip: existsSync(C
     store = await openTestStore();
     const dir = tempDir('parley-e2e-sandbox-');
     mkdirSync(join(dir, 'ada'));
-    writeFileSync(
-      join(dir, 'ada', 'agent.yaml'),
-      [
-        'name: ada',
-        'persona:',
-        '  prompt: You are Ada, the assistant of a test shop.',
-        `  firstMessage: ${GREETING}`,
-        'knowledge: { sources: [], strict: false }',
-        'voice: { tts: "local:flite" }',
-        'listen: { stt: "local:pocketsphinx", silenceReprompt: 40, silenceEnd: 60, turn: { minEndpointingDelayMs: 400, maxEndpointingDelayMs: 1500 } }',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(dir, 'ada', 'agent.yaml'), adaAgentYaml());
     app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PARLEY_START_TIMEOUT_SEC: '20', PATH: process.env.PATH } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const question = await spoken('How much does the automation audit cost?', { beforeMs: 0, afterMs: 0 });
-    const wav = join(tempDir('parley-e2e-sandbox-mic-'), 'caller.wav');
-    // 16 s of silence first: set-up and the greeting must be over before the caller speaks.
-    writeFileSync(wav, encodeWav(concat([silence(16_000, 16000), question.pcm, silence(5000, 16000)]), { sampleRate: 16000 }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, `--use-file-for-fake-audio-capture=${wav}%noloop`] });
+    browser = await launchWithCaller();
   });
   after(async () => {
     await browser?.close();

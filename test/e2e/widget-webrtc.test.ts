@@ -5,16 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { concat, silence } from '../../src/audio/frame.ts';
-import { encodeWav } from '../../src/audio/wav.ts';
+import type { Browser, Page } from 'playwright-core';
 import { RtcLink } from '../../src/channels/web/rtc-link.ts';
 import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
-import { spoken } from '../speech/spoken.ts';
+import { adaAgentYaml, ANSWER, BLOCK_UDP, CHROMIUM, GREETING, launchWithCaller, NO_WEBCODECS } from './browser-call.ts';
 
 // The widget's WebRTC door in Debian's Chromium against the real server on loopback: the caller's
 // microphone goes up as Opus on a track, the agent's voice comes down as a track the page plays,
@@ -22,16 +20,8 @@ import { spoken } from '../speech/spoken.ts';
 // the widget gives WebRTC a few seconds, falls back to the socket, and the call goes on — as Opus
 // frames (WebCodecs) both ways, or as PCM in a browser without WebCodecs.
 
-const CHROMIUM = '/usr/lib/chromium/chromium';
 const ADMIN = 'e2e-admin-token';
-const GREETING = 'Hi, this is Ada from the test shop. How can I help?';
-const ANSWER = 'The automation audit costs two thousand four hundred euros.';
-const FLAGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 /** Keeps every RTCPeerConnection the page makes, so the test can read its statistics. */
-/** Gives every RTCPeerConnection only relayed candidates, with no relay: ICE cannot connect. */
-const BLOCK_UDP = `(() => { const P = window.RTCPeerConnection; window.RTCPeerConnection = function (config) { return new P({ ...config, iceServers: [], iceTransportPolicy: 'relay' }); }; window.RTCPeerConnection.prototype = P.prototype; })()`;
-/** A browser without WebCodecs (older Firefox): the socket carries PCM. */
-const NO_WEBCODECS = `(() => { delete window.AudioEncoder; delete window.AudioDecoder; })()`;
 const KEEP_PEERS = `(() => { const P = window.RTCPeerConnection; window.peers = []; window.RTCPeerConnection = function (...a) { const pc = new P(...a); window.peers.push(pc); return pc; }; window.RTCPeerConnection.prototype = P.prototype; })()`;
 
 describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM}` }, () => {
@@ -42,7 +32,6 @@ describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false 
   let browser: Browser;
   let host: Server;
   let origin: string;
-  let wav: string;
 
   before(async () => {
     llm = await startFakeOpenAI();
@@ -53,33 +42,13 @@ describe('widget over WebRTC in Chromium', { skip: existsSync(CHROMIUM) ? false 
     origin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
     const dir = tempDir('parley-e2e-rtc-');
     mkdirSync(join(dir, 'ada'));
-    writeFileSync(
-      join(dir, 'ada', 'agent.yaml'),
-      [
-        'name: ada',
-        'persona:',
-        '  prompt: You are Ada, the assistant of a test shop.',
-        `  firstMessage: ${GREETING}`,
-        'knowledge: { sources: [], strict: false }',
-        'voice: { tts: "local:flite" }',
-        // silenceReprompt past the microphone's 16 s of opening silence: otherwise a fast set-up hears "are you still there?" first.
-        'listen: { stt: "local:pocketsphinx", silenceReprompt: 40, silenceEnd: 60, turn: { minEndpointingDelayMs: 400, maxEndpointingDelayMs: 1500 } }',
-        'channels:',
-        '  web:',
-        `    allowedOrigins: ["127.0.0.1:${new URL(origin).port}"]`,
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(dir, 'ada', 'agent.yaml'), adaAgentYaml(['channels:', '  web:', `    allowedOrigins: ["127.0.0.1:${new URL(origin).port}"]`]));
     // A generous start timeout: a loaded machine may take seconds to set up DTLS.
     app = await buildServer({ agentsDir: dir, store, mode: 'serve', env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', PARLEY_ADMIN_TOKEN: ADMIN, PARLEY_START_TIMEOUT_SEC: '20', PATH: process.env.PATH } });
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as AddressInfo).port;
     base = `http://localhost:${port}`;
-    const question = await spoken('How much does the automation audit cost?', { beforeMs: 0, afterMs: 0 });
-    wav = join(tempDir('parley-e2e-rtc-mic-'), 'caller.wav');
-    // 16 s of silence first: WebRTC set-up and the greeting (~4 s) must be over before the caller speaks, even on a loaded machine.
-    writeFileSync(wav, encodeWav(concat([silence(16_000, 16000), question.pcm, silence(5000, 16000)]), { sampleRate: 16000 }));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, `--use-file-for-fake-audio-capture=${wav}%noloop`] });
+    browser = await launchWithCaller();
   });
   after(async () => {
     await browser?.close();
