@@ -83,7 +83,7 @@ export async function groundTurn(store: Store, agent: string, heard: string, o: 
  * words, or half of them. One incidental word is not enough ("support" in "which football club
  * does your founder support" against a tool that opens support tickets).
  */
-export function coveredByTools(heard: string, vocab: Vocabulary, topics: readonly string[]): boolean {
+function coveredByTools(heard: string, vocab: Vocabulary, topics: readonly string[]): boolean {
   const slots = readCallerQuery(heard, vocab).slots;
   if (!slots.length) return false;
   return topics.some((topic) => {
