@@ -46,7 +46,7 @@ export function command(): Command {
     .option('--json', 'print JSON')
     .action(async (dir: string, query: string, o: { limit?: string; after?: string[]; json?: boolean }) => {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
-      const store = await openStore();
+      const store = await storeWithIndex(agent, await openStore(), dir, (l) => console.error(l));
       const t0 = performance.now();
       const x = await explainQuestion(agent, store, query, { after: o.after, limit: o.limit ? Number(o.limit) : undefined, log: (l) => console.error(l) }).finally(() => store.close());
       const ms = performance.now() - t0;
@@ -63,6 +63,22 @@ export function command(): Command {
       console.log(x.why);
     });
   return cmd;
+}
+
+/**
+ * The store to explain from: `store` when it holds the agent's index; otherwise (nothing ingested
+ * yet, or another working directory's store) the documents indexed in memory, as `parley test`
+ * does, so an empty index is never read as "not in the documents".
+ */
+async function storeWithIndex(agent: Agent, store: Store, dir: string, log: (line: string) => void): Promise<Store> {
+  const indexed = await store.db.selectFrom('knowledge_sources').select('agent').where('agent', '=', agent.name).limit(1).executeTakeFirst();
+  if (indexed || !agent.config.knowledge.sources.length) return store;
+  await store.close();
+  log(`nothing is indexed for ${agent.name} in this store yet: indexing its documents in memory for this question (\`parley knowledge ingest ${dir}\` keeps the index)`);
+  const memory = await openStore('file::memory:');
+  const report = await ingestKnowledge(memory, knowledgeSpec(agent), { embedder: agentEmbedder(agent).embedder });
+  for (const f of report.failed) log(`could not read ${f.source}: ${f.message}`);
+  return memory;
 }
 
 /** The guarded topic a question touches, by its words or (with embeddings) by meaning, as a conversation would decide it. */

@@ -32,7 +32,8 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       | czy to (?:normalne|groźne|poważne|niebezpieczne|bezpieczne|legalne|dozwolone|zgodne z prawem|się opłaca)
       | czy (?:mam|mamy) prawo | czy (?:należy|przysługuje) (?:mi|nam) | co (?:mi|nam) grozi | co (?:mam|mamy|powinienem|powinnam|powinniśmy) (?:zrobić|robić|brać|wziąć|zażyć|wybrać)
       | co (?:pan|pani) (?:radzi|poleca) | co (?:radzicie|polecacie|byście radzili|by pan radził|by pani radziła) | (?:radzi|poleca) pan | (?:radzi|poleca) pani
-      | jakie (?:mam|mamy) prawa | jak (?:mogę|można|mam) (?:odliczyć|uniknąć|zaoszczędzić|płacić mniej|zapłacić mniej)
+      | czy (?:mam|mamy) (?:płacić|zapłacić|odprowadzać|odprowadzić|rozliczać|rozliczyć|doliczać|doliczyć|składać|złożyć|wykazać|wykazywać|odliczać|odliczyć)
+      | jakie (?:mam|mamy) prawa | jak (?:(?:mogę|można|mam|możemy) )?(?:odliczyć|uniknąć|zaoszczędzić|płacić mniej|zapłacić mniej|obniżyć|zmniejszyć)
       | powinienem | powinnam | powinniśmy | opłaca się | opłaci się | co mi jest | co to może być | czy to może być`,
     topics: {
       medical: {
@@ -57,6 +58,12 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
           odliczyć odliczenie odliczenia odliczać ulga ulgi ulgę ryczałt ryczałtu liniowy spółka spółkę spółki spółką działalność działalności
           inwestować inwestycja inwestycje inwestycji akcje akcji obligacje fundusz funduszu kredyt kredytu pożyczka pożyczkę hipoteka hipotekę
           emerytura emerytury emeryturę oszczędności lokata lokatę kryptowaluty bitcoin`,
+        // Choosing a tax form, putting a purchase "w koszty", paying less tax: advice on their own.
+        // "ile kosztuje…", "jakie są koszty…" and "czy mogę zapłacić kartą" stay prices and payments.
+        strongPhrases: `(?:jaki|jaką|który|którą) (?:podatek|formę opodatkowania|rodzaj opodatkowania|opodatkowanie) (?:\\S+ )?(?:wybrać|wybierać|jest (?:lepszy|lepsza|korzystniejszy|korzystniejsza))
+          | (?:liniowy|liniówka|liniówkę|ryczałt|skala|skalę|skali) czy (?:liniowy|liniówka|liniówkę|ryczałt|ryczałtu|skala|skalę|skali)
+          | (?:wrzucić|wrzucać|wliczyć|wliczać|zaliczyć|zaliczać|zaksięgować|księgować|wpisać|wpisywać|odliczyć|odliczać) (?:\\S+ ){0,3}(?:w koszty|do kosztów)
+          | (?:zapłacić|płacić) mniej (?:podatku|podatków|zus|składek)`,
         say: 'Nie mogę udzielać porad podatkowych ani finansowych przez telefon; to temat na spotkanie z naszym specjalistą. Chętnie pomogę we wszystkim, co dotyczy naszych usług, albo umówię takie spotkanie.',
       },
     },
@@ -82,6 +89,7 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       financial: {
         words: `steuer steuern steuerlich mehrwertsteuer umsatzsteuer finanzamt investieren investition aktien aktie geldanlage rente altersvorsorge kredit
           darlehen hypothek sparen ersparnisse krypto bitcoin fonds absetzen gmbh`,
+        strongPhrases: 'weniger steuern (?:zahlen|bezahlen) | steuern sparen | (?:als betriebsausgabe|von der steuer) (?:absetzen|abziehen|geltend machen)',
         say: 'Ich kann keine Finanz- oder Steuerberatung geben; dafür ist eine unabhängige Beratung die richtige Adresse. Bei allem rund um unsere Leistungen helfe ich gern.',
       },
     },
@@ -107,6 +115,7 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       financial: {
         words: `impôt impôts impot impots tva fiscal fiscale fiscalité taxe taxes investir investissement actions bourse retraite crédit prêt hypothèque
           épargne crypto bitcoin déduire déduction société`,
+        strongPhrases: 'payer moins dimpôts? | payer moins dimpots? | passer (?:\\S+ ){0,3}en (?:frais|charges)',
         say: "Je ne peux pas donner de conseil financier ou fiscal ; un conseiller indépendant pourra vous aider. Je peux vous aider pour tout ce qui concerne nos services.",
       },
     },
@@ -132,6 +141,7 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       financial: {
         words: `impuesto impuestos iva hacienda fiscal invertir inversión acciones bolsa pensión jubilación hipoteca préstamo crédito ahorros cripto bitcoin
           deducir desgravar autónomo sociedad`,
+        strongPhrases: 'pagar menos impuestos | (?:deducir|desgravar|meter|poner) (?:\\S+ ){0,3}como gasto',
         say: 'No puedo dar asesoramiento financiero ni fiscal; un asesor independiente puede ayudarle. Con gusto le ayudo con todo lo relacionado con nuestros servicios.',
       },
     },
@@ -156,6 +166,7 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       financial: {
         words: `tasse tassa imposte iva fisco fiscale investire investimento azioni borsa pensione mutuo prestito risparmi cripto bitcoin detrarre dedurre
           società`,
+        strongPhrases: 'pagare meno (?:tasse|imposte) | scaricare (?:\\S+ ){0,3}(?:come spesa|dalle tasse|tra le spese)',
         say: "Non posso dare consulenza finanziaria o fiscale; un consulente indipendente può aiutarla. Posso aiutarla volentieri con tutto ciò che riguarda i nostri servizi.",
       },
     },
@@ -181,6 +192,7 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       financial: {
         words: `imposto impostos iva irs fiscal investir investimento ações bolsa reforma aposentadoria hipoteca empréstimo crédito poupança cripto bitcoin
           deduzir empresa`,
+        strongPhrases: 'pagar menos impostos | (?:deduzir|lançar) (?:\\S+ ){0,3}como despesa',
         say: 'Não posso dar aconselhamento financeiro ou fiscal; um consultor independente pode ajudar. Posso ajudar com tudo o que diz respeito aos nossos serviços.',
       },
     },
@@ -205,6 +217,7 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       },
       financial: {
         words: 'belasting belastingen btw fiscaal beleggen investeren investering aandelen pensioen hypotheek lening sparen spaargeld crypto bitcoin aftrekken',
+        strongPhrases: 'minder belasting betalen | (?:aftrekken|opvoeren) als (?:zakelijke )?kosten',
         say: 'Ik kan geen financieel of fiscaal advies geven; een onafhankelijk adviseur kan u helpen. Ik help u graag met alles over onze diensten.',
       },
     },

@@ -78,13 +78,18 @@ export async function groundTurn(store: Store, agent: string, heard: string, o: 
   return { retrieval, declined: true, reason: missing };
 }
 
-/** Whether most of what the turn asks appears in one tool's name and description. */
+/**
+ * Whether one tool's name and description share enough of what the turn asks: two of its content
+ * words, or half of them. One incidental word is not enough ("support" in "which football club
+ * does your founder support" against a tool that opens support tickets).
+ */
 function coveredByTools(heard: string, vocab: Vocabulary, topics: readonly string[]): boolean {
   const slots = readCallerQuery(heard, vocab).slots;
   if (!slots.length) return false;
   return topics.some((topic) => {
     const stems = new Set(wordsOf(topic).map((w) => stemOf(w, vocab.language)));
-    return slots.filter((s) => s.stems.some((st) => stems.has(st))).length / slots.length >= MIN_COVERAGE;
+    const shared = slots.filter((s) => s.stems.some((st) => stems.has(st))).length;
+    return shared >= 2 || shared / slots.length >= 0.5;
   });
 }
 

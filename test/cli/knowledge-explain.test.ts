@@ -66,3 +66,24 @@ describe('parley knowledge explain: guarded topics', () => {
     assert.match(r.stderr, /no API key for the embedding model .*OPENAI_API_KEY/);
   });
 });
+
+// Before `parley knowledge ingest` (or from another working directory's store) there is no index:
+// explain indexes the documents in memory, as `parley test` does, rather than reading an empty
+// index as "not in the documents".
+describe('parley knowledge explain before ingest', () => {
+  it('indexes the documents in memory and says so, instead of declining everything', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'knowledge'));
+    writeFileSync(join(dir, 'knowledge', 'roofs.md'), '# Roofs\nWe install solar panels on metal roofs and tile roofs.\n');
+    writeFileSync(join(dir, 'agent.yaml'), 'persona: { prompt: You help., firstMessage: Hi. }\n');
+    const env = { PARLEY_DATABASE_URL: `file:${join(tempDir(), 'empty.db')}` };
+    const r = await runParley(['knowledge', 'explain', dir, 'do you install on metal roofs', '--json'], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const { hits, decision } = JSON.parse(r.stdout);
+    assert.equal(decision.declined, false, decision.reason);
+    assert.equal(hits[0].source, 'knowledge/roofs.md');
+    assert.match(r.stderr, /nothing is indexed for .* in this store yet: indexing its documents in memory .*parley knowledge ingest/);
+    const text = await runParley(['knowledge', 'explain', dir, 'do you install on metal roofs'], { env });
+    assert.match(text.stdout, /goes to the model with these passages/);
+  });
+});

@@ -89,6 +89,14 @@ describe('groundTurn: when a strict agent declines in code', () => {
     assert.equal(g.reason, 'a tool covers it');
   });
 
+  it('does not let one incidental word shared with a tool carry an off-document question', async () => {
+    const tools = ['open ticket Opens a support ticket with a description and urgency', 'lookup account Looks up a customer account by email'];
+    const football = await ground('which football club does your founder support', { toolTopics: tools });
+    assert.equal(football.declined, true, football.reason);
+    const ticket = await ground('can you open a support ticket for me', { toolTopics: tools });
+    assert.equal(ticket.declined, false);
+  });
+
   it('reads a follow-up with the turn before it', async () => {
     const alone = await ground('and what about that');
     const followUp = await ground('and how much is that', { previous: ['tell me about the audit'] });

@@ -137,6 +137,32 @@ describe('guarded topics per language', () => {
     assert.equal(topicOf('pl', 'czy mogę się umówić w sprawie spółki'), undefined);
   });
 
+  it('Polish tax advice without a modal verb is caught; prices and payments are not (accounting LOG entry 6)', () => {
+    for (const q of ['czy mam płacić vat od usług z zagranicy', 'jaki podatek wybrać liniowy czy skala', 'czy mogę wrzucić laptopa w koszty', 'jak zapłacić mniej podatku w tym roku', 'ryczałt czy liniówka', 'czy laptopa można zaliczyć do kosztów']) {
+      assert.equal(topicOf('pl', q), 'financial', q);
+    }
+    for (const q of ['ile kosztuje prowadzenie księgowości', 'czy mogę zapłacić kartą', 'jakie są koszty prowadzenia księgowości', 'ile kosztuje zeznanie podatkowe', 'czy dojazd jest wliczony w koszty', 'jak zapłacić za fakturę', 'czy mam przynieść dokumenty']) {
+      assert.equal(topicOf('pl', q), undefined, q);
+    }
+  });
+
+  it('paying less tax and expensing a purchase are caught in the other languages', () => {
+    const asked: [KnownLanguage, string][] = [
+      ['de', 'wie kann ich weniger steuern zahlen'],
+      ['de', 'kann ich den laptop als betriebsausgabe absetzen'],
+      ['fr', 'comment payer moins dimpôts'],
+      ['fr', 'je peux passer mon ordinateur en frais'],
+      ['es', 'cómo pagar menos impuestos'],
+      ['es', 'puedo meter el portátil como gasto'],
+      ['it', 'come pagare meno tasse'],
+      ['pt', 'como pagar menos impostos'],
+      ['nl', 'hoe kan ik minder belasting betalen'],
+    ];
+    for (const [lang, q] of asked) assert.equal(topicOf(lang, q), 'financial', `${lang}: ${q}`);
+    assert.equal(topicOf('de', 'kann ich mit karte zahlen'), undefined);
+    assert.equal(topicOf('es', 'puedo pagar con tarjeta'), undefined);
+  });
+
   it('German, Spanish, French advice is caught; price questions are not', () => {
     assert.equal(topicOf('de', 'muss ich mehrwertsteuer zahlen'), 'financial');
     assert.equal(topicOf('de', 'soll ich eine gmbh gründen'), 'financial');

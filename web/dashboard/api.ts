@@ -204,6 +204,8 @@ export interface UnansweredQuestion {
   count: number;
   lastAt: string;
   conversationIds: string[];
+  /** The guarded topic these were turned away as; absent for questions the documents did not answer. */
+  turnedAway?: string;
 }
 
 /** A query string of the non-empty entries. */

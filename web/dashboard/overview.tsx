@@ -157,7 +157,7 @@ function Body({ o, questions, agent, test }: { o: Data; questions: UnansweredQue
           )}
         </Card>
       </div>
-      <Card title="Questions the documents could not answer">
+      <Card title="Questions the agent could not answer">
         {questions.length ? (
           <table class="table compact unanswered">
             <thead>
@@ -173,6 +173,7 @@ function Body({ o, questions, agent, test }: { o: Data; questions: UnansweredQue
                 <tr>
                   <td>
                     {q.text}
+                    {q.turnedAway && <span class="muted small"> · turned away: {q.turnedAway}</span>}
                     {q.variants && q.variants.length > 0 && <div class="muted small">also: {q.variants.join(' · ')}</div>}
                   </td>
                   <td class="num">{q.count}</td>

@@ -5,6 +5,7 @@ import { localAccess, type AdminAuth } from '../../guard/admin-auth.ts';
 import type { ByteRange } from '../../store/recordings/types.ts';
 import { declinedQuestions } from '../../store/unanswered.ts';
 import { knowledgeGaps } from '../knowledge-gaps.ts';
+import { knownLanguage } from '../../util/language.ts';
 import { OUTCOMES, Records, type ConversationFilter, type ConversationRecord, type Outcome } from '../../store/records.ts';
 import type { AgentProblem, LoadedAgent } from '../agents.ts';
 import type { ServerContext } from '../context.ts';
@@ -133,7 +134,8 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       }
     });
 
-    // What callers asked that the documents could not answer: the owner's to-do list for the knowledge folder.
+    // What callers asked that the agent could not answer (not in the documents, or turned away as a
+    // guarded topic): the owner's to-do list for the knowledge folder and for follow-up calls.
     api.get<{ Querystring: Record<string, string | undefined> }>('/v1/admin/unanswered', async (req, reply) => {
       const { agent, from, to, test } = req.query;
       for (const [name, value] of Object.entries({ from, to })) {
@@ -142,7 +144,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       // Sandbox and test runs are left out unless test=1, as everywhere on the owner's pages.
       const real = !(test === '1' || test === 'true');
       const declined = await declinedQuestions(ctx.store.db, { agent, real, from: from && new Date(from).toISOString(), to: to && new Date(to).toISOString() });
-      return { questions: knowledgeGaps(declined), declined: declined.length };
+      // Each agent's questions are grouped in its callers' language (an agent no longer loaded: English).
+      const languageOf = (name: string) => knownLanguage(ctx.agents.get(name)?.agent.config.persona.language);
+      const turnedAway = declined.filter((q) => q.guardedTopic).length;
+      return { questions: knowledgeGaps(declined, languageOf), declined: declined.length - turnedAway, turnedAway };
     });
 
     api.get<{ Params: { id: string } }>('/v1/admin/conversations/:id', async (req, reply) => {
