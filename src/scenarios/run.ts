@@ -227,12 +227,16 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     for (const tool of new Set(hooks.unstubbed.map((u) => u.tool))) {
       const call = tool && run.toolCalls.find((c) => c.name === tool);
       const hosts = [...new Set(hooks.unstubbed.filter((u) => !u.tool).map((u) => u.host))].join(', ');
+      // Only a cal.com or Calendly calendar reaches hosts no webhook tool names.
+      const remoteCalendar = agent.config.calendar && agent.config.calendar.provider !== 'builtin' && !data.stubs.calendar;
       findings.push({
-        path: tool ? ['stubs', 'tools'] : ['stubs', 'calendar'],
+        path: tool ? ['stubs', 'tools'] : remoteCalendar ? ['stubs', 'calendar'] : ['stubs'],
         turn: call ? run.transcript.find((t) => t.seq === call.turnSeq)?.turn : undefined,
         message: tool
           ? `${tool} tried to reach the network; scenarios never do: add stubs.tools.${tool} with the answer it should get`
-          : `a request to ${hosts} was refused: scenarios never reach the network (a cal.com or Calendly calendar needs stubs.calendar)`,
+          : remoteCalendar
+            ? `a request to ${hosts} was refused: scenarios never reach the network (a ${agent.config.calendar!.provider} calendar needs stubs.calendar)`
+            : `a request to ${hosts} was refused: scenarios never reach the network, and no webhook tool's URL matches it`,
       });
     }
     for (const [i, rubric] of (data.expect.rubric ?? []).entries()) {
