@@ -245,7 +245,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
         judge = await o.models.judge();
       } catch (e) {
         if (!isModelMissing(e)) throw e;
-        notes.push(`rubric not judged (no judge model: set PARLEY_JUDGE_LLM or the agent's model key): ${rubric}`);
+        notes.push(`rubric not judged (no judge model: ${e.message}; set PARLEY_JUDGE_LLM or the agent's model key): ${rubric}`);
         continue;
       }
       const path = ['expect', 'rubric', ...(data.expect.rubric!.length > 1 ? [i] : [])];
