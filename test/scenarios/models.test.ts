@@ -52,3 +52,16 @@ describe('scenario models', () => {
     }
   });
 });
+
+describe('a model whose base URL is an unset ${NAME}', () => {
+  it('is reported as missing by name (a rubric is then not judged), not as "Invalid URL"', async () => {
+    const { resolveModel } = await import('../../src/llm/model.ts');
+    const { MissingSecretError } = await import('../../src/agent/secrets.ts');
+    const { isModelMissing } = await import('../../src/scenarios/models.ts');
+    assert.throws(() => resolveModel({ spec: 'openai-compatible:llama', baseURL: '${VLLM_BASE_URL}' }, {}), (e: Error) => {
+      assert.ok(e instanceof MissingSecretError && isModelMissing(e));
+      assert.match(e.message, /VLLM_BASE_URL/);
+      return true;
+    });
+  });
+});
