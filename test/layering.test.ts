@@ -25,7 +25,8 @@ const ALLOWED: Record<string, string[]> = {
   analysis: ['agent', 'llm', 'store', 'util'],
   session: ['agent', 'audio', 'channels', 'knowledge', 'llm', 'speech', 'store', 'tools', 'util'],
   testing: ['audio', 'channels', 'speech', 'util'],
-  scenarios: ['agent', 'analysis', 'audio', 'channels', 'knowledge', 'llm', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
+  // events: a scenario composes the emails its events would send (captured, never sent).
+  scenarios: ['agent', 'analysis', 'audio', 'channels', 'events', 'knowledge', 'llm', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
   server: ['agent', 'analysis', 'audio', 'channels', 'events', 'guard', 'knowledge', 'llm', 'session', 'speech', 'store', 'tools', 'util'],
   cli: ['agent', 'analysis', 'audio', 'channels', 'events', 'guard', 'knowledge', 'llm', 'scenarios', 'server', 'session', 'speech', 'store', 'testing', 'tools', 'util'],
 };

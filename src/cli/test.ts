@@ -105,7 +105,7 @@ export async function runAgentScenarios(
   const t0 = performance.now();
   const knowledge = await indexKnowledge(agent, knowledgeSpec(agent).sources, o.signal);
   for (const f of knowledge.report.failed) o.log?.(`knowledge: could not read ${f.source}: ${f.message}`);
-  const models = scenarioModels(async () => (await agentModels(agent)).models);
+  const models = scenarioModels(async (m) => (await agentModels(agent, process.env, m)).models);
   const report: TestReport = { agent: agent.name, version: agent.version, repeat, outcomes: [], durationMs: 0 };
   try {
     for (const scenario of scenarios) {

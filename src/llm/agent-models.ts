@@ -10,6 +10,8 @@ export interface AgentModelOptions {
   log?: (line: string) => void;
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
+  /** false: the built-in local model is used only if already on disk (a ModelConfigError otherwise), never downloaded. */
+  download?: boolean;
 }
 
 /**
@@ -21,6 +23,9 @@ export async function agentModels(agent: Agent, env: NodeJS.ProcessEnv = process
   const choice = modelChoice(agent.config.brain, env);
   const signal = o.signal ?? new AbortController().signal;
   const local = async (name: string, alternative?: string) => {
+    if (o.download === false && !localModelPresent(name, env)) {
+      throw new ModelConfigError(`local:${name} is not downloaded (run \`parley models pull local:${name}\`${alternative ? `, or ${alternative}` : ''})`);
+    }
     const { openLocalModel } = await import('./local-model.ts');
     return openLocalModel(name, { env, signal, onProgress: o.onProgress, alternative });
   };

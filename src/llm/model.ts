@@ -35,7 +35,8 @@ export function resolveModel(choice: ModelChoice, env: NodeJS.ProcessEnv = proce
         `or PARLEY_LLM=openai-compatible:MODEL PARLEY_LLM_BASE_URL=http://host:port/v1)`,
     );
   }
-  const baseURL = choice.baseURL ?? info.baseURL;
+  // A `${NAME}` base URL that is unset fails here, naming the variable, not later as "Invalid URL".
+  const baseURL = choice.baseURL ? resolveSecrets(choice.baseURL, 'brain.baseURL', env) : info.baseURL;
   // only the provider SDK the agent names is loaded (the four together: ~4 MB beyond the AI SDK)
   switch (provider) {
     case 'local':

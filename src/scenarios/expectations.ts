@@ -1,6 +1,7 @@
 import type { ToolCallRecord } from '../store/records.ts';
 import type { EmittedEvent } from './events-out.ts';
-import { LATENCY_STAGES, type EventExpectationData, type ExpectData, type LatencyBudgetData, type ToolExpectationData, type TurnExpectData } from './format.ts';
+import type { CapturedEmail } from './emails-out.ts';
+import { LATENCY_STAGES, type EmailExpectationData, type EventExpectationData, type ExpectData, type LatencyBudgetData, type ToolExpectationData, type TurnExpectData } from './format.ts';
 import { mismatch, show, shownPattern, textPattern } from './match.ts';
 import { exchange, type RunTurn, type ScenarioRun } from './result.ts';
 import { localTime, scenarioInstant } from './time.ts';
@@ -15,7 +16,7 @@ export interface Finding {
   message: string;
 }
 
-type Run = Pick<ScenarioRun, 'mode' | 'transcript' | 'toolCalls' | 'lead' | 'bookings' | 'events' | 'callerTurns' | 'endedByAgent' | 'endReason'>;
+type Run = Pick<ScenarioRun, 'mode' | 'transcript' | 'toolCalls' | 'lead' | 'bookings' | 'events' | 'emails' | 'callerTurns' | 'endedByAgent' | 'endReason'>;
 
 /** Checks the agent's reply to caller turn `k` (1-based); `path` is where its `expect` is written. */
 export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (string | number)[]): Finding[] {
@@ -113,6 +114,10 @@ export function checkConversation(expect: ExpectData, run: Run, timeZone: string
     const problem = eventProblem(want, run.events);
     if (problem) fail(['events', i], problem);
   });
+  expect.emails?.forEach((want, i) => {
+    const problem = emailProblem(want, run.emails);
+    if (problem) fail(['emails', i], problem);
+  });
   if (expect.latency && run.mode === 'voice') {
     // Every answer to a caller turn; the first message and fixed lines (reprompts) are not answers.
     for (let k = 1; k <= run.callerTurns; k++) {
@@ -180,4 +185,17 @@ function eventProblem(want: EventExpectationData, events: EmittedEvent[]): strin
   const problems = typed.map((e) => mismatch(want.data, e.data, ['data']));
   if (problems.includes(undefined)) return undefined;
   return `${typed.length > 1 ? `none of the ${typed.length} ${want.type} events matches` : `the ${want.type} event does not match`}: ${problems[0]} (${emitted})`;
+}
+
+/** Why no captured email satisfies an `expect.emails` entry (naming what was composed), or undefined when one does. */
+function emailProblem(want: EmailExpectationData, emails: CapturedEmail[]): string | undefined {
+  const composed = `emails: ${emails.length ? emails.map((e) => `${e.message} to ${e.to}${e.error ? ` (not sent: ${e.error})` : ''}`).join(', ') : 'none (the agent names no owner address: events.email.to or calendar.ownerEmail)'}`;
+  const { attachment, ...rest } = want;
+  const problems = emails.map((e) => {
+    if (e.error) return `${e.message} to ${e.to} could not be composed: ${e.error}`;
+    if (attachment === false) return e.attachment ? `attachment: expected none, got ${e.attachment.filename}` : mismatch(rest, e);
+    return mismatch(rest, e) ?? (attachment === undefined ? undefined : mismatch(attachment, e.attachment?.filename, ['attachment']));
+  });
+  if (problems.includes(undefined)) return undefined;
+  return `${emails.length > 1 ? `none of the ${emails.length} emails matches` : emails.length ? 'the email does not match' : 'no email was composed'}${problems[0] ? `: ${problems[0]}` : ''} (${composed})`;
 }

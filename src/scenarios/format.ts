@@ -150,6 +150,15 @@ const EventExpectation = z.strictObject({
   data: ValuePattern.optional().describe('Part of the event\'s data; only the keys given are checked (strings are patterns).'),
 });
 
+/** An email the conversation would have sent (captured, never sent): who gets it and what it says. */
+const EmailExpectation = z.strictObject({
+  message: z.enum(['invitation', 'cancellation', 'owner-booking', 'owner-lead']).optional().describe('invitation/cancellation: to the caller; owner-booking/owner-lead: the owner\'s notices.'),
+  to: z.string().optional().describe('The recipient (a pattern).'),
+  subject: z.string().optional().describe('The subject (a pattern).'),
+  text: z.string().optional().describe('The body text (a pattern).'),
+  attachment: z.union([z.string(), z.literal(false)]).optional().describe('The attached calendar file, e.g. invite.ics (a pattern); false: none.'),
+});
+
 /** What must be true of the whole conversation. */
 export const Expect = z.strictObject({
   says: Patterns.optional().describe('Each pattern appears in some agent turn.'),
@@ -169,6 +178,7 @@ export const Expect = z.strictObject({
     .optional()
     .describe('false: nothing was booked.'),
   events: z.array(EventExpectation).optional().describe('Events the conversation sent out (captured, never delivered): each needs a matching event.'),
+  emails: z.array(EmailExpectation).optional().describe('Emails the conversation would send (composed, never sent): each needs a matching email.'),
   endedByAgent: z.boolean().optional(),
   maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
   latency: LatencyBudget.optional().describe('Voice mode: the budget every answer to a caller turn must keep.'),
@@ -203,6 +213,7 @@ export type TurnExpectData = z.output<typeof TurnExpect>;
 export type ExpectData = z.output<typeof Expect>;
 export type AnalysisExpectData = z.output<typeof AnalysisExpect>;
 export type EventExpectationData = z.output<typeof EventExpectation>;
+export type EmailExpectationData = z.output<typeof EmailExpectation>;
 export type ToolExpectationData = z.output<typeof ToolExpectation>;
 export type ModelStepData = z.output<typeof ModelStep>;
 export type WebhookAnswerData = z.output<typeof WebhookAnswer>;

@@ -1,4 +1,5 @@
 import type { BookingRecord, ToolCallRecord } from '../store/records.ts';
+import type { CapturedEmail } from './emails-out.ts';
 import type { EmittedEvent } from './events-out.ts';
 import type { ScenarioMode } from './format.ts';
 
@@ -56,6 +57,8 @@ export interface ScenarioRun {
   bookings: BookingRecord[];
   /** The events the conversation sent out (lead.saved, booking.created, conversation.ended), captured. */
   events: EmittedEvent[];
+  /** The emails those events would send (invitation, owner's notices), composed and captured; none when the agent emails nobody. */
+  emails: CapturedEmail[];
   /** Caller turns said. */
   callerTurns: number;
   /** Whether the agent ended the conversation (end_call), and why it ended. */

@@ -10,6 +10,7 @@ import { openStore, type Store } from '../store/store.ts';
 import { calendarFor } from '../tools/calendar/index.ts';
 import type { CalendarProvider } from '../tools/calendar/types.ts';
 import { analysisFindings } from './analysis.ts';
+import { capturedEmails, scenarioMail } from './emails-out.ts';
 import { emittedEvents } from './events-out.ts';
 import { keypadTurn } from '../session/keypad-turn.ts';
 import { ScriptedPhoneLine } from './scripted-phone-line.ts';
@@ -74,6 +75,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     lead: {},
     bookings: [],
     events: [],
+    emails: [],
     callerTurns: 0,
     endedByAgent: false,
     endReason: null,
@@ -132,6 +134,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     const fixed = data.stubs.now === undefined ? undefined : scenarioInstant(data.stubs.now, zone);
     const clock = fixed ? () => new Date(fixed.epochMilliseconds) : o.clock;
     const hooks = stubWebhooks(agent, data.stubs.tools, o.env ?? process.env);
+    const mail = scenarioMail(agent, hooks.env);
     const calendar: CalendarProvider | undefined = data.stubs.calendar
       ? StubCalendar.fromScenario(data.stubs.calendar, zone)
       : calendarFor(agent, { store, env: hooks.env, fetch: hooks.fetch, now: clock });
@@ -148,6 +151,8 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
       env: hooks.env,
       clock,
       calendar,
+      // Emails are composed and captured (run.emails), never sent: the agent may promise an invitation.
+      emailsInvitations: mail.on && agent.config.calendar?.provider === 'builtin' && !data.stubs.calendar,
       onEvent: (_, e) => void events.push(e),
     });
     run.conversationId = conversation.id;
@@ -213,6 +218,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     if (!conversation.ended) await conversation.end('caller left');
     collect(run, events, call);
     run.events = await emittedEvents(events, store, conversation.id);
+    if (mail.on) run.emails = capturedEmails(run.events, agent, mail.env, clock?.() ?? new Date());
     if (call) {
       findings.push(...splitTurns(call, Boolean(data.caller.turns), run), ...sessionTrouble(call, events, run));
       notes.push(...o.voice!.notes);
@@ -227,12 +233,16 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     for (const tool of new Set(hooks.unstubbed.map((u) => u.tool))) {
       const call = tool && run.toolCalls.find((c) => c.name === tool);
       const hosts = [...new Set(hooks.unstubbed.filter((u) => !u.tool).map((u) => u.host))].join(', ');
+      // Only a cal.com or Calendly calendar reaches hosts no webhook tool names.
+      const remoteCalendar = agent.config.calendar && agent.config.calendar.provider !== 'builtin' && !data.stubs.calendar;
       findings.push({
-        path: tool ? ['stubs', 'tools'] : ['stubs', 'calendar'],
+        path: tool ? ['stubs', 'tools'] : remoteCalendar ? ['stubs', 'calendar'] : ['stubs'],
         turn: call ? run.transcript.find((t) => t.seq === call.turnSeq)?.turn : undefined,
         message: tool
           ? `${tool} tried to reach the network; scenarios never do: add stubs.tools.${tool} with the answer it should get`
-          : `a request to ${hosts} was refused: scenarios never reach the network (a cal.com or Calendly calendar needs stubs.calendar)`,
+          : remoteCalendar
+            ? `a request to ${hosts} was refused: scenarios never reach the network (a ${agent.config.calendar!.provider} calendar needs stubs.calendar)`
+            : `a request to ${hosts} was refused: scenarios never reach the network, and no webhook tool's URL matches it`,
       });
     }
     for (const [i, rubric] of (data.expect.rubric ?? []).entries()) {
@@ -241,7 +251,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
         judge = await o.models.judge();
       } catch (e) {
         if (!isModelMissing(e)) throw e;
-        notes.push(`rubric not judged (no judge model: set PARLEY_JUDGE_LLM or the agent's model key): ${rubric}`);
+        notes.push(`rubric not judged (no judge model: ${e.message}; set PARLEY_JUDGE_LLM or the agent's model key): ${rubric}`);
         continue;
       }
       const path = ['expect', 'rubric', ...(data.expect.rubric!.length > 1 ? [i] : [])];

@@ -32,20 +32,17 @@ export function stubWebhooks(agent: Agent, answers: Record<string, WebhookAnswer
   const webhooks = agent.config.tools.filter((t): t is WebhookToolConfig => t.type === 'webhook');
   const env: NodeJS.ProcessEnv = { ...baseEnv };
   for (const w of webhooks) {
-    const whole = /^\$\{([A-Z_][A-Z0-9_]*)\}$/.exec(w.url.trim())?.[1];
-    for (const name of [...secretRefs(w.url), ...Object.values(w.headers).flatMap(secretRefs)]) {
+    // A URL that is, or starts with, a secret (`${CRM_URL}`, `${LEDGER_API}/accounts/{email}`) gets a URL.
+    const base = /^\$\{([A-Z_][A-Z0-9_]*)\}/.exec(w.url.trim())?.[1];
+    const whole = w.url.trim() === `\${${base}}`;
+    for (const name of [...secretRefs(w.url), ...Object.values(w.headers).flatMap(secretRefs), ...(w.signingSecret ? secretRefs(w.signingSecret) : [])]) {
       if (env[name]) continue;
-      env[name] = name === whole ? `https://${w.name.toLowerCase()}.stub.invalid/` : `stub-${name.toLowerCase()}`;
+      env[name] = name === base ? `https://${w.name.toLowerCase()}.stub.invalid${whole ? '/' : ''}` : `stub-${name.toLowerCase()}`;
     }
   }
-  const target = (w: WebhookToolConfig) => {
-    try {
-      return endpoint(new URL(resolveSecrets(w.url, w.name, env)));
-    } catch {
-      return undefined;
-    }
-  };
-  const routes = webhooks.map((w) => ({ name: w.name, method: w.method, endpoint: target(w) }));
+  const routes = webhooks.map((w) => ({ name: w.name, method: w.method, endpoint: target(w, env) }));
+  const matches = (r: (typeof routes)[number], url: URL) => (typeof r.endpoint === 'string' ? r.endpoint === endpoint(url) : !!r.endpoint?.test(endpoint(url)));
+  const exact = (r: (typeof routes)[number]) => typeof r.endpoint === 'string';
   const used = new Map<string, number>();
   const unstubbed: UnstubbedRequest[] = [];
 
@@ -53,7 +50,9 @@ export function stubWebhooks(agent: Agent, answers: Record<string, WebhookAnswer
     const url = new URL(input instanceof Request ? input.url : input);
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     init?.signal?.throwIfAborted();
-    const route = routes.find((r) => r.method === method && r.endpoint === endpoint(url)) ?? routes.find((r) => r.endpoint === endpoint(url));
+    // A literal URL before a path template it also fits (`/accounts/search` before `/accounts/{email}`), the same method first.
+    const found = routes.filter((r) => matches(r, url)).sort((a, b) => Number(exact(b)) - Number(exact(a)) || Number(b.method === method) - Number(a.method === method));
+    const route = found[0];
     const list = route && answers[route.name];
     if (!route || !list) {
       unstubbed.push({ tool: route?.name, method, host: url.host });
@@ -73,6 +72,22 @@ function answer(a: WebhookAnswerData): Response {
   // A Response with a null-body status (204, 304) must have no body at all.
   const empty = a.status === 204 || a.status === 205 || a.status === 304;
   return new Response(empty ? null : text, { status: a.status, headers: { 'content-type': type, ...a.headers } });
+}
+
+/**
+ * What requests of webhook `w` look like: its origin and path, or a pattern when the path has
+ * `{name}` parameters (each fills one segment, URL-encoded); undefined when the URL cannot be parsed.
+ */
+function target(w: WebhookToolConfig, env: NodeJS.ProcessEnv): string | RegExp | undefined {
+  const slot = 'parleyparam';
+  try {
+    const url = resolveSecrets(w.url, w.name, env).replace(/(?<!\$)\{[A-Za-z_][A-Za-z0-9_]*\}/g, slot);
+    const path = endpoint(new URL(url));
+    if (!path.includes(slot)) return path;
+    return new RegExp(`^${path.split(slot).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Origin and path: how a request is matched to the webhook that built it (query strings carry arguments). */

@@ -108,7 +108,7 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
       ...Object.fromEntries(Object.entries(cfg.headers).filter(([, v]) => secretRefs(v).length)),
       // The signature changes with each attempt's timestamp; the record names the secret, not a value.
       ...(cfg.signingSecret ? { 'webhook-id': headers['idempotency-key'], 'webhook-signature': `v1,(signed with ${cfg.signingSecret})` } : {}),
-    },
+    } as Record<string, string>,
     body: hasBody ? sent : undefined,
   };
 
@@ -117,7 +117,10 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
     attempt++;
     try {
       // A retry keeps the webhook-id (receivers drop duplicates by it) and is signed afresh with its own timestamp.
-      const signed = key ? { ...headers, ...signedHeaders({ id: headers['idempotency-key'], timestamp: Math.floor(ctx.now().getTime() / 1000), body: body ?? '', key }) } : headers;
+      const signature = key ? signedHeaders({ id: headers['idempotency-key'], timestamp: Math.floor(ctx.now().getTime() / 1000), body: body ?? '', key }) : undefined;
+      const signed = signature ? { ...headers, ...signature } : headers;
+      // The record carries the timestamp of the attempt it ends with, as sent (the signature stays named, not shown).
+      if (signature) request.headers['webhook-timestamp'] = signature['webhook-timestamp'];
       const res = await ctx.fetch(url, { method: cfg.method, headers: signed, body, signal: AbortSignal.any([signal, timeoutSignal(cfg.timeoutMs)]) });
       // Masked before anything is clipped: a cut must not leave half a secret behind.
       const text = secretMaskOf(ctx).text(await res.text());
