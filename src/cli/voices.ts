@@ -18,7 +18,7 @@ const PROVIDERS = ['elevenlabs', 'cartesia', 'openai', 'local', 'sherpa'] as con
 type Provider = (typeof PROVIDERS)[number];
 
 /** A voice with the provider it belongs to and where the answer came from. */
-export type ListedVoice = Omit<VoiceInfo, 'gender'> & Partial<Pick<CatalogueVoice, 'age' | 'models'>> & { provider: Provider; gender?: string; source: 'catalogue' | 'account' | 'installed' };
+export type ListedVoice = Omit<VoiceInfo, 'gender'> & Partial<Pick<CatalogueVoice, 'age' | 'models' | 'multilingual'>> & { provider: Provider; gender?: string; source: 'catalogue' | 'account' | 'installed' };
 
 const fromCatalogue = (provider: Provider): ListedVoice[] =>
   catalogueOf(provider).map(({ provider: _p, ...v }) => ({ provider, ...v, kind: provider === 'local' || provider === 'sherpa' ? 'local' : 'stock', source: 'catalogue' }));
@@ -27,7 +27,9 @@ const fromCatalogue = (provider: Provider): ListedVoice[] =>
 function labelled(provider: Provider, v: VoiceInfo, source: ListedVoice['source']): ListedVoice {
   const c = catalogued(provider, v.id);
   const gender = v.gender ? (genderOf(v.gender) ?? v.gender) : c?.gender;
-  return { provider, ...c, ...v, ...(gender ? { gender } : {}), ...(c?.accent && !v.accent ? { accent: c.accent } : {}), source } as ListedVoice;
+  // Every ElevenLabs voice, cloned ones too, speaks the multilingual models' languages.
+  const multilingual = provider === 'elevenlabs' || c?.multilingual;
+  return { provider, ...c, ...v, ...(gender ? { gender } : {}), ...(c?.accent && !v.accent ? { accent: c.accent } : {}), ...(multilingual ? { multilingual } : {}), source } as ListedVoice;
 }
 
 /** The voices of one provider, and a note when they came from the catalogue for want of a key. */
@@ -83,7 +85,7 @@ async function list(o: ListOptions): Promise<void> {
   for (const v of shown) {
     if (v.provider !== last) console.log(bold(v.provider) + dim(heading(v.provider, v.source)));
     last = v.provider;
-    const about = [v.language, v.accent, v.gender, v.age, v.kind === 'cloned' ? 'cloned' : '', v.models && v.models.length < 3 ? `only ${v.models.join(', ')}` : ''].filter(Boolean).join(', ');
+    const about = [v.multilingual ? 'multilingual' : v.language, v.accent, v.gender, v.age, v.kind === 'cloned' ? 'cloned' : '', v.models && v.models.length < 3 ? `only ${v.models.join(', ')}` : ''].filter(Boolean).join(', ');
     console.log(`  ${v.id.padEnd(38)} ${v.name}${about ? dim(`  (${about})`) : ''}`);
   }
   if (!shown.length && !process.exitCode) {
@@ -93,7 +95,7 @@ async function list(o: ListOptions): Promise<void> {
 }
 
 const heading = (provider: Provider, source: ListedVoice['source']): string =>
-  ({ elevenlabs: ' (voice.tts: elevenlabs:<model>)', cartesia: ' (voice.tts: cartesia:<model>)', openai: ' (voice.tts: openai:gpt-4o-mini-tts or openai:tts-1)', local: ' (voice.tts: local:flite)', sherpa: ' (voice.tts: sherpa:<a pulled Kokoro model>)' })[provider] +
+  ({ elevenlabs: ' (voice.tts: elevenlabs:<model>; multilingual with eleven_flash_v2_5, eleven_turbo_v2_5, eleven_multilingual_v2)', cartesia: ' (voice.tts: cartesia:<model>)', openai: ' (voice.tts: openai:gpt-4o-mini-tts or openai:tts-1)', local: ' (voice.tts: local:flite)', sherpa: ' (voice.tts: sherpa:<a pulled Kokoro model>)' })[provider] +
   (source === 'catalogue' && (provider === 'elevenlabs' || provider === 'cartesia') ? ' — from the catalogue' : '');
 
 /** `parley voices [list]|clone`. */
@@ -102,7 +104,7 @@ export function command(): Command {
   const listing = (c: Command) =>
     c
       .option('--provider <name>', `only one provider: ${PROVIDERS.join(', ')}`)
-      .option('--language <tag>', 'only voices made for this language: en, de, or en-GB (English with a British accent)')
+      .option('--language <tag>', 'only voices that speak this language (multilingual ones always): en, de, or en-GB (English with a British accent)')
       .option('--accent <accent>', 'only this accent: british, american, australian, irish, scottish, indian…')
       .option('--gender <gender>', 'only female, male or neutral voices')
       .option('--offline', 'answer from the catalogue shipped with Parley, even where a key is set')

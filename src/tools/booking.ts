@@ -88,17 +88,20 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
   };
 }
 
-/** What book_call takes: the slot, name and email, and every other field the agent collects. */
+/** What book_call takes: the slot, name and email, and every other field the agent collects (only those: no `company` or `problem` unless collected). */
 function bookInput(collect: CollectSpec[]) {
+  // company and problem keep their own wording (problem is the calendar's notes) when collected.
+  const own: Record<string, z.ZodOptional<z.ZodString>> = {
+    company: z.string().max(200).optional(),
+    problem: z.string().max(2000).optional().describe('What the caller wants to solve, for the consultant.'),
+  };
   const extra = Object.fromEntries(
-    collect.filter((f) => !['name', 'email', 'company', 'problem'].includes(f.field)).map((f) => [f.field, z.string().max(2000).optional().describe(`${f.description ?? f.field}; omit to use what save_lead saved`)]),
+    collect.filter((f) => f.field !== 'name' && f.field !== 'email').map((f) => [f.field, (Object.hasOwn(own, f.field) ? own[f.field] : undefined) ?? z.string().max(2000).optional().describe(`${f.description ?? f.field}; omit to use what save_lead saved`)]),
   );
   return z.object({
     start: z.string().describe('The exact "start" of one of the slots check_availability returned.'),
     name: z.string().min(2).max(200).describe('Full name, as spelled back to and confirmed by the caller.'),
     email: z.string().max(320).describe('Email, as spelled back to and confirmed by the caller.'),
-    company: z.string().max(200).optional(),
-    problem: z.string().max(2000).optional().describe('What the caller wants to solve, for the consultant.'),
     ...extra,
     callerTimeZone: z.string().max(64).optional(),
   });

@@ -37,7 +37,7 @@ describe('parley voices', () => {
   it('lists every provider: stock and cloned voices, OpenAI’s documented set, and flite’s', async () => {
     const r = await runParley(['voices', 'list'], { env });
     assert.equal(r.code, 0, r.stderr);
-    for (const line of [/^elevenlabs /m, /JBFqnCBsd6RMkjVDRZzb\s+George {2}\(en, british, male, middle-aged\)/, /^cartesia /m, /6ccbfb76-1fc6-48f7-b71d-91ac6298247b\s+Tessa {2}\(en, female, cloned\)/, /^openai /m, /^\s+coral\s+coral {2}\(en\)$/m, /^\s+ballad\s+ballad {2}\(en, only gpt-4o-mini-tts\)$/m, /^local /m, /^\s+slt\s+slt {2}\(en, american, female\)$/m, /^sherpa /m]) {
+    for (const line of [/^elevenlabs /m, /JBFqnCBsd6RMkjVDRZzb\s+George {2}\(multilingual, british, male, middle-aged\)/, /^cartesia /m, /6ccbfb76-1fc6-48f7-b71d-91ac6298247b\s+Tessa {2}\(en, female, cloned\)/, /^openai /m, /^\s+coral\s+coral {2}\(multilingual\)$/m, /^\s+ballad\s+ballad {2}\(multilingual, only gpt-4o-mini-tts\)$/m, /^local /m, /^\s+slt\s+slt {2}\(en, american, female\)$/m, /^sherpa /m]) {
       assert.match(r.stdout, line);
     }
     assert.doesNotMatch(r.stdout, /from the catalogue/, 'with keys the cloud lists are live');
@@ -73,6 +73,10 @@ describe('parley voices', () => {
     const found = JSON.parse(r.stdout) as { provider: string; accent: string; language: string }[];
     assert.deepEqual([...new Set(found.map((v) => v.provider))].sort(), ['cartesia', 'elevenlabs', 'sherpa']);
     assert.ok(found.every((v) => v.accent === 'british' && v.language === 'en'));
+    const polish = await runParley(['voices', '--provider', 'openai', '--language', 'pl'], { env });
+    assert.equal(polish.code, 0, polish.stderr);
+    assert.match(polish.stdout, /coral\s+coral {2}\S*\(multilingual/, 'OpenAI’s voices follow the text: listed for Polish, shown as multilingual');
+    assert.doesNotMatch(polish.stdout, /no voices/);
     const none = await runParley(['voices', '--provider', 'openai', '--accent', 'british'], { env });
     assert.equal(none.code, 0);
     assert.match(none.stdout, /no voices with accent british from openai/);

@@ -38,8 +38,18 @@ describe('the voice catalogue', () => {
     const british = filterVoices(catalogueOf('elevenlabs'), { language: 'en-GB', gender: 'woman' });
     assert.deepEqual(british.map((v) => v.name).sort(), ['Alice', 'Lily']);
     assert.deepEqual(filterVoices(catalogueOf('elevenlabs'), { accent: 'Australian' }).map((v) => v.name), ['Charlie']);
-    assert.ok(filterVoices(VOICE_CATALOGUE, { language: 'de' }).every((v) => v.provider === 'cartesia'));
+    assert.ok(filterVoices(VOICE_CATALOGUE, { language: 'de' }).every((v) => v.provider === 'cartesia' || v.multilingual));
     assert.deepEqual(filterVoices(VOICE_CATALOGUE, { accent: 'klingon' }), []);
+  });
+
+  it('multilingual voices (OpenAI’s, ElevenLabs’) match any language; one-language voices only their own (accounting LOG entry 11)', () => {
+    assert.deepEqual(filterVoices(catalogueOf('openai'), { language: 'pl' }).map((v) => v.id).sort(), [...OPENAI_VOICES].sort());
+    assert.equal(filterVoices(catalogueOf('elevenlabs'), { language: 'pl-PL' }).length, catalogueOf('elevenlabs').length);
+    assert.ok(catalogueOf('openai').every((v) => v.multilingual) && catalogueOf('elevenlabs').every((v) => v.multilingual));
+    const polish = filterVoices(catalogueOf('cartesia'), { language: 'pl' });
+    assert.ok(polish.length > 0 && polish.every((v) => v.language === 'pl'), 'Cartesia voices keep their one language');
+    assert.deepEqual(filterVoices([...catalogueOf('local'), ...catalogueOf('sherpa')], { language: 'pl' }), [], 'English-only engines are not listed');
+    assert.deepEqual(filterVoices(catalogueOf('openai'), { language: 'en-GB' }), [], 'a region still asks for that accent, which OpenAI does not label');
   });
 });
 

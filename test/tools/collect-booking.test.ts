@@ -16,6 +16,9 @@ import { CalcomCalendar, type CalcomConfig } from '../../src/tools/calendar/calc
 import { CalendlyCalendar, type CalendlyConfig } from '../../src/tools/calendar/calendly.ts';
 import type { CalendarProvider } from '../../src/tools/calendar/types.ts';
 import { booker } from './calendar/tool-harness.ts';
+import type { z } from 'zod';
+import { bookCallTool } from '../../src/tools/booking.ts';
+import type { ToolContext } from '../../src/tools/context.ts';
 
 const NOW = new Date('2026-12-01T08:00:00Z');
 const SLOT = '2026-12-02T10:00:00Z';
@@ -73,6 +76,17 @@ describe('typed collect fields in book_call', () => {
     const config: CalcomConfig = { provider: 'calcom', apiKey: '${CALCOM_API_KEY}', eventTypeId: fake.eventTypeId, baseURL: fake.url };
     return { fake, calendar: new CalcomCalendar({ config, env: { CALCOM_API_KEY: 'k' }, now: () => NOW }) };
   }
+
+  it('book_call’s arguments are the agent’s collect fields: no company or problem unless collected (solar LOG entry 14)', () => {
+    const ctx = (collect: AgentFileInput['collect']) => {
+      const config = AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'hi' }, timeZone: 'America/Chicago', collect });
+      return { agent: { config, collect: config.collect.map((c) => collectSpec(c, config.timeZone)) } } as unknown as ToolContext;
+    };
+    const args = (collect: AgentFileInput['collect']) => Object.keys((bookCallTool(ctx(collect), {} as CalendarProvider).inputSchema as unknown as z.ZodObject).shape);
+    assert.deepEqual(args(['name', 'email', 'phone', 'address', { field: 'monthly_bill', type: 'money' }]), ['start', 'name', 'email', 'phone', 'address', 'monthly_bill', 'callerTimeZone']);
+    assert.deepEqual(args(['name', 'email', 'company', 'problem']), ['start', 'name', 'email', 'company', 'problem', 'callerTimeZone']);
+    assert.deepEqual(args([]), ['start', 'name', 'email', 'callerTimeZone']);
+  });
 
   it('refuses to book until the phone was read back digit by digit and confirmed, and says how', async () => {
     const { fake, calendar } = await calcom();

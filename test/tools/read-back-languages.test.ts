@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuiltinCalendar, type BuiltinConfig } from '../../src/tools/calendar/builtin.ts';
-import { readBackConfirmed, readBackRefusal } from '../../src/tools/collect/read-back.ts';
+import { readBackConfirmed, readBackHow, readBackRefusal } from '../../src/tools/collect/read-back.ts';
 import { sayPhoneDigits, spokenDigits } from '../../src/tools/collect/phone.ts';
 import { checkValue } from '../../src/tools/collect/values.ts';
 import { parseSpokenEmail, spellOut } from '../../src/tools/spelling.ts';
@@ -64,6 +64,18 @@ describe('symbols and digits said as words, per language', () => {
     ];
     for (const [lang, words] of said) assert.equal(spokenDigits(words, lang), '0123456789', lang);
     assert.equal(spokenDigits('um, one two', 'en'), '12', 'English "um" is no digit');
+  });
+
+  it('any digits field is read back like a phone: in groups, in the language’s digit words (accounting LOG entry 5)', () => {
+    const nip = collectSpec({ field: 'nip', type: 'text', pattern: '^[0-9]{10}$', confirm: 'digits', required: false }, 'Europe/Warsaw');
+    const checked = (raw: string, language?: string) => checkValue(nip, raw, { now: new Date('2026-12-21T09:00:00Z'), timeZone: 'Europe/Warsaw', language });
+    const say = 'sześć siedem pięć, jeden dwa trzy, cztery pięć sześć siedem';
+    assert.deepEqual(checked('675-123-45-67', 'pl-PL'), { value: '6751234567', say });
+    assert.equal(readBackConfirmed(nip, '6751234567', yes(`NIP: ${say}. Zgadza się?`, 'Tak.'), 'pl-PL'), true, 'the wording it gives passes its own gate');
+    assert.deepEqual(checked('675 123 45 67', 'cs'), { value: '6751234567', say: '6 7 5, 1 2 3, 4 5 6 7' }, 'numerals in a language without Parley’s own words');
+    const unpatterned = collectSpec({ field: 'account', type: 'text', confirm: 'digits', required: false }, 'UTC');
+    assert.deepEqual(checkValue(unpatterned, 'PL-48 21', { now: new Date(), timeZone: 'UTC', language: 'de' }), { value: 'PL-48 21', say: 'P L, vier acht, zwei eins' });
+    assert.equal(readBackHow(nip, say), `read it back digit by digit, in groups ("${say}"), and wait for a yes`);
   });
 
   it('a phone number is read back with the language’s digit words when asked', () => {

@@ -20,6 +20,8 @@ export interface CatalogueVoice {
   gender?: 'female' | 'male' | 'neutral';
   age?: 'young' | 'middle-aged' | 'old';
   description?: string;
+  /** It speaks other languages than the one it was made for: OpenAI's follow the text, ElevenLabs' do with its multilingual models. Any language filter lists it. */
+  multilingual?: boolean;
   /** Models that take the voice, where the provider restricts it. */
   models?: string[];
 }
@@ -62,13 +64,13 @@ export function genderOf(word: string): 'female' | 'male' | 'neutral' | undefine
   return GENDER_WORDS[word.trim().toLowerCase()];
 }
 
-/** The voices matching every field of the filter. `language: en-GB` means English with a British accent. */
-export function filterVoices<V extends { language?: string; accent?: string; gender?: string }>(voices: readonly V[], f: VoiceFilter): V[] {
+/** The voices matching every field of the filter. `language: en-GB` means English with a British accent; a multilingual voice matches any language. */
+export function filterVoices<V extends { language?: string; multilingual?: boolean; accent?: string; gender?: string }>(voices: readonly V[], f: VoiceFilter): V[] {
   const [lang, region] = (f.language ?? '').toLowerCase().replace(/_/g, '-').split('-');
   const accent = f.accent ? accentOf(f.accent) : region && REGION_ACCENT[region];
   const gender = f.gender ? (genderOf(f.gender) ?? f.gender.toLowerCase()) : undefined;
   return voices.filter((v) => {
-    if (lang && (v.language ?? '').toLowerCase().split('-')[0] !== lang) return false;
+    if (lang && !v.multilingual && (v.language ?? '').toLowerCase().split('-')[0] !== lang) return false;
     if (accent && (v.accent ?? '').toLowerCase() !== accent) return false;
     if (gender && (genderOf(v.gender ?? '') ?? v.gender?.toLowerCase()) !== gender) return false;
     return true;

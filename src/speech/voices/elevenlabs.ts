@@ -4,7 +4,7 @@ import type { CatalogueVoice } from './catalogue.ts';
 // them: the id, the name, and the labels ElevenLabs gives each (accent, gender, age) with its own
 // one-line description. All were recorded in English; the multilingual models
 // (eleven_multilingual_v2, eleven_flash_v2_5, eleven_turbo_v2_5) speak other languages with them,
-// keeping the accent. ElevenLabs retires and adds default voices now and then: with
+// keeping the accent, so they are multilingual: any language filter lists them. ElevenLabs retires and adds default voices now and then: with
 // ELEVENLABS_API_KEY set, `parley voices` lists the account's real set.
 
 const v = (id: string, name: string, accent: string, gender: 'female' | 'male' | 'neutral', age: CatalogueVoice['age'], description: string): CatalogueVoice => ({
@@ -12,6 +12,7 @@ const v = (id: string, name: string, accent: string, gender: 'female' | 'male' |
   id,
   name,
   language: 'en',
+  multilingual: true,
   accent,
   gender,
   ...(age ? { age } : {}),

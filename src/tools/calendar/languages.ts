@@ -1,4 +1,5 @@
 import { knownLanguage, type KnownLanguage } from '../../util/language.ts';
+import { MONTH_NAMES } from './vocabulary.ts';
 
 // A caller's time words in the agent's language, put into the English words the phrase reader
 // knows ("w środę rano" → "wednesday morning", "demain à 15h" → "tomorrow at 15"), so one reader
@@ -18,8 +19,29 @@ const before = (n: string): string => String(((Number(n) + 22) % 24) + 1);
 /** "halb drei", "half drie": half an hour before the hour named. */
 const half = (word: string): Rule => [String.raw`${word}\s+${N}`, (_m, h) => `${before(h)}:30`];
 
+/**
+ * Month names (every form callers use, "|"-separated, 1st entry January) as English ones; a day
+ * number before them keeps its place, dropping the German/Polish ordinal dot ("8." → "8") and the
+ * Romance "de" ("8 de enero" → "8 january"). `day` is what may sit between the day and the month.
+ */
+function months(forms: string[], day = ''): Rule[] {
+  return forms.map((f, i) => [String.raw`(?:(\d{1,2})(?:\.|er|º|°)?\s*${day})?(?:${f})`, (_m, d) => ` ${d ?? ''} ${MONTH_NAMES[i].toLowerCase()} `]);
+}
+
+/** An English month name, as `months` leaves it: a "first" before it is the 1st of the month. */
+const ENGLISH_MONTH = `(?:${MONTH_NAMES.join('|').toLowerCase()})`;
+
+/** Day-of-month ordinals (Polish "ósmego"): the 1st word is "1st"; 21st–31st as "dwudziestego pierwszego". */
+function dayOrdinals(units: string[], twenty: string, thirty: string): Rule[] {
+  const unit = units.slice(0, 9).join('|');
+  const compound: Rule = [String.raw`(${twenty}|${thirty})\s+(${unit})`, (_m, tens, u) => ` ${(tens === twenty ? 20 : 30) + units.indexOf(u) + 1}th `];
+  return [compound, [thirty, ' 30th '], [twenty, ' 20th '], ...units.map((w, i): Rule => [w, ` ${i + 1}th `])];
+}
+
 const RULES: Record<Exclude<KnownLanguage, 'en'>, Rule[]> = {
   pl: [
+    ...months(['styczeń|stycznia|styczniu', 'luty|lutego|lutym', 'marzec|marca|marcu', 'kwiecień|kwietnia|kwietniu', 'maj|maja|maju', 'czerwiec|czerwca|czerwcu', 'lipiec|lipca|lipcu', 'sierpień|sierpnia|sierpniu', 'wrzesień|września|wrześniu', 'październik|października|październiku', 'listopad|listopada|listopadzie', 'grudzień|grudnia|grudniu']),
+    ...dayOrdinals(['pierwszego', 'drugiego', 'trzeciego', 'czwartego', 'piątego', 'szóstego', 'siódmego', 'ósmego', 'dziewiątego', 'dziesiątego', 'jedenastego', 'dwunastego', 'trzynastego', 'czternastego', 'piętnastego', 'szesnastego', 'siedemnastego', 'osiemnastego', 'dziewiętnastego'], 'dwudziestego', 'trzydziestego'),
     ...ordinals(['pierwszej', 'drugiej', 'trzeciej', 'czwartej', 'piątej', 'szóstej', 'siódmej', 'ósmej', 'dziewiątej', 'dziesiątej', 'jedenastej', 'dwunastej', 'trzynastej', 'czternastej', 'piętnastej', 'szesnastej', 'siedemnastej', 'osiemnastej', 'dziewiętnastej', 'dwudziestej']),
     [String.raw`wpół\s+do\s+${N}`, (_m, h) => `${before(h)}:30`],
     [String.raw`po\s*południu|popołudniu|popołudniem`, ' afternoon '],
@@ -52,6 +74,7 @@ const RULES: Record<Exclude<KnownLanguage, 'en'>, Rule[]> = {
     [String.raw`około|koło|ok|godzinie|godz|godzina|godzinę|w|we|na|proszę|poproszę|może|najlepiej|pasuje|pasowałby|pasowałaby|mi|by|byłoby|dobrze|jakoś|dzień|termin|rozmowę|spotkanie|chciałbym|chciałabym|tak|no`, ' '],
   ],
   de: [
+    ...months(['januar|jänner', 'februar|feber', 'märz|maerz', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'dezember']),
     [String.raw`(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)(vormittag|nachmittag|abend|morgen|mittag)`, (_m, d, p) => `${d} ${p === 'morgen' ? 'vormittag' : p}`],
     [String.raw`ein(?=\s+uhr)`, '1'],
     ...cardinals(['eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun', 'zehn', 'elf', 'zwölf']),
@@ -91,6 +114,8 @@ const RULES: Record<Exclude<KnownLanguage, 'en'>, Rule[]> = {
     [String.raw`uhr|gegen|ungefähr|etwa|im|in|der|den|die|das|bitte|vielleicht|geht|es|gerne|gern|wäre|passt|mir|ihnen|termin|so|lieber|also|ja`, ' '],
   ],
   fr: [
+    ...months(['janvier', 'février|fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août|aout', 'septembre', 'octobre', 'novembre', 'décembre|decembre']),
+    [String.raw`(?:premier|1er)(?=\s+${ENGLISH_MONTH})`, ' 1 '],
     ...H_CLOCK,
     [String.raw`(?:dans\s+l['’]|l['’]|cet\s+|en\s+)?apr[eè]s[-\s]midi|aprem`, ' afternoon '],
     [String.raw`apr[eè]s[-\s]demain`, ' day after tomorrow '],
@@ -125,6 +150,8 @@ const RULES: Record<Exclude<KnownLanguage, 'en'>, Rule[]> = {
     [String.raw`heures?|vers|le|la|les|l|du|des|de|d|s['’]il\s+vous\s+plaît|plutôt|peut[-\s]être|ça|me|va|convient|pour|moi|je|voudrais|disons|dans|oui|alors`, ' '],
   ],
   es: [
+    ...months(['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre|setiembre', 'octubre', 'noviembre', 'diciembre'], String.raw`(?:de\s+)?`),
+    [String.raw`(?:primero)(?=\s+(?:de\s+)?${ENGLISH_MONTH})`, ' 1 '],
     [String.raw`pasado\s+mañana`, ' day after tomorrow '],
     [String.raw`(?:por|de|en)\s+la\s+mañana`, ' morning '],
     [String.raw`(?:por|de|en)\s+la\s+tarde|tarde`, ' afternoon '],
@@ -157,9 +184,12 @@ const RULES: Record<Exclude<KnownLanguage, 'en'>, Rule[]> = {
     [String.raw`entre`, ' between '],
     [String.raw`y`, ' and '],
     [String.raw`a\s+las?|a`, ' at '],
-    [String.raw`sobre|hacia|alrededor\s+de|el|la|los|las|de|por|favor|puede|ser|mejor|me|viene|bien|va|en|para|quizás|quizas|sí|si|pues|horas?`, ' '],
+    [String.raw`d[ií]a|sobre|hacia|alrededor\s+de|el|la|los|las|de|por|favor|puede|ser|mejor|me|viene|bien|va|en|para|quizás|quizas|sí|si|pues|horas?`, ' '],
   ],
   it: [
+    [String.raw`l['’](\d{1,2})`, ' $1 '],
+    ...months(['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre']),
+    [String.raw`(?:primo)(?=\s+${ENGLISH_MONTH})`, ' 1 '],
     [String.raw`dopodomani`, ' day after tomorrow '],
     [String.raw`domani`, ' tomorrow '],
     [String.raw`oggi`, ' today '],
@@ -194,6 +224,8 @@ const RULES: Record<Exclude<KnownLanguage, 'en'>, Rule[]> = {
     [String.raw`verso|le|il|la|lo|di|del|della|nel|nella|in|per|favore|va|bene|meglio|mi|andrebbe|magari|sì|si`, ' '],
   ],
   pt: [
+    ...months(['janeiro', 'fevereiro', 'março|marco', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'], String.raw`(?:de\s+)?`),
+    [String.raw`(?:primeiro|1º)(?=\s+(?:de\s+)?${ENGLISH_MONTH})`, ' 1 '],
     ...H_CLOCK,
     [String.raw`depois\s+de\s+amanh[ãa]`, ' day after tomorrow '],
     [String.raw`(?:de|pela|na)\s+manh[ãa]`, ' morning '],
@@ -227,9 +259,10 @@ const RULES: Record<Exclude<KnownLanguage, 'en'>, Rule[]> = {
     [String.raw`entre`, ' between '],
     [String.raw`e`, ' and '],
     [String.raw`às|as|à`, ' at '],
-    [String.raw`por\s+volta\s+das?|o|a|os|de|da|do|na|no|em|por|favor|pode|ser|melhor|para|mim|sim|horas?`, ' '],
+    [String.raw`por\s+volta\s+das?|dia|o|a|os|de|da|do|na|no|em|por|favor|pode|ser|melhor|para|mim|sim|horas?`, ' '],
   ],
   nl: [
+    ...months(['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december']),
     [String.raw`(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)(ochtend|middag|avond)`, '$1 $2'],
     [String.raw`(?:om\s+)?(?:een|één)(?=\s+uur)|om\s+(?:een|één)`, ' at 1 '],
     ...cardinals(['een', 'twee', 'drie', 'vier', 'vijf', 'zes', 'zeven', 'acht', 'negen', 'tien', 'elf', 'twaalf']).slice(1),

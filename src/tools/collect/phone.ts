@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js';
 import { digitWord, readBackWords } from '../spoken-words.ts';
+import { hasOwnWords } from '../../util/language.ts';
 
 // Phone numbers: what a recogniser wrote ("oh seven nine one one, double one…", "+44 7911 123456")
 // becomes E.164 (+447911123456) with libphonenumber-js, a national number read in the business's
@@ -59,8 +60,22 @@ export function sayPhoneDigits(e164: string, language?: string): string {
   // The number's own grouping (+44 7911 123456), each long group split again for the ear.
   const groups = parsed ? parsed.formatInternational().replace(/^\+/, '').split(/[\s-]+/) : [e164.replace(/\D/g, '')];
   const [code, ...rest] = groups;
-  const spoken = [code, ...rest.flatMap(sayGroups)].map((g) => [...g].map((d) => (language ? digitWord(Number(d), language) : SAY[Number(d)])).join(' '));
+  const spoken = [code, ...rest.flatMap(sayGroups)].map((g) => sayEach(g, language));
   return `${e164.startsWith('+') ? 'plus ' : ''}${spoken.join(', ')}`;
+}
+
+/** A value read back digit by digit in the groups people say (`confirm: digits`): "6751234567" → "six seven five, one two three, four five six seven"; letters stay letters ("PL" → "P L"), separators go. */
+export function sayDigitGroups(value: string, language?: string): string {
+  const pieces = value.split(/(\d+)/).map((p) => p.replace(/[^\p{L}\p{N}]+/gu, '')).filter(Boolean);
+  return pieces.flatMap((p) => (/^\d+$/.test(p) ? sayGroups(p).map((g) => sayEach(g, language)) : [[...p].join(' ')])).join(', ');
+}
+
+/**
+ * Each digit as a word of `language` (English without one); in a language Parley has no digit
+ * words for, as numerals, which the voice then says in its own language.
+ */
+function sayEach(digits: string, language: string | undefined): string {
+  return [...digits].map((d) => (!hasOwnWords(language) ? d : language ? digitWord(Number(d), language) : SAY[Number(d)])).join(' ');
 }
 
 /** The forms a read-back of an E.164 number may take, as digits: with the country code, or as dialled at home (07911…). */

@@ -3,7 +3,7 @@ import type { CollectSpec } from '../../agent/collect.ts';
 import { resolveWhen } from '../calendar/when.ts';
 import { parseSpokenEmail, spellOut } from '../spelling.ts';
 import { parseMoney, parseNumber, sameCurrency, sayMoney, sayNumber } from './amount.ts';
-import { parsePhone, sayPhoneDigits, spokenDigits } from './phone.ts';
+import { parsePhone, sayDigitGroups, sayPhoneDigits, spokenDigits } from './phone.ts';
 import { baseLanguage } from '../../util/language.ts';
 
 // One collected value, checked and normalised in code by its type before anything keeps it: the
@@ -20,8 +20,11 @@ const LIMITS: Record<CollectSpec['type'], number> = { name: 200, email: 320, pho
 
 /** Checks and normalises what the model passed for one field (its type, then its pattern); `timeZone` is the business's, for dates. */
 export function checkValue(spec: CollectSpec, raw: string, o: { now: Date; timeZone: string; language?: string }): Checked {
-  const checked = checkType(spec, raw, o);
-  return spec.pattern && !('error' in checked) ? matchPattern(spec, spec.pattern, raw, checked) : checked;
+  const typed = checkType(spec, raw, o);
+  const checked = spec.pattern && !('error' in typed) ? matchPattern(spec, spec.pattern, raw, typed) : typed;
+  // Any digit-by-digit read-back is said like a phone's: in groups, in the agent's digit words.
+  if (spec.confirm !== 'digits' || spec.type === 'phone' || 'error' in checked) return checked;
+  return { value: checked.value, say: sayDigitGroups(checked.value, o.language) };
 }
 
 /** The value's compact form (spaces and dashes removed; digits said as words read as digits) when it matches the field's pattern. */

@@ -104,6 +104,37 @@ describe('time words in the agent’s language', () => {
     for (const [words, day] of forms) for (const w of words.split(' ')) assert.equal(understood(`${w} wieczorem`, 'pl').slice(0, day.length), day, w);
   });
 
+  it('dates with month names, as callers say them (accounting LOG entry 4)', () => {
+    const dates: [string, string, string][] = [
+      ['pl', 'A w piątek ósmego stycznia?', 'Friday 2027-01-08 00:00–24:00'],
+      ['pl', '8 stycznia', 'Friday 2027-01-08 00:00–24:00'],
+      ['pl', '8. stycznia o 10', 'Friday 2027-01-08 10:00'],
+      ['pl', 'dwudziestego ósmego lutego', 'Sunday 2027-02-28 00:00–24:00'],
+      ['pl', 'styczeń 12', 'Tuesday 2027-01-12 00:00–24:00'],
+      ['pl', 'ósmego o dziesiątej', 'Friday 2027-01-08 10:00'],
+      ['de', 'am 8. Januar um 10 Uhr', 'Friday 2027-01-08 10:00'],
+      ['de', '8. März', 'Monday 2027-03-08 00:00–24:00'],
+      ['fr', 'le 8 janvier à 15h', 'Friday 2027-01-08 15:00'],
+      ['fr', 'le premier février', 'Monday 2027-02-01 00:00–24:00'],
+      ['es', 'el 8 de enero a las 3', 'Friday 2027-01-08 15:00'],
+      ['es', 'el primero de marzo', 'Monday 2027-03-01 00:00–24:00'],
+      ['it', "l'8 gennaio alle 15", 'Friday 2027-01-08 15:00'],
+      ['it', 'il primo febbraio', 'Monday 2027-02-01 00:00–24:00'],
+      ['pt', 'dia 8 de janeiro às 15h', 'Friday 2027-01-08 15:00'],
+      ['pt', '1º de março', 'Monday 2027-03-01 00:00–24:00'],
+      ['nl', 'op 8 januari om 10 uur', 'Friday 2027-01-08 10:00'],
+      ['nl', '8 mei', 'Saturday 2027-05-08 00:00–24:00'],
+    ];
+    for (const [language, phrase, want] of dates) assert.equal(understood(phrase, language), want, `${language} "${phrase}"`);
+  });
+
+  it('Polish months in nominative and genitive', () => {
+    const names = 'styczeń stycznia|luty lutego|marzec marca|kwiecień kwietnia|maj maja|czerwiec czerwca|lipiec lipca|sierpień sierpnia|wrzesień września|październik października|listopad listopada|grudzień grudnia'.split('|');
+    names.forEach((pair, i) => {
+      for (const name of pair.split(' ')) assert.match(understood(`15 ${name}`, 'pl'), new RegExp(`^\\w+ 202[67]-${String(i + 1).padStart(2, '0')}-15 `), name);
+    });
+  });
+
   it('reads another language’s words only for an agent in that language; English always', () => {
     assert.ok('error' in resolveWhen('w środę rano', { now: NOW, timeZone: WARSAW }), 'an English agent does not read Polish');
     assert.ok('error' in resolveWhen('w środę rano', { now: NOW, timeZone: WARSAW, language: 'de' }));
