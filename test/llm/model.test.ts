@@ -121,6 +121,17 @@ describe('resolveModel', () => {
     configError(() => resolveModel({ spec: 'openai-compatible:qwen' }, {}), /openai-compatible:qwen needs a server URL/, /PARLEY_LLM_BASE_URL/, /brain\.baseURL/);
   });
 
+  it('fills a ${NAME} in brain.baseURL, and names the variable when it is unset (not "Invalid URL")', async () => {
+    const server = await startChatServer();
+    servers.push(server.close);
+    const model = resolveModel({ spec: 'openai-compatible:qwen', baseURL: '${VLLM_BASE_URL}' }, { VLLM_BASE_URL: `${server.base}/v1` });
+    assert.equal(await ask(model), 'pong');
+    assert.throws(
+      () => resolveModel({ spec: 'openai-compatible:qwen', baseURL: '${VLLM_BASE_URL}' }, {}),
+      (e: unknown) => e instanceof MissingSecretError && e.variable === 'VLLM_BASE_URL' && /environment variable VLLM_BASE_URL is not set \(needed by the server URL \(baseURL\) of the model openai-compatible:qwen\)/.test(e.message),
+    );
+  });
+
   it('resolves ollama with no key at its default local server', () => {
     const model = resolveModel({ spec: 'ollama:llama3.2' }, {}) as { modelId: string; provider: string };
     assert.equal(model.modelId, 'llama3.2');
