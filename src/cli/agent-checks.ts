@@ -82,12 +82,28 @@ export function phoneToolWarnings(config: AgentFileData): string[] {
   );
 }
 
+/** An environment variable the agent needs and this environment lacks; `blocksLoading`: unset, the server does not load the agent at all. */
+export interface MissingKey {
+  name: string;
+  neededBy: string;
+  blocksLoading?: true;
+}
+
 /** Environment variables the agent needs and this environment lacks, each with what needs it. */
-export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { name: string; neededBy: string }[] {
-  const out = new Map<string, string>();
-  const need = (name: string | undefined, neededBy: string) => {
-    if (name && !env[name] && !out.has(name)) out.set(name, neededBy);
+export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): MissingKey[] {
+  const out = new Map<string, MissingKey>();
+  const need = (name: string | undefined, neededBy: string, blocksLoading?: true) => {
+    if (name && !env[name] && !out.has(name)) out.set(name, { name, neededBy, ...(blocksLoading ? { blocksLoading } : {}) });
   };
+  // Resolved when the agent loads (budget.ts, llm/model.ts): unset, the server skips the agent.
+  const atLoad = (text: unknown, field: string) => {
+    if (typeof text === 'string') for (const n of secretRefs(text)) need(n, field, true);
+  };
+  atLoad(config.limits.dailyBudget?.usdPerUnit, 'limits.dailyBudget.usdPerUnit');
+  if (!env.PARLEY_LLM && !config.brain.llm.startsWith('local:')) {
+    if (!env.PARLEY_LLM_BASE_URL) atLoad(config.brain.baseURL, 'brain.baseURL');
+    if (!env.PARLEY_LLM_API_KEY) atLoad(config.brain.apiKey, 'brain.apiKey');
+  }
   const llmKey = (spec: string, field: string, explicitKey?: string) => {
     try {
       const info = PROVIDERS[parseModelSpec(spec).provider];
@@ -110,7 +126,7 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { na
   config.voice.fallback.forEach((v, i) => vendorKey(v.tts, `voice.fallback.${i}.tts`));
   vendorKey(config.listen.stt, 'listen.stt');
   for (const name of secretRefs(JSON.stringify(config))) need(name, 'a ${' + name + '} in agent.yaml');
-  return [...out].map(([name, neededBy]) => ({ name, neededBy }));
+  return [...out.values()];
 }
 
 /** voice.voiceId values that cannot be right for their provider (a name for an id, a wrong shape), as warnings. */

@@ -7,7 +7,7 @@ import { parseYamlSource } from '../agent/yaml-problems.ts';
 import { mcpInventory } from '../tools/mcp/inventory.ts';
 import { McpPool } from '../tools/mcp/servers.ts';
 import { toolsForListing } from '../tools/registry.ts';
-import { agentWarnings, missingKeys, runProblems } from './agent-checks.ts';
+import { agentWarnings, missingKeys, runProblems, type MissingKey } from './agent-checks.ts';
 import { exitOnAgentError } from './output.ts';
 
 /** What `parley check` found: the problems (pinned to file, line and field), the agent when it loaded, warnings and notes. */
@@ -16,8 +16,8 @@ export interface CheckReport {
   problems: AgentProblem[];
   /** `tools`: how many tools the model gets besides MCP ones (built-in and webhooks, as `parley tools` lists them), named in `toolNames`; `mcpServers`: how many MCP servers add theirs. */
   agent?: { file: string; name: string; version: string; tools: number; toolNames: string[]; mcpServers: number; model: string };
-  /** Keys the agent needs that this environment lacks: a warning, since they may be set where it runs. */
-  unsetKeys: { name: string; neededBy: string }[];
+  /** Keys the agent needs that this environment lacks: a warning, since they may be set where it runs; `blocksLoading` ones keep the server from loading the agent at all. */
+  unsetKeys: MissingKey[];
   /** What would work badly rather than not at all: voice ids, phone listening and tools, the recogniser's language. */
   warnings: string[];
   /** What each MCP server offers (unless offline). */
@@ -80,7 +80,18 @@ export function toolSummary(a: NonNullable<CheckReport['agent']>): string {
   return `${a.tools} tool${a.tools === 1 ? '' : 's'} (${a.toolNames.join(', ')})${mcp}`;
 }
 
-/** `parley check <agent-dir>`: exit 0 when the agent is valid and would start, else every problem as file:line:column field: message. */
+/** The warnings about unset variables: first those without which the server does not load the agent, then those a feature needs. */
+export function unsetKeyLines(keys: MissingKey[]): string[] {
+  const list = (ks: MissingKey[]) => ks.map((u) => `${u.name} (${u.neededBy})`).join(', ');
+  const blocking = keys.filter((u) => u.blocksLoading);
+  const degrading = keys.filter((u) => !u.blocksLoading);
+  return [
+    ...(blocking.length ? [`warning: the server will not load this agent until ${blocking.length === 1 ? 'this is' : 'these are'} set: ${list(blocking)}`] : []),
+    ...(degrading.length ? [`warning: not set in this environment: ${list(degrading)}`] : []),
+  ];
+}
+
+/** `parley check <agent-dir>`: exit 0 when the agent file is valid (the server still needs the variables it warns about), else every problem as file:line:column field: message. */
 export function command(): Command {
   return new Command('check')
     .description('validate an agent folder: its fields, models, speech engines, knowledge sources and tools')
@@ -91,10 +102,8 @@ export function command(): Command {
       if (!report.agent) exitOnAgentError(new AgentLoadError(report.problems));
       const a = report.agent;
       console.log(`ok ${a.file}: agent "${a.name}" (version ${a.version}), ${toolSummary(a)}, model ${a.model}`);
-      if (report.unsetKeys.length) {
-        // A warning, not a failure: keys may be set only where the agent is deployed.
-        console.log(`warning: not set in this environment: ${report.unsetKeys.map((u) => `${u.name} (${u.neededBy})`).join(', ')}`);
-      }
+      // Warnings, not failures: keys may be set only where the agent is deployed.
+      for (const line of unsetKeyLines(report.unsetKeys)) console.log(line);
       for (const w of report.warnings) console.log(`warning: ${w}`);
       for (const m of report.mcp) {
         if (!m.reached) {
