@@ -333,7 +333,11 @@ export const Channels = z.strictObject({
     .prefault({}),
   phone: z
     .strictObject({
-      number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'use E.164, e.g. +14155550123').optional(),
+      number: z
+        .string()
+        .regex(/^(\+[1-9]\d{6,14}|\$\{[A-Z_][A-Z0-9_]*\})$/, 'use E.164, e.g. +14155550123, or ${ENV_NAME} holding one')
+        .optional()
+        .describe('The Twilio number this agent answers and calls from, in E.164 (+14155550123), or ${ENV_NAME} holding one.'),
       accountSid: z.string().default('${TWILIO_ACCOUNT_SID}'),
       authToken: z.string().default('${TWILIO_AUTH_TOKEN}'),
       keypad: z

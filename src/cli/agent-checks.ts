@@ -3,7 +3,8 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { isAbsolute, join } from 'node:path';
 import type { FieldProblem } from '../agent/load.ts';
 import type { AgentFileData } from '../agent/schema.ts';
-import { secretRefs } from '../agent/secrets.ts';
+import { E164 } from '../agent/phone-number.ts';
+import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
 import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
@@ -44,6 +45,10 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
   speech(['listen', 'stt'], config.listen.stt, 'stt');
 
   config.knowledge.sources.forEach((source, i) => {
+    if (secretRefs(source).length) {
+      out.push({ path: ['knowledge', 'sources', i], message: `knowledge sources take no \${NAME} (they are read when the agent loads and indexed, so a source that changed with the environment would leave a stale index); write the path or URL itself` });
+      return;
+    }
     if (/^https?:\/\//i.test(source)) return;
     const path = isAbsolute(source) ? source : join(dir, source);
     if (!existsSync(path)) out.push({ path: ['knowledge', 'sources', i], message: `not found: ${source} (relative to the agent folder); create it, or remove it from knowledge.sources` });
@@ -56,6 +61,13 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
   }
   if (config.listen.turn.flux && !flux) {
     out.push({ path: ['listen', 'turn', 'flux'], message: `these are Deepgram Flux settings, but listen.stt is ${config.listen.stt}; remove them or use deepgram:flux-general-en` });
+  }
+
+  // A ${NAME} number is checked here when the variable is set (unset, check warns about it).
+  const own = config.channels.phone?.number;
+  if (own && secretRefs(own).length) {
+    const value = resolveSecretsOrNone(own, process.env);
+    if (value !== undefined && !E164.test(value)) out.push({ path: ['channels', 'phone', 'number'], message: `${own} holds "${value}", not an E.164 phone number (e.g. +14155550123)` });
   }
 
   config.tools.forEach((t, i) => {
@@ -172,4 +184,12 @@ export function languageWarnings(config: AgentFileData): string[] {
 /** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language. */
 export function agentWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
   return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config)];
+}
+
+function resolveSecretsOrNone(text: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return resolveSecrets(text, '', env).trim();
+  } catch {
+    return undefined;
+  }
 }
