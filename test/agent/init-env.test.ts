@@ -49,3 +49,10 @@ describe('parley init: every ${NAME} the answers use', () => {
     }
   });
 });
+
+describe('parley init: ${NAME} in the answers’ server URLs', () => {
+  it('the old modelBaseURL and a calendar’s baseURL take ${NAME}, listed in .env.example', () => {
+    const r = envOf({ model: 'openai-compatible:qwen', modelBaseURL: '${VLLM_URL}', calendar: { provider: 'calcom', eventTypeId: 7, baseURL: '${CALCOM_URL}' } });
+    for (const name of ['VLLM_URL', 'CALCOM_URL']) assert.match(r.example, new RegExp(`^${name}=$`, 'm'));
+  });
+});
