@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { generateText, type LanguageModel } from 'ai';
 import { MissingSecretError } from '../../src/agent/secrets.ts';
+import type { Agent } from '../../src/agent/load.ts';
+import { AgentFile } from '../../src/agent/schema.ts';
+import { agentModels } from '../../src/llm/agent-models.ts';
 import { detectOllama, modelChoice, ModelConfigError, parseModelSpec, PROVIDERS, resolveModel } from '../../src/llm/model.ts';
 
 /** A local chat-completions endpoint that records what reached it and answers "pong". */
@@ -130,6 +133,11 @@ describe('resolveModel', () => {
       () => resolveModel({ spec: 'openai-compatible:qwen', baseURL: '${VLLM_BASE_URL}' }, {}),
       (e: unknown) => e instanceof MissingSecretError && e.variable === 'VLLM_BASE_URL' && /environment variable VLLM_BASE_URL is not set \(needed by the server URL \(baseURL\) of the model openai-compatible:qwen\)/.test(e.message),
     );
+  });
+
+  it('an agent whose brain.baseURL variable is unset does not load, and the error names the variable', async () => {
+    const config = AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'Hi.' }, brain: { llm: 'openai-compatible:qwen', baseURL: '${VLLM_BASE_URL}' } });
+    await assert.rejects(agentModels({ name: 'a', config } as Agent, {}), (e: unknown) => e instanceof MissingSecretError && e.variable === 'VLLM_BASE_URL');
   });
 
   it('resolves ollama with no key at its default local server', () => {
