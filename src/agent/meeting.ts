@@ -3,12 +3,15 @@ import { resolveSecrets } from './secrets.ts';
 
 // What the booked meeting is called in the booking tools' descriptions and results and in the
 // prompt: the owner's calendar.meetingName ("free 30-minute home-energy consultation"), else
-// "the intro call".
+// "the intro call". English names get "the"; a name in another language is used as written
+// ("bezpłatna 20-minutowa rozmowa wideo", not "the bezpłatna …").
 
-/** "the <meetingName>", or "the intro call" when the calendar names none. */
-export function meetingName(calendar: AgentFileData['calendar']): string {
-  const name = calendar?.meetingName?.trim().replace(/^(the|a|an)\s+/i, '');
-  return name ? `the ${name}` : 'the intro call';
+/** "the <meetingName>" (as written when persona.language is not English), or "the intro call" when the calendar names none. */
+export function meetingName(config: Pick<AgentFileData, 'calendar' | 'persona'>): string {
+  const written = config.calendar?.meetingName?.trim();
+  if (!written) return 'the intro call';
+  const english = /^en(-|$)/i.test(config.persona.language ?? 'en');
+  return english ? `the ${written.replace(/^(the|a|an)\s+/i, '')}` : written;
 }
 
 /** Where the meeting happens (built-in calendar's location, its ${ENV_NAME} filled), or undefined when none or its variable is unset. */

@@ -63,7 +63,7 @@ export const Listen = z.strictObject({
 /** The language model and its tool loop. */
 export const Brain = z.strictObject({
   llm: z.string().default('openai:gpt-4.1-mini').describe('provider:model — openai, anthropic, google, groq, ollama, vllm, llamacpp, openai-compatible, or local:default (the built-in model, run inside Parley; local:/path/to/model.gguf for another GGUF).'),
-  baseURL: z.string().optional().describe('Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, Groq).'),
+  baseURL: z.string().optional().describe('Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, Groq); ${ENV_NAME} allowed.'),
   apiKey: z.string().optional().describe('Usually ${ENV_NAME}; defaults to the provider’s standard env var.'),
   temperature: z.number().min(0).max(2).default(0.4),
   maxToolRounds: z.number().int().min(1).max(20).default(4).describe('Most model→tool→model rounds in one agent turn.'),
@@ -89,7 +89,7 @@ export const Knowledge = z.strictObject({
     .strictObject({
       model: z.string().regex(/^[a-z][a-z0-9-]*:.+$/, 'use provider:model, e.g. openai:text-embedding-3-small').describe('Embedding model as provider:model (openai, google, ollama, openai-compatible…).'),
       dimensions: z.number().int().min(16).max(4096).optional().describe('Shorter vectors where the model supports it (OpenAI text-embedding-3-*): less memory, faster search.'),
-      baseURL: z.string().url().optional().describe('Server URL for ollama / openai-compatible providers.'),
+      baseURL: z.string().regex(/^(https?:\/\/\S+|\$\{[A-Z_][A-Z0-9_]*\}\S*)$/, 'an http(s) URL, or ${ENV_NAME} holding one').optional().describe('Server URL for ollama / openai-compatible providers; ${ENV_NAME} allowed.'),
       minSimilarity: z.number().min(0).max(1).default(0.5).describe('Cosine similarity at which the nearest passage counts as answering a question the words alone do not match.'),
       timeoutMs: z.number().int().min(50).max(5000).default(400).describe('Longest wait for a caller turn\'s embedding; after it, retrieval goes on with words alone.'),
     })
@@ -291,14 +291,14 @@ export const Calendar = z.discriminatedUnion('provider', [
     provider: z.literal('calcom'),
     apiKey: z.string().default('${CALCOM_API_KEY}'),
     eventTypeId: z.number().int(),
-    baseURL: z.string().default('https://api.cal.com'),
+    baseURL: z.string().default('https://api.cal.com').describe('The cal.com API (a proxy or a self-hosted cal.com); ${ENV_NAME} allowed.'),
     meetingName,
   }),
   z.strictObject({
     provider: z.literal('calendly'),
     token: z.string().default('${CALENDLY_TOKEN}'),
     eventType: z.string().describe('Event type URI, https://api.calendly.com/event_types/…'),
-    baseURL: z.string().default('https://api.calendly.com'),
+    baseURL: z.string().default('https://api.calendly.com').describe('The Calendly API (a proxy); ${ENV_NAME} allowed.'),
     meetingName,
   }),
 ]);
@@ -333,7 +333,11 @@ export const Channels = z.strictObject({
     .prefault({}),
   phone: z
     .strictObject({
-      number: z.string().regex(/^\+[1-9]\d{6,14}$/, 'use E.164, e.g. +14155550123').optional(),
+      number: z
+        .string()
+        .regex(/^(\+[1-9]\d{6,14}|\$\{[A-Z_][A-Z0-9_]*\})$/, 'use E.164, e.g. +14155550123, or ${ENV_NAME} holding one')
+        .optional()
+        .describe('The Twilio number this agent answers and calls from, in E.164 (+14155550123), or ${ENV_NAME} holding one.'),
       accountSid: z.string().default('${TWILIO_ACCOUNT_SID}'),
       authToken: z.string().default('${TWILIO_AUTH_TOKEN}'),
       keypad: z
@@ -446,7 +450,7 @@ export const Analysis = z
     data: z.array(AnalysisField).default([]),
     criteria: z.array(z.string().min(1)).default([]).describe('Success criteria in plain words, each judged pass or fail with a reason.'),
     model: z.string().optional().describe('provider:model for the analysis (e.g. a cheaper one); default brain.llm.'),
-    baseURL: z.string().optional(),
+    baseURL: z.string().optional().describe('Server of an OpenAI-compatible analysis model; ${ENV_NAME} allowed.'),
     apiKey: z.string().optional().describe('Usually ${ENV_NAME}; defaults to the provider’s standard env var.'),
     maxTranscriptChars: z.number().int().min(1000).max(200_000).default(24_000).describe('Longer transcripts are cut in the middle before the model reads them.'),
   })

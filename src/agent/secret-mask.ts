@@ -143,14 +143,22 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Fields whose `${NAME}` holds something meant to be said or shown (the meeting's link, the
+ * agent's own phone number), not a secret: masking it would hand the model "${MEET_LINK}" to read
+ * aloud. A variable also used elsewhere, or named like a key, is still hidden.
+ */
+export const PUBLIC_VALUE_FIELDS = ['calendar.location', 'channels.phone.number'] as const;
+
 function referencedNames(config: unknown): Set<string> {
   const names = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') for (const n of secretRefs(v)) names.add(n);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  const walk = (v: unknown, path: string): void => {
+    if (typeof v === 'string') {
+      if (!(PUBLIC_VALUE_FIELDS as readonly string[]).includes(path)) for (const n of secretRefs(v)) names.add(n);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}.${i}`));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
   };
-  walk(config);
+  walk(config, '');
   return names;
 }
 

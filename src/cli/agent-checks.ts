@@ -3,7 +3,8 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { isAbsolute, join } from 'node:path';
 import type { FieldProblem } from '../agent/load.ts';
 import type { AgentFileData } from '../agent/schema.ts';
-import { secretRefs } from '../agent/secrets.ts';
+import { E164 } from '../agent/phone-number.ts';
+import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
 import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
@@ -44,6 +45,10 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
   speech(['listen', 'stt'], config.listen.stt, 'stt');
 
   config.knowledge.sources.forEach((source, i) => {
+    if (secretRefs(source).length) {
+      out.push({ path: ['knowledge', 'sources', i], message: `knowledge sources take no \${NAME} (they are read when the agent loads and indexed, so a source that changed with the environment would leave a stale index); write the path or URL itself` });
+      return;
+    }
     if (/^https?:\/\//i.test(source)) return;
     const path = isAbsolute(source) ? source : join(dir, source);
     if (!existsSync(path)) out.push({ path: ['knowledge', 'sources', i], message: `not found: ${source} (relative to the agent folder); create it, or remove it from knowledge.sources` });
@@ -56,6 +61,13 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
   }
   if (config.listen.turn.flux && !flux) {
     out.push({ path: ['listen', 'turn', 'flux'], message: `these are Deepgram Flux settings, but listen.stt is ${config.listen.stt}; remove them or use deepgram:flux-general-en` });
+  }
+
+  // A ${NAME} number is checked here when the variable is set (unset, check warns about it).
+  const own = config.channels.phone?.number;
+  if (own && secretRefs(own).length) {
+    const value = resolveSecretsOrNone(own, process.env);
+    if (value !== undefined && !E164.test(value)) out.push({ path: ['channels', 'phone', 'number'], message: `${own} holds "${value}", not an E.164 phone number (e.g. +14155550123)` });
   }
 
   config.tools.forEach((t, i) => {
@@ -82,12 +94,28 @@ export function phoneToolWarnings(config: AgentFileData): string[] {
   );
 }
 
+/** An environment variable the agent needs and this environment lacks; `blocksLoading`: unset, the server does not load the agent at all. */
+export interface MissingKey {
+  name: string;
+  neededBy: string;
+  blocksLoading?: true;
+}
+
 /** Environment variables the agent needs and this environment lacks, each with what needs it. */
-export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { name: string; neededBy: string }[] {
-  const out = new Map<string, string>();
-  const need = (name: string | undefined, neededBy: string) => {
-    if (name && !env[name] && !out.has(name)) out.set(name, neededBy);
+export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): MissingKey[] {
+  const out = new Map<string, MissingKey>();
+  const need = (name: string | undefined, neededBy: string, blocksLoading?: true) => {
+    if (name && !env[name] && !out.has(name)) out.set(name, { name, neededBy, ...(blocksLoading ? { blocksLoading } : {}) });
   };
+  // Resolved when the agent loads (budget.ts, llm/model.ts): unset, the server skips the agent.
+  const atLoad = (text: unknown, field: string) => {
+    if (typeof text === 'string') for (const n of secretRefs(text)) need(n, field, true);
+  };
+  atLoad(config.limits.dailyBudget?.usdPerUnit, 'limits.dailyBudget.usdPerUnit');
+  if (!env.PARLEY_LLM && !config.brain.llm.startsWith('local:')) {
+    if (!env.PARLEY_LLM_BASE_URL) atLoad(config.brain.baseURL, 'brain.baseURL');
+    if (!env.PARLEY_LLM_API_KEY) atLoad(config.brain.apiKey, 'brain.apiKey');
+  }
   const llmKey = (spec: string, field: string, explicitKey?: string) => {
     try {
       const info = PROVIDERS[parseModelSpec(spec).provider];
@@ -110,7 +138,7 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): { na
   config.voice.fallback.forEach((v, i) => vendorKey(v.tts, `voice.fallback.${i}.tts`));
   vendorKey(config.listen.stt, 'listen.stt');
   for (const name of secretRefs(JSON.stringify(config))) need(name, 'a ${' + name + '} in agent.yaml');
-  return [...out].map(([name, neededBy]) => ({ name, neededBy }));
+  return [...out.values()];
 }
 
 /** voice.voiceId values that cannot be right for their provider (a name for an id, a wrong shape), as warnings. */
@@ -156,4 +184,12 @@ export function languageWarnings(config: AgentFileData): string[] {
 /** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language. */
 export function agentWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
   return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config)];
+}
+
+function resolveSecretsOrNone(text: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return resolveSecrets(text, '', env).trim();
+  } catch {
+    return undefined;
+  }
 }

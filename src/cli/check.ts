@@ -6,16 +6,18 @@ import { secretMask } from '../agent/secret-mask.ts';
 import { parseYamlSource } from '../agent/yaml-problems.ts';
 import { mcpInventory } from '../tools/mcp/inventory.ts';
 import { McpPool } from '../tools/mcp/servers.ts';
-import { agentWarnings, missingKeys, runProblems } from './agent-checks.ts';
+import { toolsForListing } from '../tools/registry.ts';
+import { agentWarnings, missingKeys, runProblems, type MissingKey } from './agent-checks.ts';
 import { exitOnAgentError } from './output.ts';
 
 /** What `parley check` found: the problems (pinned to file, line and field), the agent when it loaded, warnings and notes. */
 export interface CheckReport {
   ok: boolean;
   problems: AgentProblem[];
-  agent?: { file: string; name: string; version: string; tools: number; model: string };
-  /** Keys the agent needs that this environment lacks: a warning, since they may be set where it runs. */
-  unsetKeys: { name: string; neededBy: string }[];
+  /** `tools`: how many tools the model gets besides MCP ones (built-in and webhooks, as `parley tools` lists them), named in `toolNames`; `mcpServers`: how many MCP servers add theirs. */
+  agent?: { file: string; name: string; version: string; tools: number; toolNames: string[]; mcpServers: number; model: string };
+  /** Keys the agent needs that this environment lacks: a warning, since they may be set where it runs; `blocksLoading` ones keep the server from loading the agent at all. */
+  unsetKeys: MissingKey[];
   /** What would work badly rather than not at all: voice ids, phone listening and tools, the recogniser's language. */
   warnings: string[];
   /** What each MCP server offers (unless offline). */
@@ -36,10 +38,12 @@ export async function checkAgent(dir: string, o: { offline?: boolean; env?: Node
     if (e instanceof AgentLoadError) return { ok: false, problems: e.problems, unsetKeys: [], warnings: [], mcp: [] };
     throw e;
   }
+  const toolNames = Object.keys(toolsForListing(agent, { withCalendar: Boolean(agent.config.calendar) }));
+  const mcpServers = agent.config.tools.filter((t) => t.type === 'mcp').length;
   const report: CheckReport = {
     ok: true,
     problems: [],
-    agent: { file: agent.file, name: agent.name, version: agent.version, tools: agent.config.tools.length, model: agent.config.brain.llm },
+    agent: { file: agent.file, name: agent.name, version: agent.version, tools: toolNames.length, toolNames, mcpServers, model: agent.config.brain.llm },
     unsetKeys: missingKeys(agent.config, env),
     warnings: agentWarnings(agent.config, env),
     mcp: [],
@@ -70,7 +74,24 @@ export async function checkAgent(dir: string, o: { offline?: boolean; env?: Node
   return report;
 }
 
-/** `parley check <agent-dir>`: exit 0 when the agent is valid and would start, else every problem as file:line:column field: message. */
+/** "5 tools (search_knowledge, …)": the tools the model gets, as `parley tools` lists them, and the MCP servers that add more. */
+export function toolSummary(a: NonNullable<CheckReport['agent']>): string {
+  const mcp = a.mcpServers ? ` plus the allowed tools of ${a.mcpServers} MCP server${a.mcpServers === 1 ? '' : 's'}` : '';
+  return `${a.tools} tool${a.tools === 1 ? '' : 's'} (${a.toolNames.join(', ')})${mcp}`;
+}
+
+/** The warnings about unset variables: first those without which the server does not load the agent, then those a feature needs. */
+export function unsetKeyLines(keys: MissingKey[]): string[] {
+  const list = (ks: MissingKey[]) => ks.map((u) => `${u.name} (${u.neededBy})`).join(', ');
+  const blocking = keys.filter((u) => u.blocksLoading);
+  const degrading = keys.filter((u) => !u.blocksLoading);
+  return [
+    ...(blocking.length ? [`warning: the server will not load this agent until ${blocking.length === 1 ? 'this is' : 'these are'} set: ${list(blocking)}`] : []),
+    ...(degrading.length ? [`warning: not set in this environment: ${list(degrading)}`] : []),
+  ];
+}
+
+/** `parley check <agent-dir>`: exit 0 when the agent file is valid (the server still needs the variables it warns about), else every problem as file:line:column field: message. */
 export function command(): Command {
   return new Command('check')
     .description('validate an agent folder: its fields, models, speech engines, knowledge sources and tools')
@@ -80,11 +101,9 @@ export function command(): Command {
       const report = await checkAgent(dir, { offline: opts.offline });
       if (!report.agent) exitOnAgentError(new AgentLoadError(report.problems));
       const a = report.agent;
-      console.log(`ok ${a.file}: agent "${a.name}" (version ${a.version}), ${a.tools} tools, model ${a.model}`);
-      if (report.unsetKeys.length) {
-        // A warning, not a failure: keys may be set only where the agent is deployed.
-        console.log(`warning: not set in this environment: ${report.unsetKeys.map((u) => `${u.name} (${u.neededBy})`).join(', ')}`);
-      }
+      console.log(`ok ${a.file}: agent "${a.name}" (version ${a.version}), ${toolSummary(a)}, model ${a.model}`);
+      // Warnings, not failures: keys may be set only where the agent is deployed.
+      for (const line of unsetKeyLines(report.unsetKeys)) console.log(line);
       for (const w of report.warnings) console.log(`warning: ${w}`);
       for (const m of report.mcp) {
         if (!m.reached) {

@@ -16,7 +16,7 @@ import { formatOutcome, formatSummary, totals, type Style } from '../scenarios/r
 import { openStore } from '../store/store.ts';
 import { toolsForListing } from '../tools/registry.ts';
 import { errorText } from '../util/error-text.ts';
-import { checkAgent } from './check.ts';
+import { checkAgent, toolSummary, unsetKeyLines } from './check.ts';
 import { listConversations, showConversation } from './conversations.ts';
 import { isEmptyFolder, planInit, writeAgentFolder } from './init.ts';
 import { explainQuestion } from './knowledge.ts';
@@ -91,9 +91,9 @@ export function createParleyMcpServer(root: string): McpServer {
     const report = await checkAgent(inside(a.dir, 'dir'), { offline: a.offline });
     const problems = report.problems.map(shown);
     const data = { ...report, problems, agent: report.agent && { ...report.agent, file: relative(root, report.agent.file) } };
-    const warn = report.unsetKeys.length ? `\nwarning: not set in this environment: ${report.unsetKeys.map((u) => `${u.name} (${u.neededBy})`).join(', ')}` : '';
+    const warn = unsetKeyLines(report.unsetKeys).map((line) => `\n${line}`).join('');
     if (!report.ok) return ok(`${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map(formatProblem).join('\n')}${warn}`, data);
-    return ok(`ok: agent "${report.agent!.name}" (version ${report.agent!.version}), ${report.agent!.tools} tools, model ${report.agent!.model}${warn}`, data);
+    return ok(`ok: agent "${report.agent!.name}" (version ${report.agent!.version}), ${toolSummary(report.agent!)}, model ${report.agent!.model}${warn}`, data);
   });
 
   tool('schema', 'The JSON Schema of agent.yaml (what `parley schema` prints), or of one top-level block of it.', { block: z.string().optional().describe('A top-level field of agent.yaml, e.g. limits, knowledge, tools.') }, async (a) => {

@@ -35,8 +35,8 @@ export function resolveModel(choice: ModelChoice, env: NodeJS.ProcessEnv = proce
         `or PARLEY_LLM=openai-compatible:MODEL PARLEY_LLM_BASE_URL=http://host:port/v1)`,
     );
   }
-  // A `${NAME}` base URL that is unset fails here, naming the variable, not later as "Invalid URL".
-  const baseURL = choice.baseURL ? resolveSecrets(choice.baseURL, 'brain.baseURL', env) : info.baseURL;
+  // brain.baseURL may be ${NAME}: an unset one is reported by name, not as "Invalid URL" on the first turn.
+  const baseURL = choice.baseURL ? resolveSecrets(choice.baseURL, `the server URL (baseURL) of the model ${choice.spec}`, env) : info.baseURL;
   // only the provider SDK the agent names is loaded (the four together: ~4 MB beyond the AI SDK)
   switch (provider) {
     case 'local':

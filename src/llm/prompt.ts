@@ -66,7 +66,7 @@ export function buildSystemPrompt(agent: Agent, now: Temporal.Instant): string {
   }
   if (config.calendar) {
     parts.push(
-      `To book ${meetingName(config.calendar)}: call check_availability with the caller’s own words for when (and callerTimeZone once they said where they are), ` +
+      `To book ${meetingName(config)}: call check_availability with the caller’s own words for when (and callerTimeZone once they said where they are), ` +
         'and offer only the times it returns, two or three at a time, in its "say" wording. Never suggest a time it did not return. Before book_call, spell the name and the email ' +
         'back letter by letter and wait for the caller to say yes; when "say" names two clocks, read the time back on both. After booking, confirm the day and time aloud.',
     );

@@ -26,7 +26,7 @@ export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvid
   return {
     name: 'check_availability',
     description:
-      `Find open times for ${meetingName(ctx.agent.config.calendar)}. Pass the caller’s own words for when, in English or the conversation’s language (e.g. "tomorrow afternoon", "next Tuesday at 3 my time", "w środę rano") and, once the caller said where they are, their time zone: their clock times are then read on their clock.`,
+      `Find open times for ${meetingName(ctx.agent.config)}. Pass the caller’s own words for when, in English or the conversation’s language (e.g. "tomorrow afternoon", "next Tuesday at 3 my time", "w środę rano") and, once the caller said where they are, their time zone: their clock times are then read on their clock.`,
     inputSchema: z.object({
       when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
       callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller once they said where they are, e.g. America/Chicago (a city name also works).'),
@@ -114,7 +114,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
   const collect = ctx.agent.collect ?? [];
   return {
     name: 'book_call',
-    description: `Book ${meetingName(ctx.agent.config.calendar)} in one of the offered slots. Only after you have spelled the name and email back, read back every other value save_lead gave a readBack for, and the caller said yes.`,
+    description: `Book ${meetingName(ctx.agent.config)} in one of the offered slots. Only after you have spelled the name and email back, read back every other value save_lead gave a readBack for, and the caller said yes.`,
     inputSchema: bookInput(collect) as unknown as z.ZodType<BookArgs>,
     run: async (input, signal) => {
       const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
@@ -212,7 +212,7 @@ function collectedFields(ctx: ToolContext, collect: CollectSpec[], input: BookAr
 /** The booked meeting's name (`named`: the owner's own, worth saying; else the English default the model words itself) and place. */
 function bookedMeeting(ctx: ToolContext): { name: string; named: boolean; location?: string } {
   const location = meetingLocation(ctx.agent.config.calendar, ctx.env);
-  return { name: meetingName(ctx.agent.config.calendar), named: !!ctx.agent.config.calendar?.meetingName?.trim(), ...(location ? { location } : {}) };
+  return { name: meetingName(ctx.agent.config), named: !!ctx.agent.config.calendar?.meetingName?.trim(), ...(location ? { location } : {}) };
 }
 
 /** What the caller may be told about email: only what will really be sent. */

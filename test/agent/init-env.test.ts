@@ -35,3 +35,24 @@ describe('parley init: the voice provider’s key', () => {
     assert.deepEqual(envOf({ model: 'local:default', voice: { tts: 'elevenlabs:eleven_flash_v2_5' } }).names, ['ELEVENLABS_API_KEY']);
   });
 });
+
+describe('parley init: every ${NAME} the answers use', () => {
+  it('brain.baseURL, the phone number and the recogniser’s key are in the plan and .env.example', () => {
+    const r = envOf({
+      brain: { llm: 'openai-compatible:meta-llama/Llama-3.1-70B-Instruct', baseURL: '${LEDGERLY_VLLM_BASE_URL}' },
+      listen: { stt: 'deepgram:nova-3' },
+      channels: { phone: { number: '${LEDGERLY_TWILIO_NUMBER}' } },
+    });
+    for (const name of ['LEDGERLY_VLLM_BASE_URL', 'DEEPGRAM_API_KEY', 'LEDGERLY_TWILIO_NUMBER', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']) {
+      assert.ok(r.names.includes(name), `${name} missing from ${r.names.join(', ')}`);
+      assert.match(r.example, new RegExp(`^${name}=$`, 'm'));
+    }
+  });
+});
+
+describe('parley init: ${NAME} in the answers’ server URLs', () => {
+  it('the old modelBaseURL and a calendar’s baseURL take ${NAME}, listed in .env.example', () => {
+    const r = envOf({ model: 'openai-compatible:qwen', modelBaseURL: '${VLLM_URL}', calendar: { provider: 'calcom', eventTypeId: 7, baseURL: '${CALCOM_URL}' } });
+    for (const name of ['VLLM_URL', 'CALCOM_URL']) assert.match(r.example, new RegExp(`^${name}=$`, 'm'));
+  });
+});

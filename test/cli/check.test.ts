@@ -103,6 +103,40 @@ describe('parley check on environments', () => {
     assert.doesNotMatch(set.stdout, /warning/);
   });
 
+  it('says plainly which unset variables keep the server from loading the agent, and still exits 0', async () => {
+    const r = await check('brain:\n  llm: openai:gpt-4.1-mini\nlimits:\n  dailyBudget: { amount: 100, currency: PLN, usdPerUnit: "${USD_PER_PLN}" }\n');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines[1], 'warning: the server will not load this agent until this is set: USD_PER_PLN (limits.dailyBudget.usdPerUnit)');
+    assert.equal(lines[2], 'warning: not set in this environment: OPENAI_API_KEY (brain.llm openai:gpt-4.1-mini)');
+    const set = await check('brain:\n  llm: openai:gpt-4.1-mini\nlimits:\n  dailyBudget: { amount: 100, currency: PLN, usdPerUnit: "${USD_PER_PLN}" }\n', { USD_PER_PLN: '0.25', OPENAI_API_KEY: 'sk' });
+    assert.doesNotMatch(set.stdout, /warning/);
+  });
+
+  it('takes ${NAME} for channels.phone.number, checking it as E.164 when the variable is set', async () => {
+    const yaml = 'brain:\n  llm: local:default\nchannels:\n  phone: { number: "${SUPPORT_NUMBER}" }\n';
+    const keys = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'tok' };
+    const unset = await check(yaml, keys);
+    assert.equal(unset.code, 0, unset.stderr);
+    assert.match(unset.stdout, /warning: not set in this environment: SUPPORT_NUMBER \(a \$\{SUPPORT_NUMBER\} in agent\.yaml\)/);
+    assert.equal((await check(yaml, { ...keys, SUPPORT_NUMBER: '+442079460100' })).code, 0);
+    const bad = await check(yaml, { ...keys, SUPPORT_NUMBER: '020 7946 0100' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.lines[0]!, /agent\.yaml:\d+:\d+ channels\.phone\.number: \$\{SUPPORT_NUMBER\} holds "020 7946 0100", not an E\.164 phone number/);
+  });
+
+  it('refuses ${NAME} in knowledge.sources, saying why', async () => {
+    const r = await check('brain:\n  llm: local:default\nknowledge:\n  sources: [knowledge/, "${STATUS_URL}"]\n', { STATUS_URL: 'https://status.example.com/' });
+    assert.equal(r.code, 1);
+    assert.match(r.lines[0]!, /knowledge\.sources\.1: knowledge sources take no \$\{NAME\}/);
+  });
+
+  it('counts the tools the model gets, as parley tools lists them', async () => {
+    const r = await check('brain:\n  llm: local:default\ncollect: [name, email]\ncalendar: { provider: builtin }\ntools: [end_call, save_lead]\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /, 5 tools \(search_knowledge, end_call, save_lead, check_availability, book_call\), model local:default/);
+  });
+
   it('warns about a voice name written for a voice id, naming the id, and passes a cloned-looking id', async () => {
     const r = await check('brain:\n  llm: local:default\nvoice:\n  tts: elevenlabs:eleven_flash_v2_5\n  voiceId: George\n  fallback: [{ tts: openai:tts-1, voiceId: marin }]\n', { ELEVENLABS_API_KEY: 'x', OPENAI_API_KEY: 'y' });
     assert.equal(r.code, 0, r.stderr);

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { generateText, type LanguageModel } from 'ai';
 import { MissingSecretError } from '../../src/agent/secrets.ts';
+import type { Agent } from '../../src/agent/load.ts';
+import { AgentFile } from '../../src/agent/schema.ts';
+import { agentModels } from '../../src/llm/agent-models.ts';
 import { detectOllama, modelChoice, ModelConfigError, parseModelSpec, PROVIDERS, resolveModel } from '../../src/llm/model.ts';
 
 /** A local chat-completions endpoint that records what reached it and answers "pong". */
@@ -119,6 +122,22 @@ describe('resolveModel', () => {
 
   it('tells an openai-compatible model with no server to set PARLEY_LLM_BASE_URL', () => {
     configError(() => resolveModel({ spec: 'openai-compatible:qwen' }, {}), /openai-compatible:qwen needs a server URL/, /PARLEY_LLM_BASE_URL/, /brain\.baseURL/);
+  });
+
+  it('fills a ${NAME} in brain.baseURL, and names the variable when it is unset (not "Invalid URL")', async () => {
+    const server = await startChatServer();
+    servers.push(server.close);
+    const model = resolveModel({ spec: 'openai-compatible:qwen', baseURL: '${VLLM_BASE_URL}' }, { VLLM_BASE_URL: `${server.base}/v1` });
+    assert.equal(await ask(model), 'pong');
+    assert.throws(
+      () => resolveModel({ spec: 'openai-compatible:qwen', baseURL: '${VLLM_BASE_URL}' }, {}),
+      (e: unknown) => e instanceof MissingSecretError && e.variable === 'VLLM_BASE_URL' && /environment variable VLLM_BASE_URL is not set \(needed by the server URL \(baseURL\) of the model openai-compatible:qwen\)/.test(e.message),
+    );
+  });
+
+  it('an agent whose brain.baseURL variable is unset does not load, and the error names the variable', async () => {
+    const config = AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'Hi.' }, brain: { llm: 'openai-compatible:qwen', baseURL: '${VLLM_BASE_URL}' } });
+    await assert.rejects(agentModels({ name: 'a', config } as Agent, {}), (e: unknown) => e instanceof MissingSecretError && e.variable === 'VLLM_BASE_URL');
   });
 
   it('resolves ollama with no key at its default local server', () => {

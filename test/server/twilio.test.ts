@@ -46,7 +46,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
         '  turn: { minEndpointingDelayMs: 50, maxEndpointingDelayMs: 300, minInterruptionMs: 60, falseInterruptionTimeoutMs: 150 }',
         'channels:',
         '  phone:',
-        `    number: "${NUMBER}"`,
+        '    number: ${ADA_NUMBER}', // from the environment: inbound calls are matched to it, outbound ones come from it
         `    accountSid: ${ACCOUNT}`,
         '    authToken: ${TWILIO_TEST_AUTH_TOKEN}',
         '',
@@ -56,7 +56,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
       agentsDir: dir,
       store,
       mode: 'serve',
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_TEST_AUTH_TOKEN: TOKEN, PARLEY_ADMIN_TOKEN: ADMIN, PARLEY_TWILIO_API_URL: api.url },
+      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_TEST_AUTH_TOKEN: TOKEN, ADA_NUMBER: NUMBER, PARLEY_ADMIN_TOKEN: ADMIN, PARLEY_TWILIO_API_URL: api.url },
       speech: () => {
         const s = { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ sampleRate: 8000, msPerChar: 20 }) };
         made.push(s);

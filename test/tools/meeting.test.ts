@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ICAL from 'ical.js';
 import { AgentFile } from '../../src/agent/schema.ts';
+import { meetingName } from '../../src/agent/meeting.ts';
+import { secretMask } from '../../src/agent/secret-mask.ts';
 import { bookingEmail } from '../../src/events/emails.ts';
 import { bookCallTool, checkAvailabilityTool } from '../../src/tools/booking.ts';
 import { icsCalendar } from '../../src/tools/calendar/ics.ts';
@@ -51,6 +53,25 @@ describe('the meeting: its name and where it happens', () => {
     assert.match(result.note, /Say where: https:\/\/meet\.google\.com\/abc-defg-hij\./);
     // An unset variable leaves the booking without a place rather than failing it.
     assert.equal((await book({ provider: 'builtin', location: '${MEET_LINK}' })).result.location, undefined);
+  });
+
+  it('a meetingName in another language is used as written, without "the"', () => {
+    const polish = { ...fileWith({ provider: 'builtin', meetingName: 'bezpłatna 20-minutowa rozmowa wideo' }) };
+    assert.equal(meetingName({ ...polish, persona: { ...polish.persona, language: 'pl' } }), 'bezpłatna 20-minutowa rozmowa wideo');
+    assert.equal(meetingName({ ...polish, persona: { ...polish.persona, language: 'en-GB' } }), 'the bezpłatna 20-minutowa rozmowa wideo');
+    assert.equal(meetingName({ ...fileWith({ provider: 'builtin' }), persona: { ...polish.persona, language: 'pl' } }), 'the intro call');
+  });
+
+  it("the model reads the location's value: a ${NAME} in calendar.location is not masked as a secret", async () => {
+    const env = { MEET_LINK: 'https://meet.google.com/abc-defg-hij', CRM_URL: 'https://crm.example/hook-abcdef' };
+    const { result } = await book({ provider: 'builtin', location: '${MEET_LINK}' }, env);
+    const config = fileWith({ provider: 'builtin', location: '${MEET_LINK}' });
+    const seen = secretMask(config, env).value(result);
+    assert.equal(seen.location, 'https://meet.google.com/abc-defg-hij');
+    assert.match(seen.note, /Say where: https:\/\/meet\.google\.com\/abc-defg-hij\./);
+    // The same variable used in a secret place too is still hidden.
+    const both = AgentFile.parse({ ...config, events: { webhooks: [{ url: '${MEET_LINK}', secret: '${HOOK_SECRET}' }] } });
+    assert.equal(secretMask(both, env).text(env.MEET_LINK), '${MEET_LINK}');
   });
 
   it('the invitation has LOCATION and, for a link, CONFERENCE; its text says where', () => {

@@ -33,7 +33,7 @@ export const CalendarAnswer = z
     eventType: z.string().regex(/^https:\/\/\S+\/event_types\/\S+$/, 'the Calendly event type URI, https://api.calendly.com/event_types/…').optional(),
     token: envRef.optional().describe('Calendly: ${ENV_NAME} of the personal access token (default ${CALENDLY_TOKEN}).'),
     tokenEnv: envName.optional().describe('Deprecated: use token: ${NAME}.'),
-    baseURL: z.string().regex(/^https?:\/\//, 'an http(s) URL').optional().describe('cal.com or Calendly: a self-hosted server or proxy.'),
+    baseURL: z.string().regex(/^(https?:\/\/|\$\{[A-Z_][A-Z0-9_]*\})/, 'an http(s) URL, or ${ENV_NAME} holding one').optional().describe('cal.com or Calendly: a self-hosted server or proxy.'),
     hours: z.partialRecord(WEEKDAY, z.array(hhmm)).optional().describe('builtin: bookable hours per weekday in the business time zone.'),
     slotMinutes: builtinCalendar.slotMinutes.unwrap().optional(),
     bufferMinutes: builtinCalendar.bufferMinutes.unwrap().optional(),
@@ -114,7 +114,7 @@ export const InitAnswers = z.strictObject({
   widget: WebChannel.shape.widget.unwrap().optional(),
   allowedOrigins: hosts.optional(),
   model: z.string().regex(/^[a-z][a-z0-9-]*:\S+$/, 'provider:model, e.g. openai:gpt-4.1-mini').optional(),
-  modelBaseURL: z.string().regex(/^https?:\/\//, 'an http(s) URL').optional().describe('Server of an OpenAI-compatible model (Ollama, vLLM, llama.cpp).'),
+  modelBaseURL: z.string().regex(/^(https?:\/\/|\$\{[A-Z_][A-Z0-9_]*\})/, 'an http(s) URL, or ${ENV_NAME} holding one').optional().describe('Server of an OpenAI-compatible model (Ollama, vLLM, llama.cpp).'),
 });
 
 export type InitAnswersInput = z.input<typeof InitAnswers>;

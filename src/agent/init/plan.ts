@@ -141,9 +141,12 @@ export function buildPlan(a: Answers, ctx: InitContext, problem: (path: (string 
     ...(a.channels?.phone ? { phone: a.channels.phone } : {}),
     ...(a.guardrails?.length ? { guardrails: a.guardrails } : {}),
   };
-  // Secrets the given settings name (brain.apiKey, a phone's Twilio keys…) go to .env.example too.
+  const listenKey = a.listen?.stt ? speechKeyOf(a.listen.stt) : undefined;
+  if (listenKey && !env.some((e) => e.name === listenKey)) env.push({ name: listenKey, why: `the API key of the recogniser (${a.listen!.stt})` });
+  // Every ${NAME} the answers use (brain.baseURL and .apiKey, a phone's number and Twilio keys, a
+  // budget's rate…) goes to .env.example too: the whole answers are scanned, so none is missed.
   const phone = a.channels?.phone ? { accountSid: '${TWILIO_ACCOUNT_SID}', authToken: '${TWILIO_AUTH_TOKEN}', ...a.channels.phone } : undefined;
-  for (const name of secretRefs(JSON.stringify({ ...more, phone, voice: a.voice }))) {
+  for (const name of secretRefs(JSON.stringify({ ...a, phone }))) {
     if (!env.some((e) => e.name === name)) env.push({ name, why: `named as \${${name}} in agent.yaml` });
   }
   const persona = a.persona ?? {};

@@ -1,5 +1,6 @@
 import { resolveSecrets } from '../../agent/secrets.ts';
 import type { Agent } from '../../agent/load.ts';
+import { phoneNumber } from '../../agent/phone-number.ts';
 
 // Outbound calls through Twilio's REST API: POST /2010-04-01/Accounts/{AccountSid}/Calls.json
 // with basic auth (AccountSid:AuthToken) and form fields To, From and Url. When the callee
@@ -18,7 +19,7 @@ export function phoneAccount(agent: Agent, env: NodeJS.ProcessEnv): PhoneAccount
   const phone = agent.config.channels.phone;
   if (!phone?.number) throw new Error(`"${agent.name}" has no channels.phone.number in agent.yaml: set the Twilio number it calls from`);
   const neededBy = `channels.phone of ${agent.name}`;
-  return { accountSid: resolveSecrets(phone.accountSid, neededBy, env), authToken: resolveSecrets(phone.authToken, neededBy, env), number: phone.number };
+  return { accountSid: resolveSecrets(phone.accountSid, neededBy, env), authToken: resolveSecrets(phone.authToken, neededBy, env), number: phoneNumber(agent.config, env)! };
 }
 
 /** The Twilio auth token the agent's webhooks are signed with, or undefined when it cannot be resolved. */

@@ -16,6 +16,7 @@ import { fixedLines } from '../../session/fixed-lines.ts';
 import { watchPhoneCall } from '../call-watch.ts';
 import { dialOut, DoNotCallError, outboundCallLink } from '../outbound-calls.ts';
 import { adminGuard } from './admin.ts';
+import { phoneNumberOrNone } from '../../agent/phone-number.ts';
 
 // The phone door (docs/phone.md). Twilio POSTs the voice webhook when a call comes in (or an
 // outbound call is answered); we check its signature, pick the agent, and answer TwiML that
@@ -32,7 +33,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
 
     scope.post<{ Querystring: { agent?: string; direction?: string }; Body: Record<string, string> }>('/v1/twilio/voice', async (req, reply) => {
       const params = req.body && typeof req.body === 'object' ? req.body : {};
-      const loaded = req.query.agent ? ctx.agents.get(req.query.agent) : ctx.agents.list().find((a) => a.agent.config.channels.phone?.number === params.To);
+      const loaded = req.query.agent ? ctx.agents.get(req.query.agent) : ctx.agents.list().find((a) => phoneNumberOrNone(a.agent.config, ctx.env) === params.To);
       const token = loaded ? phoneAuthToken(loaded.agent, ctx.env) : ctx.env.TWILIO_AUTH_TOKEN;
       const url = `${ctx.baseUrl(req)}${req.url}`;
       if (!token || !validTwilioSignature(token, header(req, 'x-twilio-signature'), url, params)) {
