@@ -3,6 +3,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { isAbsolute, join } from 'node:path';
 import type { FieldProblem } from '../agent/load.ts';
 import type { AgentFileData } from '../agent/schema.ts';
+import { misplacedEnvRefs } from '../agent/env-fields.ts';
 import { E164 } from '../agent/phone-number.ts';
 import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
 import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
@@ -43,6 +44,10 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
   speech(['voice', 'tts'], config.voice.tts, 'tts');
   config.voice.fallback.forEach((v, i) => speech(['voice', 'fallback', i, 'tts'], v.tts, 'tts'));
   speech(['listen', 'stt'], config.listen.stt, 'stt');
+
+  for (const { path, names } of misplacedEnvRefs(config)) {
+    out.push({ path, message: `\${${names[0]}} is not filled in from the environment here: only the fields docs/agent-file.md § Secrets lists take \${NAME}; write the value itself` });
+  }
 
   config.knowledge.sources.forEach((source, i) => {
     if (secretRefs(source).length) {
@@ -162,10 +167,14 @@ export function phoneListeningWarnings(config: AgentFileData, env: NodeJS.Proces
   const { spec, note } = speechEngine(config.listen.stt, 'stt', env);
   if (spec !== 'local:pocketsphinx') return [];
   const why = note ? ` (${note})` : '';
+  // A phone-fit recogniser only missing its key: the fix is the key, not another recogniser.
+  const fallback = config.listen.stt !== 'local:pocketsphinx';
   return [
     `channels.phone is set, but the recogniser is local:pocketsphinx${why}, which hears almost nothing of phone audio: ` +
       `${POCKETSPHINX_ACCURACY.phone} % of words right on speech sent through 8 kHz μ-law, against ${POCKETSPHINX_ACCURACY.wideband} % at 16 kHz (bench/end-of-turn/phone-8k.ts). ` +
-      'Use deepgram:flux-general-en or deepgram:nova-3 (8 kHz goes to Deepgram as it is) for listen.stt; see docs/phone.md.',
+      (fallback
+        ? `Set the key where the server runs so ${config.listen.stt} hears the calls; see docs/phone.md.`
+        : 'Use a recogniser fit for the phone (deepgram:flux-general-en, deepgram:nova-3 or deepgram:nova-2-phonecall: 8 kHz goes to Deepgram as it is) for listen.stt; see docs/phone.md.'),
   ];
 }
 

@@ -21,12 +21,13 @@ describe('parley check: listening fit for the phone', () => {
     const r = await check(`${PHONE}listen:\n  stt: local:pocketsphinx\n`);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /warning: channels\.phone is set, but the recogniser is local:pocketsphinx, which hears almost nothing of phone audio: 0 % of words right on speech sent through 8 kHz μ-law, against 91 % at 16 kHz/);
-    assert.match(r.stdout, /deepgram:flux-general-en or deepgram:nova-3/);
+    assert.match(r.stdout, /fit for the phone \(deepgram:flux-general-en, deepgram:nova-3 or deepgram:nova-2-phonecall/);
   });
 
   it('warns too when a cloud recogniser would fall back to pocketsphinx for want of its key', async () => {
     const r = await check(`${PHONE}listen:\n  stt: deepgram:nova-3\n`);
     assert.match(r.stdout, /recogniser is local:pocketsphinx \(deepgram:nova-3 needs DEEPGRAM_API_KEY, which is not set; using local:pocketsphinx\)/);
+    assert.match(r.stdout, /Set the key where the server runs so deepgram:nova-3 hears the calls/, 'the fix is the key, not another recogniser');
     const keyed = await check(`${PHONE}listen:\n  stt: deepgram:nova-3\n`, { DEEPGRAM_API_KEY: 'x' });
     assert.doesNotMatch(keyed.stdout, /channels\.phone is set/);
   });

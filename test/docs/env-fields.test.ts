@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ENV_FIELDS } from '../../src/agent/env-fields.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import { runProblems } from '../../src/cli/agent-checks.ts';
 
@@ -54,6 +55,17 @@ function envFieldsOfDoc(): string[] {
 describe('docs/agent-file.md § Secrets: the fields that take ${NAME}', () => {
   it('lists exactly the fields the schema lets hold ${NAME}', () => {
     assert.deepEqual(envFieldsOfDoc().sort(), [...envFieldsOfSchema().keys()].sort());
+  });
+
+  it('lists exactly the fields the code fills from the environment (src/agent/env-fields.ts)', () => {
+    const doc = envFieldsOfDoc().map((f) => f.replace(/ \(.*$/, ''));
+    assert.deepEqual([...ENV_FIELDS].sort(), doc.sort());
+  });
+
+  it('a ${NAME} in any other field is a problem check names, not a value sent as written', () => {
+    const config = AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'Hi ${CALLER}.' }, calendar: { provider: 'calendly', token: '${CALENDLY_TOKEN}', eventType: '${CALENDLY_EVENT_TYPE}' } });
+    const flagged = runProblems(config, ROOT).filter((p) => /not filled in from the environment here/.test(p.message)).map((p) => p.path.join('.'));
+    assert.deepEqual(flagged.sort(), ['calendar.eventType', 'persona.firstMessage']);
   });
 
   it('each listed field accepts ${NAME} where its schema has a pattern', () => {
