@@ -32,7 +32,12 @@ const ENGLISH: QuestionWords = {
     [
       String.raw`\b(?:book|booking|schedule|scheduling|reschedule|appointment|appointments|meeting|slot|slots|availability|available|calendar|intro call|a call|call me|call back|callback|put me down|put me in|pencil me in|sign me up for|o ?clock|\d+ ?(?:am|pm))\b`,
       String.raw`\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|next week|this week)\b`,
+      String.raw`\b(?:january|february|march|april|june|july|august|september|october|november|december|may \d{1,2}|(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?|in |on |for |by |until |early |late |mid |end of |next |this )may)\b`,
+      String.raw`\b(?:the|on) \d{1,2}(?:st|nd|rd|th)\b(?! (?:floor|century|anniversary|birthday|edition|year|grade|generation|place))`,
       String.raw`\bmy (?:name|email|e mail|phone|number|company|address)\b`,
+      // Asking for a person is the agent's business (a transfer tool, a callback), whoever the documents name.
+      String.raw`\b(?:speak|talk|chat) (?:to|with) (?:someone|somebody|anyone|anybody|a (?:real |live )?(?:person|human)|an? (?:agent|rep|representative|manager|consultant|advisor|adviser)|sales|support|the (?:manager|owner|boss|office|sales team|support team|sales department)|your (?:manager|boss|sales team|team)|customer (?:service|support))\b`,
+      String.raw`\b(?:someone|somebody) (?:i|we) can (?:speak|talk) (?:to|with)|put me through|transfer me|connect me (?:to|with)|representative|operator|live agent\b`,
       String.raw`\b(?:spell|repeat|say that again|you there|hear me|bye|goodbye|thanks|thank you|real person|human|robot|bot|machine|recording|recorded|are you an? ai|artificial|your name|who am i talking|who is this|who are you)\b`,
     ].join('|'),
   ),
@@ -43,6 +48,12 @@ const PL_DAYS = `poniedział\\p{L}* | wtor\\p{L}* | środa | środę | środy | 
   | czwart\\p{L}* | piąt\\p{L}* | sobot\\p{L}* | sobocie | niedziel\\p{L}* | weekend\\p{L}*
   | dziś | dzisiaj | jutro | jutra | pojutrze | rano | po południu | wieczorem | przyszłym tygodniu | przyszły tydzień
   | tym tygodniu | za tydzień | o \\d+ | o (?:pierwszej|drugiej|trzeciej|czwartej|piątej|szóstej|siódmej|ósmej|dziewiątej|dziesiątej|jedenastej|dwunastej|trzynastej|czternastej|piętnastej|szesnastej|siedemnastej)`;
+
+// Polish months as dates are said ("24 grudnia", "ósmego stycznia", "w styczniu", "styczeń").
+const PL_MONTHS = `styczeń | stycznia | styczniu | styczniem | luty | lutego | lutym | marzec | marca | marcu | marcem | kwiecień | kwietnia
+  | kwietniu | kwietniem | maj | maja | maju | majem | czerwiec | czerwca | czerwcu | czerwcem | lipiec | lipca | lipcu | lipcem
+  | sierpień | sierpnia | sierpniu | sierpniem | wrzesień | września | wrześniu | wrześniem | październik | października
+  | październiku | październikiem | listopad | listopada | listopadzie | listopadem | grudzień | grudnia | grudniu | grudniem`;
 
 const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
   pl: {
@@ -62,7 +73,9 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | rozmow\\p{L}* | rozmawiać | termin | terminy | terminu | terminie | terminów | terminach | wolny | wolne | wolnego | wolnych
       | wolnym | wolna | wolną | wolnej | wolnego miejsca | wolne miejsce | miejsce | miejsca | rezerwacj\\p{L}* | zarezerwować
       | zarezerwuję | wizyt\\p{L}* | konsultacj\\p{L}* | kalendarz\\p{L}* | przełożyć | przesunąć | odwołać | zadzwonić | oddzwonić
-      | ${PL_DAYS}
+      | ${PL_DAYS} | ${PL_MONTHS}
+      | porozmawiać | porozmawiam | pogadać | połącz\\p{L}* (?:mnie|z|ze) | przełącz\\p{L}* (?:mnie|do|z|ze) | z kimś | z człowiekiem
+      | z osobą | z żywą osobą | z kierownikiem | z szefem | z handlowcem | z działem \\p{L}+ | ze sprzedażą | z obsługą klienta
       | mój (?:email|e mail|mail|mejl|adres|numer|telefon|nip) | moje (?:imię|nazwisko|dane) | moja firma | nazywam się | mam na imię
       | na imię mam | moje imię | przeliteruj\\p{L}* | przeliterować | literuj\\p{L}* | powtórz\\p{L}* | słyszy mnie | słyszysz mnie
       | słychać | do widzenia | do usłyszenia | dziękuję | dzięki | człowiek\\p{L}* | konsultant\\p{L}* | prawdziw\\p{L}* osob\\p{L}*
@@ -83,7 +96,11 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | montag\\p{L}* | dienstag\\p{L}* | mittwoch\\p{L}* | donnerstag\\p{L}* | freitag\\p{L}* | samstag\\p{L}* | sonntag\\p{L}*
       | nächste woche | nächsten woche | diese woche | mein name | meine e mail | meine email | meine nummer | meine telefonnummer
       | ich heiße | buchstabieren | wiederholen | tschüss | auf wiederhören | auf wiedersehen | danke | mensch\\p{L}* | roboter
-      | bot | ki | künstliche intelligenz | aufgenommen | aufnahme`),
+      | bot | ki | künstliche intelligenz | aufgenommen | aufnahme
+      | januar | jänner | februar | märz | april | mai | juni | juli | august | september | oktober | november | dezember
+      | am \\d{1,2} | \\d{1,2} ?(?:ten|sten)
+      | mit jemandem | mit (?:\\p{L}+ ){0,2}(?:sprechen|reden) | verbinden sie mich | mich verbinden | verbunden werden | durchstellen
+      | weiterleiten | weiterverbinden`),
   },
   fr: {
     fillerStart: fillers(`euh | bah | ben | bon | alors | donc | et | mais | oui | ok | okay | bonjour | salut | excusez moi | pardon
@@ -97,7 +114,11 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | disponibilité | disponibilités | calendrier | agenda | rappeler | rappel | appel | aujourdhui | demain | après demain
       | lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche | semaine prochaine | cette semaine | \\d+ ?h(?:\\d+)?
       | mon nom | mon email | mon e mail | mon mail | mon adresse | mon numéro | je mappelle | épeler | répéter | au revoir | merci
-      | humain | personne réelle | vraie personne | robot | bot | ia | intelligence artificielle | enregistré | enregistrée`),
+      | humain | personne réelle | vraie personne | robot | bot | ia | intelligence artificielle | enregistré | enregistrée
+      | janvier | février | mars | avril | mai | juin | juillet | août | septembre | octobre | novembre | décembre
+      | le \\d{1,2}(?:er)? | le premier
+      | parler (?:à|a|avec) (?:quelquun|une personne|un humain|un conseiller|une conseillère|un responsable|le responsable|la responsable|le directeur|la directrice|le gérant|un commercial|un agent|un opérateur|le service \\p{L}+|au service \\p{L}+|votre \\p{L}+)
+      | me passer | passez moi | me mettre en relation | mettre en relation | me transférer | transférez moi | opérateur | opératrice`),
   },
   es: {
     fillerStart: fillers(`eh | este | pues | bueno | vale | ok | okay | oye | mira | hola | buenas | buenos días | disculpe | perdón
@@ -111,7 +132,12 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     ownTask: anywhere(`cita | citas | reservar | reserva | agendar | programar | reunión | llamada | hueco | huecos | disponible | disponibles
       | disponibilidad | calendario | agenda | hoy | mañana | pasado mañana | lunes | martes | miércoles | jueves | viernes
       | sábado | domingo | próxima semana | esta semana | a las \\d+ | mi nombre | mi correo | mi email | mi número | me llamo
-      | deletrear | repetir | adiós | gracias | humano | persona real | robot | bot | ia | inteligencia artificial | grabando | grabada`),
+      | deletrear | repetir | adiós | gracias | humano | persona real | robot | bot | ia | inteligencia artificial | grabando | grabada
+      | enero | febrero | marzo | abril | mayo | junio | julio | agosto | septiembre | setiembre | octubre | noviembre | diciembre
+      | día \\d{1,2}
+      | hablar con (?:alguien|una persona|un humano|un agente|un asesor|una asesora|el encargado|la encargada|el gerente|el responsable|un responsable|un comercial|ventas|soporte|atención al cliente|el departamento \\p{L}+|su \\p{L}+)
+      | pasarme con | pásame con | páseme con | me pasa con | me puede pasar | transferir | transfiérame | comunicarme con | ponerme con
+      | operador | operadora`),
   },
   it: {
     fillerStart: fillers(`ehm | eh | allora | cioè | beh | senta | scusi | scusa | buongiorno | salve | ciao | una domanda | e | ma | sì
@@ -124,7 +150,10 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | disponibile | disponibili | disponibilità | calendario | agenda | oggi | domani | dopodomani | lunedì | martedì
       | mercoledì | giovedì | venerdì | sabato | domenica | prossima settimana | questa settimana | alle \\d+ | mi chiamo
       | il mio nome | la mia email | la mia mail | il mio numero | ripetere | arrivederci | grazie | umano | persona vera
-      | persona reale | robot | bot | intelligenza artificiale | registrata | registrando`),
+      | persona reale | robot | bot | intelligenza artificiale | registrata | registrando
+      | gennaio | febbraio | marzo | aprile | maggio | giugno | luglio | agosto | settembre | ottobre | novembre | dicembre
+      | parlare con (?:qualcuno|una persona|un umano|un operatore|unoperatrice|un consulente|il responsabile|un responsabile|il titolare|le vendite|lassistenza|il commerciale|un commerciale|il servizio \\p{L}+|il vostro \\p{L}+)
+      | passarmi | mi passa | mi può passare | mi puo passare | trasferire | trasferirmi | mettermi in contatto | operatore | operatrice`),
   },
   pt: {
     fillerStart: fillers(`hum | bom | então | entao | olha | tipo | olá | ola | oi | bom dia | boa tarde | com licença | desculpe
@@ -137,7 +166,10 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | disponibilidade | vaga | vagas | calendário | agenda | hoje | amanhã | depois de amanhã | segunda feira | terça feira
       | quarta feira | quinta feira | sexta feira | segunda | terça | quarta | quinta | sexta | sábado | domingo
       | próxima semana | esta semana | às \\d+ | meu nome | meu email | meu e mail | meu número | me chamo | chamo me | soletrar
-      | repetir | tchau | obrigado | obrigada | humano | pessoa real | robô | robo | bot | inteligência artificial | gravado | gravada`),
+      | repetir | tchau | obrigado | obrigada | humano | pessoa real | robô | robo | bot | inteligência artificial | gravado | gravada
+      | janeiro | fevereiro | março | abril | maio | junho | julho | agosto | setembro | outubro | novembro | dezembro | dia \\d{1,2}
+      | falar com (?:alguém|uma pessoa|um humano|um atendente|uma atendente|um consultor|uma consultora|o responsável|um responsável|o gerente|o comercial|vendas|o suporte|o setor \\p{L}+|o departamento \\p{L}+)
+      | me passar | me passa | me transferir | transferir | atendente | operador | operadora`),
   },
   nl: {
     fillerStart: fillers(`eh | ehm | uh | nou | dus | ja | oké | okay | ok | hallo | hoi | goedemorgen | goedemiddag | sorry | pardon
@@ -151,7 +183,10 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | beschikbaar | vrij | vrije | agenda | kalender | vandaag | morgen | overmorgen | maandag | dinsdag | woensdag | donderdag
       | vrijdag | zaterdag | zondag | volgende week | deze week | \\d+ uur | mijn naam | mijn email | mijn e mail | mijn nummer
       | ik heet | spellen | herhalen | doei | tot ziens | bedankt | dank je | dank u | mens | robot | bot | kunstmatige intelligentie
-      | opgenomen`),
+      | opgenomen | januari | februari | maart | april | mei | juni | juli | augustus | september | oktober | november | december
+      | \\d{1,2}(?:e|ste|de)
+      | (?:spreken|praten) met (?:iemand|een mens|een persoon|een medewerker|een medewerkster|de manager|de eigenaar|verkoop|de verkoop|support|de klantenservice)
+      | iemand spreken | met iemand | doorverbinden | doorverbonden | verbinden met | doorzetten`),
   },
 };
 

@@ -78,6 +78,65 @@ describe('looksLikeQuestion and isOwnTask per language', () => {
   });
 });
 
+describe('asking for a person and naming a date are the agent’s own task (solar LOG 1, accounting LOG 3)', () => {
+  const forAPerson: [KnownLanguage, string][] = [
+    ['en', 'can i speak to someone from sales'],
+    ['en', 'could i talk to a real person'],
+    ['en', 'can i speak with the manager'],
+    ['en', 'please put me through'],
+    ['en', 'transfer me to support'],
+    ['en', 'i want a representative'],
+    ['en', 'operator'],
+    ['pl', 'czy mogę porozmawiać z kimś z działu sprzedaży'],
+    ['pl', 'proszę mnie połączyć z konsultantem'],
+    ['pl', 'chcę rozmawiać z człowiekiem'],
+    ['pl', 'czy mogę porozmawiać z szefem'],
+    ['de', 'kann ich mit jemandem sprechen'],
+    ['de', 'verbinden sie mich bitte mit dem vertrieb'],
+    ['de', 'kann ich mit dem chef reden'],
+    ['fr', 'je voudrais parler à quelqu’un'],
+    ['fr', 'vous pouvez me passer le responsable'],
+    ['es', 'puedo hablar con alguien'],
+    ['es', 'quiero hablar con una persona'],
+    ['it', 'posso parlare con qualcuno'],
+    ['pt', 'posso falar com alguém'],
+    ['nl', 'kan ik met iemand spreken'],
+    ['nl', 'kunt u mij doorverbinden'],
+  ];
+  for (const [lang, q] of forAPerson) it(`${lang}: "${q}" goes to the model`, () => assert.ok(isOwnTask(q, lang)));
+
+  const dates: [KnownLanguage, string][] = [
+    ['pl', 'A 24 grudnia?'],
+    ['pl', 'a 3 lutego'],
+    ['pl', 'może ósmego stycznia'],
+    ['pl', 'czy coś w styczniu'],
+    ['pl', 'a w maju'],
+    ['pl', 'październik mi pasuje'],
+    ['en', 'what about the 24th'],
+    ['en', 'how about december 3'],
+    ['en', 'is the 3rd of may free'],
+    ['de', 'am 24. Dezember?'],
+    ['de', 'geht es im märz'],
+    ['fr', 'et le 24 décembre'],
+    ['es', 'y el 3 de febrero'],
+    ['it', 'e il 24 dicembre'],
+    ['pt', 'e dia 24 de dezembro'],
+    ['nl', 'en 24 december'],
+  ];
+  for (const [lang, q] of dates) it(`${lang}: "${q}" goes to the model`, () => assert.ok(isOwnTask(q, lang)));
+
+  it('a real off-topic question is still not an own task', () => {
+    assert.ok(!isOwnTask('kto jest waszym prezesem', 'pl'));
+    assert.ok(!isOwnTask('which football club does your founder support'));
+    assert.ok(!isOwnTask('may i ask who founded the company'), '"may" the verb is no month');
+    assert.ok(!isOwnTask('what is on the 3rd floor'));
+    assert.ok(!isOwnTask('does your founder talk about football'));
+    assert.ok(!isOwnTask('wer ist ihr geschäftsführer', 'de'));
+    assert.ok(!isOwnTask('quién es el fundador', 'es'));
+    assert.ok(!isOwnTask('czy robicie połączenie spółek', 'pl'), 'a merger is no transfer');
+  });
+});
+
 describe('light stemmers', () => {
   const same = (lang: KnownLanguage, words: string) => {
     const stems = new Set(words.split(' ').map((w) => stemOf(w, lang)));
