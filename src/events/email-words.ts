@@ -18,7 +18,9 @@ export interface EmailWords {
   ownerCancelledSubject: string;
   ownerBooked: string;
   ownerCancelled: string;
+  name: string;
   email: string;
+  phone: string;
   company: string;
   notes: string;
   callerBookedSubject: string;
@@ -53,7 +55,9 @@ const EN: EmailWords = {
   ownerCancelledSubject: 'Booking cancelled: {caller}, {when}',
   ownerBooked: '{caller} booked a call for {when}.',
   ownerCancelled: '{caller} cancelled the call of {when}; the slot is free again.',
+  name: 'Name',
   email: 'Email',
+  phone: 'Phone',
   company: 'Company',
   notes: 'Notes',
   callerBookedSubject: 'Your call with {business}: {when}',
@@ -90,7 +94,9 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     ownerCancelledSubject: 'Rezerwacja odwołana: {caller}, {when}',
     ownerBooked: 'Nowa rezerwacja rozmowy na {when}: {caller}.',
     ownerCancelled: 'Odwołano rozmowę zaplanowaną na {when} ({caller}); termin jest znowu wolny.',
+    name: 'Imię i nazwisko',
     email: 'E-mail',
+    phone: 'Telefon',
     company: 'Firma',
     notes: 'Notatki',
     callerBookedSubject: 'Potwierdzenie rozmowy: {business}, {when}',
@@ -124,7 +130,9 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     ownerCancelledSubject: 'Buchung abgesagt: {caller}, {when}',
     ownerBooked: '{caller} hat ein Gespräch für {when} gebucht.',
     ownerCancelled: '{caller} hat das Gespräch am {when} abgesagt; der Termin ist wieder frei.',
+    name: 'Name',
     email: 'E-Mail',
+    phone: 'Telefon',
     company: 'Firma',
     notes: 'Notizen',
     callerBookedSubject: 'Ihr Gespräch mit {business}: {when}',
@@ -158,7 +166,9 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     ownerCancelledSubject: 'Réservation annulée : {caller}, {when}',
     ownerBooked: '{caller} a réservé un appel pour le {when}.',
     ownerCancelled: "{caller} a annulé l'appel du {when} ; le créneau est de nouveau libre.",
+    name: 'Nom',
     email: 'E-mail',
+    phone: 'Téléphone',
     company: 'Entreprise',
     notes: 'Notes',
     callerBookedSubject: 'Votre appel avec {business} : {when}',
@@ -192,7 +202,9 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     ownerCancelledSubject: 'Reserva cancelada: {caller}, {when}',
     ownerBooked: '{caller} ha reservado una llamada para el {when}.',
     ownerCancelled: '{caller} ha cancelado la llamada del {when}; el hueco vuelve a estar libre.',
+    name: 'Nombre',
     email: 'Correo',
+    phone: 'Teléfono',
     company: 'Empresa',
     notes: 'Notas',
     callerBookedSubject: 'Su llamada con {business}: {when}',
@@ -226,7 +238,9 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     ownerCancelledSubject: 'Prenotazione annullata: {caller}, {when}',
     ownerBooked: '{caller} ha prenotato una chiamata per {when}.',
     ownerCancelled: "{caller} ha annullato la chiamata di {when}; l'orario è di nuovo libero.",
+    name: 'Nome',
     email: 'Email',
+    phone: 'Telefono',
     company: 'Azienda',
     notes: 'Note',
     callerBookedSubject: 'La sua chiamata con {business}: {when}',
@@ -260,7 +274,9 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     ownerCancelledSubject: 'Reserva cancelada: {caller}, {when}',
     ownerBooked: '{caller} reservou uma chamada para {when}.',
     ownerCancelled: '{caller} cancelou a chamada de {when}; o horário ficou livre.',
+    name: 'Nome',
     email: 'E-mail',
+    phone: 'Telefone',
     company: 'Empresa',
     notes: 'Notas',
     callerBookedSubject: 'A sua chamada com {business}: {when}',
@@ -294,7 +310,9 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     ownerCancelledSubject: 'Boeking geannuleerd: {caller}, {when}',
     ownerBooked: '{caller} heeft een gesprek geboekt voor {when}.',
     ownerCancelled: '{caller} heeft het gesprek van {when} geannuleerd; het tijdslot is weer vrij.',
+    name: 'Naam',
     email: 'E-mail',
+    phone: 'Telefoon',
     company: 'Bedrijf',
     notes: 'Notities',
     callerBookedSubject: 'Uw gesprek met {business}: {when}',

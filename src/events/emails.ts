@@ -1,8 +1,9 @@
+import { collectSpec } from '../agent/collect.ts';
 import { isJoinLink, meetingLocation } from '../agent/meeting.ts';
 import type { AgentFileData } from '../agent/schema.ts';
 import type { EmailMessageKind } from '../store/outbox.ts';
 import { cancelLink } from './booking-links.ts';
-import { dateLocale, emailWords, fill } from './email-words.ts';
+import { dateLocale, emailWords, fill, type EmailWords } from './email-words.ts';
 import { ownerAddress } from './destinations.ts';
 import { invitationIcs, type InvitationBooking } from './invitation.ts';
 import { safeAddress } from './mail-config.ts';
@@ -93,12 +94,22 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
       };
 }
 
+/** The owner's label of a lead field: a built-in type in the agent's language, else the description the owner wrote, else the field's name. */
+export function leadFieldLabel(field: string, config: AgentFileData, w: EmailWords): string {
+  const entry = config.collect.find((e) => (typeof e === 'string' ? e : e.field) === field);
+  const type = entry === undefined ? (field in BUILT_IN ? field : undefined) : collectSpec(entry, config.timeZone).type;
+  const builtIn = type !== undefined && type in BUILT_IN ? w[BUILT_IN[type as keyof typeof BUILT_IN]] : undefined;
+  const described = typeof entry === 'object' ? oneLine(entry.description, 60) : '';
+  return builtIn ?? (described || oneLine(field, 40));
+}
+const BUILT_IN = { name: 'name', email: 'email', phone: 'phone', company: 'company' } as const;
+
 export function leadEmail(data: { lead?: Record<string, string> }, config: AgentFileData, agent: string): Composed {
   const lead = data?.lead ?? {};
   const w = emailWords(config.persona.language);
   const name = oneLine(lead.name) || w.someone;
   return {
     subject: fill(w.newLeadSubject, { business: oneLine(config.description ?? agent, 80), name }),
-    text: Object.entries(lead).map(([k, v]) => `${oneLine(k, 40)}: ${oneLine(v, 2000)}`).join('\n') + '\n',
+    text: Object.entries(lead).map(([k, v]) => `${leadFieldLabel(k, config, w)}: ${oneLine(v, 2000)}`).join('\n') + '\n',
   };
 }

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { planFromAnswers } from '../../src/agent/init/plan.ts';
 import { renderAgentFolder } from '../../src/agent/init/render.ts';
-import { AgentFile } from '../../src/agent/schema.ts';
+import { answerFieldPaths } from '../../src/agent/init/answer-fields.ts';
+import { AgentFile, Calendar } from '../../src/agent/schema.ts';
 import { formatOfPath } from '../../src/knowledge/document.ts';
 import { PROVIDERS } from '../../src/llm/model.ts';
 
@@ -122,5 +123,18 @@ describe('init answers in agent.yaml’s names', () => {
     const r = planFromAnswers(JSON.stringify({ template: 'faq', business: BUSINESS, limits: { maxDurationSec: 90_000, dailyBudget: { amount: 3, currency: 'GBP' } } }, null, 2), 'answers.json', ctx);
     assert.equal(r.plan, undefined);
     assert.deepEqual(r.problems.map((p) => p.field).sort(), ['limits.dailyBudget.usdPerUnit', 'limits.maxDurationSec']);
+  });
+
+  it('accepts every field agent.yaml’s calendar has, for the providers that have it', () => {
+    const builtin = rendered({ template: 'sales-booking', business: BUSINESS, calendar: { provider: 'builtin', location: 'Clifton Road 4, Bristol', meetingName: 'first assessment' } });
+    assert.deepEqual(builtin.config.calendar?.provider === 'builtin' && [builtin.config.calendar.location, builtin.config.calendar.meetingName], ['Clifton Road 4, Bristol', 'first assessment']);
+    const calcom = rendered({ template: 'sales-booking', business: BUSINESS, calendar: { provider: 'calcom', eventTypeId: 42, meetingName: 'first assessment' } });
+    assert.equal(calcom.config.calendar?.meetingName, 'first assessment');
+    const fields = answerFieldPaths();
+    for (const option of Calendar.options) {
+      for (const key of Object.keys(option.shape)) assert.ok(fields.includes(`calendar.${key}`), `calendar.${key} is an answer`);
+    }
+    const r = planFromAnswers(JSON.stringify({ template: 'sales-booking', business: BUSINESS, calendar: { provider: 'calcom', eventTypeId: 42, location: 'Bristol' } }), 'answers.json', ctx);
+    assert.match(r.problems.map((p) => p.message).join('\n'), /only for builtin calendars, not calcom/);
   });
 });

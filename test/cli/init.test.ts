@@ -37,6 +37,23 @@ function plan(answers: InitAnswersInput, dir = join(tempDir(), 'agent')): InitPl
 }
 
 describe('parley init --answers', () => {
+  it('writes calendar.location and calendar.meetingName as given, and parley check accepts the folder', async () => {
+    const dir = join(tempDir(), 'rachunek');
+    const file = answersFile({
+      template: 'sales-booking',
+      business: { name: 'Rachunek Plus', description: 'Biuro rachunkowe w Krakowie.' },
+      calendar: { provider: 'builtin', location: 'https://meet.google.com/abc-defg-hij', meetingName: 'bezpłatna konsultacja' },
+    });
+    const r = await runParley(['init', '--answers', file, dir, '--yes']);
+    assert.equal(r.code, 0, r.stderr);
+    const check = await runParley(['check', dir]);
+    assert.equal(check.code, 0, check.stderr);
+    const agent = await loadAgent(dir);
+    const c = agent.config.calendar;
+    assert.equal(c?.provider, 'builtin');
+    assert.deepEqual(c?.provider === 'builtin' && [c.location, c.meetingName], ['https://meet.google.com/abc-defg-hij', 'bezpłatna konsultacja']);
+  });
+
   it('writes a folder that passes parley check and its own parley test, with exactly the secrets it uses in .env.example', async () => {
     const docs = tempDir();
     writeFileSync(join(docs, 'prices.md'), '# Prices\n\nA boiler service costs 95 pounds.\n');

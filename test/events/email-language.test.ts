@@ -55,6 +55,23 @@ describe('emails in the agent\'s language', () => {
     assert.match((leadEmail({ lead: { name: 'Anna Nowak' } }, config('pl-PL'), 'biuro') as { subject: string }).subject, /^Nowy kontakt \(Rachunek Plus\): Anna Nowak$/);
   });
 
+  it('the lead notice labels built-in fields in the language, owner fields by their description or name', () => {
+    const cfg = AgentFile.parse({
+      description: 'Rachunek Plus',
+      persona: { prompt: 'p', firstMessage: 'Dzień dobry.', language: 'pl-PL' },
+      timeZone: 'Europe/Warsaw',
+      collect: ['name', 'email', { field: 'mobile', type: 'phone' }, 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$' }, 'service'],
+    });
+    const lead = { name: 'Grażyna Kwiatkowska', email: 'grazyna@kwiatex.pl', mobile: '+48601234567', company: 'Kwiatex', nip: '6751234567', service: 'pełna księgowość', problem: 'VAT' };
+    const text = (leadEmail({ lead }, cfg, 'biuro') as { text: string }).text;
+    assert.equal(
+      text,
+      'Imię i nazwisko: Grażyna Kwiatkowska\nE-mail: grazyna@kwiatex.pl\nTelefon: +48601234567\nFirma: Kwiatex\nNIP firmy: 6751234567\nservice: pełna księgowość\nproblem: VAT\n',
+    );
+    const en = (leadEmail({ lead: { name: 'Jane', phone: '+447911123456' } }, config('en-GB'), 'acme') as { text: string }).text;
+    assert.equal(en, 'Name: Jane\nPhone: +447911123456\n', 'a built-in field the collect list leaves out is still labelled');
+  });
+
   it('every known language has every sentence, with the names it needs; an unknown one gets English', () => {
     const en = emailWords('en');
     for (const language of KNOWN_LANGUAGES) {

@@ -21,45 +21,62 @@ const WEEKDAY = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 /** A host that may embed the widget: example.com, *.example.com, localhost:8080. */
 const HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/i;
 const hosts = z.array(z.string().regex(HOST, 'a host name like example.com, *.example.com or localhost:8080 (no https://, no path)'));
-const builtinCalendar = Calendar.options[0].shape;
+type Provider = (typeof CALENDAR_PROVIDERS)[number];
+type Field = z.ZodType;
+
+// Every field of agent.yaml's calendar (any provider) is an answer too, read from the agent
+// schema so a field added there cannot be forgotten here; a default becomes "unset".
+// The few below are stricter, or read older spellings, than agent.yaml's own.
+const STRICTER = {
+  eventTypeId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)], { error: 'the numeric id of the cal.com event type, e.g. 1234567' }),
+  apiKey: envRef.describe('cal.com: ${ENV_NAME} of the API key (default ${CALCOM_API_KEY}).'),
+  eventType: z.string().regex(/^https:\/\/\S+\/event_types\/\S+$/, 'the Calendly event type URI, https://api.calendly.com/event_types/…'),
+  token: envRef.describe('Calendly: ${ENV_NAME} of the personal access token (default ${CALENDLY_TOKEN}).'),
+  baseURL: z.string().regex(/^(https?:\/\/|\$\{[A-Z_][A-Z0-9_]*\})/, 'an http(s) URL, or ${ENV_NAME} holding one').describe('cal.com or Calendly: a self-hosted server or proxy.'),
+  hours: z.partialRecord(WEEKDAY, z.array(hhmm)).describe('builtin: bookable hours per weekday in the business time zone.'),
+} satisfies Record<string, Field>;
+/** Older names kept readable (aliases.ts), and the provider they belong to. */
+const OLDER = {
+  apiKeyEnv: [envName.describe('Deprecated: use apiKey: ${NAME}.'), 'calcom'],
+  tokenEnv: [envName.describe('Deprecated: use token: ${NAME}.'), 'calendly'],
+} satisfies Record<string, [Field, Provider]>;
+
+// The shape's static type, so code reading the answers sees every field by name.
+type CalendarShapes = (typeof Calendar.options)[number]['shape'];
+type KeysOf<U> = U extends unknown ? keyof U : never;
+type FieldOf<K extends PropertyKey> = CalendarShapes extends infer U ? (U extends Record<K, infer F extends Field> ? F : never) : never;
+type Answered<T> = z.ZodOptional<z.ZodType<NonNullable<T>, NonNullable<T>>>;
+type CalendarFields = { [K in Exclude<KeysOf<CalendarShapes>, 'provider' | keyof typeof STRICTER>]: Answered<z.output<FieldOf<K>>> } & {
+  [K in keyof typeof STRICTER]: z.ZodOptional<(typeof STRICTER)[K]>;
+} & { [K in keyof typeof OLDER]: z.ZodOptional<z.ZodString> };
+const unset = (s: Field): Field => {
+  const d = (s as unknown as { _zod: { def: { type: string; innerType?: Field } } })._zod.def;
+  return (d.type === 'default' || d.type === 'optional') && d.innerType ? unset(d.innerType) : s;
+};
+const calendarFields: Record<string, Field> = {};
+/** For each calendar field, the providers whose agent.yaml calendar has it. */
+export const CALENDAR_FIELD_PROVIDERS: Record<string, Provider[]> = {};
+for (const option of Calendar.options) {
+  const provider = option.shape.provider.value as Provider;
+  for (const [key, field] of Object.entries(option.shape as Record<string, Field>)) {
+    if (key === 'provider') continue;
+    calendarFields[key] ??= ((STRICTER as Record<string, Field>)[key] ?? unset(field)).optional();
+    (CALENDAR_FIELD_PROVIDERS[key] ??= []).push(provider);
+  }
+}
+for (const [key, [field, provider]] of Object.entries(OLDER)) {
+  calendarFields[key] = field.optional();
+  CALENDAR_FIELD_PROVIDERS[key] = [provider];
+}
 
 /** Which calendar, and what it needs; fields of other providers are refused so a typo cannot pass silently. */
 export const CalendarAnswer = z
   .strictObject({
     provider: z.enum(CALENDAR_PROVIDERS, { error: `one of ${CALENDAR_PROVIDERS.join(', ')}` }),
-    eventTypeId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/).transform(Number)], { error: 'the numeric id of the cal.com event type, e.g. 1234567' }).optional(),
-    apiKey: envRef.optional().describe('cal.com: ${ENV_NAME} of the API key (default ${CALCOM_API_KEY}).'),
-    apiKeyEnv: envName.optional().describe('Deprecated: use apiKey: ${NAME}.'),
-    eventType: z.string().regex(/^https:\/\/\S+\/event_types\/\S+$/, 'the Calendly event type URI, https://api.calendly.com/event_types/…').optional(),
-    token: envRef.optional().describe('Calendly: ${ENV_NAME} of the personal access token (default ${CALENDLY_TOKEN}).'),
-    tokenEnv: envName.optional().describe('Deprecated: use token: ${NAME}.'),
-    baseURL: z.string().regex(/^(https?:\/\/|\$\{[A-Z_][A-Z0-9_]*\})/, 'an http(s) URL, or ${ENV_NAME} holding one').optional().describe('cal.com or Calendly: a self-hosted server or proxy.'),
-    hours: z.partialRecord(WEEKDAY, z.array(hhmm)).optional().describe('builtin: bookable hours per weekday in the business time zone.'),
-    slotMinutes: builtinCalendar.slotMinutes.unwrap().optional(),
-    bufferMinutes: builtinCalendar.bufferMinutes.unwrap().optional(),
-    minNoticeMinutes: builtinCalendar.minNoticeMinutes.unwrap().optional(),
-    closedDates: builtinCalendar.closedDates.unwrap().optional(),
-    horizonDays: builtinCalendar.horizonDays.unwrap().optional(),
-    ownerEmail: builtinCalendar.ownerEmail,
+    ...(calendarFields as CalendarFields),
   })
   .superRefine((c, ctx) => {
-    const only: Record<string, (typeof CALENDAR_PROVIDERS)[number][]> = {
-      eventTypeId: ['calcom'],
-      apiKey: ['calcom'],
-      apiKeyEnv: ['calcom'],
-      eventType: ['calendly'],
-      token: ['calendly'],
-      tokenEnv: ['calendly'],
-      baseURL: ['calcom', 'calendly'],
-      hours: ['builtin'],
-      slotMinutes: ['builtin'],
-      bufferMinutes: ['builtin'],
-      minNoticeMinutes: ['builtin'],
-      closedDates: ['builtin'],
-      horizonDays: ['builtin'],
-      ownerEmail: ['builtin'],
-    };
-    for (const [field, providers] of Object.entries(only)) {
+    for (const [field, providers] of Object.entries(CALENDAR_FIELD_PROVIDERS)) {
       if (c[field as keyof typeof c] !== undefined && !providers.includes(c.provider)) {
         ctx.addIssue({ code: 'custom', path: [field], message: `only for ${providers.join(' or ')} calendars, not ${c.provider}` });
       }

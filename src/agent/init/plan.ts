@@ -33,9 +33,9 @@ export interface InitContext {
 /** The calendar as it will be written. */
 export type PlannedCalendar =
   | { provider: 'none' }
-  | { provider: 'builtin'; hours?: Record<string, string[]>; slotMinutes?: number; bufferMinutes?: number; minNoticeMinutes?: number; closedDates?: string[]; horizonDays?: number; ownerEmail?: string }
-  | { provider: 'calcom'; eventTypeId: number; apiKeyEnv: string; baseURL?: string }
-  | { provider: 'calendly'; eventType: string; tokenEnv: string; baseURL?: string };
+  | { provider: 'builtin'; hours?: Record<string, string[]>; slotMinutes?: number; bufferMinutes?: number; minNoticeMinutes?: number; closedDates?: string[]; horizonDays?: number; ownerEmail?: string; location?: string; meetingName?: string }
+  | { provider: 'calcom'; eventTypeId: number; apiKeyEnv: string; baseURL?: string; meetingName?: string }
+  | { provider: 'calendly'; eventType: string; tokenEnv: string; baseURL?: string; meetingName?: string };
 
 /** Every decision `parley init` will write, defaults filled in. */
 export interface InitPlan {
@@ -183,6 +183,7 @@ export function buildPlan(a: Answers, ctx: InitContext, problem: (path: (string 
 
 function planCalendar(c: NonNullable<Answers['calendar']>): PlannedCalendar {
   const envOf = (ref: string | undefined, fallback: string) => (ref ? ref.slice(2, -1) : fallback);
+  const named = c.meetingName ? { meetingName: c.meetingName } : {};
   switch (c.provider) {
     case 'none':
       return { provider: 'none' };
@@ -191,9 +192,9 @@ function planCalendar(c: NonNullable<Answers['calendar']>): PlannedCalendar {
       return { provider: 'builtin', ...builtin };
     }
     case 'calcom':
-      return { provider: 'calcom', eventTypeId: c.eventTypeId!, apiKeyEnv: envOf(c.apiKey, 'CALCOM_API_KEY'), ...(c.baseURL ? { baseURL: c.baseURL } : {}) };
+      return { provider: 'calcom', eventTypeId: c.eventTypeId!, apiKeyEnv: envOf(c.apiKey, 'CALCOM_API_KEY'), ...(c.baseURL ? { baseURL: c.baseURL } : {}), ...named };
     case 'calendly':
-      return { provider: 'calendly', eventType: c.eventType!, tokenEnv: envOf(c.token, 'CALENDLY_TOKEN'), ...(c.baseURL ? { baseURL: c.baseURL } : {}) };
+      return { provider: 'calendly', eventType: c.eventType!, tokenEnv: envOf(c.token, 'CALENDLY_TOKEN'), ...(c.baseURL ? { baseURL: c.baseURL } : {}), ...named };
   }
 }
 

@@ -27,6 +27,7 @@ export function renderAgentFolder(plan: InitPlan): FolderFile[] {
 export function agentConfig(plan: InitPlan): AgentFileInput {
   const c = plan.calendar;
   const more = plan.more ?? {};
+  const named = c.provider !== 'none' && c.meetingName ? { meetingName: c.meetingName } : {};
   const calendar: AgentFileInput['calendar'] =
     c.provider === 'builtin'
       ? {
@@ -38,11 +39,13 @@ export function agentConfig(plan: InitPlan): AgentFileInput {
           ...(c.closedDates ? { closedDates: c.closedDates } : {}),
           ...(c.horizonDays !== undefined ? { horizonDays: c.horizonDays } : {}),
           ...(c.ownerEmail ? { ownerEmail: c.ownerEmail } : {}),
+          ...(c.location ? { location: c.location } : {}),
+          ...named,
         }
       : c.provider === 'calcom'
-        ? { provider: 'calcom', apiKey: `\${${c.apiKeyEnv}}`, eventTypeId: c.eventTypeId, ...(c.baseURL ? { baseURL: c.baseURL } : {}) }
+        ? { provider: 'calcom', apiKey: `\${${c.apiKeyEnv}}`, eventTypeId: c.eventTypeId, ...(c.baseURL ? { baseURL: c.baseURL } : {}), ...named }
         : c.provider === 'calendly'
-          ? { provider: 'calendly', token: `\${${c.tokenEnv}}`, eventType: c.eventType, ...(c.baseURL ? { baseURL: c.baseURL } : {}) }
+          ? { provider: 'calendly', token: `\${${c.tokenEnv}}`, eventType: c.eventType, ...(c.baseURL ? { baseURL: c.baseURL } : {}), ...named }
           : undefined;
   return {
     name: plan.name,
