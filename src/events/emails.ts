@@ -96,7 +96,7 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
 
 /** The owner's label of a lead field: a built-in type in the agent's language, else the description the owner wrote, else the field's name. */
 export function leadFieldLabel(field: string, config: AgentFileData, w: EmailWords): string {
-  const entry = config.collect.find((e) => (typeof e === 'string' ? e : e.field) === field);
+  const entry = (config.collect ?? []).find((e) => (typeof e === 'string' ? e : e.field) === field);
   const type = entry === undefined ? (field in BUILT_IN ? field : undefined) : collectSpec(entry, config.timeZone).type;
   const builtIn = type !== undefined && type in BUILT_IN ? w[BUILT_IN[type as keyof typeof BUILT_IN]] : undefined;
   const described = typeof entry === 'object' ? oneLine(entry.description, 60) : '';

@@ -203,7 +203,7 @@ describe('email: invitations, cancellation, the owner\'s notices', () => {
     const m = smtp.received[before];
     assert.deepEqual(m.to, [OWNER]);
     assert.equal(m.message.header('subject'), 'New lead for Acme Plumbing: Lee Park');
-    assert.match(text(m), /name: Lee Park\nemail: lee@example\.com\nproblem: a leaking boiler/);
+    assert.match(text(m), /Name: Lee Park\nEmail: lee@example\.com\nproblem: a leaking boiler/);
   });
 
   it('the .ics feed is served at a secret URL the admin API makes and revokes', async () => {
