@@ -1,5 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { seededRandom } from '../../src/testing/seeded-random.ts';
 
 // Userspace network impairment (this machine's kernel has no netem): a UDP relay and a TCP relay
 // that delay every packet by a random one-way delay, and lose some.
@@ -31,23 +32,11 @@ export interface Counted {
   droppedDown: number;
 }
 
-/** A small seeded PRNG (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const delayOf = (i: Impairment, rnd: () => number) => i.minDelayMs + rnd() * (i.maxDelayMs - i.minDelayMs);
 
 /** UDP relay: clients send to `port`; each client gets its own upstream socket to `target`. */
 export async function udpRelay(target: { host: string; port: number }, imp: Impairment): Promise<{ port: number; counted: Counted; close(): void }> {
-  const rnd = random(imp.seed ?? 1);
+  const rnd = seededRandom(imp.seed ?? 1);
   const counted: Counted = { up: 0, down: 0, packetsUp: 0, packetsDown: 0, droppedUp: 0, droppedDown: 0 };
   const front = createSocket('udp4');
   const upstreams = new Map<string, UdpSocket>();
@@ -91,7 +80,7 @@ export async function udpRelay(target: { host: string; port: number }, imp: Impa
 
 /** TCP relay: every connection to `port` is piped to `target`, impaired both ways. */
 export async function tcpRelay(target: { host: string; port: number }, imp: Impairment): Promise<{ port: number; counted: Counted; close(): void }> {
-  const rnd = random((imp.seed ?? 1) + 7);
+  const rnd = seededRandom((imp.seed ?? 1) + 7);
   const counted: Counted = { up: 0, down: 0, packetsUp: 0, packetsDown: 0, droppedUp: 0, droppedDown: 0 };
   const sockets = new Set<Socket>();
   const rttMs = imp.minDelayMs + imp.maxDelayMs; // the mean round trip
