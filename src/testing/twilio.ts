@@ -11,6 +11,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { mulawDecode, mulawEncode } from '../audio/mulaw.ts';
+import { Conditions } from './conditions.ts';
 
 /** Twilio's signature for a webhook POST (same algorithm as src/guard/twilio-signature.ts, written from the docs). */
 export function signTwilio(authToken: string, url: string, params: Record<string, string>): string {
@@ -55,7 +56,7 @@ export class TwilioCallPeer {
   #queue: ({ pcm: Int16Array } | { mark: string })[] = [];
   #player: NodeJS.Timeout | undefined;
   #seq = 0;
-  #waiters: (() => void)[] = [];
+  #conditions = new Conditions();
 
   /** `callSid`: the call this peer plays (default a new one); give another peer's to replay its call. */
   constructor(o: { accountSid: string; authToken: string; callSid?: string }) {
@@ -154,17 +155,7 @@ export class TwilioCallPeer {
 
   /** Resolves when `test` holds (checked after every message and played frame). */
   until(test: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      const check = () => {
-        if (!test()) return;
-        clearTimeout(timer);
-        this.#waiters = this.#waiters.filter((w) => w !== check);
-        resolve();
-      };
-      this.#waiters.push(check);
-      check();
-    });
+    return this.#conditions.until(test, what, timeoutMs);
   }
 
   #json(m: unknown): void {
@@ -204,7 +195,7 @@ export class TwilioCallPeer {
   }
 
   #notify(): void {
-    for (const w of [...this.#waiters]) w();
+    this.#conditions.changed();
   }
 }
 
