@@ -90,8 +90,10 @@ export class DisclosureGuard {
   /** The agent's next turn begins: its prompt check starts afresh, the end of what was said stays for the secret check. */
   nextTurn(): void {
     // raw runs the turns together (a value cut mid-word); spoken keeps a break so words stay words.
-    const raw = (this.#tail.raw + this.#text).slice(-this.#tailLength);
-    const spoken = `${this.#tail.spoken}\n${this.#text}`.slice(-this.#tailLength);
+    // slice(-0) would keep everything: with no secret to watch, nothing of earlier turns is kept.
+    const keep = (s: string) => (this.#tailLength ? s.slice(-this.#tailLength) : '');
+    const raw = keep(this.#tail.raw + this.#text);
+    const spoken = keep(`${this.#tail.spoken}\n${this.#text}`);
     this.#tail = { raw, spoken, ...compactSpelling(spoken) };
     this.#text = '';
     this.#checked = 0;

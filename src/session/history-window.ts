@@ -27,9 +27,18 @@ export function historyWindow(history: readonly ModelMessage[], o: { instruction
   let from = history.length;
   // Walk back from the newest message; `from` only ever lands on a message that may start history.
   for (let i = history.length - 1; i >= 0; i--) {
-    budget -= estimateTokens(history[i]);
+    budget -= messageTokens(history[i]!);
     if (budget < 0) break;
     if (history[i]!.role !== 'tool') from = i;
   }
   return history.slice(from);
+}
+
+/** Messages already in history are never changed: each is measured once, not on every turn after it. */
+const measured = new WeakMap<ModelMessage, number>();
+
+function messageTokens(m: ModelMessage): number {
+  let n = measured.get(m);
+  if (n === undefined) measured.set(m, (n = estimateTokens(m)));
+  return n;
 }

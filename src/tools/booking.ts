@@ -12,6 +12,7 @@ import { isEmail } from './lead.ts';
 import { parseSpokenEmail, spellOut } from './spelling.ts';
 import { sameWallClock, saidOnBothClocks } from './time-readback.ts';
 import type { ToolSpec } from './traced.ts';
+import { perAgent } from './per-agent.ts';
 
 // check_availability and book_call. The rules that keep a booking right are enforced here,
 // in code: only offered slots can be booked, the name and email must have been spelled back
@@ -22,15 +23,17 @@ const MAX_OFFERED = 8;
 const DEFAULT_DAYS = 7;
 
 /** check_availability: open slots for what the caller asked ("tomorrow afternoon"), said the way a person says them. */
+const AVAILABILITY_INPUT = z.object({
+  when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
+  callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller once they said where they are, e.g. America/Chicago (a city name also works).'),
+});
+
 export function checkAvailabilityTool(ctx: ToolContext, calendar: CalendarProvider): ToolSpec<{ when?: string; callerTimeZone?: string }> {
   return {
     name: 'check_availability',
     description:
       `Find open times for ${meetingName(ctx.agent.config)}. Pass the caller’s own words for when, in English or the conversation’s language (e.g. "tomorrow afternoon", "next Tuesday at 3 my time", "w środę rano") and, once the caller said where they are, their time zone: their clock times are then read on their clock.`,
-    inputSchema: z.object({
-      when: z.string().max(120).optional().describe('When the caller wants the call, in their words; omit for the next few days.'),
-      callerTimeZone: z.string().max(64).optional().describe('IANA zone of the caller once they said where they are, e.g. America/Chicago (a city name also works).'),
-    }),
+    inputSchema: AVAILABILITY_INPUT,
     run: async ({ when, callerTimeZone }, signal) => {
       const zone = ctx.agent.config.timeZone;
       const now = Temporal.Instant.fromEpochMilliseconds(ctx.now().getTime());
@@ -115,7 +118,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
   return {
     name: 'book_call',
     description: `Book ${meetingName(ctx.agent.config)} in one of the offered slots. Only after you have spelled the name and email back, read back every other value save_lead gave a readBack for, and the caller said yes.`,
-    inputSchema: bookInput(collect) as unknown as z.ZodType<BookArgs>,
+    inputSchema: perAgent(ctx.agent, 'book_call', () => bookInput(collect)) as unknown as z.ZodType<BookArgs>,
     run: async (input, signal) => {
       const refuse = (reason: string): ToolOutcome => ({ result: { booked: false, error: reason }, error: `refused: ${reason}` });
       const zone = ctx.agent.config.timeZone;

@@ -3,6 +3,7 @@ import type { ToolContext } from './context.ts';
 import { awaitingReadBack } from './collect/confirmed.ts';
 import { checkValue } from './collect/values.ts';
 import type { ToolSpec } from './traced.ts';
+import { perAgent } from './per-agent.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[a-z]{2,}$/i;
 
@@ -37,11 +38,10 @@ function range(f: ToolContext['agent']['collect'][number]): string {
 /** save_lead: stores the collected fields as soon as any is known, merging with earlier saves; each value is checked by its type. */
 export function saveLeadTool(ctx: ToolContext): ToolSpec<Record<string, string | undefined>> {
   const fields = ctx.agent.collect;
-  const shape = Object.fromEntries(fields.map((f) => [f.field, z.string().max(2000).optional().describe(fieldHint(f))]));
   return {
     name: 'save_lead',
     description: `Save what you have learned about the caller so far (${fields.map((f) => f.field).join(', ')}). Call it as soon as you learn any field; later calls add to earlier ones. readBack says how to read each value back (letters spelled, phone digits in groups); do so and wait for a yes before booking or passing them to another tool.`,
-    inputSchema: z.object(shape),
+    inputSchema: perAgent(ctx.agent, 'save_lead', () => z.object(Object.fromEntries(fields.map((f) => [f.field, z.string().max(2000).optional().describe(fieldHint(f))])))),
     run: async (input) => {
       const clean: Record<string, string> = {};
       const readBack: Record<string, string> = {};

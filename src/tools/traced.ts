@@ -1,4 +1,4 @@
-import { tool, type FlexibleSchema, type Tool, type ToolExecutionOptions } from 'ai';
+import { asSchema, tool, type FlexibleSchema, type Schema, type Tool, type ToolExecutionOptions } from 'ai';
 import type { ToolContext, ToolOutcome } from './context.ts';
 import { errorText } from '../util/error-text.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
@@ -21,7 +21,7 @@ export interface ToolSpec<I> {
 export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
   return tool<I, unknown, {}>({
     description: spec.description,
-    inputSchema: spec.inputSchema,
+    inputSchema: inputSchemaOf(spec),
     execute: async (input: I, options: ToolExecutionOptions<{}>) => {
       const started = ctx.now();
       const signal = options.abortSignal ?? new AbortController().signal;
@@ -54,6 +54,21 @@ export function tracedTool<I>(ctx: ToolContext, spec: ToolSpec<I>): Tool {
       return outcome.result;
     },
   }) as Tool;
+}
+
+/** Schemas the SDK was handed, as it uses them: converted to JSON Schema once, not on every model call. */
+const converted = new WeakMap<object, Schema<unknown>>();
+
+/**
+ * The SDK turns a zod schema into JSON Schema afresh each time it is handed one (a few hundred
+ * microseconds per turn, before the model is asked); handed the same converted schema, it reuses
+ * it. Tools build their schemas once (per module, or per agent: see perAgent), so this is a hit.
+ */
+function inputSchemaOf<I>(spec: ToolSpec<I>): FlexibleSchema<I> {
+  const given = spec.inputSchema as object;
+  let schema = converted.get(given);
+  if (!schema) converted.set(given, (schema = asSchema(spec.inputSchema) as Schema<unknown>));
+  return schema as Schema<I>;
 }
 
 const masks = new WeakMap<ToolContext, SecretMask>();

@@ -6,6 +6,7 @@ import { sayPhoneDigits } from './collect/phone.ts';
 import type { ToolContext } from './context.ts';
 import { describeHours, nextOpening, staffedAt } from './staffed-hours.ts';
 import type { ToolSpec } from './traced.ts';
+import { perAgent } from './per-agent.ts';
 
 // transfer: hands the caller to a person (docs/phone.md#hand-off-to-a-human). Which numbers, and
 // when each is staffed, are fixed in agent.yaml: the model picks a destination by its label and
@@ -64,10 +65,12 @@ export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<
       `Who can take the call: ${list}.`,
       'Do not say anything yourself before calling it: the caller hears a hold message.',
     ].join(' '),
-    inputSchema: z.object({
-      to: (labels.length > 1 ? z.enum(labels as [string, ...string[]]) : z.string().max(60).optional()).describe('Who to hand the caller to, by label.'),
-      summary: z.string().min(1).max(600).describe('Two or three sentences for the person taking the call: who the caller is and what they need.'),
-    }) as z.ZodType<{ to?: string; summary: string }>,
+    inputSchema: perAgent(ctx.agent, 'transfer', () =>
+      z.object({
+        to: (labels.length > 1 ? z.enum(labels as [string, ...string[]]) : z.string().max(60).optional()).describe('Who to hand the caller to, by label.'),
+        summary: z.string().min(1).max(600).describe('Two or three sentences for the person taking the call: who the caller is and what they need.'),
+      }),
+    ) as z.ZodType<{ to?: string; summary: string }>,
     run: async ({ to, summary }, signal) => {
       const dest = destinations.length === 1 ? destinations[0]! : destinations.find((d) => d.label.toLowerCase() === to?.trim().toLowerCase());
       if (!dest) return { result: { transferred: false, outcome: 'failed', note: `No destination is called "${to}". Choose one of: ${labels.join(', ')}.` }, error: 'unknown destination' };
