@@ -92,6 +92,24 @@ describe('scenarios as a phone call', () => {
     assert.deepEqual(r.failures, []);
     assert.equal(r.endReason, 'transferred');
     assert.equal((r.toolCalls[0].result as { mode: string }).mode, 'cold');
+    assert.deepEqual(r.toolCalls[0].request, { number: '+48221234567', mode: 'cold' }, 'a cold hand-off tells the person nothing');
+  });
+
+  it('warm: the brief the person heard is the request, asserted with toolCalled.request', async () => {
+    const data = handOff('connected');
+    const brief = '/with a caller for office\\. Caller wants the office\\. Connecting you now/';
+    const r = await run(scenario({ ...data, model: { script: [data.model.script[0]] }, expect: { toolCalled: [{ name: 'transfer', request: { number: '+48221234567', mode: 'warm', brief } }] } }));
+    assert.deepEqual(r.failures, []);
+    assert.equal((r.toolCalls[0].request as { brief: string }).brief, 'Hello, this is the assistant of front desk, with a caller for office. Caller wants the office. Connecting you now.');
+    const wrong = await run(scenario({ ...data, model: { script: [data.model.script[0]] }, expect: { toolCalled: [{ name: 'transfer', request: { brief: '/Jan Kowalski/' } }] } }));
+    assert.match(wrong.failures[0]!.message, /^transfer was called, but request\.brief: expected \/Jan Kowalski\/, got "Hello, this is the assistant of front desk/);
+  });
+
+  it('no answer still records what was dialled; outside hours dials nothing and has no request', async () => {
+    const missed = await run(scenario({ ...handOff('no answer'), expect: { toolCalled: [{ name: 'transfer', request: { mode: 'warm', brief: 'Caller wants the office' }, result: { outcome: 'no answer' } }] } }));
+    assert.deepEqual(missed.failures, []);
+    const closed = await run(scenario({ ...handOff(undefined, '2026-12-05 10:00'), expect: { toolCalled: [{ name: 'transfer', request: { brief: 'office' } }] } }));
+    assert.deepEqual(closed.failures.map((f) => f.message), ['transfer was called, but request: expected an object, got nothing']);
   });
 
   it('outside the destination hours by the scenario clock, nothing is dialled', async () => {
