@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import FakeTimers from '@sinonjs/fake-timers';
 import { ingestKnowledge, type KnowledgeSpec } from '../../src/knowledge/ingest.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentRegistry } from '../../src/server/agents.ts';
 import { KnowledgeRefresher } from '../../src/server/knowledge-refresh.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from '../helpers/store.ts';
@@ -100,6 +104,26 @@ describe('refreshing a URL source', () => {
     } finally {
       gate = undefined;
       await t.close();
+    }
+  });
+
+  it('a server schedules the pages of the agents it loads, and stops when it closes', async () => {
+    pages.set('/served', 'Served page.');
+    const dir = mkdtempSync(join(tmpdir(), 'parley-refresh-agent-'));
+    writeFileSync(join(dir, 'agent.yaml'), `name: served\npersona: { prompt: p, firstMessage: Hi }\nknowledge: { sources: [{ url: "${base}/served", refreshMinutes: 30 }], allowPrivateUrls: true, strict: false }\n`);
+    const store = await openTestStore();
+    const log: string[] = [];
+    const registry = await AgentRegistry.open(dir, { store, env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: 'http://127.0.0.1:9' }, log: (l) => log.push(l) });
+    try {
+      assert.deepEqual(registry.names(), ['served'], log.join('\n'));
+      pages.set('/served', 'Served page, changed.');
+      assert.equal(await registry.refresher.refresh(registry.list()[0]!.dir, `${base}/served`), 'updated');
+      assert.ok(log.includes(`served: knowledge: refreshed ${base}/served (changed)`));
+      registry.close();
+      assert.equal(await registry.refresher.refresh(registry.list()[0]!.dir, `${base}/served`), 'skipped');
+    } finally {
+      registry.close();
+      await store.close();
     }
   });
 
