@@ -148,10 +148,19 @@ export async function refreshUrlSource(store: Store, spec: KnowledgeSpec, url: s
   try {
     // A refresh never falls back to the stand-in file: the last fetched copy is the better one.
     const done = await ingestOne(store, spec, previous ? { ...ref, offline: undefined } : ref, previous?.hash, o);
-    if (done.status !== 'unchanged' && o.embedder) await embedChunks(store, spec.agent, o.embedder, o.signal).catch((e: unknown) => {
-      if (o.signal?.aborted) throw e;
-    });
-    return done.fallback ? { status: done.status, error: done.fallback } : { status: done.status };
+    let embedding: string | undefined;
+    if (done.status !== 'unchanged' && o.embedder) {
+      // Without vectors the new chunks are still found by their words.
+      embedding = await embedChunks(store, spec.agent, o.embedder, o.signal).then(
+        () => undefined,
+        (e: unknown) => {
+          if (o.signal?.aborted) throw e;
+          return `could not embed its chunks (${errorText(e)}); searching them by words`;
+        },
+      );
+    }
+    const error = [done.fallback, embedding].filter(Boolean).join('; ');
+    return error ? { status: done.status, error } : { status: done.status };
   } catch (e) {
     if (o.signal?.aborted) throw e;
     return { status: 'failed', error: errorText(e) };

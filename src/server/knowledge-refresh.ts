@@ -63,7 +63,7 @@ export class KnowledgeRefresher {
         if (this.#closed.signal.aborted) return 'skipped' as const;
         const r = await refreshUrlSource(this.#o.store, now.spec, url, { embedder: now.embedder, signal: this.#closed.signal });
         if (r.status === 'failed') this.#o.log(`${now.spec.agent}: knowledge: could not refresh ${url}: ${r.error}; keeping the last copy`);
-        else if (r.status !== 'unchanged') this.#o.log(`${now.spec.agent}: knowledge: refreshed ${url} (changed)`);
+        else if (r.status !== 'unchanged' || r.error) this.#o.log(`${now.spec.agent}: knowledge: refreshed ${url} (${r.status === 'unchanged' ? 'unchanged' : 'changed'})${r.error ? `, but ${r.error}` : ''}`);
         return r.status === 'failed' ? 'failed' : r.status === 'unchanged' ? 'unchanged' : 'updated';
       } catch (e) {
         if (!this.#closed.signal.aborted) this.#o.log(`${schedule.spec.agent}: knowledge: could not refresh ${url}: ${errorText(e)}; keeping the last copy`);

@@ -85,6 +85,22 @@ describe('refreshing a URL source', () => {
     }
   });
 
+  it('a changed page whose chunks cannot be embedded is still refreshed, and the log says so', async () => {
+    pages.set('/embedded', 'First.');
+    const t = await setUp(['/embedded']);
+    try {
+      const failing = { label: 'fake:1', embed: async () => Promise.reject(new Error('embedding model down')) };
+      const spec: KnowledgeSpec = { agent: 'status', dir: '.', sources: [{ url: `${base}/embedded`, refreshMinutes: 5 }], urls: { allowPrivate: true } };
+      t.refresher.schedule('dir', spec, failing);
+      pages.set('/embedded', 'Second.');
+      assert.equal(await t.refresher.refresh('dir', `${base}/embedded`), 'updated');
+      assert.deepEqual(await t.text('/embedded'), ['Second.']);
+      assert.deepEqual(t.log, [`status: knowledge: refreshed ${base}/embedded (changed), but could not embed its chunks (embedding model down); searching them by words`]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('one refresh at a time, and a page already waiting is not queued twice', async () => {
     pages.set('/a', 'A1');
     pages.set('/b', 'B1');
