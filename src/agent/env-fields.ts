@@ -30,7 +30,7 @@ export function misplacedEnvRefs(config: unknown): { path: (string | number)[]; 
   const walk = (v: unknown, path: (string | number)[]) => {
     if (typeof v === 'string') {
       const names = secretRefs(v);
-      if (names.length && !takesEnv(path) && shape(path) !== 'knowledge.sources[]') out.push({ path, names });
+      if (names.length && !takesEnv(path) && !shape(path).startsWith('knowledge.sources[]')) out.push({ path, names });
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
   };

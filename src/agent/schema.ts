@@ -72,8 +72,22 @@ export const Brain = z.strictObject({
   maxInputTokens: z.number().int().min(1000).default(16_000).describe('Most input tokens one model call may read (estimated from characters); the oldest turns of history are left out to fit.'),
 });
 
+/** A web page as a knowledge source, with a stand-in file for tests and a refresh interval. */
+export const UrlSource = z.strictObject({
+  url: z.string().regex(/^https?:\/\/\S+$/i, 'an http(s) URL').describe('The page or file to read.'),
+  offline: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A file in the agent folder standing in for the page: `parley test` indexes it under the URL and never fetches the page; elsewhere it is indexed when the page cannot be fetched and no earlier copy is.'),
+  refreshMinutes: z.number().int().min(1).max(10_080).optional().describe('A server re-reads the page this often (one refresh at a time; a failed one keeps the last copy and is logged).'),
+});
+
 export const Knowledge = z.strictObject({
-  sources: z.array(z.string()).default(['knowledge/']).describe('Files or folders (relative to the agent folder) and http(s) URLs.'),
+  sources: z
+    .array(z.union([z.string(), UrlSource]))
+    .default(['knowledge/'])
+    .describe('Files or folders (relative to the agent folder) and http(s) URLs; a URL may be { url, offline, refreshMinutes }.'),
   strict: z.boolean().default(true).describe('Answer only from the documents; otherwise say so and offer the intro call.'),
   topK: z.number().int().min(1).max(20).default(4).describe('Chunks retrieved for each caller turn.'),
   unknownAnswer: z
@@ -509,6 +523,8 @@ export type AgentFileData = z.output<typeof AgentFile>;
 export type WebhookToolConfig = z.output<typeof WebhookTool>;
 export type McpToolConfig = z.output<typeof McpTool>;
 export type TransferToolConfig = z.output<typeof TransferTool>;
+export type UrlSourceConfig = z.output<typeof UrlSource>;
+export type KnowledgeSourceConfig = string | UrlSourceConfig;
 export type TransferDestinationConfig = z.output<typeof TransferDestination>;
 export type WeeklyHoursConfig = z.output<typeof WeeklyHours>;
 export type ToolConfig = z.output<typeof Tool>;

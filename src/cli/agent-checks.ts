@@ -6,6 +6,7 @@ import type { AgentFileData } from '../agent/schema.ts';
 import { misplacedEnvRefs } from '../agent/env-fields.ts';
 import { E164 } from '../agent/phone-number.ts';
 import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
+import { formatOfPath } from '../knowledge/document.ts';
 import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
@@ -49,14 +50,21 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
     out.push({ path, message: `\${${names[0]}} is not filled in from the environment here: only the fields docs/agent-file.md § Secrets lists take \${NAME}; write the value itself` });
   }
 
-  config.knowledge.sources.forEach((source, i) => {
-    if (secretRefs(source).length) {
-      out.push({ path: ['knowledge', 'sources', i], message: `knowledge sources take no \${NAME} (they are read when the agent loads and indexed, so a source that changed with the environment would leave a stale index); write the path or URL itself` });
-      return;
+  config.knowledge.sources.forEach((entry, i) => {
+    // A URL entry's page and its stand-in file are checked like plain entries.
+    const parts: [(string | number)[], string | undefined][] = typeof entry === 'string' ? [[[], entry]] : [[['url'], entry.url], [['offline'], entry.offline]];
+    for (const [sub, source] of parts) {
+      if (source === undefined) continue;
+      const at = ['knowledge', 'sources', i, ...sub];
+      if (secretRefs(source).length) {
+        out.push({ path: at, message: `knowledge sources take no \${NAME} (they are read when the agent loads and indexed, so a source that changed with the environment would leave a stale index); write the path or URL itself${typeof entry === 'string' ? '' : ' (a page tests must not fetch takes offline: a stand-in file)'}` });
+        continue;
+      }
+      if (/^https?:\/\//i.test(source)) continue;
+      const path = isAbsolute(source) ? source : join(dir, source);
+      if (!existsSync(path)) out.push({ path: at, message: `not found: ${source} (relative to the agent folder); create it, or remove it from knowledge.sources` });
+      else if (sub[0] === 'offline' && !formatOfPath(source)) out.push({ path: at, message: `${source}: a stand-in for a page is a .md, .txt, .html or .pdf file` });
     }
-    if (/^https?:\/\//i.test(source)) return;
-    const path = isAbsolute(source) ? source : join(dir, source);
-    if (!existsSync(path)) out.push({ path: ['knowledge', 'sources', i], message: `not found: ${source} (relative to the agent folder); create it, or remove it from knowledge.sources` });
   });
 
   const stt = config.listen.stt.toLowerCase();

@@ -104,7 +104,10 @@ export async function runAgentScenarios(
   const repeat = o.repeat ?? 1;
   const t0 = performance.now();
   const knowledge = await indexKnowledge(agent, knowledgeSpec(agent).sources, o.signal);
-  for (const f of knowledge.report.failed) o.log?.(`knowledge: could not read ${f.source}: ${f.message}`);
+  for (const f of knowledge.report.failed) {
+    const page = /^https?:\/\//i.test(f.source) && !f.message.includes('stand-in');
+    o.log?.(`knowledge: could not read ${f.source}: ${f.message}${page ? ` (give it a stand-in file tests read instead: sources: [{ url: ${f.source}, offline: knowledge/<copy>.md }], docs/knowledge.md)` : ''}`);
+  }
   const models = scenarioModels(async (m) => (await agentModels(agent, process.env, m)).models);
   const report: TestReport = { agent: agent.name, version: agent.version, repeat, outcomes: [], durationMs: 0 };
   try {

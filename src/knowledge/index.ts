@@ -3,6 +3,7 @@ export { chunkBlocks, HEADING_SEPARATOR, type Chunk, type ChunkOptions } from '.
 export { formatOfPath, type Block, type KnowledgeFormat } from './document.ts';
 export {
   ingestKnowledge,
+  refreshUrlSource,
   type IngestOptions,
   type IngestProgress,
   type IngestReport,
@@ -12,7 +13,7 @@ export {
 export { parseMarkdown } from './markdown.ts';
 export { readDocument, type SourceBytes } from './read.ts';
 export { searchKnowledge, type KnowledgeHit, type SearchOptions } from './search.ts';
-export { resolveSources, type ResolvedSources, type SourceRef } from './sources.ts';
+export { resolveSources, type KnowledgeSource, type OfflineCopy, type ResolvedSources, type SourceRef } from './sources.ts';
 export { contentTerms, ftsQuery, isStopWord } from './terms.ts';
 export { parsePlainText } from './text.ts';
 export { fetchSource, formatOfResponse, isUrlSource, type FetchSourceOptions } from './url.ts';

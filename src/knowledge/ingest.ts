@@ -6,7 +6,7 @@ import { errorText } from '../util/error-text.ts';
 import { chunkBlocks, type Chunk } from './chunk.ts';
 import { embedChunks, type EmbedReport, type Embedder } from './embeddings.ts';
 import { readDocument, type SourceBytes } from './read.ts';
-import { resolveSources, type SourceRef } from './sources.ts';
+import { resolveSources, type KnowledgeSource, type SourceRef } from './sources.ts';
 import { fetchSource } from './url.ts';
 import type { UrlPolicy } from './url-policy.ts';
 
@@ -15,8 +15,10 @@ export interface KnowledgeSpec {
   agent: string;
   /** The agent folder; relative sources are resolved against it and stored relative to it. */
   dir: string;
-  /** Files, folders (walked recursively) and http(s) URLs. */
-  sources: string[];
+  /** Files, folders (walked recursively) and http(s) URLs, a URL perhaps with its stand-in file. */
+  sources: KnowledgeSource[];
+  /** Tests: a URL with a stand-in file (`offline:`) is read from that file, never fetched. */
+  offline?: boolean;
   /** What URL sources may reach and how much is read (`knowledge.allowPrivateUrls`, `maxUrlBytes`); public only and 5 MB by default. */
   urls?: Partial<UrlPolicy>;
 }
@@ -92,7 +94,9 @@ export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: Inge
     signal?.throwIfAborted();
     let status: IngestStatus;
     try {
-      status = await ingestOne(store, spec, ref, stored.get(ref.name), o);
+      const done = await ingestOne(store, spec, ref, stored.get(ref.name), o);
+      status = done.status;
+      if (done.fallback) report.failed.push({ source: ref.name, message: done.fallback });
     } catch (e) {
       if (signal?.aborted) throw e;
       report.failed.push({ source: ref.name, message: (e as Error).message });
@@ -133,12 +137,42 @@ export async function ingestKnowledge(store: Store, spec: KnowledgeSpec, o: Inge
 // Bump when reading or chunking rules change, so unchanged files are re-chunked once.
 const INDEX_FORMAT = 'parley-knowledge-1';
 
-/** Reads one source and, when its bytes changed, replaces its chunks. */
-async function ingestOne(store: Store, spec: KnowledgeSpec, ref: SourceRef, previousHash: string | undefined, o: IngestOptions): Promise<IngestStatus> {
+/**
+ * Re-reads one URL source of `spec` (a server's `refreshMinutes`), leaving every other source
+ * alone: a changed page replaces its chunks, a failure keeps the last copy and says why.
+ */
+export async function refreshUrlSource(store: Store, spec: KnowledgeSpec, url: string, o: IngestOptions = {}): Promise<{ status: IngestStatus; error?: string }> {
+  const ref = (await resolveSources(spec.dir, spec.sources.filter((s) => (typeof s === 'string' ? s : s.url) === url), { signal: o.signal })).refs.find((r) => r.kind === 'url');
+  if (!ref) return { status: 'failed', error: `${url} is not among the agent's knowledge sources` };
+  const previous = await store.db.selectFrom('knowledge_sources').select('hash').where('agent', '=', spec.agent).where('source', '=', url).executeTakeFirst();
+  try {
+    // A refresh never falls back to the stand-in file: the last fetched copy is the better one.
+    const done = await ingestOne(store, spec, previous ? { ...ref, offline: undefined } : ref, previous?.hash, o);
+    let embedding: string | undefined;
+    if (done.status !== 'unchanged' && o.embedder) {
+      // Without vectors the new chunks are still found by their words.
+      embedding = await embedChunks(store, spec.agent, o.embedder, o.signal).then(
+        () => undefined,
+        (e: unknown) => {
+          if (o.signal?.aborted) throw e;
+          return `could not embed its chunks (${errorText(e)}); searching them by words`;
+        },
+      );
+    }
+    const error = [done.fallback, embedding].filter(Boolean).join('; ');
+    return error ? { status: done.status, error } : { status: done.status };
+  } catch (e) {
+    if (o.signal?.aborted) throw e;
+    return { status: 'failed', error: errorText(e) };
+  }
+}
+
+/** Reads one source and, when its bytes changed, replaces its chunks; `fallback` says a page was read from its stand-in file instead. */
+async function ingestOne(store: Store, spec: KnowledgeSpec, ref: SourceRef, previousHash: string | undefined, o: IngestOptions): Promise<{ status: IngestStatus; fallback?: string }> {
   const { agent } = spec;
-  const source = await load(ref, spec, o);
+  const { source, fallback } = await load(ref, spec, previousHash, o);
   const hash = createHash('sha256').update(`${INDEX_FORMAT}\0`).update(source.bytes).digest('hex');
-  if (hash === previousHash) return 'unchanged';
+  if (hash === previousHash) return { status: 'unchanged', fallback };
   let chunks: Chunk[];
   try {
     chunks = chunkBlocks(await readDocument(source, { signal: o.signal }));
@@ -148,12 +182,31 @@ async function ingestOne(store: Store, spec: KnowledgeSpec, ref: SourceRef, prev
   }
   o.signal?.throwIfAborted();
   await replaceChunks(store, agent, ref.name, hash, chunks);
-  return previousHash === undefined ? 'added' : 'updated';
+  return { status: previousHash === undefined ? 'added' : 'updated', fallback };
 }
 
-async function load(ref: SourceRef, spec: KnowledgeSpec, o: IngestOptions): Promise<SourceBytes> {
-  if (ref.kind === 'url') return fetchSource(ref.name, { signal: o.signal, fetch: o.fetch, timeoutMs: o.urlTimeoutMs, policy: spec.urls });
-  return { bytes: await readFile(ref.path, { signal: o.signal }), format: ref.format };
+/**
+ * A source's bytes. A URL with a stand-in file is read from the file in tests; elsewhere it is
+ * fetched, and the stand-in is read only when the fetch fails and no copy is indexed yet (a copy
+ * that is indexed stays, as for any source that fails).
+ */
+async function load(ref: SourceRef, spec: KnowledgeSpec, previousHash: string | undefined, o: IngestOptions): Promise<{ source: SourceBytes; fallback?: string }> {
+  if (ref.kind === 'file') return { source: { bytes: await readFile(ref.path, { signal: o.signal }), format: ref.format } };
+  const standIn = async (c: NonNullable<typeof ref.offline>): Promise<SourceBytes> => {
+    try {
+      return { bytes: await readFile(c.path, { signal: o.signal }), format: c.format };
+    } catch (e) {
+      if (o.signal?.aborted) throw e;
+      throw new Error(`cannot read its stand-in ${c.source}: ${errorText(e)}`, { cause: e });
+    }
+  };
+  if (spec.offline && ref.offline) return { source: await standIn(ref.offline) };
+  try {
+    return { source: await fetchSource(ref.name, { signal: o.signal, fetch: o.fetch, timeoutMs: o.urlTimeoutMs, policy: spec.urls }) };
+  } catch (e) {
+    if (o.signal?.aborted || !ref.offline || previousHash !== undefined) throw e;
+    return { source: await standIn(ref.offline), fallback: `${errorText(e)}; indexed its stand-in ${ref.offline.source} instead` };
+  }
 }
 
 /**

@@ -3,8 +3,19 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { formatOfPath, type KnowledgeFormat } from './document.ts';
 import { isUrlSource } from './url.ts';
 
+/** A configured source: a path or URL, or a URL with a stand-in file and a refresh interval (agent.yaml's `knowledge.sources`). */
+export type KnowledgeSource = string | { url: string; offline?: string; refreshMinutes?: number };
+
+/** A URL source's stand-in file, read instead of the page where it cannot (or, in tests, must not) be fetched. */
+export interface OfflineCopy {
+  /** As configured, relative to the agent folder. */
+  source: string;
+  path: string;
+  format: KnowledgeFormat;
+}
+
 /** One document to ingest: a file under the agent folder or a URL; `name` is what the store calls it. */
-export type SourceRef = { kind: 'file'; name: string; path: string; format: KnowledgeFormat } | { kind: 'url'; name: string };
+export type SourceRef = { kind: 'file'; name: string; path: string; format: KnowledgeFormat } | { kind: 'url'; name: string; offline?: OfflineCopy; refreshMinutes?: number };
 
 /** The configured sources expanded into documents, with what could not be used. */
 export interface ResolvedSources {
@@ -19,17 +30,27 @@ export interface ResolvedSources {
  * Expands the agent's `knowledge.sources` — files, folders (walked recursively, hidden entries
  * ignored) and URLs — into a sorted, de-duplicated list of documents named relative to `dir`.
  */
-export async function resolveSources(dir: string, sources: readonly string[], o: { signal?: AbortSignal } = {}): Promise<ResolvedSources> {
+export async function resolveSources(dir: string, sources: readonly KnowledgeSource[], o: { signal?: AbortSignal } = {}): Promise<ResolvedSources> {
   const out: ResolvedSources = { refs: [], failed: [], skipped: [] };
+  const root = resolve(dir);
+  // A page's stand-in is indexed under the page's URL only, never a second time from its folder.
+  const standIns = new Set(sources.flatMap((s) => (typeof s === 'object' && s.offline ? [resolve(root, s.offline)] : [])));
   const seen = new Set<string>();
   const add = (ref: SourceRef) => {
-    if (seen.has(ref.name)) return;
+    if (seen.has(ref.name) || (ref.kind === 'file' && standIns.has(ref.path))) return;
     seen.add(ref.name);
     out.refs.push(ref);
   };
-  const root = resolve(dir);
-  for (const entry of sources) {
+  for (const item of sources) {
     o.signal?.throwIfAborted();
+    if (typeof item === 'object') {
+      const path = item.offline === undefined ? undefined : resolve(root, item.offline);
+      const format = path === undefined ? undefined : formatOfPath(path);
+      if (path && !format) out.failed.push({ source: item.offline!, message: unsupported(path) });
+      add({ kind: 'url', name: item.url, ...(path && format ? { offline: { source: item.offline!, path, format } } : {}), ...(item.refreshMinutes ? { refreshMinutes: item.refreshMinutes } : {}) });
+      continue;
+    }
+    const entry = item;
     if (isUrlSource(entry)) {
       add({ kind: 'url', name: entry });
       continue;

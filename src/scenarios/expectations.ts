@@ -171,9 +171,29 @@ function toolProblem(t: ToolExpectationData, calls: ToolCallRecord[], where: str
   const named = calls.filter((c) => c.name === t.name);
   if (!named.length) return `${t.name} was not called ${where} (calls: ${calls.length ? [...new Set(calls.map((c) => c.name))].join(', ') : 'none'})`;
   const check = (want: unknown, actual: unknown, key: string) => (want === undefined ? undefined : mismatch(want, actual, [key]));
-  const problems = named.map((c) => check(t.args, c.input, 'args') ?? check(t.request, c.request, 'request') ?? check(t.result, c.result, 'result'));
+  const problems = named.map((c) => check(t.args, c.input, 'args') ?? check(t.request, c.request, 'request') ?? check(t.result, resultOf(c), 'result') ?? errorProblem(t.error, c.error));
   if (problems.includes(undefined)) return undefined;
   return `${t.name} was called, but ${problems[0]}`;
+}
+
+/**
+ * The result as a scenario matches it: what the model got back, and for a refused or failed call
+ * also `error`, the recorded reason (save_lead reports a refused value under `rejected`, a call the
+ * SDK refused only as the call's error), so `result: { error: /…/ }` asserts any refusal.
+ */
+function resultOf(call: ToolCallRecord): unknown {
+  if (!call.error) return call.result;
+  const result = call.result;
+  if (result && typeof result === 'object' && !Array.isArray(result)) return 'error' in result ? result : { ...result, error: call.error };
+  return { error: call.error };
+}
+
+/** Why a call's recorded error does not match `error:` (a pattern, true: any, false: none). */
+function errorProblem(want: string | boolean | undefined, error: string | null): string | undefined {
+  if (want === undefined) return undefined;
+  if (want === false) return error ? `error: expected none, got ${show(error)}` : undefined;
+  if (!error) return `error: expected ${want === true ? 'the call to be refused or fail' : shownPattern(want)}, but it succeeded`;
+  return want === true ? undefined : mismatch(want, error, ['error']);
 }
 
 /** Why no emitted event satisfies an `expect.events` entry (naming what was emitted), or undefined when one does. */

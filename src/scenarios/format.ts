@@ -36,7 +36,8 @@ const ToolExpectation = z
       name: toolName,
       args: ValuePattern.optional().describe('Arguments the model passed; only the keys given are checked.'),
       request: ValuePattern.optional().describe('The request the tool built (method, url, headers, body); only the keys given are checked.'),
-      result: ValuePattern.optional().describe('What the tool gave back to the model, e.g. { booked: false }; only the keys given are checked.'),
+      result: ValuePattern.optional().describe('What the tool gave back to the model, e.g. { booked: false }; only the keys given are checked. A refused call\'s result.error is the reason it was refused.'),
+      error: z.union([Pattern, z.boolean()]).optional().describe('The call was refused or failed: a pattern for the reason (e.g. /10 digits/), true for any reason, false for none.'),
     }),
   ])
   .transform((t) => (typeof t === 'string' ? { name: t } : t));

@@ -1,5 +1,5 @@
 import type { Agent } from '../agent/load.ts';
-import { ingestKnowledge, type IngestReport } from '../knowledge/index.ts';
+import { ingestKnowledge, type IngestReport, type KnowledgeSource } from '../knowledge/index.ts';
 import { openStore, type Store } from '../store/store.ts';
 
 // Every scenario run gets a store of its own, so bookings and leads of one run never leak into
@@ -14,11 +14,11 @@ export interface KnowledgeTemplate {
   readonly report: IngestReport;
 }
 
-/** Reads and indexes the agent's documents into an in-memory store. */
-export async function indexKnowledge(agent: Agent, sources: string[], signal?: AbortSignal): Promise<KnowledgeTemplate> {
+/** Reads and indexes the agent's documents into an in-memory store; a page with a stand-in file (`offline:`) is read from the file, never fetched. */
+export async function indexKnowledge(agent: Agent, sources: KnowledgeSource[], signal?: AbortSignal, fetch?: typeof globalThis.fetch): Promise<KnowledgeTemplate> {
   const store = await openStore('file::memory:');
   const urls = { allowPrivate: agent.config.knowledge.allowPrivateUrls, maxBytes: agent.config.knowledge.maxUrlBytes };
-  const report = await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources, urls }, { signal });
+  const report = await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources, urls, offline: true }, { signal, fetch });
   return { store, report };
 }
 

@@ -11,6 +11,7 @@ import type { TextEmbedder } from '../llm/embedder.ts';
 import type { Store } from '../store/store.ts';
 import { calendarFor, type CalendarProvider } from '../tools/calendar/index.ts';
 import { errorText } from '../util/error-text.ts';
+import { KnowledgeRefresher } from './knowledge-refresh.ts';
 
 /** An agent the server can open sessions with. */
 export interface LoadedAgent {
@@ -63,10 +64,13 @@ export class AgentRegistry {
   #pending = new Map<string, NodeJS.Timeout>();
   #reloading: Promise<void> = Promise.resolve();
   #listeners = new Set<(change: AgentChange) => void>();
+  /** Re-reads the pages agents list with `refreshMinutes`. */
+  readonly refresher: KnowledgeRefresher;
 
   private constructor(root: string, o: RegistryOptions) {
     this.root = resolve(root);
     this.#o = o;
+    this.refresher = new KnowledgeRefresher({ store: o.store, log: o.log });
   }
 
   static async open(root: string, o: RegistryOptions): Promise<AgentRegistry> {
@@ -100,6 +104,7 @@ export class AgentRegistry {
       if (previous) this.#o.log(`agent ${previous.agent.name} removed (${d} has no agent.yaml)`);
       this.#byDir.delete(d);
       this.#problems.delete(d);
+      this.refresher.schedule(d, undefined);
       this.#emit({ dir: d, outcome: 'removed', name: previous?.agent.name });
       return undefined;
     }
@@ -110,12 +115,14 @@ export class AgentRegistry {
       const { models, label } = await agentModels(agent, this.#o.env, { log: (line) => this.#o.log(`${agent.name}: ${line}`), onProgress: downloadLog((line) => this.#o.log(`${agent.name}: ${line}`)) });
       const { embedder, warning } = agentEmbedder(agent, this.#o.env);
       if (warning) this.#o.log(`${agent.name}: ${warning}`);
-      const report = await ingestKnowledge(this.#o.store, knowledgeSpec(agent), { embedder });
+      const spec = knowledgeSpec(agent);
+      const report = await ingestKnowledge(this.#o.store, spec, { embedder });
       for (const f of report.failed) this.#o.log(`${agent.name}: knowledge: could not read ${f.source}: ${f.message}`);
       if (report.embeddings && 'error' in report.embeddings) this.#o.log(`${agent.name}: knowledge: could not embed chunks (${report.embeddings.error}); searching by words where vectors are missing`);
       const loaded: LoadedAgent = { agent, models, embedder, modelLabel: label, calendar: calendarFor(agent, { store: this.#o.store, env: this.#o.env }), dir: d, loadedAt: new Date() };
       this.#byDir.set(d, loaded);
       this.#problems.delete(d);
+      this.refresher.schedule(d, spec, embedder);
       this.#o.log(`agent ${agent.name} ${previous ? 'reloaded' : 'loaded'} from ${d} (model ${label}, version ${agent.version})`);
       this.#emit({ dir: d, outcome: 'loaded', name: agent.name });
       return loaded;
@@ -160,6 +167,7 @@ export class AgentRegistry {
   }
 
   close(): void {
+    this.refresher.close();
     this.#watcher?.close();
     for (const t of this.#pending.values()) clearTimeout(t);
     this.#pending.clear();

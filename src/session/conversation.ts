@@ -377,8 +377,10 @@ export class Conversation {
         this.usage.addTokens(model, input, output);
         this.#spend.accrued();
       },
-      // Between tool rounds too: a cap reached mid-turn stops the next model call.
-      mayContinue: async () => (stoppedBy = await this.#spend.reached()) === null,
+      // Between tool rounds too: a cap reached mid-turn stops the next model call. After a
+      // transfer that connected the caller is with a person and the agent has left the call:
+      // there is nobody to say another word to, so the model is not asked again.
+      mayContinue: async () => this.#endAfterTurn !== 'transferred' && (stoppedBy = await this.#spend.reached()) === null,
       onToolRejected: (call) => this.#emit(rejectedToolCall(call, agentSeq, this.#now(), this.#secrets)),
       onModelCall: (call) => {
         const ended = this.#clock().getTime() - call.endedMsAgo;

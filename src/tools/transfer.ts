@@ -13,7 +13,7 @@ import { perAgent } from './per-agent.ts';
 // writes the summary; it can never dial a number of its own. Outside a destination's hours the
 // tool says so instead of dialling. On the web nobody can be put through: the tool gives the
 // destination's number when the owner marked it sayable, and offers a call back. Every call is
-// recorded with its outcome and the summary.
+// recorded with its outcome and the summary; one that dialled, with what it dialled as its request.
 
 /** The destinations of a transfer tool, the `number:` shorthand included. */
 export function transferDestinations(t: TransferToolConfig): TransferDestinationConfig[] {
@@ -86,13 +86,16 @@ export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<
       }
       const brief = `Hello, this is the assistant of ${ctx.agent.name.replace(/[-_]+/g, ' ')}, with a caller for ${dest.label}. ${summary} Connecting you now.`; // brightside-solar is said "brightside solar"
       const { outcome, detail } = await ctx.phone.transfer({ number: dest.number, mode: t.mode, brief, holdMessage: t.holdMessage, holdMusic: t.holdMusic, timeoutSec: t.timeoutSec }, signal);
+      // What was dialled, and what the person heard first (warm only: a cold hand-off says nothing to them).
+      const request = { number: dest.number, mode: t.mode, ...(t.mode === 'warm' ? { brief } : {}) };
       if (outcome === 'connected') {
         ctx.requestEnd('transferred');
-        return { result: { ...base, transferred: true, outcome, note: 'The caller is now with the person; you have left the call. Say nothing more.' } };
+        return { result: { ...base, transferred: true, outcome, note: 'The caller is now with the person; you have left the call. Say nothing more.' }, request };
       }
       const what = outcome === 'busy' ? 'the line was busy' : outcome === 'no answer' ? 'nobody answered' : 'the call could not be put through';
       return {
         result: { ...base, transferred: false, outcome, ...(detail ? { detail } : {}), note: `${what[0]!.toUpperCase()}${what.slice(1)} at ${dest.label}; the caller is back with you. Apologise briefly, and ${alternatives(ctx, t, dest)}.` },
+        request,
         error: outcome === 'failed' ? detail ?? 'transfer failed' : undefined,
       };
     },

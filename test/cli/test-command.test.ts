@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { startFakeOpenAI, type FakeOpenAI, type FakeStep } from '../../src/testing/openai.ts';
@@ -118,6 +118,33 @@ describe('parley test', () => {
     assert.match(r.stdout, /2 scenarios: 1 passed, 1 failed · 6 runs, pass rate 50%/);
     const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
     assert.deepEqual(json.scenarios.map((s: { runs: unknown[]; passRate: number }) => [s.runs.length, s.passRate]), [[3, 0], [3, 1]]);
+  });
+
+  it('reads a page from its stand-in file (offline:) without the network; a plain URL that fails warns and suggests one', async () => {
+    const dir = tempDir('parley-status-agent-');
+    const files: Record<string, string> = {
+      'agent.yaml': [
+        'name: status-line',
+        'persona: { prompt: You answer questions about service status., firstMessage: Hi }',
+        'knowledge:',
+        '  strict: false',
+        '  sources:',
+        '    - { url: "https://status.invalid/", offline: knowledge/status-copy.md }',
+        '    - https://other.invalid/',
+        '',
+      ].join('\n'),
+      'knowledge/status-copy.md': '# Service status\n\nCard payments are degraded since 09:40.',
+      'tests/status.yaml': ['caller:', '  turns:', '    - say: Are card payments degraded?', '      expect: { documents: "https://status.invalid/ › Service status", says: degraded }', 'model:', '  script:', '    - text: Yes, card payments are degraded since 09:40.', ''].join('\n'),
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    const r = await runParley(['test', dir], { env: { PARLEY_DATABASE_URL: `file:${join(dir, 'unused.db')}` } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /1 scenario: 1 passed, 0 failed/);
+    assert.doesNotMatch(r.stderr, /status\.invalid/, 'the page with a stand-in is never fetched');
+    assert.match(r.stderr, /knowledge: could not read https:\/\/other\.invalid\/: .*give it a stand-in file tests read instead: sources: \[\{ url: https:\/\/other\.invalid\/, offline: knowledge\/<copy>\.md \}\]/);
   });
 });
 

@@ -65,11 +65,51 @@ describe('scenarios as a phone call', () => {
     assert.match(String((r.toolCalls[0].result as { note: string }).note), /offer to take a message/);
   });
 
-  it('connected: the agent leaves the call (transferred)', async () => {
+  it('connected: the agent leaves the call (transferred) and its model is not asked again', async () => {
     const data = handOff('connected');
-    const r = await run(scenario({ ...data, model: { script: [data.model.script[0], { text: '' }] }, expect: { toolCalled: [{ name: 'transfer', result: { outcome: 'connected', transferred: true } }] } }));
+    // Exactly one step: the transfer call. A second model request would fail as past the script.
+    const r = await run(scenario({ ...data, model: { script: [data.model.script[0]] }, expect: { toolCalled: [{ name: 'transfer', result: { outcome: 'connected', transferred: true } }] } }));
     assert.deepEqual(r.failures, []);
     assert.equal(r.endReason, 'transferred');
+    const agentTurns = r.transcript.filter((t) => t.role === 'agent');
+    assert.equal(agentTurns.at(-1)!.text, '', 'nothing is said after the hand-off (no "having trouble" line)');
+  });
+
+  it('connected with a turn still scripted: that turn fails as never said', async () => {
+    const data = handOff('connected');
+    const r = await run(scenario({ ...data, caller: { turns: [...data.caller.turns, { say: 'Hello?' }] }, model: { script: [data.model.script[0]] } }));
+    assert.deepEqual(r.failures.map((f) => f.message), ['the conversation ended (transferred) after turn 1; 1 scripted caller turn(s) were never said']);
+  });
+
+  it('cold: connected ends the turn too, with no further model step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-phone-cold-'));
+    writeFileSync(join(dir, 'agent.yaml'), AGENT.replace('    key: "0"\n', '    key: "0"\n    mode: cold\n'));
+    const cold = await loadAgent(dir);
+    assert.equal(cold.config.tools.find((t) => t.type === 'transfer')?.mode, 'cold');
+    const data = handOff('connected');
+    const { scenario: s } = parseScenario(stringify({ ...data, model: { script: [data.model.script[0]] } }), 'tests/t.yaml', cold);
+    const r = await runScenario(s!, { agent: cold, models: noModels, env: {} });
+    assert.deepEqual(r.failures, []);
+    assert.equal(r.endReason, 'transferred');
+    assert.equal((r.toolCalls[0].result as { mode: string }).mode, 'cold');
+    assert.deepEqual(r.toolCalls[0].request, { number: '+48221234567', mode: 'cold' }, 'a cold hand-off tells the person nothing');
+  });
+
+  it('warm: the brief the person heard is the request, asserted with toolCalled.request', async () => {
+    const data = handOff('connected');
+    const brief = '/with a caller for office\\. Caller wants the office\\. Connecting you now/';
+    const r = await run(scenario({ ...data, model: { script: [data.model.script[0]] }, expect: { toolCalled: [{ name: 'transfer', request: { number: '+48221234567', mode: 'warm', brief } }] } }));
+    assert.deepEqual(r.failures, []);
+    assert.equal((r.toolCalls[0].request as { brief: string }).brief, 'Hello, this is the assistant of front desk, with a caller for office. Caller wants the office. Connecting you now.');
+    const wrong = await run(scenario({ ...data, model: { script: [data.model.script[0]] }, expect: { toolCalled: [{ name: 'transfer', request: { brief: '/Jan Kowalski/' } }] } }));
+    assert.match(wrong.failures[0]!.message, /^transfer was called, but request\.brief: expected \/Jan Kowalski\/, got "Hello, this is the assistant of front desk/);
+  });
+
+  it('no answer still records what was dialled; outside hours dials nothing and has no request', async () => {
+    const missed = await run(scenario({ ...handOff('no answer'), expect: { toolCalled: [{ name: 'transfer', request: { mode: 'warm', brief: 'Caller wants the office' }, result: { outcome: 'no answer' } }] } }));
+    assert.deepEqual(missed.failures, []);
+    const closed = await run(scenario({ ...handOff(undefined, '2026-12-05 10:00'), expect: { toolCalled: [{ name: 'transfer', request: { brief: 'office' } }] } }));
+    assert.deepEqual(closed.failures.map((f) => f.message), ['transfer was called, but request: expected an object, got nothing']);
   });
 
   it('outside the destination hours by the scenario clock, nothing is dialled', async () => {
