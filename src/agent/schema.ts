@@ -128,7 +128,7 @@ export const CollectField = z.union([
       required: z.boolean().default(true),
       type: CollectType.optional().describe('Default from the field name: name, email, phone (also phone_number, mobile) and company are their own type; any other field is text. See docs/collect.md.'),
       options: z.array(z.string().min(1).max(200)).min(1).max(50).optional().describe('The allowed answers of a choice field (and only of one).'),
-      confirm: ReadBack.optional().describe('Read-back before the value is booked, checked in code: spell (default for name and email), digits (phone), repeat (date), none (company, text, choice).'),
+      confirm: ReadBack.optional().describe('Read-back before the value is booked (book_call) or sent (a webhook tool whose collectFields lists it), checked in code: spell (default for name and email), digits (phone), repeat (date), none (company, text, choice).'),
       country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code, e.g. GB').optional().describe('phone only: the country a number said without its country code is in; default: the country of timeZone.'),
       question: z.string().min(1).max(200).optional().describe("The calendar's own booking question this field answers: a cal.com booking field's slug, or the text of a Calendly event type question."),
       min: z.number().optional().describe('number and money only: the smallest value accepted.'),

@@ -2,6 +2,7 @@ import { resolveSecrets } from '../agent/secrets.ts';
 import type { AgentFileData } from '../agent/schema.ts';
 import type { Destination, EmailMessageKind, OutboxEvent } from '../store/outbox.ts';
 import { EVENT_TYPES, type EventType } from '../util/event-types.ts';
+import { schedulingLinkOf } from './link-email.ts';
 import { mailConfigured } from './mail-config.ts';
 
 // Where each event goes, worked out once when it is fanned out: the agent's webhooks that take
@@ -61,6 +62,8 @@ function emails(event: OutboxEvent, config: AgentFileData, env: NodeJS.ProcessEn
   const builtin = booking?.provider === 'builtin' && config.calendar?.provider === 'builtin';
   switch (event.type) {
     case 'booking.created':
+      // A calendar that gave a scheduling link instead of a booking (Calendly without a paid plan): the caller gets the link.
+      if (schedulingLinkOf(event.data)) return email('booking-link', booking?.attendee?.email);
       return [...(builtin ? email('invitation', booking?.attendee?.email) : []), ...(config.events.email.bookings ? email('owner-booking', owner) : [])];
     case 'booking.cancelled':
       return [...(builtin ? email('cancellation', booking?.attendee?.email) : []), ...(config.events.email.bookings ? email('owner-booking', owner) : [])];
@@ -69,6 +72,11 @@ function emails(event: OutboxEvent, config: AgentFileData, env: NodeJS.ProcessEn
     default:
       return [];
   }
+}
+
+/** Whether a calendar's scheduling link is emailed to the caller (email configured): book_call's note says so only then. */
+export function sendsBookingLinks(env: NodeJS.ProcessEnv): boolean {
+  return mailConfigured(env);
 }
 
 /** Whether a booking by this agent will get an invitation by email: the book_call note promises one only then. */

@@ -3,6 +3,7 @@ import type { AgentFileData } from '../agent/schema.ts';
 import type { ClaimedDelivery } from '../store/outbox.ts';
 import { errorText } from '../util/error-text.ts';
 import { bookingEmail, leadEmail, type BookingData } from './emails.ts';
+import { bookingLinkEmail, type LinkBookingData } from './link-email.ts';
 import { safeAddress, smtpSettings } from './mail-config.ts';
 import type { Send } from './deliverer.ts';
 
@@ -32,7 +33,9 @@ export function emailSender(o: { env: NodeJS.ProcessEnv; config(agent: string): 
     const message =
       d.target.message === 'owner-lead'
         ? leadEmail(d.event.data as { lead?: Record<string, string> }, config, d.event.agent)
-        : bookingEmail(d.target.message, d.event.data as BookingData, { config, agent: d.event.agent, env: o.env, from, now });
+        : d.target.message === 'booking-link'
+          ? bookingLinkEmail(d.event.data as LinkBookingData, config, d.event.agent)
+          : bookingEmail(d.target.message, d.event.data as BookingData, { config, agent: d.event.agent, env: o.env, from, now });
     if ('error' in message) return { ok: false, status: null, error: message.error };
     try {
       const info = await (await connect()).sendMail({ ...message, from, to: to as string[], messageId: `<${d.id}@parley>`, headers: { 'auto-submitted': 'auto-generated' } });

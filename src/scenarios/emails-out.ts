@@ -2,6 +2,7 @@ import type { Agent } from '../agent/load.ts';
 import { secretRefs } from '../agent/secrets.ts';
 import { destinationsOf, ownerAddress } from '../events/destinations.ts';
 import { bookingEmail, leadEmail, type BookingData } from '../events/emails.ts';
+import { bookingLinkEmail, type LinkBookingData } from '../events/link-email.ts';
 import { mailConfigured } from '../events/mail-config.ts';
 import type { EmailMessageKind } from '../store/outbox.ts';
 import type { EmittedEvent } from './events-out.ts';
@@ -13,7 +14,7 @@ import type { EmittedEvent } from './events-out.ts';
 
 /** An email the conversation would have sent, as composed. */
 export interface CapturedEmail {
-  /** invitation and cancellation go to the caller; owner-booking and owner-lead to the owner. */
+  /** invitation, cancellation and booking-link go to the caller; owner-booking and owner-lead to the owner. */
   message: EmailMessageKind;
   to: string;
   subject: string;
@@ -43,7 +44,12 @@ export function capturedEmails(events: readonly EmittedEvent[], agent: Agent, en
     for (const d of destinationsOf(outbox, { config, env: { ...env, PARLEY_EVENTS_URL: '' }, mail: true })) {
       if (d.target.kind !== 'email') continue;
       const message = d.target.message;
-      const composed = message === 'owner-lead' ? leadEmail(e.data as { lead?: Record<string, string> }, config, agent.name) : bookingEmail(message, e.data as BookingData, { config, agent: agent.name, env, from, now });
+      const composed =
+        message === 'owner-lead'
+          ? leadEmail(e.data as { lead?: Record<string, string> }, config, agent.name)
+          : message === 'booking-link'
+            ? bookingLinkEmail(e.data as LinkBookingData, config, agent.name)
+            : bookingEmail(message, e.data as BookingData, { config, agent: agent.name, env, from, now });
       const to = d.target.to.join(', ');
       if ('error' in composed) out.push({ message, to, subject: '', text: '', attachment: null, error: composed.error });
       else out.push({ message, to, subject: composed.subject, text: composed.text, attachment: composed.icalEvent ? { filename: composed.icalEvent.filename, method: composed.icalEvent.method } : null });

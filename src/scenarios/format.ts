@@ -153,7 +153,7 @@ const EventExpectation = z.strictObject({
 
 /** An email the conversation would have sent (captured, never sent): who gets it and what it says. */
 const EmailExpectation = z.strictObject({
-  message: z.enum(['invitation', 'cancellation', 'owner-booking', 'owner-lead']).optional().describe('invitation/cancellation: to the caller; owner-booking/owner-lead: the owner\'s notices.'),
+  message: z.enum(['invitation', 'cancellation', 'owner-booking', 'owner-lead', 'booking-link']).optional().describe('invitation/cancellation/booking-link: to the caller; owner-booking/owner-lead: the owner\'s notices.'),
   to: z.string().optional().describe('The recipient (a pattern).'),
   subject: z.string().optional().describe('The subject (a pattern).'),
   text: z.string().optional().describe('The body text (a pattern).'),

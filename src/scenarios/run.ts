@@ -153,6 +153,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
       calendar,
       // Emails are composed and captured (run.emails), never sent: the agent may promise an invitation.
       emailsInvitations: mail.on && agent.config.calendar?.provider === 'builtin' && !data.stubs.calendar,
+      emailsLinks: mail.on,
       onEvent: (_, e) => void events.push(e),
     });
     run.conversationId = conversation.id;

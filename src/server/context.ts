@@ -5,7 +5,7 @@ import type { AnalysisQueue } from '../analysis/queue.ts';
 import type { AdminAuth } from '../guard/admin-auth.ts';
 import { NODE_NAME, type LiveSessionList } from '../guard/live-sessions.ts';
 import type { Admission } from '../guard/admission.ts';
-import { sendsInvitations } from '../events/destinations.ts';
+import { sendsBookingLinks, sendsInvitations } from '../events/destinations.ts';
 import type { SessionTokens } from '../guard/session-tokens.ts';
 import type { WebRtcSettings } from '../channels/web/ice-servers.ts';
 import { Conversation } from '../session/conversation.ts';
@@ -93,6 +93,7 @@ export function newConversation(ctx: ServerContext, loaded: LoadedAgent, o: { ch
     embedder: loaded.embedder,
     calendar: loaded.calendar,
     emailsInvitations: sendsInvitations(loaded.agent.config, ctx.env),
+    emailsLinks: sendsBookingLinks(ctx.env),
     store: ctx.store,
     env: ctx.env,
     fetch: ctx.fetch,

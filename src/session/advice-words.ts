@@ -34,7 +34,12 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       | co (?:pan|pani) (?:radzi|poleca) | co (?:radzicie|polecacie|byście radzili|by pan radził|by pani radziła) | (?:radzi|poleca) pan | (?:radzi|poleca) pani
       | czy (?:mam|mamy) (?:płacić|zapłacić|odprowadzać|odprowadzić|rozliczać|rozliczyć|doliczać|doliczyć|składać|złożyć|wykazać|wykazywać|odliczać|odliczyć)
       | jakie (?:mam|mamy) prawa | jak (?:(?:mogę|można|mam|możemy) )?(?:odliczyć|uniknąć|zaoszczędzić|płacić mniej|zapłacić mniej|obniżyć|zmniejszyć)
-      | powinienem | powinnam | powinniśmy | opłaca się | opłaci się | co mi jest | co to może być | czy to może być`,
+      | powinienem | powinnam | powinniśmy | opłaca się | opłaci się | co mi jest | co to może być | czy to może być
+      | (?:żeby|aby|by) (?:\\S+ ){0,3}(?:nie (?:płacić|płacił|płaciła|płacili|zapłacić|zapłacił|zapłaciła)|(?:płacić|płacił|płaciła|zapłacić|zapłacił|zapłaciła) mniej|mniej (?:płacić|płacił|płaciła|zapłacić|zapłacił|zapłaciła)|zaoszczędzić|oszczędzić)
+      | (?:lepsz[aeyi]|lepszy|lepsze|korzystniejsz\\p{L}*|opłacalniejsz\\p{L}*|bardziej opłacaln\\p{L}*) (?:\\S+ ){0,3}(?:niż|od)
+      | (?:co|który|która|które) (?:\\S+ ){0,4}(?:lepsz\\p{L}*|korzystniejsz\\p{L}*|bardziej opłacaln\\p{L}*)
+      | się (?:opłaca|opłaci|opłacało|opłacałoby) | (?:opłaca|opłaci|opłacało|opłacałoby) (?:mi|nam|to) się | czy (?:to )?(?:jest )?opłacalne
+      | czy (?:mam|mamy) (?:\\S+ )?(?:przejść|wybrać|zmienić|założyć|zamknąć|zawiesić)`,
     topics: {
       medical: {
         words: `ból bólu bóle boli bolą bolało objaw objawy objawów lek leki leków lekarstwo lekarstwa tabletka tabletki tabletek dawka dawki dawkowanie
@@ -72,7 +77,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
   de: {
     asking: `soll ich | sollte ich | sollten wir | muss ich | müssen wir | brauche ich | darf ich | kann ich (?:absetzen|abziehen|nehmen|einnehmen)
       | würden sie (?:empfehlen|raten) | was (?:soll|kann|muss) ich (?:tun|machen|nehmen) | ist (?:das|es) (?:normal|gefährlich|sicher|legal|erlaubt|schlimm|sinnvoll)
-      | lohnt (?:es )?sich | was sind meine rechte | welche rechte habe ich | habe ich (?:das recht|anspruch) | was droht mir`,
+      | lohnt (?:es )?sich | was sind meine rechte | welche rechte habe ich | habe ich (?:das recht|anspruch) | was droht mir
+      | damit (?:ich|wir) (?:\\S+ ){0,3}(?:weniger|nicht so viel|keine) | weniger (?:\\S+ )?(?:zahlen|bezahlen|zahle|bezahle) | besser als
+      | (?:ist es|wäre es|ist das|wäre das|was ist) (?:\\S+ )?(?:besser|günstiger für mich|sinnvoller) | (?:lohnt|rentiert|rechnet) (?:es |das )?sich | zahlt (?:es|das) sich aus`,
     topics: {
       medical: {
         words: `schmerz schmerzen weh symptom symptome fieber infektion entzündung blutung blutet medikament medikamente tablette tabletten dosis ibuprofen
@@ -88,7 +95,7 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       },
       financial: {
         words: `steuer steuern steuerlich mehrwertsteuer umsatzsteuer finanzamt investieren investition aktien aktie geldanlage rente altersvorsorge kredit
-          darlehen hypothek sparen ersparnisse krypto bitcoin fonds absetzen gmbh`,
+          darlehen hypothek sparen ersparnisse krypto bitcoin fonds absetzen gmbh steuererklärung einkommensteuer`,
         strongPhrases: 'weniger steuern (?:zahlen|bezahlen) | steuern sparen | (?:als betriebsausgabe|von der steuer) (?:absetzen|abziehen|geltend machen)',
         say: 'Ich kann keine Finanz- oder Steuerberatung geben; dafür ist eine unabhängige Beratung die richtige Adresse. Bei allem rund um unsere Leistungen helfe ich gern.',
       },
@@ -98,7 +105,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
   fr: {
     asking: `est ce que je dois | dois je | je dois | faut il | devrais je | je devrais | est ce que je devrais | puis je (?:déduire|prendre)
       | est ce (?:normal|grave|dangereux|légal|sûr) | cest (?:normal|grave|dangereux|légal) | vaut il mieux | ça vaut le coup | est ce rentable
-      | quels sont mes droits | ai je le droit | me conseillez vous | vous me conseillez | que (?:dois|devrais) je faire | quest ce que je risque`,
+      | quels sont mes droits | ai je le droit | me conseillez vous | vous me conseillez | que (?:dois|devrais) je faire | quest ce que je risque
+      | pour (?:\\S+ ){0,2}(?:payer moins|moins payer|ne pas payer|économiser) | payer moins | (?:mieux|plus avantageux|plus avantageuse|plus intéressant|plus intéressante|préférable) que
+      | (?:est ce que cest|cest|est ce|serait ce) (?:mieux|plus avantageux|préférable) | (?:ça|cela) vaut (?:le coup|la peine) | cest rentable`,
     topics: {
       medical: {
         words: `douleur douleurs mal symptôme symptômes fièvre infection saigne saignement médicament médicaments comprimé comprimés dose enceinte grossesse
@@ -124,7 +133,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
   es: {
     asking: `debo | debería | deberia | tengo que | tendría que | hace falta | me conviene | conviene | vale la pena | puedo (?:deducir|desgravar|tomar)
       | es (?:normal|grave|peligroso|seguro|legal) | qué (?:debo|debería|puedo) hacer | qué me recomienda | me recomienda | cuáles son mis derechos
-      | tengo derecho | qué me puede pasar`,
+      | tengo derecho | qué me puede pasar
+      | para (?:\\S+ ){0,2}(?:pagar menos|no pagar|ahorrar) | pagar menos | mejor que | (?:es|sería) mejor | más (?:conveniente|ventajoso|ventajosa|rentable)
+      | merece la pena | sale a cuenta | compensa | es rentable`,
     topics: {
       medical: {
         words: `dolor duele síntoma síntomas fiebre infección sangra sangrado medicamento medicamentos pastilla pastillas dosis embarazada embarazo alergia
@@ -149,7 +160,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
   },
   it: {
     asking: `devo | dovrei | conviene | mi conviene | vale la pena | posso (?:detrarre|dedurre|prendere) | è (?:normale|grave|pericoloso|sicuro|legale)
-      | cosa (?:devo|dovrei|posso) fare | mi consiglia | cosa mi consiglia | quali sono i miei diritti | ho diritto | cosa rischio`,
+      | cosa (?:devo|dovrei|posso) fare | mi consiglia | cosa mi consiglia | quali sono i miei diritti | ho diritto | cosa rischio
+      | per (?:\\S+ ){0,2}(?:pagare meno|non pagare|risparmiare) | pagare meno | meglio (?:di|che|del|della|dello|dei|delle) | (?:è|sarebbe) meglio
+      | più convenient[ei] | ne vale la pena | è redditizio`,
     topics: {
       medical: {
         words: `dolore male sintomo sintomi febbre infezione sanguina farmaco farmaci medicina pastiglia dose incinta gravidanza allergia pressione diabete
@@ -175,7 +188,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
   pt: {
     asking: `devo | deveria | tenho que | vale a pena | compensa | posso (?:deduzir|tomar) | é (?:normal|grave|perigoso|seguro|legal)
       | o que (?:devo|deveria|posso) fazer | o que (?:me )?recomenda | quais são os meus direitos | quais sao os meus direitos | tenho direito
-      | o que me pode acontecer`,
+      | o que me pode acontecer
+      | para (?:\\S+ ){0,2}(?:pagar menos|não pagar|poupar|economizar) | pagar menos | melhor (?:do )?que | (?:é|seria) melhor | mais vantajos[oa]
+      | é rentável`,
     topics: {
       medical: {
         words: `dor dói sintoma sintomas febre infecção sangra sangramento medicamento remédio comprimido dose grávida gravidez alergia pressão diabetes
@@ -201,7 +216,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
   nl: {
     asking: `moet ik | moeten wij | moeten we | zou ik | zouden we | mag ik | kan ik (?:aftrekken|nemen|innemen)
       | is (?:het|dit|dat) (?:normaal|gevaarlijk|veilig|legaal|erg|verstandig) | loont het | is het de moeite | wat (?:moet|kan|zou) ik (?:doen|nemen)
-      | wat raadt u aan | raadt u aan | wat zijn mijn rechten | heb ik recht op | wat riskeer ik`,
+      | wat raadt u aan | raadt u aan | wat zijn mijn rechten | heb ik recht op | wat riskeer ik
+      | zodat (?:ik|we|wij) (?:\\S+ ){0,2}minder | om minder (?:\\S+ )?te betalen | minder (?:\\S+ )?betalen | beter dan | is het beter
+      | (?:is|wat is) (?:\\S+ ){0,2}voordeliger | loont het | rendabel | levert het (?:wat|iets) op`,
     topics: {
       medical: {
         words: `pijn klachten symptoom symptomen koorts infectie bloeding bloedt medicijn medicijnen pil pillen tablet dosis zwanger zwangerschap allergie

@@ -58,6 +58,8 @@ export interface ConversationOptions {
   calendar?: CalendarProvider;
   /** Parley emails the caller an invitation for each booking (the server, with PARLEY_SMTP_URL); book_call promises one only then. */
   emailsInvitations?: boolean;
+  /** Parley emails the caller a calendar's scheduling link (Calendly without a paid plan); book_call says so only then. */
+  emailsLinks?: boolean;
   /** Where the agent's MCP tools are listed and called: the process's shared connections by default; scenarios stub them. */
   mcp?: McpServers;
   /** The phone call the conversation runs on (the phone door): transfer and press_keys use it. */
@@ -458,6 +460,7 @@ export class Conversation {
       transcript: () => [...this.transcript],
       calendar: this.#o.calendar,
       emailsInvitations: this.#o.emailsInvitations ?? false,
+      emailsLinks: this.#o.emailsLinks ?? false,
       booking: this.booking,
       fetch: this.#o.fetch ?? fetch,
       mcp: this.#o.mcp,

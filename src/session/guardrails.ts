@@ -58,7 +58,7 @@ export const BUILT_IN_TOPICS: Record<'medical' | 'legal' | 'financial', TopicRul
 
 // Ways of asking for advice, on the words as a recogniser writes them.
 const ASKING_ADVICE =
-  /\b(?:should i|should we|do i need|do i have to|would you (?:recommend|advise|suggest)|what (?:should|can|do) i (?:take|do|use|buy|try)|can i take|is (?:it|this|that) (?:normal|safe|serious|bad|ok|okay|dangerous|legal|allowed|worth)|is it a good idea|am i (?:allowed|liable|entitled)|what are my rights|could (?:it|this) be|do you think (?:i|it|this)|what(?:s| is) wrong with|what causes|how (?:much|many|often) should i|is there anything i can)\b/;
+  /\b(?:should i|should we|do i need|do i have to|would you (?:recommend|advise|suggest)|what (?:should|can|do) i (?:take|do|use|buy|try)|can i take|is (?:it|this|that) (?:normal|safe|serious|bad|ok|okay|dangerous|legal|allowed|worth)|is it a good idea|am i (?:allowed|liable|entitled)|what are my rights|could (?:it|this) be|do you think (?:i|it|this)|what(?:s| is) wrong with|what causes|how (?:much|many|often) should i|is there anything i can|(?:pay|owe|paying|owing) less|so (?:that )?(?:i|we) (?:dont|do not|wont|will not) (?:have to )?pay|(?:better|worse) (?:than|off)|(?:is|would) (?:it|that|this) be better|is it better|which (?:one |option )?(?:is|would be) better|(?:does|would|will|did) (?:it|this|that) (?:really )?pay off|pays off|worth it|(?:does|would) (?:it|that|this) make sense)\b/;
 
 /** Cosine similarity to a topic's nearest example at which a turn counts as the topic, without `minSimilarity`. */
 export const DEFAULT_TOPIC_SIMILARITY = 0.6;

@@ -23,8 +23,8 @@ export type DeliveryTarget =
   | { kind: 'webhook'; url: string; secret: string; allowPrivate: boolean }
   | { kind: 'email'; message: EmailMessageKind; to: string[] };
 
-/** The emails Parley sends: a booking's invitation and cancellation (caller and owner), the owner's notices. */
-export type EmailMessageKind = 'invitation' | 'cancellation' | 'owner-booking' | 'owner-lead';
+/** The emails Parley sends: a booking's invitation and cancellation (caller and owner), the owner's notices, a calendar's scheduling link to the caller. */
+export type EmailMessageKind = 'invitation' | 'cancellation' | 'owner-booking' | 'owner-lead' | 'booking-link';
 
 /** A destination of an event: its key (unique per event) and target. */
 export interface Destination {

@@ -176,7 +176,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
         const meeting = bookedMeeting(ctx);
         const result =
           booking.status === 'link'
-            ? { booked: false, link: booking.url, note: 'The calendar needs the caller to confirm through a link. Offer to email it; nothing is booked yet.' }
+            ? linkResult(ctx, booking.url, email)
             : booking.status === 'pending'
               ? { booked: false, requested: true, start: booking.start, say, timeZone: zone, note: `The request for ${say} is with the team, who confirm it by email to ${email}. Do not say it is confirmed.` }
               : { booked: true, meeting: meeting.name, start: booking.start, say, timeZone: zone, ...(meeting.location ? { location: meeting.location } : {}), note: `Confirm aloud: ${meeting.named ? `${meeting.name}, ` : ''}${say}.${meeting.location ? ` Say where: ${meeting.location}.` : ''} ${invitationNote(ctx, calendar, email)}` };
@@ -216,6 +216,13 @@ function collectedFields(ctx: ToolContext, collect: CollectSpec[], input: BookAr
 function bookedMeeting(ctx: ToolContext): { name: string; named: boolean; location?: string } {
   const location = meetingLocation(ctx.agent.config.calendar, ctx.env);
   return { name: meetingName(ctx.agent.config), named: !!ctx.agent.config.calendar?.meetingName?.trim(), ...(location ? { location } : {}) };
+}
+
+/** book_call's answer when the calendar gave a scheduling link instead of a booking: how the link reaches the caller. */
+function linkResult(ctx: ToolContext, link: string | undefined, email: string): Record<string, unknown> {
+  if (ctx.emailsLinks) return { booked: false, link, emailedTo: email, note: `Nothing is booked yet: the calendar needs the caller to confirm on its page. The link is being emailed to ${email}; tell the caller to open that email and confirm there. Do not read the link aloud.` };
+  if (ctx.phone) return { booked: false, link, note: 'Nothing is booked yet: the calendar needs the caller to confirm through a link, and no email can be sent from here. Do not read the link aloud and do not promise to send it; say the team will be in touch at the email they gave to finish the booking (the details are saved).' };
+  return { booked: false, link, note: 'Nothing is booked yet: the calendar needs the caller to confirm through this link. Give them the link as written; no email is sent.' };
 }
 
 /** What the caller may be told about email: only what will really be sent. */

@@ -31,6 +31,8 @@ export interface ToolContext {
   readonly calendar?: CalendarProvider;
   /** Whether Parley emails the caller an invitation for a booking (built-in calendar, email configured, a server running it). */
   readonly emailsInvitations?: boolean;
+  /** Whether Parley emails the caller a calendar's scheduling link when it gives one instead of a booking (email configured). */
+  readonly emailsLinks?: boolean;
   /** Booking state of this conversation: the slots last offered and the bookings made. */
   readonly booking: BookingState;
   readonly fetch: typeof fetch;

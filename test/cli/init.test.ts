@@ -6,6 +6,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { InitAnswersInput } from '../../src/agent/init/answers.ts';
 import { planFromAnswers, planSummary, type InitContext, type InitPlan } from '../../src/agent/init/plan.ts';
 import { renderAgentFolder } from '../../src/agent/init/render.ts';
+import { TEMPLATES } from '../../src/agent/init/templates.ts';
 import { loadAgent } from '../../src/agent/load.ts';
 import { secretRefs } from '../../src/agent/secrets.ts';
 import { writeAgentFolder } from '../../src/cli/init.ts';
@@ -164,6 +165,42 @@ describe('parley init --answers', () => {
     } finally {
       await llm.close();
     }
+  });
+
+  it('writes the first message and widget label in persona.language (pl, de), the business name as description, and keeps lines the answers give', async () => {
+    const cases = [
+      { language: 'pl-PL', business: { name: 'Rachunek Plus', description: 'Biuro rachunkowe w Krakowie.' }, first: /^Dzień dobry, tu wirtualny asystent firmy Rachunek Plus\..*bezpłatną rozmowę wstępną.*W czym mogę pomóc\?$/, label: 'Porozmawiaj z nami' },
+      { language: 'de-DE', business: { name: 'Kanzlei Weber', description: 'Steuerkanzlei in München.' }, first: /^Guten Tag, hier ist der Assistent von Kanzlei Weber\..*kostenloses Erstgespräch.*Worum geht es bei Ihnen\?$/, label: 'Sprechen Sie mit uns' },
+    ];
+    for (const c of cases) {
+      const dir = join(tempDir(), 'agent');
+      const r = await runParley(['init', '--answers', answersFile({ template: 'sales-booking', business: c.business, persona: { language: c.language } }), dir, '--yes']);
+      assert.equal(r.code, 0, r.stderr);
+      const agent = await loadAgent(dir);
+      assert.match(agent.config.persona.firstMessage, c.first, c.language);
+      assert.equal(agent.config.channels.web.widget?.label, c.label, c.language);
+      assert.equal(agent.config.description, c.business.name, 'description is the business name e-mails and invitations show');
+      assert.doesNotMatch(readFileSync(join(dir, 'agent.yaml'), 'utf8'), /Talk to us|What brings you here/, 'no English template line is left');
+    }
+    // Every shipped language has its own lines for every template; an English agent keeps the template's.
+    const langs = ['pl', 'de', 'fr', 'es', 'it', 'pt', 'nl'];
+    for (const template of ['sales-booking', 'support', 'faq'] as const) {
+      const en = plan({ template, business: BUSINESS });
+      assert.equal(en.firstMessage, TEMPLATES[template].firstMessage(BUSINESS.name, template === 'sales-booking'));
+      assert.equal(en.widget.label, TEMPLATES[template].widgetLabel);
+      const seen = new Set([en.firstMessage]);
+      for (const language of langs) {
+        const p = plan({ template, business: BUSINESS, persona: { language } });
+        assert.ok(p.firstMessage.includes(BUSINESS.name), `${template} ${language}: ${p.firstMessage}`);
+        assert.notEqual(p.widget.label, en.widget.label, `${template} ${language}`);
+        assert.ok(!seen.has(p.firstMessage), `${template} ${language} repeats another language's line`);
+        seen.add(p.firstMessage);
+      }
+    }
+    // A language Parley has no lines for gets English's; the answers' own lines always win.
+    assert.equal(plan({ template: 'faq', business: BUSINESS, persona: { language: 'cs-CZ' } }).widget.label, TEMPLATES.faq.widgetLabel);
+    const own = plan({ template: 'faq', business: BUSINESS, persona: { language: 'pl', firstMessage: 'Cześć!' }, channels: { web: { widget: { label: 'Pytaj' } } } });
+    assert.deepEqual([own.firstMessage, own.widget.label], ['Cześć!', 'Pytaj']);
   });
 
   it('names every field that is wrong, with its line, and writes nothing', async () => {

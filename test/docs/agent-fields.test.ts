@@ -128,6 +128,15 @@ describe('every agent.yaml field is documented', () => {
   });
 });
 
+describe('docs/agent-file.md covers every top-level field', () => {
+  it('names each top-level field in a section heading or a table row', () => {
+    const lines = read('docs/agent-file.md').split('\n');
+    const named = new Set(lines.filter((l) => /^#{2,4} /.test(l) || l.startsWith('| `')).flatMap((l) => [...(l.startsWith('|') ? l.split('|')[1]! : l).matchAll(/`([a-zA-Z]+)`/g)].map((m) => m[1]!)));
+    const missing = Object.keys(AgentFile.shape).filter((k) => !named.has(k));
+    assert.deepEqual(missing, [], 'top-level fields docs/agent-file.md has no heading or row for');
+  });
+});
+
 describe('the defaults docs name for models and speech', () => {
   it('docs/latency.md’s table is the presets’ models and waits', () => {
     const text = read('docs/latency.md');

@@ -6,7 +6,11 @@ import { parse } from 'yaml';
 import { loadAgent } from '../../src/agent/load.ts';
 import { missingKeys, runProblems, voiceIdWarnings } from '../../src/cli/agent-checks.ts';
 import { parseScenario } from '../../src/scenarios/load.ts';
+import { spellOut } from '../../src/tools/spelling.ts';
+import { webhookTool } from '../../src/tools/webhook.ts';
 import { ROOT, runParley, tempDir } from '../helpers/cli.ts';
+import { toolContext } from '../helpers/tool-context.ts';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 // AGENTS.md's recipes are what a coding agent copies: each agent.yaml must pass what `parley check`
 // checks (the schema, the run checks, the voice id), each .env.example line must name every key
@@ -71,6 +75,28 @@ describe('AGENTS.md recipes', () => {
       const agent = await loadAgent(folder(r));
       const needed = missingKeys(agent.config, {}).map((k) => k.name).sort();
       assert.deepEqual([...new Set(r.env)].sort(), needed, r.title);
+    }
+  });
+
+  it('the support line’s account lookup waits until the email was spelled back and confirmed (collectFields)', async () => {
+    const support = all.find((r) => r.title.startsWith('Support line'))!;
+    const agent = await loadAgent(folder(support));
+    const tool = agent.config.tools.find((t) => typeof t === 'object' && t.type === 'webhook' && t.name === 'account_lookup');
+    assert.ok(tool && typeof tool === 'object' && tool.type === 'webhook');
+    const receiver = await startWebhookReceiver(() => ({ status: 200, body: { plan: 'Fibre 500' } }));
+    try {
+      const transcript: { role: 'agent' | 'caller'; text: string }[] = [{ role: 'caller', text: 'My email is jan.kowalski@example.com' }];
+      const { ctx } = toolContext({ agent, transcript: () => transcript, env: { ACCOUNT_API_URL: receiver.url, ACCOUNT_API_TOKEN: 't0ken' } });
+      const lookup = webhookTool(ctx, tool);
+      const refused = await lookup.run({ email: 'jan.kowalski@example.com' }, AbortSignal.timeout(5000), 'c1');
+      assert.match(refused.error ?? '', /spell it back letter by letter .* for email before calling account_lookup/);
+      assert.equal(receiver.received.length, 0, 'nothing is sent before the read-back');
+      transcript.push({ role: 'agent', text: `So that is ${spellOut('jan.kowalski@example.com')}?` }, { role: 'caller', text: 'Yes.' });
+      const sent = await lookup.run({ email: 'jan.kowalski@example.com' }, AbortSignal.timeout(5000), 'c2');
+      assert.equal(sent.error, undefined, JSON.stringify(sent));
+      assert.equal(receiver.received.length, 1);
+    } finally {
+      await receiver.close();
     }
   });
 

@@ -150,7 +150,10 @@ describe('light stemmers', () => {
     same('pl', 'sobota soboty sobocie');
     same('pl', 'termin terminy terminu terminie');
     same('pl', 'przyjmujecie przyjmujemy przyjmować');
-    same('pl', 'podatek podatku podatki');
+    same('pl', 'podatek podatku podatki podatkiem');
+    same('pl', 'ryczałt ryczałtu ryczałcie ryczałtem');
+    same('pl', 'karta karty karcie');
+    same('pl', 'klient klienta kliencie');
   });
   it('German, Spanish, French, Italian, Portuguese, Dutch: plurals and cases meet', () => {
     same('de', 'termin termine terminen');
@@ -203,6 +206,73 @@ describe('guarded topics per language', () => {
     for (const q of ['ile kosztuje prowadzenie księgowości', 'czy mogę zapłacić kartą', 'jakie są koszty prowadzenia księgowości', 'ile kosztuje zeznanie podatkowe', 'czy dojazd jest wliczony w koszty', 'jak zapłacić za fakturę', 'czy mam przynieść dokumenty']) {
       assert.equal(topicOf('pl', q), undefined, q);
     }
+  });
+
+  it('an owner’s word and a built-in word meet their inflected forms through the agent’s stemmer (run-4 accounting LOG entry 2)', () => {
+    const own: GuardrailInput[] = [{ topic: 'formy opodatkowania', words: ['ryczałt', 'podatek'] }];
+    for (const q of ['czy mogę rozliczać się na ryczałcie', 'ile wynosi stawka ryczałtu', 'co z podatkiem', 'ile to podatku']) assert.equal(topicOf('pl', q, own), 'formy opodatkowania', q);
+    assert.equal(topicOf('pl', 'czy prowadzicie firmy na ryczałcie', own), 'formy opodatkowania', 'an own topic without asking: advice matches every mention');
+    // The built-in words: "ryczałcie" and "podatku" are inflections of its "ryczałt" and "podatek".
+    assert.equal(topicOf('pl', 'czy na ryczałcie opłaca mi się zatrudnić pracownika'), 'financial');
+    assert.equal(topicOf('pl', 'czy na ryczałcie powinienem doliczać vat'), 'financial');
+    assert.equal(topicOf('pl', 'czy prowadzicie firmy na ryczałcie'), undefined, 'a built-in topic still needs a way of asking for advice');
+  });
+
+  it('the run-4 accounting questions are turned away with the built-in financial topic and owner words; price questions still go to the model', () => {
+    const config: GuardrailInput[] = [{ topic: 'financial', words: ['ryczałt', 'podatek', 'jpk'] }];
+    for (const q of ['Jak wypełnić PIT, żeby nie płacić tyle?', 'Jak wypełnić zeznanie podatkowe PIT, żeby nie płacić tyle?', 'Czy pełna księgowość jest lepsza niż ryczałt?', 'Czy pełna księgowość jest dla mnie lepsza niż ryczałt?', 'Czy opłaca mi się przejść na ryczałt?', 'Czy to się opłaca na ryczałcie?', 'Czy mam przejść na ryczałt?', 'Który podatek jest dla mnie korzystniejszy?']) {
+      assert.equal(topicOf('pl', q, config), 'financial', q);
+    }
+    for (const q of ['Ile kosztuje jednorazowe zeznanie podatkowe?', 'Czy rozliczacie firmy na ryczałcie?', 'Do kiedy trzeba złożyć PIT?', 'Ile kosztuje księgowość na ryczałcie?', 'Czy mogę zapłacić kartą za zeznanie podatkowe?', 'Czy jest lepsza godzina niż dziesiąta?']) {
+      assert.equal(topicOf('pl', q, config), undefined, q);
+    }
+  });
+
+  it('"so that I pay less", "is X better than Y", "should I", "does it pay off" ask for advice in every shipped language', () => {
+    const asked: [KnownLanguage, string][] = [
+      ['en', 'How do I fill in my tax return so that I pay less?'],
+      ['en', 'Is a limited company better than sole trader for tax?'],
+      ['en', 'Should I invest in shares?'],
+      ['en', 'Does it pay off to put my savings in a pension?'],
+      ['pl', 'Czy warto inwestować w obligacje?'],
+      ['de', 'Wie fülle ich die Steuererklärung aus, damit ich weniger zahle?'],
+      ['de', 'Ist eine GmbH besser als ein Einzelunternehmen bei den Steuern?'],
+      ['de', 'Sollte ich in Aktien investieren?'],
+      ['de', 'Rentiert sich die Investition für die Steuer?'],
+      ['fr', 'Comment remplir ma déclaration pour payer moins d’impôts ?'],
+      ['fr', 'La société est-elle plus avantageuse que la micro pour les impôts ?'],
+      ['fr', 'Est-ce que je devrais investir en bourse ?'],
+      ['fr', 'Ça vaut le coup d’investir en bourse ?'],
+      ['es', '¿Cómo hago la declaración para pagar menos impuestos?'],
+      ['es', '¿Es mejor una sociedad que ser autónomo por los impuestos?'],
+      ['es', '¿Debería invertir en acciones?'],
+      ['es', '¿Merece la pena invertir en bolsa?'],
+      ['it', 'Come compilo la dichiarazione per pagare meno tasse?'],
+      ['it', 'È meglio una società o la partita iva per le tasse?'],
+      ['it', 'Dovrei investire in azioni?'],
+      ['it', 'Ne vale la pena investire in borsa?'],
+      ['pt', 'Como preencho o IRS para pagar menos impostos?'],
+      ['pt', 'É melhor abrir empresa do que pagar impostos como independente?'],
+      ['pt', 'Devo investir em ações?'],
+      ['pt', 'Vale a pena investir na bolsa?'],
+      ['nl', 'Hoe vul ik de aangifte in zodat ik minder belasting betaal?'],
+      ['nl', 'Is een bv beter dan een eenmanszaak voor de belasting?'],
+      ['nl', 'Moet ik in aandelen beleggen?'],
+      ['nl', 'Loont het om te beleggen in aandelen?'],
+    ];
+    for (const [lang, q] of asked) assert.equal(topicOf(lang, q), 'financial', `${lang}: ${q}`);
+    const facts: [KnownLanguage, string][] = [
+      ['en', 'How much is a tax return?'],
+      ['en', 'Do you do tax returns for sole traders?'],
+      ['de', 'Was kostet eine Steuererklärung?'],
+      ['de', 'Machen Sie auch Steuererklärungen für Freiberufler?'],
+      ['fr', 'Combien coûte une déclaration d’impôts ?'],
+      ['es', '¿Cuánto cuesta la declaración de impuestos?'],
+      ['it', 'Quanto costa la dichiarazione delle tasse?'],
+      ['pt', 'Quanto custa a declaração de impostos?'],
+      ['nl', 'Wat kost een belastingaangifte?'],
+    ];
+    for (const [lang, q] of facts) assert.equal(topicOf(lang, q), undefined, `${lang}: ${q}`);
   });
 
   it('paying less tax and expensing a purchase are caught in the other languages', () => {

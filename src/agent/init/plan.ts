@@ -7,6 +7,8 @@ import { parseYamlSource } from '../yaml-problems.ts';
 import { keepGiven, renameDeprecated, type Answers } from './aliases.ts';
 import { InitAnswers, timeZoneProblem, type TemplateId } from './answers.ts';
 import { humanList, TEMPLATES } from './templates.ts';
+import { templateLines } from './template-lines.ts';
+import { knownLanguage } from '../../util/language.ts';
 import { speechKeyOf } from '../../util/speech-vendors.ts';
 import { fieldsAt } from '../schema-fields.ts';
 
@@ -150,6 +152,8 @@ export function buildPlan(a: Answers, ctx: InitContext, problem: (path: (string 
     if (!env.some((e) => e.name === name)) env.push({ name, why: `named as \${${name}} in agent.yaml` });
   }
   const persona = a.persona ?? {};
+  // The opening and the button label are said and shown: in the agent's language where Parley has one.
+  const lines = templateLines(template, knownLanguage(persona.language));
 
   return {
     dir: ctx.dir,
@@ -163,9 +167,9 @@ export function buildPlan(a: Answers, ctx: InitContext, problem: (path: (string 
     language: persona.language ?? 'en',
     voice: { ...a.voice, tts: a.voice?.tts ?? 'local:flite', speed: a.voice?.speed ?? 1 },
     tone: persona.tone ?? template.tone,
-    firstMessage: persona.firstMessage ?? template.firstMessage(a.business.name, booking),
+    firstMessage: persona.firstMessage ?? lines.firstMessage(a.business.name, booking),
     collect,
-    widget: { ...widget, color: widget.color ?? '#4f46e5', position: widget.position ?? 'bottom-right', label: widget.label ?? template.widgetLabel },
+    widget: { ...widget, color: widget.color ?? '#4f46e5', position: widget.position ?? 'bottom-right', label: widget.label ?? lines.widgetLabel },
     allowedOrigins: allowedOrigins.map((h) => h.toLowerCase()),
     limits: {
       maxDurationSec: 600,

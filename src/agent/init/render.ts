@@ -49,7 +49,8 @@ export function agentConfig(plan: InitPlan): AgentFileInput {
           : undefined;
   return {
     name: plan.name,
-    description: describeAgent(plan),
+    // The business's name as callers and the owner read it (e-mail subjects, invitations, the cancel page).
+    description: plan.business.name,
     persona: { promptFile: 'persona.md', firstMessage: plan.firstMessage, language: plan.language, tone: plan.tone },
     voice: { ...plan.voice, ...(plan.voice.speed === 1 ? { speed: undefined } : {}) },
     ...(more.listen ? { listen: more.listen } : {}),
@@ -119,19 +120,6 @@ function quoteHours(calendar: YAMLMap): void {
   for (const day of hours.items) {
     if (!isPair(day) || !isSeq(day.value)) continue;
     for (const range of day.value.items) if (isScalar(range)) range.type = 'QUOTE_DOUBLE';
-  }
-}
-
-function describeAgent(plan: InitPlan): string {
-  const b = plan.business.name;
-  const booking = plan.calendar.provider !== 'none';
-  switch (plan.template) {
-    case 'sales-booking':
-      return `Sales assistant for ${b} — answers questions${plan.collect.length ? ', collects details' : ''}${booking ? ', books intro calls' : ''}.`;
-    case 'support':
-      return `Support assistant for ${b} — answers from its documents${plan.collect.length ? ', takes details for a follow-up' : ''}${booking ? ', books calls' : ''}.`;
-    case 'faq':
-      return `Answers questions about ${b} from its documents.`;
   }
 }
 

@@ -22,6 +22,8 @@ export function polishStem(word: string): string {
   // Locative "-dzie", "-cie" after a stem ending in d, t: "środzie" → "środ", "sobocie" → "sobot".
   if (word.length > 6 && word.endsWith('dzie')) return word.slice(0, -4) + 'd';
   if (word.length > 6 && /[oa]cie$/.test(word)) return word.slice(0, -3) + 't';
+  // The same t → c after ł, r, n: "ryczałcie" → "ryczałt", "karcie" → "kart", "kliencie" → "klient".
+  if (word.length > 5 && /[łrn]cie$/.test(word)) return polishStem(word.slice(0, -3) + 't');
   for (const s of SUFFIXES) {
     if (word.length - s.length >= MIN_STEM && word.endsWith(s)) return word.slice(0, -s.length);
   }
