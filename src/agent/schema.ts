@@ -413,11 +413,11 @@ export const Guardrail = z
   .superRefine((g, ctx) => {
     if (!['medical', 'legal', 'financial'].includes(g.topic) && !g.words?.length) ctx.addIssue({ code: 'custom', path: ['words'], message: `"${g.topic}" is not a built-in topic (medical, legal, financial): list the words that name it` });
   });
-/** A receiver of the agent's events, signed as Standard Webhooks. */
+/** A receiver of the agent's events, signed as Standard Webhooks when it has a secret. */
 export const EventWebhook = z.strictObject({
   url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').describe('Where events are POSTed; ${ENV_NAME} allowed.'),
   events: z.array(z.enum(EVENT_TYPES)).min(1).optional().describe('Which events it gets; default all.'),
-  secret: z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the secret (whsec_…) in the environment and write ${ENV_NAME} here').describe('The signing secret, whsec_<base64>, from the environment.'),
+  secret: z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the secret (whsec_…) in the environment and write ${ENV_NAME} here').optional().describe('The signing secret, whsec_<base64>, from the environment; without it deliveries go unsigned (for receivers such as Make or Zapier hooks that verify nothing).'),
 });
 
 /** Events out: webhooks and the owner's emails (docs/events.md). */

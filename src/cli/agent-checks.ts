@@ -192,9 +192,16 @@ export function languageWarnings(config: AgentFileData): string[] {
   return warnings;
 }
 
-/** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language. */
+/** events.webhooks without a secret: sent unsigned, which is right for Make or Zapier hooks but must be a choice. */
+export function unsignedWebhookWarnings(config: AgentFileData): string[] {
+  return config.events.webhooks.flatMap((w, i) =>
+    w.secret ? [] : [`events.webhooks.${i} (${w.url}) has no secret: its deliveries go unsigned, so the receiver cannot verify they came from Parley; add secret: \${ENV_NAME} (a whsec_… from parley events secret) unless the receiver ignores signatures`],
+  );
+}
+
+/** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language, unsigned webhooks. */
 export function agentWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
-  return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config)];
+  return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config), ...unsignedWebhookWarnings(config)];
 }
 
 function resolveSecretsOrNone(text: string, env: NodeJS.ProcessEnv): string | undefined {

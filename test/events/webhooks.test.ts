@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, test } from 'node:test';
 import { purgeOldConversations } from '../../src/store/retention.ts';
 import { retryDelayMs } from '../../src/events/deliverer.ts';
+import { destinationsOf } from '../../src/events/destinations.ts';
+import { AgentFile } from '../../src/agent/schema.ts';
 import { enqueueEvent, Outbox } from '../../src/store/outbox.ts';
 import type { Store } from '../../src/store/store.ts';
 import { openTestStore } from '../helpers/store.ts';
@@ -172,6 +174,23 @@ describe('hostile receivers', () => {
     assert.equal(d.attempts[0].status, null);
     assert.match(d.attempts[0].error!, /private, loopback or link-local/);
     await inside.close();
+  });
+
+  test('a webhook written without a secret goes out unsigned: webhook-id and webhook-timestamp, no webhook-signature', async () => {
+    const rx = await startWebhookReceiver();
+    after(() => rx.close());
+    const clock = { now: T0 };
+    const config = AgentFile.parse({ persona: { prompt: 'You help.', firstMessage: 'Hi.' }, events: { webhooks: [{ url: rx.url, events: ['lead.saved'] }], allowPrivateUrls: true } });
+    const id = await enqueueEvent(store, { agent: 'ada', type: 'lead.saved', data: { fields: { name: 'Jane Doe' } }, at: new Date(T0) });
+    const destinations = (e: Parameters<typeof destinationsOf>[0]) => destinationsOf(e, { config, env: {}, mail: false });
+    // No TEST_EVENTS_SECRET either: nothing is missing, so nothing fails.
+    const r = await testDeliverer(store, [], { clock, env: {}, destinations }).round();
+    assert.deepEqual(r, { attempted: 1, delivered: 1 });
+    const got = rx.received.find((x) => x.headers['webhook-id'] === id);
+    assert.ok(got, 'the receiver got the event');
+    assert.equal(got.headers['webhook-timestamp'], String(Math.floor(T0 / 1000)));
+    assert.equal(got.headers['webhook-signature'], undefined);
+    assert.equal(JSON.parse(got.body).data.fields.name, 'Jane Doe');
   });
 
   test('a missing secret is a failed attempt naming the variable, never a send without a signature', async () => {
