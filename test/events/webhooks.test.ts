@@ -8,6 +8,7 @@ import { destinationsOf } from '../../src/events/destinations.ts';
 import { AgentFile } from '../../src/agent/schema.ts';
 import { enqueueEvent, Outbox } from '../../src/store/outbox.ts';
 import type { Store } from '../../src/store/store.ts';
+import type { Destination } from '../../src/store/outbox.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { SECRET, testDeliverer, verifyStandardWebhook, webhookTo } from './helpers.ts';
@@ -174,6 +175,21 @@ describe('hostile receivers', () => {
     assert.equal(d.attempts[0].status, null);
     assert.match(d.attempts[0].error!, /private, loopback or link-local/);
     await inside.close();
+  });
+
+  test('events.allowPrivateUrls as a list: a listed host is delivered to, another name for the same loopback address is refused', async () => {
+    const inside = await startWebhookReceiver();
+    after(() => inside.close());
+    const port = new URL(inside.url).port;
+    const clock = { now: T0 };
+    const listed = (url: string): Destination => ({ key: `webhook:${url}`, target: { kind: 'webhook', url, secret: '${TEST_EVENTS_SECRET}', allowPrivate: ['127.0.0.1'] } });
+    const id = await enqueueEvent(store, { agent: 'ada', type: 'lead.saved', data: {}, at: new Date(T0) });
+    await testDeliverer(store, [listed(`http://127.0.0.1:${port}/hook`), listed(`http://localhost:${port}/hook`)], { clock }).round();
+    const [ok, refused] = (await new Outbox(store).get(id))!.deliveries.sort((a, b) => a.destination.localeCompare(b.destination));
+    assert.equal(ok.state, 'delivered', JSON.stringify(ok));
+    assert.equal(refused.attempts[0].status, null);
+    assert.match(refused.attempts[0].error!, /localhost.*private, loopback or link-local address \(list it to allow it: events\.allowPrivateUrls: \[localhost\]\)/);
+    assert.equal(inside.received.length, 1);
   });
 
   test('a webhook written without a secret goes out unsigned: webhook-id and webhook-timestamp, no webhook-signature', async () => {
