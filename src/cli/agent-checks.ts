@@ -142,9 +142,9 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): Miss
   vendorKey(config.voice.tts, 'voice.tts');
   config.voice.fallback.forEach((v, i) => vendorKey(v.tts, `voice.fallback.${i}.tts`));
   vendorKey(config.listen.stt, 'listen.stt');
-  // channels.phone's account fields default to ${TWILIO_ACCOUNT_SID} / ${TWILIO_AUTH_TOKEN}: say so, not "in agent.yaml".
-  const defaulted = new Set(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']);
-  for (const name of secretRefs(JSON.stringify(config))) need(name, defaulted.has(name) ? `the default of channels.phone's account fields (\${${name}})` : 'a ${' + name + '} in agent.yaml');
+  // channels.phone's account fields default to ${TWILIO_ACCOUNT_SID} / ${TWILIO_AUTH_TOKEN}, written or not: name the channel, not "in agent.yaml".
+  const phoneAccount = config.channels.phone ? new Set([...secretRefs(config.channels.phone.accountSid ?? ''), ...secretRefs(config.channels.phone.authToken ?? '')]) : new Set<string>();
+  for (const name of secretRefs(JSON.stringify(config))) need(name, phoneAccount.has(name) ? 'needed by channels.phone' : 'a ${' + name + '} in agent.yaml');
   return [...out.values()];
 }
 

@@ -128,6 +128,10 @@ describe('parley check on environments', () => {
     const unset = await check(yaml, keys);
     assert.equal(unset.code, 0, unset.stderr);
     assert.match(unset.stdout, /warning: not set in this environment: SUPPORT_NUMBER \(a \$\{SUPPORT_NUMBER\} in agent\.yaml\)/);
+    // The Twilio variables are implied by channels.phone (its accountSid/authToken defaults), not written in the file.
+    const noKeys = await check(yaml, { SUPPORT_NUMBER: '+442079460100' });
+    assert.match(noKeys.stdout, /TWILIO_ACCOUNT_SID \(needed by channels\.phone\), TWILIO_AUTH_TOKEN \(needed by channels\.phone\)/);
+    assert.doesNotMatch(noKeys.stdout, /TWILIO_ACCOUNT_SID \(a \$\{/);
     assert.equal((await check(yaml, { ...keys, SUPPORT_NUMBER: '+442079460100' })).code, 0);
     const bad = await check(yaml, { ...keys, SUPPORT_NUMBER: '020 7946 0100' });
     assert.equal(bad.code, 1);
