@@ -60,6 +60,12 @@ export const Listen = z.strictObject({
   noiseGateDb: z.number().max(0).default(-55).describe('Caller audio quieter than this (dBFS) is not shown to the VAD, which saves CPU and memory per call; the gate also rises to 6 dB above the caller\'s steady background noise (a café, a fan). -100 or lower shows the VAD every frame.'),
 });
 
+/** `allowPrivateUrls`: true (any host), false (none), or the host names that alone may reach private addresses. */
+const privateHosts = z.union([
+  z.boolean(),
+  z.array(z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.:_-]+)$/, 'a host name or address as in the URL (no scheme, port or path), e.g. accounts.internal or 10.0.0.7')).min(1),
+]);
+
 /** The language model and its tool loop. */
 export const Brain = z.strictObject({
   llm: z.string().default('openai:gpt-4.1-mini').describe('provider:model — openai, anthropic, google, groq, ollama, vllm, llamacpp, openai-compatible, or local:default (the built-in model, run inside Parley; local:/path/to/model.gguf for another GGUF).'),
@@ -109,7 +115,7 @@ export const Knowledge = z.strictObject({
     })
     .optional()
     .describe('Hybrid retrieval: passages found by meaning as well as by words. Chunks are embedded at ingest; each caller turn is embedded once.'),
-  allowPrivateUrls: z.boolean().default(false).describe('Let URL sources (and their redirects) reach loopback, private and link-local addresses; off, they are refused.'),
+  allowPrivateUrls: privateHosts.default(false).describe('Let URL sources (and their redirects) reach loopback, private and link-local addresses: true any host, false none, a list of host names only those; the rest are refused.'),
   maxUrlBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024).describe('Largest page or file read from a URL source, in bytes.'),
 });
 
@@ -174,6 +180,7 @@ export const WebhookTool = z
     parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }).describe('JSON Schema of the arguments the model fills in.'),
     timeoutMs: z.number().int().positive().default(8000),
     retries: z.number().int().min(0).max(3).default(1).describe('Retries on network errors, 5xx and 429, with the same Idempotency-Key header.'),
+    allowPrivateUrls: privateHosts.default(true).describe('Which hosts may reach loopback, private and link-local addresses, checked on the address connected to and at every redirect: true (default) any, false none, a list of host names only those.'),
     signingSecret: z
       .string()
       .regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the signing secret in the environment and write ${ENV_NAME} here')
@@ -427,17 +434,17 @@ export const Guardrail = z
   .superRefine((g, ctx) => {
     if (!['medical', 'legal', 'financial'].includes(g.topic) && !g.words?.length) ctx.addIssue({ code: 'custom', path: ['words'], message: `"${g.topic}" is not a built-in topic (medical, legal, financial): list the words that name it` });
   });
-/** A receiver of the agent's events, signed as Standard Webhooks. */
+/** A receiver of the agent's events, signed as Standard Webhooks when it has a secret. */
 export const EventWebhook = z.strictObject({
   url: z.string().regex(/^(https?:\/\/|\$\{)/, 'must be an http:// or https:// URL').describe('Where events are POSTed; ${ENV_NAME} allowed.'),
   events: z.array(z.enum(EVENT_TYPES)).min(1).optional().describe('Which events it gets; default all.'),
-  secret: z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the secret (whsec_…) in the environment and write ${ENV_NAME} here').describe('The signing secret, whsec_<base64>, from the environment.'),
+  secret: z.string().regex(/^\$\{[A-Z_][A-Z0-9_]*\}$/, 'put the secret (whsec_…) in the environment and write ${ENV_NAME} here').optional().describe('The signing secret, whsec_<base64>, from the environment; without it deliveries go unsigned (for receivers such as Make or Zapier hooks that verify nothing).'),
 });
 
 /** Events out: webhooks and the owner's emails (docs/events.md). */
 export const Events = z.strictObject({
   webhooks: z.array(EventWebhook).default([]),
-  allowPrivateUrls: z.boolean().default(false).describe('Let webhook URLs reach loopback, private and link-local addresses; off, they are refused.'),
+  allowPrivateUrls: privateHosts.default(false).describe('Let webhook URLs reach loopback, private and link-local addresses: true any host, false none, a list of host names only those; the rest are refused.'),
   email: z
     .strictObject({
       to: emailOrEnv.optional().describe('The owner\'s address for notices; default calendar.ownerEmail.'),

@@ -150,9 +150,9 @@ export function missingKeys(config: AgentFileData, env: NodeJS.ProcessEnv): Miss
   vendorKey(config.voice.tts, 'voice.tts');
   config.voice.fallback.forEach((v, i) => vendorKey(v.tts, `voice.fallback.${i}.tts`));
   vendorKey(config.listen.stt, 'listen.stt');
-  // channels.phone's account fields default to ${TWILIO_ACCOUNT_SID} / ${TWILIO_AUTH_TOKEN}: say so, not "in agent.yaml".
-  const defaulted = new Set(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']);
-  for (const name of secretRefs(JSON.stringify(config))) need(name, defaulted.has(name) ? `the default of channels.phone's account fields (\${${name}})` : 'a ${' + name + '} in agent.yaml');
+  // channels.phone's account fields default to ${TWILIO_ACCOUNT_SID} / ${TWILIO_AUTH_TOKEN}, written or not: name the channel, not "in agent.yaml".
+  const phoneAccount = config.channels.phone ? new Set([...secretRefs(config.channels.phone.accountSid ?? ''), ...secretRefs(config.channels.phone.authToken ?? '')]) : new Set<string>();
+  for (const name of secretRefs(JSON.stringify(config))) need(name, phoneAccount.has(name) ? 'needed by channels.phone' : 'a ${' + name + '} in agent.yaml');
   return [...out.values()];
 }
 
@@ -200,9 +200,16 @@ export function languageWarnings(config: AgentFileData): string[] {
   return warnings;
 }
 
-/** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language. */
+/** events.webhooks without a secret: sent unsigned, which is right for Make or Zapier hooks but must be a choice. */
+export function unsignedWebhookWarnings(config: AgentFileData): string[] {
+  return config.events.webhooks.flatMap((w, i) =>
+    w.secret ? [] : [`events.webhooks.${i} (${w.url}) has no secret: its deliveries go unsigned, so the receiver cannot verify they came from Parley; add secret: \${ENV_NAME} (a whsec_… from parley events secret) unless the receiver ignores signatures`],
+  );
+}
+
+/** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language, unsigned webhooks. */
 export function agentWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
-  return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config)];
+  return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config), ...unsignedWebhookWarnings(config)];
 }
 
 function resolveSecretsOrNone(text: string, env: NodeJS.ProcessEnv): string | undefined {

@@ -48,7 +48,7 @@ export function destinationsOf(event: OutboxEvent, o: { config: AgentFileData | 
   if (!config) return out;
   for (const w of config.events.webhooks) {
     if (w.events && !w.events.includes(event.type)) continue;
-    out.push({ key: `webhook:${w.url}`, target: { kind: 'webhook', url: w.url, secret: w.secret, allowPrivate: config.events.allowPrivateUrls } });
+    out.push({ key: `webhook:${w.url}`, target: { kind: 'webhook', url: w.url, ...(w.secret ? { secret: w.secret } : {}), allowPrivate: config.events.allowPrivateUrls } });
   }
   if (o.mail) out.push(...emails(event, config, o.env));
   return out;

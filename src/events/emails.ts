@@ -16,7 +16,7 @@ import { safeAddress } from './mail-config.ts';
 
 /** A booking event's data: booking.created (from book_call) or booking.cancelled (from the cancel page). */
 export interface BookingData {
-  booking: { id: string; start: string; end: string; timeZone: string; attendee: { name: string; email: string; timeZone?: string; company?: string; phone?: string }; notes?: string | null };
+  booking: { id: string; start: string; end: string; timeZone: string; attendee: { name: string; email: string; timeZone?: string; company?: string; phone?: string; fields?: { field: string; value: string }[] }; notes?: string | null };
   /** The booking's SEQUENCE after the change (0 when booked). */
   sequence?: number;
 }
@@ -72,12 +72,17 @@ export function bookingEmail(kind: Exclude<EmailMessageKind, 'owner-lead'>, data
   const icalEvent = { method, filename: cancelled ? 'cancel.ics' : 'invite.ics', content: invitationIcs(invitation, method, o.now) };
   if (kind === 'owner-booking') {
     const said = { caller: caller.name, when: whenText(b.start, b.timeZone, language) };
+    // The name is in the first line; every other collected field follows, labelled as in the lead e-mail.
+    const given = Object.fromEntries((b.attendee?.fields ?? []).filter((f) => f?.field && f.field !== 'name' && f.value).map((f) => [f.field, f.value]));
+    // A booking from before attendee.fields (or a provider without them) still shows its address, company and phone; a value already listed is not repeated.
+    const known = new Set(Object.values(given));
+    const attendee = Object.entries({ email: caller.email, company, phone: oneLine(b.attendee?.phone, 40) }).filter(([k, v]) => v && !known.has(v) && !(k in given));
+    const fields: Record<string, string> = { ...Object.fromEntries(attendee), ...given };
     return {
       subject: fill(cancelled ? w.ownerCancelledSubject : w.ownerBookedSubject, said),
       text: [
         fill(cancelled ? w.ownerCancelled : w.ownerBooked, said),
-        `${w.email}: ${caller.email}`,
-        company ? `${w.company}: ${company}` : '',
+        ...leadLines(fields, o.config, w),
         where,
         b.notes ? `${w.notes}: ${oneLine(b.notes, 2000)}` : '',
       ].filter(Boolean).join('\n'),
@@ -110,6 +115,11 @@ export function leadEmail(data: { lead?: Record<string, string> }, config: Agent
   const name = oneLine(lead.name) || w.someone;
   return {
     subject: fill(w.newLeadSubject, { business: oneLine(config.description ?? agent, 80), name }),
-    text: Object.entries(lead).map(([k, v]) => `${leadFieldLabel(k, config, w)}: ${oneLine(v, 2000)}`).join('\n') + '\n',
+    text: leadLines(lead, config, w).join('\n') + '\n',
   };
+}
+
+/** One `Label: value` line per field, in the order given: the lead e-mail's body, and the owner's booking notice's fields. */
+export function leadLines(fields: Record<string, string>, config: AgentFileData, w: EmailWords): string[] {
+  return Object.entries(fields).map(([k, v]) => `${leadFieldLabel(k, config, w)}: ${oneLine(v, 2000)}`);
 }

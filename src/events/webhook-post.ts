@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { checkUrl, isPrivateAddress, UrlRefusedError } from '../knowledge/url-policy.ts';
+import { allowHint, checkUrl, isPrivateAddress, privateAllowed, UrlRefusedError, type PrivateHosts } from '../knowledge/url-policy.ts';
 import { timeoutSignal } from '../util/timeout-signal.ts';
 
 // One POST of an event to a receiver, on the same rules knowledge URLs follow: public addresses
@@ -18,12 +18,12 @@ export const MAX_ANSWER_BYTES = 1024;
 export type PostResult = { ok: boolean; status: number; answer: string } | { ok: false; status: null; error: string };
 
 /** Posts `body` to `url` with `headers`; never throws for a receiver's fault, only reports it. */
-export async function postEvent(url: string, o: { body: string; headers: Record<string, string>; allowPrivate: boolean; timeoutMs: number; signal: AbortSignal }): Promise<PostResult> {
+export async function postEvent(url: string, o: { body: string; headers: Record<string, string>; allowPrivate: PrivateHosts; timeoutMs: number; signal: AbortSignal }): Promise<PostResult> {
   const signal = AbortSignal.any([o.signal, timeoutSignal(o.timeoutMs)]);
   let target: URL;
   try {
     target = new URL(url);
-    await checkUrl(target, { allowPrivate: o.allowPrivate, maxBytes: MAX_ANSWER_BYTES, maxRedirects: 0 }, signal);
+    await checkUrl(target, { allowPrivate: o.allowPrivate, setting: 'events.allowPrivateUrls', maxBytes: MAX_ANSWER_BYTES, maxRedirects: 0 }, signal);
   } catch (e) {
     return { ok: false, status: null, error: refusal(e, signal, o) };
   }
@@ -34,12 +34,12 @@ export async function postEvent(url: string, o: { body: string; headers: Record<
   }
 }
 
-function post(url: URL, body: string, headers: Record<string, string>, allowPrivate: boolean, signal: AbortSignal): Promise<PostResult> {
+function post(url: URL, body: string, headers: Record<string, string>, allowPrivate: PrivateHosts, signal: AbortSignal): Promise<PostResult> {
   const lookup: LookupFunction = (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 4);
-      const inside = allowPrivate ? undefined : addresses.find((a) => isPrivateAddress(a.address));
-      if (inside) return callback(new UrlRefusedError(`refused ${url.origin}: ${hostname} resolves to ${inside.address}, a private, loopback or link-local address`), '', 4);
+      const inside = privateAllowed(allowPrivate, url.hostname) ? undefined : addresses.find((a) => isPrivateAddress(a.address));
+      if (inside) return callback(new UrlRefusedError(`refused ${url.origin}: ${hostname} resolves to ${inside.address}, a private, loopback or link-local address (${allowHint(url.hostname, 'events.allowPrivateUrls')})`), '', 4);
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       return callback(null, addresses[0].address, addresses[0].family);
     });

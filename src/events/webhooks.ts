@@ -9,7 +9,7 @@ export function eventBody(e: OutboxEvent): string {
   return JSON.stringify({ type: e.type, timestamp: e.createdAt, agent: e.agent, ...(e.conversationId ? { conversationId: e.conversationId } : {}), data: e.data });
 }
 
-/** One signed POST of a webhook delivery; a missing secret or URL variable is a failed attempt naming it. */
+/** One POST of a webhook delivery, signed when it has a secret; a missing secret or URL variable is a failed attempt naming it. */
 export async function sendWebhook(d: ClaimedDelivery, o: { env: NodeJS.ProcessEnv; now: () => number; timeoutMs: number; signal: AbortSignal }): Promise<SendOutcome> {
   if (d.target.kind !== 'webhook') throw new Error(`not a webhook delivery: ${d.destination}`);
   let url: string;
@@ -17,8 +17,12 @@ export async function sendWebhook(d: ClaimedDelivery, o: { env: NodeJS.ProcessEn
   const body = eventBody(d.event);
   try {
     url = resolveSecrets(d.target.url, `${d.destination} url`, o.env);
-    const secret = resolveSecrets(d.target.secret, `${d.destination} secret`, o.env);
-    headers = { 'content-type': 'application/json', 'user-agent': 'parley-events/0.1', ...signedHeaders({ id: d.event.id, timestamp: Math.floor(o.now() / 1000), body, secret }) };
+    const timestamp = Math.floor(o.now() / 1000);
+    // Unsigned (no secret in the file): the id and time still go, so a receiver can drop a retried delivery.
+    const stamp = d.target.secret
+      ? signedHeaders({ id: d.event.id, timestamp, body, secret: resolveSecrets(d.target.secret, `${d.destination} secret`, o.env) })
+      : { 'webhook-id': d.event.id, 'webhook-timestamp': String(timestamp) };
+    headers = { 'content-type': 'application/json', 'user-agent': 'parley-events/0.1', ...stamp };
   } catch (e) {
     return { ok: false, status: null, error: (e as Error).message };
   }

@@ -13,14 +13,15 @@ type EventRow = Selectable<OutboxEventTable>;
 // with FOR UPDATE SKIP LOCKED on PostgreSQL), so several nodes never send one twice while
 // their leases hold, and a node killed mid-send leaves a lease that simply runs out.
 
+import type { PrivateHosts } from '../util/url-policy.ts';
 export { EVENT_TYPES, type EventType } from '../util/event-types.ts';
 
 /** Where a delivery is: waiting (maybe for its next attempt), leased to a deliverer, done, or given up. */
 export type DeliveryState = 'pending' | 'delivering' | 'delivered' | 'failed';
 
-/** Where one delivery goes. Webhook `url` and `secret` are kept as written (`${NAME}`), resolved at each attempt. */
+/** Where one delivery goes. Webhook `url` and `secret` are kept as written (`${NAME}`), resolved at each attempt; no secret: sent unsigned. */
 export type DeliveryTarget =
-  | { kind: 'webhook'; url: string; secret: string; allowPrivate: boolean }
+  | { kind: 'webhook'; url: string; secret?: string; allowPrivate: PrivateHosts }
   | { kind: 'email'; message: EmailMessageKind; to: string[] };
 
 /** The emails Parley sends: a booking's invitation and cancellation (caller and owner), the owner's notices, a calendar's scheduling link to the caller. */

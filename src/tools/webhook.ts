@@ -9,6 +9,8 @@ import { secretMaskOf, type ToolSpec } from './traced.ts';
 import { fillUrl } from './url-template.ts';
 import { unconfirmedArgument } from './collect/confirmed.ts';
 import { signedHeaders, signingKey } from '../util/webhook-signature.ts';
+import { UrlRefusedError } from '../util/url-policy.ts';
+import { guardedFetch } from './guarded-fetch.ts';
 
 // A webhook tool calls an endpoint declared in agent.yaml: a CRM, an order lookup,
 // an n8n/Zapier/Make automation. The URL and headers come from the file, never
@@ -112,6 +114,9 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
     body: hasBody ? sent : undefined,
   };
 
+  // tools[].allowPrivateUrls (default true, any host) binds the connections Parley opens itself; an
+  // injected fetch (a scenario's stubs, a test's fake) opens none of them and is used as it is.
+  const send = cfg.allowPrivateUrls !== true && ctx.fetch === globalThis.fetch ? guardedFetch(cfg.allowPrivateUrls, `${where}.allowPrivateUrls`) : ctx.fetch;
   let attempt = 0;
   for (;;) {
     attempt++;
@@ -121,7 +126,7 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
       const signed = signature ? { ...headers, ...signature } : headers;
       // The record carries the timestamp of the attempt it ends with, as sent (the signature stays named, not shown).
       if (signature) request.headers['webhook-timestamp'] = signature['webhook-timestamp'];
-      const res = await ctx.fetch(url, { method: cfg.method, headers: signed, body, signal: AbortSignal.any([signal, timeoutSignal(cfg.timeoutMs)]) });
+      const res = await send(url, { method: cfg.method, headers: signed, body, signal: AbortSignal.any([signal, timeoutSignal(cfg.timeoutMs)]) });
       // Masked before anything is clipped: a cut must not leave half a secret behind.
       const text = secretMaskOf(ctx).text(await res.text());
       const parsed = parseBody(text, res.headers.get('content-type'));
@@ -135,7 +140,8 @@ async function callWebhook(ctx: ToolContext, cfg: WebhookToolConfig, args: Recor
     } catch (e) {
       if (signal.aborted) throw e;
       const message = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${cfg.timeoutMs} ms` : (e as Error).message;
-      if (attempt <= cfg.retries) {
+      // A refused address is refused again: no retry.
+      if (attempt <= cfg.retries && !(e instanceof UrlRefusedError)) {
         await sleep(backoffMs(attempt), undefined, { signal });
         continue;
       }

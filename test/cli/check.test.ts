@@ -54,6 +54,15 @@ describe('parley check catches agents that would fail', () => {
     assert.deepEqual(r.lines, [`${r.dir}/agent.yaml:5:25 knowledge.sources.1: not found: docs/ (relative to the agent folder); create it, or remove it from knowledge.sources`, '1 problem found']);
   });
 
+  it('an event webhook without a secret is a warning naming it, not an error; with one, no warning', async () => {
+    const unsigned = await check('brain:\n  llm: local:default\nevents:\n  webhooks:\n    - url: https://hook.eu1.make.com/abc\n');
+    assert.equal(unsigned.code, 0, unsigned.stderr);
+    assert.match(unsigned.stdout, /warning: events\.webhooks\.0 \(https:\/\/hook\.eu1\.make\.com\/abc\) has no secret: its deliveries go unsigned, so the receiver cannot verify they came from Parley/);
+    const signed = await check('brain:\n  llm: local:default\nevents:\n  webhooks:\n    - url: https://hook.eu1.make.com/abc\n      secret: ${HOOK_SECRET}\n', { HOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    assert.equal(signed.code, 0, signed.stderr);
+    assert.doesNotMatch(signed.stdout, /warning/);
+  });
+
   it('a transfer tool: destinations must be real E.164 numbers with HH:MM hours; without a phone channel it warns', async () => {
     const bad = await check('tools:\n  - end_call\n  - type: transfer\n    destinations:\n      - { label: sales, number: "415-555-0123", hours: { mon: ["9-17"] } }\n      - { label: billing, number: "+99912345678" }\n');
     assert.equal(bad.code, 1);
@@ -119,6 +128,10 @@ describe('parley check on environments', () => {
     const unset = await check(yaml, keys);
     assert.equal(unset.code, 0, unset.stderr);
     assert.match(unset.stdout, /warning: not set in this environment: SUPPORT_NUMBER \(a \$\{SUPPORT_NUMBER\} in agent\.yaml\)/);
+    // The Twilio variables are implied by channels.phone (its accountSid/authToken defaults), not written in the file.
+    const noKeys = await check(yaml, { SUPPORT_NUMBER: '+442079460100' });
+    assert.match(noKeys.stdout, /TWILIO_ACCOUNT_SID \(needed by channels\.phone\), TWILIO_AUTH_TOKEN \(needed by channels\.phone\)/);
+    assert.doesNotMatch(noKeys.stdout, /TWILIO_ACCOUNT_SID \(a \$\{/);
     assert.equal((await check(yaml, { ...keys, SUPPORT_NUMBER: '+442079460100' })).code, 0);
     const bad = await check(yaml, { ...keys, SUPPORT_NUMBER: '020 7946 0100' });
     assert.equal(bad.code, 1);

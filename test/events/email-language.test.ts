@@ -72,6 +72,31 @@ describe('emails in the agent\'s language', () => {
     assert.equal(en, 'Name: Jane\nPhone: +447911123456\n', 'a built-in field the collect list leaves out is still labelled');
   });
 
+  it('the owner\'s booking notice lists every collected field with the lead e-mail\'s labels, in the language', () => {
+    const cfg = AgentFile.parse({
+      description: 'Rachunek Plus',
+      persona: { prompt: 'p', firstMessage: 'Dzień dobry.', language: 'pl-PL' },
+      timeZone: 'Europe/Warsaw',
+      calendar: { provider: 'builtin', ownerEmail: OWNER },
+      collect: ['name', 'email', 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$' }, 'service'],
+    });
+    const fields = [
+      { field: 'name', type: 'name', value: 'Jan Kowalski' },
+      { field: 'email', type: 'email', value: 'jan@example.pl' },
+      { field: 'company', type: 'company', value: 'Kowalski sp. z o.o.' },
+      { field: 'nip', type: 'text', value: '6751234567' },
+      { field: 'service', type: 'text', value: 'pełna księgowość' },
+    ];
+    const withFields: BookingData = { booking: { ...data().booking, attendee: { ...data().booking.attendee, fields } } };
+    const notice = bookingEmail('owner-booking', withFields, { config: cfg, agent: 'biuro', env: {}, from: OWNER, now: new Date(NOW) });
+    assert.ok(!('error' in notice), JSON.stringify(notice));
+    const lines = notice.text.split('\n');
+    assert.match(lines[0]!, /Jan Kowalski/);
+    assert.deepEqual(lines.slice(1), ['E-mail: jan@example.pl', 'Firma: Kowalski sp. z o.o.', 'NIP firmy: 6751234567', 'service: pełna księgowość']);
+    const lead = (leadEmail({ lead: Object.fromEntries(fields.map((f) => [f.field, f.value])) }, cfg, 'biuro') as { text: string }).text;
+    assert.deepEqual(lines.slice(1), lead.trim().split('\n').slice(1), 'the same labels as the lead e-mail');
+  });
+
   it('every known language has every sentence, with the names it needs; an unknown one gets English', () => {
     const en = emailWords('en');
     for (const language of KNOWN_LANGUAGES) {

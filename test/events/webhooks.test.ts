@@ -4,8 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, test } from 'node:test';
 import { purgeOldConversations } from '../../src/store/retention.ts';
 import { retryDelayMs } from '../../src/events/deliverer.ts';
+import { destinationsOf } from '../../src/events/destinations.ts';
+import { AgentFile } from '../../src/agent/schema.ts';
 import { enqueueEvent, Outbox } from '../../src/store/outbox.ts';
 import type { Store } from '../../src/store/store.ts';
+import type { Destination } from '../../src/store/outbox.ts';
 import { openTestStore } from '../helpers/store.ts';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { SECRET, testDeliverer, verifyStandardWebhook, webhookTo } from './helpers.ts';
@@ -172,6 +175,38 @@ describe('hostile receivers', () => {
     assert.equal(d.attempts[0].status, null);
     assert.match(d.attempts[0].error!, /private, loopback or link-local/);
     await inside.close();
+  });
+
+  test('events.allowPrivateUrls as a list: a listed host is delivered to, another name for the same loopback address is refused', async () => {
+    const inside = await startWebhookReceiver();
+    after(() => inside.close());
+    const port = new URL(inside.url).port;
+    const clock = { now: T0 };
+    const listed = (url: string): Destination => ({ key: `webhook:${url}`, target: { kind: 'webhook', url, secret: '${TEST_EVENTS_SECRET}', allowPrivate: ['127.0.0.1'] } });
+    const id = await enqueueEvent(store, { agent: 'ada', type: 'lead.saved', data: {}, at: new Date(T0) });
+    await testDeliverer(store, [listed(`http://127.0.0.1:${port}/hook`), listed(`http://localhost:${port}/hook`)], { clock }).round();
+    const [ok, refused] = (await new Outbox(store).get(id))!.deliveries.sort((a, b) => a.destination.localeCompare(b.destination));
+    assert.equal(ok.state, 'delivered', JSON.stringify(ok));
+    assert.equal(refused.attempts[0].status, null);
+    assert.match(refused.attempts[0].error!, /localhost.*private, loopback or link-local address \(list it to allow it: events\.allowPrivateUrls: \[localhost\]\)/);
+    assert.equal(inside.received.length, 1);
+  });
+
+  test('a webhook written without a secret goes out unsigned: webhook-id and webhook-timestamp, no webhook-signature', async () => {
+    const rx = await startWebhookReceiver();
+    after(() => rx.close());
+    const clock = { now: T0 };
+    const config = AgentFile.parse({ persona: { prompt: 'You help.', firstMessage: 'Hi.' }, events: { webhooks: [{ url: rx.url, events: ['lead.saved'] }], allowPrivateUrls: true } });
+    const id = await enqueueEvent(store, { agent: 'ada', type: 'lead.saved', data: { fields: { name: 'Jane Doe' } }, at: new Date(T0) });
+    const destinations = (e: Parameters<typeof destinationsOf>[0]) => destinationsOf(e, { config, env: {}, mail: false });
+    // No TEST_EVENTS_SECRET either: nothing is missing, so nothing fails.
+    const r = await testDeliverer(store, [], { clock, env: {}, destinations }).round();
+    assert.deepEqual(r, { attempted: 1, delivered: 1 });
+    const got = rx.received.find((x) => x.headers['webhook-id'] === id);
+    assert.ok(got, 'the receiver got the event');
+    assert.equal(got.headers['webhook-timestamp'], String(Math.floor(T0 / 1000)));
+    assert.equal(got.headers['webhook-signature'], undefined);
+    assert.equal(JSON.parse(got.body).data.fields.name, 'Jane Doe');
   });
 
   test('a missing secret is a failed attempt naming the variable, never a send without a signature', async () => {

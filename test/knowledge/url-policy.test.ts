@@ -95,6 +95,17 @@ describe('URL sources reach only what the agent allows', () => {
     assert.equal((await fetchSource(`http://localhost:${port}/page`, { policy: { allowPrivate: true } })).format, 'html');
   });
 
+  it('a list allows only the host names it names: 127.0.0.1 listed reads, localhost (the same address) is refused at connect time', async () => {
+    const port = new URL(base).port;
+    const only = { allowPrivate: ['127.0.0.1'] };
+    assert.equal((await fetchSource(`http://127.0.0.1:${port}/page`, { policy: only })).format, 'html');
+    await assert.rejects(fetchSource(`http://localhost:${port}/page`, { policy: only }), /localhost resolves to (127\.0\.0\.1|::1).*\(list it to allow it: knowledge\.allowPrivateUrls: \[localhost\]\)/);
+    // The pre-check says "public"; the connection's lookup still refuses the unlisted name.
+    const rebinding = { ...only, lookup: async () => [{ address: '93.184.215.14', family: 4 }] };
+    await assert.rejects(fetchSource(`http://localhost:${port}/page`, { policy: rebinding }), /localhost resolves to/);
+    assert.equal((await fetchSource(`http://localhost:${port}/page`, { policy: { allowPrivate: ['LocalHost.'] } })).format, 'html', 'names compare without case or a trailing dot');
+  });
+
   it('checks every redirect hop: a public page cannot send the reader to loopback or another scheme', async () => {
     const lookup = async () => [{ address: '93.184.215.14', family: 4 }];
     const requested: string[] = [];
