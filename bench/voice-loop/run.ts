@@ -8,7 +8,7 @@
 //   env: LLM_TTFT_MS=100 LLM_ITL_MS=10 TTS_TTFB_MS=50 OUT_JSON=file
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV4 } from 'ai/test';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { Agent } from '../../src/agent/load.ts';
@@ -164,6 +164,12 @@ gc?.();
 const heapStart = dataHeap();
 const spaces0 = Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.space_used_size]));
 const eld = monitorEventLoopDelay({ resolution: 1 });
+// Garbage-collection pauses, to tell a turn slowed by the collector from one slowed by Parley's work.
+const pauses: { start: number; end: number; kind: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) pauses.push({ start: e.startTime, end: e.startTime + e.duration, kind: (e.detail as { kind: number }).kind });
+}).observe({ entryTypes: ['gc'] });
+const gcWithin = (a: number, b: number) => pauses.filter((p) => p.end > a && p.start < b).reduce((sum, p) => sum + Math.min(p.end, b) - Math.max(p.start, a), 0);
 const rows: Record<string, number>[] = [];
 for (let i = 0; i < WARMUP + TURNS; i++) {
   if (i === WARMUP) eld.enable();
@@ -189,7 +195,7 @@ for (let i = 0; i < WARMUP + TURNS; i++) {
     const total = t1 - t0;
     const llmTtft = probe.llmFirstTok - probe.llmStart;
     const ttsTtfb = probe.ttsFirstAudio - probe.ttsFirstText;
-    rows.push({ total, exact: total - llmTtft - ttsTtfb, toLlm: probe.llmStart - t0, tokToTts: probe.ttsFirstText - probe.llmFirstTok, ttsToOut: t1 - probe.ttsFirstAudio });
+    rows.push({ total, exact: total - llmTtft - ttsTtfb, gc: gcWithin(t0, t1), toLlm: probe.llmStart - t0, tokToTts: probe.ttsFirstText - probe.llmFirstTok, ttsToOut: t1 - probe.ttsFirstAudio });
   }
 }
 eld.disable();
@@ -206,7 +212,7 @@ const result = {
   engine: 'parley',
   node: process.version,
   config: { TURNS, WARMUP, LLM_TTFT_MS, LLM_ITL_MS, TTS_TTFB_MS },
-  summary_ms: Object.fromEntries(['total', 'exact', 'toLlm', 'tokToTts', 'ttsToOut'].map((k) => [k, stats(k)])),
+  summary_ms: Object.fromEntries(['total', 'exact', 'gc', 'toLlm', 'tokToTts', 'ttsToOut'].map((k) => [k, stats(k)])),
   eventLoopDelay_ms: { p50: +(eld.percentile(50) / 1e6).toFixed(2), p99: +(eld.percentile(99) / 1e6).toFixed(2) },
   memory: {
     rss_mb_after_import: +(rss0 / 1e6).toFixed(1),
