@@ -167,7 +167,7 @@ const eld = monitorEventLoopDelay({ resolution: 1 });
 // Garbage-collection pauses, to tell a turn slowed by the collector from one slowed by Parley's work.
 const pauses: { start: number; end: number; kind: number }[] = [];
 new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) pauses.push({ start: e.startTime, end: e.startTime + e.duration, kind: (e.detail as { kind: number }).kind });
+  for (const e of list.getEntries()) pauses.push({ start: e.startTime, end: e.startTime + e.duration, kind: ((e as unknown as { detail?: { kind: number } }).detail?.kind ?? 0) });
 }).observe({ entryTypes: ['gc'] });
 const gcWithin = (a: number, b: number) => pauses.filter((p) => p.end > a && p.start < b).reduce((sum, p) => sum + Math.min(p.end, b) - Math.max(p.start, a), 0);
 const rows: Record<string, number>[] = [];
