@@ -449,7 +449,7 @@ export const Events = z.strictObject({
     .strictObject({
       to: emailOrEnv.optional().describe('The owner\'s address for notices; default calendar.ownerEmail.'),
       bookings: z.boolean().default(true).describe('Email the owner each new booking (and cancellation).'),
-      leads: z.boolean().default(false).describe('Email the owner each saved lead.'),
+      leads: z.boolean().default(false).describe('Email the owner once per caller who left details, after the call, with every field saved (none when the call booked and the booking notice went out).'),
     })
     .prefault({}),
 });

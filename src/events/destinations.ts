@@ -67,8 +67,16 @@ function emails(event: OutboxEvent, config: AgentFileData, env: NodeJS.ProcessEn
       return [...(builtin ? email('invitation', booking?.attendee?.email) : []), ...(config.events.email.bookings ? email('owner-booking', owner) : [])];
     case 'booking.cancelled':
       return [...(builtin ? email('cancellation', booking?.attendee?.email) : []), ...(config.events.email.bookings ? email('owner-booking', owner) : [])];
-    case 'lead.saved':
-      return config.events.email.leads ? email('owner-lead', owner) : [];
+    case 'conversation.ended': {
+      // One lead e-mail per caller, once the call is over and holds everything collected (not one
+      // per save_lead); none when the booking notice, which lists the same fields, already went.
+      const ended = event.data as { lead?: Record<string, string> | null; bookings?: { status?: string }[] } | null;
+      const collected = Object.keys(ended?.lead ?? {}).length > 0;
+      // A scheduling link is not a booking: no booking notice went out for it.
+      const booked = (ended?.bookings ?? []).some((b) => b?.status !== 'link');
+      const noticed = booked && config.events.email.bookings;
+      return config.events.email.leads && collected && !noticed ? email('owner-lead', owner) : [];
+    }
     default:
       return [];
   }

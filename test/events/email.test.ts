@@ -195,15 +195,32 @@ describe('email: invitations, cancellation, the owner\'s notices', () => {
     assert.equal(calendarPart(mallory).ev.getFirstProperty('attendee')!.getParameter('cn'), 'Mallory Bcc: victim@elsewhere.example X-Evil: 1');
   });
 
-  it('the owner gets each saved lead when events.email.leads is on', async () => {
+  it('the owner gets one lead e-mail per caller, after the call, with every field saved (none per save)', async () => {
     const before = smtp.received.length;
-    app.parley.events.observe('shop', 'conv-lead', { type: 'lead.saved', at: new Date(clock.now).toISOString(), fields: { name: 'Lee Park', email: 'lee@example.com', problem: 'a leaking boiler' } }, {});
+    const at = new Date(clock.now).toISOString();
+    app.parley.events.observe('shop', 'conv-lead', { type: 'lead.saved', at, fields: { name: 'Lee Park', email: 'lee@example.com' } }, {});
+    app.parley.events.observe('shop', 'conv-lead', { type: 'lead.saved', at, fields: { problem: 'a leaking boiler' } }, { name: 'Lee Park', email: 'lee@example.com' });
     await app.parley.events.idle();
+    await app.parley.events.deliverer.round();
+    assert.equal(smtp.received.length, before, 'no e-mail for each save');
+    const lead = { name: 'Lee Park', email: 'lee@example.com', problem: 'a leaking boiler' };
+    await app.parley.events.enqueue({ agent: 'shop', type: 'conversation.ended', conversationId: 'conv-lead', data: { id: 'conv-lead', lead, bookings: [] } });
     assert.deepEqual(await app.parley.events.deliverer.round(), { attempted: 1, delivered: 1 });
     const m = smtp.received[before];
     assert.deepEqual(m.to, [OWNER]);
     assert.equal(m.message.header('subject'), 'New lead for Acme Plumbing: Lee Park');
     assert.match(text(m), /Name: Lee Park\nEmail: lee@example\.com\nproblem: a leaking boiler/);
+  });
+
+  it('a caller who booked gets no lead e-mail: the booking notice already lists the fields', async () => {
+    const before = smtp.received.length;
+    await app.parley.events.enqueue({ agent: 'shop', type: 'conversation.ended', conversationId: 'conv-booked', data: { id: 'conv-booked', lead: { name: 'Ann' }, bookings: [{ id: 'b1' }] } });
+    await app.parley.events.enqueue({ agent: 'shop', type: 'conversation.ended', conversationId: 'conv-silent', data: { id: 'conv-silent', lead: {}, bookings: [] } });
+    assert.deepEqual(await app.parley.events.deliverer.round(), { attempted: 0, delivered: 0 });
+    assert.equal(smtp.received.length, before);
+    // A scheduling link (Calendly without a paid plan) booked nothing: the owner hears of the lead.
+    await app.parley.events.enqueue({ agent: 'shop', type: 'conversation.ended', conversationId: 'conv-link', data: { id: 'conv-link', lead: { name: 'Bo' }, bookings: [{ status: 'link', url: 'https://calendly.com/x' }] } });
+    assert.deepEqual(await app.parley.events.deliverer.round(), { attempted: 1, delivered: 1 });
   });
 
   it('the .ics feed is served at a secret URL the admin API makes and revokes', async () => {
