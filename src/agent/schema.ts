@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../util/event-types.ts';
 import { readClosedDates } from './closed-dates.ts';
 import { WIDGET_TEXT_NAMES } from './widget-text-names.ts';
+import { parameterSchemaProblems } from './parameters-schema.ts';
 
 // One schema describes the whole agent folder, including blocks that later parts of
 // Parley implement, so the file format is designed once and validated everywhere.
@@ -192,6 +193,9 @@ export const WebhookTool = z
       .describe('Arguments that carry collected values, which must have been read back (the field\'s confirm) and confirmed before the call: a list of arguments named like their collect field ([email]), or argument: field (account_email: email).'),
   })
   .superRefine((t, ctx) => {
+    for (const p of parameterSchemaProblems(t.parameters)) {
+      ctx.addIssue({ code: 'custom', path: ['parameters', ...p.path], message: p.message, params: { atKey: p.atKey } });
+    }
     const names = urlPlaceholders(t.url);
     if (!names.length) return;
     // The host is the owner's choice alone: a placeholder must come after the first "/" of the path.
