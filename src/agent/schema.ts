@@ -70,7 +70,7 @@ const privateHosts = z.union([
 /** The language model and its tool loop. */
 export const Brain = z.strictObject({
   llm: z.string().default('openai:gpt-4.1-mini').describe('provider:model — openai, anthropic, google, groq, ollama, vllm, llamacpp, openai-compatible, or local:default (the built-in model, run inside Parley; local:/path/to/model.gguf for another GGUF).'),
-  baseURL: z.string().optional().describe('Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, Groq); ${ENV_NAME} allowed.'),
+  baseURL: z.string().optional().describe('Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, Groq), ending in /v1 (e.g. http://gpu-box:8000/v1); ${ENV_NAME} allowed.'),
   apiKey: z.string().optional().describe('Usually ${ENV_NAME}; defaults to the provider’s standard env var.'),
   temperature: z.number().min(0).max(2).default(0.4),
   maxToolRounds: z.number().int().min(1).max(20).default(4).describe('Most model→tool→model rounds in one agent turn.'),
