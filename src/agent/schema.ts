@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EVENT_TYPES } from '../util/event-types.ts';
 import { readClosedDates } from './closed-dates.ts';
 import { WIDGET_TEXT_NAMES } from './widget-text-names.ts';
+import { parameterSchemaProblems } from './parameters-schema.ts';
 
 // One schema describes the whole agent folder, including blocks that later parts of
 // Parley implement, so the file format is designed once and validated everywhere.
@@ -69,7 +70,7 @@ const privateHosts = z.union([
 /** The language model and its tool loop. */
 export const Brain = z.strictObject({
   llm: z.string().default('openai:gpt-4.1-mini').describe('provider:model — openai, anthropic, google, groq, ollama, vllm, llamacpp, openai-compatible, or local:default (the built-in model, run inside Parley; local:/path/to/model.gguf for another GGUF).'),
-  baseURL: z.string().optional().describe('Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, Groq); ${ENV_NAME} allowed.'),
+  baseURL: z.string().optional().describe('Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, Groq), ending in /v1 (e.g. http://gpu-box:8000/v1); ${ENV_NAME} allowed.'),
   apiKey: z.string().optional().describe('Usually ${ENV_NAME}; defaults to the provider’s standard env var.'),
   temperature: z.number().min(0).max(2).default(0.4),
   maxToolRounds: z.number().int().min(1).max(20).default(4).describe('Most model→tool→model rounds in one agent turn.'),
@@ -192,6 +193,9 @@ export const WebhookTool = z
       .describe('Arguments that carry collected values, which must have been read back (the field\'s confirm) and confirmed before the call: a list of arguments named like their collect field ([email]), or argument: field (account_email: email).'),
   })
   .superRefine((t, ctx) => {
+    for (const p of parameterSchemaProblems(t.parameters)) {
+      ctx.addIssue({ code: 'custom', path: ['parameters', ...p.path], message: p.message, params: { atKey: p.atKey } });
+    }
     const names = urlPlaceholders(t.url);
     if (!names.length) return;
     // The host is the owner's choice alone: a placeholder must come after the first "/" of the path.

@@ -54,7 +54,9 @@ export function issueProblems(issue: z.core.$ZodIssue, doc: Document, file: stri
   }
   let message = issue.message;
   if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required field is missing';
-  return [{ file, ...at(locate(doc, path)), field: path.join('.'), message }];
+  // a custom issue about a key (an unknown JSON Schema keyword) points at the key, not its value
+  const atKey = issue.code === 'custom' && (issue.params as { atKey?: boolean } | undefined)?.atKey === true;
+  return [{ file, ...at(locate(doc, path, atKey)), field: path.join('.'), message }];
 }
 
 /** Offset of the node at `path`, or of the deepest existing key on the way to it. */

@@ -8,6 +8,7 @@ import { E164 } from '../agent/phone-number.ts';
 import { resolveSecrets, secretRefs } from '../agent/secrets.ts';
 import { formatOfPath } from '../knowledge/document.ts';
 import { LOCAL_MODELS, localModelFile } from '../llm/local-models.ts';
+import { modelChoice } from '../llm/model.ts';
 import { parseModelSpec, PROVIDERS } from '../llm/providers.ts';
 import { didYouMeanHint } from '../util/did-you-mean.ts';
 import { speechEngine, speechSpecProblem, VENDORS } from '../speech/registry.ts';
@@ -209,7 +210,26 @@ export function unsignedWebhookWarnings(config: AgentFileData): string[] {
 
 /** Every warning `parley check` prints about an agent that loads: voices, phone listening and tools, the recogniser's language, unsigned webhooks. */
 export function agentWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
-  return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config), ...unsignedWebhookWarnings(config)];
+  return [...voiceIdWarnings(config), ...phoneListeningWarnings(config, env), ...phoneToolWarnings(config), ...languageWarnings(config), ...unsignedWebhookWarnings(config), ...serverUrlWarnings(config, env)];
+}
+
+/** Self-hosted servers whose OpenAI-compatible API lives under /v1 (vLLM, llama.cpp's llama-server, Ollama). */
+const SERVES_V1 = new Set(['vllm', 'llamacpp', 'ollama']);
+
+/** A self-hosted model's server URL without /v1: every request would go to …/chat/completions and get a 404 (support LOG entry 3). */
+export function serverUrlWarnings(config: AgentFileData, env: NodeJS.ProcessEnv): string[] {
+  const choice = modelChoice(config.brain, env);
+  let provider: string;
+  try {
+    provider = parseModelSpec(choice.spec).provider;
+  } catch {
+    return []; // reported as a problem already
+  }
+  if (!SERVES_V1.has(provider) || !choice.baseURL) return [];
+  const url = resolveSecretsOrNone(choice.baseURL, env);
+  if (!url || /\/v1\/?$/.test(url)) return [];
+  const field = env.PARLEY_LLM_BASE_URL ? 'PARLEY_LLM_BASE_URL' : 'brain.baseURL';
+  return [`${field}: ${url} does not end in /v1, so ${choice.spec} would be asked at ${url.replace(/\/$/, '')}/chat/completions; ${provider} answers at /v1/chat/completions: add /v1 (docs/agent-file.md#self-hosted-models-vllm-llamacpp-ollama)`];
 }
 
 function resolveSecretsOrNone(text: string, env: NodeJS.ProcessEnv): string | undefined {

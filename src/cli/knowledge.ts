@@ -46,13 +46,13 @@ export function command(): Command {
     .option('--json', 'print JSON')
     .action(async (dir: string, query: string, o: { limit?: string; after?: string[]; json?: boolean }) => {
       const agent = await loadAgent(dir).catch(exitOnAgentError);
-      const store = await storeWithIndex(agent, await openStore(), dir, (l) => console.error(l));
+      const { store, index } = await storeWithIndex(agent, await openStore(), dir, (l) => console.error(l));
       const t0 = performance.now();
       const x = await explainQuestion(agent, store, query, { after: o.after, limit: o.limit ? Number(o.limit) : undefined, log: (l) => console.error(l) }).finally(() => store.close());
       const ms = performance.now() - t0;
       if (o.json) return console.log(JSON.stringify({ hits: x.hits, decision: x.decision }, null, 2));
       if (!x.hits.length) {
-        console.log(`no chunk matches (${ms.toFixed(2)} ms). Did you run \`parley knowledge ingest ${dir}\`?`);
+        console.log(`no chunk matches (${ms.toFixed(2)} ms)${noMatchHint(index, dir)}`);
         return console.log(x.why);
       }
       x.hits.forEach((h, i) => {
@@ -70,15 +70,33 @@ export function command(): Command {
  * yet, or another working directory's store) the documents indexed in memory, as `parley test`
  * does, so an empty index is never read as "not in the documents".
  */
-async function storeWithIndex(agent: Agent, store: Store, dir: string, log: (line: string) => void): Promise<Store> {
+async function storeWithIndex(agent: Agent, store: Store, dir: string, log: (line: string) => void): Promise<{ store: Store; index: IndexSource }> {
+  if (!agent.config.knowledge.sources.length) return { store, index: { kind: 'no-sources' } };
   const indexed = await store.db.selectFrom('knowledge_sources').select('agent').where('agent', '=', agent.name).limit(1).executeTakeFirst();
-  if (indexed || !agent.config.knowledge.sources.length) return store;
+  if (indexed) return { store, index: { kind: 'ingested' } };
   await store.close();
   log(`nothing is indexed for ${agent.name} in this store yet: indexing its documents in memory for this question (\`parley knowledge ingest ${dir}\` keeps the index)`);
   const memory = await openStore('file::memory:');
   const report = await ingestKnowledge(memory, knowledgeSpec(agent), { embedder: agentEmbedder(agent).embedder });
   for (const f of report.failed) log(`could not read ${f.source}: ${f.message}`);
-  return memory;
+  return { store: memory, index: { kind: 'in-memory', chunks: report.chunks } };
+}
+
+/** Where the chunks searched came from, so "no chunk matches" can say what to do about it. */
+type IndexSource = { kind: 'no-sources' } | { kind: 'ingested' } | { kind: 'in-memory'; chunks: number };
+
+/** The hint after "no chunk matches": ingest only helps when the index is stale or nothing could be indexed (solar LOG entry 8). */
+function noMatchHint(index: IndexSource, dir: string): string {
+  switch (index.kind) {
+    case 'no-sources':
+      return '. The agent has no knowledge.sources.';
+    case 'ingested':
+      return `. If the documents changed since, run \`parley knowledge ingest ${dir}\` again.`;
+    case 'in-memory':
+      return index.chunks
+        ? ` among the ${index.chunks} chunks of its documents (indexed just now, above).`
+        : `. Nothing could be indexed from knowledge.sources (see above): fix them, then \`parley knowledge ingest ${dir}\`.`;
+  }
 }
 
 /** The guarded topic a question touches, by its words or (with embeddings) by meaning, as a conversation would decide it. */

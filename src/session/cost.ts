@@ -2,7 +2,9 @@ import type { UsageData } from './usage.ts';
 
 // Estimated cost of a conversation from its usage and a price table. The defaults are list prices
 // (USD) at the time of writing; an agent overrides or adds entries in `limits.prices`. Keys match
-// the most specific first: `openai:gpt-4.1-mini`, then `openai`. Local engines cost nothing.
+// the most specific first: `openai:gpt-4.1-mini`, then `openai`. Self-hosted engines have no
+// built-in price (they cost nothing per use), but a price the owner sets for one counts: a vLLM
+// server on a rented GPU has a real cost the owner may want the daily budget to see.
 // This is an estimate for budgets, not an invoice: it ignores cached-token discounts and minimums.
 
 /** Prices per provider: LLM per million tokens, STT per minute, TTS per thousand characters, phone per minute. */
@@ -21,7 +23,10 @@ export const DEFAULT_PRICES: PriceTable = {
     'openai:gpt-4o-mini': { inputPerMTok: 0.15, outputPerMTok: 0.6 },
     'openai:gpt-4o': { inputPerMTok: 2.5, outputPerMTok: 10 },
     'anthropic:claude-3-5-haiku': { inputPerMTok: 0.8, outputPerMTok: 4 },
+    'anthropic:claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
     'anthropic:claude-sonnet-4': { inputPerMTok: 3, outputPerMTok: 15 },
+    'anthropic:claude-opus-4': { inputPerMTok: 15, outputPerMTok: 75 },
+    'anthropic:claude-opus-4-5': { inputPerMTok: 5, outputPerMTok: 25 },
     'google:gemini-2.0-flash': { inputPerMTok: 0.1, outputPerMTok: 0.4 },
     'groq:llama-3.3-70b-versatile': { inputPerMTok: 0.59, outputPerMTok: 0.79 },
     openai: { inputPerMTok: 0.4, outputPerMTok: 1.6 },
@@ -34,8 +39,8 @@ export const DEFAULT_PRICES: PriceTable = {
   phonePerMinute: { inbound: 0.0085, outbound: 0.014 },
 };
 
-/** Providers that run on this machine and cost nothing per use. */
-const FREE = new Set(['local', 'sherpa', 'ollama', 'vllm', 'llamacpp']);
+/** Self-hosted providers: the built-in table never prices them (a test keeps it so); the owner's `limits.prices` may. */
+export const SELF_HOSTED: ReadonlySet<string> = new Set(['local', 'sherpa', 'ollama', 'vllm', 'llamacpp']);
 
 /** A conversation's estimated cost, in total and per part. */
 export interface CostEstimate {
@@ -71,10 +76,9 @@ export function estimateCost(usage: UsageData, prices: PriceTable, direction: 'i
   return { usd: round(llm + stt + tts + phone), llm: round(llm), stt: round(stt), tts: round(tts), phone: round(phone) };
 }
 
-/** `openai:gpt-4.1-mini-2025-04-14` finds `openai:gpt-4.1-mini`, then `openai`; free providers find nothing. */
+/** `openai:gpt-4.1-mini-2025-04-14` finds `openai:gpt-4.1-mini`, then `openai`; a self-hosted engine finds only what the owner priced. */
 function lookup<T>(table: Record<string, T>, id: string): T | undefined {
   const provider = id.split(':')[0]!;
-  if (FREE.has(provider)) return undefined;
   if (table[id]) return table[id];
   const prefix = Object.keys(table)
     .filter((k) => k.includes(':') && id.startsWith(k))

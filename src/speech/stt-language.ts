@@ -30,13 +30,40 @@ export function openaiLanguage(tag: string): string {
 const isEnglish = (tag: string) => /^en(?:$|[-_])/i.test(tag.trim());
 const isUsEnglish = (tag: string) => /^en(?:[-_]us)?$/i.test(tag.trim());
 
+/**
+ * Deepgram models that know only English, per Deepgram's models-and-languages list: Nova-2's
+ * domain options are listed for `en` and `en-US` alone (`us`); nova-3-medical and flux-general-en
+ * for English (`en`). Every other Deepgram model takes the tag as deepgramLanguage writes it.
+ */
+function deepgramEnglishOnly(model: string): 'us' | 'en' | undefined {
+  const m = model.toLowerCase();
+  if (/^nova-2-(?:meeting|phonecall|finance|conversationalai|voicemail|video|medical|drivethru|automotive|atc)$/.test(m)) return 'us';
+  if (m === 'nova-3-medical' || m === 'flux-general-en') return 'en';
+  return undefined;
+}
+
+function deepgramWire(spec: string, model: string, tag: string): { wire: string; warning?: string } {
+  const wire = deepgramLanguage(tag);
+  const only = deepgramEnglishOnly(model);
+  if (!only) return { wire };
+  if (!isEnglish(tag)) {
+    const instead = /^flux/i.test(model) ? 'deepgram:flux-general-multi or deepgram:nova-3' : 'deepgram:nova-3 (or deepgram:nova-2 where nova-3 lacks it)';
+    return { wire, warning: `${spec} knows only English and cannot recognise ${tag}: the call would fail; use ${instead} (language=${wire})` };
+  }
+  if (only === 'us' && !isUsEnglish(tag)) {
+    // Deepgram refuses a language its model does not list, so the call goes out as plain `en`
+    return { wire: 'en', warning: `${spec} is US English only (Deepgram lists en and en-US for it): ${tag} callers are heard by a US English model (sent language=en); for ${tag} use deepgram:nova-3 (language=${wire})` };
+  }
+  return { wire };
+}
+
 /** What the recogniser `spec` hears for persona.language `tag`, and a warning when it cannot do that language. */
 export function sttLanguage(spec: string, tag: string): { wire?: string; warning?: string } {
   const [provider, ...rest] = spec.split(':');
   const model = rest.join(':');
   switch (provider.toLowerCase()) {
     case 'deepgram':
-      return { wire: deepgramLanguage(tag) };
+      return deepgramWire(spec, model, tag);
     case 'openai': {
       const wire = openaiLanguage(tag);
       return WHISPER.has(wire) ? { wire } : { wire, warning: `${spec} has no "${wire}" (persona.language ${tag}): OpenAI transcription takes Whisper's languages; choose deepgram:nova-3 or another language` };

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { loadAgent } from '../../src/agent/load.ts';
 import { openStore } from '../../src/store/store.ts';
 import { calendarFor } from '../../src/tools/calendar/index.ts';
+import { samplePhone } from '../../src/tools/calendar/preview.ts';
 import { EXAMPLE, runParley, tempDir } from '../helpers/cli.ts';
 
 describe('parley calendar ics', () => {
@@ -49,6 +50,23 @@ describe('parley calendar preview', () => {
     assert.equal(out.calcom.body.attendee.phoneNumber, '+447911123456');
     assert.equal(out.calcom.body.metadata.visit, 'video');
     assert.deepEqual(out.calcom.body.bookingFieldsResponses, { 'How would you like to meet?': 'video' });
+  });
+
+  it("fills the phone with a sample from the agent's country: a US number for America/Chicago (solar LOG entry 7)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'agent.yaml'), ['persona: { prompt: p, firstMessage: hi }', 'timeZone: America/Chicago', 'collect: [name, email, phone, { field: office, type: phone, country: PL }]', 'calendar: { provider: calendly, eventType: "https://api.calendly.com/event_types/X" }'].join('\n'));
+    const r = await runParley(['calendar', 'preview', dir], { env: {} });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /\+44/);
+    const out = JSON.parse(r.stdout) as { calendly: { body: { invitee: { text_reminder_number?: string } } }; builtin: { attendee: { fields: { field: string; value: string }[] } } };
+    assert.equal(out.calendly.body.invitee.text_reminder_number, samplePhone('US'));
+    assert.match(samplePhone('US'), /^\+1\d{10}$/);
+    assert.deepEqual(out.builtin.attendee.fields.map((f) => [f.field, f.value.slice(0, 3)]), [['phone', '+12'], ['office', '+48']], "a field's own country wins");
+  });
+
+  it('keeps +447911123456 for a British agent and one with no country', () => {
+    assert.equal(samplePhone('GB'), '+447911123456');
+    assert.equal(samplePhone(undefined), '+447911123456');
   });
 
   it('says which value would be refused, and exits 1', async () => {

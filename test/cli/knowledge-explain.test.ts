@@ -86,4 +86,28 @@ describe('parley knowledge explain before ingest', () => {
     const text = await runParley(['knowledge', 'explain', dir, 'do you install on metal roofs'], { env });
     assert.match(text.stdout, /goes to the model with these passages/);
   });
+
+  // solar LOG entry 8: "Did you run ingest?" right after saying it had indexed the documents itself
+  it('with no chunk matching, suggests ingest only where it would help', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'knowledge'));
+    writeFileSync(join(dir, 'knowledge', 'roofs.md'), '# Roofs\nWe install solar panels on metal roofs and tile roofs.\n');
+    writeFileSync(join(dir, 'agent.yaml'), 'persona: { prompt: You help., firstMessage: Hi. }\n');
+    const env = { PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` };
+    const before = await runParley(['knowledge', 'explain', dir, 'xylophone zeppelin'], { env });
+    assert.equal(before.code, 0, before.stderr);
+    assert.match(before.stdout, /no chunk matches \([\d.]+ ms\) among the 1 chunks of its documents \(indexed just now, above\)\./);
+    assert.doesNotMatch(before.stdout, /ingest/);
+
+    assert.equal((await runParley(['knowledge', 'ingest', dir], { env })).code, 0);
+    const after = await runParley(['knowledge', 'explain', dir, 'xylophone zeppelin'], { env });
+    assert.match(after.stdout, /no chunk matches \([\d.]+ ms\)\. If the documents changed since, run `parley knowledge ingest .*` again\./);
+    assert.doesNotMatch(after.stderr, /nothing is indexed/);
+
+    const empty = tempDir();
+    mkdirSync(join(empty, 'knowledge'));
+    writeFileSync(join(empty, 'agent.yaml'), 'persona: { prompt: You help., firstMessage: Hi. }\n');
+    const none = await runParley(['knowledge', 'explain', empty, 'xylophone zeppelin'], { env });
+    assert.match(none.stdout, /no chunk matches \([\d.]+ ms\)\. Nothing could be indexed from knowledge\.sources \(see above\): fix them, then `parley knowledge ingest .*`\./);
+  });
 });

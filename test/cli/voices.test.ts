@@ -37,7 +37,7 @@ describe('parley voices', () => {
   it('lists every provider: stock and cloned voices, OpenAI’s documented set, and flite’s', async () => {
     const r = await runParley(['voices', 'list'], { env });
     assert.equal(r.code, 0, r.stderr);
-    for (const line of [/^elevenlabs /m, /JBFqnCBsd6RMkjVDRZzb\s+George {2}\(multilingual, british, male, middle-aged\)/, /^cartesia /m, /6ccbfb76-1fc6-48f7-b71d-91ac6298247b\s+Tessa {2}\(en, female, cloned\)/, /^openai /m, /^\s+coral\s+coral {2}\(multilingual\)$/m, /^\s+ballad\s+ballad {2}\(multilingual, only gpt-4o-mini-tts\)$/m, /^local /m, /^\s+slt\s+slt {2}\(en, american, female\)$/m, /^sherpa /m]) {
+    for (const line of [/^elevenlabs /m, /JBFqnCBsd6RMkjVDRZzb\s+George {2}\(multilingual, british, male, middle-aged\)/, /^cartesia /m, /6ccbfb76-1fc6-48f7-b71d-91ac6298247b\s+Tessa {2}\(en, female, cloned\)/, /^openai /m, /^\s+coral\s+coral {2}\(multilingual, female\)$/m, /^\s+ballad\s+ballad {2}\(multilingual, male, only gpt-4o-mini-tts\)$/m, /^local /m, /^\s+slt\s+slt {2}\(en, american, female\)$/m, /^sherpa /m]) {
       assert.match(r.stdout, line);
     }
     assert.doesNotMatch(r.stdout, /from the catalogue/, 'with keys the cloud lists are live');

@@ -30,6 +30,31 @@ describe('cost estimate', () => {
   });
 });
 
+describe('a price the owner sets for a self-hosted model', () => {
+  const usage = (id: string) => {
+    const u = new Usage();
+    u.addTokens(id, 1_000_000, 1_000_000);
+    return u.data;
+  };
+
+  it('counts, by exact key, by a key the id starts with, or by the provider (support LOG entry 4)', () => {
+    const price = { inputPerMTok: 0.5, outputPerMTok: 1.5 };
+    assert.equal(estimateCost(usage('vllm:meta-llama/Llama-3.1-70B-Instruct'), priceTable({ llm: { 'vllm:meta-llama/Llama-3.1-70B-Instruct': price } })).llm, 2);
+    assert.equal(estimateCost(usage('vllm:meta-llama/Llama-3.1-70B-Instruct'), priceTable({ llm: { 'vllm:meta-llama': price } })).llm, 2);
+    assert.equal(estimateCost(usage('vllm:meta-llama/Llama-3.1-70B-Instruct'), priceTable({ llm: { vllm: price } })).llm, 2);
+    assert.equal(estimateCost(usage('ollama:llama3.1'), priceTable({ llm: { ollama: price } })).llm, 2);
+    assert.equal(estimateCost(usage('llamacpp:qwen'), priceTable({ llm: { 'llamacpp:qwen': price } })).llm, 2);
+  });
+
+  it('costs nothing when unpriced, and a price for one self-hosted provider does not leak to another', () => {
+    assert.equal(estimateCost(usage('vllm:m'), priceTable()).usd, 0);
+    assert.equal(estimateCost(usage('vllm:m'), priceTable({ llm: { ollama: { inputPerMTok: 9, outputPerMTok: 9 } } })).usd, 0);
+    const u = new Usage();
+    u.addSpeechIn('sherpa:whisper', 600);
+    assert.equal(estimateCost(u.data, priceTable({ sttPerMinute: { sherpa: 0.01 } })).stt, 0.1, 'an owner-set speech price counts too');
+  });
+});
+
 describe('MemoryRateWindow', () => {
   it('allows `limit` events per window per key, says when the next frees up, and forgets idle keys', async () => {
     let now = 1_000_000;

@@ -191,6 +191,25 @@ describe('resolveModel', () => {
     }
   });
 
+  it('vllm, llamacpp and ollama are openai-compatible with a default server (docs/agent-file.md › Self-hosted models)', async () => {
+    assert.deepEqual(
+      Object.fromEntries(['vllm', 'llamacpp', 'ollama', 'openai-compatible'].map((p) => [p, PROVIDERS[p]!.baseURL])),
+      { vllm: 'http://127.0.0.1:8000/v1', llamacpp: 'http://127.0.0.1:8080/v1', ollama: 'http://127.0.0.1:11434/v1', 'openai-compatible': undefined },
+    );
+    const server = await startChatServer();
+    servers.push(server.close);
+    const spec = 'meta-llama/Llama-3.1-70B-Instruct';
+    for (const provider of ['vllm', 'llamacpp', 'openai-compatible']) {
+      assert.equal(await ask(resolveModel({ spec: `${provider}:${spec}`, baseURL: `${server.base}/v1/` }, {})), 'pong');
+      assert.equal(await ask(resolveModel({ spec: `${provider}:${spec}`, baseURL: `${server.base}/v1`, apiKey: '${VLLM_API_KEY}' }, { VLLM_API_KEY: 'token-abc' })), 'pong');
+    }
+    // the same two requests from each: /v1 + /chat/completions, the served model's name, a key only when given
+    const seen = server.received.map((r) => [r.path, r.body.model, r.headers.authorization]);
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(seen.slice(i * 2, i * 2 + 2), [['/v1/chat/completions', spec, undefined], ['/v1/chat/completions', spec, 'Bearer token-abc']]);
+    }
+  });
+
   it('reports a malformed spec before anything else', () => {
     configError(() => resolveModel({ spec: 'gpt-4' }, {}), /must look like provider:model/);
   });

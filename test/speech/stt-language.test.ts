@@ -39,6 +39,17 @@ describe('persona.language on the wire', () => {
     });
   }
 
+  for (const [model, persona, wire] of [['nova-2-phonecall', 'en-GB', 'en'], ['nova-2-phonecall', 'en-US', 'en-US'], ['nova-2-phonecall', 'en', 'en'], ['nova-2', 'en-GB', 'en-GB']] as const) {
+    it(`deepgram:${model} is asked for language=${wire} when persona.language is ${persona}`, async () => {
+      const s = sttFor(`deepgram:${model}`, { env: { DEEPGRAM_API_KEY: 'dg', DEEPGRAM_BASE_URL: dg.url } }).stream({ language: persona, signal: new AbortController().signal });
+      s.push(new Int16Array(1600));
+      s.end();
+      await drain(s);
+      assert.equal(dg.connections.at(-1)!.query.model, model);
+      assert.equal(dg.connections.at(-1)!.query.language, wire);
+    });
+  }
+
   for (const [persona, wire] of [['en-GB', 'en'], ['pl-PL', 'pl'], ['pt-BR', 'pt']] as const) {
     it(`OpenAI transcription is sent language=${wire} when persona.language is ${persona}`, async () => {
       const stt = new OpenAIStt({ model: 'gpt-4o-mini-transcribe', apiKey: 'sk', baseURL: oa.url, vad: () => createEnergyVad({ minSilenceMs: 500 }) });
@@ -69,6 +80,28 @@ describe('recognisers that cannot do the language', () => {
     assert.match(languageWarnings(config('openai:gpt-4o-mini-transcribe', 'xx-YY'))[0], /has no "xx"/);
     assert.match(languageWarnings(config('sherpa:sherpa-onnx-whisper-tiny.en', 'de'))[0], /English-only/);
     assert.deepEqual(languageWarnings(config('sherpa:sherpa-onnx-whisper-tiny.en', 'en-GB')), []);
+  });
+
+  it('deepgram:nova-2-phonecall is US English only (support LOG entry 5), and so are Nova-2\'s other domain models', () => {
+    const [w, ...rest] = languageWarnings(config('deepgram:nova-2-phonecall', 'en-GB'));
+    assert.deepEqual(rest, []);
+    assert.match(w!, /^listen\.stt: deepgram:nova-2-phonecall is US English only \(Deepgram lists en and en-US for it\): en-GB callers are heard by a US English model \(sent language=en\); for en-GB use deepgram:nova-3 \(language=en-GB\)$/);
+    assert.deepEqual(languageWarnings(config('deepgram:nova-2-phonecall', 'en-US')), []);
+    assert.deepEqual(languageWarnings(config('deepgram:nova-2-phonecall', 'en')), []);
+    assert.match(languageWarnings(config('deepgram:nova-2-phonecall', 'pl-PL'))[0]!, /knows only English and cannot recognise pl-PL: the call would fail; use deepgram:nova-3 .*\(language=pl\)/);
+    for (const m of ['nova-2-meeting', 'nova-2-voicemail', 'nova-2-conversationalai', 'nova-2-medical', 'NOVA-2-PHONECALL']) {
+      assert.match(languageWarnings(config(`deepgram:${m}`, 'en-AU'))[0] ?? '', /US English only/, m);
+    }
+    for (const m of ['nova-2', 'nova-2-general', 'nova-3', 'nova-3-general']) assert.deepEqual(languageWarnings(config(`deepgram:${m}`, 'en-GB')), [], m);
+    assert.deepEqual(languageWarnings(config('deepgram:nova-2', 'pl')), []);
+  });
+
+  it('deepgram:flux-general-en and nova-3-medical know English in any variant, and nothing else', () => {
+    assert.deepEqual(languageWarnings(config('deepgram:flux-general-en', 'en-GB')), []);
+    assert.deepEqual(languageWarnings(config('deepgram:nova-3-medical', 'en-AU')), []);
+    assert.match(languageWarnings(config('deepgram:flux-general-en', 'de-DE'))[0]!, /flux-general-en knows only English and cannot recognise de-DE.*flux-general-multi/);
+    assert.match(languageWarnings(config('deepgram:nova-3-medical', 'fr'))[0]!, /knows only English/);
+    assert.deepEqual(languageWarnings(config('deepgram:flux-general-multi', 'de-DE')), []);
   });
 
   it('maps tags the way Deepgram writes its codes', () => {

@@ -51,6 +51,11 @@ describe('the voice catalogue', () => {
     assert.deepEqual(filterVoices([...catalogueOf('local'), ...catalogueOf('sherpa')], { language: 'pl' }), [], 'English-only engines are not listed');
     assert.deepEqual(filterVoices(catalogueOf('openai'), { language: 'en-GB' }), [], 'a region still asks for that accent, which OpenAI does not label');
   });
+
+  it('OpenAI voices can be chosen by how they sound: a female voice for a Polish agent (accounting LOG entry 2)', () => {
+    assert.deepEqual(filterVoices(catalogueOf('openai'), { language: 'pl', gender: 'female' }).map((v) => v.id).sort(), ['coral', 'marin', 'nova', 'sage', 'shimmer']);
+    assert.ok(catalogueOf('openai').every((v) => v.gender && v.description && !v.accent), 'every OpenAI voice has a gender and a description, and no accent');
+  });
 });
 
 describe('voice.voiceId check', () => {

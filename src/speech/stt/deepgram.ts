@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { deepgramLanguage } from '../stt-language.ts';
+import { sttLanguage } from '../stt-language.ts';
 import type { IncomingMessage } from 'node:http';
 import { bytesFromPcm } from '../../audio/frame.ts';
 import { AsyncQueue } from '../../util/async-queue.ts';
@@ -43,7 +43,7 @@ export class DeepgramStt implements SpeechToText {
     this.#o = o;
   }
 
-  /** The documented listen URL for a persona language (en-GB is sent as en-GB, pl-PL as pl) and the rate of the audio sent. */
+  /** The documented listen URL for a persona language (en-GB is sent as en-GB, pl-PL as pl; `en` to a US-English-only model) and the rate of the audio sent. */
   url(language: string, sampleRate: number = SAMPLE_RATE): URL {
     const url = new URL('/v1/listen', wsOrigin(this.#o.baseURL ?? 'https://api.deepgram.com'));
     const q = url.searchParams;
@@ -55,7 +55,7 @@ export class DeepgramStt implements SpeechToText {
     q.set('endpointing', String(this.#o.endpointingMs ?? 300));
     q.set('utterance_end_ms', String(this.#o.utteranceEndMs ?? 1000));
     q.set('smart_format', 'true');
-    q.set('language', deepgramLanguage(language));
+    q.set('language', sttLanguage(this.id, language).wire!);
     return url;
   }
 

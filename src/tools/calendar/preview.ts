@@ -1,3 +1,5 @@
+import { getExampleNumber, type CountryCode } from 'libphonenumber-js';
+import mobileExamples from 'libphonenumber-js/examples.mobile.json';
 import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../../agent/load.ts';
 import type { CollectSpec } from '../../agent/collect.ts';
@@ -31,7 +33,7 @@ function sampleValue(spec: CollectSpec, today: Temporal.PlainDate): string {
     case 'email':
       return 'ada@example.com';
     case 'phone':
-      return '+447911123456';
+      return samplePhone(spec.country);
     case 'company':
       return 'Analytical Engines Ltd';
     case 'choice':
@@ -46,6 +48,12 @@ function sampleValue(spec: CollectSpec, today: Temporal.PlainDate): string {
       if (spec.pattern) return ['1234567890', '123456789', '12345678', '123456', 'AB123456'].find((s) => new RegExp(spec.pattern!, 'u').test(s)) ?? `sample ${spec.field.replace(/_/g, ' ')}`;
       return `sample ${spec.field.replace(/_/g, ' ')}`;
   }
+}
+
+/** A mobile number of the agent's country (the field's `country`, else the time zone's), so a US agent's preview shows a US number; +447911123456 without one. */
+export function samplePhone(country: string | undefined): string {
+  if (!country || country === 'GB') return '+447911123456';
+  return getExampleNumber(country as CountryCode, mobileExamples)?.number ?? '+447911123456';
 }
 
 /** The exact requests and records a booking of the agent would produce, for `values` (field → what the caller said) and samples for the rest. */
