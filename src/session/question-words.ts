@@ -23,6 +23,18 @@ const anywhere = (w: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt(w)})(?![
 /** Alternatives separated by " | " as one regular expression that matches anywhere, bounded by non-letters. */
 export const phrasesRegExp = anywhere;
 
+// People a caller may ask to speak to, by role (after "speak to a/the/your …"); plurals too.
+const PERSON_EN = [
+  'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'human', 'humans', 'human being', 'sales', 'support',
+  'agents?', 'reps?', 'representatives?', 'salesperson', 'salespeople', 'salesman', 'salesmen', 'saleswoman', 'sales reps?',
+  'sales representatives?', 'sales team', 'sales department', 'support team', 'managers?', 'owner', 'boss', 'office', 'team',
+  'department', 'staff', 'member of (?:staff|the team|your team)', 'colleagues?', 'consultants?', 'advisors?', 'advisers?',
+  'specialists?', 'experts?', 'technicians?', 'engineers?', 'installers?', 'fitters?', 'electricians?', 'plumbers?', 'surveyors?',
+  'accountants?', 'bookkeepers?', 'doctors?', 'dentists?', 'nurses?', 'therapists?', 'lawyers?', 'solicitors?', 'attorneys?',
+  'receptionists?', 'reception', 'front desk', 'operator', 'supervisor', 'director', 'person in charge', 'someone in charge',
+  'customer (?:service|support)',
+].join('|');
+
 const ENGLISH: QuestionWords = {
   fillerStart: /^(?:(?:um|uh|erm|er|hmm|so|and|ok|okay|oh|well|yeah|hi|hey|hello|right|alright|also|like|actually|sorry|quick question|one more thing|just)\s+)+/,
   questionStart:
@@ -35,9 +47,11 @@ const ENGLISH: QuestionWords = {
       String.raw`\b(?:january|february|march|april|june|july|august|september|october|november|december|may \d{1,2}|(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?|in |on |for |by |until |early |late |mid |end of |next |this )may)\b`,
       String.raw`\b(?:the|on) \d{1,2}(?:st|nd|rd|th)\b(?! (?:floor|century|anniversary|birthday|edition|year|grade|generation|place))`,
       String.raw`\bmy (?:name|email|e mail|phone|number|company|address)\b`,
-      // Asking for a person is the agent's business (a transfer tool, a callback), whoever the documents name.
-      String.raw`\b(?:speak|talk|chat) (?:to|with) (?:someone|somebody|anyone|anybody|a (?:real |live )?(?:person|human)|an? (?:agent|rep|representative|manager|consultant|advisor|adviser)|sales|support|the (?:manager|owner|boss|office|sales team|support team|sales department)|your (?:manager|boss|sales team|team)|customer (?:service|support))\b`,
-      String.raw`\b(?:someone|somebody) (?:i|we) can (?:speak|talk) (?:to|with)|put me through|transfer me|connect me (?:to|with)|representative|operator|live agent\b`,
+      // Asking for a person is the agent's business (a transfer tool, a callback), whoever the
+      // documents name: a verb of speaking and a person or a role ("speak to a salesperson"), not
+      // the role alone, so "what does a salesperson earn" is still a question on the documents.
+      String.raw`\b(?:speak|speaking|talk|talking|chat|chatting) (?:to|with) (?:(?:a|an|the|your|one of your|one of the|someone from|somebody from|someone in|somebody in|someone on|a member of|any of your) )?(?:(?:real|live|actual|human|qualified|senior|sales|support|solar|tax|customer|technical) )?(?:${PERSON_EN})\b`,
+      String.raw`\b(?:someone|somebody|anyone|anybody|a (?:real |live )?(?:person|human)) (?:i|we) (?:can|could|may|should) (?:speak|talk|chat) (?:to|with)|\bwho (?:can|could|should|do|would) (?:i|we) (?:speak|talk) (?:to|with)|\b(?:have|get) (?:someone|somebody|a person|one of your (?:\w+)) (?:to )?(?:call|ring|phone|contact) (?:me|us)\b|\b(?:ring|phone|contact) me back\b|put me through|transfer me|connect me (?:to|with)|representative|operator|live agent\b`,
       String.raw`\b(?:spell|repeat|say that again|you there|hear me|bye|goodbye|thanks|thank you|real person|human|robot|bot|machine|recording|recorded|are you an? ai|artificial|your name|who am i talking|who is this|who are you)\b`,
     ].join('|'),
   ),
@@ -54,6 +68,29 @@ const PL_MONTHS = `styczeń | stycznia | styczniu | styczniem | luty | lutego | 
   | kwietniu | kwietniem | maj | maja | maju | majem | czerwiec | czerwca | czerwcu | czerwcem | lipiec | lipca | lipcu | lipcem
   | sierpień | sierpnia | sierpniu | sierpniem | wrzesień | września | wrześniu | wrześniem | październik | października
   | październiku | październikiem | listopad | listopada | listopadzie | listopadem | grudzień | grudnia | grudniu | grudniem`;
+
+// People a Polish caller asks for, in any case ("z handlowcem", "poproszę księgową", "z kimś z biura").
+const PL_PEOPLE = [
+  'handlowc', 'sprzedawc', 'doradc', 'doradczyn', 'konsultant', 'księgow', 'właściciel', 'kierownik', 'kierowniczk', 'szef', 'prezes',
+  'dyrektor', 'specjalist', 'ekspert', 'technik', 'inżynier', 'instalator', 'monter', 'serwisant', 'pracowni', 'opiekun', 'lekarz',
+  'lekark', 'prawni', 'recepcj', 'sekretariat', 'człowiek', 'osob',
+].map((stem) => `${stem}\\p{L}*`).concat('kimś', 'kogoś', 'ktoś').join('|');
+
+// People by role in the other languages, as the stem of each form ("Verkäufer", "asesora", "commerciale").
+const people = (stems: string) => stems.split(/\s+/).filter(Boolean).map((stem) => `${stem}\\p{L}*`).join('|');
+const DE_PEOPLE = people(`verkäufer berater mitarbeiter techniker monteur installateur steuerberater buchhalter ansprechpartner verantwortlich
+  chef inhaber geschäftsführer menschen mensch fachmann fachleute experte expertin kundendienst kundenservice vertrieb verkauf arzt ärztin
+  anwalt anwältin empfang spezialist kollege kollegin jemand person`);
+const FR_PEOPLE = people(`commercia conseill vendeu technicien ingénieur installateur comptable médecin avocat responsable directeur directrice
+  gérant secrétaire standard accueil spécialiste expert collègue membre humain personne agent opérat quelquun service`);
+const ES_PEOPLE = people(`vendedor comercial asesor técnico ingenier instalador contable contador médic abogad recepci encargad gerente
+  responsable dueñ especialista expert compañer alguien persona humano agente operador departamento ventas soporte atención`);
+const IT_PEOPLE = people(`venditor commercial consulent tecnic ingegner installator contabil medic avvocat reception segreteri responsabil
+  titolar specialist espert collega qualcuno persona umano operator servizio assistenza vendite`);
+const PT_PEOPLE = people(`vendedor comercial consultor técnic engenheir instalador contabilist contador médic advogad receção recepção
+  rececionist recepcionist responsável gerente don especialista alguém pessoa humano atendente colega operador setor departamento vendas suporte`);
+const NL_PEOPLE = people(`verkoper verkoopster adviseur medewerker monteur installateur technicus boekhouder accountant arts dokter advocaat
+  receptie receptionist manager eigenaar specialist deskundige iemand mens persoon collega klantenservice verkoop support`);
 
 const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
   pl: {
@@ -76,6 +113,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | ${PL_DAYS} | ${PL_MONTHS}
       | porozmawiać | porozmawiam | pogadać | połącz\\p{L}* (?:mnie|z|ze) | przełącz\\p{L}* (?:mnie|do|z|ze) | z kimś | z człowiekiem
       | z osobą | z żywą osobą | z kierownikiem | z szefem | z handlowcem | z działem \\p{L}+ | ze sprzedażą | z obsługą klienta
+      | (?:mówić|pomówić|rozmawiać|porozmawiać|pogadać|skontaktować się|skontaktuję się|kontakt|kontaktu|połączyć|połączy|przełączyć|przełączy) (?:\\p{L}+ ){0,2}(?:z|ze) (?:${PL_PEOPLE})
+      | (?:poproszę|proszę o|poprosić) (?:\\p{L}+ )?(?:${PL_PEOPLE}) | (?:za|od)dzwoni\\p{L}*
       | mój (?:email|e mail|mail|mejl|adres|numer|telefon|nip) | moje (?:imię|nazwisko|dane) | moja firma | nazywam się | mam na imię
       | na imię mam | moje imię | przeliteruj\\p{L}* | przeliterować | literuj\\p{L}* | powtórz\\p{L}* | słyszy mnie | słyszysz mnie
       | słychać | do widzenia | do usłyszenia | dziękuję | dzięki | człowiek\\p{L}* | konsultant\\p{L}* | prawdziw\\p{L}* osob\\p{L}*
@@ -100,7 +139,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | januar | jänner | februar | märz | april | mai | juni | juli | august | september | oktober | november | dezember
       | am \\d{1,2} | \\d{1,2} ?(?:ten|sten)
       | mit jemandem | mit (?:\\p{L}+ ){0,2}(?:sprechen|reden) | verbinden sie mich | mich verbinden | verbunden werden | durchstellen
-      | weiterleiten | weiterverbinden`),
+      | weiterleiten | weiterverbinden | (?:mit|einen|eine|den|die|ihren|ihre|jemanden) (?:\\p{L}+ ){0,2}(?:${DE_PEOPLE}) (?:\\p{L}+ )?(?:sprechen|reden|erreichen)
+      | zurückgerufen | ruft mich (?:\\p{L}+ ){0,2}an`),
   },
   fr: {
     fillerStart: fillers(`euh | bah | ben | bon | alors | donc | et | mais | oui | ok | okay | bonjour | salut | excusez moi | pardon
@@ -118,6 +158,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | janvier | février | mars | avril | mai | juin | juillet | août | septembre | octobre | novembre | décembre
       | le \\d{1,2}(?:er)? | le premier
       | parler (?:à|a|avec) (?:quelquun|une personne|un humain|un conseiller|une conseillère|un responsable|le responsable|la responsable|le directeur|la directrice|le gérant|un commercial|un agent|un opérateur|le service \\p{L}+|au service \\p{L}+|votre \\p{L}+)
+      | parler (?:à|a|au|aux|avec) (?:\\p{L}+ ){0,2}(?:${FR_PEOPLE}) | être rappelé\\p{L}*
       | me passer | passez moi | me mettre en relation | mettre en relation | me transférer | transférez moi | opérateur | opératrice`),
   },
   es: {
@@ -136,6 +177,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | enero | febrero | marzo | abril | mayo | junio | julio | agosto | septiembre | setiembre | octubre | noviembre | diciembre
       | día \\d{1,2}
       | hablar con (?:alguien|una persona|un humano|un agente|un asesor|una asesora|el encargado|la encargada|el gerente|el responsable|un responsable|un comercial|ventas|soporte|atención al cliente|el departamento \\p{L}+|su \\p{L}+)
+      | hablar con (?:\\p{L}+ ){0,2}(?:${ES_PEOPLE}) | (?:me|nos) llame\\p{L}* | llamarme | devolver(?:me)? la llamada
       | pasarme con | pásame con | páseme con | me pasa con | me puede pasar | transferir | transfiérame | comunicarme con | ponerme con
       | operador | operadora`),
   },
@@ -153,6 +195,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | persona reale | robot | bot | intelligenza artificiale | registrata | registrando
       | gennaio | febbraio | marzo | aprile | maggio | giugno | luglio | agosto | settembre | ottobre | novembre | dicembre
       | parlare con (?:qualcuno|una persona|un umano|un operatore|unoperatrice|un consulente|il responsabile|un responsabile|il titolare|le vendite|lassistenza|il commerciale|un commerciale|il servizio \\p{L}+|il vostro \\p{L}+)
+      | parlare con (?:\\p{L}+ ){0,2}(?:${IT_PEOPLE}) | richiam\\p{L}* | (?:mi|ci) chiami\\p{L}*
       | passarmi | mi passa | mi può passare | mi puo passare | trasferire | trasferirmi | mettermi in contatto | operatore | operatrice`),
   },
   pt: {
@@ -169,6 +212,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | repetir | tchau | obrigado | obrigada | humano | pessoa real | robô | robo | bot | inteligência artificial | gravado | gravada
       | janeiro | fevereiro | março | abril | maio | junho | julho | agosto | setembro | outubro | novembro | dezembro | dia \\d{1,2}
       | falar com (?:alguém|uma pessoa|um humano|um atendente|uma atendente|um consultor|uma consultora|o responsável|um responsável|o gerente|o comercial|vendas|o suporte|o setor \\p{L}+|o departamento \\p{L}+)
+      | falar com (?:\\p{L}+ ){0,2}(?:${PT_PEOPLE}) | (?:me|nos) lig\\p{L}* | ligar me | ligue me | liguem me
       | me passar | me passa | me transferir | transferir | atendente | operador | operadora`),
   },
   nl: {
@@ -186,7 +230,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | opgenomen | januari | februari | maart | april | mei | juni | juli | augustus | september | oktober | november | december
       | \\d{1,2}(?:e|ste|de)
       | (?:spreken|praten) met (?:iemand|een mens|een persoon|een medewerker|een medewerkster|de manager|de eigenaar|verkoop|de verkoop|support|de klantenservice)
-      | iemand spreken | met iemand | doorverbinden | doorverbonden | verbinden met | doorzetten`),
+      | (?:spreken|praten) met (?:\\p{L}+ ){0,2}(?:${NL_PEOPLE}) | (?:met|een|de|het|uw|jullie|iemand van de) (?:\\p{L}+ ){0,2}(?:${NL_PEOPLE}) (?:\\p{L}+ )?(?:spreken|praten)
+      | teruggebeld | iemand spreken | met iemand | doorverbinden | doorverbonden | verbinden met | doorzetten`),
   },
 };
 
