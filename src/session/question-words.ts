@@ -5,13 +5,35 @@
 // their details, talk about the call itself; English's words count in every language (callers mix).
 import type { KnownLanguage } from '../util/language.ts';
 
-/** One language's words for reading a turn. */
+/** One language's words for reading a turn (a statement that asks is in `statements`; those said at the start are in `questionStart` too, which the turn detector reads). */
 export interface QuestionWords {
   fillerStart: RegExp;
   questionStart: RegExp;
   asking: RegExp;
+  /** Statements that ask for information ("I'm interested in…", "interesuje mnie…"), anywhere in the turn. */
+  statements: RegExp;
   ownTask: RegExp;
 }
+
+/**
+ * Per language, the statements that count as asking: said anywhere in a turn, they make it a
+ * question, so strict knowledge declines it when the documents do not cover what it names
+ * ("Interesuje mnie audyt finansowy." for an office that offers no audits). Any other statement
+ * goes to the model. Lower case, apostrophes dropped, as a recogniser's words are read; docs/knowledge.md
+ * lists them (test/docs/asking-statements.test.ts keeps the two equal).
+ */
+export const ASKING_STATEMENTS: Record<KnownLanguage, string> = {
+  en: `tell me | i wonder | wondering | curious | any idea | want to know | need to know | like to know | hoping to know | interested in`,
+  pl: `chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać | chciałabym zapytać
+    | mam pytanie | pytanie | proszę powiedzieć | powiedzcie | powiedzieć mi | powie mi | powiedz mi | powiecie mi | interesuje mnie | interesują mnie
+    | ciekawi mnie | jestem zainteresowany | jestem zainteresowana | jesteśmy zainteresowani`,
+  de: `möchte wissen | gerne wissen | gern wissen | wollte fragen | hätte eine frage | habe eine frage | sagen sie mir | interessiere mich | interessiert mich`,
+  fr: `voudrais savoir | jaimerais savoir | dites moi | je me demande | je suis intéressé | je suis intéressée | mintéresse | mintéressent`,
+  es: `me puede decir | me gustaría saber | quisiera saber | quiero saber | necesito saber | me interesa | me interesan | estoy interesado | estoy interesada`,
+  it: `vorrei sapere | mi può dire | mi puo dire | mi interessa | mi interessano | sono interessato | sono interessata`,
+  pt: `gostaria de saber | queria saber | quero saber | me diga | pode me dizer | tenho interesse | estou interessado | estou interessada | me interessa`,
+  nl: `wil weten | graag weten | ik vroeg me af | ik ben benieuwd | interesse in | geïnteresseerd in`,
+};
 
 // Alternatives separated by " | " (a "|" inside a group has no spaces), across lines; boundaries
 // are any non-letter (`\b` knows only ASCII letters).
@@ -39,7 +61,8 @@ const ENGLISH: QuestionWords = {
   fillerStart: /^(?:(?:um|uh|erm|er|hmm|so|and|ok|okay|oh|well|yeah|hi|hey|hello|right|alright|also|like|actually|sorry|quick question|one more thing|just)\s+)+/,
   questionStart:
     /^(?:what|whats|who|whom|whose|which|when|where|why|how|hows|do|does|did|dont|doesnt|is|isnt|are|arent|was|were|can|cant|could|will|would|should|shall|may|might|have|has|any|tell me|i wonder|wondering|curious|i was wondering|id like to know|i want to know|i need to know|i was hoping to know)\b/,
-  asking: /\b(?:do|does|can|could|will|would|is|are) (?:you|your|u|ya|they|it|there|i|we)\b|\b(?:any idea|wondering|curious|want to know|need to know|like to know|tell me|how much|how long|or not)\b/,
+  asking: /\b(?:do|does|can|could|will|would|is|are) (?:you|your|u|ya|they|it|there|i|we)\b|\b(?:how much|how long|or not)\b/,
+  statements: anywhere(ASKING_STATEMENTS.en),
   ownTask: new RegExp(
     [
       String.raw`\b(?:book|booking|schedule|scheduling|reschedule|appointment|appointments|meeting|slot|slots|availability|available|calendar|intro call|a call|call me|call back|callback|put me down|put me in|pencil me in|sign me up for|o ?clock|\d+ ?(?:am|pm))\b`,
@@ -104,8 +127,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | może pan | może pani | prowadzicie | przyjmujecie | oferujecie | robicie | zajmujecie się | obsługujecie
       | chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać
       | chciałabym zapytać | mam pytanie | pytanie | proszę powiedzieć | powie mi pan | powie mi pani | powiedzcie | interesuje mnie`),
-    asking: anywhere(`czy | ile kosztuje | ile kosztują | ile to | ile trwa | jak długo | chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć
-      | ciekawi mnie | interesuje mnie | powiedzieć mi | powie mi | powiedz mi | powiecie mi`),
+    asking: anywhere(`czy | ile kosztuje | ile kosztują | ile to | ile trwa | jak długo`),
+    statements: anywhere(ASKING_STATEMENTS.pl),
     ownTask: anywhere(`umówić | umówię | umówmy | umówienie | umówienia | umawiać | umawiam | spotkanie | spotkania | spotkaniu | spotkać
       | rozmow\\p{L}* | rozmawiać | termin | terminy | terminu | terminie | terminów | terminach | wolny | wolne | wolnego | wolnych
       | wolnym | wolna | wolną | wolnej | wolnego miejsca | wolne miejsce | miejsce | miejsca | rezerwacj\\p{L}* | zarezerwować
@@ -129,7 +152,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | kannst du | ist | sind | bietet | bieten sie | machen sie | macht ihr | nehmen sie | akzeptieren sie | muss ich | darf ich
       | soll ich | brauche ich | braucht man | ich möchte wissen | ich wollte fragen | ich hätte eine frage | sagen sie mir`),
     asking: anywhere(`gibt es | kann ich | kann man | können sie | könnt ihr | haben sie | habt ihr | wie viel | wieviel | wie lange
-      | wissen sie | möchte wissen | gerne wissen | oder nicht`),
+      | wissen sie | oder nicht`),
+    statements: anywhere(ASKING_STATEMENTS.de),
     ownTask: anywhere(`termin\\p{L}* | buchen | buchung | reservieren | reservierung | vereinbaren | ausmachen | besprechung | gespräch
       | rückruf | zurückrufen | anrufen | frei | freie | freien | freier | verfügbar | kalender | uhr | heute | morgen | übermorgen
       | montag\\p{L}* | dienstag\\p{L}* | mittwoch\\p{L}* | donnerstag\\p{L}* | freitag\\p{L}* | samstag\\p{L}* | sonntag\\p{L}*
@@ -148,8 +172,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     questionStart: starts(`que | quoi | quel | quelle | quels | quelles | qui | combien | quand | où | comment | pourquoi | est ce | estce
       | quest ce | avez vous | vous avez | vous faites | vous acceptez | acceptez vous | faites vous | proposez vous | peut on
       | puis je | pouvez vous | est il | y a t il | il y a | cest | je voudrais savoir | jaimerais savoir | dites moi`),
-    asking: anywhere(`est ce que | est ce quil | combien | avez vous | pouvez vous | puis je | peut on | y a t il | je voudrais savoir
-      | jaimerais savoir | ou pas | ou non`),
+    asking: anywhere(`est ce que | est ce quil | combien | avez vous | pouvez vous | puis je | peut on | y a t il | ou pas | ou non`),
+    statements: anywhere(ASKING_STATEMENTS.fr),
     ownTask: anywhere(`rendez vous | rdv | réserver | réservation | prendre rendez | créneau | créneaux | disponible | disponibles
       | disponibilité | disponibilités | calendrier | agenda | rappeler | rappel | appel | aujourdhui | demain | après demain
       | lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche | semaine prochaine | cette semaine | \\d+ ?h(?:\\d+)?
@@ -168,8 +192,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | cuando | dónde | donde | adónde | cómo | como | por qué | hay | tienen | tienes | tiene usted | puedo | puede | pueden
       | podría | podrían | se puede | aceptan | hacen | ofrecen | trabajan | es | son | está | están | me puede decir
       | me gustaría saber | quisiera saber | quiero saber | necesito saber`),
-    asking: anywhere(`se puede | puedo | pueden | hay | tienen | cuánto | cuánta | cuántos | cuántas | me gustaría saber | quisiera saber
-      | o no`),
+    asking: anywhere(`se puede | puedo | pueden | hay | tienen | cuánto | cuánta | cuántos | cuántas | o no`),
+    statements: anywhere(ASKING_STATEMENTS.es),
     ownTask: anywhere(`cita | citas | reservar | reserva | agendar | programar | reunión | llamada | hueco | huecos | disponible | disponibles
       | disponibilidad | calendario | agenda | hoy | mañana | pasado mañana | lunes | martes | miércoles | jueves | viernes
       | sábado | domingo | próxima semana | esta semana | a las \\d+ | mi nombre | mi correo | mi email | mi número | me llamo
@@ -187,7 +211,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     questionStart: starts(`che | cosa | che cosa | chi | quale | quali | quanto | quanta | quanti | quante | quando | dove | come | perché
       | perche | cè | ci sono | avete | fate | accettate | offrite | posso | può | puo | potete | si può | si puo | è | sono
       | vorrei sapere | mi può dire | mi puo dire`),
-    asking: anywhere(`posso | potete | si può | si puo | avete | cè | ci sono | quanto costa | quanto tempo | vorrei sapere | o no`),
+    asking: anywhere(`posso | potete | si può | si puo | avete | cè | ci sono | quanto costa | quanto tempo | o no`),
+    statements: anywhere(ASKING_STATEMENTS.it),
     ownTask: anywhere(`appuntament\\p{L}* | prenotare | prenotazione | prenotazioni | fissare | incontro | chiamata | richiamare
       | disponibile | disponibili | disponibilità | calendario | agenda | oggi | domani | dopodomani | lunedì | martedì
       | mercoledì | giovedì | venerdì | sabato | domenica | prossima settimana | questa settimana | alle \\d+ | mi chiamo
@@ -204,7 +229,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     questionStart: starts(`que | o que | quem | qual | quais | quanto | quanta | quantos | quantas | quando | onde | como | por que | porque
       | porquê | há | tem | têm | vocês têm | voces tem | posso | pode | podem | poderia | aceitam | fazem | oferecem | trabalham
       | é | são | está | estão | gostaria de saber | queria saber | quero saber | me diga | pode me dizer`),
-    asking: anywhere(`posso | podem | tem como | há | quanto custa | quanto tempo | gostaria de saber | queria saber | ou não`),
+    asking: anywhere(`posso | podem | tem como | há | quanto custa | quanto tempo | ou não`),
+    statements: anywhere(ASKING_STATEMENTS.pt),
     ownTask: anywhere(`marcar | agendar | agendamento | reserva | reservar | consulta | reunião | chamada | disponível | disponíveis
       | disponibilidade | vaga | vagas | calendário | agenda | hoje | amanhã | depois de amanhã | segunda feira | terça feira
       | quarta feira | quinta feira | sexta feira | segunda | terça | quarta | quinta | sexta | sábado | domingo
@@ -222,7 +248,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | kan ik | kunnen | kunt u | kun je | mag ik | moet ik | doen jullie | doet u | bieden jullie | accepteren jullie
       | werken jullie | ik wil graag weten | ik vroeg me af | weet u | weet je`),
     asking: anywhere(`kan ik | kunt u | kun je | kunnen jullie | hebben jullie | heeft u | is er | zijn er | hoeveel | hoe lang | wat kost
-      | wil weten | graag weten | of niet`),
+      | of niet`),
+    statements: anywhere(ASKING_STATEMENTS.nl),
     ownTask: anywhere(`afspraak | afspraken | boeken | reserveren | reservering | inplannen | plannen | gesprek | terugbellen | bellen
       | beschikbaar | vrij | vrije | agenda | kalender | vandaag | morgen | overmorgen | maandag | dinsdag | woensdag | donderdag
       | vrijdag | zaterdag | zondag | volgende week | deze week | \\d+ uur | mijn naam | mijn email | mijn e mail | mijn nummer
