@@ -81,7 +81,7 @@ export function readBackHow(spec: Pick<CollectSpec, 'confirm'>, say: string): st
     case 'spell':
       return `spell it back letter by letter ("${say}") and wait for a yes`;
     case 'digits':
-      return `read it back digit by digit, in groups ("${say}"), and wait for a yes`;
+      return `read it back digit by digit, in groups ("${say}"), not as one long number, and wait for a yes`;
     case 'repeat':
       return `say it back ("${say}") and wait for a yes`;
     default:
