@@ -36,8 +36,10 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
       | jakie (?:mam|mamy) prawa | jak (?:(?:mogę|można|mam|możemy) )?(?:odliczyć|uniknąć|zaoszczędzić|płacić mniej|zapłacić mniej|obniżyć|zmniejszyć)
       | powinienem | powinnam | powinniśmy | opłaca się | opłaci się | co mi jest | co to może być | czy to może być
       | (?:żeby|aby|by) (?:\\S+ ){0,3}(?:nie (?:płacić|płacił|płaciła|płacili|zapłacić|zapłacił|zapłaciła)|(?:płacić|płacił|płaciła|zapłacić|zapłacił|zapłaciła) mniej|mniej (?:płacić|płacił|płaciła|zapłacić|zapłacił|zapłaciła)|zaoszczędzić|oszczędzić)
-      | (?:lepsz[aeyi]|lepszy|lepsze|korzystniejsz\\p{L}*|opłacalniejsz\\p{L}*|bardziej opłacaln\\p{L}*) (?:\\S+ ){0,3}(?:niż|od)
-      | (?:co|który|która|które) (?:\\S+ ){0,4}(?:lepsz\\p{L}*|korzystniejsz\\p{L}*|bardziej opłacaln\\p{L}*)
+      | (?:lepsz\\p{L}*|korzystniejsz\\p{L}*|opłacalniejsz\\p{L}*|bardziej opłacaln\\p{L}*) (?:\\S+ ){0,8}niż | (?:lepsz\\p{L}*|korzystniejsz\\p{L}*|opłacalniejsz\\p{L}*|bardziej opłacaln\\p{L}*) (?:\\S+ ){0,3}od
+      | (?:co|który|która|które|którą|którego|której|jaki|jaka|jakie|jaką) (?:\\S+ ){0,6}(?:lepsz\\p{L}*|korzystniejsz\\p{L}*|opłacalniejsz\\p{L}*|bardziej opłacaln\\p{L}*)
+      | czy (?!(?:macie|masz|mają|ma|oferujecie|dostanę|dostać)\\s)(?:\\S+ ){0,3}(?:lepsz\\p{L}*|korzystniejsz\\p{L}*|opłacalniejsz\\p{L}*|bardziej opłacaln\\p{L}*) | co (?:\\S+ ){0,2}lepiej
+      | czy (?:się )?kwalifikuj\\p{L}* | czy (?:mi|nam) (?:przysługuje|przysługują|należy się) | czy spełniam (?:warunki|kryteria)
       | się (?:opłaca|opłaci|opłacało|opłacałoby) | (?:opłaca|opłaci|opłacało|opłacałoby) (?:mi|nam|to) się | czy (?:to )?(?:jest )?opłacalne
       | czy (?:mam|mamy) (?:\\S+ )?(?:przejść|wybrać|zmienić|założyć|zamknąć|zawiesić)`,
     topics: {
@@ -78,7 +80,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
     asking: `soll ich | sollte ich | sollten wir | muss ich | müssen wir | brauche ich | darf ich | kann ich (?:absetzen|abziehen|nehmen|einnehmen)
       | würden sie (?:empfehlen|raten) | was (?:soll|kann|muss) ich (?:tun|machen|nehmen) | ist (?:das|es) (?:normal|gefährlich|sicher|legal|erlaubt|schlimm|sinnvoll)
       | lohnt (?:es )?sich | was sind meine rechte | welche rechte habe ich | habe ich (?:das recht|anspruch) | was droht mir
-      | damit (?:ich|wir) (?:\\S+ ){0,3}(?:weniger|nicht so viel|keine) | weniger (?:\\S+ )?(?:zahlen|bezahlen|zahle|bezahle) | besser als
+      | damit (?:ich|wir) (?:\\S+ ){0,3}(?:weniger|nicht so viel|keine) | weniger (?:\\S+ )?(?:zahlen|bezahlen|zahle|bezahle) | (?:besser|günstiger|vorteilhafter|sinnvoller|lohnender) (?:\\S+ ){0,6}als
+      | (?:was|welche\\p{L}*) (?:\\S+ ){0,6}(?:besser|vorteilhafter|sinnvoller) | kann ich (?:\\S+ ){0,4}(?:absetzen|abziehen|geltend machen|abschreiben)
+      | bin ich (?:\\S+ )?(?:berechtigt|förderberechtigt|anspruchsberechtigt) | komme ich (?:\\S+ ){0,3}in frage
       | (?:ist es|wäre es|ist das|wäre das|was ist) (?:\\S+ )?(?:besser|günstiger für mich|sinnvoller) | (?:lohnt|rentiert|rechnet) (?:es |das )?sich | zahlt (?:es|das) sich aus`,
     topics: {
       medical: {
@@ -106,7 +110,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
     asking: `est ce que je dois | dois je | je dois | faut il | devrais je | je devrais | est ce que je devrais | puis je (?:déduire|prendre)
       | est ce (?:normal|grave|dangereux|légal|sûr) | cest (?:normal|grave|dangereux|légal) | vaut il mieux | ça vaut le coup | est ce rentable
       | quels sont mes droits | ai je le droit | me conseillez vous | vous me conseillez | que (?:dois|devrais) je faire | quest ce que je risque
-      | pour (?:\\S+ ){0,2}(?:payer moins|moins payer|ne pas payer|économiser) | payer moins | (?:mieux|plus avantageux|plus avantageuse|plus intéressant|plus intéressante|préférable) que
+      | pour (?:\\S+ ){0,2}(?:payer moins|moins payer|ne pas payer|économiser) | payer moins | (?:mieux|plus avantageu\\p{L}*|plus intéressant\\p{L}*|préférable|plus rentable) (?:\\S+ ){0,6}que
+      | (?:quest ce qui|qui|quel|quelle|quels|quelles|lequel|laquelle) (?:\\S+ ){0,4}(?:mieux|plus avantageu\\p{L}*|préférable|plus intéressant\\p{L}*|plus rentable)
+      | (?:puis je|est ce que je peux|je peux|peut on|est ce quon peut) (?:\\S+ ){0,3}(?:déduire|défiscaliser) | ai je droit | (?:suis je|je suis) éligible
       | (?:est ce que cest|cest|est ce|serait ce) (?:mieux|plus avantageux|préférable) | (?:ça|cela) vaut (?:le coup|la peine) | cest rentable`,
     topics: {
       medical: {
@@ -134,7 +140,9 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
     asking: `debo | debería | deberia | tengo que | tendría que | hace falta | me conviene | conviene | vale la pena | puedo (?:deducir|desgravar|tomar)
       | es (?:normal|grave|peligroso|seguro|legal) | qué (?:debo|debería|puedo) hacer | qué me recomienda | me recomienda | cuáles son mis derechos
       | tengo derecho | qué me puede pasar
-      | para (?:\\S+ ){0,2}(?:pagar menos|no pagar|ahorrar) | pagar menos | mejor que | (?:es|sería) mejor | más (?:conveniente|ventajoso|ventajosa|rentable)
+      | para (?:\\S+ ){0,2}(?:pagar menos|no pagar|ahorrar) | pagar menos | mejor (?:\\S+ ){0,6}que
+      | (?:cuál|cuáles|qué) (?:\\S+ ){0,4}(?:mejor|más conveniente|más ventajos\\p{L}*|conviene más) | puedo (?:\\S+ ){0,3}(?:deducir|desgravar)
+      | cumplo (?:con )?(?:los )?requisitos | soy elegible | (?:es|sería) mejor | más (?:conveniente|ventajoso|ventajosa|rentable)
       | merece la pena | sale a cuenta | compensa | es rentable`,
     topics: {
       medical: {
@@ -161,7 +169,8 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
   it: {
     asking: `devo | dovrei | conviene | mi conviene | vale la pena | posso (?:detrarre|dedurre|prendere) | è (?:normale|grave|pericoloso|sicuro|legale)
       | cosa (?:devo|dovrei|posso) fare | mi consiglia | cosa mi consiglia | quali sono i miei diritti | ho diritto | cosa rischio
-      | per (?:\\S+ ){0,2}(?:pagare meno|non pagare|risparmiare) | pagare meno | meglio (?:di|che|del|della|dello|dei|delle) | (?:è|sarebbe) meglio
+      | per (?:\\S+ ){0,2}(?:pagare meno|non pagare|risparmiare) | pagare meno | (?:meglio|migliore|più convenient\\p{L}*) (?:\\S+ ){0,6}(?:di|che|del|della|dello|dei|delle|rispetto)
+      | (?:cosa|quale|quali) (?:\\S+ ){0,4}(?:meglio|migliore|più convenient\\p{L}*) | posso (?:\\S+ ){0,3}(?:detrarre|dedurre|scaricare) | sono idone\\p{L}* | (?:è|sarebbe) meglio
       | più convenient[ei] | ne vale la pena | è redditizio`,
     topics: {
       medical: {
@@ -189,7 +198,8 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
     asking: `devo | deveria | tenho que | vale a pena | compensa | posso (?:deduzir|tomar) | é (?:normal|grave|perigoso|seguro|legal)
       | o que (?:devo|deveria|posso) fazer | o que (?:me )?recomenda | quais são os meus direitos | quais sao os meus direitos | tenho direito
       | o que me pode acontecer
-      | para (?:\\S+ ){0,2}(?:pagar menos|não pagar|poupar|economizar) | pagar menos | melhor (?:do )?que | (?:é|seria) melhor | mais vantajos[oa]
+      | para (?:\\S+ ){0,2}(?:pagar menos|não pagar|poupar|economizar) | pagar menos | melhor (?:\\S+ ){0,6}(?:do que|que)
+      | (?:qual|quais|o que) (?:\\S+ ){0,4}(?:melhor|mais vantajos\\p{L}*|compensa mais) | posso (?:\\S+ ){0,3}deduzir | sou elegível | (?:é|seria) melhor | mais vantajos[oa]
       | é rentável`,
     topics: {
       medical: {
@@ -217,7 +227,8 @@ export const ADVICE_WORDS: Record<Exclude<KnownLanguage, 'en'>, AdviceWords> = {
     asking: `moet ik | moeten wij | moeten we | zou ik | zouden we | mag ik | kan ik (?:aftrekken|nemen|innemen)
       | is (?:het|dit|dat) (?:normaal|gevaarlijk|veilig|legaal|erg|verstandig) | loont het | is het de moeite | wat (?:moet|kan|zou) ik (?:doen|nemen)
       | wat raadt u aan | raadt u aan | wat zijn mijn rechten | heb ik recht op | wat riskeer ik
-      | zodat (?:ik|we|wij) (?:\\S+ ){0,2}minder | om minder (?:\\S+ )?te betalen | minder (?:\\S+ )?betalen | beter dan | is het beter
+      | zodat (?:ik|we|wij) (?:\\S+ ){0,2}minder | om minder (?:\\S+ )?te betalen | minder (?:\\S+ )?betalen | (?:beter|voordeliger|gunstiger) (?:\\S+ ){0,6}dan
+      | (?:wat|welke|welk) (?:\\S+ ){0,4}(?:beter|voordeliger|gunstiger) | kan ik (?:\\S+ ){0,6}aftrekken | kom ik (?:\\S+ ){0,4}in aanmerking | is het beter
       | (?:is|wat is) (?:\\S+ ){0,2}voordeliger | loont het | rendabel | levert het (?:wat|iets) op`,
     topics: {
       medical: {

@@ -26,12 +26,14 @@ export const MAX_ABSENT_SHARE = 0.75;
 /** Cosine similarity at which the nearest passage counts as answering, without `knowledge.embeddings.minSimilarity`. */
 export const DEFAULT_MIN_SIMILARITY = 0.5;
 
-/** Whether a caller's words read as a question in the agent's language (by punctuation, by how they start, or by an asking phrase). */
+/** Whether a caller's words read as a question in the agent's language (by punctuation, by how they start, by an asking phrase, or as a statement that asks: ASKING_STATEMENTS). */
 export function looksLikeQuestion(text: string, language: KnownLanguage = 'en'): boolean {
   if (text.trim().endsWith('?') || text.trim().startsWith('¿')) return true;
   const words = questionWordsOf(language);
-  const spoken = wordsOf(text).join(' ').replace(words.fillerStart, '');
-  return words.questionStart.test(spoken) || words.asking.test(spoken);
+  const heard = wordsOf(text).join(' ');
+  const spoken = heard.replace(words.fillerStart, '');
+  // A statement that asks counts wherever it stands, filler words included ("proszę powiedzieć").
+  return words.questionStart.test(spoken) || words.asking.test(spoken) || words.statements.test(heard);
 }
 
 /** Whether the words are about the agent's own tasks or the call itself (in its language or English), which the documents need not cover. */

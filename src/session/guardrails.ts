@@ -50,7 +50,7 @@ export const BUILT_IN_TOPICS: Record<'medical' | 'legal' | 'financial', TopicRul
     examples: ['Can I take my landlord to court over this?', 'Am I legally entitled to a refund from them?', 'What are my rights if my employer fires me?', 'Should I sign this contract?'],
   },
   financial: {
-    words: 'invest investing investment investments stock stocks shares crypto bitcoin pension pensions mortgage loan loans savings retirement portfolio fund funds tax taxes isa'.split(' '),
+    words: 'invest investing investment investments stock stocks shares crypto bitcoin pension pensions mortgage loan loans savings retirement portfolio fund funds tax taxes isa deduct deduction deductions deductible rebate rebates'.split(' ').concat('tax credit', 'tax credits', 'federal credit', 'energy credit'),
     say: "I'm not able to give financial advice; an independent financial adviser can help with that. I'm happy to help with anything about our services.",
     examples: ['Where should I put my savings?', 'Is now a good time to buy shares?', 'Should I pay off my mortgage early?', 'Which pension should I choose?'],
   },
@@ -58,7 +58,7 @@ export const BUILT_IN_TOPICS: Record<'medical' | 'legal' | 'financial', TopicRul
 
 // Ways of asking for advice, on the words as a recogniser writes them.
 const ASKING_ADVICE =
-  /\b(?:should i|should we|do i need|do i have to|would you (?:recommend|advise|suggest)|what (?:should|can|do) i (?:take|do|use|buy|try)|can i take|is (?:it|this|that) (?:normal|safe|serious|bad|ok|okay|dangerous|legal|allowed|worth)|is it a good idea|am i (?:allowed|liable|entitled)|what are my rights|could (?:it|this) be|do you think (?:i|it|this)|what(?:s| is) wrong with|what causes|how (?:much|many|often) should i|is there anything i can|(?:pay|owe|paying|owing) less|so (?:that )?(?:i|we) (?:dont|do not|wont|will not) (?:have to )?pay|(?:better|worse) (?:than|off)|(?:is|would) (?:it|that|this) be better|is it better|which (?:one |option )?(?:is|would be) better|(?:does|would|will|did) (?:it|this|that) (?:really )?pay off|pays off|worth it|(?:does|would) (?:it|that|this) make sense)\b/;
+  /\b(?:should i|should we|do i need|do i have to|would you (?:recommend|advise|suggest)|what (?:should|can|do) i (?:take|do|use|buy|try)|can i take|is (?:it|this|that) (?:normal|safe|serious|bad|ok|okay|dangerous|legal|allowed|worth)|is it a good idea|am i (?:allowed|liable|entitled|eligible)|are we (?:eligible|entitled)|can (?:i|we) (?:deduct|claim|write off|expense|offset)|(?:do|would|will|could|can) (?:i|we) (?:qualify|be eligible)|what are my rights|could (?:it|this) be|do you think (?:i|it|this)|what(?:s| is) wrong with|what causes|how (?:much|many|often) should i|is there anything i can|(?:pay|owe|paying|owing) less|so (?:that )?(?:i|we) (?:dont|do not|wont|will not) (?:have to )?pay|(?:better|worse) (?:\w+ ){0,6}?than|(?:better|worse) off|what(?:s| is| would be) (?:\w+ ){0,3}?better|which (?:\w+ ){0,3}?(?:is|would be|will be) better|(?:is|would) (?:it|that|this) be better|is it better|which (?:one |option )?(?:is|would be) better|(?:does|would|will|did) (?:it|this|that) (?:really )?pay off|pays off|worth it|(?:does|would) (?:it|that|this) make sense)\b/;
 
 /** Cosine similarity to a topic's nearest example at which a turn counts as the topic, without `minSimilarity`. */
 export const DEFAULT_TOPIC_SIMILARITY = 0.6;

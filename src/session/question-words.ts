@@ -5,13 +5,35 @@
 // their details, talk about the call itself; English's words count in every language (callers mix).
 import type { KnownLanguage } from '../util/language.ts';
 
-/** One language's words for reading a turn. */
+/** One language's words for reading a turn (a statement that asks is in `statements`; those said at the start are in `questionStart` too, which the turn detector reads). */
 export interface QuestionWords {
   fillerStart: RegExp;
   questionStart: RegExp;
   asking: RegExp;
+  /** Statements that ask for information ("I'm interested in…", "interesuje mnie…"), anywhere in the turn. */
+  statements: RegExp;
   ownTask: RegExp;
 }
+
+/**
+ * Per language, the statements that count as asking: said anywhere in a turn, they make it a
+ * question, so strict knowledge declines it when the documents do not cover what it names
+ * ("Interesuje mnie audyt finansowy." for an office that offers no audits). Any other statement
+ * goes to the model. Lower case, apostrophes dropped, as a recogniser's words are read; docs/knowledge.md
+ * lists them (test/docs/asking-statements.test.ts keeps the two equal).
+ */
+export const ASKING_STATEMENTS: Record<KnownLanguage, string> = {
+  en: `tell me | i wonder | wondering | curious | any idea | want to know | need to know | like to know | hoping to know | interested in`,
+  pl: `chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać | chciałabym zapytać
+    | mam pytanie | pytanie | proszę powiedzieć | powiedzcie | powiedzieć mi | powie mi | powiedz mi | powiecie mi | interesuje mnie | interesują mnie
+    | ciekawi mnie | jestem zainteresowany | jestem zainteresowana | jesteśmy zainteresowani`,
+  de: `möchte wissen | gerne wissen | gern wissen | wollte fragen | hätte eine frage | habe eine frage | sagen sie mir | interessiere mich | interessiert mich`,
+  fr: `voudrais savoir | jaimerais savoir | dites moi | je me demande | je suis intéressé | je suis intéressée | mintéresse | mintéressent`,
+  es: `me puede decir | me gustaría saber | quisiera saber | quiero saber | necesito saber | me interesa | me interesan | estoy interesado | estoy interesada`,
+  it: `vorrei sapere | mi può dire | mi puo dire | mi interessa | mi interessano | sono interessato | sono interessata`,
+  pt: `gostaria de saber | queria saber | quero saber | me diga | pode me dizer | tenho interesse | estou interessado | estou interessada | me interessa`,
+  nl: `wil weten | graag weten | ik vroeg me af | ik ben benieuwd | interesse in | geïnteresseerd in`,
+};
 
 // Alternatives separated by " | " (a "|" inside a group has no spaces), across lines; boundaries
 // are any non-letter (`\b` knows only ASCII letters).
@@ -23,11 +45,24 @@ const anywhere = (w: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt(w)})(?![
 /** Alternatives separated by " | " as one regular expression that matches anywhere, bounded by non-letters. */
 export const phrasesRegExp = anywhere;
 
+// People a caller may ask to speak to, by role (after "speak to a/the/your …"); plurals too.
+const PERSON_EN = [
+  'someone', 'somebody', 'anyone', 'anybody', 'person', 'people', 'human', 'humans', 'human being', 'sales', 'support',
+  'agents?', 'reps?', 'representatives?', 'salesperson', 'salespeople', 'salesman', 'salesmen', 'saleswoman', 'sales reps?',
+  'sales representatives?', 'sales team', 'sales department', 'support team', 'managers?', 'owner', 'boss', 'office', 'team',
+  'department', 'staff', 'member of (?:staff|the team|your team)', 'colleagues?', 'consultants?', 'advisors?', 'advisers?',
+  'specialists?', 'experts?', 'technicians?', 'engineers?', 'installers?', 'fitters?', 'electricians?', 'plumbers?', 'surveyors?',
+  'accountants?', 'bookkeepers?', 'doctors?', 'dentists?', 'nurses?', 'therapists?', 'lawyers?', 'solicitors?', 'attorneys?',
+  'receptionists?', 'reception', 'front desk', 'operator', 'supervisor', 'director', 'person in charge', 'someone in charge',
+  'customer (?:service|support)',
+].join('|');
+
 const ENGLISH: QuestionWords = {
   fillerStart: /^(?:(?:um|uh|erm|er|hmm|so|and|ok|okay|oh|well|yeah|hi|hey|hello|right|alright|also|like|actually|sorry|quick question|one more thing|just)\s+)+/,
   questionStart:
     /^(?:what|whats|who|whom|whose|which|when|where|why|how|hows|do|does|did|dont|doesnt|is|isnt|are|arent|was|were|can|cant|could|will|would|should|shall|may|might|have|has|any|tell me|i wonder|wondering|curious|i was wondering|id like to know|i want to know|i need to know|i was hoping to know)\b/,
-  asking: /\b(?:do|does|can|could|will|would|is|are) (?:you|your|u|ya|they|it|there|i|we)\b|\b(?:any idea|wondering|curious|want to know|need to know|like to know|tell me|how much|how long|or not)\b/,
+  asking: /\b(?:do|does|can|could|will|would|is|are) (?:you|your|u|ya|they|it|there|i|we)\b|\b(?:how much|how long|or not)\b/,
+  statements: anywhere(ASKING_STATEMENTS.en),
   ownTask: new RegExp(
     [
       String.raw`\b(?:book|booking|schedule|scheduling|reschedule|appointment|appointments|meeting|slot|slots|availability|available|calendar|intro call|a call|call me|call back|callback|put me down|put me in|pencil me in|sign me up for|o ?clock|\d+ ?(?:am|pm))\b`,
@@ -35,9 +70,11 @@ const ENGLISH: QuestionWords = {
       String.raw`\b(?:january|february|march|april|june|july|august|september|october|november|december|may \d{1,2}|(?:\d{1,2}(?:st|nd|rd|th)? (?:of )?|in |on |for |by |until |early |late |mid |end of |next |this )may)\b`,
       String.raw`\b(?:the|on) \d{1,2}(?:st|nd|rd|th)\b(?! (?:floor|century|anniversary|birthday|edition|year|grade|generation|place))`,
       String.raw`\bmy (?:name|email|e mail|phone|number|company|address)\b`,
-      // Asking for a person is the agent's business (a transfer tool, a callback), whoever the documents name.
-      String.raw`\b(?:speak|talk|chat) (?:to|with) (?:someone|somebody|anyone|anybody|a (?:real |live )?(?:person|human)|an? (?:agent|rep|representative|manager|consultant|advisor|adviser)|sales|support|the (?:manager|owner|boss|office|sales team|support team|sales department)|your (?:manager|boss|sales team|team)|customer (?:service|support))\b`,
-      String.raw`\b(?:someone|somebody) (?:i|we) can (?:speak|talk) (?:to|with)|put me through|transfer me|connect me (?:to|with)|representative|operator|live agent\b`,
+      // Asking for a person is the agent's business (a transfer tool, a callback), whoever the
+      // documents name: a verb of speaking and a person or a role ("speak to a salesperson"), not
+      // the role alone, so "what does a salesperson earn" is still a question on the documents.
+      String.raw`\b(?:speak|speaking|talk|talking|chat|chatting) (?:to|with) (?:(?:a|an|the|your|one of your|one of the|someone from|somebody from|someone in|somebody in|someone on|a member of|any of your) )?(?:(?:real|live|actual|human|qualified|senior|sales|support|solar|tax|customer|technical) )?(?:${PERSON_EN})\b`,
+      String.raw`\b(?:someone|somebody|anyone|anybody|a (?:real |live )?(?:person|human)) (?:i|we) (?:can|could|may|should) (?:speak|talk|chat) (?:to|with)|\bwho (?:can|could|should|do|would) (?:i|we) (?:speak|talk) (?:to|with)|\b(?:have|get) (?:someone|somebody|a person|one of your (?:\w+)) (?:to )?(?:call|ring|phone|contact) (?:me|us)\b|\b(?:ring|phone|contact) me back\b|put me through|transfer me|connect me (?:to|with)|representative|operator|live agent\b`,
       String.raw`\b(?:spell|repeat|say that again|you there|hear me|bye|goodbye|thanks|thank you|real person|human|robot|bot|machine|recording|recorded|are you an? ai|artificial|your name|who am i talking|who is this|who are you)\b`,
     ].join('|'),
   ),
@@ -55,6 +92,29 @@ const PL_MONTHS = `styczeń | stycznia | styczniu | styczniem | luty | lutego | 
   | sierpień | sierpnia | sierpniu | sierpniem | wrzesień | września | wrześniu | wrześniem | październik | października
   | październiku | październikiem | listopad | listopada | listopadzie | listopadem | grudzień | grudnia | grudniu | grudniem`;
 
+// People a Polish caller asks for, in any case ("z handlowcem", "poproszę księgową", "z kimś z biura").
+const PL_PEOPLE = [
+  'handlowc', 'sprzedawc', 'doradc', 'doradczyn', 'konsultant', 'księgow', 'właściciel', 'kierownik', 'kierowniczk', 'szef', 'prezes',
+  'dyrektor', 'specjalist', 'ekspert', 'technik', 'inżynier', 'instalator', 'monter', 'serwisant', 'pracowni', 'opiekun', 'lekarz',
+  'lekark', 'prawni', 'recepcj', 'sekretariat', 'człowiek', 'osob',
+].map((stem) => `${stem}\\p{L}*`).concat('kimś', 'kogoś', 'ktoś').join('|');
+
+// People by role in the other languages, as the stem of each form ("Verkäufer", "asesora", "commerciale").
+const people = (stems: string) => stems.split(/\s+/).filter(Boolean).map((stem) => `${stem}\\p{L}*`).join('|');
+const DE_PEOPLE = people(`verkäufer berater mitarbeiter techniker monteur installateur steuerberater buchhalter ansprechpartner verantwortlich
+  chef inhaber geschäftsführer menschen mensch fachmann fachleute experte expertin kundendienst kundenservice vertrieb verkauf arzt ärztin
+  anwalt anwältin empfang spezialist kollege kollegin jemand person`);
+const FR_PEOPLE = people(`commercia conseill vendeu technicien ingénieur installateur comptable médecin avocat responsable directeur directrice
+  gérant secrétaire standard accueil spécialiste expert collègue membre humain personne agent opérat quelquun service`);
+const ES_PEOPLE = people(`vendedor comercial asesor técnico ingenier instalador contable contador médic abogad recepci encargad gerente
+  responsable dueñ especialista expert compañer alguien persona humano agente operador departamento ventas soporte atención`);
+const IT_PEOPLE = people(`venditor commercial consulent tecnic ingegner installator contabil medic avvocat reception segreteri responsabil
+  titolar specialist espert collega qualcuno persona umano operator servizio assistenza vendite`);
+const PT_PEOPLE = people(`vendedor comercial consultor técnic engenheir instalador contabilist contador médic advogad receção recepção
+  rececionist recepcionist responsável gerente don especialista alguém pessoa humano atendente colega operador setor departamento vendas suporte`);
+const NL_PEOPLE = people(`verkoper verkoopster adviseur medewerker monteur installateur technicus boekhouder accountant arts dokter advocaat
+  receptie receptionist manager eigenaar specialist deskundige iemand mens persoon collega klantenservice verkoop support`);
+
 const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
   pl: {
     fillerStart: fillers(`yyy | eee | emm | hmm | a | i | no | to | dobra | dobrze | okej | ok | okay | aha | acha | tak | dzień dobry | dobry wieczór
@@ -67,8 +127,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | może pan | może pani | prowadzicie | przyjmujecie | oferujecie | robicie | zajmujecie się | obsługujecie
       | chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać
       | chciałabym zapytać | mam pytanie | pytanie | proszę powiedzieć | powie mi pan | powie mi pani | powiedzcie | interesuje mnie`),
-    asking: anywhere(`czy | ile kosztuje | ile kosztują | ile to | ile trwa | jak długo | chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć
-      | ciekawi mnie | interesuje mnie | powiedzieć mi | powie mi | powiedz mi | powiecie mi`),
+    asking: anywhere(`czy | ile kosztuje | ile kosztują | ile to | ile trwa | jak długo`),
+    statements: anywhere(ASKING_STATEMENTS.pl),
     ownTask: anywhere(`umówić | umówię | umówmy | umówienie | umówienia | umawiać | umawiam | spotkanie | spotkania | spotkaniu | spotkać
       | rozmow\\p{L}* | rozmawiać | termin | terminy | terminu | terminie | terminów | terminach | wolny | wolne | wolnego | wolnych
       | wolnym | wolna | wolną | wolnej | wolnego miejsca | wolne miejsce | miejsce | miejsca | rezerwacj\\p{L}* | zarezerwować
@@ -76,6 +136,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | ${PL_DAYS} | ${PL_MONTHS}
       | porozmawiać | porozmawiam | pogadać | połącz\\p{L}* (?:mnie|z|ze) | przełącz\\p{L}* (?:mnie|do|z|ze) | z kimś | z człowiekiem
       | z osobą | z żywą osobą | z kierownikiem | z szefem | z handlowcem | z działem \\p{L}+ | ze sprzedażą | z obsługą klienta
+      | (?:mówić|pomówić|rozmawiać|porozmawiać|pogadać|skontaktować się|skontaktuję się|kontakt|kontaktu|połączyć|połączy|przełączyć|przełączy) (?:\\p{L}+ ){0,2}(?:z|ze) (?:${PL_PEOPLE})
+      | (?:poproszę|proszę o|poprosić) (?:\\p{L}+ )?(?:${PL_PEOPLE}) | (?:za|od)dzwoni\\p{L}*
       | mój (?:email|e mail|mail|mejl|adres|numer|telefon|nip) | moje (?:imię|nazwisko|dane) | moja firma | nazywam się | mam na imię
       | na imię mam | moje imię | przeliteruj\\p{L}* | przeliterować | literuj\\p{L}* | powtórz\\p{L}* | słyszy mnie | słyszysz mnie
       | słychać | do widzenia | do usłyszenia | dziękuję | dzięki | człowiek\\p{L}* | konsultant\\p{L}* | prawdziw\\p{L}* osob\\p{L}*
@@ -90,7 +152,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | kannst du | ist | sind | bietet | bieten sie | machen sie | macht ihr | nehmen sie | akzeptieren sie | muss ich | darf ich
       | soll ich | brauche ich | braucht man | ich möchte wissen | ich wollte fragen | ich hätte eine frage | sagen sie mir`),
     asking: anywhere(`gibt es | kann ich | kann man | können sie | könnt ihr | haben sie | habt ihr | wie viel | wieviel | wie lange
-      | wissen sie | möchte wissen | gerne wissen | oder nicht`),
+      | wissen sie | oder nicht`),
+    statements: anywhere(ASKING_STATEMENTS.de),
     ownTask: anywhere(`termin\\p{L}* | buchen | buchung | reservieren | reservierung | vereinbaren | ausmachen | besprechung | gespräch
       | rückruf | zurückrufen | anrufen | frei | freie | freien | freier | verfügbar | kalender | uhr | heute | morgen | übermorgen
       | montag\\p{L}* | dienstag\\p{L}* | mittwoch\\p{L}* | donnerstag\\p{L}* | freitag\\p{L}* | samstag\\p{L}* | sonntag\\p{L}*
@@ -100,7 +163,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | januar | jänner | februar | märz | april | mai | juni | juli | august | september | oktober | november | dezember
       | am \\d{1,2} | \\d{1,2} ?(?:ten|sten)
       | mit jemandem | mit (?:\\p{L}+ ){0,2}(?:sprechen|reden) | verbinden sie mich | mich verbinden | verbunden werden | durchstellen
-      | weiterleiten | weiterverbinden`),
+      | weiterleiten | weiterverbinden | (?:mit|einen|eine|den|die|ihren|ihre|jemanden) (?:\\p{L}+ ){0,2}(?:${DE_PEOPLE}) (?:\\p{L}+ )?(?:sprechen|reden|erreichen)
+      | zurückgerufen | ruft mich (?:\\p{L}+ ){0,2}an`),
   },
   fr: {
     fillerStart: fillers(`euh | bah | ben | bon | alors | donc | et | mais | oui | ok | okay | bonjour | salut | excusez moi | pardon
@@ -108,8 +172,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     questionStart: starts(`que | quoi | quel | quelle | quels | quelles | qui | combien | quand | où | comment | pourquoi | est ce | estce
       | quest ce | avez vous | vous avez | vous faites | vous acceptez | acceptez vous | faites vous | proposez vous | peut on
       | puis je | pouvez vous | est il | y a t il | il y a | cest | je voudrais savoir | jaimerais savoir | dites moi`),
-    asking: anywhere(`est ce que | est ce quil | combien | avez vous | pouvez vous | puis je | peut on | y a t il | je voudrais savoir
-      | jaimerais savoir | ou pas | ou non`),
+    asking: anywhere(`est ce que | est ce quil | combien | avez vous | pouvez vous | puis je | peut on | y a t il | ou pas | ou non`),
+    statements: anywhere(ASKING_STATEMENTS.fr),
     ownTask: anywhere(`rendez vous | rdv | réserver | réservation | prendre rendez | créneau | créneaux | disponible | disponibles
       | disponibilité | disponibilités | calendrier | agenda | rappeler | rappel | appel | aujourdhui | demain | après demain
       | lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche | semaine prochaine | cette semaine | \\d+ ?h(?:\\d+)?
@@ -118,6 +182,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | janvier | février | mars | avril | mai | juin | juillet | août | septembre | octobre | novembre | décembre
       | le \\d{1,2}(?:er)? | le premier
       | parler (?:à|a|avec) (?:quelquun|une personne|un humain|un conseiller|une conseillère|un responsable|le responsable|la responsable|le directeur|la directrice|le gérant|un commercial|un agent|un opérateur|le service \\p{L}+|au service \\p{L}+|votre \\p{L}+)
+      | parler (?:à|a|au|aux|avec) (?:\\p{L}+ ){0,2}(?:${FR_PEOPLE}) | être rappelé\\p{L}*
       | me passer | passez moi | me mettre en relation | mettre en relation | me transférer | transférez moi | opérateur | opératrice`),
   },
   es: {
@@ -127,8 +192,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | cuando | dónde | donde | adónde | cómo | como | por qué | hay | tienen | tienes | tiene usted | puedo | puede | pueden
       | podría | podrían | se puede | aceptan | hacen | ofrecen | trabajan | es | son | está | están | me puede decir
       | me gustaría saber | quisiera saber | quiero saber | necesito saber`),
-    asking: anywhere(`se puede | puedo | pueden | hay | tienen | cuánto | cuánta | cuántos | cuántas | me gustaría saber | quisiera saber
-      | o no`),
+    asking: anywhere(`se puede | puedo | pueden | hay | tienen | cuánto | cuánta | cuántos | cuántas | o no`),
+    statements: anywhere(ASKING_STATEMENTS.es),
     ownTask: anywhere(`cita | citas | reservar | reserva | agendar | programar | reunión | llamada | hueco | huecos | disponible | disponibles
       | disponibilidad | calendario | agenda | hoy | mañana | pasado mañana | lunes | martes | miércoles | jueves | viernes
       | sábado | domingo | próxima semana | esta semana | a las \\d+ | mi nombre | mi correo | mi email | mi número | me llamo
@@ -136,6 +201,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | enero | febrero | marzo | abril | mayo | junio | julio | agosto | septiembre | setiembre | octubre | noviembre | diciembre
       | día \\d{1,2}
       | hablar con (?:alguien|una persona|un humano|un agente|un asesor|una asesora|el encargado|la encargada|el gerente|el responsable|un responsable|un comercial|ventas|soporte|atención al cliente|el departamento \\p{L}+|su \\p{L}+)
+      | hablar con (?:\\p{L}+ ){0,2}(?:${ES_PEOPLE}) | (?:me|nos) llame\\p{L}* | llamarme | devolver(?:me)? la llamada
       | pasarme con | pásame con | páseme con | me pasa con | me puede pasar | transferir | transfiérame | comunicarme con | ponerme con
       | operador | operadora`),
   },
@@ -145,7 +211,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     questionStart: starts(`che | cosa | che cosa | chi | quale | quali | quanto | quanta | quanti | quante | quando | dove | come | perché
       | perche | cè | ci sono | avete | fate | accettate | offrite | posso | può | puo | potete | si può | si puo | è | sono
       | vorrei sapere | mi può dire | mi puo dire`),
-    asking: anywhere(`posso | potete | si può | si puo | avete | cè | ci sono | quanto costa | quanto tempo | vorrei sapere | o no`),
+    asking: anywhere(`posso | potete | si può | si puo | avete | cè | ci sono | quanto costa | quanto tempo | o no`),
+    statements: anywhere(ASKING_STATEMENTS.it),
     ownTask: anywhere(`appuntament\\p{L}* | prenotare | prenotazione | prenotazioni | fissare | incontro | chiamata | richiamare
       | disponibile | disponibili | disponibilità | calendario | agenda | oggi | domani | dopodomani | lunedì | martedì
       | mercoledì | giovedì | venerdì | sabato | domenica | prossima settimana | questa settimana | alle \\d+ | mi chiamo
@@ -153,6 +220,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | persona reale | robot | bot | intelligenza artificiale | registrata | registrando
       | gennaio | febbraio | marzo | aprile | maggio | giugno | luglio | agosto | settembre | ottobre | novembre | dicembre
       | parlare con (?:qualcuno|una persona|un umano|un operatore|unoperatrice|un consulente|il responsabile|un responsabile|il titolare|le vendite|lassistenza|il commerciale|un commerciale|il servizio \\p{L}+|il vostro \\p{L}+)
+      | parlare con (?:\\p{L}+ ){0,2}(?:${IT_PEOPLE}) | richiam\\p{L}* | (?:mi|ci) chiami\\p{L}*
       | passarmi | mi passa | mi può passare | mi puo passare | trasferire | trasferirmi | mettermi in contatto | operatore | operatrice`),
   },
   pt: {
@@ -161,7 +229,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     questionStart: starts(`que | o que | quem | qual | quais | quanto | quanta | quantos | quantas | quando | onde | como | por que | porque
       | porquê | há | tem | têm | vocês têm | voces tem | posso | pode | podem | poderia | aceitam | fazem | oferecem | trabalham
       | é | são | está | estão | gostaria de saber | queria saber | quero saber | me diga | pode me dizer`),
-    asking: anywhere(`posso | podem | tem como | há | quanto custa | quanto tempo | gostaria de saber | queria saber | ou não`),
+    asking: anywhere(`posso | podem | tem como | há | quanto custa | quanto tempo | ou não`),
+    statements: anywhere(ASKING_STATEMENTS.pt),
     ownTask: anywhere(`marcar | agendar | agendamento | reserva | reservar | consulta | reunião | chamada | disponível | disponíveis
       | disponibilidade | vaga | vagas | calendário | agenda | hoje | amanhã | depois de amanhã | segunda feira | terça feira
       | quarta feira | quinta feira | sexta feira | segunda | terça | quarta | quinta | sexta | sábado | domingo
@@ -169,6 +238,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | repetir | tchau | obrigado | obrigada | humano | pessoa real | robô | robo | bot | inteligência artificial | gravado | gravada
       | janeiro | fevereiro | março | abril | maio | junho | julho | agosto | setembro | outubro | novembro | dezembro | dia \\d{1,2}
       | falar com (?:alguém|uma pessoa|um humano|um atendente|uma atendente|um consultor|uma consultora|o responsável|um responsável|o gerente|o comercial|vendas|o suporte|o setor \\p{L}+|o departamento \\p{L}+)
+      | falar com (?:\\p{L}+ ){0,2}(?:${PT_PEOPLE}) | (?:me|nos) lig\\p{L}* | ligar me | ligue me | liguem me
       | me passar | me passa | me transferir | transferir | atendente | operador | operadora`),
   },
   nl: {
@@ -178,7 +248,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | kan ik | kunnen | kunt u | kun je | mag ik | moet ik | doen jullie | doet u | bieden jullie | accepteren jullie
       | werken jullie | ik wil graag weten | ik vroeg me af | weet u | weet je`),
     asking: anywhere(`kan ik | kunt u | kun je | kunnen jullie | hebben jullie | heeft u | is er | zijn er | hoeveel | hoe lang | wat kost
-      | wil weten | graag weten | of niet`),
+      | of niet`),
+    statements: anywhere(ASKING_STATEMENTS.nl),
     ownTask: anywhere(`afspraak | afspraken | boeken | reserveren | reservering | inplannen | plannen | gesprek | terugbellen | bellen
       | beschikbaar | vrij | vrije | agenda | kalender | vandaag | morgen | overmorgen | maandag | dinsdag | woensdag | donderdag
       | vrijdag | zaterdag | zondag | volgende week | deze week | \\d+ uur | mijn naam | mijn email | mijn e mail | mijn nummer
@@ -186,7 +257,8 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | opgenomen | januari | februari | maart | april | mei | juni | juli | augustus | september | oktober | november | december
       | \\d{1,2}(?:e|ste|de)
       | (?:spreken|praten) met (?:iemand|een mens|een persoon|een medewerker|een medewerkster|de manager|de eigenaar|verkoop|de verkoop|support|de klantenservice)
-      | iemand spreken | met iemand | doorverbinden | doorverbonden | verbinden met | doorzetten`),
+      | (?:spreken|praten) met (?:\\p{L}+ ){0,2}(?:${NL_PEOPLE}) | (?:met|een|de|het|uw|jullie|iemand van de) (?:\\p{L}+ ){0,2}(?:${NL_PEOPLE}) (?:\\p{L}+ )?(?:spreken|praten)
+      | teruggebeld | iemand spreken | met iemand | doorverbinden | doorverbonden | verbinden met | doorzetten`),
   },
 };
 

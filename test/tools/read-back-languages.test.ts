@@ -75,7 +75,7 @@ describe('symbols and digits said as words, per language', () => {
     assert.deepEqual(checked('675 123 45 67', 'cs'), { value: '6751234567', say: '6 7 5, 1 2 3, 4 5 6 7' }, 'numerals in a language without Parley’s own words');
     const unpatterned = collectSpec({ field: 'account', type: 'text', confirm: 'digits', required: false }, 'UTC');
     assert.deepEqual(checkValue(unpatterned, 'PL-48 21', { now: new Date(), timeZone: 'UTC', language: 'de' }), { value: 'PL-48 21', say: 'P L, vier acht, zwei eins' });
-    assert.equal(readBackHow(nip, say), `read it back digit by digit, in groups ("${say}"), and wait for a yes`);
+    assert.equal(readBackHow(nip, say), `read it back digit by digit, in groups ("${say}"), not as one long number, and wait for a yes`);
   });
 
   it('a phone number is read back with the language’s digit words when asked', () => {

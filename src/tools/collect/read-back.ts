@@ -10,12 +10,25 @@ import { Temporal } from 'temporal-polyfill';
 // "Read it back before you book" for every confirm kind, checked in the transcript like the
 // spelling of a name: an agent turn that said the value the required way, and the caller's next
 // turn saying yes. spell: letter by letter (confirmation.ts); digits: every digit in order, in any
-// grouping, "oh" and "double" included; repeat: the value's words (a date: its day and month; a
+// grouping of at most four digits, "oh" and "double" included; repeat: the value's words (a date: its day and month; a
 // number or sum: its amount, in digits or words).
 
 type Turn = { role: 'agent' | 'caller'; text: string };
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/**
+ * A run of more than four digits ("6751234567", "6,751,234,567", "123456") is said by a voice as
+ * one number ("six billion…"), not digit by digit, so it does not count as a read-back: the turn is
+ * cut there, and the digits must be found in one of the pieces, said in groups ("675 123 45 67",
+ * "675-123-45-67"), one by one, or as digit words.
+ */
+const LONG_RUN = /\d(?:[.,]?\d){4,}/u;
+
+/** The parts of an agent's turn between runs of more than four digits. */
+export function saidInGroups(said: string): string[] {
+  return said.split(new RegExp(LONG_RUN.source, 'gu'));
+}
 
 /** Whether the caller confirmed `value` of this field after hearing it read back the way `spec.confirm` says; `language` (BCP-47, the agent's) adds its digit and symbol words to English. */
 export function readBackConfirmed(spec: CollectSpec, value: string, transcript: Turn[], language?: string): boolean {
@@ -32,7 +45,10 @@ export function fieldReadBackState(spec: Pick<CollectSpec, 'confirm' | 'type'>, 
     case 'digits': {
       const forms = spec.type === 'phone' ? phoneDigitForms(value) : [value.replace(/\D/g, '')].filter(Boolean);
       if (!forms.length) return { state: 'not-read-back' };
-      return readBackState(transcript, (said) => forms.some((f) => spokenDigits(said, language).replace(/\D/g, '').includes(f)));
+      return readBackState(transcript, (said) => {
+        const heard = saidInGroups(said).map((part) => spokenDigits(part, language).replace(/\D/g, ''));
+        return forms.some((f) => heard.some((digits) => digits.includes(f)));
+      });
     }
     case 'repeat':
       return readBackState(transcript, (said) => repeated(spec, value, said, language));
@@ -65,7 +81,7 @@ export function readBackHow(spec: Pick<CollectSpec, 'confirm'>, say: string): st
     case 'spell':
       return `spell it back letter by letter ("${say}") and wait for a yes`;
     case 'digits':
-      return `read it back digit by digit, in groups ("${say}"), and wait for a yes`;
+      return `read it back digit by digit, in groups ("${say}"), not as one long number, and wait for a yes`;
     case 'repeat':
       return `say it back ("${say}") and wait for a yes`;
     default:
