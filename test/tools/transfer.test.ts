@@ -46,6 +46,31 @@ describe('staffed hours', () => {
   });
 });
 
+describe('what the agent offers when nobody can be put through (docs/phone.md table)', () => {
+  // Outside hours on a phone call: one row of the table per case; the same offer follows no answer and the web.
+  const closed = { type: 'transfer', destinations: [{ label: 'sales desk', number: '+15125550142', hours: { mon: ['09:00-17:00'] } }] };
+  const saturday = () => new Date('2026-01-17T12:00:00Z');
+  const calendar = { availability: async () => [], book: async () => { throw new Error('not here'); } };
+  const cases: [callBack: boolean, phoneField: boolean, withCalendar: boolean, offer: RegExp][] = [
+    [true, true, true, /offer a call back: .*save_lead as phone.*, or offer to book a call\.$/],
+    [true, true, false, /offer a call back: .*will call them back\.$/],
+    [false, true, true, /offer to book a call with them or to take a message\.$/],
+    [true, false, true, /offer to book a call with them or to take a message\.$/],
+    [false, false, false, /offer to take a message \(their name, number and what it is about\)/],
+  ];
+  for (const [callBack, phoneField, withCalendar, offer] of cases) {
+    it(`callBack ${callBack}, ${phoneField ? 'a' : 'no'} phone field, ${withCalendar ? 'a' : 'no'} calendar`, async () => {
+      const agent = { ...agentWith({ ...closed, callBack }, 'America/Chicago'), collect: phoneField ? [collectSpec('phone', 'America/Chicago')] : [] };
+      const { line, asked } = fakeLine('connected');
+      const { ctx } = toolContext({ agent, phone: line, now: saturday, ...(withCalendar ? { calendar: calendar as never } : {}) });
+      const out = await transferTool(ctx, agent.config.tools[0] as never).run({ summary: 'Wants a quote.' }, never, 'c1');
+      assert.equal((out.result as { outcome: string }).outcome, 'outside hours');
+      assert.match((out.result as { note: string }).note, offer);
+      assert.equal(asked.length, 0, 'nobody is dialled outside hours');
+    });
+  }
+});
+
 describe('transfer tool', () => {
   const tool = { type: 'transfer', destinations: [{ label: 'sales', number: '+14155550111' }, { label: 'billing', number: '+14155550122', hours: { mon: ['09:00-17:00'] } }] };
 
