@@ -64,12 +64,12 @@ describe('emails in the agent\'s language', () => {
     for (const [key, line] of Object.entries(emailWords('pl'))) assert.doesNotMatch(line, /\b(na|w|we|o|od|do) \{when\}/, key);
   });
 
-  it('the lead notice labels built-in fields in the language, owner fields by their description or name', () => {
+  it('the lead notice labels built-in fields in the language, owner fields by their description (never the patternHint meant for the model) or name', () => {
     const cfg = AgentFile.parse({
       description: 'Rachunek Plus',
       persona: { prompt: 'p', firstMessage: 'Dzień dobry.', language: 'pl-PL' },
       timeZone: 'Europe/Warsaw',
-      collect: ['name', 'email', { field: 'mobile', type: 'phone' }, 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$' }, 'service'],
+      collect: ['name', 'email', { field: 'mobile', type: 'phone' }, 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$', patternHint: '10 cyfr' }, 'service'],
     });
     const lead = { name: 'Grażyna Kwiatkowska', email: 'grazyna@kwiatex.pl', mobile: '+48601234567', company: 'Kwiatex', nip: '6751234567', service: 'pełna księgowość', problem: 'VAT' };
     const text = (leadEmail({ lead }, cfg, 'biuro') as { text: string }).text;
@@ -87,7 +87,7 @@ describe('emails in the agent\'s language', () => {
       persona: { prompt: 'p', firstMessage: 'Dzień dobry.', language: 'pl-PL' },
       timeZone: 'Europe/Warsaw',
       calendar: { provider: 'builtin', ownerEmail: OWNER },
-      collect: ['name', 'email', 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$' }, 'service'],
+      collect: ['name', 'email', 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$', patternHint: '10 cyfr' }, 'service'],
     });
     const fields = [
       { field: 'name', type: 'name', value: 'Jan Kowalski' },
