@@ -2,7 +2,9 @@ import { knownLanguage, type KnownLanguage } from '../util/language.ts';
 
 // The words of the booking emails, the lead notice and the cancel page, per base language of
 // persona.language (English for a language Parley has no words in). `{name}` marks what is filled
-// in; the sentences are built around the names so no language has to decline them.
+// in; the sentences are built around the names so no language has to decline them. A date is
+// Intl's nominative ("środa, 9 grudnia"), so it follows a colon or a bracket, never a preposition
+// that governs a case (Polish "na" wants "na środę").
 
 /** Every sentence of the emails and the cancel page, in one language. */
 export interface EmailWords {
@@ -92,8 +94,8 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     where: 'Miejsce: {location}',
     ownerBookedSubject: 'Nowa rezerwacja: {caller}, {when}',
     ownerCancelledSubject: 'Rezerwacja odwołana: {caller}, {when}',
-    ownerBooked: 'Nowa rezerwacja rozmowy na {when}: {caller}.',
-    ownerCancelled: 'Odwołano rozmowę zaplanowaną na {when} ({caller}); termin jest znowu wolny.',
+    ownerBooked: 'Nowa rezerwacja rozmowy ({caller}): {when}.',
+    ownerCancelled: 'Odwołano rozmowę ({caller}), termin: {when}. Ten termin jest znowu wolny.',
     name: 'Imię i nazwisko',
     email: 'E-mail',
     phone: 'Telefon',
@@ -104,18 +106,18 @@ const TABLES: Record<KnownLanguage, EmailWords> = {
     callerBooked: 'Potwierdzamy termin rozmowy ({business}): {when}.',
     cancelHere: 'Jeśli termin nie pasuje, można go odwołać tutaj: {link}',
     callerCancelledSubject: 'Rozmowa odwołana: {business}, {when}',
-    callerCancelled: 'Rozmowa zaplanowana na {when} ({business}) została odwołana.',
+    callerCancelled: 'Rozmowa ({business}) została odwołana. Termin: {when}.',
     newLeadSubject: 'Nowy kontakt ({business}): {name}',
     linkNotValid: 'Nieprawidłowy link',
     notFound: 'Ten link jest nieprawidłowy. Jeśli został skopiowany z e-maila, proszę sprawdzić, czy jest kompletny.',
     alreadyCancelled: 'Rozmowa już odwołana',
-    isCancelled: 'Rozmowa zaplanowana na {when} jest odwołana.',
+    isCancelled: 'Ta rozmowa jest odwołana. Termin: {when}.',
     passedTitle: 'Termin rozmowy minął',
-    passed: 'Rozmowa zaplanowana na {when} już się rozpoczęła lub odbyła, więc nie można jej tu odwołać.',
+    passed: 'Termin rozmowy: {when}. Rozmowa już się rozpoczęła lub odbyła, więc nie można jej tu odwołać.',
     cancelTitle: 'Odwołać rozmowę?',
     cancelButton: 'Odwołaj tę rozmowę',
     cancelledTitle: 'Rozmowa odwołana',
-    cancelledText: 'Rozmowa zaplanowana na {when} została odwołana. Odwołanie trafi też do kalendarza.',
+    cancelledText: 'Rozmowa została odwołana (termin: {when}). Odwołanie trafi też do kalendarza.',
   },
   de: {
     callerName: 'Anrufer',

@@ -116,12 +116,15 @@ export class Admission {
     return { ok: true };
   }
 
-  /** Admits one new conversation with `loaded` from `caller` (an IP address or a phone number), or says why not. */
-  check(loaded: AdmittedAgent, caller: string): Promise<{ ok: true } | Refusal> {
-    return this.#guarded(() => this.#check(loaded, caller));
+  /**
+   * Admits one new conversation with `loaded` from `caller` (an IP address or a phone number), or says why not.
+   * `counted: true` skips the per-caller window: the conversation already took its place in it (an outbound call admitted when it was placed).
+   */
+  check(loaded: AdmittedAgent, caller: string, o: { counted?: boolean } = {}): Promise<{ ok: true } | Refusal> {
+    return this.#guarded(() => this.#check(loaded, caller, o.counted === true));
   }
 
-  async #check(loaded: AdmittedAgent, caller: string): Promise<{ ok: true } | Refusal> {
+  async #check(loaded: AdmittedAgent, caller: string, counted: boolean): Promise<{ ok: true } | Refusal> {
     const { name, config } = loaded.agent;
     const limits = config.limits;
     const room = await this.#capacity(loaded);
@@ -130,6 +133,7 @@ export class Admission {
     const tomorrow = secondsToNextDay(this.#now(), config.timeZone);
     if (spent.usd >= limits.dailyBudgetUsd) return refuse(503, 'budget', `"${name}" has used today's budget of ${budgetText(limits)}; it takes new conversations again tomorrow`, tomorrow);
     if (spent.minutes >= limits.dailyMinutes) return refuse(503, 'minutes', `"${name}" has used today's ${limits.dailyMinutes} minutes; it takes new conversations again tomorrow`, tomorrow);
+    if (counted) return { ok: true };
     const take = await this.#o.window.take(`${name}|${caller}`, limits.conversationsPerIpPerHour, HOUR_MS);
     if (!take.ok) return refuse(429, 'rate', `too many conversations from ${caller} with "${name}" this hour (limit ${limits.conversationsPerIpPerHour})`, Math.ceil(take.retryAfterMs / 1000));
     return { ok: true };

@@ -25,7 +25,7 @@ export class DoNotCallError extends Error {
 }
 
 /** Places an outbound call for `loaded`; `base` is the public URL Twilio reaches this server at. */
-export async function dialOut(ctx: ServerContext, o: { loaded: LoadedAgent; to: string; base: string; campaignId?: string; contactId?: string; signal?: AbortSignal }): Promise<PlacedCall> {
+export async function dialOut(ctx: ServerContext, o: { loaded: LoadedAgent; to: string; base: string; campaignId?: string; contactId?: string; admitted?: boolean; signal?: AbortSignal }): Promise<PlacedCall> {
   const calls = new OutboundCalls(ctx.store);
   // Checked here, at dial time, whatever list or import the number came from.
   if (await calls.onDoNotCall(o.to)) throw new DoNotCallError(o.to);
@@ -35,7 +35,8 @@ export async function dialOut(ctx: ServerContext, o: { loaded: LoadedAgent; to: 
   const placed = await placeCall({
     account,
     to: o.to,
-    webhookUrl: `${o.base}/v1/twilio/voice?agent=${agent}&direction=outbound`,
+    // admitted=1: the callee's place in the hourly window is already taken; Twilio signs this URL, so it cannot be forged.
+    webhookUrl: `${o.base}/v1/twilio/voice?agent=${agent}&direction=outbound${o.admitted ? '&admitted=1' : ''}`,
     apiBase: ctx.env.PARLEY_TWILIO_API_URL,
     fetch: ctx.fetch,
     signal: o.signal,

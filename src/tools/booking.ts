@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SlotUnavailableError, type CalendarCall, type CollectedField, type CalendarProvider, type HttpExchange, type Slot } from './calendar/types.ts';
 import { callerZoneFrom, describeSpan, resolveWhen, sayTime } from './calendar/when.ts';
 import type { CollectSpec } from '../agent/collect.ts';
-import { meetingLocation, meetingName } from '../agent/meeting.ts';
+import { isJoinLink, meetingLocation, meetingName } from '../agent/meeting.ts';
 import { bookingAttendee } from './collect/attendee.ts';
 import { readBackRefusal } from './collect/read-back.ts';
 import { checkValue } from './collect/values.ts';
@@ -179,7 +179,7 @@ export function bookCallTool(ctx: ToolContext, calendar: CalendarProvider): Tool
             ? linkResult(ctx, booking.url, email)
             : booking.status === 'pending'
               ? { booked: false, requested: true, start: booking.start, say, timeZone: zone, note: `The request for ${say} is with the team, who confirm it by email to ${email}. Do not say it is confirmed.` }
-              : { booked: true, meeting: meeting.name, start: booking.start, say, timeZone: zone, ...(meeting.location ? { location: meeting.location } : {}), note: `Confirm aloud: ${meeting.named ? `${meeting.name}, ` : ''}${say}.${meeting.location ? ` Say where: ${meeting.location}.` : ''} ${invitationNote(ctx, calendar, email)}` };
+              : { booked: true, meeting: meeting.name, start: booking.start, say, timeZone: zone, ...(meeting.location ? { location: meeting.location } : {}), note: `Confirm aloud: ${meeting.named ? `${meeting.name}, ` : ''}${say}.${whereNote(ctx, meeting.location)} ${invitationNote(ctx, calendar, email)}` };
         return { ...exchangeFields(exchanges), result };
       } catch (e) {
         if (signal.aborted) throw e;
@@ -226,6 +226,13 @@ function linkResult(ctx: ToolContext, link: string | undefined, email: string): 
 }
 
 /** What the caller may be told about email: only what will really be sent. */
+/** How the agent says where: an address aloud; a video-call link never letter by letter, since a URL read out on a call helps no one. */
+function whereNote(ctx: ToolContext, location: string | undefined): string {
+  if (!location) return '';
+  if (!isJoinLink(location)) return ` Say where: ${location}.`;
+  return ctx.emailsInvitations ? ' It is a video call: say the link to join is in the invitation email; do not read the URL aloud.' : ' It is a video call; do not read the URL aloud.';
+}
+
 function invitationNote(ctx: ToolContext, calendar: CalendarProvider, email: string): string {
   if (calendar.id === 'builtin') return ctx.emailsInvitations ? `A calendar invitation goes to ${email}.` : 'No invitation is emailed: do not promise one; the team has the booking.';
   const vendor = calendar.id === 'calcom' ? 'cal.com' : calendar.id === 'calendly' ? 'Calendly' : 'The calendar';

@@ -27,7 +27,8 @@ function fieldHint(f: ToolContext['agent']['collect'][number]): string {
     case 'money':
       return `${about} (an amount in ${f.currency}${range(f)}; the caller's words such as "about 180" work)`;
     default:
-      return f.patternHint ? `${about} (${f.patternHint})` : about;
+      // An owner's description often says the rule already ("NIP, 10 digits"): say it once.
+      return f.patternHint && !about.toLowerCase().includes(f.patternHint.toLowerCase()) ? `${about} (${f.patternHint})` : about;
   }
 }
 

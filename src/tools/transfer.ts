@@ -84,7 +84,7 @@ export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<
           result: { ...base, transferred: false, outcome: 'outside hours', hours: describeHours(dest.hours), timeZone: zone, ...(next ? { nextOpen: next } : {}), note: `Nobody from ${dest.label} is available right now${next ? ` (next: ${next}, ${zone})` : ''}. Say so, and ${alternatives(ctx, t, dest)}.` },
         };
       }
-      const brief = `Hello, this is the assistant of ${ctx.agent.name.replace(/[-_]+/g, ' ')}, with a caller for ${dest.label}. ${summary} Connecting you now.`; // brightside-solar is said "brightside solar"
+      const brief = `Hello, this is the assistant of ${businessName(ctx)}, with a caller for ${dest.label}. ${summary} Connecting you now.`;
       const { outcome, detail } = await ctx.phone.transfer({ number: dest.number, mode: t.mode, brief, holdMessage: t.holdMessage, holdMusic: t.holdMusic, timeoutSec: t.timeoutSec }, signal);
       // What was dialled, and what the person heard first (warm only: a cold hand-off says nothing to them).
       const request = { number: dest.number, mode: t.mode, ...(t.mode === 'warm' ? { brief } : {}) };
@@ -100,4 +100,9 @@ export function transferTool(ctx: ToolContext, t: TransferToolConfig): ToolSpec<
       };
     },
   };
+}
+
+/** The business as the person hears it: the agent file's description ("Brightside Solar"), else the slug said as words (brightside-solar is "brightside solar"). */
+function businessName(ctx: ToolContext): string {
+  return ctx.agent.config.description?.replace(/\s+/g, ' ').trim() || ctx.agent.name.replace(/[-_]+/g, ' ');
 }

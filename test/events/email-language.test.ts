@@ -55,12 +55,21 @@ describe('emails in the agent\'s language', () => {
     assert.match((leadEmail({ lead: { name: 'Anna Nowak' } }, config('pl-PL'), 'biuro') as { subject: string }).subject, /^Nowy kontakt \(Rachunek Plus\): Anna Nowak$/);
   });
 
-  it('the lead notice labels built-in fields in the language, owner fields by their description or name', () => {
+  it('pl: a date is never put after a case-governing preposition ("na środa"); it follows a colon or a bracket', () => {
+    const wednesday: BookingData = { booking: { ...data().booking, start: '2026-12-09T09:00:00Z', end: '2026-12-09T09:20:00Z' }, sequence: 0 };
+    const notice = bookingEmail('owner-booking', wednesday, { config: config('pl-PL'), agent: 'biuro', env: { PARLEY_LINK_SECRET: LINK_SECRET, PARLEY_PUBLIC_URL: 'https://voice.example' }, from: OWNER, now: new Date(NOW) });
+    assert.ok(!('error' in notice));
+    assert.match(notice.text, /^Nowa rezerwacja rozmowy \(Jan Kowalski\): środa, 9 grudnia 2026.*10:00 \(Europe\/Warsaw\)\./);
+    assert.doesNotMatch(notice.text, /na środa/);
+    for (const [key, line] of Object.entries(emailWords('pl'))) assert.doesNotMatch(line, /\b(na|w|we|o|od|do) \{when\}/, key);
+  });
+
+  it('the lead notice labels built-in fields in the language, owner fields by their description (never the patternHint meant for the model) or name', () => {
     const cfg = AgentFile.parse({
       description: 'Rachunek Plus',
       persona: { prompt: 'p', firstMessage: 'Dzień dobry.', language: 'pl-PL' },
       timeZone: 'Europe/Warsaw',
-      collect: ['name', 'email', { field: 'mobile', type: 'phone' }, 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$' }, 'service'],
+      collect: ['name', 'email', { field: 'mobile', type: 'phone' }, 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$', patternHint: '10 cyfr' }, 'service'],
     });
     const lead = { name: 'Grażyna Kwiatkowska', email: 'grazyna@kwiatex.pl', mobile: '+48601234567', company: 'Kwiatex', nip: '6751234567', service: 'pełna księgowość', problem: 'VAT' };
     const text = (leadEmail({ lead }, cfg, 'biuro') as { text: string }).text;
@@ -78,7 +87,7 @@ describe('emails in the agent\'s language', () => {
       persona: { prompt: 'p', firstMessage: 'Dzień dobry.', language: 'pl-PL' },
       timeZone: 'Europe/Warsaw',
       calendar: { provider: 'builtin', ownerEmail: OWNER },
-      collect: ['name', 'email', 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$' }, 'service'],
+      collect: ['name', 'email', 'company', { field: 'nip', description: 'NIP firmy', pattern: '^[0-9]{10}$', patternHint: '10 cyfr' }, 'service'],
     });
     const fields = [
       { field: 'name', type: 'name', value: 'Jan Kowalski' },
@@ -141,6 +150,6 @@ describe('the cancel page in the agent\'s language', () => {
     assert.match(shown.body, />Odwołaj tę rozmowę<\/button>/);
     const done = await app.inject({ method: 'POST', url: `/v1/bookings/${booking.id}/cancel`, payload: `sig=${sig}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     assert.equal(done.statusCode, 200);
-    assert.match(done.body, /Rozmowa zaplanowana na wtorek, 12 stycznia 2027.* została odwołana\./);
+    assert.match(done.body, /Rozmowa została odwołana \(termin: (<strong>)?wtorek, 12 stycznia 2027.*\)\./);
   });
 });

@@ -194,7 +194,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     const sent = api.calls.at(-1)!;
     assert.equal(sent.params.To, to);
     assert.equal(sent.params.From, NUMBER);
-    assert.equal(sent.params.Url, `${base}/v1/twilio/voice?agent=ada&direction=outbound`);
+    assert.equal(sent.params.Url, `${base}/v1/twilio/voice?agent=ada&direction=outbound&admitted=1`);
 
     // Twilio calls the webhook when the callee answers.
     const p = peer();

@@ -46,6 +46,13 @@ describe('save_lead tool', () => {
     assert.match(spec.description, /name, email, company, problem/);
   });
 
+  it('a pattern field\'s description gets its patternHint once: appended when missing, not repeated when the description says it', () => {
+    const shape = (collect: CollectSpec[]) => (saveLeadTool(context(collect).ctx).inputSchema as unknown as { shape: Record<string, { description?: string }> }).shape;
+    assert.equal(shape([collectSpec({ field: 'nip', required: true, description: 'NIP firmy', pattern: '^[0-9]{10}$', patternHint: '10 cyfr' }, 'UTC')]).nip.description, 'NIP firmy (10 cyfr)');
+    assert.equal(shape([collectSpec({ field: 'nip', required: true, description: 'NIP firmy, 10 Cyfr', pattern: '^[0-9]{10}$', patternHint: '10 cyfr' }, 'UTC')]).nip.description, 'NIP firmy, 10 Cyfr');
+    assert.equal(shape([collectSpec({ field: 'nip', required: true, pattern: '^[0-9]{10}$', patternHint: '10 digits' }, 'UTC')]).nip.description, 'nip (10 digits)');
+  });
+
   it('merges fields across calls into ctx.lead and emits only the new valid fields', async () => {
     const { ctx, events, lead } = context();
     const spec = saveLeadTool(ctx);

@@ -17,12 +17,13 @@ import { toolContext } from '../helpers/tool-context.ts';
 const SLOT = { start: '2026-01-16T10:00:00Z', end: '2026-01-16T10:30:00Z' };
 const fileWith = (calendar: Record<string, unknown>) => AgentFile.parse({ persona: { prompt: 'p', firstMessage: 'Hi.' }, description: 'Brightside Solar', calendar });
 
-async function book(calendarConfig: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
+async function book(calendarConfig: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, emailsInvitations = false) {
   const calendar: CalendarProvider = { id: calendarConfig.provider as string, availability: async () => [SLOT], book: async () => ({ id: 'b1', ...SLOT, status: 'confirmed' }) };
   const { ctx } = toolContext({
     agent: { name: 'shop', config: { ...fileWith(calendarConfig), timeZone: 'UTC' } },
     booking: { offered: [SLOT], bookings: [] },
     env,
+    emailsInvitations,
     transcript: () => [
       { role: 'agent', text: `That is ${spellOut('Jane Doe')}, and ${spellOut('jane@example.com')}. Right?` },
       { role: 'caller', text: 'yes' },
@@ -50,9 +51,19 @@ describe('the meeting: its name and where it happens', () => {
   it('the booking result carries the location, its ${ENV_NAME} filled', async () => {
     const { result } = await book({ provider: 'builtin', location: '${MEET_LINK}' }, { MEET_LINK: 'https://meet.google.com/abc-defg-hij' });
     assert.equal(result.location, 'https://meet.google.com/abc-defg-hij');
-    assert.match(result.note, /Say where: https:\/\/meet\.google\.com\/abc-defg-hij\./);
+    assert.doesNotMatch(result.note, /meet\.google|Say where/, 'a URL is not for reading aloud');
+    assert.match(result.note, /It is a video call; do not read the URL aloud\. No invitation is emailed/);
     // An unset variable leaves the booking without a place rather than failing it.
     assert.equal((await book({ provider: 'builtin', location: '${MEET_LINK}' })).result.location, undefined);
+  });
+
+  it('a video-call link is "in the invitation" when one is emailed, never read aloud; an address is said', async () => {
+    const link = await book({ provider: 'builtin', location: 'https://zoom.us/j/123456789' }, {}, true);
+    assert.equal(link.result.location, 'https://zoom.us/j/123456789');
+    assert.match(link.result.note, /It is a video call: say the link to join is in the invitation email; do not read the URL aloud\. A calendar invitation goes to jane@example\.com\./);
+    assert.doesNotMatch(link.result.note, /zoom\.us/);
+    const office = await book({ provider: 'builtin', location: 'ul. Prosta 1, Warszawa' }, {}, true);
+    assert.match(office.result.note, /Say where: ul\. Prosta 1, Warszawa\./);
   });
 
   it('a meetingName in another language is used as written, without "the"', () => {
@@ -68,7 +79,7 @@ describe('the meeting: its name and where it happens', () => {
     const config = fileWith({ provider: 'builtin', location: '${MEET_LINK}' });
     const seen = secretMask(config, env).value(result);
     assert.equal(seen.location, 'https://meet.google.com/abc-defg-hij');
-    assert.match(seen.note, /Say where: https:\/\/meet\.google\.com\/abc-defg-hij\./);
+    assert.doesNotMatch(seen.note, /meet\.google/);
     // The same variable used in a secret place too is still hidden.
     const both = AgentFile.parse({ ...config, events: { webhooks: [{ url: '${MEET_LINK}', secret: '${HOOK_SECRET}' }] } });
     assert.equal(secretMask(both, env).text(env.MEET_LINK), '${MEET_LINK}');

@@ -122,6 +122,21 @@ describe('transfer tool', () => {
     assert.match(asked[0]!.brief, /a caller for billing\. Invoice question\./);
   });
 
+  it('the brief names the business by the agent file\'s description; without one, the slug said as words', async () => {
+    const heard = async (description: string | undefined) => {
+      const base = agentWith(tool);
+      const agent = { ...base, name: 'brightside-solar', config: { ...base.config, ...(description !== undefined ? { description } : {}) } };
+      const { line, asked } = fakeLine('connected');
+      const { ctx } = toolContext({ agent, phone: line, now: () => new Date('2026-01-12T10:00:00Z') });
+      await transferTool(ctx, agent.config.tools[0] as never).run({ to: 'billing', summary: 'Invoice question.' }, never, 'c');
+      return asked[0]!.brief;
+    };
+    assert.equal(await heard('Brightside Solar'), 'Hello, this is the assistant of Brightside Solar, with a caller for billing. Invoice question. Connecting you now.');
+    assert.match(await heard('  Brightside\n Solar '), /assistant of Brightside Solar, with/);
+    assert.match(await heard(undefined), /assistant of brightside solar, with/);
+    assert.match(await heard('   '), /assistant of brightside solar, with/);
+  });
+
   it('no answer and busy bring the caller back with the alternatives; an unknown label is refused', async () => {
     const agent = agentWith(tool);
     for (const outcome of ['no answer', 'busy'] as const) {

@@ -31,7 +31,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
 
-    scope.post<{ Querystring: { agent?: string; direction?: string }; Body: Record<string, string> }>('/v1/twilio/voice', async (req, reply) => {
+    scope.post<{ Querystring: { agent?: string; direction?: string; admitted?: string }; Body: Record<string, string> }>('/v1/twilio/voice', async (req, reply) => {
       const params = req.body && typeof req.body === 'object' ? req.body : {};
       const loaded = req.query.agent ? ctx.agents.get(req.query.agent) : ctx.agents.list().find((a) => phoneNumberOrNone(a.agent.config, ctx.env) === params.To);
       const token = loaded ? phoneAuthToken(loaded.agent, ctx.env) : ctx.env.TWILIO_AUTH_TOKEN;
@@ -45,8 +45,12 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         ctx.warn(`twilio: no agent answers ${params.To ?? 'this number'} (set channels.phone.number, or ?agent=NAME on the webhook URL)`);
         return sayAndHangUp('Sorry, this number is not connected to an assistant right now. Goodbye.');
       }
-      const caller = params.Direction?.startsWith('outbound') ? (params.To ?? '') : (params.From ?? '');
-      const admitted = await ctx.admission.check(loaded, caller || 'unknown');
+      // The per-caller window is keyed by the number as Twilio sends it (E.164; a withheld number
+      // comes as "anonymous" or empty, and all such callers share one place), never by address:
+      // every webhook comes from Twilio. An outbound call is keyed by the callee's number.
+      const outbound = params.Direction?.startsWith('outbound') === true;
+      const caller = outbound ? (params.To ?? '') : (params.From ?? '');
+      const admitted = await ctx.admission.check(loaded, caller || 'unknown', { counted: outbound && req.query.admitted === '1' });
       if (!admitted.ok) {
         ctx.metrics.refused(admitted.code);
         ctx.log(`twilio: refused a call for ${loaded.agent.name}: ${admitted.reason}`);
@@ -170,7 +174,7 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       void account; // resolved above only to refuse an agent without a phone number with a clear 400
       try {
         // With answering-machine detection and a status callback; refused for a number on the do-not-call list.
-        const call = await dialOut(ctx, { loaded, to, base: ctx.baseUrl(req) });
+        const call = await dialOut(ctx, { loaded, to, base: ctx.baseUrl(req), admitted: true });
         ctx.log(`twilio: calling ${to} for ${loaded.agent.name} (call ${call.sid})`);
         return reply.code(201).send(call);
       } catch (e) {
