@@ -261,6 +261,9 @@ export const TransferDestination = z.strictObject({
   sayNumber: z.boolean().optional().describe('On the web (where nobody can be put through): the agent may give the visitor this number to call (with its hours). Default: the tool\'s sayNumber.'),
 });
 
+/** What the agent can offer when nobody can be put through. */
+export const TransferOffer = z.enum(['callBack', 'booking', 'message']);
+
 /** Hand-off to a human on phone calls (docs/phone.md#hand-off-to-a-human). */
 export const TransferTool = z
   .strictObject({
@@ -274,8 +277,16 @@ export const TransferTool = z
     holdMessage: z.string().min(1).max(300).default('Please hold while I connect you.').describe('Said to the caller by Twilio as the hand-off starts.'),
     key: z.string().regex(/^[0-9*#]$/, 'one key: 0-9, * or #').optional().describe('A key that asks for a person at any time, e.g. "0".'),
     sayNumber: z.boolean().default(false).describe('On the web: the agent may give visitors the destinations\' numbers to call (a destination\'s own sayNumber wins). Off: the numbers stay private.'),
-    callBack: z.boolean().default(true).describe('On the web (and when nobody can take a phone call): offer a call back, taking the visitor\'s phone number with save_lead when collect has a phone field.'),
+    callBack: z.boolean().optional().describe('Default true. When nobody can be put through (outside hours, no answer, busy, failed, on the web): offer a call back, taking the caller\'s phone number with save_lead when collect has a phone field. The shorthand of offer: write one or the other.'),
+    offer: z
+      .array(TransferOffer)
+      .min(1)
+      .max(3)
+      .optional()
+      .describe('What the agent offers when nobody can be put through, in order of preference: callBack (needs a phone field in collect), booking (the calendar\'s meeting; needs a calendar), message. Default: from callBack, a phone field and a calendar (docs/phone.md › What the agent offers instead).'),
   })
+  .refine((t) => !(t.offer && t.callBack !== undefined), { message: 'give offer (which lists callBack or not) or callBack, not both', path: ['callBack'] })
+  .refine((t) => !t.offer || new Set(t.offer).size === t.offer.length, { message: 'list each offer once', path: ['offer'] })
   .refine((t) => (t.destinations === undefined) !== (t.number === undefined), { message: 'give destinations, or number for a single one (not both)' })
   .refine((t) => !t.destinations || new Set(t.destinations.map((d) => d.label.toLowerCase())).size === t.destinations.length, { message: 'each destination needs its own label', path: ['destinations'] });
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isValidPhoneNumber } from 'libphonenumber-js';
 import { isAbsolute, join } from 'node:path';
+import { collectSpec } from '../agent/collect.ts';
 import type { FieldProblem } from '../agent/load.ts';
 import type { AgentFileData } from '../agent/schema.ts';
 import { misplacedEnvRefs } from '../agent/env-fields.ts';
@@ -86,6 +87,13 @@ export function runProblems(config: AgentFileData, dir: string): FieldProblem[] 
 
   config.tools.forEach((t, i) => {
     if (t.type !== 'transfer') return;
+    // An offer the agent cannot make would be dropped from the note at run time; refuse it here instead.
+    t.offer?.forEach((o, k) => {
+      if (o === 'booking' && !config.calendar) out.push({ path: ['tools', i, 'offer', k], message: 'booking needs a calendar (add calendar:, or remove booking from offer)' });
+      if (o === 'callBack' && !config.collect.some((c) => collectSpec(c, config.timeZone).type === 'phone')) {
+        out.push({ path: ['tools', i, 'offer', k], message: 'callBack needs a phone field in collect to save the number with save_lead (add phone to collect, or remove callBack from offer)' });
+      }
+    });
     // The schema checks the E.164 shape; this checks the number could exist (its country's lengths and prefixes).
     if (t.number && !isValidPhoneNumber(t.number)) out.push({ path: ['tools', i, 'number'], message: `${t.number} is not a valid phone number` });
     t.destinations?.forEach((d, j) => {

@@ -121,6 +121,10 @@ export const CalendarStub = z.strictObject({
     .array(z.union([z.string(), z.strictObject({ start: z.string(), end: z.string() })]))
     .describe('Open slots: instants ("2026-12-01T14:00:00Z") or local times in the agent’s zone ("2026-12-01 15:00").'),
   slotMinutes: z.number().int().min(5).default(30),
+  book: z
+    .enum(['confirmed', 'pending', 'link'])
+    .default('confirmed')
+    .describe('How book_call is answered: confirmed (booked); pending (the team confirms later, cal.com\'s requires-confirmation); link (a single-use scheduling link, https://calendar.stub.invalid/link/N, instead of a booking: Calendly without a paid plan).'),
 });
 
 /** How a hand-off ends on a scenario's phone line; `outside hours` needs no stub: stubs.now outside the destination's hours gives it. */

@@ -6,6 +6,15 @@ import { scenarioInstant } from './time.ts';
 // The calendar of a scenario: it offers exactly the slots the scenario lists, books them in
 // memory, and traces each call like a vendor exchange, so the booking tools run their real
 // rules (offered slots only, re-check before booking, idempotency) against a known calendar.
+// `book` says how a booking is answered: confirmed, pending (the team confirms later), or a
+// single-use scheduling link like Calendly's without a paid plan — which, like Calendly's, holds
+// no slot: nothing is booked until the caller picks the time on the page.
+
+/** How the stub calendar answers a booking. */
+export type StubBookAnswer = 'confirmed' | 'pending' | 'link';
+
+/** Where the stub's scheduling links point: a domain that never resolves. */
+export const STUB_LINK_BASE = 'https://calendar.stub.invalid/link/';
 
 /** A booking the stub calendar took, with what the tool sent. */
 export interface StubBooking {
@@ -20,8 +29,10 @@ export class StubCalendar implements CalendarProvider {
   readonly id = 'stub';
   readonly bookings: StubBooking[] = [];
   readonly #slots: Slot[];
+  readonly #answer: StubBookAnswer;
 
-  constructor(slots: Slot[]) {
+  constructor(slots: Slot[], answer: StubBookAnswer = 'confirmed') {
+    this.#answer = answer;
     this.#slots = slots.map((s) => ({ start: instant(s.start), end: instant(s.end) })).sort((a, b) => a.start.localeCompare(b.start));
   }
 
@@ -38,6 +49,7 @@ export class StubCalendar implements CalendarProvider {
         const end = typeof s === 'string' ? start.add({ minutes: stub.slotMinutes }) : at(s.end);
         return { start: start.toString(), end: end.toString() };
       }),
+      stub.book,
     );
   }
 
@@ -64,14 +76,19 @@ export class StubCalendar implements CalendarProvider {
       call.trace({ request, response: { status: 409, body: { error: 'slot not available' } } });
       throw new SlotUnavailableError();
     }
-    const booking: Booking = { id: `stub-booking-${this.bookings.length + 1}`, start: slot.start, end: slot.end, status: 'confirmed' };
+    const n = this.bookings.length + 1;
+    const booking: Booking =
+      this.#answer === 'link'
+        ? { id: `stub-link-${n}`, start: slot.start, end: slot.end, status: 'link', url: `${STUB_LINK_BASE}${n}` }
+        : { id: `stub-booking-${n}`, start: slot.start, end: slot.end, status: this.#answer };
     this.bookings.push({ booking, attendee: b.attendee, notes: b.notes, idempotencyKey: b.idempotencyKey });
     call.trace({ request, response: { status: 201, body: booking } });
     return booking;
   }
 
   #taken(start: string): boolean {
-    return this.bookings.some((x) => x.booking.start === start);
+    // A scheduling link holds no slot (as Calendly's does not).
+    return this.bookings.some((x) => x.booking.start === start && x.booking.status !== 'link');
   }
 }
 

@@ -3,6 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
 import type { TransferDestinationConfig, TransferToolConfig } from '../agent/schema.ts';
 import { sayPhoneDigits } from './collect/phone.ts';
+import { meetingName } from '../agent/meeting.ts';
 import type { ToolContext } from './context.ts';
 import { describeHours, nextOpening, staffedAt } from './staffed-hours.ts';
 import type { ToolSpec } from './traced.ts';
@@ -20,13 +21,27 @@ export function transferDestinations(t: TransferToolConfig): TransferDestination
   return t.destinations ?? (t.number ? [{ number: t.number, label: 'a person' }] : []);
 }
 
+type Offer = 'callBack' | 'booking' | 'message';
+
+/** The offers in order: the tool's `offer`, else the default from `callBack` (default true), a phone field and a calendar. */
+export function transferOffers(t: TransferToolConfig, hasPhoneField: boolean, hasCalendar: boolean): Offer[] {
+  if (t.offer) return t.offer;
+  if ((t.callBack ?? true) && hasPhoneField) return hasCalendar ? ['callBack', 'booking'] : ['callBack'];
+  return hasCalendar ? ['booking', 'message'] : ['message'];
+}
+
 /** What the model is told to do when nobody can take the call. */
 function alternatives(ctx: ToolContext, t: TransferToolConfig, dest?: TransferDestinationConfig): string {
   const phone = ctx.agent.collect?.find((c) => c.type === 'phone');
   const who = dest ? `someone from ${dest.label}` : 'someone';
-  const callBack = t.callBack && phone ? `offer a call back: ask for their phone number, save it with save_lead as ${phone.field} (read it back digit by digit, wait for a yes) and say ${who} will call them back` : undefined;
-  if (callBack) return ctx.calendar ? `${callBack}, or offer to book a call` : callBack;
-  return ctx.calendar ? 'offer to book a call with them or to take a message' : 'offer to take a message (their name, number and what it is about) so someone calls back';
+  // parley check refuses an offer the agent cannot make; one that slips through (no calendar in this run) is dropped.
+  const possible = transferOffers(t, Boolean(phone), Boolean(ctx.calendar)).filter((o) => (o === 'callBack' ? phone : o === 'booking' ? ctx.calendar : true));
+  const words: Record<Offer, () => string> = {
+    callBack: () => `offer a call back: ask for their phone number, save it with save_lead as ${phone!.field} (read it back digit by digit, wait for a yes) and say ${who} will call them back`,
+    booking: () => `offer to book ${meetingName(ctx.agent.config)}`,
+    message: () => 'offer to take a message (their name, number and what it is about) so someone calls back',
+  };
+  return (possible.length ? possible : (['message'] as Offer[])).map((o) => words[o]()).join(', or ');
 }
 
 /** On the web nobody can be put through: the destination's number to call, when the owner lets it be said, and a call back. */

@@ -77,6 +77,22 @@ describe('parley check catches agents that would fail', () => {
     assert.match(ok.stdout, /warning: the press_keys tool works only on phone calls/);
   });
 
+  it('a transfer tool\'s offer: booking needs a calendar, callBack a phone field; offer and callBack are not both given', async () => {
+    const transfer = (extra: string) => `brain:\n  llm: local:default\ntools:\n  - type: transfer\n    number: "+14155550123"\n${extra}`;
+    const bad = await check(transfer('    offer: [callBack, booking, message]\n'));
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /agent\.yaml:\d+:\d+ tools\.0\.offer\.0: callBack needs a phone field in collect/);
+    assert.match(bad.stderr, /agent\.yaml:\d+:\d+ tools\.0\.offer\.1: booking needs a calendar \(add calendar:, or remove booking from offer\)/);
+    assert.doesNotMatch(bad.stderr, /offer\.2/, 'a message can always be taken');
+    const both = await check(transfer('    callBack: false\n    offer: [booking]\ncalendar: { provider: builtin }\n'));
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /tools\.0\.callBack: give offer \(which lists callBack or not\) or callBack, not both/);
+    const twice = await check(transfer('    offer: [message, message]\n'));
+    assert.match(twice.stderr, /tools\.0\.offer: list each offer once/);
+    const ok = await check(transfer('    offer: [booking, callBack]\ncalendar: { provider: builtin }\ncollect: [name, mobile]\n'));
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
   it('an unknown key, with the closest known one', async () => {
     const r = await check('brain:\n  llm: local:default\n  temprature: 0.2\nvoice:\n  voice_id: amy\n');
     assert.equal(r.code, 1);

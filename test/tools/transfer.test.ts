@@ -51,24 +51,51 @@ describe('what the agent offers when nobody can be put through (docs/phone.md ta
   const closed = { type: 'transfer', destinations: [{ label: 'sales desk', number: '+15125550142', hours: { mon: ['09:00-17:00'] } }] };
   const saturday = () => new Date('2026-01-17T12:00:00Z');
   const calendar = { availability: async () => [], book: async () => { throw new Error('not here'); } };
-  const cases: [callBack: boolean, phoneField: boolean, withCalendar: boolean, offer: RegExp][] = [
-    [true, true, true, /offer a call back: .*save_lead as phone.*, or offer to book a call\.$/],
-    [true, true, false, /offer a call back: .*will call them back\.$/],
-    [false, true, true, /offer to book a call with them or to take a message\.$/],
-    [true, false, true, /offer to book a call with them or to take a message\.$/],
-    [false, false, false, /offer to take a message \(their name, number and what it is about\)/],
+  const callBackWords = 'offer a call back: ask for their phone number, save it with save_lead as phone (read it back digit by digit, wait for a yes) and say someone from sales desk will call them back';
+  const message = 'offer to take a message (their name, number and what it is about) so someone calls back';
+  // [the tool's own fields, a phone field in collect, a calendar, the note's offer exactly]
+  const cases: [fields: Record<string, unknown>, phoneField: boolean, withCalendar: boolean, offer: string][] = [
+    [{ callBack: true }, true, true, `${callBackWords}, or offer to book the intro call.`],
+    [{}, true, false, `${callBackWords}.`],
+    [{ callBack: false }, true, true, `offer to book the intro call, or ${message}.`],
+    [{ callBack: true }, false, true, `offer to book the intro call, or ${message}.`],
+    [{ callBack: false }, false, false, `${message}.`],
+    // offer: exactly these, in this order.
+    [{ offer: ['booking'] }, true, true, 'offer to book the free 30-minute consultation.'],
+    [{ offer: ['message', 'callBack'] }, true, true, `${message}, or ${callBackWords}.`],
+    [{ offer: ['booking', 'message', 'callBack'] }, true, true, `offer to book the free 30-minute consultation, or ${message}, or ${callBackWords}.`],
+    // An offer this run cannot make (no calendar here; parley check refuses it in the file) is dropped, and a message stands in for none.
+    [{ offer: ['booking'] }, true, false, `${message}.`],
   ];
-  for (const [callBack, phoneField, withCalendar, offer] of cases) {
-    it(`callBack ${callBack}, ${phoneField ? 'a' : 'no'} phone field, ${withCalendar ? 'a' : 'no'} calendar`, async () => {
-      const agent = { ...agentWith({ ...closed, callBack }, 'America/Chicago'), collect: phoneField ? [collectSpec('phone', 'America/Chicago')] : [] };
+  for (const [fields, phoneField, withCalendar, offer] of cases) {
+    it(`${JSON.stringify(fields)}, ${phoneField ? 'a' : 'no'} phone field, ${withCalendar ? 'a' : 'no'} calendar`, async () => {
+      const named = 'offer' in fields && withCalendar ? { calendar: { provider: 'builtin', meetingName: 'free 30-minute consultation' } } : {};
+      const config = AgentFile.parse({ persona: { prompt: 'x', firstMessage: 'Hi.' }, timeZone: 'America/Chicago', tools: [{ ...closed, ...fields }], ...named });
+      const agent = { name: 'acme', config, collect: phoneField ? [collectSpec('phone', 'America/Chicago')] : [] };
       const { line, asked } = fakeLine('connected');
       const { ctx } = toolContext({ agent, phone: line, now: saturday, ...(withCalendar ? { calendar: calendar as never } : {}) });
       const out = await transferTool(ctx, agent.config.tools[0] as never).run({ summary: 'Wants a quote.' }, never, 'c1');
       assert.equal((out.result as { outcome: string }).outcome, 'outside hours');
-      assert.match((out.result as { note: string }).note, offer);
+      const note = (out.result as { note: string }).note;
+      assert.equal(note, `Nobody from sales desk is available right now (next: Monday 09:00, America/Chicago). Say so, and ${offer}`);
       assert.equal(asked.length, 0, 'nobody is dialled outside hours');
     });
   }
+
+  it('the same offer follows no answer, and the web', async () => {
+    const config = AgentFile.parse({ persona: { prompt: 'x', firstMessage: 'Hi.' }, timeZone: 'America/Chicago', tools: [{ ...closed, offer: ['booking'] }], calendar: { provider: 'builtin', meetingName: 'free 30-minute consultation' } });
+    const agent = { name: 'acme', config, collect: [collectSpec('phone', 'America/Chicago')] };
+    const monday = () => new Date('2026-01-12T16:00:00Z');
+    const { line } = fakeLine('no answer');
+    const phone = toolContext({ agent, phone: line, now: monday, calendar: calendar as never });
+    const missed = (await transferTool(phone.ctx, config.tools[0] as never).run({ summary: 'x' }, never, 'c1')).result as { outcome: string; note: string };
+    assert.equal(missed.outcome, 'no answer');
+    assert.match(missed.note, /Apologise briefly, and offer to book the free 30-minute consultation\.$/);
+    const web = toolContext({ agent, now: monday, calendar: calendar as never });
+    const note = ((await transferTool(web.ctx, config.tools[0] as never).run({ summary: 'x' }, never, 'c2')).result as { note: string }).note;
+    assert.match(note, /Tell the visitor, and offer to book the free 30-minute consultation\.$/);
+    assert.doesNotMatch(note, /call back|message/);
+  });
 });
 
 describe('transfer tool', () => {
