@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/server/app.ts';
 import { tempDir } from '../helpers/cli.ts';
@@ -23,6 +23,12 @@ describe('server: events out', () => {
   let base: string;
   let agentRx: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let serverRx: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+  // The receivers are servers of their own: left open, they keep the test process alive.
+  after(async () => {
+    await agentRx?.close();
+    await serverRx?.close();
+  });
 
   before(async () => {
     agentRx = await startWebhookReceiver();
