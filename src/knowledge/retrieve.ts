@@ -25,6 +25,8 @@ export interface RetrieveOptions {
   embedder?: Embedder;
   /** Longest wait for the query's embedding before going on with lexical results alone (default 400 ms). */
   embedTimeoutMs?: number;
+  /** The agent's index when it was already asked for (read while the caller spoke); else it is looked up now. */
+  index?: Promise<KnowledgeIndex>;
   signal?: AbortSignal;
 }
 
@@ -63,7 +65,8 @@ export async function retrieve(store: Store, agent: string, text: string, o: Ret
   const said = query.followUp && o.previous?.length ? `${o.previous.at(-1)} ${text}` : text;
   const embedding = o.embedder ? embedQuery(o.embedder, said, o.embedTimeoutMs ?? 400, o.signal) : undefined;
   const t0 = performance.now();
-  const index = await knowledgeIndexOf(store, agent, { embeddingLabel: o.embedder?.label, language: o.vocabulary.language, signal: o.signal });
+  o.signal?.throwIfAborted();
+  const index = await (o.index ?? knowledgeIndexOf(store, agent, { embeddingLabel: o.embedder?.label, language: o.vocabulary.language, signal: o.signal }));
   query = joinSplitWords(query, o.vocabulary, (stem) => index.has(stem));
   const lexical = index.search(query, CANDIDATES);
   let searchMs = performance.now() - t0;

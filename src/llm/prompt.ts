@@ -14,12 +14,21 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 /** "Tuesday, 24 November 2026, 14:05 (Europe/Warsaw, UTC+01:00)" — the business's own clock. */
 export function describeNow(now: Temporal.Instant, timeZone: string): string {
+  // The words change once a minute: every turn of that minute reuses them (the zone's rules are read once).
+  const minute = Math.floor(now.epochMilliseconds / 60_000);
+  const cached = lastDescribed.get(timeZone);
+  if (cached?.minute === minute) return cached.text;
   const zoned = now.toZonedDateTimeISO(timeZone);
   // Formatted by hand: the polyfill's toLocaleString costs about a millisecond per turn.
   const date = `${WEEKDAYS[zoned.dayOfWeek - 1]}, ${zoned.day} ${MONTHS[zoned.month - 1]} ${zoned.year}`;
   const time = `${String(zoned.hour).padStart(2, '0')}:${String(zoned.minute).padStart(2, '0')}`;
-  return `${date}, ${time} (${timeZone}, UTC${zoned.offset})`;
+  const text = `${date}, ${time} (${timeZone}, UTC${zoned.offset})`;
+  if (lastDescribed.size > 64) lastDescribed.clear(); // one entry per zone in use
+  lastDescribed.set(timeZone, { minute, text });
+  return text;
 }
+
+const lastDescribed = new Map<string, { minute: number; text: string }>();
 
 const SPOKEN_STYLE = [
   'Everything you write is spoken aloud to the caller. Use short, natural sentences.',

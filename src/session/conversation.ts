@@ -4,7 +4,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
 import { withVariables } from '../agent/variables.ts';
-import { retrieve, type Embedder, type Vocabulary } from '../knowledge/index.ts';
+import { knowledgeIndexOf, retrieve, type Embedder, type KnowledgeIndex, type Vocabulary } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
 import type { EndReason } from '../store/record-types.ts';
@@ -28,6 +28,7 @@ import { historyWindow } from './history-window.ts';
 import { Recorder } from './recorder.ts';
 import { conversationTraceSink } from './telemetry/sink.ts';
 import { Spend, SPEND_LIMIT_LINE, type SpendLimit } from './spend.ts';
+import { ReadAhead, SPOKEN_TURN_READ_MAX_AGE_MS } from './read-ahead.ts';
 import { fixedLines, type FixedLines } from './fixed-lines.ts';
 import { Usage } from './usage.ts';
 import { errorText } from '../util/error-text.ts';
@@ -96,6 +97,8 @@ export class Conversation {
   #endAfterTurn: EndReason | null = null;
   #endReason: EndReason | null = null;
   #spend: Spend;
+  /** The agent's documents as of the caller's speech (a change since is seen on the next turn). */
+  #index: ReadAhead<KnowledgeIndex>;
   #secrets: SecretMask;
   /** Lives as long as the conversation: a secret split across turns is still caught. */
   #guard: DisclosureGuard;
@@ -138,6 +141,8 @@ export class Conversation {
       startedAt: () => this.#startedAt,
       onError: (e) => this.noteError('store:spending', e),
     });
+    const indexKey = { embeddingLabel: o.embedder?.label, language: this.#vocabulary.language };
+    this.#index = new ReadAhead(() => knowledgeIndexOf(o.store, o.agent.name, indexKey), { maxAgeMs: SPOKEN_TURN_READ_MAX_AGE_MS, now: () => this.#clock().getTime() });
   }
 
   get ended(): boolean {
@@ -183,6 +188,13 @@ export class Conversation {
     await this.#recorder.flush();
   }
 
+  /** The caller started speaking: what their turn reads whatever they say (the day's spending, the documents' index) is read now, not after their last word. */
+  prepare(): void {
+    if (this.ended) return;
+    this.#spend.readAhead();
+    this.#index.start();
+  }
+
   /** One caller turn: yields the agent's words as they are written, and its tool calls. */
   async *reply(callerText: string, o: { signal?: AbortSignal; firstTool?: string } = {}): AsyncGenerator<AgentOutput> {
     if (this.ended) throw new Error('this conversation has ended');
@@ -196,6 +208,8 @@ export class Conversation {
     // The caps are read while the documents are searched: no wait added before the first word.
     const capReached = this.#spend.reached();
     capReached.catch(() => {}); // a failure is thrown where it is awaited, below
+    const index = this.#index.take();
+    index.catch(() => {}); // thrown where retrieval awaits it; a cancelled turn may never get there
     const byWords = guardedTopicOf(heard, this.#guarded);
     const earlier = this.transcript.filter((t) => t.role === 'caller').map((t) => t.text).slice(-3, -1);
     const grounded = await groundTurn(this.#o.store, this.agent.name, heard, {
@@ -207,6 +221,7 @@ export class Conversation {
       embedder: this.#o.embedder,
       minSimilarity: config.knowledge.embeddings?.minSimilarity,
       embedTimeoutMs: config.knowledge.embeddings?.timeoutMs,
+      index,
       signal,
     });
     const { retrieval } = grounded;

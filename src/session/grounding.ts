@@ -2,7 +2,7 @@
 // answered with the agent's configured "I don't know" line, and the model is never asked, so it
 // cannot answer from thin air. Small talk and the agent's own tasks (booking, giving a name or
 // an email) still go to the model, and so does a question the best passage covers.
-import { readCallerQuery, retrieve, stemOf, vocabulary, wordsOf, type Embedder, type Retrieval, type Vocabulary } from '../knowledge/index.ts';
+import { readCallerQuery, retrieve, stemOf, vocabulary, wordsOf, type Embedder, type KnowledgeIndex, type Retrieval, type Vocabulary } from '../knowledge/index.ts';
 import type { ConversationEvent } from './events.ts';
 import type { Store } from '../store/store.ts';
 import type { KnownLanguage } from '../util/language.ts';
@@ -63,12 +63,14 @@ export interface GroundingOptions {
   embedder?: Embedder;
   minSimilarity?: number;
   embedTimeoutMs?: number;
+  /** The agent's index, when it was read ahead of the turn. */
+  index?: Promise<KnowledgeIndex>;
   signal?: AbortSignal;
 }
 
 /** Retrieves the passages for a caller's turn and decides whether a strict agent must decline it. */
 export async function groundTurn(store: Store, agent: string, heard: string, o: GroundingOptions): Promise<Grounding> {
-  const retrieval = await retrieve(store, agent, heard, { previous: o.previous, limit: o.topK, vocabulary: o.vocabulary, embedder: o.embedder, embedTimeoutMs: o.embedTimeoutMs, signal: o.signal });
+  const retrieval = await retrieve(store, agent, heard, { previous: o.previous, limit: o.topK, vocabulary: o.vocabulary, embedder: o.embedder, embedTimeoutMs: o.embedTimeoutMs, index: o.index, signal: o.signal });
   const answer = (reason: string): Grounding => ({ retrieval, declined: false, reason });
   if (!o.strict) return answer('not strict');
   if (!looksLikeQuestion(heard, o.vocabulary.language)) return answer('not a question');

@@ -90,6 +90,9 @@ export async function* modelTurn(o: ModelTurnInput): AsyncGenerator<AgentOutput,
           maxRetries: i < o.models.length - 1 ? 0 : 1,
           abortSignal: AbortSignal.any([o.signal, silent.signal]),
           onError: () => {}, // errors arrive as 'error' parts below; the SDK would otherwise log them
+          // Parley traces model calls from its own events (telemetry/conversation-trace.ts); the SDK's
+          // dispatcher would otherwise copy every call's event on the turn's path for nobody.
+          telemetry: { isEnabled: false },
           // Counted per model call, before the SDK decides on another tool round (mayContinue reads it).
           onStepEnd: (step) => o.onUsage?.(modelName(model), step.usage.inputTokens, step.usage.outputTokens),
         });

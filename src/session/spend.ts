@@ -3,6 +3,7 @@ import { startOfDay } from '../util/business-day.ts';
 import type { Records } from '../store/records.ts';
 import { estimateCost, priceTable, type CostEstimate } from './cost.ts';
 import type { Usage, UsageData } from './usage.ts';
+import { ReadAhead, SPOKEN_TURN_READ_MAX_AGE_MS } from './read-ahead.ts';
 
 // Spend is bounded inside a conversation, not only when one starts: before every model call the
 // conversation's own estimate is held against limits.maxCostPerConversationUsd, and the day's
@@ -39,9 +40,18 @@ export class Spend {
   #o: SpendOptions;
   #lastWrite = -Infinity;
   #writing: Promise<void> = Promise.resolve();
+  /** The day's spending by the agent's other conversations: read while the caller speaks, used by their turn. */
+  #day: ReadAhead<{ usd: number; minutes: number }>;
 
   constructor(o: SpendOptions) {
     this.#o = o;
+    const { name, config } = o.agent;
+    this.#day = new ReadAhead(() => o.records.spentSince(name, startOfDay(o.now(), config.timeZone), { except: o.conversationId }), { maxAgeMs: SPOKEN_TURN_READ_MAX_AGE_MS, now: o.now });
+  }
+
+  /** The caller started speaking: the day's spending is read now, for their turn's check. */
+  readAhead(): void {
+    this.#day.start();
   }
 
   /** Seconds since the conversation started. */
@@ -63,11 +73,10 @@ export class Spend {
 
   /** Asked before each model call: the cap this conversation has reached, or null to go on. */
   async reached(): Promise<SpendLimit | null> {
-    const { name, config } = this.#o.agent;
-    const limits = config.limits;
+    const limits = this.#o.agent.config.limits;
     const own = this.cost().usd;
     if (own >= limits.maxCostPerConversationUsd) return 'cost limit';
-    const day = await this.#o.records.spentSince(name, startOfDay(this.#o.now(), config.timeZone), { except: this.#o.conversationId });
+    const day = await this.#day.take();
     if (day.usd + own >= limits.dailyBudgetUsd) return 'budget';
     if (day.minutes + this.durationSec() / 60 >= limits.dailyMinutes) return 'budget';
     return null;

@@ -25,6 +25,15 @@ describe('describeNow', () => {
     assert.match(describeNow(at('2026-07-15T13:05:00Z'), 'America/New_York'), /^Wednesday,? 15 July 2026, 09:05 \(America\/New_York, UTC-04:00\)$/);
   });
 
+  it('words kept for a minute follow the clock: the next minute, another zone, a clock change, and time going back', () => {
+    assert.match(describeNow(at('2026-03-29T00:59:59Z'), 'Europe/Warsaw'), /01:59 \(Europe\/Warsaw, UTC\+01:00\)$/);
+    assert.match(describeNow(at('2026-03-29T00:59:01Z'), 'Europe/Warsaw'), /01:59 \(Europe\/Warsaw, UTC\+01:00\)$/);
+    assert.match(describeNow(at('2026-03-29T01:00:00Z'), 'Europe/Warsaw'), /03:00 \(Europe\/Warsaw, UTC\+02:00\)$/, 'summer time starts');
+    assert.match(describeNow(at('2026-03-29T01:00:30Z'), 'America/New_York'), /21:00 \(America\/New_York, UTC-04:00\)$/);
+    assert.match(describeNow(at('2026-03-29T01:00:45Z'), 'Europe/Warsaw'), /03:00 \(Europe\/Warsaw, UTC\+02:00\)$/);
+    assert.match(describeNow(at('2026-01-15T13:05:00Z'), 'Europe/Warsaw'), /^Thursday,? 15 January 2026, 14:05/, 'a clock set back');
+  });
+
   it('uses the local date when it differs from the UTC date', () => {
     // 23:30 UTC on Tuesday is already Wednesday in Warsaw, and still Tuesday evening in New York.
     assert.match(describeNow(at('2026-11-24T23:30:00Z'), 'Europe/Warsaw'), /^Wednesday,? 25 November 2026, 00:30 \(Europe\/Warsaw, UTC\+01:00\)$/);

@@ -135,6 +135,31 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await drain(llm);
     });
 
+    it('a voice turn is decided on the day\'s spending read when its caller started speaking, if that reading is at most 10 s old', async () => {
+      let now = Date.parse('2027-03-02T10:00:00Z');
+      const clock = () => new Date(now);
+      const agent = agentWith({ dailyBudgetUsd: 0.0005, maxCostPerConversationUsd: 1 });
+      const [a, b, c] = [0, 1, 2].map(() => new Conversation({ agent, store, models: [model()], clock }));
+      for (const x of [a, b, c]) await x.start();
+      // b's and c's callers start speaking before a spends the day's budget.
+      b.prepare();
+      c.prepare();
+      llm.push({ text: 'y'.repeat(2400) }); // ~600 output tokens: over the budget
+      await collect(a.reply('Talk a lot.'));
+      now += 4_000;
+      llm.push({ text: 'Sure.' });
+      let asked = llm.requests.length;
+      assert.equal((await collect(b.reply('Hello?'))).text, 'Sure.', 'b read 4 s ago: its turn goes on that reading');
+      assert.equal(llm.requests.length, asked + 1);
+      now += 7_000;
+      asked = llm.requests.length;
+      assert.equal((await collect(c.reply('Hello?'))).text, ENGLISH_LINES.overBudget, 'c read 11 s ago: too old, read again');
+      assert.equal(llm.requests.length, asked);
+      // A reading serves one turn: b's next turn reads anew and sees a's spending.
+      assert.equal((await collect(b.reply('And?'))).text, ENGLISH_LINES.overBudget);
+      assert.equal(llm.requests.length, asked);
+    });
+
     it('an ended conversation keeps its figures when a later close (a crash recovery) gives none', async () => {
       const records = new Records(store.db);
       const id = `crash-${kind}`;

@@ -150,6 +150,30 @@ describe('VoiceSession (scripted ears, timed mouth, real conversation)', () => {
     await s.running;
   });
 
+  it("a turn's reads that do not depend on the words (the day's spending) start when the caller starts speaking, and are not made again after their last word", async () => {
+    const s = session();
+    await listening(s.channel);
+    const order: string[] = [];
+    const { prepare, reply } = s.conversation;
+    s.conversation.prepare = () => (order.push('speech started'), prepare.call(s.conversation));
+    s.conversation.reply = (...args) => (order.push('turn'), reply.apply(s.conversation, args));
+    const spentSince = Records.prototype.spentSince;
+    Records.prototype.spentSince = function (...args) {
+      order.push('spending read');
+      return spentSince.apply(this, args);
+    };
+    try {
+      llm.push({ text: 'It costs 2,400 euros.' });
+      s.say('How much is the audit?');
+      await listening(s.channel, 2);
+    } finally {
+      Records.prototype.spentSince = spentSince;
+    }
+    assert.deepEqual(order, ['speech started', 'spending read', 'turn']);
+    s.channel.hangUp();
+    await s.running;
+  });
+
   it('silence: reprompts once, then ends politely and records why', async () => {
     const s = session({ msPerChar: 5, silenceReprompt: 0.3, silenceEnd: 0.9 });
     await s.running;

@@ -180,6 +180,7 @@ export class VoiceSession {
     if (type === 'speech-start') {
       this.#timers.cancel('reprompt', 'silence-end');
       this.#turns.speechStart(at);
+      this.#o.conversation.prepare(); // the turn's word-independent reads go while the caller talks
       return;
     }
     this.#turns.speechEnd(at);
