@@ -11,6 +11,7 @@ import { patternProblem } from '../scenarios/match.ts';
 import { scenarioModels } from '../scenarios/models.ts';
 import { formatOutcome, formatSummary, terminalStyle, totals, type ScenarioOutcome, type TestReport } from '../scenarios/report.ts';
 import { runScenario } from '../scenarios/run.ts';
+import { strayScenarioFiles } from '../scenarios/stray.ts';
 import { DEFAULT_CALLER_VOICE, scenarioSpeech, type ScenarioSpeech } from '../scenarios/voice-speech.ts';
 import { SpeechUnavailableError } from '../speech/types.ts';
 import { Records } from '../store/records.ts';
@@ -50,6 +51,9 @@ export function command(): Command {
 
       const mode = o.voice ? 'voice' : 'text';
       const { scenarios, problems, otherMode } = await loadScenarios(agent, { filter: o.filter, mode });
+      // Said before anything runs or fails: a scenario that never runs must not look like one that passed.
+      const stray = await strayScenarioFiles(agent);
+      for (const s of stray) console.error(`parley test: not run: ${s.file} — ${s.reason}`);
       if (problems.length) {
         for (const p of problems) console.error(formatProblem(p));
         fail(1, `${problems.length} problem${problems.length === 1 ? '' : 's'} found in scenario files`);
@@ -59,7 +63,8 @@ export function command(): Command {
       }
       if (!scenarios.length && otherMode.length) fail(1, `no scenario${o.filter ? ` matching "${o.filter}"` : ''} in ${testsDir(agent)} runs in text mode (${otherMode.length} ${otherMode.length === 1 ? 'is' : 'are'} voice only): run them with --voice`);
       if (!scenarios.length) {
-        fail(1, o.filter ? `no scenario in ${testsDir(agent)} matches "${o.filter}"` : `no scenarios in ${testsDir(agent)}: add one (docs/testing-agents.md) or write one from a conversation with --from <id>`);
+        const moved = stray.length ? ` (or move the ${stray.length === 1 ? 'scenario' : `${stray.length} scenarios`} listed above into it)` : '';
+        fail(1, o.filter ? `no scenario in ${testsDir(agent)} matches "${o.filter}"` : `no scenarios in ${testsDir(agent)}: add one (docs/testing-agents.md) or write one from a conversation with --from <id>${moved}`);
       }
       let voice: ScenarioSpeech | undefined;
       if (o.voice) {

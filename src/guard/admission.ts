@@ -43,6 +43,12 @@ export interface AdmissionOptions {
 
 const HOUR_MS = 3_600_000;
 
+/** A conversation admitted; `giveBack` returns its place in the caller's hourly window when it never happened (a call Twilio refused to place). */
+export interface Admitted {
+  ok: true;
+  giveBack(): Promise<void>;
+}
+
 /** A seat held by a running session; `release` when it ends (safe to call twice). */
 export interface Seat {
   ok: true;
@@ -120,11 +126,11 @@ export class Admission {
    * Admits one new conversation with `loaded` from `caller` (an IP address or a phone number), or says why not.
    * `counted: true` skips the per-caller window: the conversation already took its place in it (an outbound call admitted when it was placed).
    */
-  check(loaded: AdmittedAgent, caller: string, o: { counted?: boolean } = {}): Promise<{ ok: true } | Refusal> {
+  check(loaded: AdmittedAgent, caller: string, o: { counted?: boolean } = {}): Promise<Admitted | Refusal> {
     return this.#guarded(() => this.#check(loaded, caller, o.counted === true));
   }
 
-  async #check(loaded: AdmittedAgent, caller: string, counted: boolean): Promise<{ ok: true } | Refusal> {
+  async #check(loaded: AdmittedAgent, caller: string, counted: boolean): Promise<Admitted | Refusal> {
     const { name, config } = loaded.agent;
     const limits = config.limits;
     const room = await this.#capacity(loaded);
@@ -133,10 +139,10 @@ export class Admission {
     const tomorrow = secondsToNextDay(this.#now(), config.timeZone);
     if (spent.usd >= limits.dailyBudgetUsd) return refuse(503, 'budget', `"${name}" has used today's budget of ${budgetText(limits)}; it takes new conversations again tomorrow`, tomorrow);
     if (spent.minutes >= limits.dailyMinutes) return refuse(503, 'minutes', `"${name}" has used today's ${limits.dailyMinutes} minutes; it takes new conversations again tomorrow`, tomorrow);
-    if (counted) return { ok: true };
+    if (counted) return { ok: true, giveBack: async () => {} };
     const take = await this.#o.window.take(`${name}|${caller}`, limits.conversationsPerIpPerHour, HOUR_MS);
     if (!take.ok) return refuse(429, 'rate', `too many conversations from ${caller} with "${name}" this hour (limit ${limits.conversationsPerIpPerHour})`, Math.ceil(take.retryAfterMs / 1000));
-    return { ok: true };
+    return take;
   }
 
   /** Limits that cannot be checked refuse the conversation (fail closed: no unmetered calls), saying it is worth a retry. */

@@ -4,7 +4,13 @@
 /** Counts events per key over a sliding window. */
 export interface RateWindow {
   /** Records one event under `key` if fewer than `limit` happened within `windowMs`; else says when one frees up. */
-  take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }>;
+  take(key: string, limit: number, windowMs: number): Promise<Taken | { ok: false; retryAfterMs: number }>;
+}
+
+/** An event the window recorded; `giveBack` removes it again (for an attempt that turned out to do nothing). */
+export interface Taken {
+  ok: true;
+  giveBack(): Promise<void>;
 }
 
 /** A RateWindow in this process's memory: at most `limit` timestamps per key, idle keys pruned. */
@@ -17,7 +23,7 @@ export class MemoryRateWindow implements RateWindow {
     this.#now = o.now ?? Date.now;
   }
 
-  async take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+  async take(key: string, limit: number, windowMs: number): Promise<Taken | { ok: false; retryAfterMs: number }> {
     const now = this.#now();
     this.#prune(now, windowMs);
     const since = now - windowMs;
@@ -28,7 +34,18 @@ export class MemoryRateWindow implements RateWindow {
     }
     hits.push(now);
     this.#hits.set(key, hits);
-    return { ok: true };
+    let given = false;
+    return {
+      ok: true,
+      giveBack: async () => {
+        if (given) return;
+        given = true;
+        // Events in the same millisecond are alike: removing any one of them gives this one back.
+        const left = this.#hits.get(key);
+        const i = left?.indexOf(now) ?? -1;
+        if (i >= 0) left!.splice(i, 1);
+      },
+    };
   }
 
   /** Keys whose newest event left the window are dropped, so a flood of addresses cannot grow memory for long. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { RateWindow } from './rate-window.ts';
+import type { RateWindow, Taken } from './rate-window.ts';
 
 // The RateWindow every node shares (PARLEY_REDIS_URL): one sorted set per key, scored by time.
 // Trim, count and add run in one Lua script, so two nodes admitting the same caller at the same
@@ -29,13 +29,14 @@ export class RedisRateWindow implements RateWindow {
     this.#now = o.now ?? Date.now;
   }
 
-  async take(key: string, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+  async take(key: string, limit: number, windowMs: number): Promise<Taken | { ok: false; retryAfterMs: number }> {
     const now = this.#now();
     // A unique member per event: two events in the same millisecond both count.
     const member = `${now}:${randomBytes(6).toString('hex')}`;
     const [ok, retryAfterMs] = (await this.#redis.eval(TAKE, 1, this.#prefix + key, now, windowMs, limit, member)) as [number, number];
     // Nodes' clocks (and calls racing on several connections) differ by a millisecond or more: an
     // event stamped later than this call's `now` must not make the wait longer than the window.
-    return ok ? { ok: true } : { ok: false, retryAfterMs: Math.min(windowMs, Math.max(1, retryAfterMs)) };
+    if (!ok) return { ok: false, retryAfterMs: Math.min(windowMs, Math.max(1, retryAfterMs)) };
+    return { ok: true, giveBack: async () => void (await this.#redis.zrem(this.#prefix + key, member)) };
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { E164 } from '../agent/phone-number.ts';
 import { fillVariables } from '../agent/variables.ts';
 import { answeredByKind, machineDetectionFields, statusCallbackFields, voicemailTwiml, type FinalCallStatus } from '../channels/twilio/answering-machine.ts';
 import { fetchCall, phoneAccount, placeCall, updateCall, type PlacedCall } from '../channels/twilio/calls.ts';
@@ -24,11 +25,24 @@ export class DoNotCallError extends Error {
   }
 }
 
+/** The number is not one Twilio can call (not E.164). */
+export class InvalidNumberError extends Error {
+  constructor(to: string) {
+    super(`"${to}" is not a phone number in E.164 form (+14155550123)`);
+  }
+}
+
+/** Throws InvalidNumberError or DoNotCallError when `to` may not be called. */
+export async function checkDestination(ctx: ServerContext, to: string): Promise<void> {
+  if (!E164.test(to)) throw new InvalidNumberError(to);
+  if (await new OutboundCalls(ctx.store).onDoNotCall(to)) throw new DoNotCallError(to);
+}
+
 /** Places an outbound call for `loaded`; `base` is the public URL Twilio reaches this server at. */
 export async function dialOut(ctx: ServerContext, o: { loaded: LoadedAgent; to: string; base: string; campaignId?: string; contactId?: string; admitted?: boolean; signal?: AbortSignal }): Promise<PlacedCall> {
   const calls = new OutboundCalls(ctx.store);
   // Checked here, at dial time, whatever list or import the number came from.
-  if (await calls.onDoNotCall(o.to)) throw new DoNotCallError(o.to);
+  await checkDestination(ctx, o.to);
   const account = phoneAccount(o.loaded.agent, ctx.env);
   const agent = encodeURIComponent(o.loaded.agent.name);
   const { outbound } = o.loaded.agent.config;

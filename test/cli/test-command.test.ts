@@ -105,6 +105,32 @@ describe('parley test', () => {
     ]);
   });
 
+  it('names the scenario files outside tests/ it did not run, and why; other YAML is left alone', async () => {
+    const dir = copyOfExample();
+    const scenario = readFileSync(join(dir, 'tests/audit-price.yaml'), 'utf8');
+    writeFileSync(join(dir, 'smoke.test.yaml'), 'caller: { turns: [{ say: hi }] }\n'); // named like one
+    mkdirSync(join(dir, 'scenarios'));
+    writeFileSync(join(dir, 'scenarios/price.yaml'), scenario.replace(/^name: .*$/m, 'name: the price again')); // has caller:
+    writeFileSync(join(dir, 'notes.yaml'), 'owner: Marta\n');
+    writeFileSync(join(dir, 'knowledge/meta.yml'), 'caller_id: no\n');
+    writeFileSync(join(dir, 'broken.yaml'), 'caller: [unclosed\n');
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, '.git/x.test.yaml'), 'caller: {}\n');
+    const r = await runParley(['test', dir]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /3 scenarios: 3 passed, 0 failed/, 'the scenarios in tests/ run as before');
+    const notRun = r.stderr.split('\n').filter((l) => l.startsWith('parley test: not run:'));
+    const why = `outside ${join(dir, 'tests')}, the only folder parley test reads: move it there to run it`;
+    assert.deepEqual(notRun, [`parley test: not run: ${join(dir, 'scenarios/price.yaml')} — ${why}`, `parley test: not run: ${join(dir, 'smoke.test.yaml')} — ${why}`]);
+
+    rmSync(join(dir, 'tests'), { recursive: true });
+    const none = await runParley(['test', dir]);
+    assert.equal(none.code, 1);
+    assert.equal(none.stdout, '', 'nothing runs');
+    assert.equal(none.stderr.split('\n').filter((l) => l.startsWith('parley test: not run:')).length, 2);
+    assert.match(none.stderr, /no scenarios in .*tests: add one .* \(or move the 2 scenarios listed above into it\)\n$/);
+  });
+
   it('--repeat runs each scenario N times and reports the pass rate', async () => {
     const dir = copyOfExample();
     rmSync(join(dir, 'knowledge'), { recursive: true });

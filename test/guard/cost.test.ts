@@ -59,14 +59,26 @@ describe('MemoryRateWindow', () => {
   it('allows `limit` events per window per key, says when the next frees up, and forgets idle keys', async () => {
     let now = 1_000_000;
     const w = new MemoryRateWindow({ now: () => now });
-    for (let i = 0; i < 3; i++) assert.deepEqual(await w.take('a', 3, 60_000), { ok: true });
+    for (let i = 0; i < 3; i++) assert.equal((await w.take('a', 3, 60_000)).ok, true);
     now += 10_000;
     assert.deepEqual(await w.take('a', 3, 60_000), { ok: false, retryAfterMs: 50_000 });
-    assert.deepEqual(await w.take('b', 3, 60_000), { ok: true }, 'another key is not affected');
+    assert.equal((await w.take('b', 3, 60_000)).ok, true, 'another key is not affected');
     now += 50_001;
-    assert.deepEqual(await w.take('a', 3, 60_000), { ok: true }, 'the oldest left the window');
+    assert.equal((await w.take('a', 3, 60_000)).ok, true, 'the oldest left the window');
     now += 120_000;
     await w.take('c', 3, 60_000);
     assert.equal(w.keys, 1, 'idle keys were pruned');
+  });
+
+  it('gives a taken place back once, and only that one', async () => {
+    const w = new MemoryRateWindow({ now: () => 1_000_000 });
+    const first = await w.take('a', 2, 60_000);
+    assert.ok(first.ok);
+    assert.equal((await w.take('a', 2, 60_000)).ok, true);
+    assert.equal((await w.take('a', 2, 60_000)).ok, false);
+    await first.giveBack();
+    await first.giveBack(); // twice frees no second place
+    assert.equal((await w.take('a', 2, 60_000)).ok, true, 'the given-back place is free again');
+    assert.equal((await w.take('a', 2, 60_000)).ok, false);
   });
 });

@@ -6,8 +6,10 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { after, before } from 'node:test';
+import { buildServer } from '../../src/server/app.ts';
 import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
+import { startFakeOpenAI, startFakeTwilioApi, TwilioCallPeer, type FakeOpenAI, type FakeTwilioApi } from '../../src/testing/index.ts';
+import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 import { openTestStore } from '../helpers/store.ts';
 
@@ -132,6 +134,72 @@ export function serverFixture(): { llm: FakeOpenAI; store: Store; track(app: Fas
     for (const app of apps) await app.close();
     await fx.store.close();
     await fx.llm.close();
+  });
+  return fx;
+}
+
+/** The Twilio account of the phone server tests: the fake REST API checks it, peers sign with it; agents read the token as ${TWILIO_TEST_AUTH_TOKEN}. */
+export const TWILIO_ACCOUNT = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'twilio-auth-token-for-tests' };
+
+/** The scripted ears and voice of one phone call, when the fixture is given `msPerChar`. */
+export interface PhoneSpeech {
+  stt: ScriptedStt;
+  vad: ScriptedVad;
+  tts: TimedTts;
+}
+
+/** A phone server as the phone door's tests use it; its fields are set once `before` has run. */
+export interface PhoneServer {
+  app: FastifyInstance;
+  base: string;
+  store: Store;
+  llm: FakeOpenAI;
+  api: FakeTwilioApi;
+  /** Each call's speech, in the order the calls started (empty without `msPerChar`). */
+  made: PhoneSpeech[];
+  /** A Twilio peer for a new call (or, given a CallSid, for another peer's call). */
+  peer(callSid?: string): TwilioCallPeer;
+}
+
+/**
+ * The phone door's server: a fake model, the fake Twilio REST API, a test store and an agents
+ * folder holding `agents` (folder name → agent.yaml), served on loopback with the model and the
+ * REST API pointed at the fakes, all closed after the describe block. `msPerChar` gives each call
+ * scripted speech (a TimedTts at 8 kHz); `env` adds to the server's environment.
+ */
+export function phoneServerFixture(o: { agents: Record<string, string>; env?: NodeJS.ProcessEnv; msPerChar?: number }): PhoneServer {
+  const fx = { made: [], peer: (callSid?: string) => new TwilioCallPeer({ ...TWILIO_ACCOUNT, callSid }) } as unknown as PhoneServer;
+  before(async () => {
+    fx.llm = await startFakeOpenAI();
+    fx.api = await startFakeTwilioApi(TWILIO_ACCOUNT);
+    fx.store = await openTestStore();
+    const dir = tempDir('parley-phone-');
+    for (const [name, yaml] of Object.entries(o.agents)) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'agent.yaml'), yaml);
+    }
+    const { msPerChar } = o;
+    fx.app = await buildServer({
+      agentsDir: dir,
+      store: fx.store,
+      mode: 'serve',
+      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: fx.llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_TEST_AUTH_TOKEN: TWILIO_ACCOUNT.authToken, PARLEY_TWILIO_API_URL: fx.api.url, ...o.env },
+      speech:
+        msPerChar === undefined
+          ? undefined
+          : () => {
+              const s = { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ sampleRate: 8000, msPerChar }) };
+              fx.made.push(s);
+              return s;
+            },
+    });
+    fx.base = await listenOnLoopback(fx.app);
+  });
+  after(async () => {
+    await fx.app?.close();
+    await fx.store?.close();
+    await fx.llm?.close();
+    await fx.api?.close();
   });
   return fx;
 }

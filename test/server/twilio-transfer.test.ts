@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../src/server/app.ts';
+import { describe, it } from 'node:test';
 import { Records } from '../../src/store/records.ts';
-import type { Store } from '../../src/store/store.ts';
-import { startFakeOpenAI, startFakeTwilioApi, TwilioCallPeer, type ChatRequest, type FakeOpenAI, type FakeTwilioApi } from '../../src/testing/index.ts';
-import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
-import { tempDir } from '../helpers/cli.ts';
-import { openTestStore } from '../helpers/store.ts';
-import { listenOnLoopback } from './helpers.ts';
+import type { ChatRequest, FakeOpenAI, TwilioCallPeer } from '../../src/testing/index.ts';
+import type { ScriptedStt, ScriptedVad } from '../../src/testing/voice.ts';
+import { phoneServerFixture, TWILIO_ACCOUNT } from './helpers.ts';
 
 // Hand-off to a person and the keypad on the phone door, against the fake Twilio (REST Calls
 // create/update, TwiML run on the calls, signed status and conference callbacks, Media Streams).
@@ -19,8 +12,6 @@ const NUMBER = '+14155550100';
 const CALLER = '+48601234567';
 const SALES = '+14155550111';
 const NIGHT = '+14155550122';
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const TOKEN = 'twilio-auth-token-for-tests';
 const FRAME = new Int16Array(160);
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 // Staffed only on the day after tomorrow (UTC): never now, whenever the test runs.
@@ -43,7 +34,7 @@ function agentYaml(name: string, transfer: string[]): string {
     'channels:',
     '  phone:',
     `    number: "${NUMBER}"`,
-    `    accountSid: ${ACCOUNT}`,
+    `    accountSid: ${TWILIO_ACCOUNT.accountSid}`,
     '    authToken: ${TWILIO_TEST_AUTH_TOKEN}',
     '    keypad: { interDigitMs: 300, maxDigits: 20 }',
     '',
@@ -51,22 +42,9 @@ function agentYaml(name: string, transfer: string[]): string {
 }
 
 describe('phone door: transfer to a person, and the keypad', () => {
-  let app: FastifyInstance;
-  let base: string;
-  let store: Store;
-  let llm: FakeOpenAI;
-  let api: FakeTwilioApi;
-  const made: { stt: ScriptedStt; vad: ScriptedVad; tts: TimedTts }[] = [];
-
-  before(async () => {
-    llm = await startFakeOpenAI();
-    api = await startFakeTwilioApi({ accountSid: ACCOUNT, authToken: TOKEN });
-    store = await openTestStore();
-    const dir = tempDir('parley-transfer-');
-    mkdirSync(join(dir, 'ada'));
-    writeFileSync(
-      join(dir, 'ada', 'agent.yaml'),
-      agentYaml('ada', [
+  const fx = phoneServerFixture({
+    agents: {
+      ada: agentYaml('ada', [
         '  - type: transfer',
         '    mode: warm',
         '    timeoutSec: 20',
@@ -76,37 +54,20 @@ describe('phone door: transfer to a person, and the keypad', () => {
         `      - { label: sales, number: "${SALES}", when: the caller wants to buy }`,
         `      - { label: night desk, number: "${NIGHT}", hours: { ${OTHER_DAY}: ["09:00-17:00"] } }`,
       ]),
-    );
-    mkdirSync(join(dir, 'cole'));
-    writeFileSync(join(dir, 'cole', 'agent.yaml'), agentYaml('cole', ['  - type: transfer', '    mode: cold', `    number: "${SALES}"`]));
-    app = await buildServer({
-      agentsDir: dir,
-      store,
-      mode: 'serve',
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_TEST_AUTH_TOKEN: TOKEN, PARLEY_TWILIO_API_URL: api.url },
-      speech: () => {
-        const s = { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ sampleRate: 8000, msPerChar: 5 }) };
-        made.push(s);
-        return s;
-      },
-    });
-    base = await listenOnLoopback(app);
+      cole: agentYaml('cole', ['  - type: transfer', '    mode: cold', `    number: "${SALES}"`]),
+    },
+    msPerChar: 5,
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    await llm.close();
-    await api.close();
-  });
+  const { made } = fx;
 
   /** A caller on `agent`, past the greeting, known to the fake REST API. */
   async function call(agent = 'ada') {
-    const p = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TOKEN });
-    api.attach(p, NUMBER);
-    const { twiml } = await p.dial(`${base}/v1/twilio/voice?agent=${agent}`, { From: CALLER, To: NUMBER });
+    const p = fx.peer();
+    fx.api.attach(p, NUMBER);
+    const { twiml } = await p.dial(`${fx.base}/v1/twilio/voice?agent=${agent}`, { From: CALLER, To: NUMBER });
     await p.connect(twiml);
     await p.until(() => p.receivedFrames >= 1 && p.queuedFrames === 0, 'the greeting');
-    const id = [...app.parley.live].at(-1)!.conversationId;
+    const id = [...fx.app.parley.live].at(-1)!.conversationId;
     return { p, s: made.at(-1)!, id };
   }
 
@@ -122,11 +83,11 @@ describe('phone door: transfer to a person, and the keypad', () => {
   function step(reply: Parameters<FakeOpenAI['push']>[0] & object) {
     let seen!: (r: ChatRequest) => void;
     const request = new Promise<ChatRequest>((r) => (seen = r));
-    llm.push((req) => (seen(req), reply as never));
+    fx.llm.push((req) => (seen(req), reply as never));
     return request;
   }
-  const settle = () => Promise.all([...app.parley.live].map((x) => x.done));
-  const record = async (id: string) => (await new Records(store.db).get(id))!;
+  const settle = () => Promise.all([...fx.app.parley.live].map((x) => x.done));
+  const record = async (id: string) => (await new Records(fx.store.db).get(id))!;
   const lastUser = (r: ChatRequest) => {
     const m = r.messages.findLast((x) => x.role === 'user');
     return typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content);
@@ -136,32 +97,32 @@ describe('phone door: transfer to a person, and the keypad', () => {
   it('warm: the caller holds (hold music), the person hears the summary and takes the call; the agent leaves', async () => {
     const { p, s, id } = await call();
     let ring: ((a: 'answer') => void) | undefined;
-    api.answering = () => new Promise((r) => (ring = r));
+    fx.api.answering = () => new Promise((r) => (ring = r));
     // Only the tool call: once the person took the call the agent has left, and the model is not asked again.
-    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'Jan from Acme wants a quote for 40 seats.' } }] });
-    const updatesBefore = api.updates.length;
+    fx.llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'Jan from Acme wants a quote for 40 seats.' } }] });
+    const updatesBefore = fx.api.updates.length;
     says(p, s, 'Can I talk to someone in sales?');
     // The caller's call now holds in a conference, its stream stopped; the person's phone rings.
-    await api.until(() => api.calls.some((c) => c.params.To === SALES) && [...api.rooms.values()].some((r) => r.holding.includes(p.callSid)) && ring !== undefined, 'the caller to hold while sales rings');
-    const hold = api.updates[updatesBefore]!;
+    await fx.api.until(() => fx.api.calls.some((c) => c.params.To === SALES) && [...fx.api.rooms.values()].some((r) => r.holding.includes(p.callSid)) && ring !== undefined, 'the caller to hold while sales rings');
+    const hold = fx.api.updates[updatesBefore]!;
     assert.equal(hold.callSid, p.callSid);
     assert.match(hold.params.Twiml!, /<Say>Please hold while I connect you\.<\/Say><Dial><Conference [^>]*startConferenceOnEnter="false"[^>]*waitUrl="https:\/\/music\.example\.com\/hold\.mp3"/);
-    const room = [...api.rooms.values()].find((r) => r.holding.includes(p.callSid))!;
+    const room = [...fx.api.rooms.values()].find((r) => r.holding.includes(p.callSid))!;
     assert.equal(room.waitUrl, 'https://music.example.com/hold.mp3');
-    const person = api.calls.find((c) => c.params.To === SALES)!;
+    const person = fx.api.calls.find((c) => c.params.To === SALES)!;
     assert.equal(person.params.From, NUMBER);
     assert.equal(person.params.Timeout, '20');
     assert.deepEqual(person.events, ['initiated', 'ringing', 'answered', 'completed']);
-    assert.match(person.params.StatusCallback!, new RegExp(`^${base}/v1/twilio/transfers/[0-9a-f]+/status$`));
+    assert.match(person.params.StatusCallback!, new RegExp(`^${fx.base}/v1/twilio/transfers/[0-9a-f]+/status$`));
     // A forged callback claiming the person answered is refused: only Twilio's signature counts.
     const forged = await fetch(person.params.StatusCallback!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' }, body: new URLSearchParams({ CallSid: 'CA0', CallStatus: 'in-progress' }) });
     assert.equal(forged.status, 403);
-    assert.equal(api.connected.get(p.callSid), undefined);
+    assert.equal(fx.api.connected.get(p.callSid), undefined);
     ring!('answer');
-    await api.until(() => api.connected.get(p.callSid) === SALES, 'the caller to be connected to sales');
+    await fx.api.until(() => fx.api.connected.get(p.callSid) === SALES, 'the caller to be connected to sales');
     await settle();
-    assert.match(api.said.find((x) => x.to === SALES)!.text, /with a caller for sales\. Jan from Acme wants a quote for 40 seats\. Connecting you now\./);
-    assert.ok(api.callbacks.every((c) => c.status === 204), 'every signed callback was accepted');
+    assert.match(fx.api.said.find((x) => x.to === SALES)!.text, /with a caller for sales\. Jan from Acme wants a quote for 40 seats\. Connecting you now\./);
+    assert.ok(fx.api.callbacks.every((c) => c.status === 204), 'every signed callback was accepted');
     const rec = await record(id);
     assert.equal(rec.endReason, 'transferred');
     const t = rec.toolCalls.find((c) => c.name === 'transfer')!;
@@ -170,24 +131,24 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('warm, nobody answers: the person\'s call ends no-answer, the caller is back on a new stream and the agent offers a message', async () => {
     const { p, s, id } = await call();
-    api.answering = () => 'no-answer';
-    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'Wants a quote.' } }] }, { text: 'Sorry, nobody could pick up. Shall I take a message?' });
-    const asked = llm.requests.length;
+    fx.api.answering = () => 'no-answer';
+    fx.llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'Wants a quote.' } }] }, { text: 'Sorry, nobody could pick up. Shall I take a message?' });
+    const asked = fx.llm.requests.length;
     says(p, s, 'Put me through to sales please.');
-    await api.until(() => p.streams === 2, 'the caller to be back on a stream');
+    await fx.api.until(() => p.streams === 2, 'the caller to be back on a stream');
     await p.until(() => s.tts.spoken.join(' ').includes('Shall I take a message?') && p.queuedFrames === 0 && p.receivedFrames > 0, 'the agent to speak again');
-    const back = llm.requests[asked + 1]!;
+    const back = fx.llm.requests[asked + 1]!;
     const result = toolResult(back);
     assert.equal(result.outcome, 'no answer');
     assert.equal(result.transferred, false);
     assert.match(String(result.note), /Nobody answered at sales; the caller is back with you\. .*take a message/);
     // Twilio was asked to put the call back on a Media Stream that resumes this conversation.
-    const resume = api.updates.filter((u) => u.callSid === p.callSid).at(-1)!;
+    const resume = fx.api.updates.filter((u) => u.callSid === p.callSid).at(-1)!;
     assert.match(resume.params.Twiml!, /<Connect><Stream url="ws:\/\/[^"]+\/v1\/twilio\/stream"><Parameter name="token"/);
     assert.match(resume.params.Twiml!, /<Parameter name="resume" value="1"\/>/);
-    assert.ok(api.callbacks.some((c) => c.form.CallStatus === 'no-answer'));
+    assert.ok(fx.api.callbacks.some((c) => c.form.CallStatus === 'no-answer'));
     // The conversation goes on: the caller answers on the new stream.
-    llm.push({ text: 'Noted.' });
+    fx.llm.push({ text: 'Noted.' });
     says(p, s, 'Yes, tell them to call me back.');
     await p.until(() => s.tts.spoken.join(' ').includes('Noted.'), 'the next answer on the new stream');
     await p.hangUp();
@@ -200,13 +161,13 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('outside the destination\'s hours the tool says so and nothing is dialled', async () => {
     const { p, s, id } = await call();
-    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'night desk', summary: 'Urgent.' } }] }, { text: 'The night desk is closed now. Can I take a message?' });
-    const before = { updates: api.updates.length, calls: api.calls.length };
-    const asked = llm.requests.length;
+    fx.llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'night desk', summary: 'Urgent.' } }] }, { text: 'The night desk is closed now. Can I take a message?' });
+    const before = { updates: fx.api.updates.length, calls: fx.api.calls.length };
+    const asked = fx.llm.requests.length;
     says(p, s, 'Night desk please.');
     await p.until(() => s.tts.spoken.join(' ').includes('closed now'), 'the answer');
-    assert.deepEqual({ updates: api.updates.length, calls: api.calls.length }, before, 'no REST call was made');
-    const result = toolResult(llm.requests[asked + 1]!);
+    assert.deepEqual({ updates: fx.api.updates.length, calls: fx.api.calls.length }, before, 'no REST call was made');
+    const result = toolResult(fx.llm.requests[asked + 1]!);
     assert.equal(result.outcome, 'outside hours');
     assert.match(String(result.nextOpen), /09:00$/);
     await p.hangUp();
@@ -216,12 +177,12 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('cold: the call is dialled straight to the number and the agent leaves', async () => {
     const { p, s, id } = await call('cole');
-    llm.push({ toolCalls: [{ name: 'transfer', args: { summary: 'Wants sales.' } }] });
+    fx.llm.push({ toolCalls: [{ name: 'transfer', args: { summary: 'Wants sales.' } }] });
     says(p, s, 'A human please.');
-    await api.until(() => api.dialled.some((d) => d.callSid === p.callSid), 'the dial');
+    await fx.api.until(() => fx.api.dialled.some((d) => d.callSid === p.callSid), 'the dial');
     await settle();
-    assert.deepEqual(api.dialled.find((d) => d.callSid === p.callSid), { callSid: p.callSid, number: SALES, callerId: NUMBER });
-    assert.equal(api.connected.get(p.callSid), SALES);
+    assert.deepEqual(fx.api.dialled.find((d) => d.callSid === p.callSid), { callSid: p.callSid, number: SALES, callerId: NUMBER });
+    assert.equal(fx.api.connected.get(p.callSid), SALES);
     const rec = await record(id);
     assert.equal(rec.endReason, 'transferred');
     assert.equal((rec.toolCalls.find((c) => c.name === 'transfer')!.result as { outcome: string }).outcome, 'connected');
@@ -229,11 +190,11 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('press_keys plays the digits on the call (REST <Play digits>), then the call is back on a stream of the same conversation', async () => {
     const { p, s, id } = await call();
-    llm.push({ toolCalls: [{ name: 'press_keys', args: { keys: '2' } }] }, { text: 'Pressed two.' });
+    fx.llm.push({ toolCalls: [{ name: 'press_keys', args: { keys: '2' } }] }, { text: 'Pressed two.' });
     says(p, s, 'For sales, press 2.');
-    await api.until(() => api.digits.some((d) => d.callSid === p.callSid) && p.streams === 2, 'the digits and the new stream');
-    assert.deepEqual(api.digits.filter((d) => d.callSid === p.callSid), [{ callSid: p.callSid, digits: '2' }]);
-    assert.match(api.updates.at(-1)!.params.Twiml!, /^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Play digits="2"\/><Connect><Stream /);
+    await fx.api.until(() => fx.api.digits.some((d) => d.callSid === p.callSid) && p.streams === 2, 'the digits and the new stream');
+    assert.deepEqual(fx.api.digits.filter((d) => d.callSid === p.callSid), [{ callSid: p.callSid, digits: '2' }]);
+    assert.match(fx.api.updates.at(-1)!.params.Twiml!, /^<\?xml version="1\.0" encoding="UTF-8"\?><Response><Play digits="2"\/><Connect><Stream /);
     await p.until(() => s.tts.spoken.join(' ').includes('Pressed two.'), 'the agent on the new stream');
     await p.hangUp();
     await settle();
@@ -253,27 +214,27 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('"press 0 for a person": the key alone makes the model call transfer first', async () => {
     const { p, id } = await call();
-    api.answering = () => 'answer';
+    fx.api.answering = () => 'answer';
     const asked = step({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'Pressed 0.' } }] });
     p.pressKey('0');
     const req = await asked;
     assert.match(lastUser(req), /\(the caller pressed 0, the key for a person\)/);
     assert.deepEqual(req.tool_choice, { type: 'function', function: { name: 'transfer' } });
-    await api.until(() => api.connected.get(p.callSid) === SALES, 'the transfer');
+    await fx.api.until(() => fx.api.connected.get(p.callSid) === SALES, 'the transfer');
     await settle();
     assert.equal((await record(id)).endReason, 'transferred');
   });
 
   it('a flood of keys is capped: one input of at most maxDigits; a key that is no DTMF digit closes the stream', async () => {
     const { p, id } = await call();
-    const before = llm.requests.length;
+    const before = fx.llm.requests.length;
     const asked = step({ text: 'That was a lot of keys.' });
     for (let i = 0; i < 150; i++) p.pressKey(String(i % 10));
     const text = lastUser(await asked);
     const pressed = /\(the caller pressed ([^)]*)\)/.exec(text)![1]!.split(' ');
     assert.equal(pressed.length, 20, text);
     await p.until(() => p.queuedFrames === 0 && made.at(-1)!.tts.spoken.join(' ').includes('lot of keys'), 'the answer');
-    assert.equal(llm.requests.length, before + 1, 'one model request for the whole flood');
+    assert.equal(fx.llm.requests.length, before + 1, 'one model request for the whole flood');
     p.raw(JSON.stringify({ event: 'dtmf', streamSid: p.streamSid, sequenceNumber: '999', dtmf: { track: 'inbound_track', digit: 'E' } }));
     assert.deepEqual(await p.closed, { code: 1008, reason: 'dtmf needs one dtmf.digit' });
     await settle();
@@ -283,15 +244,15 @@ describe('phone door: transfer to a person, and the keypad', () => {
   it('the caller hangs up while holding: the person\'s ringing call is cancelled and the conversation ends', async () => {
     const { p, s, id } = await call();
     let rang = false;
-    api.answering = () => ((rang = true), new Promise(() => {})); // rings and rings
-    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'x' } }] });
+    fx.api.answering = () => ((rang = true), new Promise(() => {})); // rings and rings
+    fx.llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'x' } }] });
     says(p, s, 'Sales please.');
-    await api.until(() => rang && [...api.rooms.values()].some((r) => r.holding.includes(p.callSid)), 'the hold');
-    const person = api.calls.at(-1)!;
-    await api.hangUp(p.callSid);
+    await fx.api.until(() => rang && [...fx.api.rooms.values()].some((r) => r.holding.includes(p.callSid)), 'the hold');
+    const person = fx.api.calls.at(-1)!;
+    await fx.api.hangUp(p.callSid);
     await settle();
-    await api.until(() => api.updates.some((u) => u.params.Status === 'canceled'), 'the person\'s call to be cancelled');
-    assert.equal(api.connected.get(p.callSid), undefined);
+    await fx.api.until(() => fx.api.updates.some((u) => u.params.Status === 'canceled'), 'the person\'s call to be cancelled');
+    assert.equal(fx.api.connected.get(p.callSid), undefined);
     assert.equal(person.params.To, SALES);
     const rec = await record(id);
     assert.equal(rec.endReason, 'caller hung up');
@@ -299,19 +260,19 @@ describe('phone door: transfer to a person, and the keypad', () => {
 
   it('two transfers asked at once: one goes ahead, the other is told one is under way', async () => {
     const { p, s, id } = await call();
-    api.answering = () => 'answer';
-    llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'one' } }, { name: 'transfer', args: { to: 'sales', summary: 'two' } }] });
-    const calls = api.calls.length;
+    fx.api.answering = () => 'answer';
+    fx.llm.push({ toolCalls: [{ name: 'transfer', args: { to: 'sales', summary: 'one' } }, { name: 'transfer', args: { to: 'sales', summary: 'two' } }] });
+    const calls = fx.api.calls.length;
     says(p, s, 'Sales, now!');
-    await api.until(() => api.connected.get(p.callSid) === SALES, 'the transfer');
+    await fx.api.until(() => fx.api.connected.get(p.callSid) === SALES, 'the transfer');
     await settle();
-    assert.equal(api.calls.length, calls + 1, 'one person was called');
+    assert.equal(fx.api.calls.length, calls + 1, 'one person was called');
     const outcomes = (await record(id)).toolCalls.filter((c) => c.name === 'transfer').map((c) => (c.result as { outcome: string; detail?: string }).detail ?? (c.result as { outcome: string }).outcome).sort();
     assert.deepEqual(outcomes, ['a transfer or key press is already under way', 'connected']);
   });
 
   it('refuses a callback for an unknown transfer', async () => {
-    const forged = await fetch(`${base}/v1/twilio/transfers/abc/status`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' }, body: 'CallStatus=in-progress' });
+    const forged = await fetch(`${fx.base}/v1/twilio/transfers/abc/status`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' }, body: 'CallStatus=in-progress' });
     assert.equal(forged.status, 404);
   });
 });

@@ -1,42 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../src/server/app.ts';
+import { describe, it } from 'node:test';
 import { Records } from '../../src/store/records.ts';
-import type { Store } from '../../src/store/store.ts';
-import { parseStreamTwiml, startFakeOpenAI, startFakeTwilioApi, TwilioCallPeer, type FakeOpenAI, type FakeTwilioApi } from '../../src/testing/index.ts';
-import { ScriptedStt, ScriptedVad, TimedTts } from '../../src/testing/voice.ts';
-import { runParley, tempDir } from '../helpers/cli.ts';
-import { openTestStore } from '../helpers/store.ts';
-import { listenOnLoopback } from './helpers.ts';
+import { parseStreamTwiml } from '../../src/testing/index.ts';
+import { runParley } from '../helpers/cli.ts';
+import { phoneServerFixture, TWILIO_ACCOUNT } from './helpers.ts';
 
 const NUMBER = '+14155550100';
 const CALLER = '+48601234567';
-const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
-const TOKEN = 'twilio-auth-token-for-tests';
 const ADMIN = 'admin-token-for-tests';
 const GREETING = 'Hi, this is Ada. How can I help?';
 const FRAME = new Int16Array(160);
 
 describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
-  let app: FastifyInstance;
-  let base: string;
-  let store: Store;
-  let llm: FakeOpenAI;
-  let api: FakeTwilioApi;
-  const made: { stt: ScriptedStt; vad: ScriptedVad; tts: TimedTts }[] = [];
-
-  before(async () => {
-    llm = await startFakeOpenAI();
-    api = await startFakeTwilioApi({ accountSid: ACCOUNT, authToken: TOKEN });
-    store = await openTestStore();
-    const dir = tempDir('parley-phone-');
-    mkdirSync(join(dir, 'ada'));
-    writeFileSync(
-      join(dir, 'ada', 'agent.yaml'),
-      [
+  const fx = phoneServerFixture({
+    agents: {
+      ada: [
         'name: ada',
         'persona:',
         '  prompt: You are Ada.',
@@ -47,33 +25,18 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
         'channels:',
         '  phone:',
         '    number: ${ADA_NUMBER}', // from the environment: inbound calls are matched to it, outbound ones come from it
-        `    accountSid: ${ACCOUNT}`,
+        `    accountSid: ${TWILIO_ACCOUNT.accountSid}`,
         '    authToken: ${TWILIO_TEST_AUTH_TOKEN}',
         '',
       ].join('\n'),
-    );
-    app = await buildServer({
-      agentsDir: dir,
-      store,
-      mode: 'serve',
-      env: { PARLEY_LLM: 'openai-compatible:fake', PARLEY_LLM_BASE_URL: llm.url, PARLEY_SESSION_SECRET: 's', TWILIO_TEST_AUTH_TOKEN: TOKEN, ADA_NUMBER: NUMBER, PARLEY_ADMIN_TOKEN: ADMIN, PARLEY_TWILIO_API_URL: api.url },
-      speech: () => {
-        const s = { stt: new ScriptedStt(), vad: new ScriptedVad(), tts: new TimedTts({ sampleRate: 8000, msPerChar: 20 }) };
-        made.push(s);
-        return s;
-      },
-    });
-    base = await listenOnLoopback(app);
+    },
+    env: { ADA_NUMBER: NUMBER, PARLEY_ADMIN_TOKEN: ADMIN },
+    msPerChar: 20,
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    await llm.close();
-    await api.close();
-  });
+  const { made } = fx;
 
-  const peer = () => new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TOKEN });
-  const voiceUrl = () => `${base}/v1/twilio/voice`;
+  const peer = () => fx.peer();
+  const voiceUrl = () => `${fx.base}/v1/twilio/voice`;
 
   it('refuses a webhook with a forged or missing signature (403), and answers TwiML that connects the call to the stream', async () => {
     const p = peer();
@@ -86,7 +49,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     assert.equal(ok.status, 200);
     const stream = parseStreamTwiml(ok.twiml);
     assert.ok(stream, ok.twiml);
-    assert.equal(stream.url, `${base.replace('http', 'ws')}/v1/twilio/stream`);
+    assert.equal(stream.url, `${fx.base.replace('http', 'ws')}/v1/twilio/stream`);
     assert.equal(stream.parameters.agent, 'ada');
     assert.equal(stream.parameters.caller, undefined, 'the caller rides inside the signed token, not as an unsigned parameter');
     assert.ok(stream.parameters.token, 'a single-use session token rides along');
@@ -106,7 +69,7 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
 
     // The caller asks; the agent answers at length; the caller interrupts.
     const answer = 'We build workflow automations and AI assistants for service businesses with five to two hundred people, and we start within two weeks.';
-    llm.push({ text: answer });
+    fx.llm.push({ text: answer });
     s.vad.start();
     p.say(FRAME);
     s.stt.hear('What do you do?');
@@ -118,16 +81,16 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     s.stt.hear('Wait, actually', 'partial');
     await p.until(() => p.clears === 1, 'clear');
     const heardAtClear = p.heardMs;
-    llm.push({ text: 'Sure, go ahead.' });
+    fx.llm.push({ text: 'Sure, go ahead.' });
     s.stt.hear('Wait, actually, how much is it?');
     s.vad.stop();
     p.say(FRAME);
     await p.until(() => s.tts.spoken.join(' ').includes('Sure, go ahead.'), 'the next answer');
     await p.hangUp();
-    await Promise.all([...app.parley.live].map((x) => x.done));
+    await Promise.all([...fx.app.parley.live].map((x) => x.done));
 
-    const list = await new Records(store.db).search({ channel: 'phone', limit: 5 });
-    const rec = await new Records(store.db).get(list.items[0]!.id);
+    const list = await new Records(fx.store.db).search({ channel: 'phone', limit: 5 });
+    const rec = await new Records(fx.store.db).get(list.items[0]!.id);
     assert.ok(rec);
     assert.equal(rec.channel, 'phone');
     assert.equal(rec.direction, 'inbound');
@@ -160,12 +123,12 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     assert.notEqual(parseStreamTwiml(replayed.twiml)?.parameters.token, parseStreamTwiml(first.twiml)?.parameters.token);
     await p.connect(first.twiml);
     await p.until(() => p.receivedFrames > 0, 'the greeting');
-    const replay = new TwilioCallPeer({ accountSid: ACCOUNT, authToken: TOKEN, callSid: p.callSid });
+    const replay = fx.peer(p.callSid);
     await replay.connect(replayed.twiml);
     assert.deepEqual(await replay.closed, { code: 1008, reason: 'this call already has a stream' });
     assert.equal(replay.receivedFrames, 0, 'the replayed stream heard nothing');
     await p.hangUp();
-    await Promise.all([...app.parley.live].map((x) => x.done));
+    await Promise.all([...fx.app.parley.live].map((x) => x.done));
   });
 
   it('records the caller the signed webhook named, not the unsigned stream parameter', async () => {
@@ -174,27 +137,27 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     const forged = twiml.replace('</Stream>', '<Parameter name="caller" value="+19995550000"/><Parameter name="direction" value="outbound"/></Stream>');
     await p.connect(forged);
     await p.until(() => p.receivedFrames > 0, 'the greeting');
-    const id = [...app.parley.live].at(-1)!.conversationId;
+    const id = [...fx.app.parley.live].at(-1)!.conversationId;
     await p.hangUp();
-    await Promise.all([...app.parley.live].map((x) => x.done));
-    const rec = await new Records(store.db).get(id);
+    await Promise.all([...fx.app.parley.live].map((x) => x.done));
+    const rec = await new Records(fx.store.db).get(id);
     assert.equal(rec?.caller, CALLER);
     assert.equal(rec?.direction, 'inbound');
   });
 
   it('places an outbound call through the REST API (admin only), and the answered call is recorded as outbound', async () => {
     const to = '+442071838750';
-    const refused = await fetch(`${base}/v1/agents/ada/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to }) });
+    const refused = await fetch(`${fx.base}/v1/agents/ada/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to }) });
     assert.equal(refused.status, 401);
-    const res = await fetch(`${base}/v1/agents/ada/calls`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify({ to }) });
+    const res = await fetch(`${fx.base}/v1/agents/ada/calls`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify({ to }) });
     assert.equal(res.status, 201, await res.clone().text());
     const call = (await res.json()) as { sid: string; status: string };
     assert.match(call.sid, /^CA[0-9a-f]{32}$/);
     assert.equal(call.status, 'queued');
-    const sent = api.calls.at(-1)!;
+    const sent = fx.api.calls.at(-1)!;
     assert.equal(sent.params.To, to);
     assert.equal(sent.params.From, NUMBER);
-    assert.equal(sent.params.Url, `${base}/v1/twilio/voice?agent=ada&direction=outbound&admitted=1`);
+    assert.equal(sent.params.Url, `${fx.base}/v1/twilio/voice?agent=ada&direction=outbound&admitted=1`);
 
     // Twilio calls the webhook when the callee answers.
     const p = peer();
@@ -203,19 +166,19 @@ describe('phone door: Twilio webhook, Media Streams and outbound calls', () => {
     await p.connect(answered.twiml);
     await p.until(() => p.receivedFrames > 10, 'the greeting');
     await p.hangUp();
-    await Promise.all([...app.parley.live].map((x) => x.done));
-    const list = await new Records(store.db).search({ channel: 'phone', limit: 1 });
-    const rec = await new Records(store.db).get(list.items[0]!.id);
+    await Promise.all([...fx.app.parley.live].map((x) => x.done));
+    const list = await new Records(fx.store.db).search({ channel: 'phone', limit: 1 });
+    const rec = await new Records(fx.store.db).get(list.items[0]!.id);
     assert.equal(rec?.direction, 'outbound');
     assert.equal(rec?.caller, to);
   });
 
   it('`parley call` asks the server to place the call', async () => {
-    const r = await runParley(['call', '+442071838751', '--agent', 'ada', '--server', base], { env: { PARLEY_ADMIN_TOKEN: ADMIN } });
+    const r = await runParley(['call', '+442071838751', '--agent', 'ada', '--server', fx.base], { env: { PARLEY_ADMIN_TOKEN: ADMIN } });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /calling \+442071838751 from \+14155550100 \(call CA[0-9a-f]{32}, queued\)/);
-    assert.equal(api.calls.at(-1)!.params.To, '+442071838751');
-    const bad = await runParley(['call', '12345', '--agent', 'ada', '--server', base], { env: { PARLEY_ADMIN_TOKEN: ADMIN } });
+    assert.equal(fx.api.calls.at(-1)!.params.To, '+442071838751');
+    const bad = await runParley(['call', '12345', '--agent', 'ada', '--server', fx.base], { env: { PARLEY_ADMIN_TOKEN: ADMIN } });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /E\.164/);
   });

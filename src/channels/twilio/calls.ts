@@ -103,6 +103,14 @@ export async function fetchCall(o: TwilioApi & { callSid: string; signal?: Abort
   return { sid: String(body.sid ?? o.callSid), status: String(body.status ?? ''), answeredBy: body.answered_by == null ? null : String(body.answered_by) };
 }
 
+/**
+ * Twilio answered with a 4xx: it refused the request, so nothing was done (no call exists). A
+ * timeout, a dropped connection or a 5xx leaves it unknown whether the call was created.
+ */
+export function refusedByTwilio(e: unknown): boolean {
+  return e instanceof Error && /\(HTTP 4\d\d[,)]/.test(e.message);
+}
+
 /** A request to the account's REST resources: POST with a form, or GET without one. */
 async function twilioPost(o: TwilioApi, path: string, form: URLSearchParams | undefined, refused: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const base = (o.apiBase ?? 'https://api.twilio.com').replace(/\/+$/, '');

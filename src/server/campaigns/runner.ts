@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { refusedByTwilio } from '../../channels/twilio/calls.ts';
 import { Campaigns, type ClaimedContact } from '../../store/campaigns.ts';
 import { errorText } from '../../util/error-text.ts';
 import { PollingLoop } from '../../util/polling-loop.ts';
@@ -88,7 +89,7 @@ export class CampaignRunner {
         return false;
       }
       const message = errorText(e);
-      if (/HTTP 4\d\d/.test(message)) {
+      if (refusedByTwilio(e)) {
         // Twilio refused it: no call exists, so the attempt is over (and not retried: it would be refused again).
         await finishCampaignAttempt(ctx, c.campaignId, c.id, null, { status: 'failed', outcome: 'failed', error: message });
       } else {

@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { phoneAccount, phoneAuthToken } from '../../channels/twilio/calls.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { phoneAccount, phoneAuthToken, refusedByTwilio } from '../../channels/twilio/calls.ts';
+import { errorText } from '../../util/error-text.ts';
 import { TwilioChannel } from '../../channels/twilio/media-stream.ts';
 import { CallLine } from '../../channels/twilio/call-line.ts';
 import { sayAndHangUp, streamTwiml } from '../../channels/twilio/twiml.ts';
@@ -14,7 +15,7 @@ import { hardStopMs, startTimeoutMs, waitingPerAddress } from '../start-gate.ts'
 import { runVoiceConversation } from '../voice-conversation.ts';
 import { fixedLines } from '../../session/fixed-lines.ts';
 import { watchPhoneCall } from '../call-watch.ts';
-import { dialOut, DoNotCallError, outboundCallLink } from '../outbound-calls.ts';
+import { checkDestination, dialOut, DoNotCallError, InvalidNumberError, outboundCallLink } from '../outbound-calls.ts';
 import { adminGuard } from './admin.ts';
 import { phoneNumberOrNone } from '../../agent/phone-number.ts';
 
@@ -160,29 +161,47 @@ export async function twilioRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const loaded = ctx.agents.get(req.params.agent);
       if (!loaded) return reply.code(404).send({ error: `no agent named "${req.params.agent}"` });
       const to = typeof req.body?.to === 'string' ? req.body.to : '';
-      let account;
+      // Everything that can refuse the call is checked before it takes a place in the callee's
+      // hourly window: a request that is refused anyway must not use up that number's calls.
       try {
-        account = phoneAccount(loaded.agent, ctx.env);
+        phoneAccount(loaded.agent, ctx.env);
       } catch (e) {
-        return reply.code(400).send({ error: (e as Error).message });
+        return reply.code(400).send({ error: (e as Error).message }); // an agent without a phone number, said clearly
       }
-      const admitted = await ctx.admission.check(loaded, to || 'outbound');
+      try {
+        await checkDestination(ctx, to);
+      } catch (e) {
+        return refuseCall(reply, e);
+      }
+      // Counted here, atomically, before dialling: requests at once for one number cannot all slip under the limit.
+      const admitted = await ctx.admission.check(loaded, to);
       if (!admitted.ok) {
         ctx.metrics.refused(admitted.code);
         return reply.code(admitted.status).send({ error: admitted.reason, code: admitted.code });
       }
-      void account; // resolved above only to refuse an agent without a phone number with a clear 400
       try {
-        // With answering-machine detection and a status callback; refused for a number on the do-not-call list.
+        // With answering-machine detection and a status callback; the do-not-call list is checked again at dial time.
         const call = await dialOut(ctx, { loaded, to, base: ctx.baseUrl(req), admitted: true });
         ctx.log(`twilio: calling ${to} for ${loaded.agent.name} (call ${call.sid})`);
         return reply.code(201).send(call);
       } catch (e) {
-        if (e instanceof DoNotCallError) return reply.code(403).send({ error: e.message, code: 'do-not-call' });
-        return reply.code(/E\.164/.test((e as Error).message) ? 400 : 502).send({ error: (e as Error).message });
+        // A call that surely does not exist gives its place back: Twilio refused it (4xx: nobody was
+        // rung), or the number was listed since the check. A timeout, a dropped connection or a 5xx
+        // keeps it: Twilio may have created the call and be ringing the callee, and giving the place
+        // back then would let repeated "failures" ring one number past its limit. Refusals need no
+        // limit of their own to stop abuse: they ring nobody.
+        if (refusedByTwilio(e) || e instanceof DoNotCallError) await admitted.giveBack().catch((g) => ctx.warn(`twilio: could not give back ${to}'s place in the hourly window: ${errorText(g)}`));
+        return refuseCall(reply, e);
       }
     });
   });
+}
+
+/** The answer to an outbound call that was not placed: 400 for a number that is not one, 403 for a listed one, 502 when Twilio failed. */
+function refuseCall(reply: FastifyReply, e: unknown): FastifyReply {
+  if (e instanceof DoNotCallError) return reply.code(403).send({ error: e.message, code: 'do-not-call' });
+  if (e instanceof InvalidNumberError) return reply.code(400).send({ error: e.message, code: 'invalid-number' });
+  return reply.code(502).send({ error: errorText(e) });
 }
 
 /** One phone call on an accepted stream, tracked until its record is written. */
