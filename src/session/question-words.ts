@@ -3,7 +3,11 @@
 // starts (after the filler callers open with) or in an asking phrase anywhere in it. Own tasks are
 // what the agent does rather than facts in the documents: booking and times, the caller giving
 // their details, talk about the call itself; English's words count in every language (callers mix).
+import { ASKING_STATEMENTS } from '../knowledge/asking-statements.ts';
 import type { KnownLanguage } from '../util/language.ts';
+
+/** The statements that ask, per language: src/knowledge/asking-statements.ts (retrieval reads them too). */
+export { ASKING_STATEMENTS };
 
 /** One language's words for reading a turn (a statement that asks is in `statements`; those said at the start are in `questionStart` too, which the turn detector reads). */
 export interface QuestionWords {
@@ -16,26 +20,6 @@ export interface QuestionWords {
   negatedStatements: RegExp;
   ownTask: RegExp;
 }
-
-/**
- * Per language, the statements that count as asking: said anywhere in a turn, they make it a
- * question, so strict knowledge declines it when the documents do not cover what it names
- * ("Interesuje mnie audyt finansowy." for an office that offers no audits). Any other statement
- * goes to the model. Lower case, apostrophes dropped, as a recogniser's words are read; docs/knowledge.md
- * lists them (test/docs/asking-statements.test.ts keeps the two equal).
- */
-export const ASKING_STATEMENTS: Record<KnownLanguage, string> = {
-  en: `tell me | i wonder | wondering | curious | any idea | want to know | need to know | like to know | hoping to know | interested in`,
-  pl: `chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać | chciałabym zapytać
-    | mam pytanie | pytanie | proszę powiedzieć | powiedzcie | powiedzieć mi | powie mi | powiedz mi | powiecie mi | interesuje mnie | interesują mnie
-    | ciekawi mnie | jestem zainteresowany | jestem zainteresowana | jesteśmy zainteresowani`,
-  de: `möchte wissen | gerne wissen | gern wissen | wollte fragen | hätte eine frage | habe eine frage | sagen sie mir | interessiere mich | interessiert mich`,
-  fr: `voudrais savoir | jaimerais savoir | dites moi | je me demande | je suis intéressé | je suis intéressée | mintéresse | mintéressent`,
-  es: `me puede decir | me gustaría saber | quisiera saber | quiero saber | necesito saber | me interesa | me interesan | estoy interesado | estoy interesada`,
-  it: `vorrei sapere | mi può dire | mi puo dire | mi interessa | mi interessano | sono interessato | sono interessata`,
-  pt: `gostaria de saber | queria saber | quero saber | me diga | pode me dizer | tenho interesse | estou interessado | estou interessada | me interessa`,
-  nl: `wil weten | graag weten | ik vroeg me af | ik ben benieuwd | interesse in | geïnteresseerd in`,
-};
 
 /**
  * Per language, the negations that make a statement that asks decline instead ("I'm not
