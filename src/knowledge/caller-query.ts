@@ -1,3 +1,4 @@
+import { askingStatementsOf } from './asking-statements.ts';
 import { isLanguageFiller, isLanguageStopWord } from './spoken-words.ts';
 import { isStopWord } from './terms.ts';
 import { isAgentConcept, type Vocabulary } from './vocabulary.ts';
@@ -5,7 +6,8 @@ import { stemOf, wordsOf } from './words.ts';
 
 // A caller's turn as retrieval reads it: the things it asks about ("slots"), each with every stem
 // that would count as a match for it — the word's own stem and the stems of its concepts. Words
-// a speech recogniser writes around a question ("um", "you guys", "like") carry nothing.
+// a speech recogniser writes around a question ("um", "you guys", "like") carry nothing, and
+// neither do the statements that make a turn a question ("I'm interested in", "interesuje mnie").
 
 /** One thing the caller asked about: a word or a spoken phrase, and the stems that match it. */
 export interface QuerySlot {
@@ -76,7 +78,8 @@ export function wordSlot(word: string, vocab: Vocabulary, from: QuerySlot['from'
 }
 
 function slotsOf(text: string, vocab: Vocabulary, from: QuerySlot['from']): QuerySlot[] {
-  let spoken = ` ${wordsOf(text).join(' ')} `;
+  // A statement that asks ("interested in", "interesuje mnie") only makes the turn a question: it names nothing to find.
+  let spoken = ` ${wordsOf(text).join(' ').replace(askingStatementsOf(vocab.language), ' ')} `;
   const slots: QuerySlot[] = [];
   const seen = new Set<string>();
   for (const [re, concept] of vocab.phrases) {

@@ -18,6 +18,7 @@ export { contentTerms, ftsQuery, isStopWord } from './terms.ts';
 export { parsePlainText } from './text.ts';
 export { fetchSource, formatOfResponse, isUrlSource, type FetchSourceOptions } from './url.ts';
 export { readCallerQuery, type CallerQuery, type QuerySlot } from './caller-query.ts';
+export { ASKING_STATEMENTS, askingStatementsOf } from './asking-statements.ts';
 export { knowledgeIndexOf } from './index-cache.ts';
 export { KnowledgeIndex, type IndexedChunk, type RankedChunk } from './knowledge-index.ts';
 export { coverageOf, fuse, retrieve, type Retrieval, type RetrieveOptions } from './retrieve.ts';

@@ -1,7 +1,8 @@
 // How scenario expectations match what happened. One rule everywhere: a string written
 // `/regex/flags` is a regular expression; any other string matches as a case-insensitive
 // substring (whitespace and curly quotes normalised). Objects match partially: only the keys
-// written in the scenario are checked.
+// written in the scenario are checked. A list matches by containment, except `[]`, which means
+// "nothing": a containment test would let an empty expectation pass any list.
 
 const REGEX = /^\/(.+)\/([dgimsuvy]*)$/s;
 
@@ -59,7 +60,7 @@ export function show(value: unknown, max = 120): string {
 
 /**
  * Whether `actual` matches `expected` (strings as patterns, objects partially, arrays by
- * containment). Returns why not — `email: expected /@acme\./, got "jane@other.io"` — or undefined.
+ * containment, `[]` only an empty list). Returns why not — `email: expected /@acme\./, got "jane@other.io"` — or undefined.
  */
 export function mismatch(expected: unknown, actual: unknown, path: string[] = []): string | undefined {
   const at = path.length ? `${path.join('.')}: ` : '';
@@ -74,6 +75,7 @@ export function mismatch(expected: unknown, actual: unknown, path: string[] = []
   }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return `${at}expected a list, got ${show(actual)}`;
+    if (!expected.length) return actual.length ? `${at}expected an empty list, got ${show(actual)}` : undefined;
     for (const [i, item] of expected.entries()) {
       if (!actual.some((a) => mismatch(item, a) === undefined)) return `${at}no item matches ${show(item)} (item ${i + 1}); got ${show(actual)}`;
     }

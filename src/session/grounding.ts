@@ -26,14 +26,27 @@ export const MAX_ABSENT_SHARE = 0.75;
 /** Cosine similarity at which the nearest passage counts as answering, without `knowledge.embeddings.minSimilarity`. */
 export const DEFAULT_MIN_SIMILARITY = 0.5;
 
-/** Whether a caller's words read as a question in the agent's language (by punctuation, by how they start, by an asking phrase, or as a statement that asks: ASKING_STATEMENTS). */
+/** Whether a caller's words read as a question in the agent's language (by punctuation, by how they start, by an asking phrase, or as a statement that asks and is not negated: ASKING_STATEMENTS, ASKING_NEGATIONS). */
 export function looksLikeQuestion(text: string, language: KnownLanguage = 'en'): boolean {
   if (text.trim().endsWith('?') || text.trim().startsWith('¿')) return true;
   const words = questionWordsOf(language);
-  const heard = wordsOf(text).join(' ');
-  const spoken = heard.replace(words.fillerStart, '');
-  // A statement that asks counts wherever it stands, filler words included ("proszę powiedzieć").
-  return words.questionStart.test(spoken) || words.asking.test(spoken) || words.statements.test(heard);
+  const spoken = wordsOf(text).join(' ').replace(words.fillerStart, '');
+  // A statement that asks counts wherever it stands, filler words included ("proszę powiedzieć"),
+  // unless it is negated: "I'm not interested in solar panels" declines.
+  return words.questionStart.test(spoken) || words.asking.test(spoken) || words.statements.test(withoutNegatedStatements(text, words.negatedStatements));
+}
+
+/**
+ * The turn's words with its negated statements that ask taken out. Negations are looked for
+ * within a clause, so a "no" that answers ("No, me interesa el precio") does not negate the
+ * statement after the comma; the clauses are joined again for the statements themselves.
+ */
+function withoutNegatedStatements(text: string, negated: RegExp): string {
+  return text
+    .split(/[,;:.!?¡¿…]+/u)
+    .map((clause) => wordsOf(clause).join(' ').replace(negated, ' ').trim())
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Whether the words are about the agent's own tasks or the call itself (in its language or English), which the documents need not cover. */

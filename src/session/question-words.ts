@@ -3,7 +3,11 @@
 // starts (after the filler callers open with) or in an asking phrase anywhere in it. Own tasks are
 // what the agent does rather than facts in the documents: booking and times, the caller giving
 // their details, talk about the call itself; English's words count in every language (callers mix).
+import { ASKING_STATEMENTS } from '../knowledge/asking-statements.ts';
 import type { KnownLanguage } from '../util/language.ts';
+
+/** The statements that ask, per language: src/knowledge/asking-statements.ts (retrieval reads them too). */
+export { ASKING_STATEMENTS };
 
 /** One language's words for reading a turn (a statement that asks is in `statements`; those said at the start are in `questionStart` too, which the turn detector reads). */
 export interface QuestionWords {
@@ -12,27 +16,36 @@ export interface QuestionWords {
   asking: RegExp;
   /** Statements that ask for information ("I'm interested in…", "interesuje mnie…"), anywhere in the turn. */
   statements: RegExp;
+  /** Those statements negated ("I'm not interested in…", "nie interesuje mnie…"): they decline, so they do not ask (global, for replacing). */
+  negatedStatements: RegExp;
   ownTask: RegExp;
 }
 
 /**
- * Per language, the statements that count as asking: said anywhere in a turn, they make it a
- * question, so strict knowledge declines it when the documents do not cover what it names
- * ("Interesuje mnie audyt finansowy." for an office that offers no audits). Any other statement
- * goes to the model. Lower case, apostrophes dropped, as a recogniser's words are read; docs/knowledge.md
- * lists them (test/docs/asking-statements.test.ts keeps the two equal).
+ * Per language, the negations that make a statement that asks decline instead ("I'm not
+ * interested in solar panels", "nie interesuje mnie to", "das interessiert mich nicht"): one of
+ * `before` right before the phrase, or one of `after` right after it (German, French and
+ * Portuguese put it there), with up to two of `between` in the middle ("not really interested
+ * in", "interessiert mich gar nicht"). Read clause by clause, so "No, me interesa el precio"
+ * still asks. docs/knowledge.md lists them (test/docs/asking-statements.test.ts keeps the two equal).
  */
-export const ASKING_STATEMENTS: Record<KnownLanguage, string> = {
-  en: `tell me | i wonder | wondering | curious | any idea | want to know | need to know | like to know | hoping to know | interested in`,
-  pl: `chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać | chciałabym zapytać
-    | mam pytanie | pytanie | proszę powiedzieć | powiedzcie | powiedzieć mi | powie mi | powiedz mi | powiecie mi | interesuje mnie | interesują mnie
-    | ciekawi mnie | jestem zainteresowany | jestem zainteresowana | jesteśmy zainteresowani`,
-  de: `möchte wissen | gerne wissen | gern wissen | wollte fragen | hätte eine frage | habe eine frage | sagen sie mir | interessiere mich | interessiert mich`,
-  fr: `voudrais savoir | jaimerais savoir | dites moi | je me demande | je suis intéressé | je suis intéressée | mintéresse | mintéressent`,
-  es: `me puede decir | me gustaría saber | quisiera saber | quiero saber | necesito saber | me interesa | me interesan | estoy interesado | estoy interesada`,
-  it: `vorrei sapere | mi può dire | mi puo dire | mi interessa | mi interessano | sono interessato | sono interessata`,
-  pt: `gostaria de saber | queria saber | quero saber | me diga | pode me dizer | tenho interesse | estou interessado | estou interessada | me interessa`,
-  nl: `wil weten | graag weten | ik vroeg me af | ik ben benieuwd | interesse in | geïnteresseerd in`,
+export const ASKING_NEGATIONS: Record<KnownLanguage, { before: string; between: string; after: string }> = {
+  en: {
+    before: `not | never | no longer | dont | doesnt | didnt | isnt | arent | wasnt | werent | wont | wouldnt`,
+    between: `really | at all | even | that | too | very | so | particularly | remotely | currently | actually | honestly | be | have`,
+    after: ``,
+  },
+  pl: { before: `nie | niezbyt | niespecjalnie`, between: `już | wcale | bardzo | za bardzo | specjalnie | szczególnie | zbytnio | w ogóle`, after: `` },
+  de: {
+    before: ``,
+    between: `gar | überhaupt | wirklich | eigentlich | absolut | besonders | sonderlich | so | mehr | auch | dafür | daran | das | es`,
+    after: `nicht | kein | keine | keinen | keinerlei | nie | niemals`,
+  },
+  fr: { before: `ne`, between: `vraiment | trop | tellement | franchement | absolument | spécialement | particulièrement`, after: `pas | jamais | guère | point | nullement` },
+  es: { before: `no | nunca | tampoco | ni`, between: ``, after: `` },
+  it: { before: `non | neanche | nemmeno | neppure`, between: ``, after: `` },
+  pt: { before: `não | nao | nunca | nem`, between: ``, after: `não | nao` },
+  nl: { before: `niet | geen | nooit`, between: `echt | echte | meer | zo | erg | helemaal | enkele | bijzonder | speciaal | totaal`, after: `` },
 };
 
 // Alternatives separated by " | " (a "|" inside a group has no spaces), across lines; boundaries
@@ -44,6 +57,15 @@ const anywhere = (w: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt(w)})(?![
 
 /** Alternatives separated by " | " as one regular expression that matches anywhere, bounded by non-letters. */
 export const phrasesRegExp = anywhere;
+
+/** A language's statements that ask, with a negation before or after them (ASKING_NEGATIONS), anywhere in a turn. */
+function negatedStatements(language: KnownLanguage): RegExp {
+  const { before, between, after } = ASKING_NEGATIONS[language];
+  const statements = `(?:${alt(ASKING_STATEMENTS[language])})`;
+  const middle = alt(between) ? `(?: (?:${alt(between)})){0,2}` : '';
+  const forms = [...(alt(before) ? [`(?:${alt(before)})${middle} ${statements}`] : []), ...(alt(after) ? [`${statements}${middle} (?:${alt(after)})`] : [])];
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${forms.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
+}
 
 // People a caller may ask to speak to, by role (after "speak to a/the/your …"); plurals too.
 const PERSON_EN = [
@@ -60,9 +82,10 @@ const PERSON_EN = [
 const ENGLISH: QuestionWords = {
   fillerStart: /^(?:(?:um|uh|erm|er|hmm|so|and|ok|okay|oh|well|yeah|hi|hey|hello|right|alright|also|like|actually|sorry|quick question|one more thing|just)\s+)+/,
   questionStart:
-    /^(?:what|whats|who|whom|whose|which|when|where|why|how|hows|do|does|did|dont|doesnt|is|isnt|are|arent|was|were|can|cant|could|will|would|should|shall|may|might|have|has|any|tell me|i wonder|wondering|curious|i was wondering|id like to know|i want to know|i need to know|i was hoping to know)\b/,
+    /^(?:what|whats|who|whom|whose|which|when|where|why|how|hows|do|does|did|dont|doesnt|is|isnt|are|arent|was|were (?:you|u|ya|they|there|we|those|these)|can|cant|could|will|would|should|shall|may|might|have|has|any|tell me|i wonder|wondering|curious|i was wondering|id like to know|i want to know|i need to know|i was hoping to know)\b/,
   asking: /\b(?:do|does|can|could|will|would|is|are) (?:you|your|u|ya|they|it|there|i|we)\b|\b(?:how much|how long|or not)\b/,
   statements: anywhere(ASKING_STATEMENTS.en),
+  negatedStatements: negatedStatements('en'),
   ownTask: new RegExp(
     [
       String.raw`\b(?:book|booking|schedule|scheduling|reschedule|appointment|appointments|meeting|slot|slots|availability|available|calendar|intro call|a call|call me|call back|callback|put me down|put me in|pencil me in|sign me up for|o ?clock|\d+ ?(?:am|pm))\b`,
@@ -129,6 +152,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | chciałabym zapytać | mam pytanie | pytanie | proszę powiedzieć | powie mi pan | powie mi pani | powiedzcie | interesuje mnie`),
     asking: anywhere(`czy | ile kosztuje | ile kosztują | ile to | ile trwa | jak długo`),
     statements: anywhere(ASKING_STATEMENTS.pl),
+    negatedStatements: negatedStatements('pl'),
     ownTask: anywhere(`umówić | umówię | umówmy | umówienie | umówienia | umawiać | umawiam | spotkanie | spotkania | spotkaniu | spotkać
       | rozmow\\p{L}* | rozmawiać | termin | terminy | terminu | terminie | terminów | terminach | wolny | wolne | wolnego | wolnych
       | wolnym | wolna | wolną | wolnej | wolnego miejsca | wolne miejsce | miejsce | miejsca | rezerwacj\\p{L}* | zarezerwować
@@ -154,6 +178,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     asking: anywhere(`gibt es | kann ich | kann man | können sie | könnt ihr | haben sie | habt ihr | wie viel | wieviel | wie lange
       | wissen sie | oder nicht`),
     statements: anywhere(ASKING_STATEMENTS.de),
+    negatedStatements: negatedStatements('de'),
     ownTask: anywhere(`termin\\p{L}* | buchen | buchung | reservieren | reservierung | vereinbaren | ausmachen | besprechung | gespräch
       | rückruf | zurückrufen | anrufen | frei | freie | freien | freier | verfügbar | kalender | uhr | heute | morgen | übermorgen
       | montag\\p{L}* | dienstag\\p{L}* | mittwoch\\p{L}* | donnerstag\\p{L}* | freitag\\p{L}* | samstag\\p{L}* | sonntag\\p{L}*
@@ -174,6 +199,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | puis je | pouvez vous | est il | y a t il | il y a | cest | je voudrais savoir | jaimerais savoir | dites moi`),
     asking: anywhere(`est ce que | est ce quil | combien | avez vous | pouvez vous | puis je | peut on | y a t il | ou pas | ou non`),
     statements: anywhere(ASKING_STATEMENTS.fr),
+    negatedStatements: negatedStatements('fr'),
     ownTask: anywhere(`rendez vous | rdv | réserver | réservation | prendre rendez | créneau | créneaux | disponible | disponibles
       | disponibilité | disponibilités | calendrier | agenda | rappeler | rappel | appel | aujourdhui | demain | après demain
       | lundi | mardi | mercredi | jeudi | vendredi | samedi | dimanche | semaine prochaine | cette semaine | \\d+ ?h(?:\\d+)?
@@ -194,6 +220,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | me gustaría saber | quisiera saber | quiero saber | necesito saber`),
     asking: anywhere(`se puede | puedo | pueden | hay | tienen | cuánto | cuánta | cuántos | cuántas | o no`),
     statements: anywhere(ASKING_STATEMENTS.es),
+    negatedStatements: negatedStatements('es'),
     ownTask: anywhere(`cita | citas | reservar | reserva | agendar | programar | reunión | llamada | hueco | huecos | disponible | disponibles
       | disponibilidad | calendario | agenda | hoy | mañana | pasado mañana | lunes | martes | miércoles | jueves | viernes
       | sábado | domingo | próxima semana | esta semana | a las \\d+ | mi nombre | mi correo | mi email | mi número | me llamo
@@ -213,6 +240,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | vorrei sapere | mi può dire | mi puo dire`),
     asking: anywhere(`posso | potete | si può | si puo | avete | cè | ci sono | quanto costa | quanto tempo | o no`),
     statements: anywhere(ASKING_STATEMENTS.it),
+    negatedStatements: negatedStatements('it'),
     ownTask: anywhere(`appuntament\\p{L}* | prenotare | prenotazione | prenotazioni | fissare | incontro | chiamata | richiamare
       | disponibile | disponibili | disponibilità | calendario | agenda | oggi | domani | dopodomani | lunedì | martedì
       | mercoledì | giovedì | venerdì | sabato | domenica | prossima settimana | questa settimana | alle \\d+ | mi chiamo
@@ -231,6 +259,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
       | é | são | está | estão | gostaria de saber | queria saber | quero saber | me diga | pode me dizer`),
     asking: anywhere(`posso | podem | tem como | há | quanto custa | quanto tempo | ou não`),
     statements: anywhere(ASKING_STATEMENTS.pt),
+    negatedStatements: negatedStatements('pt'),
     ownTask: anywhere(`marcar | agendar | agendamento | reserva | reservar | consulta | reunião | chamada | disponível | disponíveis
       | disponibilidade | vaga | vagas | calendário | agenda | hoje | amanhã | depois de amanhã | segunda feira | terça feira
       | quarta feira | quinta feira | sexta feira | segunda | terça | quarta | quinta | sexta | sábado | domingo
@@ -250,6 +279,7 @@ const WORDS: Record<Exclude<KnownLanguage, 'en'>, QuestionWords> = {
     asking: anywhere(`kan ik | kunt u | kun je | kunnen jullie | hebben jullie | heeft u | is er | zijn er | hoeveel | hoe lang | wat kost
       | of niet`),
     statements: anywhere(ASKING_STATEMENTS.nl),
+    negatedStatements: negatedStatements('nl'),
     ownTask: anywhere(`afspraak | afspraken | boeken | reserveren | reservering | inplannen | plannen | gesprek | terugbellen | bellen
       | beschikbaar | vrij | vrije | agenda | kalender | vandaag | morgen | overmorgen | maandag | dinsdag | woensdag | donderdag
       | vrijdag | zaterdag | zondag | volgende week | deze week | \\d+ uur | mijn naam | mijn email | mijn e mail | mijn nummer

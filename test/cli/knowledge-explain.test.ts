@@ -111,3 +111,39 @@ describe('parley knowledge explain before ingest', () => {
     assert.match(none.stdout, /no chunk matches \([\d.]+ ms\)\. Nothing could be indexed from knowledge\.sources \(see above\): fix them, then `parley knowledge ingest .*`\./);
   });
 });
+
+// The words that only make a statement a question ("I'm interested in", "interesuje mnie") name
+// nothing to find: explain never lists them as missing from the documents, and retrieval, which
+// reads the turn the same way, never weighs them against it.
+describe('parley knowledge explain: statements that ask', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  before(() => {
+    dir = tempDir();
+    mkdirSync(join(dir, 'knowledge'));
+    writeFileSync(join(dir, 'knowledge', 'roofs.md'), '# Roofs\nWe install solar panels on metal roofs and tile roofs.\n');
+    writeFileSync(join(dir, 'agent.yaml'), 'persona: { prompt: You help., firstMessage: Hi. }\n');
+    env = { PARLEY_DATABASE_URL: `file:${join(tempDir(), 'p.db')}` };
+  });
+
+  it('names the caller\'s missing words, not "interested" or "wondering"', async () => {
+    for (const q of ["I'm interested in a heat pump", "I was wondering, any idea about heat pumps", "I'm hoping to know about heat pumps"]) {
+      const r = await runParley(['knowledge', 'explain', dir, q, '--json'], { env });
+      assert.equal(r.code, 0, r.stderr);
+      const { decision } = JSON.parse(r.stdout);
+      assert.equal(decision.declined, true, `${q}: ${decision.reason}`);
+      assert.deepEqual(decision.unknown.map((w: string) => w.replace(/s$/, '')), ['heat', 'pump'], q);
+    }
+    const text = await runParley(['knowledge', 'explain', dir, "I'm interested in a heat pump"], { env });
+    assert.match(text.stdout, /not in the documents: heat, pump\)/);
+  });
+
+  it('finds a covered statement covered, and reads a negated one as no question', async () => {
+    const covered = await runParley(['knowledge', 'explain', dir, "I'm interested in solar panels for a metal roof", '--json'], { env });
+    const { decision } = JSON.parse(covered.stdout);
+    assert.equal(decision.declined, false, decision.reason);
+    assert.deepEqual(decision.unknown, []);
+    const negated = await runParley(['knowledge', 'explain', dir, "we're not interested in a heat pump", '--json'], { env });
+    assert.equal(JSON.parse(negated.stdout).decision.reason, 'not a question');
+  });
+});

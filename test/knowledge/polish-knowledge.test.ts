@@ -72,6 +72,18 @@ describe('parley knowledge explain: a Polish agent', () => {
     }
   });
 
+  it('names what a statement that asks is about as missing, never its asking words ("interesuje mnie", "pytanie", "skąd")', async () => {
+    for (const [q, missing] of [['Interesuje mnie audyt finansowy.', ['audyt', 'finansowy']], ['jestem zainteresowany audytem', ['audytem']], ['mam pytanie skąd bierzecie audytorów', ['bierzecie', 'audytorów']]] as const) {
+      const x = await explain(q);
+      assert.equal(x.verdict, 'declined', `${q}: ${x.why}`);
+      assert.deepEqual(x.decision.unknown, missing, q);
+      assert.equal(x.decision.reason, `not in the documents: ${missing.join(', ')}`);
+    }
+    const covered = await explain('interesuje mnie pełna księgowość');
+    assert.equal(covered.verdict, 'answered', covered.why);
+    assert.deepEqual(covered.decision.unknown, []);
+  });
+
   it('lets booking talk through to the model as the agent’s own task', async () => {
     for (const q of ['Kiedy macie wolny termin?', 'kiedy macie wolny termin', 'A w czwartek?', 'chciałbym się umówić', 'czy jest wolne miejsce w środę', 'czy da się w piątek o dziesiątej']) {
       const x = await explain(q);

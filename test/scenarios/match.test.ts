@@ -36,4 +36,11 @@ describe('scenario patterns', () => {
     assert.equal(mismatch({ tags: ['us'] }, call), 'tags: no item matches "us" (item 1); got ["vip","eu"]');
     assert.equal(mismatch({ a: { b: 1 } }, { a: 'flat' }), 'a: expected an object, got "flat"');
   });
+
+  it('reads an empty list as "exactly empty", not as a list every list contains', () => {
+    assert.equal(mismatch({ slots: [] }, { slots: [] }), undefined);
+    assert.equal(mismatch({ slots: [] }, { slots: [{ start: '2026-12-01T14:00:00Z' }] }), 'slots: expected an empty list, got [{"start":"2026-12-01T14:00:00Z"}]');
+    assert.equal(mismatch({ slots: [] }, {}), 'slots: expected a list, got nothing');
+    assert.equal(mismatch({ tags: ['eu'] }, { tags: ['vip', 'eu'] }), undefined, 'a list with items still matches by containment');
+  });
 });

@@ -167,6 +167,21 @@ describe('runScenario', () => {
     assert.deepEqual(r.bookings, []);
   });
 
+  it('reads `result: { slots: [] }` as "nothing was free": it passes on an empty calendar and fails when a slot was offered', async () => {
+    const asking = (slots: string[]) =>
+      scenario({
+        caller: { turns: [{ say: 'Is anything free on Tuesday afternoon?', expect: { toolCalled: { name: 'check_availability', result: { slots: [] } } } }] },
+        model: { script: [{ toolCalls: [{ name: 'check_availability', args: { when: 'Tuesday afternoon' } }] }, { text: 'Tuesday is full, sorry.' }] },
+        stubs: { now: '2026-11-30 10:00', calendar: { slots } },
+      });
+    const empty = await run(asking([]));
+    assert.deepEqual(empty.failures, []);
+    const offered = await run(asking(['2026-12-01 15:00']));
+    assert.equal(offered.status, 'failed');
+    assert.deepEqual(offered.failures.map((f) => f.field), ['caller.turns.0.expect.toolCalled.0']);
+    assert.match(offered.failures[0].message, /slots: expected an empty list, got \[\{"start":"2026-12-01T14:00:00Z"/);
+  });
+
   it('fails when the model is asked more often than scripted, at the turn where the script ran out', async () => {
     const r = await run(scenario({ caller: { turns: [{ say: 'Hi there!' }, { say: 'Do you integrate with HubSpot?' }] }, model: { script: [{ text: 'Hello!' }] } }));
     assert.equal(r.status, 'failed');

@@ -6,6 +6,7 @@ import { ingestKnowledge } from '../../src/knowledge/index.ts';
 import { Conversation, type AgentOutput } from '../../src/session/conversation.ts';
 import { looksLikeQuestion } from '../../src/session/grounding.ts';
 import type { Store } from '../../src/store/store.ts';
+import type { KnownLanguage } from '../../src/util/language.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../../src/testing/index.ts';
 import { folderWith } from '../knowledge/fixtures.ts';
 import { openTestStore } from '../helpers/store.ts';
@@ -67,6 +68,32 @@ describe('statements that ask are declined in code when the documents do not cov
       assert.equal(modelAsked, true, text);
     }
   });
+
+  it('a negated statement declines rather than asks: "I\'m not interested in a financial audit." goes to the model', async () => {
+    for (const [key, text] of [['pl', 'Nie interesuje mnie audyt finansowy.'], ['en', "I'm not interested in a financial audit."]] as const) {
+      const { modelAsked } = await say(agents[key], text);
+      assert.equal(modelAsked, true, text);
+    }
+  });
+
+  // Per language: the statement asks; negated (before or after, as the language says it) it declines;
+  // a "no" that answers, before a comma, negates nothing.
+  const readings: [KnownLanguage, asks: string[], declines: string[]][] = [
+    ['en', ["I'm interested in solar panels", "we're interested in that", 'not solar but we are interested in batteries'], ["I'm not interested in solar panels", "we're not interested in that", "I'm not really interested in solar panels", "I'm no longer interested in a heat pump", "I don't want to know"]],
+    ['pl', ['Interesuje mnie fotowoltaika.', 'Nie, interesuje mnie fotowoltaika.', 'Jestem zainteresowany pompą ciepła.'], ['Nie interesuje mnie fotowoltaika.', 'Nie jestem zainteresowany pompą ciepła.', 'Nie jesteśmy zainteresowani, dziękujemy.', 'nie chcę wiedzieć']],
+    ['de', ['Ich interessiere mich für Solaranlagen.', 'Das interessiert mich sehr.'], ['Ich interessiere mich nicht für Solaranlagen.', 'Das interessiert mich gar nicht.', 'Das interessiert mich überhaupt nicht, danke.']],
+    ['fr', ["Les panneaux solaires m'intéressent.", "Ça m'intéresse beaucoup."], ["Ça ne m'intéresse pas.", "Ça m'intéresse pas.", "Les panneaux solaires ne m'intéressent pas."]],
+    ['es', ['Me interesan los paneles solares.', 'No, me interesa el precio de los paneles.', 'Estoy interesado en una bomba de calor.'], ['No me interesan los paneles solares.', 'No estoy interesado, gracias.', 'Ya no me interesa.']],
+    ['it', ['Mi interessano i pannelli solari.', 'Sono interessato a una pompa di calore.'], ['Non mi interessano i pannelli solari.', 'Non sono interessato, grazie.']],
+    ['pt', ['Tenho interesse em painéis solares.', 'Não, me interessa o preço dos painéis.', 'Estou interessado numa bomba de calor.'], ['Não tenho interesse em painéis solares.', 'Não estou interessado, obrigado.', 'Me interessa não.']],
+    ['nl', ['Ik heb interesse in zonnepanelen.', 'Ik ben geïnteresseerd in een warmtepomp.'], ['Ik heb geen interesse in zonnepanelen.', 'Ik ben niet geïnteresseerd in een warmtepomp.', 'Ik ben niet echt geïnteresseerd in zonnepanelen.']],
+  ];
+  for (const [lang, asks, declines] of readings) {
+    it(`${lang}: a statement that asks is a question; negated, it is not`, () => {
+      for (const t of asks) assert.ok(looksLikeQuestion(t, lang), `asks: ${t}`);
+      for (const t of declines) assert.ok(!looksLikeQuestion(t, lang), `declines: ${t}`);
+    });
+  }
 
   it('reads the statements as questions, and other statements not', () => {
     assert.ok(looksLikeQuestion('Interesuje mnie audyt finansowy.', 'pl'));

@@ -18,13 +18,13 @@ const V = vocabulary();
 
 describe('looksLikeQuestion, on text as a recogniser writes it', () => {
   it('recognises questions without punctuation, after the filler callers open with', () => {
-    for (const t of ['what do you charge', 'um so how long does a project take', 'do you guys work with shopify stores', 'okay and is there a free trial', 'you do invoicing?', 'i was wondering if you do audits', 'quick question can you build a chatbot', 'so what would it set me back', 'we run a clinic do you work with clinics']) {
+    for (const t of ['what do you charge', 'um so how long does a project take', 'do you guys work with shopify stores', 'okay and is there a free trial', 'you do invoicing?', 'i was wondering if you do audits', 'quick question can you build a chatbot', 'so what would it set me back', 'we run a clinic do you work with clinics', 'were you open on sunday', 'were there any changes to the price']) {
       assert.equal(looksLikeQuestion(t), true, t);
     }
   });
 
   it('does not take statements for questions', () => {
-    for (const t of ['my name is ana', 'we run a dental clinic', 'thanks bye', 'howard from acme here', 'we use shopify for our store', 'sounds good', '']) {
+    for (const t of ['my name is ana', 'we run a dental clinic', 'thanks bye', 'howard from acme here', 'we use shopify for our store', 'sounds good', '', "we're a small bakery", "we're not interested in that"]) {
       assert.equal(looksLikeQuestion(t), false, t);
     }
   });
