@@ -151,10 +151,15 @@ export class ConversationTrace {
     };
     if (lat?.sttFinalMs != null) child('stt', speechEnd, speechEnd + Math.max(0, lat.sttFinalMs), { 'parley.stt.final_ms': lat.sttFinalMs, 'parley.endpointing_ms': lat.endpointingMs ?? 0 });
     if (t.knowledge) child('knowledge.search', t.startMs, t.knowledge.endMs, t.knowledge.attributes);
+    const toolStarts = t.tools.map((c) => Date.parse(c.startedAt));
     for (const { at, call } of t.models) {
       const [system, ...rest] = call.model.split(':');
       const model = rest.join(':') || call.model;
-      child(`chat ${model}`, Date.parse(call.startedAt), Date.parse(at), {
+      const start = Date.parse(call.startedAt);
+      // A call that asked for tools was over when they started: the SDK runs a tool before its call
+      // reaches Parley's end of the stream, which on a busy process can be a few milliseconds later.
+      const toolAfter = call.finishReason === 'tool-calls' ? Math.min(...toolStarts.filter((ts) => ts >= start)) : Infinity;
+      child(`chat ${model}`, start, Math.min(Date.parse(at), toolAfter), {
         'gen_ai.operation.name': 'chat',
         'gen_ai.system': system!,
         'gen_ai.provider.name': system!,
