@@ -53,6 +53,16 @@ export interface CostEstimate {
 
 /** Merges an agent's `limits.prices` over the defaults. */
 export function priceTable(overrides?: Partial<PriceTable>): PriceTable {
+  // Asked before every model call: an agent's table is merged once per loaded agent file.
+  if (!overrides) return DEFAULT_PRICES;
+  let table = merged.get(overrides);
+  if (!table) merged.set(overrides, (table = mergedPrices(overrides)));
+  return table;
+}
+
+const merged = new WeakMap<Partial<PriceTable>, PriceTable>();
+
+function mergedPrices(overrides: Partial<PriceTable>): PriceTable {
   return {
     llm: { ...DEFAULT_PRICES.llm, ...overrides?.llm },
     sttPerMinute: { ...DEFAULT_PRICES.sttPerMinute, ...overrides?.sttPerMinute },
@@ -78,6 +88,18 @@ export function estimateCost(usage: UsageData, prices: PriceTable, direction: 'i
 
 /** `openai:gpt-4.1-mini-2025-04-14` finds `openai:gpt-4.1-mini`, then `openai`; a self-hosted engine finds only what the owner priced. */
 function lookup<T>(table: Record<string, T>, id: string): T | undefined {
+  // A conversation uses a handful of ids, asked for before every model call: each is searched once per table.
+  let found = lookedUp.get(table) as Map<string, T | undefined> | undefined;
+  if (!found) lookedUp.set(table, (found = new Map()));
+  if (found.has(id)) return found.get(id);
+  const price = search(table, id);
+  if (found.size < 256) found.set(id, price);
+  return price;
+}
+
+const lookedUp = new WeakMap<object, Map<string, unknown>>();
+
+function search<T>(table: Record<string, T>, id: string): T | undefined {
   const provider = id.split(':')[0]!;
   if (table[id]) return table[id];
   const prefix = Object.keys(table)
