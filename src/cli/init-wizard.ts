@@ -3,8 +3,10 @@ import { resolve } from 'node:path';
 import type { z } from 'zod';
 import { CalendarAnswer, hostOf, InitAnswers, listAnswer, TEMPLATE_IDS, timeZoneProblem, type InitAnswersInput, type TemplateId } from '../agent/init/answers.ts';
 import { slug } from '../agent/init/plan.ts';
+import { templateLines } from '../agent/init/template-lines.ts';
 import { TEMPLATES } from '../agent/init/templates.ts';
 import { Limits, Widget } from '../agent/schema.ts';
+import { KNOWN_LANGUAGES, knownLanguage } from '../util/language.ts';
 
 // The planning questions of `parley init`, asked one at a time before anything is written.
 // Each answer is checked as it is typed with the same schema `--answers` files go through,
@@ -78,6 +80,9 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
     name: await text('The business’s name?', { placeholder: 'Acme Plumbing' }),
     description: await text('What does it do, in one line?', { placeholder: 'Emergency plumbing and boiler repairs in Leeds.' }),
   };
+  const language = await askLanguage(p, answer, text);
+  // The opening and the button label are offered in that language, as the plan would write them unasked.
+  const lines = templateLines(t, knownLanguage(language));
   const dir = ctx.dir ?? (await text('Where should the agent folder go?', { initial: `./${slug(business.name) || 'agent'}`, check: (d) => ctx.folderProblem(resolve(ctx.cwd, d)) }));
 
   const documents = listAnswer(
@@ -122,7 +127,7 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
   const tts = await text('Voice: text-to-speech provider:model?', { initial: 'local:flite', placeholder: 'elevenlabs:eleven_flash_v2_5', check: fieldCheck(InitAnswers.shape.voice, (v) => ({ tts: v }), 'tts') });
   const voiceId = await text('Voice id (stock or cloned; empty for the default voice)?', { optional: true });
   const tone = await text('Tone of voice?', { initial: t.tone });
-  const firstMessage = await text('First message (said the moment a conversation starts)?', { initial: t.firstMessage(business.name, booking) });
+  const firstMessage = await text('First message (said the moment a conversation starts)?', { initial: lines.firstMessage(business.name, booking) });
   const collect = listAnswer(
     await text('What should it collect from the caller? comma-separated (empty for nothing)', {
       initial: t.collect.join(', '),
@@ -142,7 +147,7 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
       initialValue: 'bottom-right',
     }),
   );
-  const label = await text('Widget button label?', { initial: t.widgetLabel });
+  const label = await text('Widget button label?', { initial: lines.widgetLabel });
   const allowedOrigins = listAnswer(
     await text('Which sites may embed the widget? hosts, comma-separated (a copied snippet will not run elsewhere)', {
       optional: true,
@@ -172,13 +177,46 @@ async function ask(p: Prompter, ctx: WizardContext): Promise<{ answers: InitAnsw
       calendar,
       timeZone,
       voice: { tts, ...(voiceId ? { voiceId } : {}) },
-      persona: { tone, firstMessage },
+      persona: { language, tone, firstMessage },
       collect,
       channels: { web: { allowedOrigins, widget: { color, position, label } } },
       limits,
       brain: { llm: model },
     },
   };
+}
+
+const OTHER_LANGUAGE = 'other';
+
+/** The agent's language: one Parley has its own words for, or any BCP-47 tag typed in (pl-PL, en-GB, sv). */
+async function askLanguage(
+  p: Prompter,
+  answer: <T>(v: Promise<T | symbol>) => Promise<T>,
+  text: (message: string, o: { placeholder?: string; check?: (v: string) => string | undefined }) => Promise<string>,
+): Promise<string> {
+  const names = new Intl.DisplayNames(['en'], { type: 'language' });
+  const chosen = await answer(
+    p.select<string>({
+      message: 'Which language does the agent speak?',
+      options: [
+        ...KNOWN_LANGUAGES.map((code) => ({ value: code, label: names.of(code) ?? code, hint: code })),
+        { value: OTHER_LANGUAGE, label: 'Another, or a regional tag', hint: 'pl-PL, en-GB, pt-BR, sv; Parley’s own lines fall back to English outside the list' },
+      ],
+      initialValue: 'en',
+    }),
+  );
+  if (chosen !== OTHER_LANGUAGE) return chosen;
+  return text('The language’s BCP-47 tag?', { placeholder: 'pl-PL', check: languageTagProblem });
+}
+
+/** Why a typed language is not a BCP-47 tag, or undefined. */
+function languageTagProblem(tag: string): string | undefined {
+  try {
+    Intl.getCanonicalLocales(tag);
+    return /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(tag) ? undefined : 'a BCP-47 tag like pl-PL or en-GB';
+  } catch {
+    return 'a BCP-47 tag like pl-PL or en-GB';
+  }
 }
 
 /** A validator for one answer through the answers schema: the message of the first issue, if any. */

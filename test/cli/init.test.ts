@@ -334,7 +334,7 @@ describe('init: plan, summary, rendering and wizard', () => {
   it('the wizard asks every planning question, checks answers as they are typed, and returns answers the plan accepts', async () => {
     const KEEP = Symbol('keep the offered value');
     const script: (string | symbol)[] = [
-      'sales-booking', 'Acme Plumbing', 'Emergency plumbing in Leeds.', '',
+      'sales-booking', 'Acme Plumbing', 'Emergency plumbing in Leeds.', 'en', '',
       'calcom', 'twelve', '12345', KEEP,
       'Mars/Olympus', 'Europe/London',
       KEEP, '', KEEP, KEEP, KEEP,
@@ -369,7 +369,7 @@ describe('init: plan, summary, rendering and wizard', () => {
     assert.ok(got);
     assert.equal(script.length, 0, 'every scripted answer was used');
     assert.ok(!existsSync(dir), 'asking writes nothing');
-    for (const topic of [/for\?/, /name/, /one line/, /Documents/, /calendar/, /event type id/, /API key/, /time zone/, /provider:model/, /Tone/, /First message/, /collect/, /colour/, /position/, /label/, /embed/, /minutes/, /per hour/, /budget/, /model/]) {
+    for (const topic of [/for\?/, /name/, /one line/, /language/, /Documents/, /calendar/, /event type id/, /API key/, /time zone/, /provider:model/, /Tone/, /First message/, /collect/, /colour/, /position/, /label/, /embed/, /minutes/, /per hour/, /budget/, /model/]) {
       assert.ok(asked.some((m) => topic.test(m)), `asks about ${topic}`);
     }
     assert.equal(rejected.length, 4, rejected.join('\n'));
@@ -390,7 +390,7 @@ describe('init: plan, summary, rendering and wizard', () => {
 
   it('cancelling the wizard returns nothing to write', async () => {
     const cancel = Symbol('clack:cancel');
-    const script: (string | symbol)[] = ['support', 'Acme Plumbing', 'Emergency plumbing in Leeds.', '', cancel];
+    const script: (string | symbol)[] = ['support', 'Acme Plumbing', 'Emergency plumbing in Leeds.', 'en', '', cancel];
     const prompter: Prompter = {
       text: async () => script.shift()!,
       select: async () => script.shift() as never,

@@ -1,5 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { stringify } from 'yaml';
+import { knownLanguage } from '../../util/language.ts';
+import { FIRST_TEST_WORDS } from './first-test-words.ts';
 import type { InitPlan } from './plan.ts';
 
 // The scenarios `parley init` writes into tests/, in the format `parley test` runs
@@ -10,10 +12,8 @@ import type { InitPlan } from './plan.ts';
 const NOW = '2027-01-11 10:00';
 const TOMORROW = '2027-01-12';
 const CALLER = { name: 'Jane Doe', email: 'jane@example.com' };
-// How the agent reads them back; book_call refuses until a caller "yes" follows a turn like this.
-const SPELLED = 'J-a-n-e, D-o-e, and j-a-n-e at e-x-a-m-p-l-e dot com';
 
-/** The scenario files for a plan: a grounded answer always, a booking when the agent has a calendar. */
+/** The scenario files for a plan, the caller speaking the agent's language (English where Parley has no words for it): a grounded answer always, a booking when the agent has a calendar. */
 export function firstTests(plan: InitPlan): { path: string; text: string }[] {
   const tests = [{ path: 'tests/answers-from-documents.yaml', text: scenarioYaml(knowledgeScenario(plan)) }];
   if (plan.calendar.provider !== 'none') tests.push({ path: 'tests/books-a-call.yaml', text: scenarioYaml(bookingScenario(plan)) });
@@ -22,11 +22,12 @@ export function firstTests(plan: InitPlan): { path: string; text: string }[] {
 
 function knowledgeScenario(plan: InitPlan): Record<string, unknown> {
   const { name, description } = plan.business;
+  const words = FIRST_TEST_WORDS[knownLanguage(plan.language)];
   return {
     name: 'answers what the business does from its documents',
     description: `The question reaches the model with knowledge/about.md, and ${plan.strictKnowledge ? 'the strict gate lets it through because the documents cover it' : 'the model answers from it'}.`,
     caller: {
-      turns: [{ say: `What does ${name} do?`, expect: { documents: 'about.md', declined: false, says: literal(name) } }],
+      turns: [{ say: words.question(name), expect: { documents: 'about.md', declined: false, says: literal(name) } }],
     },
     model: { script: [{ text: `${name}: ${description}` }] },
     ...(plan.calendar.provider === 'none' ? {} : { expect: { toolNotCalled: 'book_call' } }),
@@ -35,24 +36,27 @@ function knowledgeScenario(plan: InitPlan): Record<string, unknown> {
 
 function bookingScenario(plan: InitPlan): Record<string, unknown> {
   const zone = plan.timeZone;
+  const words = FIRST_TEST_WORDS[knownLanguage(plan.language)];
+  // How the agent reads them back; book_call refuses until a caller "yes" follows a turn like this.
+  const spelled = `J-a-n-e, D-o-e, j-a-n-e ${words.at} e-x-a-m-p-l-e ${words.dot} com`;
   const at = (hhmm: string) => Temporal.PlainDateTime.from(`${TOMORROW}T${hhmm}`).toZonedDateTime(zone).toInstant().toString();
   return {
     name: 'books a call',
     description: `check_availability offers the stub calendar's times, the name and email are spelled back and confirmed, and book_call books 15:00 in ${zone}.`,
     caller: {
       turns: [
-        { say: "I'd like to book a call tomorrow afternoon.", expect: { toolCalled: 'check_availability', says: '3 PM' } },
-        { say: `3 PM works. I'm ${CALLER.name}, ${CALLER.email}.`, expect: { toolNotCalled: 'book_call', says: 'J-a-n-e' } },
-        { say: "Yes, that's right.", expect: { toolCalled: { name: 'book_call', result: { booked: true } } } },
+        { say: words.askToBook, expect: { toolCalled: 'check_availability', says: words.slot } },
+        { say: words.pick(CALLER.name, CALLER.email), expect: { toolNotCalled: 'book_call', says: 'J-a-n-e' } },
+        { say: words.yes, expect: { toolCalled: { name: 'book_call', result: { booked: true } } } },
       ],
     },
     model: {
       script: [
-        { toolCalls: [{ name: 'check_availability', args: { when: 'tomorrow afternoon' } }] },
-        { text: 'I have tomorrow at 3 PM or tomorrow at 3:30 PM. Which suits you?' },
-        { text: `Let me spell that back: ${SPELLED}. Is that right?` },
+        { toolCalls: [{ name: 'check_availability', args: { when: words.when } }] },
+        { text: words.offer },
+        { text: words.spellBack(spelled) },
         { toolCalls: [{ name: 'book_call', args: { start: at('15:00'), name: CALLER.name, email: CALLER.email } }] },
-        { text: "You're booked for tomorrow at 3 PM." },
+        { text: words.booked },
       ],
     },
     stubs: { calendar: { slots: [`${TOMORROW} 15:00`, `${TOMORROW} 15:30`], slotMinutes: 30 }, now: NOW },
