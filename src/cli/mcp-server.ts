@@ -11,6 +11,7 @@ import { agentEmbedder } from '../llm/agent-models.ts';
 import { reportJson } from '../scenarios/junit.ts';
 import { loadScenarios, testsDir } from '../scenarios/load.ts';
 import { patternProblem } from '../scenarios/match.ts';
+import { strayScenarioFiles } from '../scenarios/stray.ts';
 import { formatReplay } from '../scenarios/diff.ts';
 import { formatOutcome, formatSummary, totals, type Style } from '../scenarios/report.ts';
 import { openStore } from '../store/store.ts';
@@ -67,8 +68,8 @@ export function createParleyMcpServer(root: string): McpServer {
   );
   const inside = (path: string, what: string) => resolveInside(root, path, what);
   const shown = (p: AgentProblem): AgentProblem => ({ ...p, file: relative(root, p.file) || p.file });
-  const problemsResult = (problems: AgentProblem[], what: string) =>
-    refused(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${what}:\n${problems.map((p) => formatProblem(shown(p))).join('\n')}`, { problems: problems.map(shown) });
+  const problemsResult = (problems: AgentProblem[], what: string, also: { text: string; data: Record<string, unknown> } = { text: '', data: {} }) =>
+    refused(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${what}:\n${problems.map((p) => formatProblem(shown(p))).join('\n')}${also.text}`, { problems: problems.map(shown), ...also.data });
 
   /** Registers a tool whose failures become error results: a refused path, a broken agent, a cancelled run. */
   const tool = <S extends z.ZodRawShape>(name: string, description: string, input: S, run: (args: z.infer<z.ZodObject<S>>, signal: AbortSignal) => Promise<CallToolResult>) =>
@@ -113,12 +114,16 @@ export function createParleyMcpServer(root: string): McpServer {
       if (filterProblem) throw new ToolRefusal(`filter: ${filterProblem}`);
       const agent = await loadAgent(inside(a.dir, 'dir'));
       const { scenarios, problems, otherMode } = await loadScenarios(agent, { filter: a.filter, mode: 'text' });
-      if (problems.length) return problemsResult(problems, 'the scenario files');
-      if (!scenarios.length) throw new ToolRefusal(a.filter ? `no scenario in ${relative(root, testsDir(agent))} matches "${a.filter}"` : `no text-mode scenarios in ${relative(root, testsDir(agent))}${otherMode.length ? ` (${otherMode.length} voice only)` : ''}`);
+      // In every answer, as `parley test` says them first: a scenario that never ran must not look like one that passed.
+      // The agent's file relative to the served folder, so the files and reasons name paths the client gave.
+      const notRun = await strayScenarioFiles({ ...agent, file: relative(root, agent.file) });
+      const notRunText = notRun.map((s) => `\nnot run: ${s.file} — ${s.reason}`).join('');
+      if (problems.length) return problemsResult(problems, 'the scenario files', { text: notRunText, data: { notRun } });
+      if (!scenarios.length) throw new ToolRefusal(`${a.filter ? `no scenario in ${relative(root, testsDir(agent))} matches "${a.filter}"` : `no text-mode scenarios in ${relative(root, testsDir(agent))}${otherMode.length ? ` (${otherMode.length} voice only)` : ''}`}${notRunText}`, { notRun });
       const report = await runAgentScenarios(agent, scenarios, { repeat: a.repeat ?? 1, signal });
       const t = totals(report);
       const lines = report.outcomes.flatMap((o) => formatOutcome(o, report.repeat));
-      return ok(`${formatSummary(report)}\n${lines.join('\n')}`, { passed: t.failed === 0 && t.passed > 0, ...reportJson(report) });
+      return ok(`${formatSummary(report)}\n${lines.join('\n')}${notRunText}`, { passed: t.failed === 0 && t.passed > 0, ...reportJson(report), notRun });
     },
   );
 

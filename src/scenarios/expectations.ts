@@ -52,6 +52,7 @@ export function checkTurn(expect: TurnExpectData, k: number, run: Run, path: (st
     fail('guarded', `expected the agent to turn the topic away${typeof expect.guarded === 'string' ? ` as "${expect.guarded}"` : ''}; ${guardedTopic ? `it was guarded as "${guardedTopic}"` : 'it was not (parley knowledge search shows why)'}`);
   }
   if (expect.guarded === false && guardedTopic) fail('guarded', `the agent turned the turn away as the guarded topic "${guardedTopic}"`);
+  if (expect.toolCalled?.length === 0 && agent.tools.length) fail('toolCalled', `expected no tool calls on this turn, ${callList(agent.tools)}`);
   expect.toolCalled?.forEach((t, i) => {
     const problem = toolProblem(t, agent.tools, 'on this turn');
     if (problem) fail(['toolCalled', i], problem);
@@ -81,6 +82,8 @@ export function checkConversation(expect: ExpectData, run: Run, timeZone: string
       break;
     }
   });
+  // An empty list is "none", not a list with nothing to find: `toolCalled: []`, `events: []`, `emails: []`.
+  if (expect.toolCalled?.length === 0 && run.toolCalls.length) fail(['toolCalled'], `expected no tool calls, ${callList(run.toolCalls)}`, turnOf(run.toolCalls[0]));
   expect.toolCalled?.forEach((t, i) => {
     const problem = toolProblem(t, run.toolCalls, 'in the conversation');
     const near = run.toolCalls.find((c) => c.name === t.name);
@@ -112,10 +115,14 @@ export function checkConversation(expect: ExpectData, run: Run, timeZone: string
     if (!booked.length) fail(['booking'], run.bookings.length ? 'no call was booked (the calendar gave a scheduling link instead)' : 'no call was booked');
     else if (!problems.includes(undefined)) fail(['booking'], problems[0] ?? 'no matching booking');
   }
+  // conversation.ended goes out after every conversation, so "no events" means none besides it.
+  const sent = run.events.filter((e) => e.type !== 'conversation.ended');
+  if (expect.events?.length === 0 && sent.length) fail(['events'], `expected no events but conversation.ended, ${sent.length} sent: ${sent.map((e) => e.type).join(', ')}`);
   expect.events?.forEach((want, i) => {
     const problem = eventProblem(want, run.events);
     if (problem) fail(['events', i], problem);
   });
+  if (expect.emails?.length === 0 && run.emails.length) fail(['emails'], `expected no emails, ${run.emails.length} would be sent: ${emailList(run.emails)}`);
   expect.emails?.forEach((want, i) => {
     const problem = emailProblem(want, run.emails);
     if (problem) fail(['emails', i], problem);
@@ -211,7 +218,7 @@ function eventProblem(want: EventExpectationData, events: EmittedEvent[]): strin
 
 /** Why no captured email satisfies an `expect.emails` entry (naming what was composed), or undefined when one does. */
 function emailProblem(want: EmailExpectationData, emails: CapturedEmail[]): string | undefined {
-  const composed = `emails: ${emails.length ? emails.map((e) => `${e.message} to ${e.to}${e.error ? ` (not sent: ${e.error})` : ''}`).join(', ') : 'none (the agent names no owner address: events.email.to or calendar.ownerEmail)'}`;
+  const composed = `emails: ${emails.length ? emailList(emails) : 'none (the agent names no owner address: events.email.to or calendar.ownerEmail)'}`;
   const { attachment, ...rest } = want;
   const problems = emails.map((e) => {
     if (e.error) return `${e.message} to ${e.to} could not be composed: ${e.error}`;
@@ -220,4 +227,14 @@ function emailProblem(want: EmailExpectationData, emails: CapturedEmail[]): stri
   });
   if (problems.includes(undefined)) return undefined;
   return `${emails.length > 1 ? `none of the ${emails.length} emails matches` : emails.length ? 'the email does not match' : 'no email was composed'}${problems[0] ? `: ${problems[0]}` : ''} (${composed})`;
+}
+
+/** Captured emails as a failure names them: `invitation to jane@acme.io, owner-lead to owner@acme.io (not sent: …)`. */
+function emailList(emails: CapturedEmail[]): string {
+  return emails.map((e) => `${e.message} to ${e.to}${e.error ? ` (not sent: ${e.error})` : ''}`).join(', ');
+}
+
+/** Tool calls as a failure names them, with their arguments: `2 made: save_lead {"name":"Jane"}, end_call {}`. */
+function callList(calls: ToolCallRecord[]): string {
+  return `${calls.length} made: ${calls.map((c) => `${c.name} ${show(c.input)}`).join(', ')}`;
 }

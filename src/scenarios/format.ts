@@ -70,7 +70,7 @@ export const TurnExpect = z.strictObject({
   documents: Patterns.optional().describe('Each pattern matches a document retrieved for this turn ("source › heading").'),
   declined: z.boolean().optional().describe('true: answered with knowledge.unknownAnswer (in code, or by the model\'s NOT_IN_DOCUMENTS); false: not declined.'),
   guarded: z.union([z.boolean(), z.string().min(1)]).optional().describe('A guardrails topic name (or true for any): the turn was answered with that topic\'s fixed line without asking the model; false: no topic was.'),
-  toolCalled: ToolExpectations.optional(),
+  toolCalled: ToolExpectations.optional().describe('Tools called on this turn; [] means no tool was.'),
   toolNotCalled: ToolNames.optional(),
 });
 
@@ -168,7 +168,7 @@ const EmailExpectation = z.strictObject({
 export const Expect = z.strictObject({
   says: Patterns.optional().describe('Each pattern appears in some agent turn.'),
   neverSays: Patterns.optional().describe('No agent turn says any pattern.'),
-  toolCalled: ToolExpectations.optional(),
+  toolCalled: ToolExpectations.optional().describe('Tools called in the conversation; [] means no tool was.'),
   toolNotCalled: ToolNames.optional(),
   collected: z.record(z.string(), ValuePattern).optional().describe('Lead fields saved by the end (patterns).'),
   booking: z
@@ -182,8 +182,8 @@ export const Expect = z.strictObject({
     ])
     .optional()
     .describe('false: nothing was booked.'),
-  events: z.array(EventExpectation).optional().describe('Events the conversation sent out (captured, never delivered): each needs a matching event.'),
-  emails: z.array(EmailExpectation).optional().describe('Emails the conversation would send (composed, never sent): each needs a matching email.'),
+  events: z.array(EventExpectation).optional().describe('Events the conversation sent out (captured, never delivered): each needs a matching event; [] means none but conversation.ended, which every conversation sends.'),
+  emails: z.array(EmailExpectation).optional().describe('Emails the conversation would send (composed, never sent): each needs a matching email; [] means none would be sent.'),
   endedByAgent: z.boolean().optional(),
   maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
   latency: LatencyBudget.optional().describe('Voice mode: the budget every answer to a caller turn must keep.'),
