@@ -103,3 +103,19 @@ describe('statements that ask are declined in code when the documents do not cov
     assert.ok(!looksLikeQuestion('We run a small bakery.'));
   });
 });
+
+describe('a yes or a no with a few words after it answers, in every language', () => {
+  const cases: [KnownLanguage, string[], string[]][] = [
+    ['fr', ["Oui, c'est ça.", "Oui, c'est exact.", 'Non, c’est bon.'], ["Oui, c'est combien le prix de l'audit ?", "Oui, c'est ouvert le samedi matin"]],
+    ['pt', ['Sim, está certo.', 'Sim, é isso.', 'Não, está bem.'], ['Sim, está aberto no sábado de manhã', 'Sim, quanto custa?']],
+    ['es', ['Sí, está bien.', 'Sí, es correcto.', 'No, está bien así.'], ['Sí, está abierto el sábado por la mañana']],
+    ['pl', ['Tak, jest dobrze.', 'Nie, jest w porządku.'], ['Tak, jest możliwość płatności kartą w sobotę']],
+    ['en', ['Yes, that is right.', 'Yeah, is fine.'], ['Yes, is it open on Saturday morning', 'Yes, how much is it?']],
+  ];
+  for (const [lang, answers, questions] of cases) {
+    it(lang, () => {
+      for (const t of answers) assert.ok(!looksLikeQuestion(t, lang), `answers: ${t}`);
+      for (const t of questions) assert.ok(looksLikeQuestion(t, lang), `asks: ${t}`);
+    });
+  }
+});
