@@ -21,7 +21,7 @@ export { readCallerQuery, type CallerQuery, type QuerySlot } from './caller-quer
 export { ASKING_STATEMENTS, askingStatementsOf } from './asking-statements.ts';
 export { knowledgeIndexOf } from './index-cache.ts';
 export { KnowledgeIndex, type IndexedChunk, type RankedChunk } from './knowledge-index.ts';
-export { coverageOf, fuse, retrieve, type Retrieval, type RetrieveOptions } from './retrieve.ts';
+export { agentIndex, coverageOf, fuse, retrieve, type Retrieval, type RetrieveOptions } from './retrieve.ts';
 export { CONCEPTS, phraseRegExp, vocabulary, type Vocabulary } from './vocabulary.ts';
 export { stemOf, withinOneEdit, wordsOf } from './words.ts';
 export { decodeVector, embedChunks, encodeVector, textHash, unitLength, type EmbedReport, type Embedder } from './embeddings.ts';

@@ -59,6 +59,11 @@ const CANDIDATES = 20;
 /** Reciprocal rank fusion's constant: ranks matter, score scales (BM25 vs cosine) do not. */
 const RRF_K = 60;
 
+/** The agent's index for retrieval with these options (its language, and the embedding model's vectors when one is configured). */
+export function agentIndex(store: Store, agent: string, o: Pick<RetrieveOptions, 'vocabulary' | 'embedder' | 'signal'>): Promise<KnowledgeIndex> {
+  return knowledgeIndexOf(store, agent, { embeddingLabel: o.embedder?.label, language: o.vocabulary.language, signal: o.signal });
+}
+
 /** Retrieves an agent's passages for a caller's turn. */
 export async function retrieve(store: Store, agent: string, text: string, o: RetrieveOptions): Promise<Retrieval> {
   let query = readCallerQuery(text, o.vocabulary, o.previous);
@@ -66,7 +71,7 @@ export async function retrieve(store: Store, agent: string, text: string, o: Ret
   const embedding = o.embedder ? embedQuery(o.embedder, said, o.embedTimeoutMs ?? 400, o.signal) : undefined;
   const t0 = performance.now();
   o.signal?.throwIfAborted();
-  const index = await (o.index ?? knowledgeIndexOf(store, agent, { embeddingLabel: o.embedder?.label, language: o.vocabulary.language, signal: o.signal }));
+  const index = await (o.index ?? agentIndex(store, agent, o));
   query = joinSplitWords(query, o.vocabulary, (stem) => index.has(stem));
   const lexical = index.search(query, CANDIDATES);
   let searchMs = performance.now() - t0;

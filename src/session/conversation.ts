@@ -4,7 +4,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
 import { withVariables } from '../agent/variables.ts';
-import { knowledgeIndexOf, retrieve, type Embedder, type KnowledgeIndex, type Vocabulary } from '../knowledge/index.ts';
+import { agentIndex, retrieve, type Embedder, type KnowledgeIndex, type Vocabulary } from '../knowledge/index.ts';
 import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
 import type { EndReason } from '../store/record-types.ts';
@@ -141,8 +141,8 @@ export class Conversation {
       startedAt: () => this.#startedAt,
       onError: (e) => this.noteError('store:spending', e),
     });
-    const indexKey = { embeddingLabel: o.embedder?.label, language: this.#vocabulary.language };
-    this.#index = new ReadAhead(() => knowledgeIndexOf(o.store, o.agent.name, indexKey), { maxAgeMs: SPOKEN_TURN_READ_MAX_AGE_MS, now: () => this.#clock().getTime() });
+    const indexOptions = { vocabulary: this.#vocabulary, embedder: o.embedder };
+    this.#index = new ReadAhead(() => agentIndex(o.store, o.agent.name, indexOptions), { maxAgeMs: SPOKEN_TURN_READ_MAX_AGE_MS, now: () => this.#clock().getTime() });
   }
 
   get ended(): boolean {

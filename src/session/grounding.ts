@@ -3,6 +3,7 @@
 // cannot answer from thin air. Small talk and the agent's own tasks (booking, giving a name or
 // an email) still go to the model, and so does a question the best passage covers.
 import { readCallerQuery, retrieve, stemOf, vocabulary, wordsOf, type Embedder, type KnowledgeIndex, type Retrieval, type Vocabulary } from '../knowledge/index.ts';
+import { opensWithYesOrNo } from '../tools/confirmation.ts';
 import type { ConversationEvent } from './events.ts';
 import type { Store } from '../store/store.ts';
 import type { KnownLanguage } from '../util/language.ts';
@@ -26,9 +27,6 @@ export const MAX_ABSENT_SHARE = 0.75;
 /** Cosine similarity at which the nearest passage counts as answering, without `knowledge.embeddings.minSimilarity`. */
 export const DEFAULT_MIN_SIMILARITY = 0.5;
 
-/** A turn that opens with yes or no, in Parley's languages. */
-const ANSWER_OPENING = /^(yes|yeah|yep|yup|no|nope|tak|nie|ja|jawohl|nein|genau|oui|ouais|non|si|sí|sì|sim|não|nao|nee)( |$)/;
-
 /** Whether a caller's words read as a question in the agent's language (by punctuation, by how they start, by an asking phrase, or as a statement that asks and is not negated: ASKING_STATEMENTS, ASKING_NEGATIONS). */
 export function looksLikeQuestion(text: string, language: KnownLanguage = 'en'): boolean {
   if (text.trim().endsWith('?') || text.trim().startsWith('¿')) return true;
@@ -37,7 +35,7 @@ export function looksLikeQuestion(text: string, language: KnownLanguage = 'en'):
   const spoken = heard.replace(words.fillerStart, '');
   // "Oui, c'est ça", "Sim, está certo", "Tak, jest dobrze": a yes or a no with a few words after it
   // answers the agent. The copula that starts many spoken questions ("está abierto…") does not ask there.
-  const answers = ANSWER_OPENING.test(heard) && spoken.split(' ').length <= 3;
+  const answers = opensWithYesOrNo(text) && spoken.split(' ').length <= 3;
   // A statement that asks counts wherever it stands, filler words included ("proszę powiedzieć"),
   // unless it is negated: "I'm not interested in solar panels" declines.
   return (!answers && words.questionStart.test(spoken)) || words.asking.test(spoken) || words.statements.test(withoutNegatedStatements(text, words.negatedStatements));

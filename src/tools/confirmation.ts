@@ -32,6 +32,14 @@ type Expected = { kind: 'char'; text: string } | { kind: 'label'; text: string }
 
 const graphemes = (text: string): string[] => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].map((s) => s.segment);
 
+// Openings that answer but are no confirmation of a read-back: a no ("Non, c'est bon"), French "ouais".
+const OTHER_ANSWER_OPENING = new RegExp(String.raw`^\s*(?:no|nope|nie|nein|non|não|nao|nee|niet|ne|нет|ouais)${END}`, 'iu');
+
+/** Whether the caller's words open with a yes or a no (whatever follows): an answer to the agent, not a question, when little follows. */
+export function opensWithYesOrNo(text: string): boolean {
+  return YES.test(text) || OTHER_ANSWER_OPENING.test(text);
+}
+
 /** Whether the caller's words are a plain yes. */
 export function isAffirmative(text: string): boolean {
   return YES.test(text) && !BUT_NO.test(text.replace(YES, ''));
