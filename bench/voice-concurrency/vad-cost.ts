@@ -2,7 +2,7 @@
 // same run: CPU time (not wall time, so a machine shared with other work still compares options
 // fairly), the Silero detectors it needed (each ~10 MB of RSS), and the speech it found.
 //   node --expose-gc bench/voice-concurrency/vad-cost.ts [streams=100] [seconds=12]
-//   env: NOISE_DB=-45,-66  NOISE=steady,fluctuating  OPTIONS=silero,fixed,adaptive
+//   env: NOISE_DB=-45,-66  NOISE=steady,fluctuating  OPTIONS=silero,fixed,adaptive,ends
 // Each stream is a caller at NOISE_DB background (white noise; `fluctuating` changes its level by up
 // to ±6 dB every 100–400 ms, like clatter in a café) who speaks flite sentences over it about a
 // third of the time. Streams are pushed frame by frame, interleaved (every stream's frame k, then
@@ -16,7 +16,10 @@ const N = Number(process.argv[2] ?? 100);
 const SECONDS = Number(process.argv[3] ?? 12);
 const NOISE_DBS = (process.env.NOISE_DB ?? '-45,-66').split(',').map(Number);
 const NOISES = (process.env.NOISE ?? 'steady,fluctuating').split(',') as ('steady' | 'fluctuating')[];
-const OPTIONS = (process.env.OPTIONS ?? 'silero,fixed,adaptive').split(',') as ('silero' | 'fixed' | 'adaptive')[];
+// silero: one detector per caller on every frame; fixed: the fixed gate in front of a pool;
+// adaptive: the gate that follows the caller's background; ends: adaptive, and the gate also leaves
+// quiet inside speech out of Silero and ends the segment itself (shipped).
+const OPTIONS = (process.env.OPTIONS ?? 'silero,fixed,adaptive,ends').split(',') as ('silero' | 'fixed' | 'adaptive' | 'ends')[];
 const FRAME = 320;
 const settings = { ...DEFAULT_VOICE_ACTIVITY, minSilenceMs: 300 };
 
@@ -73,10 +76,9 @@ for (const noiseDb of NOISE_DBS) {
         const d = process.cpuUsage(c);
         makeUs += d.user + d.system;
         return v;
-      }, { maxIdle: N });
-      const vads: VoiceActivity[] = audio.map(() =>
-        option === 'silero' ? createSileroVad(settings) : new GatedVoiceActivity(pool, option === 'fixed' ? { floorMarginDb: null } : {}),
-      );
+      }, { maxIdle: N, minSilenceMs: settings.minSilenceMs });
+      const gate = { fixed: { floorMarginDb: null, endBelowGate: false }, adaptive: { endBelowGate: false }, ends: {}, silero: {} }[option];
+      const vads: VoiceActivity[] = audio.map(() => (option === 'silero' ? createSileroVad(settings) : new GatedVoiceActivity(pool, gate)));
       let segments = 0;
       let lentSum = 0;
       let lentMax = 0;

@@ -15,11 +15,17 @@ import { createSileroVad, type VoiceActivity, type VoiceActivityEvent, type Voic
 // In a noisy room (a café, a laptop fan: −45 dBFS) a fixed gate never closes, so the gate also
 // follows each caller's background level (noise-floor.ts) and opens only `floorMarginDb` above it:
 // steady noise then costs what silence costs, and speech still opens the gate.
+// Inside open speech the gate also saves Silero the quiet: audio under the gate cannot be speech, so
+// it is left out (the clock mapping below keeps times exact), and once it has lasted the detectors'
+// `minSilenceMs` the gate ends the segment itself, at the end of the last loud frame, and returns the
+// detector. Silero would have decided the same ~100–150 ms later, after its own decay.
 
 /** Lends Silero detectors (reset before each loan) and takes them back. */
 export interface DetectorPool {
   acquire(): VoiceActivity;
   release(vad: VoiceActivity): void;
+  /** The lent detectors' `minSilenceMs`, when known: lets the gate end speech that fell under it. */
+  readonly minSilenceMs?: number;
 }
 
 /**
@@ -43,9 +49,11 @@ export class VoiceActivityPool implements DetectorPool {
   lent = 0;
   /** Loans answered with the stand-in because no detector was ready. */
   stoodIn = 0;
+  readonly minSilenceMs: number | undefined;
 
-  constructor(make: () => VoiceActivity, o: { maxIdle?: number; spare?: number; standIn?: () => VoiceActivity } = {}) {
+  constructor(make: () => VoiceActivity, o: { maxIdle?: number; spare?: number; standIn?: () => VoiceActivity; minSilenceMs?: number } = {}) {
     this.#make = make;
+    this.minSilenceMs = o.minSilenceMs;
     this.#standIn = o.standIn;
     this.#maxIdle = o.maxIdle ?? 16;
     this.#spare = Math.min(o.spare ?? 0, this.#maxIdle);
@@ -114,7 +122,7 @@ export function sharedSileroPool(settings: VoiceActivitySettings): VoiceActivity
   const key = JSON.stringify(settings);
   let pool = pools.get(key);
   if (!pool) {
-    pool = new VoiceActivityPool(() => createSileroVad(settings), { spare: 2, standIn: () => createEnergyVad({ minSpeechMs: settings.minSpeechMs, minSilenceMs: settings.minSilenceMs }) });
+    pool = new VoiceActivityPool(() => createSileroVad(settings), { spare: 2, minSilenceMs: settings.minSilenceMs, standIn: () => createEnergyVad({ minSpeechMs: settings.minSpeechMs, minSilenceMs: settings.minSilenceMs }) });
     pool.prewarm(1); // throws VoiceActivityUnavailableError here, where callers can fall back, not mid-call
     pools.set(key, pool);
   }
@@ -130,11 +138,15 @@ export interface GateSettings {
   hangoverMs: number;
   /** The gate also opens only this far above the caller's background level; null: the fixed gate alone. */
   floorMarginDb: number | null;
+  /** Inside open speech, leave audio under the gate out of Silero and end the segment after the pool's `minSilenceMs` of it. */
+  endBelowGate: boolean;
 }
 
-export const DEFAULT_GATE: GateSettings = { gateDb: -55, preRollMs: 200, hangoverMs: 300, floorMarginDb: 6 };
+export const DEFAULT_GATE: GateSettings = { gateDb: -55, preRollMs: 200, hangoverMs: 300, floorMarginDb: 6, endBelowGate: true };
 
 const RATE = 16000;
+/** Samples Silero judges at a time (v5, 16 kHz). */
+const SILERO_WINDOW = 512;
 
 /** A VoiceActivity that borrows a Silero detector from `pool` only while there is sound. */
 export class GatedVoiceActivity implements VoiceActivity {
@@ -146,6 +158,10 @@ export class GatedVoiceActivity implements VoiceActivity {
   #pushed = 0;
   /** Where the borrowed detector's clock 0 is on ours (samples). */
   #offset = 0;
+  /** Samples the borrowed detector has been given: its clock. */
+  #lentPushed = 0;
+  /** Audio left out of the borrowed detector: `samples` at its clock `at`, after `before` left out earlier. */
+  #leftOut: { at: number; before: number; samples: number }[] = [];
   #lastLoud = -Infinity;
   #preRoll: Int16Array[] = [];
   #preRollSamples = 0;
@@ -190,16 +206,38 @@ export class GatedVoiceActivity implements VoiceActivity {
       }
       this.#vad = this.#pool.acquire();
       this.#offset = start - this.#preRollSamples;
+      this.#lentPushed = 0;
+      this.#leftOut = [];
       const events: VoiceActivityEvent[] = [];
-      for (const f of this.#preRoll) events.push(...this.#vad.push(f));
+      for (const f of this.#preRoll) events.push(...this.#feed(f));
       this.#preRoll = [];
       this.#preRollSamples = 0;
-      events.push(...this.#vad.push(pcm));
+      events.push(...this.#feed(pcm));
       return this.#shift(events);
     }
-    const events = this.#vad.push(pcm);
-    if (!this.#vad.speaking && this.#pushed - this.#lastLoud >= (this.#s.hangoverMs * RATE) / 1000) this.#giveBack();
+    const quietFor = this.#pushed - this.#lastLoud;
+    const minSilenceMs = this.#pool.minSilenceMs;
+    if (quietFor > 0 && this.#vad.speaking && this.#s.endBelowGate && minSilenceMs !== undefined) {
+      this.#leaveOut(pcm.length);
+      if (quietFor < (minSilenceMs * RATE) / 1000) return [];
+      const end = this.#lastLoud;
+      this.#giveBack();
+      return [{ type: 'speech-end', atMs: (end * 1000) / RATE }];
+    }
+    const events = this.#feed(pcm);
+    if (!this.#vad.speaking && quietFor >= (this.#s.hangoverMs * RATE) / 1000) this.#giveBack();
     return this.#shift(events);
+  }
+
+  #feed(pcm: Int16Array): VoiceActivityEvent[] {
+    this.#lentPushed += pcm.length;
+    return this.#vad!.push(pcm);
+  }
+
+  #leaveOut(samples: number): void {
+    const last = this.#leftOut.at(-1);
+    if (last && last.at === this.#lentPushed) last.samples += samples;
+    else this.#leftOut.push({ at: this.#lentPushed, before: last ? last.before + last.samples : 0, samples });
   }
 
   flush(): VoiceActivityEvent[] {
@@ -236,10 +274,19 @@ export class GatedVoiceActivity implements VoiceActivity {
     while (this.#preRoll.length > 1 && this.#preRollSamples - this.#preRoll[0]!.length >= keep) this.#preRollSamples -= this.#preRoll.shift()!.length;
   }
 
-  /** The borrowed detector's times, on this detector's clock. */
+  /** The borrowed detector's times, on this detector's clock (audio left out counted back in). */
   #shift(events: VoiceActivityEvent[]): VoiceActivityEvent[] {
     if (!events.length) return events;
-    const ms = (this.#offset * 1000) / RATE;
-    return events.map((e) => ({ ...e, atMs: e.atMs + ms }));
+    return events.map((e) => {
+      const at = (e.atMs * RATE) / 1000;
+      let leftOut = 0;
+      for (const g of this.#leftOut) {
+        // Silence that Silero finds starting within a window after left-out (quiet) audio began
+        // where that audio did: the end goes before it. A start there goes after it.
+        if (e.type === 'speech-end' && g.at <= at && at < g.at + SILERO_WINDOW) return { ...e, atMs: ((this.#offset + g.before + g.at) * 1000) / RATE };
+        if (g.at < at || (g.at === at && e.type === 'speech-start')) leftOut = g.before + g.samples;
+      }
+      return { ...e, atMs: ((this.#offset + leftOut + at) * 1000) / RATE };
+    });
   }
 }
