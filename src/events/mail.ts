@@ -1,8 +1,8 @@
 import type { Transporter } from 'nodemailer';
 import type { AgentFileData } from '../agent/schema.ts';
-import type { ClaimedDelivery } from '../store/outbox.ts';
+import type { ClaimedDelivery, EmailMessageKind } from '../store/outbox.ts';
 import { errorText } from '../util/error-text.ts';
-import { bookingEmail, leadEmail, type BookingData } from './emails.ts';
+import { bookingEmail, leadEmail, type BookingData, type Composed } from './emails.ts';
 import { bookingLinkEmail, type LinkBookingData } from './link-email.ts';
 import { safeAddress, smtpSettings } from './mail-config.ts';
 import type { Send } from './deliverer.ts';
@@ -27,22 +27,30 @@ export function emailSender(o: { env: NodeJS.ProcessEnv; config(agent: string): 
     signal.throwIfAborted();
     const config = o.config(d.event.agent);
     if (!config) return { ok: false, status: null, error: `agent ${d.event.agent} is not loaded` };
-    const to = d.target.to.map(safeAddress);
-    if (!to.length || to.some((a) => !a)) return { ok: false, status: null, error: 'refused: a recipient is not a plain email address' };
-    const now = new Date(o.now?.() ?? Date.now());
-    const message =
-      d.target.message === 'owner-lead'
-        ? leadEmail(d.event.data as { lead?: Record<string, string> }, config, d.event.agent)
-        : d.target.message === 'booking-link'
-          ? bookingLinkEmail(d.event.data as LinkBookingData, config, d.event.agent)
-          : bookingEmail(d.target.message, d.event.data as BookingData, { config, agent: d.event.agent, env: o.env, from, now });
+    const message = composeEmail(d.target, d.event, { config, env: o.env, from, now: new Date(o.now?.() ?? Date.now()) });
     if ('error' in message) return { ok: false, status: null, error: message.error };
     try {
-      const info = await (await connect()).sendMail({ ...message, from, to: to as string[], messageId: `<${d.id}@parley>`, headers: { 'auto-submitted': 'auto-generated' } });
+      const info = await (await connect()).sendMail({ ...message, from, to: d.target.to.map((a) => safeAddress(a)!), messageId: `<${d.id}@parley>`, headers: { 'auto-submitted': 'auto-generated' } });
       return { ok: true, status: 250, error: info.rejected?.length ? `rejected: ${info.rejected.length} recipient(s)` : null };
     } catch (e) {
       const code = (e as { responseCode?: number }).responseCode ?? null;
       return { ok: false, status: code, error: errorText(e) };
     }
   };
+}
+
+/**
+ * The email one delivery carries, or why the server will not send it (a recipient that is not a
+ * plain address, a message that cannot be composed): each attempt then fails with that error.
+ * Scenarios capture the same (src/scenarios/emails-out.ts).
+ */
+export function composeEmail(
+  target: { message: EmailMessageKind; to: string[] },
+  event: { agent: string; data: unknown },
+  o: { config: AgentFileData; env: NodeJS.ProcessEnv; from: string; now: Date },
+): Composed {
+  if (!target.to.length || target.to.some((a) => !safeAddress(a))) return { error: 'refused: a recipient is not a plain email address' };
+  if (target.message === 'owner-lead') return leadEmail(event.data as { lead?: Record<string, string> }, o.config, event.agent);
+  if (target.message === 'booking-link') return bookingLinkEmail(event.data as LinkBookingData, o.config, event.agent);
+  return bookingEmail(target.message, event.data as BookingData, { config: o.config, agent: event.agent, env: o.env, from: o.from, now: o.now });
 }

@@ -16,7 +16,7 @@ export const ASKING_STATEMENTS: Record<KnownLanguage, string> = {
   pl: `chciałbym wiedzieć | chciałabym wiedzieć | chcę wiedzieć | chciałem zapytać | chciałam zapytać | chciałbym zapytać | chciałabym zapytać
     | mam pytanie | pytanie | proszę powiedzieć | powiedzcie | powiedzieć mi | powie mi | powiedz mi | powiecie mi | interesuje mnie | interesują mnie
     | ciekawi mnie | jestem zainteresowany | jestem zainteresowana | jesteśmy zainteresowani`,
-  de: `möchte wissen | gerne wissen | gern wissen | wollte fragen | hätte eine frage | habe eine frage | sagen sie mir | interessiere mich | interessiert mich`,
+  de: `möchte wissen | gerne wissen | gern wissen | wollte fragen | hätte eine frage | habe eine frage | sagen sie mir | interessiere mich | interessiert mich | mich interessiert`,
   fr: `voudrais savoir | jaimerais savoir | dites moi | je me demande | je suis intéressé | je suis intéressée | mintéresse | mintéressent`,
   es: `me puede decir | me gustaría saber | quisiera saber | quiero saber | necesito saber | me interesa | me interesan | estoy interesado | estoy interesada`,
   it: `vorrei sapere | mi può dire | mi puo dire | mi interessa | mi interessano | sono interessato | sono interessata`,

@@ -1,8 +1,7 @@
 import type { Agent } from '../agent/load.ts';
 import { secretRefs } from '../agent/secrets.ts';
 import { destinationsOf, ownerAddress } from '../events/destinations.ts';
-import { bookingEmail, leadEmail, type BookingData } from '../events/emails.ts';
-import { bookingLinkEmail, type LinkBookingData } from '../events/link-email.ts';
+import { composeEmail } from '../events/mail.ts';
 import { mailConfigured } from '../events/mail-config.ts';
 import type { EmailMessageKind } from '../store/outbox.ts';
 import type { EmittedEvent } from './events-out.ts';
@@ -11,6 +10,8 @@ import type { EmittedEvent } from './events-out.ts';
 // notices — composed exactly as the server composes them (src/events/emails.ts) and captured,
 // never sent: a scenario needs no SMTP server. Email counts as configured when the agent's file
 // names an owner address (events.email.to or calendar.ownerEmail), or the environment has SMTP.
+// One the server would not send (a recipient that is not a plain address, a message that cannot
+// be composed: its every attempt fails) is captured with its error, and does not count as sent.
 
 /** An email the conversation would have sent, as composed. */
 export interface CapturedEmail {
@@ -21,7 +22,7 @@ export interface CapturedEmail {
   text: string;
   /** The calendar file attached (invitations and booking notices), with its METHOD. */
   attachment: { filename: string; method: string } | null;
-  /** Why the server could not compose it (it would not be sent). */
+  /** Why the server would not send it (a refused recipient, a message it cannot compose): its delivery fails with this error. */
   error?: string;
 }
 
@@ -34,7 +35,7 @@ export function scenarioMail(agent: Agent, baseEnv: NodeJS.ProcessEnv): { on: bo
   return { on: written.length > 0 || mailConfigured(baseEnv), env };
 }
 
-/** The emails `events` would send from agent `agent`, composed with the clock `now`. */
+/** The emails `events` would send from agent `agent`, composed with the clock `now`; those the server would not send carry `error`. */
 export function capturedEmails(events: readonly EmittedEvent[], agent: Agent, env: NodeJS.ProcessEnv, now: Date): CapturedEmail[] {
   const config = agent.config;
   const from = env.PARLEY_MAIL_FROM || ownerAddress(config, env) || 'parley@stub.invalid';
@@ -44,12 +45,7 @@ export function capturedEmails(events: readonly EmittedEvent[], agent: Agent, en
     for (const d of destinationsOf(outbox, { config, env: { ...env, PARLEY_EVENTS_URL: '' }, mail: true })) {
       if (d.target.kind !== 'email') continue;
       const message = d.target.message;
-      const composed =
-        message === 'owner-lead'
-          ? leadEmail(e.data as { lead?: Record<string, string> }, config, agent.name)
-          : message === 'booking-link'
-            ? bookingLinkEmail(e.data as LinkBookingData, config, agent.name)
-            : bookingEmail(message, e.data as BookingData, { config, agent: agent.name, env, from, now });
+      const composed = composeEmail(d.target, { agent: agent.name, data: e.data }, { config, env, from, now });
       const to = d.target.to.join(', ');
       if ('error' in composed) out.push({ message, to, subject: '', text: '', attachment: null, error: composed.error });
       else out.push({ message, to, subject: composed.subject, text: composed.text, attachment: composed.icalEvent ? { filename: composed.icalEvent.filename, method: composed.icalEvent.method } : null });

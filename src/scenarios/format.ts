@@ -162,6 +162,7 @@ const EmailExpectation = z.strictObject({
   subject: z.string().optional().describe('The subject (a pattern).'),
   text: z.string().optional().describe('The body text (a pattern).'),
   attachment: z.union([z.string(), z.literal(false)]).optional().describe('The attached calendar file, e.g. invite.ics (a pattern); false: none.'),
+  error: z.string().optional().describe('Why the server would not send it (a pattern): matches only an email it would not send; without it, only one it would.'),
 });
 
 /** What must be true of the whole conversation. */
@@ -183,7 +184,7 @@ export const Expect = z.strictObject({
     .optional()
     .describe('false: nothing was booked.'),
   events: z.array(EventExpectation).optional().describe('Events the conversation sent out (captured, never delivered): each needs a matching event; [] means none but conversation.ended, which every conversation sends.'),
-  emails: z.array(EmailExpectation).optional().describe('Emails the conversation would send (composed, never sent): each needs a matching email; [] means none would be sent.'),
+  emails: z.array(EmailExpectation).optional().describe('Emails the conversation would send (composed, never sent): each needs a matching email; [] means none would be sent (one the server would not send does not count).'),
   endedByAgent: z.boolean().optional(),
   maxTurns: z.number().int().min(1).optional().describe('The conversation was over within this many caller turns.'),
   latency: LatencyBudget.optional().describe('Voice mode: the budget every answer to a caller turn must keep.'),

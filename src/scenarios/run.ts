@@ -220,6 +220,8 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     collect(run, events, call);
     run.events = await emittedEvents(events, store, conversation.id);
     if (mail.on) run.emails = capturedEmails(run.events, agent, mail.env, clock?.() ?? new Date());
+    // The server would log a failed delivery for these; the report says so even when no expectation asks.
+    for (const e of run.emails) if (e.error) notes.push(`${e.message} email to ${e.to} would not be sent: ${e.error}`);
     if (call) {
       findings.push(...splitTurns(call, Boolean(data.caller.turns), run), ...sessionTrouble(call, events, run));
       notes.push(...o.voice!.notes);

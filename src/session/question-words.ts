@@ -26,26 +26,30 @@ export interface QuestionWords {
  * interested in solar panels", "nie interesuje mnie to", "das interessiert mich nicht"): one of
  * `before` right before the phrase, or one of `after` right after it (German, French and
  * Portuguese put it there), with up to two of `between` in the middle ("not really interested
- * in", "interessiert mich gar nicht"). Read clause by clause, so "No, me interesa el precio"
- * still asks. docs/knowledge.md lists them (test/docs/asking-statements.test.ts keeps the two equal).
+ * in", "interessiert mich gar nicht"). A negation followed by one of `only` says "not only"
+ * ("interessiert mich nicht nur der Preis", "ça m'intéresse pas seulement") and negates nothing.
+ * Read clause by clause, so "No, me interesa el precio" still asks. docs/knowledge.md lists them
+ * (test/docs/asking-statements.test.ts keeps the two equal).
  */
-export const ASKING_NEGATIONS: Record<KnownLanguage, { before: string; between: string; after: string }> = {
+export const ASKING_NEGATIONS: Record<KnownLanguage, { before: string; between: string; after: string; only: string }> = {
   en: {
     before: `not | never | no longer | dont | doesnt | didnt | isnt | arent | wasnt | werent | wont | wouldnt`,
     between: `really | at all | even | that | too | very | so | particularly | remotely | currently | actually | honestly | be | have`,
     after: ``,
+    only: `only | just | merely`,
   },
-  pl: { before: `nie | niezbyt | niespecjalnie`, between: `już | wcale | bardzo | za bardzo | specjalnie | szczególnie | zbytnio | w ogóle`, after: `` },
+  pl: { before: `nie | niezbyt | niespecjalnie`, between: `już | wcale | bardzo | za bardzo | specjalnie | szczególnie | zbytnio | w ogóle`, after: ``, only: `tylko` },
   de: {
     before: ``,
     between: `gar | überhaupt | wirklich | eigentlich | absolut | besonders | sonderlich | so | mehr | auch | dafür | daran | das | es`,
     after: `nicht | kein | keine | keinen | keinerlei | nie | niemals`,
+    only: `nur | bloß | bloss | allein`,
   },
-  fr: { before: `ne`, between: `vraiment | trop | tellement | franchement | absolument | spécialement | particulièrement`, after: `pas | jamais | guère | point | nullement` },
-  es: { before: `no | nunca | tampoco | ni`, between: ``, after: `` },
-  it: { before: `non | neanche | nemmeno | neppure`, between: ``, after: `` },
-  pt: { before: `não | nao | nunca | nem`, between: ``, after: `não | nao` },
-  nl: { before: `niet | geen | nooit`, between: `echt | echte | meer | zo | erg | helemaal | enkele | bijzonder | speciaal | totaal`, after: `` },
+  fr: { before: `ne`, between: `vraiment | trop | tellement | franchement | absolument | spécialement | particulièrement`, after: `pas | jamais | guère | point | nullement`, only: `seulement | uniquement` },
+  es: { before: `no | nunca | tampoco | ni`, between: ``, after: ``, only: `solo | sólo | solamente | únicamente` },
+  it: { before: `non | neanche | nemmeno | neppure`, between: ``, after: ``, only: `solo | soltanto | solamente` },
+  pt: { before: `não | nao | nunca | nem`, between: ``, after: `não | nao`, only: `só | so | apenas | somente` },
+  nl: { before: `niet | geen | nooit`, between: `echt | echte | meer | zo | erg | helemaal | enkele | bijzonder | speciaal | totaal`, after: ``, only: `alleen | enkel` },
 };
 
 // Alternatives separated by " | " (a "|" inside a group has no spaces), across lines; boundaries
@@ -58,12 +62,18 @@ const anywhere = (w: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${alt(w)})(?![
 /** Alternatives separated by " | " as one regular expression that matches anywhere, bounded by non-letters. */
 export const phrasesRegExp = anywhere;
 
-/** A language's statements that ask, with a negation before or after them (ASKING_NEGATIONS), anywhere in a turn. */
+/** A language's statements that ask, with a negation before or after them (ASKING_NEGATIONS), anywhere in a turn; not one that says "not only". */
 function negatedStatements(language: KnownLanguage): RegExp {
-  const { before, between, after } = ASKING_NEGATIONS[language];
+  const { before, between, after, only } = ASKING_NEGATIONS[language];
   const statements = `(?:${alt(ASKING_STATEMENTS[language])})`;
   const middle = alt(between) ? `(?: (?:${alt(between)})){0,2}` : '';
-  const forms = [...(alt(before) ? [`(?:${alt(before)})${middle} ${statements}`] : []), ...(alt(after) ? [`${statements}${middle} (?:${alt(after)})`] : [])];
+  const onlyWord = alt(only) ? ` (?:${alt(only)})(?![\\p{L}\\p{N}])` : '(?!)';
+  // "ne m'intéresse pas seulement": the `after` half of a split negation can carry the "only" too.
+  const notOnlyAfter = alt(after) ? `(?!${middle} (?:${alt(after)})${onlyWord})` : '';
+  const forms = [
+    ...(alt(before) ? [`(?:${alt(before)})(?!${onlyWord})${middle} ${statements}${notOnlyAfter}`] : []),
+    ...(alt(after) ? [`${statements}${middle} (?:${alt(after)})(?!${onlyWord})`] : []),
+  ];
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${forms.join('|')})(?![\\p{L}\\p{N}])`, 'gu');
 }
 

@@ -24,12 +24,12 @@ const documented = (): Map<string, string[]> => new Map([...block('asking-statem
 const listOf = (words: string) => words.split(/\s\|\s/).map((p) => p.trim()).filter(Boolean);
 const inCode = (lang: KnownLanguage) => listOf(ASKING_STATEMENTS[lang]);
 
-/** A negations line, "before `a`, `b` · after `c` · between `d`", as its three lists (a missing one empty). */
-function negationsOf(line: string): Record<'before' | 'between' | 'after', string[]> {
-  const lists = { before: [] as string[], between: [] as string[], after: [] as string[] };
+/** A negations line, "before `a`, `b` · after `c` · between `d` · only `e`", as its four lists (a missing one empty). */
+function negationsOf(line: string): Record<'before' | 'between' | 'after' | 'only', string[]> {
+  const lists = { before: [] as string[], between: [] as string[], after: [] as string[], only: [] as string[] };
   for (const part of line.split(' · ')) {
-    const m = /^(before|between|after) (.*)$/.exec(part);
-    assert.ok(m, `a negations part reads "before|after|between \`…\`": ${part}`);
+    const m = /^(before|between|after|only) (.*)$/.exec(part);
+    assert.ok(m, `a negations part reads "before|after|between|only \`…\`": ${part}`);
     lists[m[1] as keyof typeof lists] = quoted(m[2]!);
   }
   return lists;
@@ -52,8 +52,8 @@ describe('the statements that ask, as docs/knowledge.md lists them', () => {
     const docs = block('asking-negations');
     assert.deepEqual([...docs.keys()].sort(), Object.keys(ASKING_NEGATIONS).sort());
     for (const lang of Object.keys(ASKING_NEGATIONS) as KnownLanguage[]) {
-      const { before, between, after } = ASKING_NEGATIONS[lang];
-      assert.deepEqual(negationsOf(docs.get(lang)!), { before: listOf(before), between: listOf(between), after: listOf(after) }, lang);
+      const { before, between, after, only } = ASKING_NEGATIONS[lang];
+      assert.deepEqual(negationsOf(docs.get(lang)!), { before: listOf(before), between: listOf(between), after: listOf(after), only: listOf(only) }, lang);
     }
   });
 
@@ -66,6 +66,21 @@ describe('the statements that ask, as docs/knowledge.md lists them', () => {
         for (const n of after) assert.ok(!looksLikeQuestion(`anna ${p} ${n} the audit.`, lang as KnownLanguage), `${lang}: ${p} ${n}`);
         if (between.length && before.length) assert.ok(!looksLikeQuestion(`anna ${before[0]} ${between.at(-1)} ${p} the audit.`, lang as KnownLanguage), `${lang}: ${before[0]} ${between.at(-1)} ${p}`);
         if (between.length && after.length) assert.ok(!looksLikeQuestion(`anna ${p} ${between.at(-1)} ${after[0]} the audit.`, lang as KnownLanguage), `${lang}: ${p} ${between.at(-1)} ${after[0]}`);
+      }
+    }
+  });
+
+  // "nicht nur", "pas seulement", "não só": a negation that says "not only" leaves the statement asking.
+  it('each listed negation followed by an only word leaves the statement asking', () => {
+    for (const [lang, line] of block('asking-negations')) {
+      const { before, after, only } = negationsOf(line);
+      assert.ok(only.length, `${lang} lists its only words`);
+      for (const p of documented().get(lang)!) {
+        for (const o of only) {
+          for (const n of before) assert.ok(looksLikeQuestion(`anna ${n} ${o} ${p} the audit.`, lang as KnownLanguage), `${lang}: ${n} ${o} ${p}`);
+          for (const n of after) assert.ok(looksLikeQuestion(`anna ${p} ${n} ${o} the audit.`, lang as KnownLanguage), `${lang}: ${p} ${n} ${o}`);
+          if (before.length && after.length) assert.ok(looksLikeQuestion(`anna ${before[0]} ${p} ${after[0]} ${o} the audit.`, lang as KnownLanguage), `${lang}: ${before[0]} ${p} ${after[0]} ${o}`);
+        }
       }
     }
   });

@@ -85,4 +85,36 @@ describe('scenario emails', () => {
     assert.match(r.failures.map((f) => f.message).join('\n'), /no email was composed \(emails: none/);
     assert.match(JSON.stringify(r.toolCalls.find((c) => c.name === 'book_call')?.result), /No invitation is emailed/);
   });
+
+  // The server refuses a recipient that is not a plain address and cannot compose an invitation
+  // without an organizer: each such delivery fails. Such an email is not sent, so it neither
+  // matches an entry nor breaks `emails: []`; `error` matches it, and a note names it.
+  const withOwner = (address: string) => (data: object) => {
+    const { scenario, problems } = parseScenario(stringify(data), 'tests/book.yaml', agent);
+    assert.deepEqual(problems, []);
+    return runScenario(scenario!, { agent, models: noModels, env: { OWNER_EMAIL: address } });
+  };
+
+  it('do not count a notice to an owner address the server refuses as sent', async () => {
+    const run = withOwner('Owner <owner@acme.io>');
+    const sent = await run(booking({ emails: [{ message: 'owner-booking' }] }));
+    assert.equal(sent.failures.length, 1);
+    assert.match(sent.failures[0].message, /owner-booking to Owner <owner@acme\.io> would not be sent: refused: a recipient is not a plain email address/);
+    const failed = await run(booking({ emails: [{ message: 'invitation', to: 'jane@acme.io' }, { message: 'owner-booking', error: '/not a plain email address/' }] }));
+    assert.deepEqual(failed.failures, []);
+    assert.deepEqual(failed.notes, ['owner-booking email to Owner <owner@acme.io> would not be sent: refused: a recipient is not a plain email address']);
+  });
+
+  it('pass emails: [] when no email the conversation composes would be sent', async () => {
+    const r = await withOwner('owner')(booking({ emails: [] }));
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual(r.emails.map((e) => [e.message, e.error]), [
+      ['invitation', 'no organizer address: set calendar.ownerEmail (or a plain PARLEY_MAIL_FROM)'],
+      ['owner-booking', 'refused: a recipient is not a plain email address'],
+    ]);
+    const sent = await withOwner('owner')(booking({ emails: [{ message: 'invitation', error: '/no organizer/' }, { message: 'owner-booking', to: 'owner' }] }));
+    assert.deepEqual(sent.failures.map((f) => f.message), [
+      'none of the 2 emails matches: owner-booking to owner would not be sent: refused: a recipient is not a plain email address (emails: invitation to jane@acme.io (not sent: no organizer address: set calendar.ownerEmail (or a plain PARLEY_MAIL_FROM)), owner-booking to owner (not sent: refused: a recipient is not a plain email address))',
+    ]);
+  });
 });

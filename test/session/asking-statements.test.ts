@@ -95,6 +95,33 @@ describe('statements that ask are declined in code when the documents do not cov
     });
   }
 
+  // "Not only X" asks about X and more; a negation without the "only", or with the "only" in another clause, still declines.
+  const notOnly: [KnownLanguage, asks: string[], declines: string[]][] = [
+    ['de', ['Mich interessiert nicht nur der Preis, sondern auch die Dauer.', 'Ich interessiere mich nicht nur für den Preis, sondern auch für die Dauer.', 'Das interessiert mich nicht bloß wegen des Preises.'], ['Mich interessiert das nicht.', 'Ich interessiere mich nicht für Solaranlagen.', 'Das interessiert mich nicht, nur der Preis.']],
+    ['en', ["I'm not only interested in the price but also the duration.", "I'm not just interested in the price."], ["I'm not interested in the price.", "I'm not really interested in the price, just the duration."]],
+    ['fr', ["Ça ne m'intéresse pas seulement pour le prix.", "Ça m'intéresse pas seulement pour le prix.", "Non seulement le prix m'intéresse, mais aussi la durée."], ["Ça ne m'intéresse pas, seulement le prix."]],
+    ['pt', ['Me interessa não só o preço, mas também a duração.', 'Tenho interesse não apenas no preço.'], ['Me interessa não.']],
+    ['es', ['No solo me interesa el precio, sino también la duración.', 'No sólo me interesa el precio.'], ['No me interesa el precio.']],
+  ];
+  for (const [lang, asks, declines] of notOnly) {
+    it(`${lang}: "not only" does not negate a statement that asks`, () => {
+      for (const t of asks) assert.ok(looksLikeQuestion(t, lang), `asks: ${t}`);
+      for (const t of declines) assert.ok(!looksLikeQuestion(t, lang), `declines: ${t}`);
+    });
+  }
+
+  it('"Mich interessiert nicht nur der Preis" with the price not in the documents says the unknown-answer line; "not only" too', async () => {
+    const de = agentFolder('de-DE', 'Dazu habe ich leider keine Informationen.', '# Leistungen\nWir bieten Buchhaltung, Lohnabrechnung und Steuererklärungen an.\n');
+    folders.push(de);
+    const agent = await loadAgent(de.dir);
+    await ingestKnowledge(store, { agent: agent.name, dir: agent.dir, sources: agent.config.knowledge.sources });
+    for (const [a, text] of [[agent, 'Mich interessiert nicht nur die Finanzprüfung, sondern auch die Dauer.'], [agents.en, "I'm not only interested in a financial audit."]] as const) {
+      const { heard, modelAsked } = await say(a, text);
+      assert.equal(heard, a.config.knowledge.unknownAnswer, text);
+      assert.equal(modelAsked, false, `${text}: the model was not asked`);
+    }
+  });
+
   it('reads the statements as questions, and other statements not', () => {
     assert.ok(looksLikeQuestion('Interesuje mnie audyt finansowy.', 'pl'));
     assert.ok(looksLikeQuestion("I'm interested in a financial audit."));
