@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModel, ModelMessage } from 'ai';
-import { Temporal } from 'temporal-polyfill';
 import type { Agent } from '../agent/load.ts';
 import { secretMask, type SecretMask } from '../agent/secret-mask.ts';
 import { withVariables } from '../agent/variables.ts';
 import { agentIndex, retrieve, type Embedder, type KnowledgeIndex, type Vocabulary } from '../knowledge/index.ts';
-import { buildSystemPrompt, groundedCallerMessage } from '../llm/prompt.ts';
 import { Records } from '../store/records.ts';
 import type { EndReason } from '../store/record-types.ts';
 import type { Store } from '../store/store.ts';
@@ -13,21 +11,17 @@ import type { CalendarProvider } from '../tools/calendar/types.ts';
 import type { BookingState, KnowledgeMatch, ToolContext } from '../tools/context.ts';
 import type { McpServers } from '../tools/mcp/servers.ts';
 import type { PhoneLine } from '../tools/phone-line.ts';
-import { agentTools, mcpTools } from '../tools/registry.ts';
-import { rejectedToolCall } from '../tools/rejected.ts';
-import type { ConversationEvent, EventSink, TurnLatency } from './events.ts';
-import { DisclosureGuard } from './disclosure.ts';
+import { mcpTools } from '../tools/registry.ts';
+import { roundMs, type ConversationEvent, type EventSink, type TurnLatency } from './events.ts';
 import { groundTurn, knowledgeHitsEvent, vocabularyOf } from './grounding.ts';
 import { knownLanguage } from '../util/language.ts';
 import { nearestTopic, topicVectorsOf, topicVectorsWithin } from './guardrail-meaning.ts';
 import { guardedTopicOf, guardedTopicsOf, type GuardedTopic, type GuardMatch } from './guardrails.ts';
-import { NotInDocumentsFilter } from './not-in-documents.ts';
-import { modelTurn } from './model-turn.ts';
+import { ModelReplies } from './model-reply.ts';
 import { estimateCost, priceTable } from './cost.ts';
-import { historyWindow } from './history-window.ts';
 import { Recorder } from './recorder.ts';
 import { conversationTraceSink } from './telemetry/sink.ts';
-import { Spend, SPEND_LIMIT_LINE, type SpendLimit } from './spend.ts';
+import { Spend, SPEND_LIMIT_LINE } from './spend.ts';
 import { ReadAhead, SPOKEN_TURN_READ_MAX_AGE_MS } from './read-ahead.ts';
 import { fixedLines, type FixedLines } from './fixed-lines.ts';
 import { Usage } from './usage.ts';
@@ -100,16 +94,12 @@ export class Conversation {
   /** The agent's documents as of the caller's speech (a change since is seen on the next turn). */
   #index: ReadAhead<KnowledgeIndex>;
   #secrets: SecretMask;
-  /** Lives as long as the conversation: a secret split across turns is still caught. */
-  #guard: DisclosureGuard;
   /** What the agent's webhooks are about: a question they can answer is not off-topic. */
   #toolTopics: string[];
   #vocabulary: Vocabulary;
   #guarded: GuardedTopic[];
-  /** The reply model answered the turn in flight with the not-in-documents marker. */
-  #modelDeclined = false;
-  /** MCP problems already recorded: a server that stays down is noted once, not every turn. */
-  #mcpProblems = new Set<string>();
+  /** The agent turns the model writes: its prompt, tools, and what the caller may hear of it. */
+  #modelReplies: ModelReplies;
 
   constructor(o: ConversationOptions) {
     if (!o.models.length) throw new Error('a conversation needs at least one language model');
@@ -121,7 +111,6 @@ export class Conversation {
     this.#recorder = new Recorder(new Records(o.store.db), o.agent.name);
     this.#trace = conversationTraceSink(this.id, o.env ?? process.env);
     this.#secrets = secretMask(o.agent.config, o.env ?? process.env);
-    this.#guard = new DisclosureGuard(o.agent.prompt, this.#secrets.values);
     const language = knownLanguage(o.agent.config.persona.language);
     this.#vocabulary = vocabularyOf(o.agent.config.knowledge.synonyms, language);
     this.#guarded = guardedTopicsOf(o.agent.config.guardrails, language);
@@ -140,6 +129,19 @@ export class Conversation {
       now: () => this.#clock().getTime(),
       startedAt: () => this.#startedAt,
       onError: (e) => this.noteError('store:spending', e),
+    });
+    this.#modelReplies = new ModelReplies({
+      agent: o.agent,
+      models: o.models,
+      history: this.history,
+      lines: this.lines,
+      secrets: this.#secrets,
+      usage: this.usage,
+      spend: this.#spend,
+      clock: this.#clock,
+      emit: (e) => this.#emit(e),
+      noteError: (where, e) => this.noteError(where, e),
+      endAfterTurn: () => this.#endAfterTurn,
     });
     const indexOptions = { vocabulary: this.#vocabulary, embedder: o.embedder };
     this.#index = new ReadAhead(() => agentIndex(o.store, o.agent.name, indexOptions), { maxAgeMs: SPOKEN_TURN_READ_MAX_AGE_MS, now: () => this.#clock().getTime() });
@@ -262,15 +264,19 @@ export class Conversation {
       yield { type: 'text', text };
       this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: text });
     } else {
-      this.#modelDeclined = false;
-      for await (const out of this.#runModel(heard, hits, retrieval.unknown, agentSeq, signal, o.firstTool)) {
+      const model = this.#modelReplies.run({ heard, hits, absent: retrieval.unknown, agentSeq, tools: this.#toolContext(agentSeq), signal, firstTool: o.firstTool });
+      // Read step by step, not with for await: how the reply ended is the generator's return value.
+      let step = await model.next();
+      for (; !step.done; step = await model.next()) {
+        const out = step.value;
         if (out.type === 'text') {
           if (firstTokenMs === null) firstTokenMs = performance.now() - t0;
           text += out.text;
         }
         yield out;
       }
-      if (this.#modelDeclined) grounding = 'declined';
+      if (step.value.declined) grounding = 'declined';
+      if (step.value.stoppedBy) this.#endAfterTurn = step.value.stoppedBy;
     }
 
     const endedAt = this.#now();
@@ -278,7 +284,7 @@ export class Conversation {
     this.#emit({
       type: 'turn.agent',
       at: endedAt,
-      turn: { seq: agentSeq, role: 'agent', text, heardText: text, interrupted, grounding, startedAt, endedAt, latency: { llmFirstTokenMs: round(firstTokenMs), totalMs: round(performance.now() - t0) } },
+      turn: { seq: agentSeq, role: 'agent', text, heardText: text, interrupted, grounding, startedAt, endedAt, latency: { llmFirstTokenMs: roundMs(firstTokenMs), totalMs: roundMs(performance.now() - t0) } },
     });
     const ending = this.#endAfterTurn;
     if (ending) {
@@ -355,112 +361,6 @@ export class Conversation {
     await this.#recorder.flush();
   }
 
-  async *#runModel(heard: string, hits: KnowledgeMatch[], absent: string[], agentSeq: number, signal: AbortSignal, firstTool?: string): AsyncGenerator<AgentOutput> {
-    const { config } = this.agent;
-    if (signal.aborted) {
-      // Cancelled while its documents were searched (the caller hung up): the model is not asked.
-      this.history.push({ role: 'user', content: heard });
-      return;
-    }
-    // The model stream stops if the guard trips, whoever else cancels the turn.
-    const cut = new AbortController();
-    const stop = () => cut.abort();
-    signal.addEventListener('abort', stop, { once: true });
-    const guard = this.#guard;
-    guard.nextTurn();
-    let said = '';
-    const instructions = buildSystemPrompt(this.agent, Temporal.Instant.fromEpochMilliseconds(this.#clock().getTime()));
-    // The documents ride with this turn only; history keeps the caller's plain words.
-    const current: ModelMessage = { role: 'user', content: groundedCallerMessage(heard, hits, config.knowledge.strict, absent) };
-    let stoppedBy: SpendLimit | null = null;
-    const tools = this.#toolContext(agentSeq);
-    const mcp = await mcpTools(tools, cut.signal);
-    for (const p of cut.signal.aborted ? [] : mcp.problems) {
-      const key = `${p.server}\n${p.message}`;
-      if (!this.#mcpProblems.has(key)) this.#emit({ type: 'error', at: this.#now(), where: `mcp:${p.server}`, message: this.#scrub(p.message) });
-      this.#mcpProblems.add(key);
-    }
-    const turn = modelTurn({
-      models: this.#o.models,
-      instructions,
-      messages: [...historyWindow(this.history, { instructions, turn: current, maxInputTokens: config.brain.maxInputTokens }), current],
-      tools: agentTools(tools, mcp.specs),
-      temperature: config.brain.temperature,
-      maxToolRounds: config.brain.maxToolRounds,
-      responseTimeoutMs: config.brain.responseTimeoutMs,
-      firstTool,
-      signal: cut.signal,
-      onUsage: (model, input, output) => {
-        this.usage.addTokens(model, input, output);
-        this.#spend.accrued();
-      },
-      // Between tool rounds too: a cap reached mid-turn stops the next model call. After a
-      // transfer that connected the caller is with a person and the agent has left the call:
-      // there is nobody to say another word to, so the model is not asked again.
-      mayContinue: async () => this.#endAfterTurn !== 'transferred' && (stoppedBy = await this.#spend.reached()) === null,
-      onToolRejected: (call) => this.#emit(rejectedToolCall(call, agentSeq, this.#now(), this.#secrets)),
-      onModelCall: (call) => {
-        const ended = this.#clock().getTime() - call.endedMsAgo;
-        this.#emit({
-          type: 'model.call',
-          at: new Date(ended).toISOString(),
-          seq: agentSeq,
-          call: { model: call.model, startedAt: new Date(ended - call.durationMs).toISOString(), durationMs: round(call.durationMs)!, firstTokenMs: round(call.firstTokenMs), inputTokens: call.inputTokens ?? null, outputTokens: call.outputTokens ?? null, finishReason: call.finishReason, ...(call.error ? { error: this.#scrub(call.error) } : {}) },
-        });
-      },
-      onModelError: (model, e) => this.#emit({ type: 'error', at: this.#now(), where: `llm:${model}`, message: this.#scrub(errorText(e)) }),
-    });
-    let step = await turn.next();
-    let tripped: 'prompt' | 'secret' | null = null;
-    // Strict knowledge: a reply that is the not-in-documents marker becomes the unknown-answer line.
-    const marker = config.knowledge.strict ? new NotInDocumentsFilter() : undefined;
-    const pass = function* (text: string): Generator<AgentOutput> {
-      if (!text) return;
-      tripped = guard.push(text);
-      if (tripped) return;
-      said += text;
-      yield { type: 'text', text };
-    };
-    for (; !step.done; step = await turn.next()) {
-      if (step.value.type === 'text') {
-        yield* pass(marker ? marker.push(step.value.text) : step.value.text);
-        if (tripped || marker?.state === 'declined') break;
-        continue;
-      }
-      yield step.value;
-    }
-    if (step.done && marker) yield* pass(marker.end());
-    signal.removeEventListener('abort', stop);
-    if (marker?.state === 'declined' && !tripped) {
-      cut.abort();
-      await turn.return(undefined as never).catch((e: unknown) => this.noteError('llm', e));
-      this.#modelDeclined = true;
-      const line = config.knowledge.unknownAnswer;
-      yield { type: 'text', text: (said ? ' ' : '') + line };
-      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: `${said} ${line}`.trim() });
-      return;
-    }
-    if (tripped) {
-      cut.abort();
-      await turn.return(undefined as never).catch((e: unknown) => this.noteError('llm', e));
-      this.#emit({ type: 'error', at: this.#now(), where: 'guard:disclosure', message: `the agent began to recite its ${tripped === 'secret' ? 'secrets' : 'instructions'}; the turn was cut and it declined` });
-      yield { type: 'text', text: (said ? ' ' : '') + this.lines.cannotShareSetup };
-      this.history.push({ role: 'user', content: heard }, { role: 'assistant', content: `${said} ${this.lines.cannotShareSetup}`.trim() });
-      return;
-    }
-    const result = step.value as Exclude<typeof step.value, AgentOutput>;
-    this.history.push({ role: 'user', content: heard }, ...result.messages);
-    if (stoppedBy) {
-      const line = this.lines[SPEND_LIMIT_LINE[stoppedBy]];
-      yield { type: 'text', text: (result.spoke ? ' ' : '') + line };
-      this.history.push({ role: 'assistant', content: line });
-      this.#endAfterTurn = stoppedBy;
-    } else if (result.failed) {
-      yield { type: 'text', text: (result.spoke ? ' ' : '') + this.lines.troubleAnswering };
-      this.history.push({ role: 'assistant', content: this.lines.troubleAnswering });
-    }
-  }
-
   #toolContext(agentSeq: number): ToolContext {
     return {
       agent: this.agent,
@@ -485,7 +385,6 @@ export class Conversation {
     };
   }
 
-  /** The model's own search_knowledge calls: the same retrieval as a caller's turn. */
   /** A guarded topic the turn's embedding is close to; the topics' vectors are awaited no longer than a turn's embedding may take. */
   async #guardedByMeaning(vector: Float32Array | undefined): Promise<{ match?: GuardMatch; error?: string } | undefined> {
     if (!vector || !this.#o.embedder || !this.#guarded.length) return undefined;
@@ -494,6 +393,7 @@ export class Conversation {
     return { match: nearestTopic(vector, this.#guarded, t.vectors) };
   }
 
+  /** The model's own search_knowledge calls: the same retrieval as a caller's turn. */
   async #search(query: string, limit: number, signal: AbortSignal): Promise<KnowledgeMatch[]> {
     const { knowledge } = this.agent.config;
     const r = await retrieve(this.#o.store, this.agent.name, query, { limit, vocabulary: this.#vocabulary, embedder: this.#o.embedder, embedTimeoutMs: knowledge.embeddings?.timeoutMs, signal });
@@ -520,9 +420,5 @@ export class Conversation {
 
   #clock = (): Date => (this.#o.clock ? this.#o.clock() : new Date());
   #now = (): string => this.#clock().toISOString();
-}
-
-function round(ms: number | null): number | null {
-  return ms === null ? null : Math.round(ms * 10) / 10;
 }
 

@@ -66,3 +66,8 @@ export interface ModelCallRecord {
   finishReason: string | null;
   error?: string;
 }
+
+/** Milliseconds as the events record them: to a tenth (null where there is none). */
+export function roundMs(ms: number | null): number | null {
+  return ms === null ? null : Math.round(ms * 10) / 10;
+}
