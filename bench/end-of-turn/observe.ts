@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { splitFrames } from '../../src/audio/frame.ts';
-import { createSileroVad, DEFAULT_VOICE_ACTIVITY } from '../../src/audio/vad.ts';
+import { GatedVoiceActivity, VoiceActivityPool } from '../../src/audio/gated-vad.ts';
+import { createSileroVad, DEFAULT_VOICE_ACTIVITY, type VoiceActivity } from '../../src/audio/vad.ts';
 import { createPocketsphinxStt } from '../../src/speech/stt/pocketsphinx.ts';
 import type { Utterance } from './synth.ts';
 
@@ -12,15 +13,18 @@ import type { Utterance } from './synth.ts';
 const RATE = 16000;
 const FRAME_MS = 20;
 
-/** The timeline of one utterance. */
+/** The timeline of one utterance: `vad` from Silero alone, `gatedVad` from the noise gate in front of it (what the server runs). */
 export interface Observed {
   vad: { type: 'speech-start' | 'speech-end'; atMs: number }[];
+  gatedVad?: { type: 'speech-start' | 'speech-end'; atMs: number }[];
   sphinx: { text: string; atMs: number }[];
 }
 
+const pool = new VoiceActivityPool(() => createSileroVad(DEFAULT_VOICE_ACTIVITY), { minSilenceMs: DEFAULT_VOICE_ACTIVITY.minSilenceMs });
+
 /** VAD events, decided frame by frame (no pacing needed: the VAD has no wall-clock part). */
-export function voiceActivity(u: Utterance): Observed['vad'] {
-  const vad = createSileroVad(DEFAULT_VOICE_ACTIVITY);
+export function voiceActivity(u: Utterance, kind: 'silero' | 'gated' = 'silero'): Observed['vad'] {
+  const vad: VoiceActivity = kind === 'gated' ? new GatedVoiceActivity(pool) : createSileroVad(DEFAULT_VOICE_ACTIVITY);
   const out: Observed['vad'] = [];
   let pushed = 0;
   for (const f of splitFrames(u.pcm, RATE, FRAME_MS)) {

@@ -5,7 +5,10 @@
 // delays and the text end-of-turn detector. Reports, per setting, the share of turns cut off
 // before the caller finished and the mean delay after they finished.
 //
-//   node bench/end-of-turn/run.ts [--jobs 3] [--fresh] [--limit N] [--json FILE]
+//   node bench/end-of-turn/run.ts [--jobs 3] [--fresh] [--limit N] [--json FILE] [--vad gated|silero]
+// --vad: whose speech-end turn-taking gets — the noise gate in front of Silero (default; what the
+// server runs: it ends speech once the audio has stayed under the gate for the minimum silence)
+// or Silero alone (the measurements before 2026-12-06 18:00).
 //
 // The timelines are cached in bench/end-of-turn/.cache (keyed by text, voice and pauses), so a
 // second run only replays (seconds). --fresh re-speaks and re-listens.
@@ -20,7 +23,7 @@ import { pocketsphinxFinals, voiceActivity, type Observed } from './observe.ts';
 import { replay, type Hearing, type Outcome } from './replay.ts';
 import { plan, speak, type Utterance } from './synth.ts';
 
-const { values: args } = parseArgs({ options: { jobs: { type: 'string', default: '3' }, fresh: { type: 'boolean', default: false }, limit: { type: 'string' }, json: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { jobs: { type: 'string', default: '3' }, fresh: { type: 'boolean', default: false }, limit: { type: 'string' }, json: { type: 'string' }, vad: { type: 'string', default: 'gated' } } });
 const CACHE = join(import.meta.dirname, '.cache');
 
 type Case = Omit<Utterance, 'pcm'> & { seen: Observed };
@@ -36,7 +39,7 @@ async function observeAll(): Promise<Case[]> {
     while (next < planned.length) {
       const i = next++;
       const p = planned[i]!;
-      const key = createHash('sha256').update(JSON.stringify([p.turn.text, p.voice, p.pausesMs, 'v1'])).digest('hex').slice(0, 16);
+      const key = createHash('sha256').update(JSON.stringify([p.turn.text, p.voice, p.pausesMs, 'v2'])).digest('hex').slice(0, 16);
       const file = join(CACHE, `${p.id}-${key}.json`);
       if (!args.fresh) {
         try {
@@ -46,7 +49,7 @@ async function observeAll(): Promise<Case[]> {
         } catch {}
       }
       const u = await speak(p);
-      const seen: Observed = { vad: voiceActivity(u), sphinx: await pocketsphinxFinals(u) };
+      const seen: Observed = { vad: voiceActivity(u), gatedVad: voiceActivity(u, 'gated'), sphinx: await pocketsphinxFinals(u) };
       const { pcm: _pcm, ...rest } = u;
       out[i] = { ...rest, seen };
       await writeFile(file, JSON.stringify(out[i]));
@@ -156,9 +159,11 @@ function detectorCost(): { perDecisionUs: number; decisions: number } {
   return { perDecisionUs: (ms * 1000) / (rounds * texts.length), decisions: rounds * texts.length };
 }
 
-const cases = await observeAll();
+if (args.vad !== 'gated' && args.vad !== 'silero') throw new Error(`--vad is gated or silero, not ${args.vad}`);
+const cases = (await observeAll()).map((c) => (args.vad === 'gated' ? { ...c, seen: { ...c.seen, vad: c.seen.gatedVad! } } : c));
 const result: Record<string, unknown> = { utterances: cases.length, texts: new Set(cases.map((c) => c.turn.text)).size };
-console.log(`# end of turn: ${cases.length} caller turns (${result.texts} texts; ${cases.filter((c) => c.pieces.length > 1).length} with pauses inside)\n`);
+result.vad = args.vad;
+console.log(`# end of turn: ${cases.length} caller turns (${result.texts} texts; ${cases.filter((c) => c.pieces.length > 1).length} with pauses inside), speech-end from ${args.vad === 'gated' ? 'the noise gate and Silero' : 'Silero alone'}\n`);
 const cost = detectorCost();
 console.log(`text detector: ${cost.perDecisionUs.toFixed(2)} µs per decision (${cost.decisions} decisions)\n`);
 result.detector = cost;
