@@ -277,16 +277,29 @@ export class GatedVoiceActivity implements VoiceActivity {
   /** The borrowed detector's times, on this detector's clock (audio left out counted back in). */
   #shift(events: VoiceActivityEvent[]): VoiceActivityEvent[] {
     if (!events.length) return events;
-    return events.map((e) => {
-      const at = (e.atMs * RATE) / 1000;
-      let leftOut = 0;
-      for (const g of this.#leftOut) {
-        // Silence that Silero finds starting within a window after left-out (quiet) audio began
-        // where that audio did: the end goes before it. A start there goes after it.
-        if (e.type === 'speech-end' && g.at <= at && at < g.at + SILERO_WINDOW) return { ...e, atMs: ((this.#offset + g.before + g.at) * 1000) / RATE };
-        if (g.at < at || (g.at === at && e.type === 'speech-start')) leftOut = g.before + g.samples;
-      }
-      return { ...e, atMs: ((this.#offset + leftOut + at) * 1000) / RATE };
-    });
+    const shifted = events.map((e) => this.#shiftOne(e));
+    // Nothing later is placed before an end, so stretches more than a window before it can no
+    // longer place an event; the last of them is kept for its running total. A loan that lasts a
+    // whole call (sound that keeps the gate open) keeps this list short.
+    const end = events.findLast((e) => e.type === 'speech-end');
+    if (end) {
+      const at = (end.atMs * RATE) / 1000;
+      const last = this.#leftOut.findLastIndex((g) => g.at + SILERO_WINDOW <= at);
+      if (last > 0) this.#leftOut.splice(0, last);
+    }
+    return shifted;
+  }
+
+  /** One event's time on this detector's clock. */
+  #shiftOne(e: VoiceActivityEvent): VoiceActivityEvent {
+    const at = (e.atMs * RATE) / 1000;
+    let leftOut = 0;
+    for (const g of this.#leftOut) {
+      // Silence that Silero finds starting within a window after left-out (quiet) audio began
+      // where that audio did: the end goes before it. A start there goes after it.
+      if (e.type === 'speech-end' && g.at <= at && at < g.at + SILERO_WINDOW) return { ...e, atMs: ((this.#offset + g.before + g.at) * 1000) / RATE };
+      if (g.at < at || (g.at === at && e.type === 'speech-start')) leftOut = g.before + g.samples;
+    }
+    return { ...e, atMs: ((this.#offset + leftOut + at) * 1000) / RATE };
   }
 }
