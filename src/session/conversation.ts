@@ -17,7 +17,7 @@ import { groundTurn, knowledgeHitsEvent, vocabularyOf } from './grounding.ts';
 import { knownLanguage } from '../util/language.ts';
 import { nearestTopic, topicVectorsOf, topicVectorsWithin } from './guardrail-meaning.ts';
 import { guardedTopicOf, guardedTopicsOf, type GuardedTopic, type GuardMatch } from './guardrails.ts';
-import { ModelReplies } from './model-reply.ts';
+import { ModelReplies, type ModelReplyOutcome } from './model-reply.ts';
 import { estimateCost, priceTable } from './cost.ts';
 import { Recorder } from './recorder.ts';
 import { conversationTraceSink } from './telemetry/sink.ts';
@@ -266,14 +266,19 @@ export class Conversation {
     } else {
       const model = this.#modelReplies.run({ heard, hits, absent: retrieval.unknown, agentSeq, tools: this.#toolContext(agentSeq), signal, firstTool: o.firstTool });
       // Read step by step, not with for await: how the reply ended is the generator's return value.
-      let step = await model.next();
-      for (; !step.done; step = await model.next()) {
-        const out = step.value;
-        if (out.type === 'text') {
-          if (firstTokenMs === null) firstTokenMs = performance.now() - t0;
-          text += out.text;
+      let step: IteratorResult<AgentOutput, ModelReplyOutcome> | undefined;
+      try {
+        for (step = await model.next(); !step.done; step = await model.next()) {
+          const out = step.value;
+          if (out.type === 'text') {
+            if (firstTokenMs === null) firstTokenMs = performance.now() - t0;
+            text += out.text;
+          }
+          yield out;
         }
-        yield out;
+      } finally {
+        // A reply left unread (the caller barged in) closes the model's stream, as for await would.
+        if (!step?.done) await model.return({ declined: false, stoppedBy: null });
       }
       if (step.value.declined) grounding = 'declined';
       if (step.value.stoppedBy) this.#endAfterTurn = step.value.stoppedBy;
